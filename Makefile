@@ -1,0 +1,58 @@
+# eoffice — two commands matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAGE ?= prod
+NAME ?=
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint unit integration e2e package bench job reset clean venv
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+## The product on this machine at http://127.0.0.1:8000 (Ctrl-C stops it; data is kept).
+run: venv
+	$(PY) -m chalicelib.local.run
+
+## Lint, unit, integration and end-to-end tests.
+test: venv
+	$(PY) -m ruff check .
+	$(PY) -m pytest tests -p no:cacheprovider
+
+lint: venv
+	$(PY) -m ruff check .
+
+unit: venv
+	$(PY) -m pytest tests/unit
+
+integration: venv
+	$(PY) -m pytest tests/integration
+
+e2e: venv
+	$(PY) -m pytest tests/e2e
+
+## One CloudFormation template for STAGE (default prod) in build/package, checked by cfn-lint.
+package: venv
+	$(PY) infra/package.py --stage $(STAGE) --out build/package
+
+## Benchmarks; figures go into docs/performance.md.
+bench: venv
+	$(PY) -m bench.run
+
+## Run a scheduled job now against the running `make run` (e.g. make job NAME=sweep_outbox).
+job: venv
+	$(PY) -m chalicelib.local.job $(NAME)
+
+## Forget all local data (moto state, demo passwords).
+reset:
+	rm -rf .eoffice
+
+clean: reset
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

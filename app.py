@@ -1,0 +1,20 @@
+"""eoffice — the Chalice app. It only registers blueprints: routes live in
+chalicelib/api, event and schedule entry points in chalicelib/handlers."""
+
+from chalice import Chalice
+
+from chalicelib.api.auth import auth_bp
+from chalicelib.api.authorizer import authorizer_bp
+from chalicelib.api.calendar import calendar_bp
+from chalicelib.api.pages import pages_bp
+from chalicelib.api.system import system_bp
+from chalicelib.handlers.ingest import ingest_bp
+from chalicelib.handlers.schedule import schedule_bp
+from chalicelib.handlers.workflow import workflow_bp
+
+app = Chalice(app_name="eoffice")
+app.api.binary_types.append("application/pdf")
+
+for blueprint in (authorizer_bp, auth_bp, calendar_bp, system_bp, pages_bp,
+                  workflow_bp, ingest_bp, schedule_bp):
+    app.register_blueprint(blueprint)

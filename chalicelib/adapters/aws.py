@@ -1,0 +1,30 @@
+"""boto3 clients, one per service and process, created on first use.
+
+boto3 honours ``AWS_ENDPOINT_URL``, which is how the local runtime points every
+client at the embedded moto server without a code path of its own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from chalicelib.config import get_settings
+
+_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30
+)
+
+
+@cache
+def client(service: str) -> Any:
+    return boto3.client(service, region_name=get_settings().region, config=_CONFIG)
+
+
+def reset_clients() -> None:
+    """Tests change the environment between cases; forget clients bound to the old one."""
+    client.cache_clear()
+    get_settings.cache_clear()

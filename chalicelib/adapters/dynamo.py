@@ -1,0 +1,246 @@
+"""The one DynamoDB table: item (de)serialisation, reads, queries with cursors,
+and transactional writes. Key design lives in docs/data-model.md."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from chalicelib.adapters.aws import client
+from chalicelib.config import get_settings
+from chalicelib.domain.errors import Conflict, InvalidInput
+
+_ser = TypeSerializer()
+_deser = TypeDeserializer()
+
+Item = dict[str, Any]
+
+
+def _plain(value: Any) -> Any:
+    # DynamoDB rejects floats; callers may hand us floats from JSON.
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(_plain(v)) for k, v in item.items() if v is not None}
+
+
+def from_dynamo(raw: Mapping[str, Any]) -> Item:
+    return {k: _deser.deserialize(v) for k, v in raw.items()}
+
+
+def encode_cursor(key: Mapping[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    plain = from_dynamo(key)
+    text = json.dumps(plain, default=str, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise ValueError("cursor")
+    except ValueError as exc:
+        raise InvalidInput(
+            "Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.", "invalid_cursor"
+        ) from exc
+    return to_dynamo(data)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    cursor: str | None
+
+
+class Table:
+    def __init__(self, name: str | None = None) -> None:
+        self.name = name or get_settings().table_name
+
+    @property
+    def _client(self) -> Any:
+        return client("dynamodb")
+
+    def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
+        raw = self._client.get_item(
+            TableName=self.name,
+            Key=to_dynamo({"pk": pk, "sk": sk}),
+            ConsistentRead=consistent,
+        ).get("Item")
+        return from_dynamo(raw) if raw else None
+
+    def query(
+        self,
+        pk_value: str,
+        *,
+        index: str | None = None,
+        sk_prefix: str | None = None,
+        sk_between: tuple[str, str] | None = None,
+        sk_before: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+        forward: bool = True,
+    ) -> Page:
+        pk_name, sk_name = ("pk", "sk") if index is None else (f"{index}pk", f"{index}sk")
+        condition = "#pk = :pk"
+        names = {"#pk": pk_name}
+        values: dict[str, Any] = {":pk": pk_value}
+        if sk_prefix is not None:
+            condition += " AND begins_with(#sk, :sk)"
+            names["#sk"] = sk_name
+            values[":sk"] = sk_prefix
+        elif sk_between is not None:
+            condition += " AND #sk BETWEEN :lo AND :hi"
+            names["#sk"] = sk_name
+            values[":lo"], values[":hi"] = sk_between
+        elif sk_before is not None:
+            condition += " AND #sk < :before"
+            names["#sk"] = sk_name
+            values[":before"] = sk_before
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_dynamo(values),
+            "Limit": limit,
+            "ScanIndexForward": forward,
+        }
+        if index is not None:
+            kwargs["IndexName"] = index
+        start = decode_cursor(cursor)
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        out = self._client.query(**kwargs)
+        return Page(
+            items=[from_dynamo(i) for i in out.get("Items", [])],
+            cursor=encode_cursor(out.get("LastEvaluatedKey")),
+        )
+
+    def put(self, item: Item, *, condition: str | None = None,
+            names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> None:
+        kwargs: dict[str, Any] = {"TableName": self.name, "Item": to_dynamo(item)}
+        _with_condition(kwargs, condition, names, values and to_dynamo(values))
+        try:
+            self._client.put_item(**kwargs)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ConditionFailed() from exc
+            raise
+
+    def update(self, pk: str, sk: str, expression: str, *, condition: str | None = None,
+               names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+               ) -> Item:
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": to_dynamo({"pk": pk, "sk": sk}),
+            "UpdateExpression": expression,
+            "ReturnValues": "ALL_NEW",
+        }
+        _with_condition(kwargs, condition, names, values and to_dynamo(values))
+        try:
+            return from_dynamo(self._client.update_item(**kwargs)["Attributes"])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ConditionFailed() from exc
+            raise
+
+    def delete(self, pk: str, sk: str, *, condition: str | None = None) -> None:
+        kwargs: dict[str, Any] = {"TableName": self.name, "Key": to_dynamo({"pk": pk, "sk": sk})}
+        _with_condition(kwargs, condition, None, None)
+        try:
+            self._client.delete_item(**kwargs)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ConditionFailed() from exc
+            raise
+
+    def transact(self, operations: Sequence[Mapping[str, Any]]) -> None:
+        """All or nothing. A failed condition is a lost race: Conflict (409)."""
+        if not operations:
+            return
+        if len(operations) == 1:
+            # One item needs no transaction: a plain conditional write costs half.
+            _single_write(self, operations[0])
+            return
+        ops = [_bind(self.name, op) for op in operations]
+        try:
+            self._client.transact_write_items(TransactItems=ops)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons") or []
+                if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
+                    raise Conflict() from exc
+            raise
+
+
+class ConditionFailed(Conflict):
+    """A single conditional write lost; services decide what that means."""
+
+
+def put_op(item: Item, condition: str | None = None, names: dict[str, str] | None = None,
+           values: dict[str, Any] | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {"Put": {"Item": item}}
+    _with_condition(op["Put"], condition, names, values)
+    return op
+
+
+def update_op(pk: str, sk: str, expression: str, condition: str | None = None,
+              names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+              ) -> dict[str, Any]:
+    op: dict[str, Any] = {"Update": {"Key": {"pk": pk, "sk": sk}, "UpdateExpression": expression}}
+    _with_condition(op["Update"], condition, names, values)
+    return op
+
+
+def _with_condition(target: dict[str, Any], condition: str | None,
+                    names: dict[str, str] | None, values: dict[str, Any] | None) -> None:
+    if condition:
+        target["ConditionExpression"] = condition
+    if names:
+        target["ExpressionAttributeNames"] = names
+    if values:
+        target["ExpressionAttributeValues"] = values
+
+
+def _bind(table: str, op: Mapping[str, Any]) -> dict[str, Any]:
+    (kind, body), = op.items()
+    body = dict(body)
+    body["TableName"] = table
+    if "Item" in body:
+        body["Item"] = to_dynamo(body["Item"])
+    if "Key" in body:
+        body["Key"] = to_dynamo(body["Key"])
+    if "ExpressionAttributeValues" in body:
+        body["ExpressionAttributeValues"] = to_dynamo(body["ExpressionAttributeValues"])
+    return {kind: body}
+
+
+def _single_write(table: Table, op: Mapping[str, Any]) -> None:
+    (kind, body), = _bind(table.name, op).items()
+    call = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}.get(kind)
+    if call is None:  # a lone ConditionCheck would write nothing
+        return
+    try:
+        getattr(table._client, call)(**body)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise Conflict() from exc
+        raise

@@ -1,0 +1,42 @@
+"""E-mail through SES, as raw MIME so that attachments (receipts, .ics) travel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from chalicelib.adapters.aws import client
+from chalicelib.config import get_settings
+
+
+class SesMailer:
+    def __init__(self, sender: str | None = None) -> None:
+        self.sender = sender or get_settings().mail_from
+
+    def send(
+        self,
+        *,
+        to: Sequence[str],
+        subject: str,
+        text: str,
+        html: str | None = None,
+        attachments: Sequence[tuple[str, str, bytes]] = (),
+    ) -> str:
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = ", ".join(to)
+        msg["Subject"] = subject
+        msg["Date"] = formatdate(usegmt=True)
+        msg["Message-ID"] = make_msgid(domain=self.sender.split("@")[-1])
+        msg.set_content(text)
+        if html:
+            msg.add_alternative(html, subtype="html")
+        for filename, content_type, data in attachments:
+            maintype, _, subtype = content_type.partition("/")
+            msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=filename)
+        out = client("ses").send_raw_email(
+            Source=self.sender, Destinations=list(to), RawMessage={"Data": msg.as_bytes()}
+        )
+        return str(out["MessageId"])

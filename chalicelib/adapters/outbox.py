@@ -1,0 +1,76 @@
+"""Transactional outbox: a change and the events it raises are committed together.
+
+Each event is written as an item in the same DynamoDB transaction as the change,
+in a sparse index partition ``OUTBOX`` (gsi1). The workflow step removes it from
+that index once every subscriber has run, so whatever is still there after a
+few minutes was never delivered (the process died between commit and publish,
+or SQS refused it) and the sweeper publishes it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table, put_op
+from chalicelib.domain.events import DomainEvent, iso, utcnow
+
+OUTBOX_PARTITION = "OUTBOX"
+RETENTION = timedelta(days=30)
+
+
+def event_item(event: DomainEvent) -> dict[str, Any]:
+    return {
+        "pk": f"EVENT#{event.id}",
+        "sk": "EVENT",
+        "kind": "event",
+        "type": event.type,
+        "subject_id": event.subject_id,
+        "body": event.to_json(),
+        "gsi1pk": OUTBOX_PARTITION,
+        "gsi1sk": f"{event.occurred_at}#{event.id}",
+        "expires_at": int((utcnow() + RETENTION).timestamp()),
+    }
+
+
+class UnitOfWork:
+    """Collects the writes of one change; ``commit`` makes them one transaction."""
+
+    def __init__(self, table: Table | None = None) -> None:
+        self.table = table or Table()
+        self.operations: list[dict[str, Any]] = []
+        self.events: list[DomainEvent] = []
+
+    def add(self, operation: dict[str, Any]) -> None:
+        self.operations.append(operation)
+
+    def emit(self, event: DomainEvent) -> None:
+        self.events.append(event)
+
+    def commit(self) -> list[DomainEvent]:
+        ops = self.operations + [put_op(event_item(e)) for e in self.events]
+        if len(ops) > 100:
+            raise ValueError("a DynamoDB transaction holds at most 100 items")
+        self.table.transact(ops)
+        committed, self.operations, self.events = self.events, [], []
+        return committed
+
+
+def mark_delivered(table: Table, event_id: str) -> None:
+    """Take the event out of the outbox index; the item stays for the record."""
+    table.update(
+        f"EVENT#{event_id}",
+        "EVENT",
+        "REMOVE gsi1pk, gsi1sk SET delivered_at = :now",
+        values={":now": iso(utcnow())},
+    )
+
+
+def undelivered(table: Table, older_than: timedelta, limit: int = 100) -> list[DomainEvent]:
+    cutoff = iso(utcnow() - older_than)
+    page = table.query(OUTBOX_PARTITION, index="gsi1", sk_before=cutoff, limit=limit)
+    return [DomainEvent.from_json(i["body"]) for i in page.items]
+
+
+__all__: Sequence[str] = ["UnitOfWork", "event_item", "mark_delivered", "undelivered"]

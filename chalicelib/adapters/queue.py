@@ -1,0 +1,44 @@
+"""Domain events onto the workflow queue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chalicelib.adapters.aws import client
+from chalicelib.config import get_settings
+from chalicelib.domain.events import DomainEvent
+
+
+class SqsEventPublisher:
+    def __init__(self, queue_url: str | None = None) -> None:
+        self.queue_url = queue_url or get_settings().workflow_queue_url
+
+    def publish(self, events: Sequence[DomainEvent]) -> None:
+        # One call for up to ten events: the API's budget is one queue send per change.
+        for start in range(0, len(events), 10):
+            chunk = events[start : start + 10]
+            if len(chunk) == 1:
+                client("sqs").send_message(QueueUrl=self.queue_url, MessageBody=chunk[0].to_json())
+                continue
+            out = client("sqs").send_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[{"Id": str(i), "MessageBody": e.to_json()} for i, e in enumerate(chunk)],
+            )
+            if out.get("Failed"):
+                # The outbox keeps them; the sweeper will send them again.
+                raise RuntimeError(f"SQS refused {len(out['Failed'])} events")
+
+
+def publish_safely(
+    events: Sequence[DomainEvent], publisher: SqsEventPublisher | None = None
+) -> None:
+    """Publish after a commit. A failure here loses nothing: the events sit in the
+    outbox and the sweeper sends them again, so the caller's change still stands."""
+    if not events:
+        return
+    try:
+        (publisher or SqsEventPublisher()).publish(events)
+    except Exception:  # noqa: BLE001
+        from chalicelib.logging import logger
+
+        logger.exception("publishing events failed; left to the outbox sweeper")

@@ -1,0 +1,44 @@
+"""The API Gateway authorizer: checks the Cognito ID token and hands the caller
+(user, roles, unit) to the routes through the request context.
+
+A missing or invalid token is not refused here: it passes as anonymous with
+the reason, and the route answers 401 in the API's own error shape, so that the
+browser sees the same body on AWS, under ``chalice local`` and in tests. Routes
+that are not public refuse anonymous callers before they run (see routing.py).
+"""
+
+from __future__ import annotations
+
+from chalice import AuthResponse, Blueprint
+
+from chalicelib.adapters.tokens import InvalidToken, verifier
+
+authorizer_bp = Blueprint(__name__)
+
+
+# ttl 0: a user disabled while signed in must be refused on the next request.
+@authorizer_bp.authorizer(ttl_seconds=0)
+def jwt_authorizer(auth_request):  # type: ignore[no-untyped-def]
+    token = (auth_request.token or "").strip()
+    if token.lower().startswith("bearer "):
+        token = token[7:].strip()
+    if not token:
+        return AuthResponse(routes=["*"], principal_id="anonymous", context={"reason": "missing"})
+    try:
+        claims = verifier().verify(token)
+    except InvalidToken as exc:
+        return AuthResponse(
+            routes=["*"], principal_id="anonymous", context={"reason": str(exc)[:200]}
+        )
+    username = claims["cognito:username"]
+    return AuthResponse(
+        routes=["*"],
+        principal_id=username,
+        context={
+            "username": username,
+            "roles": ",".join(claims.get("cognito:groups") or []),
+            "unit": claims.get("custom:unit", ""),
+            "full_name": claims.get("name", ""),
+            "auth_time": str(claims.get("auth_time", "")),
+        },
+    )

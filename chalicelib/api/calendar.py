@@ -1,0 +1,105 @@
+"""The agency calendar for tools and pages, and its overrides for administrators."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from chalice import Blueprint
+from pydantic import AwareDatetime, BaseModel, Field
+
+from chalicelib.adapters.queue import publish_safely
+from chalicelib.api.routing import Call, Policy, route
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.identity import Role
+from chalicelib.services import calendar as calendar_service
+
+calendar_bp = Blueprint(__name__)
+
+
+class AddWorkingDaysQuery(BaseModel):
+    start: AwareDatetime
+    days: Decimal = Field(ge=0, le=3650, decimal_places=2)
+
+
+class DueResponse(BaseModel):
+    start: datetime
+    counted_from: datetime
+    due: datetime
+
+
+class WorkingDaysQuery(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+
+
+class Override(BaseModel):
+    date: date
+    working: bool
+    note: str = Field(default="", max_length=200)
+
+
+class DayInfo(BaseModel):
+    date: date
+    working: bool
+    holiday: str | None = None
+    override: bool = False
+
+
+@route(calendar_bp, "/api/calendar/add-working-days", query=AddWorkingDaysQuery,
+       response=DueResponse, policy=Policy.signed_in(),
+       summary="Deadline after N working days (half days allowed)", tags=("calendar",))
+def add_working_days(call: Call) -> DueResponse:
+    cal = calendar_service.agency_calendar()
+    start = call.query.start
+    return DueResponse(
+        start=start,
+        counted_from=cal.start_of_counting(start),
+        due=cal.add_working_days(start, call.query.days),
+    )
+
+
+@route(calendar_bp, "/api/calendar/days", query=WorkingDaysQuery, policy=Policy.signed_in(),
+       summary="Every day of a year that is not an ordinary working day", tags=("calendar",))
+def year_days(call: Call) -> dict[str, list[dict[str, object]]]:
+    cal = calendar_service.agency_calendar()
+    year = call.query.year
+    overrides = cal.overrides
+    day = date(year, 1, 1)
+    out = []
+    while day.year == year:
+        ordinary = day.weekday() < 5
+        working = cal.is_working_day(day)
+        if working != ordinary or day in overrides:
+            out.append(DayInfo(date=day, working=working, holiday=cal.holiday_name(day),
+                               override=day in overrides).model_dump(mode="json"))
+        day += timedelta(days=1)
+    return {"days": out}
+
+
+@route(calendar_bp, "/api/calendar/overrides", policy=Policy.signed_in(),
+       summary="The agency's own days off and make-up working days", tags=("calendar",))
+def get_overrides(call: Call) -> dict[str, object]:
+    return {"overrides": calendar_service.list_overrides()}
+
+
+@route(calendar_bp, "/api/calendar/overrides", methods=("PUT",), body=Override,
+       policy=Policy.only(Role.ADMIN), summary="Set a day off or a make-up working day",
+       tags=("calendar",))
+def put_override(call: Call) -> dict[str, object]:
+    body: Override = call.body
+    events = calendar_service.set_override(call.user, body.date, body.working, body.note)
+    publish_safely(events)
+    return {"ok": True, "override": body.model_dump(mode="json")}
+
+
+@route(calendar_bp, "/api/calendar/overrides/{day}", methods=("DELETE",),
+       policy=Policy.only(Role.ADMIN), summary="Remove an override", tags=("calendar",))
+def delete_override(call: Call) -> dict[str, object]:
+    try:
+        day = date.fromisoformat(call.params["day"])
+    except ValueError as exc:
+        raise InvalidInput("Ngày không hợp lệ (YYYY-MM-DD).", "Invalid date (YYYY-MM-DD).",
+                           "invalid_date") from exc
+    events = calendar_service.remove_override(call.user, day)
+    publish_safely(events)
+    return {"ok": True}

@@ -1,0 +1,63 @@
+"""The web pages: server-rendered shells in Vietnamese. Pages carry no data of
+their own; the page script fetches it from the API with the user's token, so a
+page is as public as the login form and every datum goes through a route policy."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.routing import Call, Policy, route
+from chalicelib.domain.errors import NotFound
+from chalicelib.web.render import TEMPLATES, render_page
+
+pages_bp = Blueprint(__name__)
+
+STATIC = TEMPLATES / "static"
+# The files are ours and few: serve only names that exist in the folder, never a
+# path built from the request.
+STATIC_FILES = {p.name: p for p in STATIC.iterdir() if p.is_file()} if STATIC.exists() else {}
+
+PAGES = {
+    "home": ("home.html", "Trang chủ"),
+    "outbox": ("outbox.html", "Hộp thư đi (môi trường cục bộ)"),
+    "calendar": ("calendar.html", "Lịch làm việc"),
+}
+
+
+@route(pages_bp, "/", policy=Policy.anyone("web app shell"), produces="text/html",
+       summary="Home page", tags=("pages",))
+def home(call: Call) -> Response:
+    return render_page("home.html", title="Trang chủ")
+
+
+@route(pages_bp, "/login", policy=Policy.anyone("sign-in page"), produces="text/html",
+       summary="Sign-in page", tags=("pages",))
+def login_page(call: Call) -> Response:
+    return render_page("login.html", title="Đăng nhập")
+
+
+@route(pages_bp, "/app/{page}", policy=Policy.anyone("web app shell"), produces="text/html",
+       summary="A page of the web app", tags=("pages",))
+def app_page(call: Call) -> Response:
+    entry = PAGES.get(call.params["page"])
+    if entry is None:
+        return render_page("not_found.html", status=404, title="Không tìm thấy")
+    template, title = entry
+    return render_page(template, title=title)
+
+
+@route(pages_bp, "/static/{name}", policy=Policy.anyone("stylesheets and scripts"),
+       produces="text/plain", summary="Static asset", tags=("pages",))
+def static_file(call: Call) -> Response:
+    path: Path | None = STATIC_FILES.get(call.params["name"])
+    if path is None:
+        raise NotFound()
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if content_type.startswith("text/") or content_type.endswith("javascript"):
+        content_type += "; charset=utf-8"
+    return Response(body=path.read_text("utf-8"), status_code=200,
+                    headers={"Content-Type": content_type, "Cache-Control": "public, max-age=300",
+                             "X-Content-Type-Options": "nosniff"})

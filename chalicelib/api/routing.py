@@ -1,0 +1,318 @@
+"""Every route goes through ``route()``: it declares who may call it, parses and
+validates the input with pydantic, turns errors into the one JSON error shape,
+and records the route for the OpenAPI document and the policy test.
+
+Routes receive a ``Call`` (the caller, the parsed body and query) and return a
+pydantic model, a dict/list, or a Chalice ``Response`` for pages and files.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.domain.errors import (
+    Conflict,
+    DomainError,
+    FieldProblem,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    Unauthenticated,
+)
+from chalicelib.domain.identity import Caller, Role, parse_roles
+from chalicelib.logging import logger
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+MAX_JSON_BODY = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Who may call a route. ``roles`` None means any signed-in user."""
+
+    public: bool = False
+    roles: frozenset[Role] | None = None
+    rate_limit: tuple[int, int] | None = None  # (requests, seconds) per source IP
+    description: str = ""
+
+    @classmethod
+    def anyone(cls, description: str, rate_limit: tuple[int, int] | None = None) -> Policy:
+        return cls(public=True, rate_limit=rate_limit, description=description)
+
+    @classmethod
+    def signed_in(cls) -> Policy:
+        return cls(description="any signed-in user")
+
+    @classmethod
+    def only(cls, *roles: Role) -> Policy:
+        return cls(roles=frozenset(roles), description="roles: " + ", ".join(sorted(roles)))
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    path: str
+    method: str
+    policy: Policy
+    summary: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    content_type: str
+    tags: tuple[str, ...]
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass
+class Call:
+    caller: Caller | None
+    body: Any = None
+    query: Any = None
+    params: dict[str, str] = field(default_factory=dict)
+    raw_body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    source_ip: str = ""
+    request_id: str = ""
+
+    @property
+    def user(self) -> Caller:
+        if self.caller is None:  # only public routes see None, and they do not ask
+            raise Unauthenticated()
+        return self.caller
+
+
+STATUS = {
+    InvalidInput: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    RateLimited: 429,
+}
+
+
+def status_for(error: DomainError) -> int:
+    for kind, status in STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def error_response(
+    status: int, code: str, message: str, message_en: str, request_id: str,
+    fields: list[FieldProblem] | None = None, headers: dict[str, str] | None = None,
+) -> Response:
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "message_en": message_en,
+            "fields": [
+                {"path": f.path, "message": f.message, "message_en": f.message_en}
+                for f in (fields or [])
+            ],
+            "request_id": request_id,
+        }
+    }
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={**JSON_HEADERS, **(headers or {})},
+    )
+
+
+def route(
+    bp: Blueprint,
+    path: str,
+    *,
+    methods: tuple[str, ...] = ("GET",),
+    policy: Policy,
+    summary: str,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    content_types: tuple[str, ...] = ("application/json",),
+    produces: str = "application/json",
+    tags: tuple[str, ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def view(**params: str) -> Any:
+            request = bp.current_request
+            request_id = _request_id(request)
+            logger.append_keys(request_id=request_id, route=f"{request.method} {path}")
+            try:
+                if policy.rate_limit:
+                    # Before parsing: a flood of malformed requests counts too.
+                    from chalicelib.services.ratelimit import check_rate
+
+                    check_rate(f"{request.method} {path}", _source_ip(request),
+                               *policy.rate_limit)
+                call = _build_call(request, params, policy, body, query, request_id)
+                result = fn(call)
+                return _to_response(result)
+            except ValidationError as exc:
+                return error_response(
+                    400, "validation_error", "Dữ liệu không hợp lệ.", "Invalid input.",
+                    request_id, fields=_field_problems(exc),
+                )
+            except DomainError as exc:
+                extra = (
+                    {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else {}
+                )
+                return error_response(
+                    status_for(exc), exc.code, exc.message, exc.message_en, request_id,
+                    fields=exc.fields, headers=extra,
+                )
+            except Exception:  # noqa: BLE001 - the one place that must never leak a trace
+                logger.exception("unhandled error")
+                return error_response(
+                    500, "internal_error",
+                    "Đã có lỗi hệ thống. Vui lòng thử lại; nếu vẫn lỗi, "
+                    "báo mã yêu cầu cho quản trị.",
+                    "Something went wrong. Retry; if it persists, report the request id.",
+                    request_id,
+                )
+            finally:
+                logger.remove_keys(["request_id", "route"])
+
+        kwargs: dict[str, Any] = {"methods": list(methods), "content_types": list(content_types)}
+        if not policy.public:
+            from chalicelib.api.authorizer import jwt_authorizer
+
+            kwargs["authorizer"] = jwt_authorizer
+        bp.route(path, **kwargs)(view)
+        for method in methods:
+            ROUTES.append(
+                RouteSpec(path, method, policy, summary, body, query, response, produces, tags)
+            )
+        return fn
+
+    return decorator
+
+
+def _request_id(request: Any) -> str:
+    context = request.context or {}
+    return str(context.get("requestId") or uuid.uuid4())
+
+
+def _build_call(
+    request: Any, params: dict[str, str], policy: Policy,
+    body_model: type[BaseModel] | None, query_model: type[BaseModel] | None, request_id: str,
+) -> Call:
+    context = request.context or {}
+    headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+    source_ip = _source_ip(request)
+    caller = None if policy.public else _caller(context, headers, source_ip, request_id)
+    if caller is not None and policy.roles is not None and not caller.has_any(policy.roles):
+        raise Forbidden()
+    raw = request.raw_body or b""
+    if len(raw) > MAX_JSON_BODY and body_model is not None:
+        raise TooLarge(MAX_JSON_BODY)
+    parsed_body = None
+    if body_model is not None:
+        try:
+            data = json.loads(raw or b"{}")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidInput(
+                "Nội dung gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON.",
+                "invalid_json",
+            ) from exc
+        parsed_body = body_model.model_validate(data)
+    parsed_query = None
+    if query_model is not None:
+        parsed_query = query_model.model_validate(dict(request.query_params or {}))
+    return Call(
+        caller=caller, body=parsed_body, query=parsed_query, params=params, raw_body=raw,
+        headers=headers, source_ip=source_ip, request_id=request_id,
+    )
+
+
+def _source_ip(request: Any) -> str:
+    # API Gateway's view of the client, not X-Forwarded-For, which the client writes.
+    return str(((request.context or {}).get("identity") or {}).get("sourceIp") or "")
+
+
+def _caller(context: dict[str, Any], headers: dict[str, str], source_ip: str,
+            request_id: str) -> Caller:
+    auth = context.get("authorizer") or {}
+    username = auth.get("username")
+    if not username:
+        raise Unauthenticated()
+    from datetime import UTC, datetime
+
+    auth_time = auth.get("auth_time")
+    return Caller(
+        username=username,
+        roles=parse_roles(auth.get("roles")),
+        unit=auth.get("unit") or None,
+        full_name=auth.get("full_name") or "",
+        source_ip=source_ip,
+        user_agent=headers.get("user-agent", ""),
+        auth_time=datetime.fromtimestamp(int(auth_time), UTC) if auth_time else None,
+        request_id=request_id,
+    )
+
+
+def _to_response(result: Any) -> Any:
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, BaseModel):
+        text = result.model_dump_json(by_alias=True)
+    else:
+        text = json.dumps(result, ensure_ascii=False, default=str)
+    return Response(body=text, status_code=200, headers=JSON_HEADERS)
+
+
+_VI_MESSAGES = {
+    "missing": "Trường này là bắt buộc.",
+    "string_too_long": "Quá dài (tối đa {max_length} ký tự).",
+    "string_too_short": "Quá ngắn (tối thiểu {min_length} ký tự).",
+    "string_type": "Phải là chuỗi ký tự.",
+    "int_parsing": "Phải là số nguyên.",
+    "float_parsing": "Phải là số.",
+    "decimal_parsing": "Phải là số.",
+    "datetime_parsing": "Ngày giờ không hợp lệ (định dạng ISO 8601).",
+    "datetime_from_date_parsing": "Ngày giờ không hợp lệ (định dạng ISO 8601).",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
+    "date_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
+    "timezone_aware": "Thời điểm phải kèm múi giờ.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "less_than": "Phải nhỏ hơn {lt}.",
+    "enum": "Giá trị không nằm trong danh sách cho phép.",
+    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
+    "extra_forbidden": "Trường này không được phép.",
+    "value_error": "Giá trị không hợp lệ.",
+    "bool_parsing": "Phải là true hoặc false.",
+}
+
+
+def _field_problems(exc: ValidationError) -> list[FieldProblem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        path = ".".join(str(p) for p in err.get("loc", ())) or "body"
+        template = _VI_MESSAGES.get(err["type"], "Giá trị không hợp lệ.")
+        try:
+            message = template.format(**(err.get("ctx") or {}))
+        except (KeyError, IndexError):
+            message = template
+        if err["type"] == "value_error" and err.get("ctx", {}).get("error"):
+            # Our own validators raise ValueError("vi | en"): keep the Vietnamese half.
+            text = str(err["ctx"]["error"])
+            message = text.split(" | ")[0]
+        problems.append(FieldProblem(path=path, message=message, message_en=err["msg"]))
+    return problems

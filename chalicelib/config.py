@@ -1,0 +1,89 @@
+"""Runtime settings, read once from the environment.
+
+Lambda gets these variables from the packaged template (infra/merge.yaml sets
+them from the resources it declares); the local runtime exports the same names
+after provisioning moto. Nothing here is a secret: credentials come from the
+execution role (or moto's dummy keys locally).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+APP_NAME = "eoffice"
+
+
+def stage() -> str:
+    return os.environ.get("EOFFICE_STAGE", "local")
+
+
+def resource_name(logical: str, stage_name: str | None = None) -> str:
+    """Physical name of a named resource: the same rule infra/template.yaml uses
+    (``!Sub "eoffice-${Stage}-<logical>"``), so the app can name its queues at import
+    time, which Chalice needs for ``on_sqs_message``."""
+    return f"{APP_NAME}-{stage_name or stage()}-{logical}"
+
+
+class Settings(BaseModel):
+    stage: str
+    region: str
+    table_name: str
+    intake_bucket: str
+    documents_bucket: str
+    archive_bucket: str
+    workflow_queue_url: str
+    ingest_queue_url: str
+    user_pool_id: str
+    user_pool_client_id: str
+    agency_key_id: str
+    mail_from: str
+    public_base_url: str
+    jwks_url: str | None = None
+    aws_endpoint_url: str | None = None
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def jwks_location(self) -> str:
+        return self.jwks_url or f"{self.issuer}/.well-known/jwks.json"
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+
+ENV_NAMES = {
+    "table_name": "TABLE_NAME",
+    "intake_bucket": "INTAKE_BUCKET",
+    "documents_bucket": "DOCUMENTS_BUCKET",
+    "archive_bucket": "ARCHIVE_BUCKET",
+    "workflow_queue_url": "WORKFLOW_QUEUE_URL",
+    "ingest_queue_url": "INGEST_QUEUE_URL",
+    "user_pool_id": "USER_POOL_ID",
+    "user_pool_client_id": "USER_POOL_CLIENT_ID",
+    "agency_key_id": "AGENCY_KEY_ID",
+    "mail_from": "MAIL_FROM",
+    "public_base_url": "PUBLIC_BASE_URL",
+    "jwks_url": "JWKS_URL",
+    "aws_endpoint_url": "AWS_ENDPOINT_URL",
+}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    values: dict[str, str | None] = {
+        field: os.environ.get(env) for field, env in ENV_NAMES.items()
+    }
+    values["stage"] = stage()
+    values["region"] = os.environ.get("AWS_REGION") or os.environ.get(
+        "AWS_DEFAULT_REGION", "ap-southeast-1"
+    )
+    values.setdefault("public_base_url", None)
+    if not values.get("public_base_url"):
+        values["public_base_url"] = "http://127.0.0.1:8000"
+    return Settings.model_validate({k: v for k, v in values.items() if v is not None})

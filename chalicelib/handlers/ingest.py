@@ -1,0 +1,49 @@
+"""S3 → SQS → here: each object written under incoming/ in the intake bucket."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.config import resource_name
+
+ingest_bp = Blueprint(__name__)
+
+
+@ingest_bp.on_sqs_message(queue=resource_name("ingest"), batch_size=5)
+def on_intake_notification(event: Any) -> dict[str, Any]:
+    return process_ingest_batch(event.to_dict(), getattr(event, "context", None))
+
+
+def process_ingest_batch(raw_event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+    return process_partial_response(
+        event=raw_event, record_handler=_handle_record, processor=processor, context=context
+    )
+
+
+def _handle_record(record: Any) -> None:
+    from chalicelib.adapters.aws import client
+    from chalicelib.config import get_settings
+    from chalicelib.services.intake import receive_object
+
+    body = json.loads(record.body)
+    if body.get("Event") == "s3:TestEvent":
+        return  # S3 sends this once when the notification is configured
+    for s3_record in body.get("Records", []):
+        s3_info = s3_record["s3"]
+        receive_object(
+            s3_info["bucket"]["name"],
+            s3_info["object"]["key"],
+            s3_info["object"].get("sequencer") or s3_info["object"].get("eTag", ""),
+            s3=client("s3"),
+            documents_bucket=get_settings().documents_bucket,
+        )

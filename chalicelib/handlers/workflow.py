@@ -1,0 +1,99 @@
+"""Workflow steps: each domain event from the queue goes to its subscribers.
+
+Partial batch failures: a failing record is reported back so that only it is
+retried (then parked in the DLQ after maxReceiveCount); the others are done.
+Each (event, subscriber) pair runs at most once thanks to Powertools'
+idempotency records in the table (conditional write, TTL).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.config import resource_name
+
+workflow_bp = Blueprint(__name__)
+
+IDEMPOTENCY_DAYS = 7
+
+
+@workflow_bp.on_sqs_message(queue=resource_name("workflow"), batch_size=10)
+def on_workflow_message(event: Any) -> dict[str, Any]:
+    return process_workflow_batch(event.to_dict(), getattr(event, "context", None))
+
+
+def process_workflow_batch(raw_event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
+    if context is not None and hasattr(context, "get_remaining_time_in_millis"):
+        # Lets an in-progress claim expire with the invocation that made it.
+        _idempotency_config().register_lambda_context(context)
+    processor = BatchProcessor(event_type=EventType.SQS)
+    return process_partial_response(
+        event=raw_event, record_handler=_handle_record, processor=processor, context=context
+    )
+
+
+@cache
+def _idempotency_config() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    return IdempotencyConfig(expires_after_seconds=IDEMPOTENCY_DAYS * 86400)
+
+
+@cache
+def _idempotent_step(name: str) -> Any:
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        idempotent_function,
+    )
+
+    from chalicelib.config import get_settings
+
+    store = DynamoDBPersistenceLayer(
+        table_name=get_settings().table_name,
+        key_attr="pk",
+        sort_key_attr="sk",
+        static_pk_value="IDEMPOTENCY#step",
+        expiry_attr="expires_at",
+    )
+
+    def run(claim: dict[str, str]) -> dict[str, str]:
+        from chalicelib.domain.events import DomainEvent
+        from chalicelib.services.subscribers import subscribers_of
+
+        event = DomainEvent.from_json(claim["event"])
+        for sub in subscribers_of(event.type):
+            if sub.name == claim["subscriber"]:
+                sub.step(event)
+        return {"done": claim["event_id"]}
+
+    return idempotent_function(
+        run, data_keyword_argument="claim", persistence_store=store, config=_idempotency_config(),
+        key_prefix=f"step#{name}",
+    )
+
+
+def _handle_record(record: Any) -> None:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.outbox import mark_delivered
+    from chalicelib.domain.events import DomainEvent
+    from chalicelib.logging import logger
+    from chalicelib.services.subscribers import load_all, subscribers_of
+
+    load_all()
+    event = DomainEvent.from_json(record.body)
+    logger.append_keys(event_id=event.id, event_type=event.type)
+    for sub in subscribers_of(event.type):
+        _idempotent_step(sub.name)(
+            claim={"event_id": event.id, "subscriber": sub.name, "event": record.body}
+        )
+    mark_delivered(Table(), event.id)
+    logger.remove_keys(["event_id", "event_type"])

@@ -1,0 +1,150 @@
+"""moto in server mode, inside the runtime's own process, with its state saved
+to disk so that a restart loses nothing.
+
+moto keeps every backend in memory. We pickle the backends of the services we
+use; the two things pickle cannot carry are handled explicitly: private keys
+(KMS signing keys — they must keep their material, or every certificate issued
+for them would stop matching) travel as PKCS#8 PEM, and locks are recreated.
+The snapshot is tied to the pinned moto version; ``make reset`` discards it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+SERVICES = ("dynamodb", "s3", "sqs", "kms", "cognito-idp", "ses", "sts", "iam")
+_LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
+
+
+def _load_private_key(pem: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_pem_private_key(pem, None)
+
+
+def _new_lock(reentrant: bool) -> Any:
+    return threading.RLock() if reentrant else threading.Lock()
+
+
+class _StatePickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+        if isinstance(obj, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+                      | ed25519.Ed25519PrivateKey):
+            pem = obj.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            return (_load_private_key, (pem,))
+        if isinstance(obj, _LOCK_TYPES):
+            return (_new_lock, (isinstance(obj, _LOCK_TYPES[1]),))
+        return NotImplemented
+
+
+def snapshot_bytes() -> bytes:
+    from moto.backends import get_backend
+
+    state = {
+        name: {account: dict(regions) for account, regions in get_backend(name).items()}
+        for name in SERVICES
+    }
+    buf = io.BytesIO()
+    _StatePickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
+    return buf.getvalue()
+
+
+def save_state(path: Path, attempts: int = 5) -> bool:
+    """Write the snapshot atomically. Requests may be mutating moto while we
+    walk it; a walk that trips over that is simply tried again."""
+    for _ in range(attempts):
+        try:
+            data = snapshot_bytes()
+        except RuntimeError:  # "dictionary changed size during iteration"
+            time.sleep(0.05)
+            continue
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        return True
+    return False
+
+
+def load_state(path: Path) -> bool:
+    if not path.exists():
+        return False
+    from moto.backends import get_backend
+
+    # Our own file, written by save_state on this machine.
+    state = pickle.loads(path.read_bytes())  # noqa: S301
+    for name, accounts in state.items():
+        backend_dict = get_backend(name)
+        for account, regions in accounts.items():
+            for region, backend in regions.items():
+                backend_dict[account][region] = backend
+    return True
+
+
+class EmbeddedAws:
+    """moto's WSGI app behind our own server, plus one extra read-only route that
+    lists the mail SES accepted (``/_eoffice/ses/sent``) for the outbox page."""
+
+    def __init__(self, host: str, port: int, state_file: Path | None) -> None:
+        self.host, self.port, self.state_file = host, port, state_file
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        import logging
+
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        # One line per AWS call would drown the runtime's own messages.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        if self.state_file is not None:
+            load_state(self.state_file)
+        moto_app = DomainDispatcherApplication(create_backend_app)
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            if environ.get("PATH_INFO") == "/_eoffice/ses/sent":
+                from chalicelib.adapters.dev_outbox import read_moto_ses
+
+                body = json.dumps(read_moto_ses(), ensure_ascii=False).encode()
+                start_response("200 OK", [("Content-Type", "application/json"),
+                                          ("Content-Length", str(len(body)))])
+                return [body]
+            return moto_app(environ, start_response)
+
+        self._server = make_server(self.host, self.port, app, threaded=True,
+                                   request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        name="moto")
+        self._thread.start()
+
+    def save(self) -> None:
+        if self.state_file is not None:
+            save_state(self.state_file)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

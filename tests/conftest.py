@@ -1,0 +1,133 @@
+"""Shared fixtures: AWS through moto in-process, provisioned from
+infra/template.yaml exactly as the local runtime does it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def require_tool(name: str, package: str) -> str:
+    """A system tool the test needs: under CI its absence fails the run; on a
+    developer's machine the test is skipped with what to install."""
+    path = shutil.which(name)
+    if path:
+        return path
+    message = f"{name} not found: install the Debian package '{package}'"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """moto in-process with every resource of the template; yields the env."""
+    from moto import mock_aws
+
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "JWKS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-1")
+    monkeypatch.setenv("AWS_REGION", "ap-southeast-1")
+    monkeypatch.setenv("EOFFICE_STAGE", "local")
+    from chalicelib.adapters.aws import reset_clients
+
+    reset_clients()
+    with mock_aws():
+        from chalicelib.local.provision import provision
+
+        resources = provision(stage="local")
+        for key, value in resources.items():
+            monkeypatch.setenv(key, value)
+        import json
+
+        from moto.utilities.utils import load_resource
+
+        # In-process moto answers boto3, not urllib: publish the same keys moto's
+        # server serves at /{pool}/.well-known/jwks.json as a file.
+        jwks = tmp_path / "jwks.json"
+        jwks.write_text(json.dumps(load_resource("cognitoidp/resources/jwks-public.json")))
+        monkeypatch.setenv("JWKS_URL", jwks.as_uri())
+        monkeypatch.setenv("PUBLIC_BASE_URL", "http://testserver")
+        reset_clients()
+        _reset_module_caches()
+        yield resources
+    reset_clients()
+    _reset_module_caches()
+
+
+def _reset_module_caches() -> None:
+    from chalicelib.adapters import tokens
+    from chalicelib.services import calendar
+
+    tokens._verifier = None
+    calendar.forget_cached_calendar()
+
+
+@pytest.fixture
+def accounts(aws_env: dict[str, str]) -> dict[str, dict[str, str]]:
+    from chalicelib.local.seed import seed
+
+    return {a["username"]: a for a in seed({})}
+
+
+@pytest.fixture
+def client(aws_env: dict[str, str]) -> Iterator[Any]:
+    from chalice.test import Client
+
+    import app as app_module
+
+    with Client(app_module.app, stage_name="local") as c:
+        yield c
+
+
+class Session:
+    def __init__(self, client: Any, token: str, user: dict[str, Any]) -> None:
+        self.client, self.token, self.user = client, token, user
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str) -> Any:
+        return self.client.http.get(path, headers=self.headers)
+
+    def send(self, method: str, path: str, body: Any = None) -> Any:
+        import json
+
+        return self.client.http.request(
+            method, path, headers={**self.headers, "Content-Type": "application/json"},
+            body=json.dumps(body).encode() if body is not None else b"",
+        )
+
+
+def login(client: Any, username: str, password: str) -> Session:
+    import json
+
+    resp = client.http.post(
+        "/api/auth/login", headers={"Content-Type": "application/json"},
+        body=json.dumps({"username": username, "password": password}).encode(),
+    )
+    assert resp.status_code == 200, resp.body
+    data = json.loads(resp.body)
+    return Session(client, data["id_token"], data["user"])
+
+
+@pytest.fixture
+def as_role(client: Any, accounts: dict[str, dict[str, str]]) -> Any:
+    by_role = {a["role"]: a for a in accounts.values()}
+
+    def _login(role: str) -> Session:
+        account = by_role[role]
+        return login(client, account["username"], account["password"])
+
+    return _login
