@@ -9,9 +9,8 @@ execution role (or moto's dummy keys locally).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, fields
 from functools import lru_cache
-
-from pydantic import BaseModel
 
 APP_NAME = "eoffice"
 
@@ -27,7 +26,8 @@ def resource_name(logical: str, stage_name: str | None = None) -> str:
     return f"{APP_NAME}-{stage_name or stage()}-{logical}"
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True)
+class Settings:
     stage: str
     region: str
     table_name: str
@@ -86,4 +86,10 @@ def get_settings() -> Settings:
     values.setdefault("public_base_url", None)
     if not values.get("public_base_url"):
         values["public_base_url"] = "http://127.0.0.1:8000"
-    return Settings.model_validate({k: v for k, v in values.items() if v is not None})
+    # A plain dataclass, not pydantic: this module is on every cold start.
+    known = {f.name for f in fields(Settings)}
+    missing = [ENV_NAMES.get(n, n) for n in known
+               if values.get(n) is None and n not in ("jwks_url", "aws_endpoint_url")]
+    if missing:
+        raise RuntimeError(f"missing environment variables: {', '.join(sorted(missing))}")
+    return Settings(**{k: v for k, v in values.items() if k in known})

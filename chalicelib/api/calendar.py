@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
-from pydantic import AwareDatetime, BaseModel, Field
 
 from chalicelib.adapters.queue import publish_safely
 from chalicelib.api.routing import Call, Policy, route
@@ -14,41 +13,19 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.identity import Role
 from chalicelib.services import calendar as calendar_service
 
+if TYPE_CHECKING:
+    from chalicelib.api.schemas.calendar import DueResponse, Override
+
 calendar_bp = Blueprint(__name__)
+S = "chalicelib.api.schemas.calendar:"
 
 
-class AddWorkingDaysQuery(BaseModel):
-    start: AwareDatetime
-    days: Decimal = Field(ge=0, le=3650, decimal_places=2)
-
-
-class DueResponse(BaseModel):
-    start: datetime
-    counted_from: datetime
-    due: datetime
-
-
-class WorkingDaysQuery(BaseModel):
-    year: int = Field(ge=2000, le=2100)
-
-
-class Override(BaseModel):
-    date: date
-    working: bool
-    note: str = Field(default="", max_length=200)
-
-
-class DayInfo(BaseModel):
-    date: date
-    working: bool
-    holiday: str | None = None
-    override: bool = False
-
-
-@route(calendar_bp, "/api/calendar/add-working-days", query=AddWorkingDaysQuery,
-       response=DueResponse, policy=Policy.signed_in(),
+@route(calendar_bp, "/api/calendar/add-working-days", query=S + "AddWorkingDaysQuery",
+       response=S + "DueResponse", policy=Policy.signed_in(),
        summary="Deadline after N working days (half days allowed)", tags=("calendar",))
 def add_working_days(call: Call) -> DueResponse:
+    from chalicelib.api.schemas.calendar import DueResponse
+
     cal = calendar_service.agency_calendar()
     start = call.query.start
     return DueResponse(
@@ -58,9 +35,11 @@ def add_working_days(call: Call) -> DueResponse:
     )
 
 
-@route(calendar_bp, "/api/calendar/days", query=WorkingDaysQuery, policy=Policy.signed_in(),
+@route(calendar_bp, "/api/calendar/days", query=S + "YearQuery", policy=Policy.signed_in(),
        summary="Every day of a year that is not an ordinary working day", tags=("calendar",))
 def year_days(call: Call) -> dict[str, list[dict[str, object]]]:
+    from chalicelib.api.schemas.calendar import DayInfo
+
     cal = calendar_service.agency_calendar()
     year = call.query.year
     overrides = cal.overrides
@@ -82,7 +61,7 @@ def get_overrides(call: Call) -> dict[str, object]:
     return {"overrides": calendar_service.list_overrides()}
 
 
-@route(calendar_bp, "/api/calendar/overrides", methods=("PUT",), body=Override,
+@route(calendar_bp, "/api/calendar/overrides", methods=("PUT",), body=S + "Override",
        policy=Policy.only(Role.ADMIN), summary="Set a day off or a make-up working day",
        tags=("calendar",))
 def put_override(call: Call) -> dict[str, object]:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from chalicelib.api.routing import ROUTES, RouteSpec
+from chalicelib.api.routing import ROUTES, ModelRef, RouteSpec, resolve_model
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -45,7 +43,8 @@ ERRORS = {
 }
 
 
-def _schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+def _schema(ref: ModelRef, components: dict[str, Any]) -> dict[str, Any]:
+    model = resolve_model(ref)
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, sub in schema.pop("$defs", {}).items():
         components[name] = sub
@@ -67,7 +66,7 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
     for name in [p[1:-1] for p in spec.path.split("/") if p.startswith("{")]:
         params.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
     if spec.query is not None:
-        qschema = spec.query.model_json_schema()
+        qschema = resolve_model(spec.query).model_json_schema()
         required = set(qschema.get("required", []))
         for name, prop in qschema.get("properties", {}).items():
             params.append({"name": name, "in": "query", "required": name in required,

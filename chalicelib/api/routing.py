@@ -4,19 +4,23 @@ and records the route for the OpenAPI document and the policy test.
 
 Routes receive a ``Call`` (the caller, the parsed body and query) and return a
 pydantic model, a dict/list, or a Chalice ``Response`` for pages and files.
+
+Models are named as ``"module:Class"`` strings and imported on the first
+request that needs them: pydantic and the model classes then cost nothing on
+the cold start of the functions that never parse a request (SQS steps, jobs).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.domain.errors import (
     Conflict,
@@ -31,6 +35,11 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.identity import Caller, Role, parse_roles
 from chalicelib.logging import logger
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+ModelRef = str  # "package.module:ClassName"
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 MAX_JSON_BODY = 1024 * 1024
@@ -64,9 +73,9 @@ class RouteSpec:
     method: str
     policy: Policy
     summary: str
-    body: type[BaseModel] | None
-    query: type[BaseModel] | None
-    response: type[BaseModel] | None
+    body: ModelRef | None
+    query: ModelRef | None
+    response: ModelRef | None
     content_type: str
     tags: tuple[str, ...]
 
@@ -140,9 +149,9 @@ def route(
     methods: tuple[str, ...] = ("GET",),
     policy: Policy,
     summary: str,
-    body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None,
-    response: type[BaseModel] | None = None,
+    body: ModelRef | None = None,
+    query: ModelRef | None = None,
+    response: ModelRef | None = None,
     content_types: tuple[str, ...] = ("application/json",),
     produces: str = "application/json",
     tags: tuple[str, ...] = (),
@@ -150,6 +159,8 @@ def route(
     def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def view(**params: str) -> Any:
+            from pydantic import ValidationError
+
             request = bp.current_request
             request_id = _request_id(request)
             logger.append_keys(request_id=request_id, route=f"{request.method} {path}")
@@ -210,7 +221,7 @@ def _request_id(request: Any) -> str:
 
 def _build_call(
     request: Any, params: dict[str, str], policy: Policy,
-    body_model: type[BaseModel] | None, query_model: type[BaseModel] | None, request_id: str,
+    body_ref: ModelRef | None, query_ref: ModelRef | None, request_id: str,
 ) -> Call:
     context = request.context or {}
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
@@ -219,10 +230,10 @@ def _build_call(
     if caller is not None and policy.roles is not None and not caller.has_any(policy.roles):
         raise Forbidden()
     raw = request.raw_body or b""
-    if len(raw) > MAX_JSON_BODY and body_model is not None:
+    if len(raw) > MAX_JSON_BODY and body_ref is not None:
         raise TooLarge(MAX_JSON_BODY)
     parsed_body = None
-    if body_model is not None:
+    if body_ref is not None:
         try:
             data = json.loads(raw or b"{}")
         except (ValueError, UnicodeDecodeError) as exc:
@@ -230,10 +241,10 @@ def _build_call(
                 "Nội dung gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON.",
                 "invalid_json",
             ) from exc
-        parsed_body = body_model.model_validate(data)
+        parsed_body = resolve_model(body_ref).model_validate(data)
     parsed_query = None
-    if query_model is not None:
-        parsed_query = query_model.model_validate(dict(request.query_params or {}))
+    if query_ref is not None:
+        parsed_query = resolve_model(query_ref).model_validate(dict(request.query_params or {}))
     return Call(
         caller=caller, body=parsed_body, query=parsed_query, params=params, raw_body=raw,
         headers=headers, source_ip=source_ip, request_id=request_id,
@@ -266,10 +277,16 @@ def _caller(context: dict[str, Any], headers: dict[str, str], source_ip: str,
     )
 
 
+@functools.cache
+def resolve_model(ref: ModelRef) -> type[BaseModel]:
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
 def _to_response(result: Any) -> Any:
     if isinstance(result, Response):
         return result
-    if isinstance(result, BaseModel):
+    if hasattr(result, "model_dump_json"):
         text = result.model_dump_json(by_alias=True)
     else:
         text = json.dumps(result, ensure_ascii=False, default=str)

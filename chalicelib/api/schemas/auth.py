@@ -1,0 +1,35 @@
+"""Request and response models of the sign-in routes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=128)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=4096)
+
+
+class Profile(BaseModel):
+    username: str
+    full_name: str
+    email: str | None = None
+    unit: str | None = None
+    unit_name: str | None = None
+    roles: list[str]
+    role_labels: list[str]
+
+
+class Tokens(BaseModel):
+    id_token: str
+    access_token: str
+    refresh_token: str | None = None
+    expires_in: int
+
+
+class LoginResponse(Tokens):
+    user: Profile
