@@ -140,3 +140,10 @@ def test_unexpected_error_is_500_with_request_id_and_no_trace(client, aws_env, m
     assert err["code"] == "internal_error"
     assert "secret internals" not in resp.body.decode()
     assert "Traceback" not in resp.body.decode()
+
+
+def test_oversized_body_is_413(client, aws_env):
+    big = json.dumps({"username": "a" * (1024 * 1024 + 10), "password": "x"}).encode()
+    resp = client.http.post("/api/auth/login", headers=JSON, body=big)
+    assert resp.status_code == 413
+    assert _error(resp)["code"] == "too_large"
