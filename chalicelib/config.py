@@ -1,9 +1,9 @@
 """Runtime settings, read once from the environment.
 
-Lambda gets these variables from the packaged template (infra/merge.yaml sets
-them from the resources it declares); the local runtime exports the same names
-after provisioning moto. Nothing here is a secret: credentials come from the
-execution role (or moto's dummy keys locally).
+Lambda gets these variables from the packaged template (infra/package.py merges
+them in as SAM Globals that reference the stack's own resources); the local
+runtime exports the same names after provisioning moto. Nothing here is a
+secret: credentials come from the execution role (or moto's dummy keys locally).
 """
 
 from __future__ import annotations

@@ -321,19 +321,21 @@ def creation_order(template: Mapping[str, Any], active: Iterable[str]) -> list[s
     """Resources in an order where each comes after everything it refers to; ties keep
     the template's order so that runs are reproducible."""
     resources = template["Resources"]
-    names = [n for n in resources if n in set(active)]
+    active_set = set(active)
+    names = [n for n in resources if n in active_set]
     deps: dict[str, set[str]] = {}
     for name in names:
         spec = resources[name]
         depends_on = spec.get("DependsOn", [])
         if isinstance(depends_on, str):
             depends_on = [depends_on]
+        missing = sorted(d for d in depends_on if d not in active_set)
+        if missing:
+            raise TemplateError(f"{name} depends on {missing}, which are not created")
+        # A reference to a resource whose condition is false can only stand in the
+        # untaken branch of an Fn::If; if not, resolving it fails with its name.
         found = references(spec.get("Properties", {})) | set(depends_on)
-        deps[name] = {d for d in found if d in resources and d != name}
-        missing = {d for d in deps[name] if d not in names}
-        if missing and set(depends_on) & missing:
-            raise TemplateError(f"{name} depends on {sorted(missing)}, which are not created")
-        deps[name] &= set(names)
+        deps[name] = {d for d in found if d in active_set and d != name}
     ordered: list[str] = []
     done: set[str] = set()
     while len(ordered) < len(names):

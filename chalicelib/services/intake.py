@@ -44,7 +44,8 @@ def judge(data: bytes) -> Verdict:
 
 
 def display_name(key: str) -> str:
-    name = urllib.parse.unquote_plus(key).rsplit("/", 1)[-1]
+    """``key`` is already decoded from the notification's URL encoding."""
+    name = key.rsplit("/", 1)[-1]
     name = unicodedata.normalize("NFC", name)
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     return name[:200] or "(không tên)"
