@@ -3,9 +3,11 @@ chalicelib/api, event and schedule entry points in chalicelib/handlers."""
 
 from chalice import Chalice
 
+from chalicelib.api.audit import audit_bp
 from chalicelib.api.auth import auth_bp
 from chalicelib.api.authorizer import authorizer_bp
 from chalicelib.api.calendar import calendar_bp
+from chalicelib.api.organisation import org_bp
 from chalicelib.api.pages import pages_bp
 from chalicelib.api.system import system_bp
 from chalicelib.handlers.ingest import ingest_bp
@@ -13,8 +15,12 @@ from chalicelib.handlers.schedule import schedule_bp
 from chalicelib.handlers.workflow import workflow_bp
 
 app = Chalice(app_name="eoffice")
-app.api.binary_types.append("application/pdf")
+app.api.binary_types.extend([
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "image/png",
+])
 
-for blueprint in (authorizer_bp, auth_bp, calendar_bp, system_bp, pages_bp,
+for blueprint in (authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, system_bp, pages_bp,
                   workflow_bp, ingest_bp, schedule_bp):
     app.register_blueprint(blueprint)

@@ -98,8 +98,9 @@ class Session:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def get(self, path: str) -> Any:
-        return self.client.http.get(path, headers=self.headers)
+    def get(self, path: str, accept: str | None = None) -> Any:
+        extra = {"Accept": accept} if accept else {}
+        return self.client.http.get(path, headers={**self.headers, **extra})
 
     def send(self, method: str, path: str, body: Any = None) -> Any:
         import json
@@ -124,7 +125,9 @@ def login(client: Any, username: str, password: str) -> Session:
 
 @pytest.fixture
 def as_role(client: Any, accounts: dict[str, dict[str, str]]) -> Any:
-    by_role = {a["role"]: a for a in accounts.values()}
+    by_role: dict[str, dict[str, str]] = {}
+    for account in accounts.values():  # the first demo user of each role
+        by_role.setdefault(account["role"], account)
 
     def _login(role: str) -> Session:
         account = by_role[role]

@@ -75,3 +75,86 @@ def _translate(exc: ClientError) -> DomainError:
     # Unknown user, wrong password and disabled account answer alike, so that
     # nobody can learn which accounts exist.
     return BAD_CREDENTIALS
+
+
+class CognitoDirectory:
+    """The administrator's side of the user pool: accounts, groups, passwords.
+
+    The profile item in the table is what authorisation reads; these calls keep
+    Cognito (sign-in, token claims) in step with it.
+    """
+
+    def __init__(self) -> None:
+        self.pool_id = get_settings().user_pool_id
+
+    @property
+    def _idp(self) -> Any:
+        return client("cognito-idp")
+
+    def create(self, username: str, attributes: dict[str, str], password: str) -> None:
+        try:
+            self._idp.admin_create_user(
+                UserPoolId=self.pool_id, Username=username, MessageAction="SUPPRESS",
+                UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "UsernameExistsException":
+                from chalicelib.domain.errors import Conflict
+
+                raise Conflict("Tên đăng nhập đã tồn tại.", "The username is taken.",
+                               "username_taken") from exc
+            raise _admin_error(exc) from exc
+        self.set_password(username, password)
+
+    def update_attributes(self, username: str, attributes: dict[str, str]) -> None:
+        self._idp.admin_update_user_attributes(
+            UserPoolId=self.pool_id, Username=username,
+            UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()],
+        )
+
+    def set_groups(self, username: str, wanted: set[str]) -> None:
+        current = {
+            g["GroupName"]
+            for g in self._idp.admin_list_groups_for_user(
+                UserPoolId=self.pool_id, Username=username)["Groups"]
+        }
+        for group in sorted(wanted - current):
+            self._idp.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username,
+                                              GroupName=group)
+        for group in sorted(current - wanted):
+            self._idp.admin_remove_user_from_group(UserPoolId=self.pool_id, Username=username,
+                                                   GroupName=group)
+
+    def set_password(self, username: str, password: str) -> None:
+        try:
+            self._idp.admin_set_user_password(UserPoolId=self.pool_id, Username=username,
+                                              Password=password, Permanent=True)
+        except ClientError as exc:
+            raise _admin_error(exc) from exc
+
+    def disable(self, username: str) -> None:
+        self._idp.admin_disable_user(UserPoolId=self.pool_id, Username=username)
+        self.sign_out(username)
+
+    def enable(self, username: str) -> None:
+        self._idp.admin_enable_user(UserPoolId=self.pool_id, Username=username)
+
+    def sign_out(self, username: str) -> None:
+        self._idp.admin_user_global_sign_out(UserPoolId=self.pool_id, Username=username)
+
+
+def _admin_error(exc: ClientError) -> DomainError:
+    code = exc.response["Error"]["Code"]
+    if code == "InvalidPasswordException":
+        from chalicelib.domain.errors import FieldProblem, InvalidInput
+
+        return InvalidInput(
+            "Mật khẩu chưa đủ mạnh.", "The password is too weak.", "weak_password",
+            [FieldProblem("password", "Tối thiểu 12 ký tự, có chữ hoa, chữ thường, số và ký hiệu.",
+                          "At least 12 characters with upper, lower, digit and symbol.")],
+        )
+    if code == "UserNotFoundException":
+        from chalicelib.domain.errors import NotFound
+
+        return NotFound()
+    return DomainError("Không cập nhật được tài khoản.", f"Cognito refused: {code}", "idp_error")

@@ -35,10 +35,13 @@ def event_item(event: DomainEvent) -> dict[str, Any]:
 
 
 class UnitOfWork:
-    """Collects the writes of one change; ``commit`` makes them one transaction."""
+    """Collects the writes of one change; ``commit`` makes them one transaction and
+    then publishes the events it raised (best effort: the sweeper covers a failed
+    or interrupted publish). ``publish=False`` leaves publishing to the caller."""
 
-    def __init__(self, table: Table | None = None) -> None:
+    def __init__(self, table: Table | None = None, *, publish: bool = True) -> None:
         self.table = table or Table()
+        self.publish = publish
         self.operations: list[dict[str, Any]] = []
         self.events: list[DomainEvent] = []
 
@@ -54,6 +57,10 @@ class UnitOfWork:
             raise ValueError("a DynamoDB transaction holds at most 100 items")
         self.table.transact(ops)
         committed, self.operations, self.events = self.events, [], []
+        if self.publish and committed:
+            from chalicelib.adapters.queue import publish_safely
+
+            publish_safely(committed)
         return committed
 
 

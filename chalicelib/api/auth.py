@@ -34,7 +34,18 @@ def login(call: Call) -> LoginResponse:
     from chalicelib.api.schemas.auth import LoginResponse
 
     tokens = users.identity().login(call.body.username, call.body.password)
-    return LoginResponse(**tokens, user=_profile(call.body.username))
+    profile = _profile(call.body.username)
+    _audit_session(call, profile.username, "auth.login", "Đăng nhập")
+    return LoginResponse(**tokens, user=profile)
+
+
+def _audit_session(call: Call, username: str, action: str, summary: str) -> None:
+    from chalicelib.domain.identity import Caller
+    from chalicelib.services import audit
+
+    who = Caller(username=username, roles=frozenset(), source_ip=call.source_ip,
+                 user_agent=call.headers.get("user-agent", ""))
+    audit.record(f"user:{username}", who, action, summary=summary)
 
 
 @route(auth_bp, "/api/auth/refresh", methods=("POST",), body=S + "RefreshRequest",
@@ -50,6 +61,7 @@ def refresh(call: Call) -> Tokens:
        summary="Sign out everywhere (revokes refresh tokens)", tags=("auth",))
 def logout(call: Call) -> dict[str, bool]:
     users.identity().sign_out(call.user.username)
+    _audit_session(call, call.user.username, "auth.logout", "Đăng xuất")
     return {"ok": True}
 
 

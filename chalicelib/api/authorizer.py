@@ -1,6 +1,11 @@
 """The API Gateway authorizer: checks the Cognito ID token and hands the caller
 (user, roles, unit) to the routes through the request context.
 
+The token says who the caller is; what they may do comes from their profile
+item, read on every request (one GetItem): an administrator's change of role or
+unit applies at the next request, and a disabled account is refused at once,
+without waiting for the token to expire.
+
 A missing or invalid token is not refused here: it passes as anonymous with
 the reason, and the route answers 401 in the API's own error shape, so that the
 browser sees the same body on AWS, under ``chalice local`` and in tests. Routes
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 from chalice import AuthResponse, Blueprint
 
+from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.tokens import InvalidToken, verifier
 
 authorizer_bp = Blueprint(__name__)
@@ -31,14 +37,18 @@ def jwt_authorizer(auth_request):  # type: ignore[no-untyped-def]
             routes=["*"], principal_id="anonymous", context={"reason": str(exc)[:200]}
         )
     username = claims["cognito:username"]
+    profile = Table().get(f"USER#{username}", "PROFILE")
+    if profile is None or profile.get("status") != "active":
+        return AuthResponse(routes=["*"], principal_id="anonymous",
+                            context={"reason": "account disabled or unknown"})
     return AuthResponse(
         routes=["*"],
         principal_id=username,
         context={
             "username": username,
-            "roles": ",".join(claims.get("cognito:groups") or []),
-            "unit": claims.get("custom:unit", ""),
-            "full_name": claims.get("name", ""),
+            "roles": ",".join(profile.get("roles") or []),
+            "unit": profile.get("unit") or "",
+            "full_name": profile.get("full_name", ""),
             "auth_time": str(claims.get("auth_time", "")),
         },
     )

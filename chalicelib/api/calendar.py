@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from chalice import Blueprint
 
-from chalicelib.adapters.queue import publish_safely
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.identity import Role
@@ -66,8 +65,7 @@ def get_overrides(call: Call) -> dict[str, object]:
        tags=("calendar",))
 def put_override(call: Call) -> dict[str, object]:
     body: Override = call.body
-    events = calendar_service.set_override(call.user, body.date, body.working, body.note)
-    publish_safely(events)
+    calendar_service.set_override(call.user, body.date, body.working, body.note)
     return {"ok": True, "override": body.model_dump(mode="json")}
 
 
@@ -79,6 +77,5 @@ def delete_override(call: Call) -> dict[str, object]:
     except ValueError as exc:
         raise InvalidInput("Ngày không hợp lệ (YYYY-MM-DD).", "Invalid date (YYYY-MM-DD).",
                            "invalid_date") from exc
-    events = calendar_service.remove_override(call.user, day)
-    publish_safely(events)
+    calendar_service.remove_override(call.user, day)
     return {"ok": True}

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
 DEFAULT_REGION = "ap-southeast-1"
-DEFAULT_MAIL_FROM = "vanthu@skhdt.local"
+DEFAULT_MAIL_FROM = "vanthu@skhdt.example"
 
 # Tags that let a later run find resources AWS gives no name to (KMS keys).
 STACK_TAG = "eoffice:stack"

@@ -7,11 +7,11 @@ the same across restarts.
 
 from __future__ import annotations
 
-import secrets
-import string
 from dataclasses import dataclass
 
+from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.domain.identity import Role
+from chalicelib.domain.organisation import generate_password as new_password
 from chalicelib.services.users import ensure_unit, ensure_user
 
 UNITS = [
@@ -38,18 +38,15 @@ DEMO_USERS = [
     DemoUser("chuyenvien", "Trần Văn Minh", Role.OFFICER, "PDKKD", "Chuyên viên"),
     DemoUser("truongphong", "Lê Thị Hương", Role.UNIT_HEAD, "PDKKD", "Trưởng phòng"),
     DemoUser("giamdoc", "Phạm Quốc Hùng", Role.LEADER, "BGD", "Giám đốc Sở"),
+    # A deputy and the office chief, so that KT. and TL. delegations can be shown.
+    DemoUser("phogiamdoc", "Ngô Thanh Bình", Role.LEADER, "BGD", "Phó Giám đốc Sở"),
+    DemoUser("chanhvanphong", "Hoàng Minh Châu", Role.UNIT_HEAD, "VP", "Chánh Văn phòng"),
     DemoUser("motcua", "Đỗ Thu Trang", Role.ONE_STOP, "MC", "Cán bộ một cửa"),
     DemoUser("quantri", "Vũ Đức Anh", Role.ADMIN, "VP", "Quản trị hệ thống"),
 ]
 
 
-def new_password() -> str:
-    # Meets the pool's policy: upper, lower, digit and symbol, 14+ characters.
-    core = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(12))
-    return f"{core}Aa1!"
-
-
-def seed(passwords: dict[str, str], mail_domain: str = "skhdt.local") -> list[dict[str, str]]:
+def seed(passwords: dict[str, str], mail_domain: str = "skhdt.example") -> list[dict[str, str]]:
     """Returns the demo accounts (username, password, role, unit)."""
     unit_names = {code: name for code, name, _, _ in UNITS}
     for code, name, kind, parent in UNITS:
@@ -57,8 +54,12 @@ def seed(passwords: dict[str, str], mail_domain: str = "skhdt.local") -> list[di
     accounts = []
     for user in DEMO_USERS:
         password = passwords.get(user.username) or new_password()
-        ensure_user(user.username, password, user.full_name, f"{user.username}@{mail_domain}",
-                    [user.role], user.unit, unit_names[user.unit], user.title)
+        created = ensure_user(user.username, password, user.full_name,
+                              f"{user.username}@{mail_domain}", [user.role], user.unit,
+                              unit_names[user.unit], user.title)
+        if not created and user.username not in passwords:
+            # The account outlived the file that held its password: give it a new one.
+            CognitoDirectory().set_password(user.username, password)
         accounts.append({"username": user.username, "password": password,
                          "role": user.role.value, "unit": user.unit,
                          "full_name": user.full_name})

@@ -11,9 +11,10 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.cognito import CognitoIdentity
-from chalicelib.adapters.dynamo import Table
+from chalicelib.adapters.dynamo import ConditionFailed, Table
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import NotFound
+from chalicelib.domain.events import iso, utcnow
 from chalicelib.domain.identity import Role
 
 
@@ -41,18 +42,30 @@ def profile(username: str, table: Table | None = None) -> dict[str, Any]:
 
 
 def ensure_unit(code: str, name: str, kind: str, parent: str | None = None,
-                table: Table | None = None) -> None:
-    (table or Table()).put(
-        {
-            "pk": f"UNIT#{code}", "sk": "UNIT", "kind": "unit", "code": code, "name": name,
-            "unit_kind": kind, "parent": parent, "gsi1pk": "UNITS", "gsi1sk": code,
-        }
-    )
+                table: Table | None = None) -> bool:
+    """Create the unit unless it exists (the seed runs on every start and must not
+    undo what an administrator changed since). Returns whether it was created."""
+    try:
+        (table or Table()).put(
+            {
+                "pk": f"UNIT#{code}", "sk": "UNIT", "kind": "unit", "code": code, "name": name,
+                "unit_kind": kind, "parent": parent, "gsi1pk": "UNITS", "gsi1sk": code,
+                "version": 1,
+            },
+            condition="attribute_not_exists(pk)",
+        )
+    except ConditionFailed:
+        return False
+    return True
 
 
 def ensure_user(username: str, password: str, full_name: str, email: str, roles: list[Role],
-                unit: str, unit_name: str, title: str = "", table: Table | None = None) -> None:
-    """Create or bring up to date a Cognito user and its profile; safe to repeat."""
+                unit: str, unit_name: str, title: str = "", table: Table | None = None) -> bool:
+    """Create the account and its profile unless the profile exists. Returns whether
+    it was created."""
+    table = table or Table()
+    if table.get(f"USER#{username}", "PROFILE") is not None:
+        return False
     settings = get_settings()
     idp = client("cognito-idp")
     attributes = [
@@ -69,9 +82,6 @@ def ensure_user(username: str, password: str, full_name: str, email: str, roles:
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "UsernameExistsException":
             raise
-        idp.admin_update_user_attributes(
-            UserPoolId=settings.user_pool_id, Username=username, UserAttributes=attributes
-        )
     idp.admin_set_user_password(
         UserPoolId=settings.user_pool_id, Username=username, Password=password, Permanent=True
     )
@@ -79,11 +89,14 @@ def ensure_user(username: str, password: str, full_name: str, email: str, roles:
         idp.admin_add_user_to_group(
             UserPoolId=settings.user_pool_id, Username=username, GroupName=role.value
         )
-    (table or Table()).put(
+    now = iso(utcnow())
+    table.put(
         {
             "pk": f"USER#{username}", "sk": "PROFILE", "kind": "user", "username": username,
             "full_name": full_name, "email": email, "unit": unit, "unit_name": unit_name,
-            "title": title, "roles": [r.value for r in roles], "status": "active",
+            "title": title, "roles": [r.value for r in roles], "status": "active", "version": 1,
+            "created_at": now, "updated_at": now,
             "gsi1pk": f"UNIT#{unit}", "gsi1sk": f"USER#{username}",
         }
     )
+    return True

@@ -72,7 +72,7 @@ def test_mail_step_sends_once_even_when_the_event_comes_twice(aws_env):
     from chalicelib.adapters.queue import SqsEventPublisher
     from chalicelib.services.notifications import mail_event
 
-    uow = UnitOfWork()
+    uow = UnitOfWork(publish=False)
     event = mail_event("TEST#1", ["nguoinhan@example.vn"], "notice", {
         "subject": "Thông báo thử", "recipient_name": "Anh Minh",
         "body": "Nội dung <script>alert(1)</script>", "link": "http://x/1"})
@@ -100,7 +100,7 @@ def test_sweeper_republishes_events_never_delivered(aws_env, monkeypatch):
     from chalicelib.handlers.schedule import sweep_outbox
     from chalicelib.services.notifications import mail_event
 
-    uow = UnitOfWork()
+    uow = UnitOfWork(publish=False)
     uow.emit(mail_event("TEST#2", ["a@example.vn"], "notice", {
         "subject": "Sau sự cố", "recipient_name": "Chị Lan", "body": "x", "link": ""}))
     uow.commit()  # the process "dies" here: nothing published

@@ -50,7 +50,7 @@ def client(service: str) -> Any:
 def test_env_covers_every_setting_the_template_can_give(env: dict[str, str]) -> None:
     # JWKS_URL and AWS_ENDPOINT_URL belong to the local runtime, never to the template.
     assert set(env) == set(ENV_NAMES.values()) - {"JWKS_URL", "AWS_ENDPOINT_URL"}
-    assert env["MAIL_FROM"] == "vanthu@skhdt.local"
+    assert env["MAIL_FROM"] == "vanthu@skhdt.example"
     assert all(env.values())
 
 
@@ -203,7 +203,7 @@ def test_user_pool_groups_and_client_sign_a_user_in(env: dict[str, str]) -> None
     idp.admin_create_user(
         UserPoolId=pool_id, Username="vanthu01", MessageAction="SUPPRESS",
         UserAttributes=[
-            {"Name": "email", "Value": "vanthu01@skhdt.local"},
+            {"Name": "email", "Value": "vanthu01@skhdt.example"},
             {"Name": "name", "Value": "Nguyễn Thị Lan"},
             {"Name": "custom:unit", "Value": "VP"},
         ],
@@ -240,7 +240,7 @@ def test_mail_from_identity_is_verified_so_sends_work(env: dict[str, str]) -> No
     ][env["MAIL_FROM"]]["VerificationStatus"]
     assert status == "Success"
     sent = ses.send_raw_email(
-        Source=env["MAIL_FROM"], Destinations=["giamdoc@skhdt.local"],
+        Source=env["MAIL_FROM"], Destinations=["giamdoc@skhdt.example"],
         RawMessage={"Data": b"Subject: Moi hop\r\n\r\nKinh moi."},
     )
     assert sent["MessageId"]
@@ -263,9 +263,9 @@ def test_second_run_writes_nothing_and_returns_the_same_env(env: dict[str, str])
 
 
 def test_domain_identity_and_extra_parameters(aws: None) -> None:
-    env = provision(stage="local", parameters={"MailDomain": "skhdt.local"})
+    env = provision(stage="local", parameters={"MailDomain": "skhdt.example"})
     identities = client("ses").list_identities()["Identities"]
-    assert {"skhdt.local", env["MAIL_FROM"]} <= set(identities)
+    assert {"skhdt.example", env["MAIL_FROM"]} <= set(identities)
 
 
 def test_unknown_resource_type_fails_loudly(aws: None, tmp_path: Path) -> None:
