@@ -132,7 +132,12 @@ def test_roles_use_the_policy_files_with_stack_references(sam: dict[str, Any]) -
     assert "dynamodb:Scan" not in text  # no Scan on any request path (DESIGN.md)
     authorizer = sam["Resources"]["JwtAuthorizerRole"]["Properties"]["Policies"][0]
     actions = {a for s in authorizer["PolicyDocument"]["Statement"] for a in s["Action"]}
-    assert all(a.startswith("logs:") for a in actions)
+    # The authorizer reads profiles (a disabled user is refused at once), nothing else.
+    assert actions - {"logs:CreateLogGroup", "logs:CreateLogStream",
+                      "logs:PutLogEvents"} == {"dynamodb:GetItem"}
+    assert "USER#*" in json.dumps(authorizer)
+    audit_deny = [s for s in role["Statement"] if s.get("Sid") == "AuditIsAppendOnly"]
+    assert audit_deny and audit_deny[0]["Effect"] == "Deny"
 
 
 # ---- checks that need no app: the merge logic itself
