@@ -3,6 +3,7 @@ infra/template.yaml exactly as the local runtime does it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -27,8 +28,8 @@ def require_tool(name: str, package: str) -> str:
     pytest.skip(message)
 
 
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str, str]]:
+@contextlib.contextmanager
+def moto_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str, str]]:
     """moto in-process with every resource of the template; yields the env."""
     from moto import mock_aws
 
@@ -63,6 +64,12 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[st
         yield resources
     reset_clients()
     _reset_module_caches()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[str, str]]:
+    with moto_environment(monkeypatch, tmp_path) as resources:
+        yield resources
 
 
 def _reset_module_caches() -> None:

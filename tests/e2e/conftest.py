@@ -1,0 +1,302 @@
+"""End-to-end fixtures: the whole local runtime (``python -m chalicelib.local.run``)
+as a subprocess on free ports, and a real Chromium driven by Playwright.
+
+One runtime serves the whole session; tests that need their own (restarts) use
+``LocalRuntime`` directly with their own data directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import require_tool
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_LINE = "Sẵn sàng / ready"
+START_TIMEOUT = 120.0
+STOP_TIMEOUT = 30.0
+
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _children_of(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (Linux /proc): chalice local runs in its own
+    session, so killing our process group would not reach it."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+class LocalRuntime:
+    """``python -m chalicelib.local.run`` in a subprocess of its own session."""
+
+    def __init__(self, data_dir: Path, port: int | None = None,
+                 moto_port: int | None = None) -> None:
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.moto_port = moto_port or free_port()
+        self.log_path = data_dir.parent / f"{data_dir.name}-runtime.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.info: dict[str, Any] = {}
+        self._log_offset = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        try:
+            return self.log_path.read_text("utf-8", errors="replace")[self._log_offset:]
+        except OSError:
+            return ""
+
+    def start(self, timeout: float = START_TIMEOUT) -> dict[str, Any]:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("AWS_", "EOFFICE_", "MOTO_"))}
+        env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        log = self.log_path.open("ab")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "chalicelib.local.run", "--host", "127.0.0.1",
+                 "--port", str(self.port), "--moto-port", str(self.moto_port),
+                 "--data-dir", str(self.data_dir)],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        finally:
+            log.close()
+        self._wait_ready(timeout)
+        return self.info
+
+    def _wait_ready(self, timeout: float) -> None:
+        assert self.proc is not None
+        deadline = time.monotonic() + timeout
+        local_file = self.data_dir / "local.json"
+        healthy = False
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the local runtime exited with {self.proc.returncode} before it was "
+                            f"ready; its output:\n{self.output()}")
+            if not healthy and local_file.exists():
+                healthy = _answers_200(f"{self.url}/api/health")
+            if healthy and READY_LINE in self.output():
+                self.info = json.loads(local_file.read_text("utf-8"))
+                assert self.info["url"] == self.url
+                return
+            time.sleep(0.25)
+        self.stop()
+        pytest.fail(f"the local runtime was not ready within {timeout:.0f}s; its output:\n"
+                    f"{self.output()}")
+
+    def stop(self) -> int | None:
+        """SIGINT (what Ctrl-C sends), wait; SIGKILL whatever is left."""
+        proc = self.proc
+        if proc is None:
+            return None
+        self.proc = None
+        if proc.poll() is not None:
+            return proc.returncode
+        descendants = _children_of(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        try:
+            return proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+            return None
+        finally:
+            for pid in descendants:  # chalice local, in its own session
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _answers_200(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as resp:  # loopback URL of the test
+            return bool(resp.status == 200)
+    except (OSError, urllib.error.HTTPError):
+        return False
+
+
+# ------------------------------------------------------------------ runtime
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    return require_tool("chromium", "chromium")
+
+
+@pytest.fixture(scope="session")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The shared runtime; yields the content of its local.json."""
+    rt = LocalRuntime(tmp_path_factory.mktemp("runtime") / "data")
+    try:
+        yield rt.start()
+    finally:
+        rt.stop()
+
+
+@pytest.fixture(scope="session")
+def accounts(runtime: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Demo accounts by role."""
+    return {a["role"]: a for a in runtime["accounts"]}
+
+
+def aws_client(info: dict[str, Any], service: str) -> Any:
+    """boto3 against the runtime's embedded AWS, configured from its local.json
+    only (never from this process's environment)."""
+    import boto3
+
+    env = info["environment"]
+    return boto3.client(
+        service, endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def api_call(base_url: str, method: str, path: str, body: Any = None,
+             token: str | None = None) -> tuple[int, Any]:
+    headers = {"Accept": "application/json"}
+    data = None
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(body, ensure_ascii=False).encode()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(base_url + path, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=15) as resp:
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+def api_login(base_url: str, username: str, password: str) -> dict[str, Any]:
+    status, body = api_call(base_url, "POST", "/api/auth/login",
+                            {"username": username, "password": password})
+    assert status == 200, body
+    return body
+
+
+@pytest.fixture(scope="session")
+def sessions(runtime: dict[str, Any], accounts: dict[str, dict[str, str]]) -> Any:
+    """Sign-in through the API, once per role for the session: the login route
+    is rate limited per source address, and most tests are not about signing in."""
+    cache: dict[str, dict[str, Any]] = {}
+
+    def get(role: str) -> dict[str, Any]:
+        if role not in cache:
+            a = accounts[role]
+            cache[role] = api_login(runtime["url"], a["username"], a["password"])
+        return cache[role]
+
+    return get
+
+
+# ------------------------------------------------------------------ browser
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class PageProblems:
+    """Uncaught script errors and CSP violations seen by a page: each is a bug."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def watch(self, page: Any) -> None:
+        page.on("pageerror", lambda exc: self.items.append(f"uncaught: {exc}"))
+        page.on("console", lambda msg: self.items.append(f"console: {msg.text}")
+                if "Content Security Policy" in msg.text else None)
+
+
+def _new_page(browser: Any, viewport: dict[str, int]) -> tuple[Any, Any, PageProblems]:
+    context = browser.new_context(viewport=viewport, locale="vi-VN",
+                                  timezone_id="Asia/Ho_Chi_Minh", service_workers="block")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    problems = PageProblems()
+    problems.watch(page)
+    return context, page, problems
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context, pg, problems = _new_page(browser, DESKTOP)
+    yield pg
+    context.close()
+    assert not problems.items, problems.items
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    context, pg, problems = _new_page(browser, PHONE)
+    yield pg
+    context.close()
+    assert not problems.items, problems.items
+
+
+def open_signed_in(page: Any, base_url: str, session: dict[str, Any], path: str) -> None:
+    """Open ``path`` as the user of ``session`` (tokens from an API sign-in), the
+    way the login page leaves them: in this tab's sessionStorage."""
+    page.goto(base_url + "/login")
+    page.evaluate(
+        "s => sessionStorage.setItem('eoffice.session', JSON.stringify(s))",
+        {"id_token": session["id_token"], "access_token": session["access_token"],
+         "refresh_token": session.get("refresh_token"), "user": session["user"]},
+    )
+    page.goto(base_url + path)
+    page.wait_for_selector("body[data-loaded]")

@@ -1,0 +1,231 @@
+"""The permission matrix, generated from the route table: every role × every
+route × every target variant the route has (own / other user, own / other
+unit; secret items join with the first routes that serve documents).
+
+Each signed-in route must have a row in ``MATRIX`` (a test fails otherwise):
+how to call it for a variant, and which roles may. Allowed calls must succeed;
+the others must answer 401/403/404 with nothing but the error body.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+import app as app_module  # noqa: F401 - registers the routes this matrix is built from
+from chalicelib.api.routing import ROUTES
+from chalicelib.domain.identity import Role
+from tests.conftest import Session, login
+
+ALL = frozenset(Role)
+ADMIN = frozenset({Role.ADMIN})
+LEADERS = frozenset({Role.LEADER, Role.ADMIN})
+
+
+@dataclass
+class Ctx:
+    """What a row needs to build its request: the caller and a throwaway target."""
+
+    role: Role
+    me: str
+    admin: Session
+    fresh_user: Callable[[], str]
+    n: int = field(default_factory=lambda: uuid.uuid4().int % 10_000)
+
+
+Request = tuple[str, Any]  # (path, JSON body or None)
+
+
+@dataclass(frozen=True)
+class Row:
+    build: Callable[[Ctx, str], Request]
+    allowed: Callable[[Role, str], bool]
+    variants: tuple[str, ...] = ("-",)
+
+
+def roles(allowed: frozenset[Role]) -> Callable[[Role, str], bool]:
+    return lambda role, _variant: role in allowed
+
+
+def fixed(path: str, body: Any = None) -> Callable[[Ctx, str], Request]:
+    return lambda _ctx, _variant: (path, body)
+
+
+def _user_update(ctx: Ctx, _v: str) -> Request:
+    name = ctx.fresh_user()
+    return (f"/api/org/users/{name}", {"full_name": "Người Thử", "email": f"{name}@skhdt.example",
+                                       "unit": "PTH", "roles": ["officer"], "title": "",
+                                       "version": 1})
+
+
+def _unit_update(ctx: Ctx, _v: str) -> Request:
+    return ("/api/org/units/PTH", {"name": "Phòng Tổng hợp, Quy hoạch", "kind": "specialised",
+                                   "parent": "BGD", "version": _version_unit(ctx)})
+
+
+def _version_unit(ctx: Ctx) -> int:
+    units = json.loads(ctx.admin.get("/api/org/units").body)["units"]
+    return next(int(u["version"]) for u in units if u["code"] == "PTH")
+
+
+def _new_delegation(ctx: Ctx, _v: str) -> Request:
+    start = f"{2100 + ctx.n % 800}-01-01"
+    body = {"delegate": "phogiamdoc", "kind": "KT", "start": start, "end": start}
+    if ctx.role == Role.ADMIN:
+        body["grantor"] = "giamdoc"
+    return ("/api/org/delegations", body)
+
+
+def _revoke_delegation(ctx: Ctx, variant: str) -> Request:
+    grantor = ctx.me if (variant == "own" and ctx.role == Role.LEADER) else "giamdoc"
+    if variant == "other":
+        grantor = "giamdoc" if ctx.me != "giamdoc" else "phogiamdoc"
+    delegate = "chanhvanphong"
+    start = f"{3000 + ctx.n % 900}-01-01"
+    created = ctx.admin.send("POST", "/api/org/delegations", {
+        "grantor": grantor, "delegate": delegate, "kind": "TL", "start": start, "end": start})
+    assert created.status_code == 200, created.body
+    return (f"/api/org/delegations/{grantor}/{json.loads(created.body)['id']}", None)
+
+
+def _someone_else(ctx: Ctx) -> str:
+    return "giamdoc" if ctx.me != "giamdoc" else "vanthu"
+
+
+def _audit(suffix: str) -> Callable[[Ctx, str], Request]:
+    def build(ctx: Ctx, variant: str) -> Request:
+        chain = {"own": f"user:{ctx.me}", "other user": f"user:{_someone_else(ctx)}",
+                 "unit": "unit:PDKKD"}[variant]
+        return (f"/api/audit/{chain}{suffix}", None)
+    return build
+
+
+def _audit_allowed(role: Role, variant: str) -> bool:
+    return variant == "own" or role == Role.ADMIN
+
+
+AUDIT_VARIANTS = ("own", "other user", "unit")
+
+MATRIX: dict[tuple[str, str], Row] = {
+    ("POST", "/api/auth/logout"): Row(fixed("/api/auth/logout"), roles(ALL)),
+    ("GET", "/api/auth/me"): Row(fixed("/api/auth/me"), roles(ALL)),
+    ("GET", "/api/calendar/add-working-days"): Row(fixed(
+        "/api/calendar/add-working-days?start=2026-11-27T09:00:00Z&days=1"), roles(ALL)),
+    ("GET", "/api/calendar/days"): Row(fixed("/api/calendar/days?year=2026"), roles(ALL)),
+    ("GET", "/api/calendar/overrides"): Row(fixed("/api/calendar/overrides"), roles(ALL)),
+    ("PUT", "/api/calendar/overrides"): Row(
+        lambda c, v: ("/api/calendar/overrides",
+                      {"date": f"{2030 + c.n % 60}-06-06", "working": False, "note": "thử"}),
+        roles(ADMIN)),
+    ("DELETE", "/api/calendar/overrides/{day}"): Row(
+        fixed("/api/calendar/overrides/2031-01-01"), roles(ADMIN)),
+    ("GET", "/api/dev/outbox"): Row(fixed("/api/dev/outbox"), roles(ALL)),
+    ("GET", "/api/org/units"): Row(fixed("/api/org/units"), roles(ALL)),
+    ("POST", "/api/org/units"): Row(
+        lambda c, v: ("/api/org/units", {"code": f"T{c.n}", "name": "Tổ thử", "kind": "specialised",
+                                         "parent": "BGD"}), roles(ADMIN)),
+    ("PUT", "/api/org/units/{code}"): Row(_unit_update, roles(ADMIN)),
+    ("GET", "/api/org/options"): Row(fixed("/api/org/options"), roles(ALL)),
+    ("GET", "/api/org/users"): Row(fixed("/api/org/users?unit=PDKKD"), roles(ALL)),
+    ("GET", "/api/org/users/{username}"): Row(fixed("/api/org/users/giamdoc"), roles(ALL)),
+    ("POST", "/api/org/users"): Row(
+        lambda c, v: ("/api/org/users", {"username": f"moi{uuid.uuid4().hex[:8]}",
+                                         "full_name": "Người Mới", "email": "moi@skhdt.example",
+                                         "unit": "PTH", "roles": ["officer"]}), roles(ADMIN)),
+    ("PUT", "/api/org/users/{username}"): Row(_user_update, roles(ADMIN)),
+    ("POST", "/api/org/users/{username}/disable"): Row(
+        lambda c, v: (f"/api/org/users/{c.fresh_user()}/disable", None), roles(ADMIN)),
+    ("POST", "/api/org/users/{username}/enable"): Row(
+        lambda c, v: (f"/api/org/users/{c.fresh_user()}/enable", None), roles(ADMIN)),
+    ("POST", "/api/org/users/{username}/reset-password"): Row(
+        lambda c, v: (f"/api/org/users/{c.fresh_user()}/reset-password", None), roles(ADMIN)),
+    ("PUT", "/api/org/users/{username}/signature"): Row(
+        lambda c, v: (f"/api/org/users/{c.me if v == 'own' else _someone_else(c)}/signature",
+                      {"image_base64": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4"
+                                       "2mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="}),
+        lambda role, v: v == "own" or role == Role.ADMIN, ("own", "other user")),
+    ("GET", "/api/org/delegations"): Row(fixed("/api/org/delegations"), roles(LEADERS)),
+    ("POST", "/api/org/delegations"): Row(_new_delegation, roles(LEADERS)),
+    ("DELETE", "/api/org/delegations/{grantor}/{delegation_id}"): Row(
+        _revoke_delegation,
+        lambda role, v: role == Role.ADMIN or (role == Role.LEADER and v == "own"),
+        ("own", "other")),
+    ("GET", "/api/audit/{item_id}"): Row(_audit(""), _audit_allowed, AUDIT_VARIANTS),
+    ("GET", "/api/audit/{item_id}/verify"): Row(_audit("/verify"), _audit_allowed, AUDIT_VARIANTS),
+    ("GET", "/api/audit/{item_id}/export"): Row(_audit("/export?format=csv"), _audit_allowed,
+                                                AUDIT_VARIANTS),
+}
+
+SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
+
+
+def test_every_signed_in_route_has_a_row_in_the_matrix():
+    assert set(SIGNED_IN_ROUTES) - set(MATRIX) == set(), "add a MATRIX row for the new route"
+    assert set(MATRIX) - set(SIGNED_IN_ROUTES) == set(), "MATRIX names a route that is gone"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """One provisioned moto for the whole matrix; each case makes its own targets."""
+    from chalice.test import Client
+
+    from chalicelib.local.seed import seed
+    from tests.conftest import moto_environment
+
+    with pytest.MonkeyPatch.context() as mp, \
+            moto_environment(mp, tmp_path_factory.mktemp("matrix")):
+        accounts = {a["username"]: a for a in seed({})}
+        with Client(app_module.app, stage_name="local") as client:
+            sessions: dict[Role, Session] = {}
+            for account in accounts.values():
+                role = Role(account["role"])
+                if role not in sessions:
+                    sessions[role] = login(client, account["username"], account["password"])
+            yield {"client": client, "sessions": sessions}
+
+
+CASES = [
+    (method, path, role, variant)
+    for (method, path) in SIGNED_IN_ROUTES if (method, path) in MATRIX
+    for role, variant in itertools.product(sorted(Role), MATRIX[(method, path)].variants)
+]
+
+
+@pytest.mark.parametrize("method,path,role,variant", CASES,
+                         ids=[f"{m} {p} {r} {v}" for m, p, r, v in CASES])
+def test_matrix(world, method, path, role, variant):
+    sessions: dict[Role, Session] = world["sessions"]
+    admin = sessions[Role.ADMIN]
+
+    def fresh_user() -> str:
+        name = f"tmp{uuid.uuid4().hex[:10]}"
+        resp = admin.send("POST", "/api/org/users", {
+            "username": name, "full_name": "Người Thử", "email": f"{name}@skhdt.example",
+            "unit": "PTH", "roles": ["officer"]})
+        assert resp.status_code == 200, resp.body
+        return name
+
+    session = sessions[role]
+    row = MATRIX[(method, path)]
+    ctx = Ctx(role=role, me=session.user["username"], admin=admin, fresh_user=fresh_user)
+    url, body = row.build(ctx, variant)
+    resp = session.send(method, url, body) if method != "GET" else session.get(url)
+    if row.allowed(role, variant):
+        assert 200 <= resp.status_code < 300, (resp.status_code, resp.body)
+    else:
+        assert resp.status_code in (401, 403, 404), (resp.status_code, resp.body)
+        assert set(json.loads(resp.body)) == {"error"}
+
+
+@pytest.mark.parametrize("method,path", SIGNED_IN_ROUTES)
+def test_no_token_is_401_everywhere(world, method, path):
+    url = path.replace("{", "").replace("}", "")
+    resp = world["client"].http.request(method, url, headers={"Content-Type": "application/json"},
+                                        body=b"{}")
+    assert resp.status_code == 401
