@@ -61,6 +61,7 @@ def refresh(call: Call) -> Tokens:
        summary="Sign out everywhere (revokes refresh tokens)", tags=("auth",))
 def logout(call: Call) -> dict[str, bool]:
     users.identity().sign_out(call.user.username)
+    users.revoke_sessions(call.user.username)
     _audit_session(call, call.user.username, "auth.logout", "Đăng xuất")
     return {"ok": True}
 

@@ -41,6 +41,12 @@ def jwt_authorizer(auth_request):  # type: ignore[no-untyped-def]
     if profile is None or profile.get("status") != "active":
         return AuthResponse(routes=["*"], principal_id="anonymous",
                             context={"reason": "account disabled or unknown"})
+    if int(claims.get("iat", 0)) < float(profile.get("tokens_valid_after", 0)):
+        # Signed out (or password reset) after this token was issued. iat has whole
+        # seconds and the mark has milliseconds: a token issued in the same second
+        # as the sign-out is refused too, erring on the safe side.
+        return AuthResponse(routes=["*"], principal_id="anonymous",
+                            context={"reason": "signed out"})
     return AuthResponse(
         routes=["*"],
         principal_id=username,

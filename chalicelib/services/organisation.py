@@ -10,8 +10,10 @@ request, and a disabled account is refused at once.
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters.cognito import CognitoDirectory
@@ -34,6 +36,11 @@ from chalicelib.services import audit
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _now_mark() -> Decimal:
+    """When tokens issued before now stop working (see users.revoke_sessions)."""
+    return Decimal(str(round(time.time(), 3)))
 
 
 # ---------------------------------------------------------------- units
@@ -220,6 +227,8 @@ def set_enabled(caller: Caller, username: str, enabled: bool, table: Table | Non
     else:
         directory.disable(username)
     after = {**before, "status": "active" if enabled else "disabled"}
+    if not enabled:
+        after["tokens_valid_after"] = _now_mark()
     return _save_profile(caller, before, after, "user.enable" if enabled else "user.disable",
                          table)
 
@@ -232,7 +241,8 @@ def reset_password(caller: Caller, username: str, table: Table | None = None,
     password = generate_password()
     directory.set_password(username, password)
     directory.sign_out(username)
-    _save_profile(caller, before, dict(before), "user.reset_password", table,
+    _save_profile(caller, before, {**before, "tokens_valid_after": _now_mark()},
+                  "user.reset_password", table,
                   summary="Đặt lại mật khẩu")
     return password
 

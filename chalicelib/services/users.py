@@ -5,6 +5,7 @@ can show names and units without calling Cognito on every request."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -39,6 +40,16 @@ def profile(username: str, table: Table | None = None) -> dict[str, Any]:
         "unit_name": item.get("unit_name"),
         "roles": sorted(item.get("roles") or []),
     }
+
+
+def revoke_sessions(username: str, table: Table | None = None) -> None:
+    """Tokens issued before now stop working at their next request. Cognito's
+    sign-out revokes refresh tokens only; ID tokens cannot be revoked, so the
+    authorizer compares their issue time with this mark."""
+    import time
+
+    (table or Table()).update(f"USER#{username}", "PROFILE", "SET tokens_valid_after = :t",
+                              values={":t": Decimal(str(round(time.time(), 3)))})
 
 
 def ensure_unit(code: str, name: str, kind: str, parent: str | None = None,

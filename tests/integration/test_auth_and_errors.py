@@ -101,6 +101,10 @@ def test_logout_revokes_the_refresh_token(client, accounts):
     again = client.http.post("/api/auth/refresh", headers=JSON, body=json.dumps(
         {"refresh_token": tokens["refresh_token"]}).encode())
     assert again.status_code == 401
+    # The ID token itself cannot be revoked at Cognito; the app refuses it anyway.
+    stale = client.http.get("/api/auth/me",
+                            headers={"Authorization": f"Bearer {tokens['id_token']}"})
+    assert stale.status_code == 401
 
 
 def test_login_is_rate_limited_per_source(client, aws_env):

@@ -47,6 +47,9 @@ class Row:
     build: Callable[[Ctx, str], Request]
     allowed: Callable[[Role, str], bool]
     variants: tuple[str, ...] = ("-",)
+    # The call ends every session of its user (sign-out): make it as a new user
+    # of the same role, so that the shared sessions live on.
+    own_session: bool = False
 
 
 def roles(allowed: frozenset[Role]) -> Callable[[Role, str], bool]:
@@ -113,7 +116,7 @@ def _audit_allowed(role: Role, variant: str) -> bool:
 AUDIT_VARIANTS = ("own", "other user", "unit")
 
 MATRIX: dict[tuple[str, str], Row] = {
-    ("POST", "/api/auth/logout"): Row(fixed("/api/auth/logout"), roles(ALL)),
+    ("POST", "/api/auth/logout"): Row(fixed("/api/auth/logout"), roles(ALL), own_session=True),
     ("GET", "/api/auth/me"): Row(fixed("/api/auth/me"), roles(ALL)),
     ("GET", "/api/calendar/add-working-days"): Row(fixed(
         "/api/calendar/add-working-days?start=2026-11-27T09:00:00Z&days=1"), roles(ALL)),
@@ -213,6 +216,13 @@ def test_matrix(world, method, path, role, variant):
 
     session = sessions[role]
     row = MATRIX[(method, path)]
+    if row.own_session:
+        name = f"tmp{uuid.uuid4().hex[:10]}"
+        created = admin.send("POST", "/api/org/users", {
+            "username": name, "full_name": "Người Thử", "email": f"{name}@skhdt.example",
+            "unit": "PTH", "roles": [role.value]})
+        assert created.status_code == 200, created.body
+        session = login(world["client"], name, json.loads(created.body)["initial_password"])
     ctx = Ctx(role=role, me=session.user["username"], admin=admin, fresh_user=fresh_user)
     url, body = row.build(ctx, variant)
     resp = session.send(method, url, body) if method != "GET" else session.get(url)
