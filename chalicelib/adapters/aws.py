@@ -6,6 +6,7 @@ client at the embedded moto server without a code path of its own.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -19,9 +20,18 @@ _CONFIG = Config(
 )
 
 
+# Presigned links must be SigV4 (the only scheme newer regions accept); with a
+# local endpoint, path-style addressing keeps them on the moto server's host.
+_S3_CONFIG = _CONFIG.merge(Config(signature_version="s3v4",
+                                  s3={"addressing_style": "auto"}))
+
+
 @cache
 def client(service: str) -> Any:
-    return boto3.client(service, region_name=get_settings().region, config=_CONFIG)
+    config = _S3_CONFIG if service == "s3" else _CONFIG
+    if service == "s3" and os.environ.get("AWS_ENDPOINT_URL"):
+        config = config.merge(Config(s3={"addressing_style": "path"}))
+    return boto3.client(service, region_name=get_settings().region, config=config)
 
 
 def reset_clients() -> None:

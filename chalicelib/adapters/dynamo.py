@@ -134,6 +134,27 @@ class Table:
             cursor=encode_cursor(out.get("LastEvaluatedKey")),
         )
 
+    def query_from(self, pk_value: str, *, index: str | None, start: dict[str, Any] | None,
+                   limit: int, forward: bool = True) -> tuple[list[Item], dict[str, Any] | None]:
+        """One page of a partition from a plain (not encoded) start key; for merging
+        several partitions into one list."""
+        pk_name = "pk" if index is None else f"{index}pk"
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": pk_name},
+            "ExpressionAttributeValues": to_dynamo({":pk": pk_value}),
+            "Limit": limit,
+            "ScanIndexForward": forward,
+        }
+        if index is not None:
+            kwargs["IndexName"] = index
+        if start:
+            kwargs["ExclusiveStartKey"] = to_dynamo(start)
+        out = self._client.query(**kwargs)
+        last = out.get("LastEvaluatedKey")
+        return [from_dynamo(i) for i in out.get("Items", [])], (from_dynamo(last) if last else None)
+
     def put(self, item: Item, *, condition: str | None = None,
             names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> None:
         kwargs: dict[str, Any] = {"TableName": self.name, "Item": to_dynamo(item)}

@@ -117,8 +117,8 @@ def _report(status: PdfStatus, pages: int | None = None, text: str = "",
 def _clean(text: str) -> str:
     # NFC because some producers emit decomposed Vietnamese (NFD): the same word
     # must compare, search and store as the same string.
-    text = unicodedata.normalize("NFC", text.translate(_DROP_CHARS))
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text.translate(_DROP_CHARS))
 
 
 def _meaningful_chars(text: str) -> int:
@@ -169,7 +169,10 @@ def _extract(reader: PdfReader, max_pages: int) -> tuple[int, list[str]] | None:
     texts: list[str] = []
     total = 0
     deadline = time.monotonic() + _TIME_BUDGET_S
-    for index in range(min(count, max(max_pages, 0))):
+    # At least one page: with none read, every file would look like a scan.
+    for index in range(min(count, max(max_pages, 1))):
+        # Checked between pages only: one pathological page can still run long,
+        # and the Lambda timeout is the backstop for that.
         if time.monotonic() > deadline or total > _MAX_TEXT_CHARS:
             break  # what we have is enough to classify and to find the metadata
         try:
@@ -191,7 +194,11 @@ def inspect_pdf(data: bytes, max_pages: int = 200) -> PdfReport:
 
 
 def _inspect(data: bytes, max_pages: int) -> PdfReport:
-    if not data or not data.strip():
+    if isinstance(data, bytearray | memoryview):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        return _report("empty" if not data else "not_pdf")
+    if not data.strip():
         return _report("empty")
     if b"%PDF-" not in data[:_HEADER_WINDOW]:
         return _report("not_pdf")
@@ -212,7 +219,7 @@ def _inspect(data: bytes, max_pages: int) -> PdfReport:
     count, texts = extracted
     if count == 0:
         return _report("empty", pages=0, reason=_NO_PAGES)
-    text = "\f".join(texts)
+    text = "\f".join(texts)[:_MAX_TEXT_CHARS]
     if _meaningful_chars(text) < _MIN_TEXT_CHARS:
         return _report("scanned", pages=count)
     return _report("readable", pages=count, text=text,

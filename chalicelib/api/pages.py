@@ -24,6 +24,10 @@ PAGES = {
     "home": ("home.html", "Trang chủ"),
     "outbox": ("outbox.html", "Hộp thư đi (môi trường cục bộ)"),
     "calendar": ("calendar.html", "Lịch làm việc"),
+    "units": ("units.html", "Cơ cấu tổ chức"),
+    "users": ("users.html", "Cán bộ và tài khoản"),
+    "delegations": ("delegations.html", "Uỷ quyền ký"),
+    "audit": ("audit.html", "Nhật ký hoạt động"),
 }
 
 

@@ -45,6 +45,7 @@ class IntakeStatus(StrEnum):
     DUPLICATE = "duplicate"
     NEEDS_REVIEW = "needs_review"
     REJECTED = "rejected"
+    FAILED = "failed"  # kept failing: parked in the DLQ, shown for a retry
 
 
 # Decree 30 metadata lengths (Appendix VI: CodeNotation 30, Subject 500,
@@ -76,7 +77,8 @@ class Metadata:
 
     def normalised(self) -> Metadata:
         return Metadata(
-            so_ky_hieu=nfc(self.so_ky_hieu).upper().replace(" ", ""),
+            # Type codes keep their case (TTr, CTr, QyĐ): Decree 30 App. III.
+            so_ky_hieu=nfc(self.so_ky_hieu).replace(" ", ""),
             co_quan_ban_hanh=nfc(self.co_quan_ban_hanh),
             ngay_ban_hanh=self.ngay_ban_hanh,
             loai_van_ban=nfc(self.loai_van_ban),

@@ -30,20 +30,29 @@ def process_ingest_batch(raw_event: dict[str, Any], context: Any = None) -> dict
     )
 
 
+# The ingest queue's redrive policy (infra/template.yaml) parks a message after
+# this many receives; the last attempt marks its intake record as failed.
+MAX_RECEIVES = 5
+
+
 def _handle_record(record: Any) -> None:
     from chalicelib.adapters.aws import client
     from chalicelib.config import get_settings
-    from chalicelib.services.intake import receive_object
+    from chalicelib.services.intake import mark_failed, receive_object
 
     body = json.loads(record.body)
     if body.get("Event") == "s3:TestEvent":
         return  # S3 sends this once when the notification is configured
+    receives = int((record.raw_event.get("attributes") or {}).get("ApproximateReceiveCount", 1))
     for s3_record in body.get("Records", []):
         s3_info = s3_record["s3"]
-        receive_object(
-            s3_info["bucket"]["name"],
-            s3_info["object"]["key"],
-            s3_info["object"].get("sequencer") or s3_info["object"].get("eTag", ""),
-            s3=client("s3"),
-            documents_bucket=get_settings().documents_bucket,
-        )
+        where = (s3_info["bucket"]["name"], s3_info["object"]["key"],
+                 s3_info["object"].get("sequencer") or s3_info["object"].get("eTag", ""))
+        try:
+            receive_object(*where, s3=client("s3"),
+                           documents_bucket=get_settings().documents_bucket,
+                           event_time=s3_record.get("eventTime"))
+        except Exception:
+            if receives >= MAX_RECEIVES:
+                mark_failed(*where)
+            raise

@@ -9,6 +9,8 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.pdfs import make_pdf
+
 
 def _pollers(aws_env: dict[str, str]) -> dict[str, Any]:
     import app as app_module
@@ -25,7 +27,8 @@ def _intake_items() -> list[dict[str, Any]]:
 
 def test_file_dropped_in_intake_bucket_becomes_an_intake_record(aws_env):
     s3 = boto3.client("s3")
-    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = make_pdf(["UBND THANH PHO HA NOI", "SO TAI CHINH", "So: 15/STC-VP",
+                    "Ha Noi, ngay 05 thang 01 nam 2026", "V/v thu nghiem nhan van ban"])
     s3.put_object(Bucket=aws_env["INTAKE_BUCKET"], Key="incoming/scanner-01/cv 15.pdf", Body=pdf)
     s3.put_object(Bucket=aws_env["INTAKE_BUCKET"], Key="incoming/../../etc/passwd.pdf",
                   Body=b"root:x:0:0")
@@ -33,7 +36,7 @@ def test_file_dropped_in_intake_bucket_becomes_an_intake_record(aws_env):
     handled = _pollers(aws_env)["on_intake_notification"].drain()
     assert handled >= 3
     by_name = {i["file_name"]: i for i in _intake_items()}
-    assert by_name["cv 15.pdf"]["status"] == "processing"
+    assert by_name["cv 15.pdf"]["status"] in ("registered", "needs_review")
     assert by_name["cv 15.pdf"]["size"] == len(pdf)
     import hashlib
 
@@ -42,14 +45,15 @@ def test_file_dropped_in_intake_bucket_becomes_an_intake_record(aws_env):
     stored = s3.get_object(Bucket=aws_env["DOCUMENTS_BUCKET"], Key=f"files/sha256/{digest}")
     assert stored["Body"].read() == pdf
     assert by_name["passwd.pdf"]["status"] == "rejected"
-    assert "không phải PDF" in by_name["passwd.pdf"]["reason"]
+    assert "không phải định dạng PDF" in by_name["passwd.pdf"]["reason"]
     assert by_name["rong.pdf"]["status"] == "rejected"
     assert "rỗng" in by_name["rong.pdf"]["reason"]
 
 
 def test_redelivered_notification_records_once(aws_env):
     s3 = boto3.client("s3")
-    s3.put_object(Bucket=aws_env["INTAKE_BUCKET"], Key="incoming/a.pdf", Body=b"%PDF-1.7 x")
+    s3.put_object(Bucket=aws_env["INTAKE_BUCKET"], Key="incoming/a.pdf",
+                  Body=make_pdf(["SO XAY DUNG", "So: 07/TB-SXD", "V/v lap lai thong bao"]))
     sqs = boto3.client("sqs")
     msgs = sqs.receive_message(QueueUrl=aws_env["INGEST_QUEUE_URL"], MaxNumberOfMessages=10,
                                WaitTimeSeconds=0)["Messages"]

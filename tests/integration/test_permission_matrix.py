@@ -36,6 +36,7 @@ class Ctx:
     me: str
     admin: Session
     fresh_user: Callable[[], str]
+    unit: str = "PDKKD"
     n: int = field(default_factory=lambda: uuid.uuid4().int % 10_000)
 
 
@@ -115,6 +116,72 @@ def _audit_allowed(role: Role, variant: str) -> bool:
 
 AUDIT_VARIANTS = ("own", "other user", "unit")
 
+# ---- incoming documents: the item dimension (own unit / other unit / secret)
+
+DOC_VARIANTS = ("agency", "own unit", "other unit", "secret")
+# Who sees a document of each variant, by role (docs/permissions.md). The caller
+# is never named on these documents; "own unit" is the caller's unit (PDKKD for
+# the officer and the head, the matching unit for the others).
+SEES_DOC = {
+    Role.CLERK: {"agency", "own unit", "other unit"},
+    Role.LEADER: {"agency", "own unit", "other unit"},
+    Role.UNIT_HEAD: {"own unit"},
+    Role.OFFICER: set(),
+    Role.ONE_STOP: set(),
+    Role.ADMIN: set(),
+}
+
+
+def _doc(ctx: Ctx, variant: str) -> str:
+    from datetime import UTC, date, datetime
+
+    from chalicelib.domain.access import Secrecy
+    from chalicelib.domain.incoming import Metadata
+    from chalicelib.services import incoming
+
+    my_unit = ctx.unit
+    other = "PTH" if my_unit != "PTH" else "PDKKD"
+    units = {"agency": [], "own unit": [my_unit], "other unit": [other],
+             "secret": [my_unit]}[variant]
+    doc = incoming.register(
+        None, Metadata(so_ky_hieu=f"{ctx.n}/MT-TEST", co_quan_ban_hanh="Sở Thử nghiệm",
+                       ngay_ban_hanh=date(2026, 11, 2), trich_yeu="V/v ma trận quyền"),
+        arrival=datetime.now(UTC), source="paper", units=units,
+        secrecy=Secrecy.MAT if variant == "secret" else Secrecy.NONE,
+        people=["giamdoc" if ctx.me != "giamdoc" else "vanthu"] if variant == "secret" else [],
+        file={"key": "files/sha256/none", "sha256": uuid.uuid4().hex, "name": "x.pdf"})
+    return str(doc["id"])
+
+
+def _doc_allowed(*extra_roles: Role, only: frozenset[Role] | None = None
+                 ) -> Callable[[Role, str], bool]:
+    def allowed(role: Role, variant: str) -> bool:
+        if only is not None and role not in only:
+            return False
+        return variant in SEES_DOC[role]
+    return allowed
+
+
+def _correction(ctx: Ctx, variant: str) -> Request:
+    doc_id = _doc(ctx, variant)
+    return (f"/api/incoming/{doc_id}", {
+        "so_ky_hieu": "1/MT-TEST", "co_quan_ban_hanh": "Sở Thử nghiệm",
+        "ngay_ban_hanh": "2026-11-02", "trich_yeu": "V/v sửa", "version": 1})
+
+
+def _rejected_intake(ctx: Ctx, _v: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
+
+    rid = uuid.uuid4().hex
+    Table().put({"pk": f"INTAKE#{rid}", "sk": "INTAKE", "kind": "intake", "id": rid,
+                 "status": "rejected", "source_bucket": "b", "source_key": "incoming/x.pdf",
+                 "created_at": "2026-11-27T00:00:00Z", "version": 1, "gsi1pk": "INTAKE",
+                 "gsi1sk": f"2026-11-27T00:00:00Z#{rid}"})
+    return (f"/api/intake/{rid}/retry", None)
+
+
+CLERK_ONLY = frozenset({Role.CLERK})
+
 MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/auth/logout"): Row(fixed("/api/auth/logout"), roles(ALL), own_session=True),
     ("GET", "/api/auth/me"): Row(fixed("/api/auth/me"), roles(ALL)),
@@ -163,7 +230,29 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/audit/{item_id}/verify"): Row(_audit("/verify"), _audit_allowed, AUDIT_VARIANTS),
     ("GET", "/api/audit/{item_id}/export"): Row(_audit("/export?format=csv"), _audit_allowed,
                                                 AUDIT_VARIANTS),
+    ("GET", "/api/intake"): Row(fixed("/api/intake"), roles(frozenset({Role.CLERK,
+                                                                      Role.LEADER}))),
+    ("POST", "/api/intake/{intake_id}/retry"): Row(_rejected_intake, roles(CLERK_ONLY)),
+    ("POST", "/api/intake/upload"): Row(fixed("/api/intake/upload"), roles(CLERK_ONLY)),
+    ("GET", "/api/incoming"): Row(fixed("/api/incoming"), roles(ALL)),
+    ("POST", "/api/incoming"): Row(fixed("/api/incoming", {
+        "so_ky_hieu": "5/TB-X", "co_quan_ban_hanh": "Sở X", "trich_yeu": "Giấy"}),
+        roles(CLERK_ONLY)),
+    ("GET", "/api/incoming/{doc_id}"): Row(
+        lambda c, v: (f"/api/incoming/{_doc(c, v)}", None), _doc_allowed(), DOC_VARIANTS),
+    ("PUT", "/api/incoming/{doc_id}"): Row(_correction, _doc_allowed(only=CLERK_ONLY),
+                                           DOC_VARIANTS),
+    ("GET", "/api/incoming/{doc_id}/file"): Row(
+        lambda c, v: (f"/api/incoming/{_doc(c, v)}/file", None), _doc_allowed(), DOC_VARIANTS),
 }
+
+# Document trails: the supervisors among those who see the document.
+MATRIX[("GET", "/api/audit/{item_id}")] = Row(
+    lambda c, v: (f"/api/audit/incoming:{_doc(c, v)}", None) if v in DOC_VARIANTS
+    else _audit("")(c, v),
+    lambda role, v: (_doc_allowed(only=frozenset({Role.CLERK, Role.LEADER, Role.UNIT_HEAD}))(
+        role, v) if v in DOC_VARIANTS else _audit_allowed(role, v)),
+    AUDIT_VARIANTS + DOC_VARIANTS)
 
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
 
@@ -223,7 +312,8 @@ def test_matrix(world, method, path, role, variant):
             "unit": "PTH", "roles": [role.value]})
         assert created.status_code == 200, created.body
         session = login(world["client"], name, json.loads(created.body)["initial_password"])
-    ctx = Ctx(role=role, me=session.user["username"], admin=admin, fresh_user=fresh_user)
+    ctx = Ctx(role=role, me=session.user["username"], admin=admin, fresh_user=fresh_user,
+              unit=session.user.get("unit") or "PDKKD")
     url, body = row.build(ctx, variant)
     resp = session.send(method, url, body) if method != "GET" else session.get(url)
     if row.allowed(role, variant):

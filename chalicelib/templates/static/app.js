@@ -72,12 +72,13 @@ async function refreshTokens(session) {
   } catch { return false; }
 }
 
-// api(path, {method, json, auth}): auth=false for the sign-in call itself, whose
-// 401 means "wrong password", not "session over".
+// api(path, {method, json, auth, raw, accept}): auth=false for the sign-in call
+// itself, whose 401 means "wrong password", not "session over"; raw=true answers
+// the Response itself when it is OK (downloads), errors still throw ApiError.
 async function api(path, options = {}, retried = false) {
-  const { method = "GET", json, auth = true } = options;
+  const { method = "GET", json, auth = true, raw = false, accept = "application/json" } = options;
   const session = auth ? loadSession() : null;
-  const headers = { "Accept": "application/json" };
+  const headers = { "Accept": accept };
   if (session) headers["Authorization"] = "Bearer " + session.id_token;
   const init = { method, headers, credentials: "same-origin" };
   if (json !== undefined) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(json); }
@@ -86,6 +87,7 @@ async function api(path, options = {}, retried = false) {
   if (r.status === 401 && session && session.refresh_token && !retried && await refreshTokens(session)) {
     return api(path, options, true);
   }
+  if (raw && r.ok) return r;
   const type = r.headers.get("Content-Type") || "";
   let body = null;
   try { body = type.includes("json") ? await r.json() : await r.text(); } catch { body = null; }
@@ -143,19 +145,35 @@ function clearFieldErrors(form) {
   form.querySelectorAll("[aria-invalid]").forEach((i) => i.removeAttribute("aria-invalid"));
 }
 
+// The error slot of `form` for an error path: the last part of the path that a
+// slot names ("roles.0" goes to the slot of "roles"); a slot may name several
+// paths separated by spaces (data-error-for="image image_base64").
+function errorSlot(form, path) {
+  if (!form) return null;
+  const parts = String(path || "").split(".").reverse();
+  for (const name of parts) {
+    if (!name) continue;
+    const slot = form.querySelector(`.field-error[data-error-for~="${CSS.escape(name)}"]`);
+    if (slot) return { slot, name };
+  }
+  return null;
+}
+
 // Shows an error: field problems next to the fields of `form` they name (by
-// input name = last part of the error path), the rest in the flash area.
+// input name = a part of the error path), the rest in the flash area.
 function showError(err, form) {
   clearFieldErrors(form);
   const left = [];
   for (const f of (err.fields || [])) {
-    const name = String(f.path || "").split(".").pop();
-    const slot = form && form.querySelector(`.field-error[data-error-for="${CSS.escape(name)}"]`);
-    if (slot) {
+    const found = errorSlot(form, f.path);
+    if (found) {
+      const { slot } = found;
+      const name = slot.dataset.errorFor.split(" ")[0];
       slot.replaceChildren(el("span", {}, f.message),
         f.message_en ? el("span", { class: "en", lang: "en" }, f.message_en) : "");
       slot.hidden = false;
-      const input = form.elements.namedItem(name);
+      let input = form.elements.namedItem(name);
+      if (input instanceof RadioNodeList) input = input[0];
       if (input && input.setAttribute) {
         input.setAttribute("aria-invalid", "true");
         if (slot.id) input.setAttribute("aria-describedby", slot.id);
@@ -245,11 +263,15 @@ async function bindUser(user) {
   document.querySelectorAll("[data-bind]").forEach((n) => { n.textContent = nfc(values[n.dataset.bind]); });
   const roles = new Set(user.roles || []);
   const stage = document.querySelector("[data-stage]") ? await currentStage() : "";
+  const ownTrail = "user:" + user.username;
   document.querySelectorAll(".nav a[data-roles]").forEach((a) => {
     const show = roleAllows(a, roles) && (!a.dataset.stage || a.dataset.stage === stage);
     a.closest("li").hidden = !show;
+    if (a.hasAttribute("data-self-trail")) a.setAttribute("href", auditHref(ownTrail));
     const url = new URL(a.href, location.href);
-    if (url.pathname === location.pathname && !url.hash) a.setAttribute("aria-current", "page");
+    let current = url.pathname === location.pathname && !url.hash;
+    if (current && a.hasAttribute("data-self-trail")) current = currentTrail(user) === ownTrail;
+    if (current) a.setAttribute("aria-current", "page");
   });
   // Sections of a page meant for some roles only (the API refuses the others anyway).
   document.querySelectorAll("main [data-roles]").forEach((n) => { n.hidden = !roleAllows(n, roles); });
@@ -285,6 +307,368 @@ function setupLogout() {
   }));
 }
 
+// ------------------------------------------------------------------ organisation helpers
+
+function me() { const s = loadSession(); return (s && s.user) || {}; }
+function hasRole(role) { return (me().roles || []).includes(role); }
+
+function auditHref(item) {
+  // The colon stays as it is: the trail's id reads the same in the address bar.
+  return "/app/audit?item=" + encodeURIComponent(item).replace(/%3A/gi, ":");
+}
+function currentTrail(user) {
+  const asked = (new URLSearchParams(location.search).get("item") || "").trim();
+  return asked || "user:" + (user || me()).username;
+}
+// An item id in an API path: its parts escaped, the "kind:" colon kept.
+function trailPath(item) {
+  return item.split(":").map(encodeURIComponent).join(":");
+}
+
+function todayVN() {
+  const p = vnParts(new Date());
+  return `${p.y}-${p.m}-${p.d}`;
+}
+
+// "02/09/2026" from "2026-09-02" (no time zone involved).
+function shortDate(iso) {
+  const [y, m, d] = String(iso).split("-");
+  return d && m && y ? `${d}/${m}/${y}` : nfc(iso);
+}
+
+let optionsPromise = null;
+function orgOptions() {
+  if (!optionsPromise) optionsPromise = api("/api/org/options").catch((e) => { optionsPromise = null; throw e; });
+  return optionsPromise;
+}
+
+function roleLabel(options, value) {
+  const r = (options.roles || []).find((x) => x.value === value);
+  return r ? r.label : value;
+}
+function kindLabel(options, value) {
+  const k = (options.unit_kinds || []).find((x) => x.value === value);
+  return k ? k.label : value;
+}
+
+// The units in tree order: [{unit, depth}], children after their parent, by name.
+function unitTree(units) {
+  const codes = new Set(units.map((u) => u.code));
+  const byParent = new Map();
+  for (const u of units) {
+    const key = u.parent && codes.has(u.parent) ? u.parent : "";
+    if (!byParent.has(key)) byParent.set(key, []);
+    byParent.get(key).push(u);
+  }
+  for (const list of byParent.values()) list.sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  const out = [];
+  const seen = new Set();
+  const walk = (key, depth) => {
+    for (const u of byParent.get(key) || []) {
+      if (seen.has(u.code)) continue;
+      seen.add(u.code);
+      out.push({ unit: u, depth });
+      walk(u.code, depth + 1);
+    }
+  };
+  walk("", 0);
+  // A loop (which the API refuses) must not hide a unit: the rest at the top.
+  for (const u of units) if (!seen.has(u.code)) { seen.add(u.code); out.push({ unit: u, depth: 0 }); }
+  return out;
+}
+
+// Codes of `code` and everything below it.
+function subtreeOf(units, code) {
+  const out = new Set([code]);
+  let grown = true;
+  while (grown) {
+    grown = false;
+    for (const u of units) {
+      if (u.parent && out.has(u.parent) && !out.has(u.code)) { out.add(u.code); grown = true; }
+    }
+  }
+  return out;
+}
+
+// <option>s of the units, indented by depth; `first` is an optional first option.
+function fillUnitSelect(select, units, { first = null, disabled = new Set(), value } = {}) {
+  const keep = value !== undefined ? value : select.value;
+  select.replaceChildren();
+  if (first) select.append(el("option", { value: first.value }, first.label));
+  for (const { unit, depth } of unitTree(units)) {
+    const pad = "\u00a0\u00a0\u00a0".repeat(depth);
+    select.append(el("option", { value: unit.code, disabled: disabled.has(unit.code) },
+      pad + unit.name + " (" + unit.code + ")"));
+  }
+  if (keep !== null && keep !== undefined) select.value = keep;
+}
+
+function fillPositions(select, positions, value = "") {
+  select.replaceChildren(el("option", { value: "" }, "— Chưa chọn —"));
+  const list = [...positions];
+  if (value && !list.includes(value)) list.push(value); // a title set before the list changed
+  for (const p of list) select.append(el("option", { value: p }, p));
+  select.value = value || "";
+}
+
+function fillRoleChecks(box, options, prefix, checked = []) {
+  box.replaceChildren();
+  for (const r of options.roles || []) {
+    const id = `${prefix}-role-${r.value}`;
+    box.append(el("label", { class: "check", for: id },
+      el("input", { type: "checkbox", id, name: "roles", value: r.value, checked: checked.includes(r.value) }),
+      el("span", {}, r.label, el("span", { class: "en", lang: "en" }, r.label_en))));
+  }
+}
+function checkedRoles(form) {
+  return [...form.querySelectorAll("input[name=roles]:checked")].map((i) => i.value);
+}
+
+// A problem found in the browser, shown like the API's own errors.
+function localError(message, messageEn, fields = []) {
+  return new ApiError(0, { error: { code: "invalid", message, message_en: messageEn, fields } });
+}
+
+// Confirmation of a destructive action; resolves true when confirmed.
+function confirmAction({ title, text, confirm }) {
+  const dialog = document.getElementById("confirm-dialog");
+  if (!dialog || typeof dialog.showModal !== "function") {
+    return Promise.resolve(window.confirm(title + "\n\n" + text));
+  }
+  dialog.querySelector("#confirm-title").textContent = nfc(title);
+  dialog.querySelector("#confirm-text").textContent = nfc(text);
+  dialog.querySelector("[data-confirm-ok]").textContent = nfc(confirm);
+  dialog.returnValue = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
+    dialog.showModal();
+  });
+}
+
+// A password shown once, with a copy button and a warning that it is shown only now.
+function showSecret(slot, { title, secret }) {
+  const value = el("code", { class: "secret-value", "data-secret": "" }, secret);
+  const copy = el("button", { type: "button", class: "secondary small" }, "Sao chép");
+  const hide = el("button", { type: "button", class: "small" }, "Đã ghi lại, ẩn mật khẩu");
+  const box = el("div", { class: "secret", role: "status", tabindex: "-1" },
+    el("p", { class: "secret-title" }, title),
+    el("div", { class: "secret-row" }, value, copy),
+    el("p", { class: "secret-warn" },
+      "Mật khẩu chỉ hiển thị một lần này. Hãy sao chép và giao trực tiếp cho người dùng; " +
+      "sau khi ẩn hoặc rời trang sẽ không xem lại được.",
+      el("span", { class: "en", lang: "en" }, "Shown only now: copy it and hand it over in person.")),
+    hide);
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      copy.textContent = "Đã sao chép";
+    } catch {
+      // No clipboard permission: select the text so that Ctrl+C / "Sao chép" works.
+      const range = document.createRange();
+      range.selectNodeContents(value);
+      const sel = getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      copy.textContent = "Đã chọn, hãy sao chép";
+    }
+  });
+  hide.addEventListener("click", () => { slot.replaceChildren(); slot.hidden = true; });
+  slot.replaceChildren(box);
+  slot.hidden = false;
+  box.scrollIntoView({ block: "nearest" });
+  box.focus({ preventScroll: true });
+}
+
+// Downloads what `path` answers (the bearer token rides along, so a plain link
+// would not do): fetch, blob, a temporary object URL.
+async function download(path, accept, fallbackName) {
+  const r = await api(path, { raw: true, accept });
+  const blob = await r.blob();
+  const disposition = r.headers.get("Content-Disposition") || "";
+  const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  const name = m ? decodeURIComponent(m[1]) : fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+  return name;
+}
+
+const SIGNATURE_MAX = 512 * 1024;
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function readAsDataUrl(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+// The chosen file, checked in the browser (type, magic number, size) before it
+// is sent; the API checks again and its errors show the same way.
+async function checkedSignature(file) {
+  const field = (message, en) => localError("Ảnh chữ ký không hợp lệ.", "Invalid signature image.",
+    [{ path: "image", message, message_en: en }]);
+  if (!file) throw field("Chưa chọn tệp ảnh.", "No file chosen.");
+  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+  const isPng = PNG_MAGIC.every((b, i) => head[i] === b);
+  if ((file.type && file.type !== "image/png") || !isPng) {
+    throw field("Chỉ nhận tệp PNG.", "PNG files only.");
+  }
+  if (file.size > SIGNATURE_MAX) {
+    throw field(`Tệp ${Math.ceil(file.size / 1024)} KB, vượt quá 512 KB.`, "Larger than 512 KB.");
+  }
+  return readAsDataUrl(file);
+}
+
+// The signature form of `username()`; `done(profile)` after a successful upload.
+function setupSignatureForm(form, username, done) {
+  const input = form.elements.namedItem("image");
+  const figure = form.querySelector(".signature-preview");
+  const img = form.querySelector("[data-out=preview]");
+  const caption = form.querySelector("[data-out=preview-caption]");
+  let dataUrl = "";
+  const reset = () => {
+    dataUrl = "";
+    figure.hidden = true;
+    img.removeAttribute("src");
+  };
+  input.addEventListener("change", async () => {
+    clearFieldErrors(form);
+    reset();
+    const file = input.files[0];
+    if (!file) return;
+    try {
+      dataUrl = await checkedSignature(file);
+      img.src = dataUrl; // a data: URL, which the page's CSP allows for images
+      caption.textContent = `${nfc(file.name)} — ${Math.ceil(file.size / 1024)} KB`;
+      figure.hidden = false;
+    } catch (e) { showError(e, form); }
+  });
+  onSubmit(form, async () => {
+    if (!dataUrl) dataUrl = await checkedSignature(input.files[0]);
+    const user = username();
+    const profile = await api(`/api/org/users/${encodeURIComponent(user)}/signature`, {
+      method: "PUT", json: { image_base64: dataUrl.slice(dataUrl.indexOf(",") + 1) } });
+    form.reset();
+    reset();
+    flash("Đã cập nhật ảnh chữ ký.", { ok: true });
+    if (done) done(profile);
+  });
+  return { reset };
+}
+
+function signatureState(form, profile) {
+  const out = form.querySelector("[data-out=signature-state]");
+  if (out) {
+    out.textContent = profile.has_signature
+      ? "Đã có ảnh chữ ký. Tải ảnh mới lên để thay thế."
+      : "Chưa có ảnh chữ ký.";
+  }
+}
+
+// ------------------------------------------------------------------ audit display
+
+const ACTION_LABELS = {
+  "auth.login": "Đăng nhập",
+  "auth.logout": "Đăng xuất",
+  "user.create": "Tạo tài khoản",
+  "user.update": "Sửa tài khoản",
+  "user.disable": "Khoá tài khoản",
+  "user.enable": "Mở khoá tài khoản",
+  "user.reset_password": "Đặt lại mật khẩu",
+  "user.signature": "Cập nhật ảnh chữ ký",
+  "unit.create": "Tạo đơn vị",
+  "unit.update": "Sửa đơn vị",
+  "delegation.create": "Giao uỷ quyền",
+  "delegation.revoke": "Thu hồi uỷ quyền",
+};
+const FIELD_LABELS = {
+  username: "Tên đăng nhập", full_name: "Họ và tên", email: "Thư điện tử", unit: "Đơn vị",
+  unit_name: "Tên đơn vị", title: "Chức vụ", roles: "Vai trò", status: "Trạng thái",
+  has_signature: "Ảnh chữ ký", code: "Mã", name: "Tên", parent: "Đơn vị cấp trên",
+  grantor: "Người uỷ quyền", delegate: "Người được uỷ quyền", start: "Từ ngày", end: "Đến hết ngày",
+  note: "Ghi chú", created_by: "Người tạo", created_at: "Tạo lúc", id: "Mã uỷ quyền",
+};
+const DIFF_SKIPPED = new Set(["version", "updated_at"]);
+const KIND_NAMES = { KT: "KT. (ký thay)", TL: "TL. (thừa lệnh)" };
+
+function auditValue(key, value, ctx) {
+  if (value === null || value === undefined || value === "") return "(trống)";
+  if (key === "roles" && Array.isArray(value)) {
+    return value.length ? value.map((r) => roleLabel(ctx.options, r)).join(", ") : "(không có)";
+  }
+  if (key === "has_signature") return value ? "Có" : "Chưa có";
+  if (key === "status") {
+    const names = ctx.delegation
+      ? { active: "Đang hiệu lực", revoked: "Đã thu hồi" }
+      : { active: "Đang hoạt động", disabled: "Đã khoá" };
+    return names[value] || String(value);
+  }
+  if (key === "kind") return KIND_NAMES[value] || kindLabel(ctx.options, value);
+  if ((key === "start" || key === "end") && /^\d{4}-\d{2}-\d{2}$/.test(value)) return shortDate(value);
+  if (key === "created_at" || key === "at") return formatInstant(value);
+  if (Array.isArray(value)) return value.join(", ");
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+// Before/after as "label: old → new" lines: every field of a creation, only the
+// changed fields of a change.
+function auditDiff(entry, ctx) {
+  const before = entry.before && typeof entry.before === "object" ? entry.before : null;
+  const after = entry.after && typeof entry.after === "object" ? entry.after : null;
+  if (!before && !after) return null;
+  const c = { ...ctx, delegation: entry.action.startsWith("delegation.") };
+  const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
+    .filter((k) => !DIFF_SKIPPED.has(k));
+  const order = Object.keys(FIELD_LABELS);
+  keys.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  const dl = el("dl", { class: "diff" });
+  for (const k of keys) {
+    const old = before ? before[k] : undefined;
+    const now = after ? after[k] : undefined;
+    if (before && after && JSON.stringify(old) === JSON.stringify(now)) continue;
+    const dd = el("dd", {});
+    if (before && after) {
+      dd.append(el("del", {}, auditValue(k, old, c)), el("span", { class: "arrow", "aria-label": "thành" }, " → "),
+        el("ins", {}, auditValue(k, now, c)));
+    } else if (after) {
+      dd.append(el("ins", {}, auditValue(k, now, c)));
+    } else {
+      dd.append(el("del", {}, auditValue(k, old, c)));
+    }
+    dl.append(el("dt", { "data-field": k }, FIELD_LABELS[k] || k), dd);
+  }
+  return dl.childElementCount ? dl : null;
+}
+
+// "Chrome 131 trên Linux" from a user-agent string (the full string stays in a tooltip).
+function shortAgent(ua) {
+  if (!ua) return "";
+  const browser = /Edg\/(\d+)/.exec(ua) ? "Edge " + /Edg\/(\d+)/.exec(ua)[1]
+    : /(?:Chrome|Chromium)\/(\d+)/.exec(ua) ? "Chrome " + /(?:Chrome|Chromium)\/(\d+)/.exec(ua)[1]
+      : /Firefox\/(\d+)/.exec(ua) ? "Firefox " + /Firefox\/(\d+)/.exec(ua)[1]
+        : /Version\/(\d+).*Safari/.exec(ua) ? "Safari " + /Version\/(\d+).*Safari/.exec(ua)[1]
+          : ua.split(/[ (]/)[0];
+  const os = /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS"
+    : /Windows/.test(ua) ? "Windows" : /Mac OS X/.test(ua) ? "macOS" : /Linux/.test(ua) ? "Linux" : "";
+  return os ? `${browser} trên ${os}` : browser;
+}
+
+// ------------------------------------------------------------------ delegations display
+
+function delegationState(d, today) {
+  if (d.status !== "active") return { key: "revoked", label: "Đã thu hồi", cls: "badge-muted" };
+  if (d.end < today) return { key: "ended", label: "Đã hết hạn", cls: "badge-muted" };
+  if (d.start > today) return { key: "future", label: "Sắp có hiệu lực", cls: "badge-info" };
+  return { key: "current", label: "Đang có hiệu lực", cls: "badge-work" };
+}
+
 // ------------------------------------------------------------------ pages
 
 const pages = {
@@ -304,6 +688,13 @@ const pages = {
       if (a.getAttribute("href") === "/") return;
       list.append(el("li", {}, el("a", { href: a.getAttribute("href"), class: "shortcut" }, a.textContent)));
     });
+    // The user's own signature image (the API lets each user set theirs).
+    const sigForm = document.getElementById("me-signature-form");
+    if (sigForm) {
+      const username = me().username;
+      setupSignatureForm(sigForm, () => username, (p) => signatureState(sigForm, p));
+      signatureState(sigForm, await api("/api/org/users/" + encodeURIComponent(username)));
+    }
   },
 
   async outbox() {
@@ -434,6 +825,519 @@ const pages = {
       if (location.hash === "#dieu-chinh") document.getElementById("dieu-chinh").scrollIntoView();
     }
     await loadDays();
+  },
+
+  async units() {
+    const isAdmin = hasRole("admin");
+    const tree = document.getElementById("unit-tree");
+    const count = document.getElementById("unit-count");
+    const editCard = document.getElementById("unit-edit");
+    const editForm = document.getElementById("unit-edit-form");
+    const createForm = document.getElementById("unit-create-form");
+    const options = await orgOptions();
+    let units = [];
+
+    for (const select of document.querySelectorAll("select[data-options=unit_kinds]")) {
+      select.replaceChildren(...options.unit_kinds.map((k) => el("option", { value: k.value }, k.label)));
+    }
+
+    const render = () => {
+      count.textContent = `${units.length} đơn vị`;
+      const known = new Set(units.map((u) => u.code));
+      const lists = new Map([["", tree]]);
+      tree.replaceChildren();
+      for (const { unit } of unitTree(units)) {
+        const key = unit.parent && known.has(unit.parent) ? unit.parent : "";
+        const li = el("li", { class: "tree-item", "data-code": unit.code },
+          el("div", { class: "tree-row" },
+            el("span", { class: "tree-text" },
+              el("a", { class: "tree-name", href: "/app/users?unit=" + encodeURIComponent(unit.code) }, unit.name),
+              el("span", { class: "tree-meta" }, el("code", {}, unit.code), " · ", kindLabel(options, unit.kind))),
+            isAdmin ? el("button", { type: "button", class: "secondary small", "data-action": "edit-unit",
+              "data-code": unit.code, "aria-label": "Sửa " + unit.name }, "Sửa") : ""));
+        (lists.get(key) || tree).append(li);
+        const sub = el("ul", { class: "tree-children" });
+        li.append(sub);
+        lists.set(unit.code, sub);
+      }
+      lists.forEach((ul, code) => { if (code && !ul.childElementCount) ul.remove(); });
+      if (!units.length) tree.append(el("li", { class: "empty" }, "Chưa có đơn vị nào."));
+    };
+
+    const load = async () => {
+      units = (await api("/api/org/units")).units || [];
+      render();
+      fillUnitSelect(createForm.elements.parent, units,
+        { first: { value: "", label: "— Không có (đơn vị cấp cao nhất) —" } });
+    };
+
+    const openEdit = (code) => {
+      const unit = units.find((u) => u.code === code);
+      if (!unit) return;
+      clearFieldErrors(editForm);
+      editCard.querySelector("[data-out=code]").textContent = unit.code;
+      editForm.elements.code.value = unit.code;
+      editForm.elements.version.value = unit.version;
+      editForm.elements.name.value = unit.name;
+      editForm.elements.kind.value = unit.kind;
+      fillUnitSelect(editForm.elements.parent, units, {
+        first: { value: "", label: "— Không có (đơn vị cấp cao nhất) —" },
+        disabled: subtreeOf(units, unit.code), value: unit.parent || "" });
+      editCard.querySelector("[data-out=audit-link]").setAttribute("href", auditHref("unit:" + unit.code));
+      editCard.hidden = false;
+      tree.querySelectorAll(".tree-item.editing").forEach((n) => n.classList.remove("editing"));
+      const li = tree.querySelector(`li[data-code="${CSS.escape(code)}"]`);
+      if (li) li.classList.add("editing");
+      editCard.scrollIntoView({ block: "start", behavior: "smooth" });
+      editForm.elements.name.focus({ preventScroll: true });
+    };
+
+    if (isAdmin) {
+      document.querySelector("main").addEventListener("click", (ev) => {
+        const b = ev.target.closest("[data-action=edit-unit]");
+        if (b) { flash(""); openEdit(b.dataset.code); }
+      });
+      editCard.querySelector("[data-action=close-edit]").addEventListener("click", () => {
+        editCard.hidden = true;
+        tree.querySelectorAll(".tree-item.editing").forEach((n) => n.classList.remove("editing"));
+      });
+      onSubmit(createForm, async (data) => {
+        const code = data.code.trim();
+        const saved = await api("/api/org/units", { method: "POST", json: {
+          code, name: data.name, kind: data.kind, parent: data.parent || null } });
+        createForm.reset();
+        await load();
+        flash(`Đã thêm đơn vị ${saved.name} (${saved.code}).`, { ok: true });
+        const li = tree.querySelector(`li[data-code="${CSS.escape(saved.code)}"]`);
+        if (li) { li.classList.add("just-saved"); li.scrollIntoView({ block: "center" }); }
+      });
+      onSubmit(editForm, async (data) => {
+        try {
+          const saved = await api("/api/org/units/" + encodeURIComponent(data.code), { method: "PUT", json: {
+            name: data.name, kind: data.kind, parent: data.parent || null, version: Number(data.version) } });
+          await load();
+          editCard.hidden = true;
+          flash(`Đã lưu đơn vị ${saved.name} (${saved.code}).`, { ok: true });
+          const li = tree.querySelector(`li[data-code="${CSS.escape(saved.code)}"]`);
+          if (li) { li.classList.add("just-saved"); li.scrollIntoView({ block: "center" }); }
+        } catch (e) {
+          if (e.status !== 409) throw e;
+          // Someone saved first: show what is stored now, so the editor decides again.
+          await load();
+          openEdit(data.code);
+          flash(e.message, { en: e.messageEn + " The form now shows the latest version.",
+            fields: [{ path: "version", message: "Biểu mẫu đã được nạp lại với dữ liệu mới nhất; hãy kiểm tra rồi lưu lại." }] });
+        }
+      });
+    }
+    await load();
+  },
+
+  async users() {
+    const isAdmin = hasRole("admin");
+    const self = me().username;
+    const list = document.getElementById("user-list");
+    const count = document.getElementById("dir-count");
+    const filter = document.getElementById("dir-filter");
+    const editCard = document.getElementById("user-edit");
+    const editForm = document.getElementById("user-edit-form");
+    const createForm = document.getElementById("user-create-form");
+    const sigForm = document.getElementById("ue-signature-form");
+    const [options, unitsOut] = await Promise.all([orgOptions(), api("/api/org/units")]);
+    const units = unitsOut.units || [];
+    let people = [];
+    let editing = null; // the profile in the edit card
+
+    const askedUnit = new URLSearchParams(location.search).get("unit") || "";
+    fillUnitSelect(filter.elements.unit, units, { first: { value: "", label: "Tất cả đơn vị" },
+      value: units.some((u) => u.code === askedUnit) ? askedUnit : "" });
+
+    const statusBadge = (p) => p.status === "active"
+      ? el("span", { class: "badge badge-work" }, "Đang hoạt động")
+      : el("span", { class: "badge badge-off" }, "Đã khoá");
+
+    const render = () => {
+      const q = nfc(filter.elements.q.value).trim().toLocaleLowerCase("vi");
+      const shown = people.filter((p) => !q || nfc(p.full_name).toLocaleLowerCase("vi").includes(q) ||
+        p.username.includes(q));
+      count.textContent = shown.length === people.length ? `${people.length} người`
+        : `${shown.length}/${people.length} người`;
+      list.replaceChildren();
+      if (!shown.length) list.append(el("li", { class: "empty" }, "Không có cán bộ nào phù hợp."));
+      for (const p of shown) {
+        const roles = (p.roles || []).map((r) => el("span", { class: "chip" }, roleLabel(options, r)));
+        list.append(el("li", { class: "person" + (p.status === "active" ? "" : " inactive"), "data-username": p.username },
+          el("div", { class: "person-main" },
+            el("p", { class: "person-name" }, el("strong", {}, p.full_name), " ",
+              p.status === "active" ? "" : statusBadge(p)),
+            el("p", { class: "person-meta" }, [p.title, p.unit_name].filter(Boolean).join(" · ")),
+            el("p", { class: "person-meta" }, el("code", {}, p.username),
+              p.email ? [" · ", el("a", { href: "mailto:" + p.email }, p.email)] : ""),
+            el("p", { class: "chips" }, roles)),
+          isAdmin ? el("div", { class: "person-actions" },
+            el("button", { type: "button", class: "secondary small", "data-action": "edit-user",
+              "data-username": p.username, "aria-label": "Quản lý tài khoản " + p.full_name }, "Quản lý"),
+            el("a", { class: "small-link", href: auditHref("user:" + p.username) }, "Nhật ký")) : ""));
+      }
+    };
+
+    const load = async () => {
+      const unit = filter.elements.unit.value;
+      list.setAttribute("aria-busy", "true");
+      try {
+        people = (await api("/api/org/users" + (unit ? "?unit=" + encodeURIComponent(unit) : ""))).users || [];
+        render();
+      } finally { list.removeAttribute("aria-busy"); }
+    };
+    filter.addEventListener("submit", (ev) => ev.preventDefault());
+    filter.elements.unit.addEventListener("change", async () => {
+      const unit = filter.elements.unit.value;
+      history.replaceState(null, "", unit ? "?unit=" + encodeURIComponent(unit) : location.pathname);
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+    filter.elements.q.addEventListener("input", render);
+
+    if (isAdmin) {
+      for (const form of [createForm, editForm]) {
+        fillUnitSelect(form.elements.unit, units, { first: { value: "", label: "— Chọn đơn vị —" }, value: "" });
+        fillPositions(form.elements.title, options.positions);
+      }
+      fillRoleChecks(createForm.querySelector("[data-role-checks]"), options, "uc");
+
+      const showProfile = (p) => {
+        editing = p;
+        editCard.querySelector("[data-out=username]").textContent = p.username;
+        const badge = editCard.querySelector("[data-out=status]");
+        badge.className = "badge " + (p.status === "active" ? "badge-work" : "badge-off");
+        badge.textContent = p.status === "active" ? "Đang hoạt động" : "Đã khoá";
+        editCard.querySelector("[data-out=audit-link]").setAttribute("href", auditHref("user:" + p.username));
+        editForm.elements.version.value = p.version;
+        editForm.elements.full_name.value = p.full_name;
+        editForm.elements.email.value = p.email || "";
+        fillUnitSelect(editForm.elements.unit, units, { first: { value: "", label: "— Chọn đơn vị —" }, value: p.unit || "" });
+        fillPositions(editForm.elements.title, options.positions, p.title || "");
+        fillRoleChecks(editForm.querySelector("[data-role-checks]"), options, "ue", p.roles || []);
+        const active = p.status === "active";
+        editCard.querySelector("[data-action=disable]").hidden = !active || p.username === self;
+        editCard.querySelector("[data-action=enable]").hidden = active;
+        editCard.querySelector("[data-out=self-note]").hidden = p.username !== self;
+        signatureState(sigForm, p);
+      };
+      const openEdit = async (username) => {
+        const p = await api("/api/org/users/" + encodeURIComponent(username));
+        clearFieldErrors(editForm);
+        clearFieldErrors(sigForm);
+        sigControl.reset();
+        sigForm.reset();
+        const secret = document.getElementById("reset-secret");
+        secret.replaceChildren();
+        secret.hidden = true;
+        showProfile(p);
+        editCard.hidden = false;
+        list.querySelectorAll(".person.editing").forEach((n) => n.classList.remove("editing"));
+        const li = list.querySelector(`li[data-username="${CSS.escape(username)}"]`);
+        if (li) li.classList.add("editing");
+        editCard.scrollIntoView({ block: "start", behavior: "smooth" });
+        editForm.elements.full_name.focus({ preventScroll: true });
+      };
+      const afterChange = async (p, message) => {
+        showProfile(p);
+        await load();
+        const li = list.querySelector(`li[data-username="${CSS.escape(p.username)}"]`);
+        if (li) li.classList.add("editing");
+        flash(message, { ok: true });
+      };
+
+      const sigControl = setupSignatureForm(sigForm, () => editing.username, async (p) => {
+        await afterChange(p, `Đã cập nhật ảnh chữ ký của ${p.username}.`);
+      });
+
+      list.addEventListener("click", async (ev) => {
+        const b = ev.target.closest("[data-action=edit-user]");
+        if (!b) return;
+        flash("");
+        try { await openEdit(b.dataset.username); } catch (e) { showError(e); }
+      });
+      editCard.querySelector("[data-action=close-edit]").addEventListener("click", () => {
+        editCard.hidden = true;
+        list.querySelectorAll(".person.editing").forEach((n) => n.classList.remove("editing"));
+      });
+
+      onSubmit(createForm, async (data) => {
+        const out = await api("/api/org/users", { method: "POST", json: {
+          username: data.username.trim(), full_name: data.full_name, email: data.email.trim(),
+          unit: data.unit, roles: checkedRoles(createForm), title: data.title } });
+        createForm.reset();
+        fillRoleChecks(createForm.querySelector("[data-role-checks]"), options, "uc");
+        flash(`Đã thêm tài khoản ${out.user.username} (${out.user.full_name}).`, { ok: true });
+        showSecret(document.getElementById("create-secret"), {
+          title: `Mật khẩu ban đầu của ${out.user.username}`, secret: out.initial_password });
+        await load();
+      });
+
+      onSubmit(editForm, async (data) => {
+        const username = editing.username;
+        try {
+          const p = await api("/api/org/users/" + encodeURIComponent(username), { method: "PUT", json: {
+            full_name: data.full_name, email: data.email.trim(), unit: data.unit,
+            roles: checkedRoles(editForm), title: data.title, version: Number(data.version) } });
+          await afterChange(p, `Đã lưu tài khoản ${p.username}. Thay đổi có hiệu lực từ thao tác kế tiếp của người dùng.`);
+        } catch (e) {
+          if (e.status !== 409) throw e;
+          await openEdit(username);
+          flash(e.message, { en: e.messageEn, fields: [{ path: "version",
+            message: "Biểu mẫu đã được nạp lại với dữ liệu mới nhất; hãy kiểm tra rồi lưu lại." }] });
+        }
+      });
+
+      const action = async (button, work) => {
+        button.disabled = true;
+        flash("");
+        try { await work(); } catch (e) { showError(e); } finally { button.disabled = false; }
+      };
+      editCard.querySelector("[data-action=disable]").addEventListener("click", (ev) => action(ev.currentTarget, async () => {
+        const p = editing;
+        const ok = await confirmAction({ title: `Khoá tài khoản ${p.full_name} (${p.username})?`,
+          text: "Người này bị đăng xuất ngay ở thao tác kế tiếp và không đăng nhập được cho đến khi được mở khoá.",
+          confirm: "Khoá tài khoản" });
+        if (!ok) return;
+        const out = await api(`/api/org/users/${encodeURIComponent(p.username)}/disable`, { method: "POST" });
+        await afterChange(out, `Đã khoá tài khoản ${out.username}.`);
+      }));
+      editCard.querySelector("[data-action=enable]").addEventListener("click", (ev) => action(ev.currentTarget, async () => {
+        const out = await api(`/api/org/users/${encodeURIComponent(editing.username)}/enable`, { method: "POST" });
+        await afterChange(out, `Đã mở khoá tài khoản ${out.username}.`);
+      }));
+      editCard.querySelector("[data-action=reset-password]").addEventListener("click", (ev) => action(ev.currentTarget, async () => {
+        const p = editing;
+        const ok = await confirmAction({ title: `Đặt lại mật khẩu của ${p.full_name} (${p.username})?`,
+          text: "Mật khẩu cũ hết hiệu lực ngay và người này bị đăng xuất khỏi mọi thiết bị.",
+          confirm: "Đặt lại mật khẩu" });
+        if (!ok) return;
+        const out = await api(`/api/org/users/${encodeURIComponent(p.username)}/reset-password`, { method: "POST" });
+        flash(`Đã đặt lại mật khẩu của ${p.username}.`, { ok: true });
+        showSecret(document.getElementById("reset-secret"), {
+          title: `Mật khẩu mới của ${p.username}`, secret: out.password });
+        try { showProfile(await api("/api/org/users/" + encodeURIComponent(p.username))); } catch { /* shown later */ }
+      }));
+    }
+    await load();
+  },
+
+  async delegations() {
+    const isAdmin = hasRole("admin");
+    const self = me().username;
+    const today = todayVN();
+    const form = document.getElementById("delegation-form");
+    const given = document.getElementById("given");
+    const received = document.getElementById("received");
+    const grantorSelect = document.getElementById("grantor");
+    const delegateHint = document.getElementById("d-delegate-hint");
+    const [options, dir, unitsOut] = await Promise.all([orgOptions(), api("/api/org/users"), api("/api/org/units")]);
+    const people = dir.users || [];
+    const byName = new Map(people.map((p) => [p.username, p]));
+    const offices = new Set((unitsOut.units || []).filter((u) => u.kind === "office").map((u) => u.code));
+    const rank = (p) => { const i = options.positions.indexOf(p.title); return i < 0 ? 99 : i; };
+    const leaders = people.filter((p) => (p.roles || []).includes("leader") && p.status === "active")
+      .sort((a, b) => rank(a) - rank(b));
+    let grantor = self;
+
+    if (isAdmin) {
+      grantorSelect.replaceChildren(...leaders.map((p) =>
+        el("option", { value: p.username }, `${p.full_name} — ${p.title || "Lãnh đạo Sở"}`)));
+      grantor = leaders.length ? leaders[0].username : self;
+      grantorSelect.value = grantor;
+      if (!hasRole("leader")) document.getElementById("received-card").hidden = true;
+    }
+
+    // The delegate list follows the kind: KT. to a deputy leader, TL. to the office.
+    const fillDelegates = () => {
+      const kind = form.elements.kind.value;
+      const select = form.elements.delegate;
+      const keep = select.value;
+      const fits = people.filter((p) => p.username !== grantor && p.status === "active" && (kind === "KT"
+        ? (p.roles || []).includes("leader") : offices.has(p.unit))).sort((a, b) => rank(a) - rank(b));
+      select.replaceChildren(el("option", { value: "" }, fits.length ? "— Chọn người được uỷ quyền —" : "— Không có ai phù hợp —"),
+        ...fits.map((p) => el("option", { value: p.username },
+          `${p.full_name} — ${p.title || p.unit_name || ""} (${p.username})`)));
+      if (fits.some((p) => p.username === keep)) select.value = keep;
+      delegateHint.textContent = kind === "KT"
+        ? "Chỉ lãnh đạo Sở (cấp phó trong Ban Giám đốc) được ký thay."
+        : "Chỉ cán bộ Văn phòng Sở (thường là Chánh Văn phòng) được ký thừa lệnh.";
+    };
+    form.querySelectorAll("input[name=kind]").forEach((r) => r.addEventListener("change", fillDelegates));
+    form.elements.start.value = today;
+
+    const nameOf = (username) => {
+      const p = byName.get(username);
+      return p ? `${p.full_name} (${username})` : username;
+    };
+    const item = (d, mine) => {
+      const state = delegationState(d, today);
+      const canRevoke = mine && d.status === "active" && d.end >= today;
+      return el("li", { class: "delegation state-" + state.key, "data-id": d.id, "data-delegate": d.delegate },
+        el("div", { class: "delegation-head" },
+          el("span", { class: "badge badge-kind", title: KIND_NAMES[d.kind] || d.kind }, d.kind + "."),
+          el("span", { class: "delegation-who" }, mine ? "Cho " : "Từ ", el("strong", {}, nameOf(mine ? d.delegate : d.grantor))),
+          el("span", { class: "badge " + state.cls }, state.label)),
+        el("p", { class: "delegation-when" }, `Từ ${formatDate(d.start)} đến hết ${formatDate(d.end)}`),
+        d.note ? el("p", { class: "delegation-note" }, d.note) : "",
+        canRevoke ? el("button", { type: "button", class: "secondary small", "data-action": "revoke",
+          "data-id": d.id }, "Thu hồi") : "");
+    };
+    const order = (a, b) => (a.status === b.status ? 0 : a.status === "active" ? -1 : 1) || b.start.localeCompare(a.start);
+    let mineList = [];
+    const load = async () => {
+      const out = await api("/api/org/delegations" + (isAdmin && grantor !== self ? "?grantor=" + encodeURIComponent(grantor) : ""));
+      mineList = (out.delegations || []).sort(order);
+      given.replaceChildren(...(mineList.length ? mineList.map((d) => item(d, true))
+        : [el("li", { class: "empty" }, "Chưa giao uỷ quyền nào.")]));
+      const got = (out.received || []).sort(order);
+      received.replaceChildren(...(got.length ? got.map((d) => item(d, false))
+        : [el("li", { class: "empty" }, "Không có uỷ quyền nào giao cho bạn.")]));
+    };
+
+    if (isAdmin) {
+      grantorSelect.addEventListener("change", async () => {
+        grantor = grantorSelect.value;
+        flash("");
+        fillDelegates();
+        try { await load(); } catch (e) { showError(e); }
+      });
+    }
+    fillDelegates();
+
+    onSubmit(form, async (data) => {
+      const body = { delegate: data.delegate, kind: data.kind, note: data.note || "" };
+      if (isAdmin && grantor !== self) body.grantor = grantor;
+      if (data.start) body.start = data.start; // missing: "Trường này là bắt buộc." next to it
+      if (data.end) body.end = data.end;
+      if (!data.delegate) {
+        throw localError("Chưa chọn người được uỷ quyền.", "Choose the delegate.",
+          [{ path: "delegate", message: "Hãy chọn một người.", message_en: "Choose someone." }]);
+      }
+      const d = await api("/api/org/delegations", { method: "POST", json: body });
+      form.elements.note.value = "";
+      form.elements.end.value = "";
+      await load();
+      flash(`Đã giao uỷ quyền ${d.kind}. cho ${nameOf(d.delegate)} từ ${shortDate(d.start)} đến hết ${shortDate(d.end)}.`, { ok: true });
+      const li = given.querySelector(`li[data-id="${CSS.escape(d.id)}"]`);
+      if (li) { li.classList.add("just-saved"); li.scrollIntoView({ block: "nearest" }); }
+    });
+
+    given.addEventListener("click", async (ev) => {
+      const b = ev.target.closest("[data-action=revoke]");
+      if (!b) return;
+      const d = mineList.find((x) => x.id === b.dataset.id);
+      if (!d) return;
+      const ok = await confirmAction({
+        title: `Thu hồi uỷ quyền ${d.kind}. cho ${nameOf(d.delegate)}?`,
+        text: `Uỷ quyền từ ${shortDate(d.start)} đến hết ${shortDate(d.end)} chấm dứt ngay; người được uỷ quyền không ký thay được nữa.`,
+        confirm: "Thu hồi uỷ quyền" });
+      if (!ok) return;
+      b.disabled = true;
+      flash("");
+      try {
+        await api(`/api/org/delegations/${encodeURIComponent(d.grantor)}/${encodeURIComponent(d.id)}`, { method: "DELETE" });
+        await load();
+        flash(`Đã thu hồi uỷ quyền ${d.kind}. cho ${nameOf(d.delegate)}.`, { ok: true });
+      } catch (e) { b.disabled = false; showError(e); }
+    });
+    await load();
+  },
+
+  async audit() {
+    const item = currentTrail();
+    const self = "user:" + me().username;
+    const [kind, ident] = [item.split(":")[0], item.slice(item.indexOf(":") + 1)];
+    const title = document.getElementById("trail-title");
+    const tbody = document.querySelector("#trail tbody");
+    const verdict = document.getElementById("verdict");
+    const countOut = document.getElementById("trail-count");
+    document.getElementById("trail-item").textContent = item;
+    const openInput = document.getElementById("open-item");
+    if (openInput) openInput.value = item === self ? "" : item;
+    title.textContent = item === self ? "Nhật ký của tôi" : `Nhật ký của ${item}`;
+    if (item === self) document.title = "Nhật ký của tôi — Cơ quan điện tử";
+
+    const [options, dir] = await Promise.all([orgOptions(), api("/api/org/users").catch(() => ({ users: [] }))]);
+    const names = new Map((dir.users || []).map((p) => [p.username, p.full_name]));
+    if (kind === "user" && item !== self && names.has(ident)) {
+      title.textContent = `Nhật ký tài khoản ${names.get(ident)} (${ident})`;
+    } else if (kind === "unit") {
+      try {
+        const unit = ((await api("/api/org/units")).units || []).find((u) => u.code === ident);
+        if (unit) title.textContent = `Nhật ký đơn vị ${unit.name} (${unit.code})`;
+      } catch { /* the title keeps the id */ }
+    }
+
+    const actions = document.getElementById("trail-actions");
+    let out;
+    try {
+      out = await api("/api/audit/" + trailPath(item));
+    } catch (e) {
+      actions.hidden = true;
+      document.querySelector(".table-wrap").hidden = true;
+      throw e;
+    }
+    const entries = [...(out.entries || [])].reverse();
+    countOut.textContent = entries.length ? `${entries.length} mục.` : "";
+    tbody.replaceChildren();
+    if (!entries.length) tbody.append(el("tr", {}, el("td", { colspan: "6", class: "empty" }, "Chưa có mục nào.")));
+    for (const e of entries) {
+      const who = names.get(e.actor);
+      const diff = auditDiff(e, { options });
+      tbody.append(el("tr", { "data-seq": String(e.seq), "data-action": e.action },
+        el("td", { "data-label": "Số" }, String(e.seq)),
+        el("td", { "data-label": "Thời điểm" }, el("time", { datetime: e.at }, formatInstant(e.at))),
+        el("td", { "data-label": "Người thực hiện" }, who ? [who, el("span", { class: "muted" }, " (" + e.actor + ")")] : e.actor),
+        el("td", { "data-label": "Hành động" }, el("span", { class: "action-name" }, ACTION_LABELS[e.action] || e.action),
+          ACTION_LABELS[e.action] ? el("code", { class: "action-code" }, e.action) : ""),
+        el("td", { "data-label": "Nội dung" },
+          e.summary && e.summary !== ACTION_LABELS[e.action] ? el("p", { class: "summary" }, e.summary) : "",
+          diff || (e.summary ? "" : el("span", { class: "muted" }, "—"))),
+        el("td", { "data-label": "Nguồn", class: "source" },
+          e.ip ? el("span", {}, e.ip) : "",
+          e.user_agent ? el("span", { class: "muted", title: e.user_agent }, shortAgent(e.user_agent)) : "",
+          el("code", { class: "hash", title: "Mã băm: " + e.hash }, "#" + e.hash.slice(0, 10)))));
+    }
+
+    actions.querySelector("[data-action=verify]").addEventListener("click", async (ev) => {
+      const b = ev.currentTarget;
+      b.disabled = true;
+      flash("");
+      tbody.querySelectorAll("tr.broken").forEach((r) => r.classList.remove("broken"));
+      try {
+        const v = await api("/api/audit/" + trailPath(item) + "/verify");
+        verdict.className = "verdict " + (v.intact ? "ok" : "bad");
+        const when = formatInstant(new Date());
+        if (v.intact) {
+          verdict.replaceChildren(el("p", { class: "verdict-head" }, "✓ Chuỗi nhật ký nguyên vẹn"),
+            el("p", {}, `Đã kiểm tra ${v.entries} mục, mã băm nối liền từ mục đầu đến mục cuối (${when}).`),
+            el("p", { class: "en", lang: "en" }, "The hash chain is intact."));
+        } else {
+          verdict.replaceChildren(el("p", { class: "verdict-head" },
+            `✗ Chuỗi nhật ký bị phá vỡ${v.broken_at ? " tại mục số " + v.broken_at : ""}`),
+          el("p", {}, v.reason), v.reason_en ? el("p", { class: "en", lang: "en" }, v.reason_en) : "",
+          el("p", {}, `${v.entries} mục đầu tiên vẫn nối liền (${when}).`));
+          const row = tbody.querySelector(`tr[data-seq="${v.broken_at}"]`);
+          if (row) row.classList.add("broken");
+        }
+        verdict.hidden = false;
+      } catch (e) { showError(e); } finally { b.disabled = false; }
+    });
+    actions.querySelectorAll("[data-action=export]").forEach((b) => b.addEventListener("click", async () => {
+      const format = b.dataset.format;
+      b.disabled = true;
+      flash("");
+      try {
+        const type = format === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv";
+        const name = await download(`/api/audit/${trailPath(item)}/export?format=${format}`, type,
+          `nhat-ky.${format}`);
+        flash(`Đã tải về tệp ${name}.`, { ok: true });
+      } catch (e) { showError(e); } finally { b.disabled = false; }
+    }));
   },
 
   async "api-docs"() {

@@ -1,0 +1,62 @@
+"""Request models of the intake and incoming-document routes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field, field_validator
+
+from chalicelib.domain.access import Secrecy
+from chalicelib.domain.incoming import IntakeStatus, Urgency
+
+
+def _nfc(value: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+class IntakeQuery(BaseModel):
+    status: IntakeStatus | None = None
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
+class ListQuery(BaseModel):
+    cursor: str | None = Field(default=None, max_length=4000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class MetadataIn(BaseModel):
+    # Decree 30 metadata lengths: CodeNumber 11 + "/" + CodeNotation 30, Subject 500,
+    # OrganName 200, TypeName 100, SignerInfo.FullName 50.
+    so_ky_hieu: str = Field(default="", max_length=42)
+    co_quan_ban_hanh: str = Field(default="", max_length=200)
+    ngay_ban_hanh: dt.date | None = None
+    loai_van_ban: str = Field(default="", max_length=100)
+    trich_yeu: str = Field(default="", max_length=500)
+    do_khan: Urgency = Urgency.THUONG
+    nguoi_ky: str = Field(default="", max_length=50)
+    do_mat: Secrecy = Secrecy.NONE
+
+    _norm = field_validator("so_ky_hieu", "co_quan_ban_hanh", "loai_van_ban", "trich_yeu",
+                            "nguoi_ky")(_nfc)
+
+    @field_validator("ngay_ban_hanh")
+    @classmethod
+    def _not_in_future(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value > dt.date.today() + dt.timedelta(days=1):
+            raise ValueError("Ngày ban hành ở tương lai. | The issue date is in the future.")
+        return value
+
+
+class CorrectionIn(MetadataIn):
+    version: int = Field(ge=1)
+
+
+class PaperIn(MetadataIn):
+    """A paper document registered by hand; its scan can be attached later."""
+
+    so_ky_hieu: str = Field(min_length=1, max_length=42)
+    co_quan_ban_hanh: str = Field(min_length=1, max_length=200)
+    trich_yeu: str = Field(min_length=1, max_length=500)
+    ngay_den: dt.datetime | None = None
