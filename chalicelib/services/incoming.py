@@ -264,3 +264,45 @@ def download_url(caller: Caller, doc_id: str, *, s3: Any, bucket: str,
     audit.record(chain_of(doc_id), caller, "incoming.download", summary="Tải tệp văn bản",
                  table=table)
     return {"url": url, "expires_in": 300, "file_name": name}
+
+
+def change_people(caller: Caller, doc_id: str, *, grant: str | None = None,
+                  revoke: str | None = None, table: Table | None = None) -> dict[str, Any]:
+    """Share a document with one named person, or take the share back. The change
+    itself is audited; the person's list gains or loses the document at once."""
+    from chalicelib.domain.errors import FieldProblem, InvalidInput
+
+    table = table or Table()
+    before = load_visible(caller, doc_id, table)
+    people = set(before.get("people") or [])
+    if grant:
+        if table.get(f"USER#{grant}", "PROFILE") is None:
+            raise InvalidInput("Người được chia sẻ không tồn tại.", "No such user.",
+                               "invalid_user", [FieldProblem("username", "Không tồn tại.",
+                                                             "Does not exist.")])
+        if grant in people:
+            return public_view(before)
+        people.add(grant)
+    if revoke:
+        if revoke not in people:
+            raise NotFound()
+        if revoke == caller.username and before.get("do_mat"):
+            raise InvalidInput("Không thể tự bỏ quyền xem văn bản mật của mình.",
+                               "You cannot remove your own access to a secret document.",
+                               "self_revoke")
+        people.discard(revoke)
+    version = int(before.get("version", 1))
+    after = {**before, "people": sorted(people), "version": version + 1,
+             "updated_at": iso(utcnow())}
+    uow = UnitOfWork(table)
+    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
+    _replace_entries(uow, before, after)
+    action = "incoming.grant" if grant else "incoming.revoke"
+    who = grant or revoke
+    audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, action,
+                 summary=("Chia sẻ cho " if grant else "Thu hồi chia sẻ của ") + str(who),
+                 before={"people": before.get("people") or []},
+                 after={"people": after["people"]})
+    uow.emit(DomainEvent(action, chain_of(doc_id), {"id": doc_id, "username": who}))
+    uow.commit()
+    return public_view(after)

@@ -231,3 +231,33 @@ def test_upload_url_is_a_presigned_post_with_limits(aws_env, as_role):
     assert out["fields"]["key"].startswith("incoming/web/")
     assert out["max_bytes"] == 50 * 1024 * 1024
     assert as_role("officer").send("POST", "/api/intake/upload").status_code == 403
+
+
+def test_a_share_opens_one_document_to_one_person_and_is_audited(aws_env, as_role):
+    from datetime import UTC, date, datetime
+
+    from chalicelib.domain.incoming import Metadata
+    from chalicelib.services import incoming
+
+    doc = incoming.register(None, Metadata(so_ky_hieu="8/TB-SXD", co_quan_ban_hanh="Sở Xây dựng",
+                                           ngay_ban_hanh=date(2026, 11, 3), trich_yeu="Chia sẻ"),
+                            arrival=datetime.now(UTC), source="paper")
+    officer = as_role("officer")
+    assert officer.get(f"/api/incoming/{doc['id']}").status_code == 404
+    clerk = as_role("clerk")
+    resp = clerk.send("POST", f"/api/items/incoming:{doc['id']}/grants",
+                      {"username": "chuyenvien"})
+    assert resp.status_code == 200, resp.body
+    assert officer.get(f"/api/incoming/{doc['id']}").status_code == 200
+    assert [i["id"] for i in json.loads(officer.get("/api/incoming").body)["items"]] == [doc["id"]]
+    assert officer.send("POST", f"/api/items/incoming:{doc['id']}/grants",
+                        {"username": "motcua"}).status_code == 403
+    assert clerk.send("POST", f"/api/items/incoming:{doc['id']}/grants",
+                      {"username": "khongco"}).status_code == 400
+    assert clerk.send("DELETE",
+                      f"/api/items/incoming:{doc['id']}/grants/chuyenvien").status_code == 200
+    assert officer.get(f"/api/incoming/{doc['id']}").status_code == 404
+    assert json.loads(officer.get("/api/incoming").body)["items"] == []
+    actions = [e["action"] for e in json.loads(
+        clerk.get(f"/api/audit/incoming:{doc['id']}").body)["entries"]]
+    assert actions.count("incoming.grant") == 1 and actions.count("incoming.revoke") == 1

@@ -246,6 +246,26 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda c, v: (f"/api/incoming/{_doc(c, v)}/file", None), _doc_allowed(), DOC_VARIANTS),
 }
 
+SHARERS = frozenset({Role.CLERK, Role.LEADER, Role.UNIT_HEAD})
+MATRIX[("POST", "/api/items/{item_id}/grants")] = Row(
+    lambda c, v: (f"/api/items/incoming:{_doc(c, v)}/grants", {"username": "motcua"}),
+    _doc_allowed(only=SHARERS), DOC_VARIANTS)
+
+
+def _revoke_share(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.domain.identity import Caller
+    from chalicelib.services import incoming
+
+    doc_id = _doc(ctx, variant)
+    named = "giamdoc" if ctx.me != "giamdoc" else "vanthu"
+    if variant != "secret":  # the secret variant already names that person
+        incoming.change_people(Caller(named, frozenset({Role.LEADER})), doc_id, grant=named)
+    return (f"/api/items/incoming:{doc_id}/grants/{named}", None)
+
+
+MATRIX[("DELETE", "/api/items/{item_id}/grants/{username}")] = Row(
+    _revoke_share, _doc_allowed(only=SHARERS), DOC_VARIANTS)
+
 # Document trails: the supervisors among those who see the document.
 MATRIX[("GET", "/api/audit/{item_id}")] = Row(
     lambda c, v: (f"/api/audit/incoming:{_doc(c, v)}", None) if v in DOC_VARIANTS

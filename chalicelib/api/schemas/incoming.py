@@ -60,3 +60,7 @@ class PaperIn(MetadataIn):
     co_quan_ban_hanh: str = Field(min_length=1, max_length=200)
     trich_yeu: str = Field(min_length=1, max_length=500)
     ngay_den: dt.datetime | None = None
+
+
+class GrantIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)

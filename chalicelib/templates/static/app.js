@@ -1288,19 +1288,20 @@ const pages = {
     for (const e of entries) {
       const who = names.get(e.actor);
       const diff = auditDiff(e, { options });
+      const cell = (label, ...content) => el("td", { "data-label": label }, el("div", { class: "cell" }, ...content));
       tbody.append(el("tr", { "data-seq": String(e.seq), "data-action": e.action },
-        el("td", { "data-label": "Số" }, String(e.seq)),
-        el("td", { "data-label": "Thời điểm" }, el("time", { datetime: e.at }, formatInstant(e.at))),
-        el("td", { "data-label": "Người thực hiện" }, who ? [who, el("span", { class: "muted" }, " (" + e.actor + ")")] : e.actor),
-        el("td", { "data-label": "Hành động" }, el("span", { class: "action-name" }, ACTION_LABELS[e.action] || e.action),
+        cell("Số", String(e.seq)),
+        cell("Thời điểm", el("time", { datetime: e.at }, formatInstant(e.at))),
+        cell("Người thực hiện", who ? [who, el("span", { class: "muted" }, " (" + e.actor + ")")] : e.actor),
+        cell("Hành động", el("span", { class: "action-name" }, ACTION_LABELS[e.action] || e.action),
           ACTION_LABELS[e.action] ? el("code", { class: "action-code" }, e.action) : ""),
-        el("td", { "data-label": "Nội dung" },
+        cell("Nội dung",
           e.summary && e.summary !== ACTION_LABELS[e.action] ? el("p", { class: "summary" }, e.summary) : "",
-          diff || (e.summary ? "" : el("span", { class: "muted" }, "—"))),
-        el("td", { "data-label": "Nguồn", class: "source" },
+          diff || (e.summary && e.summary !== ACTION_LABELS[e.action] ? "" : el("span", { class: "muted" }, "—"))),
+        Object.assign(cell("Nguồn",
           e.ip ? el("span", {}, e.ip) : "",
           e.user_agent ? el("span", { class: "muted", title: e.user_agent }, shortAgent(e.user_agent)) : "",
-          el("code", { class: "hash", title: "Mã băm: " + e.hash }, "#" + e.hash.slice(0, 10)))));
+          el("code", { class: "hash", title: "Mã băm: " + e.hash }, "#" + e.hash.slice(0, 10))), { className: "source" })));
     }
 
     actions.querySelector("[data-action=verify]").addEventListener("click", async (ev) => {
