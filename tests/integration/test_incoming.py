@@ -261,3 +261,26 @@ def test_a_share_opens_one_document_to_one_person_and_is_audited(aws_env, as_rol
     actions = [e["action"] for e in json.loads(
         clerk.get(f"/api/audit/incoming:{doc['id']}").body)["entries"]]
     assert actions.count("incoming.grant") == 1 and actions.count("incoming.revoke") == 1
+
+
+def test_urgent_documents_are_mailed_to_the_leaders_at_once(aws_env, as_role):
+    from datetime import UTC, date, datetime
+
+    from chalicelib.adapters.dev_outbox import read_moto_ses
+    from chalicelib.domain.incoming import Metadata, Urgency
+    from chalicelib.services import incoming
+
+    def reg(urgency: Urgency, number: int) -> None:
+        incoming.register(None, Metadata(
+            so_ky_hieu=f"{number}/STC-VP", co_quan_ban_hanh="Sở Tài chính",
+            ngay_ban_hanh=date(2026, 11, 5), trich_yeu="V/v báo cáo gấp số liệu giải ngân",
+            do_khan=urgency), arrival=datetime.now(UTC), source="paper")
+
+    reg(Urgency.THUONG, 20)
+    reg(Urgency.HOA_TOC, 21)
+    _pump(aws_env)["on_workflow_message"].drain()
+    mails = [m for m in read_moto_ses() if "Văn bản đến số" in m["subject"]]
+    assert len(mails) == 1
+    assert mails[0]["subject"].startswith("[HỎA TỐC] Văn bản đến số 02: 21/STC-VP")
+    assert set(mails[0]["to"]) == {"giamdoc@skhdt.example", "phogiamdoc@skhdt.example"}
+    assert "Sở Tài chính" in mails[0]["text"]

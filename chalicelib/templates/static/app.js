@@ -840,6 +840,9 @@ const pages = {
     for (const select of document.querySelectorAll("select[data-options=unit_kinds]")) {
       select.replaceChildren(...options.unit_kinds.map((k) => el("option", { value: k.value }, k.label)));
     }
+    // Most new units are specialised divisions ("phòng chuyên môn").
+    createForm.elements.kind.value = "specialised";
+    createForm.addEventListener("reset", () => setTimeout(() => { createForm.elements.kind.value = "specialised"; }));
 
     const render = () => {
       count.textContent = `${units.length} đơn vị`;
@@ -952,6 +955,12 @@ const pages = {
     fillUnitSelect(filter.elements.unit, units, { first: { value: "", label: "Tất cả đơn vị" },
       value: units.some((u) => u.code === askedUnit) ? askedUnit : "" });
 
+    // The directory in the order of the unit tree, then by position, then by name.
+    const unitOrder = new Map(unitTree(units).map(({ unit }, i) => [unit.code, i]));
+    const rank = (p) => { const i = options.positions.indexOf(p.title); return i < 0 ? 99 : i; };
+    const byTree = (a, b) => ((unitOrder.get(a.unit) ?? 999) - (unitOrder.get(b.unit) ?? 999)) ||
+      rank(a) - rank(b) || a.full_name.localeCompare(b.full_name, "vi");
+
     const statusBadge = (p) => p.status === "active"
       ? el("span", { class: "badge badge-work" }, "Đang hoạt động")
       : el("span", { class: "badge badge-off" }, "Đã khoá");
@@ -985,7 +994,7 @@ const pages = {
       const unit = filter.elements.unit.value;
       list.setAttribute("aria-busy", "true");
       try {
-        people = (await api("/api/org/users" + (unit ? "?unit=" + encodeURIComponent(unit) : ""))).users || [];
+        people = ((await api("/api/org/users" + (unit ? "?unit=" + encodeURIComponent(unit) : ""))).users || []).sort(byTree);
         render();
       } finally { list.removeAttribute("aria-busy"); }
     };
@@ -1167,7 +1176,15 @@ const pages = {
         : "Chỉ cán bộ Văn phòng Sở (thường là Chánh Văn phòng) được ký thừa lệnh.";
     };
     form.querySelectorAll("input[name=kind]").forEach((r) => r.addEventListener("change", fillDelegates));
+    // The chosen dates spelled out (a date field shows the browser's own format).
+    const echo = () => form.querySelectorAll("[data-date-echo]").forEach((p) => {
+      const v = form.elements[p.dataset.dateEcho].value;
+      p.textContent = /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDate(v) : "";
+    });
+    for (const name of ["start", "end"]) form.elements[name].addEventListener("input", echo);
+    form.addEventListener("reset", () => setTimeout(echo));
     form.elements.start.value = today;
+    echo();
 
     const nameOf = (username) => {
       const p = byName.get(username);
@@ -1220,6 +1237,7 @@ const pages = {
       const d = await api("/api/org/delegations", { method: "POST", json: body });
       form.elements.note.value = "";
       form.elements.end.value = "";
+      echo();
       await load();
       flash(`Đã giao uỷ quyền ${d.kind}. cho ${nameOf(d.delegate)} từ ${shortDate(d.start)} đến hết ${shortDate(d.end)}.`, { ok: true });
       const li = given.querySelector(`li[data-id="${CSS.escape(d.id)}"]`);

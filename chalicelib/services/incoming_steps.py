@@ -1,0 +1,42 @@
+"""Workflow steps of incoming documents."""
+
+from __future__ import annotations
+
+from chalicelib.domain.events import DomainEvent
+from chalicelib.services.subscribers import subscribe
+
+
+@subscribe("incoming.registered", name="flag_urgent_to_leaders")
+def flag_urgent_to_leaders(event: DomainEvent) -> None:
+    """Decree 30 Art. 24: urgent documents go to the leader at once."""
+    if not event.payload.get("urgent"):
+        return
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.config import get_settings
+    from chalicelib.services.organisation import list_users
+    from chalicelib.web.render import render
+
+    table = Table()
+    doc = table.get(f"DOC#{event.payload['id']}", "DOC")
+    if doc is None or doc.get("do_mat"):
+        return  # a secret document is never described in an e-mail
+    leaders = [u for u in list_users(table=table)
+               if "leader" in u["roles"] and u["status"] == "active" and u.get("email")]
+    if not leaders:
+        return
+    context = {
+        "subject": f"[{doc['do_khan'].upper()}] Văn bản đến số {doc['so_den_text']}: "
+                   f"{doc.get('so_ky_hieu') or '(chưa rõ số, ký hiệu)'}",
+        "recipient_name": "Lãnh đạo Sở",
+        "body": (f"Văn bản {doc['do_khan']} của {doc.get('co_quan_ban_hanh') or '(chưa rõ)'}"
+                 f", trích yếu: {doc.get('trich_yeu') or '(chưa rõ)'}. Đề nghị cho ý kiến "
+                 "phân phối ngay."),
+        "link": f"{get_settings().public_base_url}/app/document?id={doc['id']}",
+    }
+    SesMailer().send(
+        to=[u["email"] for u in leaders],
+        subject=render("mail/notice.subject.txt", **context).strip(),
+        text=render("mail/notice.txt", **context),
+        html=render("mail/notice.html", **context),
+    )
