@@ -8,6 +8,7 @@ from chalicelib.api.auth import auth_bp
 from chalicelib.api.authorizer import authorizer_bp
 from chalicelib.api.calendar import calendar_bp
 from chalicelib.api.grants import grants_bp
+from chalicelib.api.handling import handling_bp
 from chalicelib.api.incoming import incoming_bp
 from chalicelib.api.organisation import org_bp
 from chalicelib.api.pages import pages_bp
@@ -24,5 +25,5 @@ app.api.binary_types.extend([
 ])
 
 for blueprint in (authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp,
-                  system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp):
+                  handling_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp):
     app.register_blueprint(blueprint)

@@ -82,16 +82,22 @@ def save_state(path: Path, attempts: int = 5) -> bool:
 def load_state(path: Path) -> bool:
     if not path.exists():
         return False
+    restore_bytes(path.read_bytes())
+    return True
+
+
+def restore_bytes(data: bytes) -> None:
+    """Put a snapshot back into moto's backends (also used by tests to start
+    many cases from one provisioned, seeded state)."""
     from moto.backends import get_backend
 
-    # Our own file, written by save_state on this machine.
-    state = pickle.loads(path.read_bytes())  # noqa: S301
+    # Our own snapshot, written by snapshot_bytes in this process or on this machine.
+    state = pickle.loads(data)  # noqa: S301
     for name, accounts in state.items():
         backend_dict = get_backend(name)
         for account, regions in accounts.items():
             for region, backend in regions.items():
                 backend_dict[account][region] = backend
-    return True
 
 
 class EmbeddedAws:

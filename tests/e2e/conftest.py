@@ -222,18 +222,26 @@ def api_login(base_url: str, username: str, password: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def sessions(runtime: dict[str, Any], accounts: dict[str, dict[str, str]]) -> Any:
-    """Sign-in through the API, once per role for the session: the login route
-    is rate limited per source address, and most tests are not about signing in."""
+def session_of(runtime: dict[str, Any]) -> Any:
+    """Sign-in through the API, once per demo account for the session: the login
+    route is rate limited per source address (20 a minute), and most tests are
+    not about signing in. (Two demo accounts are leaders: ``giamdoc`` and the
+    deputy ``phogiamdoc``; ``accounts["leader"]`` is the deputy.)"""
+    by_name = {a["username"]: a for a in runtime["accounts"]}
     cache: dict[str, dict[str, Any]] = {}
 
-    def get(role: str) -> dict[str, Any]:
-        if role not in cache:
-            a = accounts[role]
-            cache[role] = api_login(runtime["url"], a["username"], a["password"])
-        return cache[role]
+    def get(username: str) -> dict[str, Any]:
+        if username not in cache:
+            cache[username] = api_login(runtime["url"], username, by_name[username]["password"])
+        return cache[username]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def sessions(accounts: dict[str, dict[str, str]], session_of: Any) -> Any:
+    """The same sessions, by role (see ``accounts``)."""
+    return lambda role: session_of(accounts[role]["username"])
 
 
 # ------------------------------------------------------------------ browser
@@ -287,6 +295,20 @@ def phone_page(browser: Any) -> Iterator[Any]:
     yield pg
     context.close()
     assert not problems.items, problems.items
+
+
+def sign_in_with_form(page: Any, username: str, password: str) -> None:
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def visible_menu(page: Any) -> list[str]:
+    """The entries of the main menu the user sees (open it first on a phone)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("#nav .nav-links")).to_be_visible()
+    return [t.strip() for t in page.locator("#nav .nav-links a:visible").all_inner_texts()]
 
 
 def open_signed_in(page: Any, base_url: str, session: dict[str, Any], path: str) -> None:

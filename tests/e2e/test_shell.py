@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import api_call, open_signed_in
+from tests.e2e.conftest import api_call, open_signed_in, sign_in_with_form, visible_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -23,20 +23,11 @@ ROLE_LABELS = {
     "one_stop": "Bộ phận một cửa",
     "admin": "Quản trị hệ thống",
 }
-EVERYONE = ["Trang chủ", "Lịch làm việc", "Hộp thư đi"]
+EVERYONE = ["Trang chủ", "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
 MENUS = {role: EVERYONE for role in ROLE_LABELS}
-MENUS["admin"] = ["Trang chủ", "Lịch làm việc", "Điều chỉnh lịch", "Hộp thư đi", "Tài liệu API"]
-
-
-def sign_in_with_form(page: Any, username: str, password: str) -> None:
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-def visible_menu(page: Any) -> list[str]:
-    expect(page.locator("#nav .nav-links")).to_be_visible()
-    return [t.strip() for t in page.locator("#nav .nav-links a:visible").all_inner_texts()]
+MENUS["leader"] = ["Trang chủ", "Lịch làm việc", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi"]
+MENUS["admin"] = ["Trang chủ", "Lịch làm việc", "Điều chỉnh lịch", "Đơn vị", "Tài khoản",
+                  "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi", "Tài liệu API"]
 
 
 @pytest.mark.parametrize("role", list(ROLE_LABELS))
@@ -55,6 +46,8 @@ def test_each_role_signs_in_and_sees_its_name_role_and_only_its_menu(
     expect(page.locator("main h2").first).to_have_text(f"Xin chào, {account['full_name']}")
     expect(page.locator("main dd[data-bind=role_labels]")).to_have_text(ROLE_LABELS[role])
     assert visible_menu(page) == MENUS[role]
+    expect(page.locator("#nav").get_by_role("link", name="Nhật ký của tôi")).to_have_attribute(
+        "href", f"/app/audit?item=user:{account['username']}")
     # The home page offers the same functions as the menu, no more.
     shortcuts = page.locator("#shortcuts a").all_inner_texts()
     assert shortcuts == MENUS[role][1:]

@@ -64,3 +64,56 @@ class PaperIn(MetadataIn):
 
 class GrantIn(BaseModel):
     username: str = Field(min_length=1, max_length=64)
+
+
+class SupportIn(BaseModel):
+    unit: str = Field(min_length=1, max_length=20)
+    deadline: dt.date | dt.datetime
+
+
+class DistributeIn(BaseModel):
+    lead_unit: str = Field(min_length=1, max_length=20)
+    lead_deadline: dt.date | dt.datetime
+    supporting: list[SupportIn] = Field(default_factory=list, max_length=20)
+    instruction: str = Field(default="", max_length=1000)
+    version: int = Field(ge=1)
+
+    _norm = field_validator("instruction")(_nfc)
+
+
+class OfficerIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    part: str = Field(default="lead", pattern="^(lead|support)$")
+
+
+class AssignIn(BaseModel):
+    officers: list[OfficerIn] = Field(min_length=1, max_length=20)
+    deadline: dt.date | dt.datetime | None = None
+    instruction: str = Field(default="", max_length=1000)
+    version: int = Field(ge=1)
+
+    _norm = field_validator("instruction")(_nfc)
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+    _norm = field_validator("text")(_nfc)
+
+
+class ProgressIn(NoteIn):
+    progress: int = Field(ge=0, le=100)
+
+
+class SendBackIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+    to: str | None = Field(default=None, max_length=64)
+
+    _norm = field_validator("reason")(_nfc)
+
+
+class CompleteIn(BaseModel):
+    result: str = Field(min_length=1, max_length=4000)
+    answer: str | None = Field(default=None, max_length=42)  # số, ký hiệu of the reply
+
+    _norm = field_validator("result")(_nfc)

@@ -396,7 +396,7 @@ function fillUnitSelect(select, units, { first = null, disabled = new Set(), val
   select.replaceChildren();
   if (first) select.append(el("option", { value: first.value }, first.label));
   for (const { unit, depth } of unitTree(units)) {
-    const pad = "\u00a0\u00a0\u00a0".repeat(depth);
+    const pad = "\u00a0\u00a0".repeat(depth);
     select.append(el("option", { value: unit.code, disabled: disabled.has(unit.code) },
       pad + unit.name + " (" + unit.code + ")"));
   }
@@ -420,8 +420,17 @@ function fillRoleChecks(box, options, prefix, checked = []) {
       el("span", {}, r.label, el("span", { class: "en", lang: "en" }, r.label_en))));
   }
 }
+// After a 409 (someone saved first), the form shows what is stored now.
+const RELOADED = "Biểu mẫu đã được nạp lại với dữ liệu mới nhất; hãy kiểm tra rồi lưu lại.";
+const RELOADED_EN = "The form now shows the latest version; check it and save again.";
+
 function checkedRoles(form) {
-  return [...form.querySelectorAll("input[name=roles]:checked")].map((i) => i.value);
+  const roles = [...form.querySelectorAll("input[name=roles]:checked")].map((i) => i.value);
+  if (!roles.length) {
+    throw localError("Dữ liệu không hợp lệ.", "Invalid input.",
+      [{ path: "roles", message: "Chọn ít nhất một vai trò.", message_en: "Choose at least one role." }]);
+  }
+  return roles;
 }
 
 // A problem found in the browser, shown like the API's own errors.
@@ -928,8 +937,7 @@ const pages = {
           // Someone saved first: show what is stored now, so the editor decides again.
           await load();
           openEdit(data.code);
-          flash(e.message, { en: e.messageEn + " The form now shows the latest version.",
-            fields: [{ path: "version", message: "Biểu mẫu đã được nạp lại với dữ liệu mới nhất; hãy kiểm tra rồi lưu lại." }] });
+          flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
         }
       });
     }
@@ -1037,6 +1045,7 @@ const pages = {
         const p = await api("/api/org/users/" + encodeURIComponent(username));
         clearFieldErrors(editForm);
         clearFieldErrors(sigForm);
+        editCard.querySelector("[data-out=saved]").hidden = true;
         sigControl.reset();
         sigForm.reset();
         const secret = document.getElementById("reset-secret");
@@ -1052,6 +1061,10 @@ const pages = {
       };
       const afterChange = async (p, message) => {
         showProfile(p);
+        // Said in the card too: on a phone the flash is far above.
+        const note = editCard.querySelector("[data-out=saved]");
+        note.textContent = "✓ " + message;
+        note.hidden = false;
         await load();
         const li = list.querySelector(`li[data-username="${CSS.escape(p.username)}"]`);
         if (li) li.classList.add("editing");
@@ -1095,8 +1108,7 @@ const pages = {
         } catch (e) {
           if (e.status !== 409) throw e;
           await openEdit(username);
-          flash(e.message, { en: e.messageEn, fields: [{ path: "version",
-            message: "Biểu mẫu đã được nạp lại với dữ liệu mới nhất; hãy kiểm tra rồi lưu lại." }] });
+          flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
         }
       });
 
@@ -1259,6 +1271,7 @@ const pages = {
       try {
         await api(`/api/org/delegations/${encodeURIComponent(d.grantor)}/${encodeURIComponent(d.id)}`, { method: "DELETE" });
         await load();
+        clearFieldErrors(form); // an overlap shown before may be gone with it
         flash(`Đã thu hồi uỷ quyền ${d.kind}. cho ${nameOf(d.delegate)}.`, { ok: true });
       } catch (e) { b.disabled = false; showError(e); }
     });
@@ -1313,9 +1326,10 @@ const pages = {
         cell("Người thực hiện", who ? [who, el("span", { class: "muted" }, " (" + e.actor + ")")] : e.actor),
         cell("Hành động", el("span", { class: "action-name" }, ACTION_LABELS[e.action] || e.action),
           ACTION_LABELS[e.action] ? el("code", { class: "action-code" }, e.action) : ""),
-        cell("Nội dung",
+        Object.assign(cell("Nội dung",
           e.summary && e.summary !== ACTION_LABELS[e.action] ? el("p", { class: "summary" }, e.summary) : "",
           diff || (e.summary && e.summary !== ACTION_LABELS[e.action] ? "" : el("span", { class: "muted" }, "—"))),
+        { className: "wide" }),
         Object.assign(cell("Nguồn",
           e.ip ? el("span", {}, e.ip) : "",
           e.user_agent ? el("span", { class: "muted", title: e.user_agent }, shortAgent(e.user_agent)) : "",
