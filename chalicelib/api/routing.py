@@ -315,6 +315,15 @@ _VI_MESSAGES = {
     "extra_forbidden": "Trường này không được phép.",
     "value_error": "Giá trị không hợp lệ.",
     "bool_parsing": "Phải là true hoặc false.",
+    "too_short": "Cần ít nhất {min_length} mục.",
+    "too_long": "Tối đa {max_length} mục.",
+    "list_type": "Phải là một danh sách.",
+    "dict_type": "Phải là một đối tượng.",
+    "model_type": "Phải là một đối tượng.",
+    "union_tag_invalid": "Giá trị không nằm trong danh sách cho phép.",
+    "url_parsing": "Địa chỉ không hợp lệ.",
+    "uuid_parsing": "Mã định danh không hợp lệ.",
+    "string_pattern_mismatch": "Sai định dạng.",
 }
 
 
@@ -330,6 +339,8 @@ def _field_problems(exc: ValidationError) -> list[FieldProblem]:
         if err["type"] == "value_error" and err.get("ctx", {}).get("error"):
             # Our own validators raise ValueError("vi | en"): keep the Vietnamese half.
             text = str(err["ctx"]["error"])
-            message = text.split(" | ")[0]
+            message = text.split(" | ")[0] if " | " in text else message
+        if err["type"] == "value_error" and "email address" in err.get("msg", ""):
+            message = "Địa chỉ thư điện tử không hợp lệ."
         problems.append(FieldProblem(path=path, message=message, message_en=err["msg"]))
     return problems

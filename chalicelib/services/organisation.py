@@ -253,7 +253,7 @@ def set_signature(caller: Caller, username: str, png: bytes, *, s3: Any, bucket:
     if not png.startswith(PNG_MAGIC):
         raise InvalidInput("Ảnh chữ ký phải là tệp PNG.", "The signature image must be a PNG.",
                            "invalid_image",
-                           [FieldProblem("image", "Không phải PNG.", "Not a PNG.")])
+                           [FieldProblem("image_base64", "Không phải PNG.", "Not a PNG.")])
     if len(png) > SIGNATURE_MAX_BYTES:
         from chalicelib.domain.errors import TooLarge
 

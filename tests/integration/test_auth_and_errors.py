@@ -151,3 +151,12 @@ def test_oversized_body_is_413(client, aws_env):
     resp = client.http.post("/api/auth/login", headers=JSON, body=big)
     assert resp.status_code == 413
     assert _error(resp)["code"] == "too_large"
+
+
+def test_list_and_email_errors_are_explained_in_vietnamese(as_role):
+    resp = as_role("admin").send("POST", "/api/org/users", {
+        "username": "nguoimoi", "full_name": "A", "email": "khong-phai-thu",
+        "unit": "PTH", "roles": []})
+    fields = {f["path"]: f["message"] for f in json.loads(resp.body)["error"]["fields"]}
+    assert fields["roles"] == "Cần ít nhất 1 mục."
+    assert fields["email"] == "Địa chỉ thư điện tử không hợp lệ."
