@@ -12,6 +12,7 @@ from chalicelib.api.handling import handling_bp
 from chalicelib.api.incoming import incoming_bp
 from chalicelib.api.organisation import org_bp
 from chalicelib.api.pages import pages_bp
+from chalicelib.api.registers import registers_bp
 from chalicelib.api.system import system_bp
 from chalicelib.handlers.ingest import ingest_bp
 from chalicelib.handlers.schedule import schedule_bp
@@ -24,6 +25,9 @@ app.api.binary_types.extend([
     "image/png",
 ])
 
-for blueprint in (authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp,
-                  handling_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp):
+BLUEPRINTS = (
+    authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp, handling_bp,
+    registers_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
+)
+for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -118,6 +118,12 @@ def distribute(caller: Caller, doc_id: str, *, lead_unit: str, lead_deadline: da
     for code, due in support_due:
         uow.add(put_op(_work_item(after, f"UNIT#{code}", Part.SUPPORT, instruction, due,
                                   caller.username, code)))
+    for code in after["units"]:
+        # The unit's own incoming register (by year, in số đến order).
+        uow.add(put_op({
+            "pk": f"DOC#{doc_id}", "sk": f"UNITREG#{code}", "kind": "unit_register",
+            "doc_id": doc_id, "gsi3pk": f"REGISTER#incoming#{after['year']}#UNIT#{code}",
+            "gsi3sk": f"{int(after['so_den']):08d}"}))
     audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, "incoming.distribute",
                  summary=f"Giao {units[lead_unit]['name']} chủ trì",
                  after={"lead_unit": lead_unit, "deadline": iso(lead_due),

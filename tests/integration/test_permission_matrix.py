@@ -371,6 +371,29 @@ MATRIX[("POST", "/api/incoming/{doc_id}/complete")] = Row(
     lambda c, v: (f"/api/incoming/{_with_my_work(c, v)}/complete", {"result": "Xong"}),
     _work_allowed, WORK_VARIANTS)
 
+# ---- registers: the agency's (clerk, leaders) and a unit's (also its head)
+
+REGISTER_VARIANTS = ("agency", "own unit", "other unit")
+
+
+def _register(kind: str) -> Callable[[Ctx, str], Request]:
+    def build(ctx: Ctx, variant: str) -> Request:
+        unit = {"agency": "", "own unit": f"&unit={ctx.unit}",
+                "other unit": "&unit=PTH" if ctx.unit != "PTH" else "&unit=PDKKD"}[variant]
+        return (f"/api/registers/{kind}?year=2026{unit}", None)
+    return build
+
+
+def _register_allowed(role: Role, variant: str) -> bool:
+    return role in (Role.CLERK, Role.LEADER) or (role == Role.UNIT_HEAD
+                                                  and variant == "own unit")
+
+
+MATRIX[("GET", "/api/registers/incoming")] = Row(_register("incoming"), _register_allowed,
+                                                 REGISTER_VARIANTS)
+MATRIX[("GET", "/api/registers/tracking")] = Row(_register("tracking"), _register_allowed,
+                                                 REGISTER_VARIANTS)
+
 # Document trails: the supervisors among those who see the document.
 MATRIX[("GET", "/api/audit/{item_id}")] = Row(
     lambda c, v: (f"/api/audit/incoming:{_doc(c, v)}", None) if v in DOC_VARIANTS

@@ -117,3 +117,9 @@ class CompleteIn(BaseModel):
     answer: str | None = Field(default=None, max_length=42)  # số, ký hiệu of the reply
 
     _norm = field_validator("result")(_nfc)
+
+
+class RegisterQuery(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+    unit: str | None = Field(default=None, max_length=20)
+    format: str = Field(default="json", pattern="^(json|xlsx|pdf)$")
