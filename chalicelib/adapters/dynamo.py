@@ -155,6 +155,25 @@ class Table:
         last = out.get("LastEvaluatedKey")
         return [from_dynamo(i) for i in out.get("Items", [])], (from_dynamo(last) if last else None)
 
+    def batch_write(self, *, puts: list[Item] = (), deletes: list[dict[str, str]] = ()  # type: ignore[assignment]
+                    ) -> None:
+        """Many unconditional writes (index maintenance), 25 a request, retrying
+        what DynamoDB leaves unprocessed."""
+        import time
+
+        requests = [{"PutRequest": {"Item": to_dynamo(i)}} for i in puts]
+        requests += [{"DeleteRequest": {"Key": to_dynamo(k)}} for k in deletes]
+        for start in range(0, len(requests), 25):
+            pending = {self.name: requests[start:start + 25]}
+            for attempt in range(8):
+                out = self._client.batch_write_item(RequestItems=pending)
+                pending = out.get("UnprocessedItems") or {}
+                if not pending:
+                    break
+                time.sleep(min(0.05 * 2 ** attempt, 2))
+            else:
+                raise RuntimeError("DynamoDB kept items unprocessed")
+
     def put(self, item: Item, *, condition: str | None = None,
             names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> None:
         kwargs: dict[str, Any] = {"TableName": self.name, "Item": to_dynamo(item)}

@@ -62,8 +62,14 @@ def intake_upload(call: Call) -> dict[str, Any]:
 
 
 @route(incoming_bp, "/api/incoming", query=S + "ListQuery", policy=Policy.signed_in(),
-       tags=("incoming",), summary="Incoming documents the caller may see, newest first")
+       tags=("incoming",),
+       summary="Incoming documents the caller may see, newest first; with q, a full-text "
+               "search insensitive to diacritics")
 def incoming_list(call: Call) -> dict[str, Any]:
+    if call.query.q and call.query.q.strip():
+        from chalicelib.services.search import search
+
+        return search(call.user, call.query.q, limit=call.query.limit, cursor=call.query.cursor)
     page = incoming.list_visible(call.user, limit=call.query.limit, cursor=call.query.cursor)
     return {"items": page.items, "cursor": page.cursor}
 

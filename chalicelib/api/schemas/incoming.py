@@ -22,6 +22,7 @@ class IntakeQuery(BaseModel):
 
 
 class ListQuery(BaseModel):
+    q: str | None = Field(default=None, max_length=200)
     cursor: str | None = Field(default=None, max_length=4000)
     limit: int = Field(default=20, ge=1, le=100)
 
