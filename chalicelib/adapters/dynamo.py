@@ -155,6 +155,45 @@ class Table:
         last = out.get("LastEvaluatedKey")
         return [from_dynamo(i) for i in out.get("Items", [])], (from_dynamo(last) if last else None)
 
+    def query_range(self, pk_value: str, *, index: str | None, low: str | None,
+                    below: str | None, start: dict[str, Any] | None, limit: int,
+                    forward: bool = True) -> tuple[list[Item], dict[str, Any] | None]:
+        """One page of a partition with ``low <= sort key < below`` (either bound
+        optional), from a plain start key."""
+        pk_name, sk_name = ("pk", "sk") if index is None else (f"{index}pk", f"{index}sk")
+        condition = "#pk = :pk"
+        names = {"#pk": pk_name}
+        values: dict[str, Any] = {":pk": pk_value}
+        if low is not None and below is not None:
+            # BETWEEN is inclusive: the exclusive end is enforced below.
+            condition += " AND #sk BETWEEN :lo AND :hi"
+            names["#sk"] = sk_name
+            values.update({":lo": low, ":hi": below})
+        elif low is not None:
+            condition += " AND #sk >= :lo"
+            names["#sk"] = sk_name
+            values[":lo"] = low
+        elif below is not None:
+            condition += " AND #sk < :hi"
+            names["#sk"] = sk_name
+            values[":hi"] = below
+        kwargs: dict[str, Any] = {
+            "TableName": self.name, "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_dynamo(values), "Limit": limit,
+            "ScanIndexForward": forward,
+        }
+        if index is not None:
+            kwargs["IndexName"] = index
+        if start:
+            kwargs["ExclusiveStartKey"] = to_dynamo(start)
+        out = self._client.query(**kwargs)
+        items = [from_dynamo(i) for i in out.get("Items", [])]
+        if low is not None and below is not None:
+            items = [i for i in items if i[sk_name] != below]
+        last = out.get("LastEvaluatedKey")
+        return items, (from_dynamo(last) if last else None)
+
     def batch_write(self, *, puts: list[Item] = (), deletes: list[dict[str, str]] = ()  # type: ignore[assignment]
                     ) -> None:
         """Many unconditional writes (index maintenance), 25 a request, retrying

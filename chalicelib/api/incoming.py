@@ -69,8 +69,14 @@ def incoming_list(call: Call) -> dict[str, Any]:
     if call.query.q and call.query.q.strip():
         from chalicelib.services.search import search
 
-        return search(call.user, call.query.q, limit=call.query.limit, cursor=call.query.cursor)
-    page = incoming.list_visible(call.user, limit=call.query.limit, cursor=call.query.cursor)
+        q = call.query
+        return search(call.user, q.q, limit=q.limit, cursor=q.cursor, since=q.since,
+                      until=q.until, urgency=q.do_khan.value if q.do_khan else None,
+                      status=q.status)
+    q = call.query
+    page = incoming.list_visible(call.user, limit=q.limit, cursor=q.cursor, since=q.since,
+                                 until=q.until, urgency=q.do_khan.value if q.do_khan else None,
+                                 status=q.status)
     return {"items": page.items, "cursor": page.cursor}
 
 

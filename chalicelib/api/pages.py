@@ -28,6 +28,9 @@ PAGES = {
     "users": ("users.html", "Cán bộ và tài khoản"),
     "delegations": ("delegations.html", "Uỷ quyền ký"),
     "audit": ("audit.html", "Nhật ký hoạt động"),
+    "intake": ("intake.html", "Tiếp nhận văn bản"),
+    "incoming": ("incoming.html", "Văn bản đến"),
+    "document": ("document.html", "Văn bản đến"),
 }
 
 

@@ -178,14 +178,33 @@ def view(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, A
 
 
 def list_visible(caller: Caller, *, limit: int = 20, cursor: str | None = None,
+                 since: date | None = None, until: date | None = None,
+                 urgency: str | None = None, status: str | None = None,
                  table: Table | None = None) -> ScopedPage:
+    """``since``/``until``: arrival dates (inclusive) in the agency's time zone."""
+    def accept(entry: dict[str, Any]) -> bool:
+        return ((urgency is None or entry.get("do_khan") == urgency)
+                and (status is None or entry.get("status") == status))
+
     page = list_scoped(KIND, scopes_for(caller, Kind.INCOMING), limit=limit, cursor=cursor,
-                       table=table)
+                       since=_bound(since), until=_bound(until, next_day=True),
+                       accept=accept if (urgency or status) else None, table=table)
     items = [{k: i.get(k) for k in SUMMARY_FIELDS} for i in page.items]
     for item in items:
         item["so_den"] = int(item["so_den"])
         item["year"] = int(item["year"])
     return ScopedPage(items, page.cursor)
+
+
+def _bound(day_: date | None, next_day: bool = False) -> str | None:
+    """The first instant of a day in Hanoi, as the UTC key prefix lists sort by."""
+    if day_ is None:
+        return None
+    from datetime import timedelta
+
+    start = datetime.combine(day_ + timedelta(days=1 if next_day else 0), datetime.min.time(),
+                             TZ)
+    return iso(start)
 
 
 def day(value: str | None) -> date | None:

@@ -1,18 +1,21 @@
 """Lists restricted by key design: one partition per scope the caller holds
 (their own, their unit's, the agency's), merged newest first.
 
-Nothing is fetched and then filtered away: every item read is one the caller
-may see, so pages and counts reveal nothing else. An item indexed under two
-of the caller's scopes (assigned to them *and* in their unit) appears once.
+Nothing is fetched that the caller may not see: every entry read is in one of
+the caller's own partitions, so pages and counts reveal nothing else. An item
+indexed under two of the caller's scopes (assigned to them *and* in their
+unit) appears once. A date range is part of the key condition; other filters
+(urgency, status) skip entries of the caller's own partitions.
 
-The cursor records, per scope, the key of the last entry consumed from it.
+The cursor records the sort key of the last entry returned; the next page
+continues strictly below it in every partition.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +23,7 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.domain.errors import InvalidInput
 
 INDEX = "gsi1"
-KEY_FIELDS = ("pk", "sk", "gsi1pk", "gsi1sk")
-DONE = "-"
+PAGE = 100
 
 
 def partition(scope: str, kind: str) -> str:
@@ -34,74 +36,60 @@ class ScopedPage:
     cursor: str | None
 
 
-def _encode(state: dict[str, Any]) -> str:
-    raw = json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _encode(key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"k": key}).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str | None, scopes: Iterable[str]) -> dict[str, Any]:
+def _decode(cursor: str | None) -> str | None:
     if not cursor:
-        return {s: None for s in scopes}
+        return None
     try:
-        state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(state, dict):
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        key = data["k"]
+        if not isinstance(key, str) or "#" not in key:
             raise ValueError
-    except ValueError as exc:
+        return key
+    except (ValueError, KeyError, TypeError) as exc:
         raise InvalidInput("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.",
                            "invalid_cursor") from exc
-    # Only the caller's own scopes count: a cursor cannot open another partition.
-    out: dict[str, Any] = {}
-    for scope in scopes:
-        value = state.get(scope)
-        if value is not None and value != DONE and not (
-            isinstance(value, dict) and set(value) == set(KEY_FIELDS)
-            and all(isinstance(v, str) for v in value.values())
-            and value["gsi1pk"] == partition(scope, state.get("_kind", ""))
-        ):
-            raise InvalidInput("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.",
-                               "invalid_cursor")
-        out[scope] = value
-    return out
+
+
+def _stream(table: Table, pk: str, low: str | None, high: str | None
+            ) -> Iterator[dict[str, Any]]:
+    """Entries of one partition with low <= sort key < high, newest first."""
+    start: dict[str, Any] | None = None
+    while True:
+        items, last = table.query_range(pk, index=INDEX, low=low, below=high, start=start,
+                                        limit=PAGE, forward=False)
+        yield from items
+        if last is None:
+            return
+        start = last
 
 
 def list_scoped(kind: str, scopes: Iterable[str], *, limit: int = 20,
-                cursor: str | None = None, table: Table | None = None) -> ScopedPage:
+                cursor: str | None = None, since: str | None = None, until: str | None = None,
+                accept: Callable[[dict[str, Any]], bool] | None = None,
+                table: Table | None = None) -> ScopedPage:
+    """``since``/``until``: ISO instants bounding the sort key (arrival time)."""
     table = table or Table()
-    scopes = sorted(set(scopes))
-    state = _decode(cursor, scopes)
-    buffers: dict[str, list[dict[str, Any]]] = {}
-    more: dict[str, bool] = {}
-    for scope in scopes:
-        start = state[scope]
-        if start == DONE:
-            buffers[scope], more[scope] = [], False
-            continue
-        items, last = table.query_from(partition(scope, kind), index=INDEX, start=start,
-                                       limit=limit, forward=False)
-        buffers[scope], more[scope] = items, last is not None
+    after = _decode(cursor)
+    high = min(k for k in (after, until) if k) if (after or until) else None
+    streams = {s: _stream(table, partition(s, kind), since, high) for s in sorted(set(scopes))}
+    heads = {s: next(it, None) for s, it in streams.items()}
     taken: list[dict[str, Any]] = []
-    consumed: dict[str, dict[str, Any] | None] = {s: None for s in scopes}
-    while len(taken) < limit:
-        heads = [(buf[0]["gsi1sk"], scope) for scope, buf in buffers.items() if buf]
-        if not heads:
-            break
-        top_key = max(heads)[0]
+    last_key: str | None = None
+    while len(taken) < limit and any(h is not None for h in heads.values()):
+        top = max(h["gsi1sk"] for h in heads.values() if h is not None)
         item = None
-        for scope, buf in buffers.items():
+        for scope, head in heads.items():
             # The same item under several scopes sits at the same sort key in each.
-            while buf and buf[0]["gsi1sk"] == top_key:
-                item = buf.pop(0)
-                consumed[scope] = item
+            if head is not None and head["gsi1sk"] == top:
+                item = head
+                heads[scope] = next(streams[scope], None)
         assert item is not None
-        taken.append(item)
-    next_state: dict[str, Any] = {"_kind": kind}
-    finished = True
-    for scope in scopes:
-        if buffers[scope] or more[scope]:
-            finished = False
-            last = consumed[scope]
-            next_state[scope] = ({k: last[k] for k in KEY_FIELDS} if last is not None
-                                 else state[scope])
-        else:
-            next_state[scope] = DONE
-    return ScopedPage(taken, None if finished else _encode(next_state))
+        last_key = top
+        if accept is None or accept(item):
+            taken.append(item)
+    more = any(h is not None for h in heads.values())
+    return ScopedPage(taken, _encode(last_key) if more and last_key else None)

@@ -107,18 +107,13 @@ for _event in REINDEX_ON:
     subscribe(_event, name=f"search_index:{_event}")(_reindex_step)
 
 
-def _stream(table: Table, partition: str, before: str | None) -> Iterator[str]:
-    """Sort keys of one posting list, newest first, strictly before ``before``."""
+def _stream(table: Table, partition: str, low: str | None, below: str | None
+            ) -> Iterator[str]:
+    """Sort keys of one posting list, newest first, with low <= key < below."""
     start = None
-    if before is not None:
-        doc_id = before.rsplit("#", 1)[1]
-        term = partition.rsplit("#", 1)[1]
-        scope = partition[2:].rsplit(f"#{KIND}#", 1)[0]
-        start = {"pk": f"DOC#{doc_id}", "sk": f"TERM#{scope}#{term}", "gsi1pk": partition,
-                 "gsi1sk": before}
     while True:
-        items, last = table.query_from(partition, index="gsi1", start=start, limit=PAGE,
-                                       forward=False)
+        items, last = table.query_range(partition, index="gsi1", low=low, below=below,
+                                        start=start, limit=PAGE, forward=False)
         for item in items:
             yield str(item["gsi1sk"])
         if last is None:
@@ -161,8 +156,11 @@ def _decode(cursor: str | None) -> str | None:
 
 
 def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None,
-           table: Table | None = None) -> dict[str, Any]:
-    from chalicelib.services.incoming import SUMMARY_FIELDS
+           since: Any = None, until: Any = None, urgency: str | None = None,
+           status: str | None = None, table: Table | None = None) -> dict[str, Any]:
+    """``since``/``until``: arrival dates, inclusive; urgency and status filter the
+    matches (all within the caller's own scopes)."""
+    from chalicelib.services.incoming import SUMMARY_FIELDS, _bound
 
     table = table or Table()
     words = query_terms(q)
@@ -170,30 +168,35 @@ def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None
         raise InvalidInput("Từ khoá tìm kiếm quá ngắn.", "The search words are too short.",
                            "invalid_query", [FieldProblem("q", "Nhập ít nhất một từ có 2 ký tự.",
                                                           "Enter at least one 2-letter word.")])
-    before = _decode(cursor)
+    after = _decode(cursor)
+    until_key = _bound(until, next_day=True)
+    high = min(k for k in (after, until_key) if k) if (after or until_key) else None
+    low = _bound(since)
     per_scope = {
-        scope: _intersect([_stream(table, posting_partition(scope, w), before) for w in words])
+        scope: _intersect([_stream(table, posting_partition(scope, w), low, high)
+                           for w in words])
         for scope in sorted(scopes_for(caller, Kind.INCOMING))
     }
     heads = {scope: next(it, None) for scope, it in per_scope.items()}
-    matched: list[tuple[str, str]] = []  # (sort key, scope)
-    while len(matched) < limit and any(h is not None for h in heads.values()):
+    items: list[dict[str, Any]] = []
+    last_key: str | None = None
+    while len(items) < limit and any(h is not None for h in heads.values()):
         top = max(h for h in heads.values() if h is not None)
         scope = next(s for s, h in heads.items() if h == top)
-        matched.append((top, scope))
         for s, h in heads.items():  # the same document under another scope: once
             if h == top:
                 heads[s] = next(per_scope[s], None)
-    more = any(h is not None for h in heads.values())
-    items = []
-    for key, scope in matched:
-        doc_id = key.rsplit("#", 1)[1]
-        entry = table.get(f"DOC#{doc_id}", f"SCOPE#{scope}")
+        last_key = top
+        entry = table.get(f"DOC#{top.rsplit('#', 1)[1]}", f"SCOPE#{scope}")
         if entry is None:
             continue  # the posting outlived a change of scope by a moment
+        if (urgency and entry.get("do_khan") != urgency) or (
+                status and entry.get("status") != status):
+            continue
         summary = {k: entry.get(k) for k in SUMMARY_FIELDS}
         summary["so_den"] = int(summary["so_den"])
         summary["year"] = int(summary["year"])
         items.append(summary)
-    next_cursor = _encode(matched[-1][0]) if matched and more else None
-    return {"items": items, "cursor": next_cursor, "terms": words}
+    more = any(h is not None for h in heads.values())
+    return {"items": items, "cursor": _encode(last_key) if more and last_key else None,
+            "terms": words}

@@ -96,3 +96,26 @@ def test_bad_queries_are_400(aws_env, as_role):
     assert resp.status_code == 400
     assert json.loads(resp.body)["error"]["fields"][0]["path"] == "q"
     assert clerk.get("/api/incoming?q=ha noi&cursor=rubbish").status_code == 400
+
+
+def test_metadata_filters_on_lists_and_searches(aws_env, as_role):
+    from chalicelib.domain.incoming import Metadata, Urgency
+    from chalicelib.services import incoming
+
+    def reg(day: int, urgency: Urgency, subject: str) -> str:
+        return incoming.register(None, Metadata(
+            so_ky_hieu=f"{day}/CV-X", co_quan_ban_hanh="Sở Y tế", ngay_ban_hanh=date(2026, 10, 1),
+            trich_yeu=subject, do_khan=urgency),
+            arrival=datetime(2026, 10, day, 3, 0, tzinfo=UTC), source="paper")["id"]
+
+    a = reg(5, Urgency.THUONG, "Phòng chống dịch bệnh mùa đông")
+    b = reg(12, Urgency.KHAN, "Phòng chống dịch bệnh khẩn cấp")
+    c = reg(20, Urgency.THUONG, "Phòng chống dịch bệnh cuối tháng")
+    _index(aws_env)
+    clerk = as_role("clerk")
+    assert _ids(clerk.get("/api/incoming?since=2026-10-10&until=2026-10-20")) == [c, b]
+    assert _ids(clerk.get("/api/incoming?do_khan=Khẩn")) == [b]
+    assert _ids(clerk.get("/api/incoming?q=dich benh&until=2026-10-12")) == [b, a]
+    assert _ids(clerk.get("/api/incoming?q=dich benh&do_khan=Thường")) == [c, a]
+    assert _ids(clerk.get("/api/incoming?q=dich benh&since=2026-10-13")) == [c]
+    assert clerk.get("/api/incoming?do_khan=Gấp").status_code == 400

@@ -25,6 +25,11 @@ class ListQuery(BaseModel):
     q: str | None = Field(default=None, max_length=200)
     cursor: str | None = Field(default=None, max_length=4000)
     limit: int = Field(default=20, ge=1, le=100)
+    since: dt.date | None = None  # arrival date, inclusive
+    until: dt.date | None = None  # arrival date, inclusive
+    do_khan: Urgency | None = None
+    status: str | None = Field(default=None,
+                               pattern="^(registered|distributed|in_progress|completed)$")
 
 
 class MetadataIn(BaseModel):
