@@ -88,7 +88,8 @@ def incoming_register(call: Call) -> dict[str, Any]:
     body = call.body
     doc = incoming.register(call.user, _meta(body), arrival=body.ngay_den or utcnow(),
                             source="paper", secrecy=body.do_mat,
-                            people=[call.user.username] if body.do_mat else None)
+                            people=[call.user.username] if body.do_mat else None,
+                            sender_email=str(body.sender_email) if body.sender_email else None)
     return incoming.public_view(doc)
 
 

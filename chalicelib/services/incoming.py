@@ -62,9 +62,11 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
              people: list[str] | None = None, units: list[str] | None = None,
              intake_id: str | None = None,
              extra_ops: list[dict[str, Any]] | None = None, duplicate_of: str | None = None,
-             doc_id: str | None = None, table: Table | None = None) -> dict[str, Any]:
+             doc_id: str | None = None, sender_email: str | None = None,
+             table: Table | None = None) -> dict[str, Any]:
     """Give the document the next số đến of its arrival year and enter it in the
-    register, with whatever else the caller's change writes (``extra_ops``)."""
+    register, with whatever else the caller's change writes (``extra_ops``).
+    ``sender_email``: where the same-day receipt goes (Decree 30 Art. 20)."""
     table = table or Table()
     meta = meta.normalised()
     meta.check_lengths()
@@ -90,7 +92,7 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
             "units": sorted(set(units or [])), "people": sorted(set(people or [])),
             "possible_duplicate_of":
             duplicate_of, "registered_by": caller.username if caller else "system",
-            "created_at": now, "updated_at": now, "version": 1,
+            "created_at": now, "updated_at": now, "version": 1, "sender_email": sender_email,
             "gsi3pk": f"REGISTER#incoming#{year}", "gsi3sk": f"{number:08d}",
         }
         if file:
@@ -118,7 +120,8 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
                      after=public_view(doc), actor=None if caller else "system")
         uow.emit(DomainEvent("incoming.registered", chain_of(doc_id),
                              {"id": doc_id, "urgent": meta.do_khan in URGENT,
-                              "do_khan": meta.do_khan.value}))
+                              "do_khan": meta.do_khan.value,
+                              "receipt_to": sender_email if not secrecy.value else None}))
         try:
             uow.commit()
         except Conflict:

@@ -40,3 +40,34 @@ def flag_urgent_to_leaders(event: DomainEvent) -> None:
         text=render("mail/notice.txt", **context),
         html=render("mail/notice.html", **context),
     )
+
+
+@subscribe("incoming.registered", name="receipt_to_sender")
+def receipt_to_sender(event: DomainEvent) -> None:
+    """Decree 30 Art. 20: tell the sender of receipt the same day, when we know
+    where to write. Secret documents are never acknowledged by e-mail."""
+    to = event.payload.get("receipt_to")
+    if not to:
+        return
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.web.render import render
+
+    doc = Table().get(f"DOC#{event.payload['id']}", "DOC")
+    if doc is None or doc.get("do_mat"):
+        return
+    context = {
+        "subject": f"Xác nhận đã nhận văn bản {doc.get('so_ky_hieu') or ''}".strip(),
+        "recipient_name": doc.get("co_quan_ban_hanh") or "Quý cơ quan",
+        "body": (f"Sở Kế hoạch và Đầu tư đã nhận văn bản số {doc.get('so_ky_hieu') or '(không rõ)'}"
+                 f" ngày {doc.get('ngay_ban_hanh') or '(không rõ)'} về "
+                 f"\"{doc.get('trich_yeu') or ''}\", vào sổ văn bản đến số "
+                 f"{doc['so_den_text']}/{doc['year']}."),
+        "link": "",
+    }
+    SesMailer().send(
+        to=[to],
+        subject=render("mail/notice.subject.txt", **context).strip(),
+        text=render("mail/notice.txt", **context),
+        html=render("mail/notice.html", **context),
+    )

@@ -121,8 +121,9 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     try:
         obj = s3.get_object(Bucket=bucket, Key=raw_key)
         data: bytes | None = obj["Body"].read(MAX_FILE_BYTES + 1)
+        sender = _sender_of(obj.get("Metadata") or {})
     except s3.exceptions.NoSuchKey:
-        data = None
+        data, sender = None, None
     digest = hashlib.sha256(data).hexdigest() if data else None
     if record is None:
         now = iso(utcnow())
@@ -213,6 +214,7 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
             file={"key": file_key, "sha256": digest, "pages": report.pages, "text_key": text_key,
                   "name": record["file_name"]},
             intake_id=record_id, duplicate_of=possible["id"] if possible else None,
+            sender_email=sender,
             extra_ops=[_from_processing(pending)], doc_id=doc_id, table=table,
         )
     except Conflict:
@@ -221,6 +223,16 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
             return None
         raise
     return pending
+
+
+def _sender_of(metadata: dict[str, str]) -> str | None:
+    """A mail gateway puts the sender's address in the object's metadata
+    (x-amz-meta-sender); anything that is not a plain address is ignored."""
+    import re
+
+    value = (metadata.get("sender") or "").strip()
+    return value if re.fullmatch(r"[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}",
+                                 value) else None
 
 
 def metadata_from_text(text: str) -> Metadata:

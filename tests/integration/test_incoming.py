@@ -284,3 +284,25 @@ def test_urgent_documents_are_mailed_to_the_leaders_at_once(aws_env, as_role):
     assert mails[0]["subject"].startswith("[HỎA TỐC] Văn bản đến số 02: 21/STC-VP")
     assert set(mails[0]["to"]) == {"giamdoc@skhdt.example", "phogiamdoc@skhdt.example"}
     assert "Sở Tài chính" in mails[0]["text"]
+
+
+def test_the_sender_gets_a_same_day_receipt_when_known(aws_env, as_role):
+    from chalicelib.adapters.dev_outbox import read_moto_ses
+
+    clerk = as_role("clerk")
+    resp = clerk.send("POST", "/api/incoming", {
+        "so_ky_hieu": "77/UBND-VP", "co_quan_ban_hanh": "UBND quận Tây Hồ",
+        "ngay_ban_hanh": "2026-11-20", "trich_yeu": "V/v đề nghị phối hợp",
+        "sender_email": "vanthu@tayho.example"})
+    assert resp.status_code == 200, resp.body
+    boto3.client("s3").put_object(
+        Bucket=aws_env["INTAKE_BUCKET"], Key="incoming/gateway/a.pdf",
+        Body=make_pdf(["UBND QUAN LONG BIEN", "So: 12/UBND-VP", "V/v phoi hop",
+                       "Ha Noi, ngay 20 thang 11 nam 2026", "Noi dung van ban de nghi"]),
+        Metadata={"sender": "vanthu@longbien.example"})
+    pumps = _pump(aws_env)
+    pumps["on_intake_notification"].drain()
+    pumps["on_workflow_message"].drain()
+    receipts = {m["to"][0]: m for m in read_moto_ses() if m["subject"].startswith("Xác nhận")}
+    assert set(receipts) == {"vanthu@tayho.example", "vanthu@longbien.example"}
+    assert "vào sổ văn bản đến số 01/" in receipts["vanthu@tayho.example"]["text"]

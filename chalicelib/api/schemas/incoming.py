@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from chalicelib.domain.access import Secrecy
 from chalicelib.domain.incoming import IntakeStatus, Urgency
@@ -66,6 +66,7 @@ class PaperIn(MetadataIn):
     co_quan_ban_hanh: str = Field(min_length=1, max_length=200)
     trich_yeu: str = Field(min_length=1, max_length=500)
     ngay_den: dt.datetime | None = None
+    sender_email: EmailStr | None = None  # the same-day receipt goes there
 
 
 class GrantIn(BaseModel):
