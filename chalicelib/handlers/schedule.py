@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Rate
+from chalice import Blueprint, Cron, Rate
 
 schedule_bp = Blueprint(__name__)
 
@@ -23,3 +23,26 @@ def sweep_outbox(event: Any) -> dict[str, int]:
     if stuck:
         SqsEventPublisher().publish(stuck)
     return {"republished": len(stuck)}
+
+
+# 07:30 in Hanoi (UTC+7) on weekdays; holidays and the agency's overrides are
+# checked in code, since a cron cannot know them.
+@schedule_bp.schedule(Cron(30, 0, "?", "*", "MON-FRI", "*"), name="send_reminder_digest")
+def send_reminder_digest(event: Any) -> dict[str, Any]:
+    from chalicelib.services.work import send_digests
+
+    return send_digests()
+
+
+@schedule_bp.schedule(Cron(0, 1, "?", "*", "MON-FRI", "*"), name="escalate_overdue")
+def escalate_overdue(event: Any) -> dict[str, Any]:
+    from chalicelib.services.work import escalate
+
+    return escalate()
+
+
+@schedule_bp.schedule(Cron(0, 1, "?", "*", "MON", "*"), name="weekly_work_summary")
+def weekly_work_summary(event: Any) -> dict[str, Any]:
+    from chalicelib.services.work import weekly_summary
+
+    return weekly_summary()

@@ -281,6 +281,13 @@ def complete(caller: Caller, doc_id: str, result: str, *, answer: str | None = N
                            progress=100),
                    condition="#v = :v", names={"#v": "version"},
                    values={":v": int(work["version"])}))
+    deadline = _instant(work.get("deadline"))
+    if deadline is not None and work.get("unit"):
+        from chalicelib.services.work import count_completion
+
+        state = timeliness(agency_calendar(), deadline, utcnow(), utcnow())
+        uow.add(count_completion(work["unit"], state.code,
+                                 utcnow().astimezone(agency_calendar().tz).date()))
     finished_doc = False
     if work["part"] == Part.LEAD.value:
         unit_work = table.get(f"DOC#{doc_id}", f"WORK#UNIT#{work['unit']}", consistent=True)

@@ -30,9 +30,9 @@ def environment() -> Any:
     return env
 
 
-def render(name: str, **context: Any) -> str:
+def render(template: str, /, **context: Any) -> str:
     # Every word a user sees is NFC, whatever form the data arrived in.
-    return unicodedata.normalize("NFC", environment().get_template(name).render(**context))
+    return unicodedata.normalize("NFC", environment().get_template(template).render(**context))
 
 
 PAGE_HEADERS = {
@@ -48,6 +48,6 @@ PAGE_HEADERS = {
 }
 
 
-def render_page(name: str, status: int = 200, **context: Any) -> Response:
+def render_page(name: str, /, status: int = 200, **context: Any) -> Response:
     return Response(body=render(f"pages/{name}", **context), status_code=status,
                     headers=PAGE_HEADERS)

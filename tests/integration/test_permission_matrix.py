@@ -394,6 +394,21 @@ MATRIX[("GET", "/api/registers/incoming")] = Row(_register("incoming"), _registe
 MATRIX[("GET", "/api/registers/tracking")] = Row(_register("tracking"), _register_allowed,
                                                  REGISTER_VARIANTS)
 
+# ---- work tracking
+
+MATRIX[("GET", "/api/work/mine")] = Row(fixed("/api/work/mine"), roles(ALL))
+MATRIX[("GET", "/api/work/agency")] = Row(fixed("/api/work/agency"),
+                                          roles(frozenset({Role.LEADER})))
+MATRIX[("GET", "/api/work/unit")] = Row(
+    lambda c, v: ("/api/work/unit?unit=" + (c.unit if v == "own unit" else (
+        "PTH" if c.unit != "PTH" else "PDKKD")), None),
+    lambda role, v: role == Role.LEADER or (role == Role.UNIT_HEAD and v == "own unit"),
+    ("own unit", "other unit"))
+MATRIX[("GET", "/api/me/preferences")] = Row(fixed("/api/me/preferences"), roles(ALL))
+MATRIX[("PUT", "/api/me/preferences")] = Row(
+    fixed("/api/me/preferences", {"digest": True, "instant": False, "due_soon_days": 3}),
+    roles(ALL))
+
 # Document trails: the supervisors among those who see the document.
 MATRIX[("GET", "/api/audit/{item_id}")] = Row(
     lambda c, v: (f"/api/audit/incoming:{_doc(c, v)}", None) if v in DOC_VARIANTS

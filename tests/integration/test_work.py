@@ -1,0 +1,138 @@
+"""Work tracking: my work, the morning digest (one a day at most, none for
+those with nothing due), escalation and the weekly summary."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.handling import Part
+
+
+def _doc(subject: str) -> dict[str, Any]:
+    from chalicelib.domain.incoming import Metadata
+    from chalicelib.services import incoming
+
+    return incoming.register(None, Metadata(
+        so_ky_hieu="1/TB-X", co_quan_ban_hanh="Sở X", ngay_ban_hanh=date(2026, 11, 2),
+        trich_yeu=subject), arrival=datetime(2026, 11, 2, 2, tzinfo=UTC), source="paper")
+
+
+def _assign(doc: dict[str, Any], assignee: str, unit: str, deadline: datetime) -> None:
+    """Work as distribution and assignment leave it, at a chosen deadline."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.services.handling import _work_item
+
+    Table().put(_work_item(doc, assignee, Part.LEAD, "", deadline, "giamdoc", unit))
+
+
+# Friday 27 Nov 2026, 07:30 in Hanoi.
+MORNING = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def due_work(aws_env, accounts) -> dict[str, Any]:
+    overdue = _doc("Báo cáo quá hạn")
+    soon = _doc("Tờ trình sắp đến hạn")
+    later = _doc("Kế hoạch năm sau")
+    _assign(overdue, "U#chuyenvien", "PDKKD", MORNING - timedelta(days=3))
+    _assign(soon, "U#chuyenvien", "PDKKD", MORNING + timedelta(days=3))  # Mon 30 Nov
+    _assign(later, "U#motcua", "MC", MORNING + timedelta(days=30))
+    _assign(soon, "UNIT#PDKKD", "PDKKD", MORNING + timedelta(days=3))
+    return {"overdue": overdue, "soon": soon, "later": later}
+
+
+def _digests() -> list[dict[str, Any]]:
+    from chalicelib.adapters.dev_outbox import read_moto_ses
+
+    return [m for m in read_moto_ses() if m["subject"].startswith("[Nhắc việc")]
+
+
+def test_one_digest_per_person_with_due_work_and_none_for_the_others(due_work):
+    from chalicelib.services.work import send_digests
+
+    first = send_digests(now=MORNING)
+    assert first["sent"] == 2  # the officer, and the head for the unit's part
+    mails = {m["to"][0]: m for m in _digests()}
+    assert set(mails) == {"chuyenvien@skhdt.example", "truongphong@skhdt.example"}
+    officer = mails["chuyenvien@skhdt.example"]
+    assert "(1 quá hạn)" in officer["subject"]
+    assert officer["text"].index("Báo cáo quá hạn") < officer["text"].index("Tờ trình")
+    assert "Kế hoạch năm sau" not in json.dumps(mails, ensure_ascii=False)
+    again = send_digests(now=MORNING + timedelta(minutes=5))
+    assert again["sent"] == 0 and len(_digests()) == 2
+
+
+def test_no_digest_on_a_holiday_or_for_those_who_turned_it_off(due_work, as_role):
+    from chalicelib.services.work import send_digests
+
+    national_day = datetime(2026, 9, 2, 0, 30, tzinfo=UTC)
+    assert send_digests(now=national_day)["skipped"] == "not a working day"
+    officer = as_role("officer")
+    resp = officer.send("PUT", "/api/me/preferences", {"digest": False, "instant": True,
+                                                       "due_soon_days": 2})
+    assert resp.status_code == 200 and json.loads(resp.body)["digest"] is False
+    send_digests(now=MORNING)
+    assert [m["to"][0] for m in _digests()] == ["truongphong@skhdt.example"]
+
+
+def test_the_digest_job_through_the_schedule_handler(due_work):
+    import app as app_module
+    from chalicelib.local.scheduler import jobs_of
+
+    jobs = jobs_of(app_module.app)
+    assert jobs["send_reminder_digest"].expression == "cron(30 0 ? * MON-FRI *)"
+    # The job runs "now"; whatever the day, running it twice sends nothing twice.
+    from chalicelib.local.scheduler import run_job
+
+    run_job("send_reminder_digest", jobs["send_reminder_digest"].handler_string)
+    count = len(_digests())
+    run_job("send_reminder_digest", jobs["send_reminder_digest"].handler_string)
+    assert len(_digests()) == count
+
+
+def test_my_work_and_the_unit_view_put_the_overdue_first(due_work, as_role):
+    mine = json.loads(as_role("officer").get("/api/work/mine").body)["items"]
+    assert [v["timeliness"] for v in mine][:1] == ["overdue"]
+    unit = json.loads(as_role("unit_head").get("/api/work/unit").body)
+    assert unit["unit"] == "PDKKD" and unit["items"][0]["timeliness"] == "overdue"
+    assert as_role("unit_head").get("/api/work/unit?unit=MC").status_code == 403
+    assert as_role("officer").get("/api/work/unit").status_code == 403
+    agency = json.loads(as_role("leader").get("/api/work/agency").body)["items"]
+    assert agency[0]["timeliness"] == "overdue" and len(agency) == 4
+
+
+def test_escalation_goes_to_the_head_once_a_day(due_work):
+    from chalicelib.adapters.dev_outbox import read_moto_ses
+    from chalicelib.services.work import escalate
+
+    assert escalate(now=MORNING)["sent"] == 1
+    assert escalate(now=MORNING + timedelta(hours=1))["sent"] == 0
+    mails = [m for m in read_moto_ses() if m["subject"].startswith("[Đôn đốc]")]
+    assert [m["to"] for m in mails] == [["truongphong@skhdt.example"]]
+    assert "Báo cáo quá hạn" in mails[0]["text"]
+
+
+def test_weekly_summary_reads_the_counters_completions_keep(aws_env, accounts, as_role):
+    from chalicelib.adapters.dev_outbox import read_moto_ses
+    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.services.work import weekly_summary
+
+    leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
+    doc = _doc("Công văn cần trả lời")
+    due = agency_calendar().working_day_on_or_after(date.today() + timedelta(days=10))
+    leader.send("POST", f"/api/incoming/{doc['id']}/distribute",
+                {"lead_unit": "PDKKD", "lead_deadline": due.isoformat(), "version": 1})
+    version = json.loads(head.get(f"/api/incoming/{doc['id']}").body)["version"]
+    head.send("POST", f"/api/incoming/{doc['id']}/assign",
+              {"officers": [{"username": "chuyenvien"}], "version": version})
+    assert officer.send("POST", f"/api/incoming/{doc['id']}/complete",
+                        {"result": "Xong"}).status_code == 200
+    out = weekly_summary(now=datetime.now(UTC) + timedelta(days=7))
+    assert out["sent"] == 2
+    mail = [m for m in read_moto_ses() if m["subject"].startswith("Tổng hợp tiến độ")][0]
+    assert "Phòng Đăng ký kinh doanh: 100% (1 việc, 0 quá hạn)" in mail["text"]
+    assert weekly_summary(now=datetime.now(UTC) + timedelta(days=7))["sent"] == 0
