@@ -71,3 +71,50 @@ def receipt_to_sender(event: DomainEvent) -> None:
         text=render("mail/notice.txt", **context),
         html=render("mail/notice.html", **context),
     )
+
+
+def _notify_assignees(doc_id: str, usernames: list[str], what: str) -> None:
+    """An instant notice to each assignee who wants them (preferences)."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.config import get_settings
+    from chalicelib.services.organisation import get_user
+    from chalicelib.services.work import preferences
+    from chalicelib.web.render import render
+
+    table = Table()
+    doc = table.get(f"DOC#{doc_id}", "DOC")
+    if doc is None:
+        return
+    for username in usernames:
+        if not preferences(username, table)["instant"]:
+            continue
+        profile = get_user(username, table)
+        if profile["status"] != "active" or not profile.get("email"):
+            continue
+        subject = "(Văn bản mật)" if doc.get("do_mat") else doc.get("trich_yeu", "")
+        context = {
+            "subject": f"{what}: văn bản đến số {doc['so_den_text']}",
+            "recipient_name": profile["full_name"],
+            "body": f"{what} — {subject}. Hạn xử lý: {(doc.get('deadline') or '')[:10]}.",
+            "link": f"{get_settings().public_base_url}/app/document?id={doc_id}",
+        }
+        SesMailer().send(to=[profile["email"]],
+                         subject=render("mail/notice.subject.txt", **context).strip(),
+                         text=render("mail/notice.txt", **context),
+                         html=render("mail/notice.html", **context))
+
+
+@subscribe("incoming.assigned", name="notify_assigned_officers")
+def notify_assigned_officers(event: DomainEvent) -> None:
+    _notify_assignees(event.payload["id"], list(event.payload.get("officers") or []),
+                      "Anh/chị được giao xử lý")
+
+
+@subscribe("incoming.distributed", name="notify_unit_heads")
+def notify_unit_heads(event: DomainEvent) -> None:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.services.handling import _heads_of
+
+    heads = _heads_of(Table(), list(event.payload.get("units") or []))
+    _notify_assignees(event.payload["id"], heads, "Đơn vị được phân phối")

@@ -136,3 +136,28 @@ def test_weekly_summary_reads_the_counters_completions_keep(aws_env, accounts, a
     mail = [m for m in read_moto_ses() if m["subject"].startswith("Tổng hợp tiến độ")][0]
     assert "Phòng Đăng ký kinh doanh: 100% (1 việc, 0 quá hạn)" in mail["text"]
     assert weekly_summary(now=datetime.now(UTC) + timedelta(days=7))["sent"] == 0
+
+
+def test_instant_notices_follow_the_preference(aws_env, accounts, as_role):
+    import boto3
+
+    import app as app_module
+    from chalicelib.adapters.dev_outbox import read_moto_ses
+    from chalicelib.local.pump import pollers_for
+    from chalicelib.services.calendar import agency_calendar
+
+    leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
+    officer.send("PUT", "/api/me/preferences", {"digest": True, "instant": False,
+                                                "due_soon_days": 2})
+    doc = _doc("Đề nghị cấp phép")
+    due = agency_calendar().working_day_on_or_after(date.today() + timedelta(days=10))
+    leader.send("POST", f"/api/incoming/{doc['id']}/distribute",
+                {"lead_unit": "PDKKD", "lead_deadline": due.isoformat(), "version": 1})
+    version = json.loads(head.get(f"/api/incoming/{doc['id']}").body)["version"]
+    head.send("POST", f"/api/incoming/{doc['id']}/assign",
+              {"officers": [{"username": "chuyenvien"}], "version": version})
+    pumps = {p.name: p for p in pollers_for(app_module.app, boto3.client("sqs"),
+                                          "ap-southeast-1")}
+    pumps["on_workflow_message"].drain()
+    notices = [m["to"][0] for m in read_moto_ses() if "văn bản đến số" in m["subject"]]
+    assert notices == ["truongphong@skhdt.example"]  # the officer turned notices off
