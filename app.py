@@ -14,6 +14,7 @@ from chalicelib.api.organisation import org_bp
 from chalicelib.api.pages import pages_bp
 from chalicelib.api.registers import registers_bp
 from chalicelib.api.system import system_bp
+from chalicelib.api.tasks import tasks_bp
 from chalicelib.api.work import work_bp
 from chalicelib.handlers.ingest import ingest_bp
 from chalicelib.handlers.schedule import schedule_bp
@@ -28,7 +29,7 @@ app.api.binary_types.extend([
 
 BLUEPRINTS = (
     authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp, handling_bp,
-    registers_bp, work_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
+    registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

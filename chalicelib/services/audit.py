@@ -107,6 +107,11 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
         return
     if kind == "unit" and ident and Role.ADMIN in caller.roles:
         return
+    if kind == "task" and ident and caller.roles & {Role.LEADER, Role.UNIT_HEAD}:
+        from chalicelib.services.tasks import _load
+
+        _load(caller, ident, Table())
+        return
     if kind == "incoming" and ident and caller.roles & {Role.LEADER, Role.CLERK, Role.UNIT_HEAD}:
         # Supervisors of documents they may see; load_visible answers 404 otherwise.
         from chalicelib.services.incoming import load_visible

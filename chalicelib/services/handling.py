@@ -38,9 +38,12 @@ def _instant(value: str | None) -> datetime | None:
 
 
 def _work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
-               deadline: datetime, by: str, unit: str) -> dict[str, Any]:
+               deadline: datetime, by: str, unit: str, parent: str = "DOC") -> dict[str, Any]:
+    """One assignee's part. ``parent`` is the item kind it belongs to (DOC, TASK…):
+    every kind's work shares this shape, so my-work lists and reminders treat
+    them alike."""
     return {
-        "pk": f"DOC#{doc['id']}", "sk": f"WORK#{assignee}", "kind": "work",
+        "pk": f"{parent}#{doc['id']}", "sk": f"WORK#{assignee}", "kind": "work",
         "doc_id": doc["id"], "assignee": assignee, "unit": unit, "part": part.value,
         "instruction": instruction, "deadline": iso(deadline), "assigned_by": by,
         "assigned_at": iso(utcnow()), "status": WorkStatus.OPEN.value, "progress": 0,
@@ -49,6 +52,14 @@ def _work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
         "gsi2pk": f"WORK#{assignee}", "gsi2sk": f"{iso(deadline)}#{doc['id']}",
         "gsi3pk": "OPENWORK", "gsi3sk": f"{iso(deadline)}#{doc['id']}#{assignee}",
     }
+
+
+def reindexed(work: dict[str, Any], deadline: datetime) -> dict[str, Any]:
+    """The same open work with a new deadline (an approved extension)."""
+    parent_id = work["pk"].split("#", 1)[1]
+    return {**work, "deadline": iso(deadline), "version": int(work["version"]) + 1,
+            "gsi2sk": f"{iso(deadline)}#{parent_id}",
+            "gsi3sk": f"{iso(deadline)}#{parent_id}#{work['assignee']}"}
 
 
 def _closed(work: dict[str, Any], status: WorkStatus, **extra: Any) -> dict[str, Any]:

@@ -35,9 +35,11 @@ def _instant(value: str | None) -> datetime | None:
 def _view(item: dict[str, Any], cal: AgencyCalendar, now: datetime) -> dict[str, Any]:
     deadline = _instant(item.get("deadline"))
     state = timeliness(cal, deadline, now, _instant(item.get("completed_at")))
-    source = item["pk"].split("#", 1)
+    kind, ident = item["pk"].split("#", 1)
+    page = {"DOC": "document", "TASK": "task"}.get(kind, "work")
     return {
-        "source": f"{'incoming' if source[0] == 'DOC' else source[0].lower()}:{source[1]}",
+        "source": f"{'incoming' if kind == 'DOC' else kind.lower()}:{ident}",
+        "link": f"/app/{page}?id={ident}",
         "assignee": item["assignee"], "unit": item.get("unit"), "part": item.get("part"),
         "subject": item.get("subject", "") if not item.get("do_mat") else "(Văn bản mật)",
         "so_den_text": item.get("so_den_text"), "deadline": item.get("deadline"),

@@ -409,6 +409,55 @@ MATRIX[("PUT", "/api/me/preferences")] = Row(
     fixed("/api/me/preferences", {"digest": True, "instant": False, "due_soon_days": 3}),
     roles(ALL))
 
+# ---- tasks: the caller's own unit / another unit / assigned to the caller
+
+TASK_VARIANTS = ("own unit", "other unit", "assigned")
+
+
+def _task(ctx: Ctx, variant: str, by: str = "giamdoc") -> str:
+    from chalicelib.domain.identity import Caller
+    from chalicelib.services import tasks
+
+    lead = {"own unit": ctx.unit, "other unit": "PTH" if ctx.unit != "PTH" else "PDKKD",
+            "assigned": ctx.me}[variant]
+    assigner = Caller(by, frozenset({Role.LEADER}), unit="BGD")
+    return str(tasks.create(assigner, title="Việc thử", description="", lead=lead,
+                            supporting=[], deadline=_due(), priority="normal")["id"])
+
+
+def _sees_task(role: Role, variant: str) -> bool:
+    # Tasks are shared with the unit's officers and head; leaders and the clerk see
+    # the agency's; the one-stop desk and administrators only what names them.
+    if variant == "assigned" or role in (Role.LEADER, Role.CLERK):
+        return True
+    return variant == "own unit" and role in (Role.OFFICER, Role.UNIT_HEAD)
+
+
+MATRIX[("POST", "/api/tasks")] = Row(
+    lambda c, v: ("/api/tasks", {"title": "Việc", "lead": c.me if c.role == Role.UNIT_HEAD
+                                 else "chuyenvien", "deadline": _due().isoformat()}),
+    roles(frozenset({Role.LEADER, Role.UNIT_HEAD})))
+MATRIX[("GET", "/api/tasks")] = Row(fixed("/api/tasks"), roles(ALL))
+MATRIX[("GET", "/api/tasks/{task_id}")] = Row(
+    lambda c, v: (f"/api/tasks/{_task(c, v)}", None), _sees_task, TASK_VARIANTS)
+for _action, _body in (("progress", {"progress": 10}), ("complete", {"result": "Xong"}),
+                       ("extension", {"until": None, "reason": "Chờ"})):
+    MATRIX[("POST", f"/api/tasks/{{task_id}}/{_action}")] = Row(
+        (lambda action, body: lambda c, v: (
+            f"/api/tasks/{_task(c, v)}/{action}",
+            {**body, "until": (_due() + __import__("datetime").timedelta(days=3)).isoformat()}
+            if action == "extension" else body))(_action, _body),
+        lambda role, v: v == "assigned", TASK_VARIANTS)
+MATRIX[("POST", "/api/tasks/{task_id}/extension/decision")] = Row(
+    # Given by the deputy: no caller of the matrix is the assigner (test_tasks.py
+    # covers the assigner's own decisions).
+    lambda c, v: (f"/api/tasks/{_task(c, v, by='phogiamdoc')}/extension/decision",
+                  {"assignee": c.me, "approve": True}),
+    lambda role, v: False, TASK_VARIANTS)
+MATRIX[("POST", "/api/tasks/{task_id}/reopen")] = Row(
+    lambda c, v: (f"/api/tasks/{_task(c, v, by='phogiamdoc')}/reopen", {"reason": "Mở lại"}),
+    lambda role, v: False, TASK_VARIANTS)
+
 # Document trails: the supervisors among those who see the document.
 MATRIX[("GET", "/api/audit/{item_id}")] = Row(
     lambda c, v: (f"/api/audit/incoming:{_doc(c, v)}", None) if v in DOC_VARIANTS
