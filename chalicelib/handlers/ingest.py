@@ -18,16 +18,9 @@ def on_intake_notification(event: Any) -> dict[str, Any]:
 
 
 def process_ingest_batch(raw_event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    from aws_lambda_powertools.utilities.batch import (
-        BatchProcessor,
-        EventType,
-        process_partial_response,
-    )
+    from chalicelib.handlers.batches import process_sqs_batch
 
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(
-        event=raw_event, record_handler=_handle_record, processor=processor, context=context
-    )
+    return process_sqs_batch(raw_event, _handle_record, context)
 
 
 # The ingest queue's redrive policy (infra/template.yaml) parks a message after

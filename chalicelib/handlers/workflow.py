@@ -26,19 +26,12 @@ def on_workflow_message(event: Any) -> dict[str, Any]:
 
 
 def process_workflow_batch(raw_event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    from aws_lambda_powertools.utilities.batch import (
-        BatchProcessor,
-        EventType,
-        process_partial_response,
-    )
+    from chalicelib.handlers.batches import process_sqs_batch
 
     if context is not None and hasattr(context, "get_remaining_time_in_millis"):
         # Lets an in-progress claim expire with the invocation that made it.
         _idempotency_config().register_lambda_context(context)
-    processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(
-        event=raw_event, record_handler=_handle_record, processor=processor, context=context
-    )
+    return process_sqs_batch(raw_event, _handle_record, context)
 
 
 @cache

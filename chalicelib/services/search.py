@@ -17,8 +17,6 @@ gone is skipped.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +26,7 @@ from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.events import DomainEvent
 from chalicelib.domain.identity import Caller
 from chalicelib.domain.search import query_terms, terms
+from chalicelib.services.scoped_lists import _decode, _encode
 from chalicelib.services.subscribers import subscribe
 
 KIND = Kind.INCOMING.value
@@ -135,24 +134,6 @@ def _intersect(streams: list[Iterator[str]]) -> Iterator[str]:
             while head is not None and head > low:
                 head = next(streams[i], None)
             heads[i] = head
-
-
-def _encode(key: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"k": key}).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        key = data["k"]
-        if not isinstance(key, str) or "#" not in key:
-            raise ValueError
-        return key
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.",
-                           "invalid_cursor") from exc
 
 
 def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None,
