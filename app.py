@@ -10,6 +10,7 @@ from chalicelib.api.calendar import calendar_bp
 from chalicelib.api.grants import grants_bp
 from chalicelib.api.handling import handling_bp
 from chalicelib.api.incoming import incoming_bp
+from chalicelib.api.meetings import meetings_bp
 from chalicelib.api.organisation import org_bp
 from chalicelib.api.pages import pages_bp
 from chalicelib.api.registers import registers_bp
@@ -17,6 +18,7 @@ from chalicelib.api.system import system_bp
 from chalicelib.api.tasks import tasks_bp
 from chalicelib.api.work import work_bp
 from chalicelib.handlers.ingest import ingest_bp
+from chalicelib.handlers.meeting_jobs import meeting_jobs_bp
 from chalicelib.handlers.schedule import schedule_bp
 from chalicelib.handlers.workflow import workflow_bp
 
@@ -30,6 +32,7 @@ app.api.binary_types.extend([
 BLUEPRINTS = (
     authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp, handling_bp,
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
+    meetings_bp, meeting_jobs_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -55,9 +55,9 @@ SECRECY_LABELS = {
 }
 
 # Kinds whose items a unit shares with all its officers, not only the assignees.
-# Tasks and meetings are coordinated inside the unit; documents, dossiers and
-# complaints go to the people they are assigned to.
-UNIT_SHARED_WITH_OFFICERS = frozenset({Kind.TASK, Kind.MEETING})
+# Tasks are coordinated inside the unit; documents, dossiers and complaints go to
+# the people they are assigned to, and a meeting to the people invited to it.
+UNIT_SHARED_WITH_OFFICERS = frozenset({Kind.TASK})
 
 AGENCY = "AGENCY"
 

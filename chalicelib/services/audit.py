@@ -107,6 +107,11 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
         return
     if kind == "unit" and ident and Role.ADMIN in caller.roles:
         return
+    if kind == "meeting" and ident:
+        from chalicelib.services.meetings import ensure_can_read_trail
+
+        ensure_can_read_trail(caller, ident)  # chair, scheduler, head of unit, leaders
+        return
     if kind == "task" and ident and caller.roles & {Role.LEADER, Role.UNIT_HEAD}:
         from chalicelib.services.tasks import _load
 

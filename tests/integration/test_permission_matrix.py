@@ -466,6 +466,76 @@ MATRIX[("GET", "/api/audit/{item_id}")] = Row(
         role, v) if v in DOC_VARIANTS else _audit_allowed(role, v)),
     AUDIT_VARIANTS + DOC_VARIANTS)
 
+# ---- meetings: the chair, the scheduler, those invited, the scheduler's head of unit,
+# leaders (anyone else: 404); only the chair and the scheduler change or cancel.
+
+MEETING_VARIANTS = ("chair", "scheduler", "invited", "own unit", "other unit")
+MEETING_SCHEDULERS = frozenset({Role.LEADER, Role.UNIT_HEAD, Role.CLERK})
+
+
+def _meeting_body(participants: list[str]) -> dict[str, Any]:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+    return {"title": "Họp ma trận quyền", "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat(), "place": "Phòng họp 1",
+            "participants": participants}
+
+
+def _meeting(ctx: Ctx, variant: str) -> str:
+    """A meeting of the variant. phogiamdoc (never a matrix caller) schedules and
+    chairs it unless the variant gives that part to the caller; "own unit" is
+    scheduled from the caller's unit, "other unit" from another."""
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.domain.identity import Caller
+    from chalicelib.services import meetings
+
+    by, chair, invited = "phogiamdoc", "phogiamdoc", ["chanhvanphong"]
+    unit = "PTH" if ctx.unit != "PTH" else "PDKKD"
+    if variant == "scheduler":
+        by, unit = ctx.me, ctx.unit
+    elif variant == "chair":
+        chair = ctx.me
+    elif variant == "invited":
+        invited = [ctx.me]
+    elif variant == "own unit":
+        unit = ctx.unit
+    start = datetime.now(UTC) + timedelta(days=5)
+    created = meetings.create(
+        Caller(by, frozenset({Role.CLERK}), unit=unit),
+        meetings.MeetingInput(title="Họp ma trận quyền", start=start,
+                              end=start + timedelta(hours=1), place="Phòng họp 1",
+                              chair=chair, participants=invited))
+    return str(created["id"])
+
+
+def _meeting_seen(role: Role, variant: str) -> bool:
+    return (variant in ("chair", "scheduler", "invited") or role == Role.LEADER
+            or (role == Role.UNIT_HEAD and variant == "own unit"))
+
+
+def _meeting_run(role: Role, variant: str) -> bool:
+    return variant in ("chair", "scheduler")
+
+
+MATRIX[("POST", "/api/meetings")] = Row(
+    lambda c, v: ("/api/meetings", _meeting_body(["chanhvanphong"])), roles(MEETING_SCHEDULERS))
+MATRIX[("GET", "/api/meetings")] = Row(fixed("/api/meetings"), roles(ALL))
+MATRIX[("GET", "/api/meetings/{meeting_id}")] = Row(
+    lambda c, v: (f"/api/meetings/{_meeting(c, v)}", None), _meeting_seen, MEETING_VARIANTS)
+MATRIX[("PUT", "/api/meetings/{meeting_id}")] = Row(
+    lambda c, v: (f"/api/meetings/{_meeting(c, v)}",
+                  {**_meeting_body(["chanhvanphong"]), "place": "Phòng họp 2", "version": 1}),
+    _meeting_run, MEETING_VARIANTS)
+MATRIX[("POST", "/api/meetings/{meeting_id}/cancel")] = Row(
+    lambda c, v: (f"/api/meetings/{_meeting(c, v)}/cancel", {"version": 1, "reason": "Thử"}),
+    _meeting_run, MEETING_VARIANTS)
+MATRIX[("POST", "/api/meetings/{meeting_id}/answer")] = Row(
+    lambda c, v: (f"/api/meetings/{_meeting(c, v)}/answer", {"answer": "accept"}),
+    lambda role, v: v in ("chair", "invited"), MEETING_VARIANTS)
+
+
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
 
 
