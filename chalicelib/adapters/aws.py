@@ -38,3 +38,6 @@ def reset_clients() -> None:
     """Tests change the environment between cases; forget clients bound to the old one."""
     client.cache_clear()
     get_settings.cache_clear()
+    from chalicelib.web.render import _storage_origins
+
+    _storage_origins.cache_clear()

@@ -69,7 +69,7 @@ _REASONS: Final[dict[str, tuple[str, str]]] = {
         "and cannot be read. Ask the sender to send it again.",
     ),
     "not_pdf": (
-        "Tệp không phải định dạng PDF (không có chữ ký tệp %PDF), dù tên tệp có đuôi .pdf.",
+        "Tệp không phải định dạng PDF (không có chữ ký tệp %PDF), bất kể tên tệp là gì.",
         "The file is not a PDF (no %PDF signature), whatever its name says.",
     ),
     "empty": (

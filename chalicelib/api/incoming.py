@@ -55,7 +55,9 @@ def intake_upload(call: Call) -> dict[str, Any]:
         Bucket=get_settings().intake_bucket, Key=key,
         Fields={"Content-Type": "application/pdf"},
         Conditions=[["content-length-range", 1, UPLOAD_LIMIT],
-                    {"Content-Type": "application/pdf"}],
+                    {"Content-Type": "application/pdf"},
+                    # The browser names the file here; it is display text only.
+                    ["starts-with", "$x-amz-meta-filename", ""]],
         ExpiresIn=600,
     )
     return {"url": post["url"], "fields": post["fields"], "max_bytes": UPLOAD_LIMIT}

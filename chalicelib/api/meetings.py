@@ -125,14 +125,14 @@ _CHOICES = (("accept", "Tham dự"), ("tentative", "Chưa chắc chắn"), ("dec
 def _page(status: int, heading: str, **context: Any) -> Response:
     import unicodedata
 
-    from chalicelib.web.render import PAGE_HEADERS, environment
+    from chalicelib.web.render import environment, page_headers
 
     defaults = {"meeting": None, "message": "", "ok": False, "choices": (), "name": "",
                 "current": "", "action": "", "chosen": None}
     # A template from a string is autoescaped (select_autoescape's default for strings).
     html = environment().from_string(_PAGE).render(heading=heading, **{**defaults, **context})
     return Response(body=unicodedata.normalize("NFC", html), status_code=status,
-                    headers=PAGE_HEADERS)
+                    headers=page_headers())
 
 
 def _error_page(exc: DomainError) -> Response:

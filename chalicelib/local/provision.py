@@ -497,7 +497,7 @@ class Provisioner:
         "AWS::S3::Bucket": {
             "BucketName", "VersioningConfiguration", "BucketEncryption",
             "PublicAccessBlockConfiguration", "OwnershipControls", "NotificationConfiguration",
-            "ObjectLockEnabled", "ObjectLockConfiguration", "Tags",
+            "ObjectLockEnabled", "ObjectLockConfiguration", "Tags", "CorsConfiguration",
         },
         "AWS::SQS::Queue": {
             "QueueName", "VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy",
@@ -725,6 +725,18 @@ class Provisioner:
             )
         if "Tags" in p:
             self._s3_put_if_changed(name, "bucket_tagging", "Tagging", {"TagSet": p["Tags"]})
+        if "CorsConfiguration" in p:
+            rules = [
+                {
+                    "AllowedMethods": r["AllowedMethods"], "AllowedOrigins": r["AllowedOrigins"],
+                    **({"AllowedHeaders": r["AllowedHeaders"]} if "AllowedHeaders" in r else {}),
+                    **({"ExposeHeaders": r["ExposedHeaders"]} if "ExposedHeaders" in r else {}),
+                    **({"MaxAgeSeconds": r["MaxAge"]} if "MaxAge" in r else {}),
+                }
+                for r in p["CorsConfiguration"]["CorsRules"]
+            ]
+            self._s3_put_if_changed(name, "bucket_cors", "CORSConfiguration",
+                                    {"CORSRules": rules})
         if "NotificationConfiguration" in p:
             wanted = _notification(p["NotificationConfiguration"])
             current = s3.get_bucket_notification_configuration(Bucket=name)
@@ -754,6 +766,8 @@ class Provisioner:
             current = {}  # the S3 API answers "not configured" with an error
         if what == "bucket_tagging":
             current = {"Tagging": {"TagSet": current.get("TagSet", [])}}
+        if what == "bucket_cors":
+            current = {"CORSConfiguration": {"CORSRules": current.get("CORSRules", [])}}
         if _subset(wanted, current.get(key)):
             return
         getattr(s3, f"put_{what}")(Bucket=bucket, **{key: wanted})

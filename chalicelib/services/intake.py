@@ -122,15 +122,17 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
         obj = s3.get_object(Bucket=bucket, Key=raw_key)
         data: bytes | None = obj["Body"].read(MAX_FILE_BYTES + 1)
         sender = _sender_of(obj.get("Metadata") or {})
+        named = urllib.parse.unquote((obj.get("Metadata") or {}).get("filename") or "")
     except s3.exceptions.NoSuchKey:
-        data, sender = None, None
+        data, sender, named = None, None, ""
     digest = hashlib.sha256(data).hexdigest() if data else None
     if record is None:
         now = iso(utcnow())
         arrival = event_time or now
         record = {
             "pk": f"INTAKE#{record_id}", "sk": "INTAKE", "kind": "intake", "id": record_id,
-            "file_name": display_name(raw_key), "size": len(data or b""), "sha256": digest,
+            "file_name": display_name(named or raw_key), "size": len(data or b""),
+            "sha256": digest,
             "status": IntakeStatus.PROCESSING.value, "reason": "", "reason_en": "",
             "source_bucket": bucket, "source_key": raw_key, "sequencer": sequencer,
             "arrival_at": arrival, "created_at": now, "updated_at": now, "version": 1,

@@ -27,7 +27,36 @@ def environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["local_date"] = local_date
+    env.filters["local_datetime"] = local_datetime
     return env
+
+
+def _local(value: str | None) -> Any:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    if not value:
+        return None
+    text = str(value)
+    if len(text) == 10:  # already a date
+        from datetime import date
+
+        return date.fromisoformat(text)
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(
+        ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def local_date(value: str | None) -> str:
+    """An ISO instant (UTC) or date as the agency writes a date: dd/mm/yyyy."""
+    moment = _local(value)
+    return moment.strftime("%d/%m/%Y") if moment else ""
+
+
+def local_datetime(value: str | None) -> str:
+    moment = _local(value)
+    return moment.strftime("%H:%M %d/%m/%Y") if moment and hasattr(moment, "hour") else (
+        local_date(value))
 
 
 def render(template: str, /, **context: Any) -> str:
@@ -48,6 +77,37 @@ PAGE_HEADERS = {
 }
 
 
+@cache
+def _storage_origins() -> tuple[str, str]:
+    """Where the browser posts uploads (the intake bucket) and reads PDFs from (the
+    documents bucket), as the presigning client writes their URLs."""
+    from urllib.parse import urlsplit
+
+    from chalicelib.adapters.aws import client
+    from chalicelib.config import get_settings
+
+    settings = get_settings()
+    s3 = client("s3")
+    post = s3.generate_presigned_post(Bucket=settings.intake_bucket, Key="incoming/x")["url"]
+    get = s3.generate_presigned_url("get_object", Params={
+        "Bucket": settings.documents_bucket, "Key": "x"}, ExpiresIn=60)
+    return tuple(f"{u.scheme}://{u.netloc}" for u in (urlsplit(post), urlsplit(get)))  # type: ignore[return-value]
+
+
+def page_headers() -> dict[str, str]:
+    """The pages' headers; the CSP names the two storage origins the pages use."""
+    try:
+        intake, documents = _storage_origins()
+    except Exception:  # noqa: BLE001 - no storage configured: the strict policy
+        return PAGE_HEADERS
+    csp = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        f"script-src 'self'; connect-src 'self' {intake}; frame-src {documents}; "
+        "frame-ancestors 'none'"
+    )
+    return {**PAGE_HEADERS, "Content-Security-Policy": csp}
+
+
 def render_page(name: str, /, status: int = 200, **context: Any) -> Response:
     return Response(body=render(f"pages/{name}", **context), status_code=status,
-                    headers=PAGE_HEADERS)
+                    headers=page_headers())

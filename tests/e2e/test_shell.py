@@ -23,11 +23,14 @@ ROLE_LABELS = {
     "one_stop": "Bộ phận một cửa",
     "admin": "Quản trị hệ thống",
 }
-EVERYONE = ["Trang chủ", "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
+EVERYONE = ["Trang chủ", "Văn bản đến", "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
 MENUS = {role: EVERYONE for role in ROLE_LABELS}
-MENUS["leader"] = ["Trang chủ", "Lịch làm việc", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi"]
-MENUS["admin"] = ["Trang chủ", "Lịch làm việc", "Điều chỉnh lịch", "Đơn vị", "Tài khoản",
-                  "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi", "Tài liệu API"]
+MENUS["clerk"] = ["Trang chủ", "Văn bản đến", "Tiếp nhận", "Lịch làm việc", "Nhật ký của tôi",
+                  "Hộp thư đi"]
+MENUS["leader"] = ["Trang chủ", "Văn bản đến", "Tiếp nhận", "Lịch làm việc", "Uỷ quyền ký",
+                   "Nhật ký của tôi", "Hộp thư đi"]
+MENUS["admin"] = ["Trang chủ", "Văn bản đến", "Lịch làm việc", "Điều chỉnh lịch", "Đơn vị",
+                  "Tài khoản", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi", "Tài liệu API"]
 
 
 @pytest.mark.parametrize("role", list(ROLE_LABELS))

@@ -306,3 +306,16 @@ def test_the_sender_gets_a_same_day_receipt_when_known(aws_env, as_role):
     receipts = {m["to"][0]: m for m in read_moto_ses() if m["subject"].startswith("Xác nhận")}
     assert set(receipts) == {"vanthu@tayho.example", "vanthu@longbien.example"}
     assert "vào sổ văn bản đến số 01/" in receipts["vanthu@tayho.example"]["text"]
+
+
+def test_a_browser_upload_keeps_the_name_the_clerk_chose(aws_env, as_role):
+    import urllib.parse
+
+    post = json.loads(as_role("clerk").send("POST", "/api/intake/upload").body)
+    # What the page's form sends to the presigned POST, put straight into the bucket.
+    boto3.client("s3").put_object(
+        Bucket=aws_env["INTAKE_BUCKET"], Key=post["fields"]["key"],
+        Body=make_pdf(["SO NOI VU", "So: 98/KH-SNV", "Ke hoach danh gia can bo nam 2026"]),
+        Metadata={"filename": urllib.parse.quote("Kế hoạch đánh giá.pdf")})
+    _pump(aws_env)["on_intake_notification"].drain()
+    assert "Kế hoạch đánh giá.pdf" in _records(as_role("clerk"))

@@ -96,3 +96,12 @@ def test_pages_are_vietnamese_and_safe(client, aws_env):
     assert client.http.get("/app/nope").status_code == 404
     assert client.http.get("/static/app.js").status_code == 200
     assert client.http.get("/static/..%2F..%2Fconfig.py").status_code == 404
+
+
+def test_page_policy_names_the_storage_the_pages_use(client, aws_env):
+    csp = client.http.get("/app/intake").headers["Content-Security-Policy"]
+    connect = next(d for d in csp.split(";") if d.strip().startswith("connect-src"))
+    frame = next(d for d in csp.split(";") if d.strip().startswith("frame-src"))
+    assert aws_env["INTAKE_BUCKET"] in connect and "'self'" in connect
+    assert aws_env["DOCUMENTS_BUCKET"] in frame
+    assert "frame-ancestors 'none'" in csp and "script-src 'self';" in csp

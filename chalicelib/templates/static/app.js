@@ -150,6 +150,8 @@ function clearFieldErrors(form) {
 // paths separated by spaces (data-error-for="image image_base64").
 function errorSlot(form, path) {
   if (!form) return null;
+  const exact = path && form.querySelector(`.field-error[data-error-for~="${CSS.escape(String(path))}"]`);
+  if (exact) return { slot: exact, name: String(path) };
   const parts = String(path || "").split(".").reverse();
   for (const name of parts) {
     if (!name) continue;
@@ -269,7 +271,8 @@ async function bindUser(user) {
     a.closest("li").hidden = !show;
     if (a.hasAttribute("data-self-trail")) a.setAttribute("href", auditHref(ownTrail));
     const url = new URL(a.href, location.href);
-    let current = url.pathname === location.pathname && !url.hash;
+    let current = (url.pathname === location.pathname && !url.hash) ||
+      (a.dataset.section || "").split(",").includes(location.pathname);
     if (current && a.hasAttribute("data-self-trail")) current = currentTrail(user) === ownTrail;
     if (current) a.setAttribute("aria-current", "page");
   });
@@ -595,6 +598,19 @@ const ACTION_LABELS = {
   "unit.update": "Sửa đơn vị",
   "delegation.create": "Giao uỷ quyền",
   "delegation.revoke": "Thu hồi uỷ quyền",
+  "incoming.register": "Vào sổ văn bản đến",
+  "incoming.view": "Xem văn bản",
+  "incoming.download": "Mở tệp văn bản",
+  "incoming.correct": "Sửa thông tin văn bản",
+  "incoming.grant": "Chia sẻ văn bản",
+  "incoming.revoke": "Thu hồi chia sẻ",
+  "incoming.distribute": "Phân phối văn bản",
+  "incoming.assign": "Giao cán bộ xử lý",
+  "incoming.opinion": "Cho ý kiến",
+  "incoming.progress": "Báo cáo tiến độ",
+  "incoming.return": "Trả lại phần việc",
+  "incoming.transfer": "Chuyển phần việc",
+  "incoming.complete": "Hoàn thành phần việc",
 };
 const FIELD_LABELS = {
   username: "Tên đăng nhập", full_name: "Họ và tên", email: "Thư điện tử", unit: "Đơn vị",
@@ -602,8 +618,17 @@ const FIELD_LABELS = {
   has_signature: "Ảnh chữ ký", code: "Mã", name: "Tên", parent: "Đơn vị cấp trên",
   grantor: "Người uỷ quyền", delegate: "Người được uỷ quyền", start: "Từ ngày", end: "Đến hết ngày",
   note: "Ghi chú", created_by: "Người tạo", created_at: "Tạo lúc", id: "Mã uỷ quyền",
+  so_den: "Số đến", so_den_text: "Số đến", year: "Năm", arrival_at: "Ngày đến", so_ky_hieu: "Số, ký hiệu",
+  co_quan_ban_hanh: "Cơ quan ban hành", ngay_ban_hanh: "Ngày ban hành", loai_van_ban: "Loại văn bản",
+  trich_yeu: "Trích yếu", do_khan: "Độ khẩn", nguoi_ky: "Người ký", do_mat: "Độ mật",
+  metadata_complete: "Đủ thông tin", missing: "Còn thiếu", source: "Nguồn", file_name: "Tệp", pages: "Số trang",
+  has_file: "Có tệp", sha256: "Mã băm tệp", possible_duplicate_of: "Có thể trùng", units: "Đơn vị",
+  people: "Người được xem", lead_unit: "Đơn vị chủ trì", deadline: "Hạn xử lý", supporting: "Đơn vị phối hợp",
+  instruction: "Ý kiến chỉ đạo", officers: "Cán bộ", progress: "Tiến độ", to: "Chuyển cho",
+  answer: "Văn bản trả lời", document_completed: "Văn bản hoàn thành",
 };
-const DIFF_SKIPPED = new Set(["version", "updated_at"]);
+const DIFF_SKIPPED = new Set(["version", "updated_at", "so_den_text"]);
+const INCOMING_FIELD_LABELS = { id: "Mã văn bản", units: "Đơn vị xử lý" };
 const KIND_NAMES = { KT: "KT. (ký thay)", TL: "TL. (thừa lệnh)" };
 
 function auditValue(key, value, ctx) {
@@ -612,6 +637,24 @@ function auditValue(key, value, ctx) {
     return value.length ? value.map((r) => roleLabel(ctx.options, r)).join(", ") : "(không có)";
   }
   if (key === "has_signature") return value ? "Có" : "Chưa có";
+  if (typeof value === "boolean") return value ? "Có" : "Không";
+  if (ctx.incoming) {
+    if (key === "status" && DOC_STATUS[value]) return DOC_STATUS[value].label;
+    if (key === "do_mat") return SECRECY_NAMES[value] || String(value);
+    if (key === "source") return value === "paper" ? "Văn bản giấy" : "Văn bản điện tử";
+    if (key === "missing" && Array.isArray(value)) {
+      return value.length ? value.map((k) => META_LABELS[k] || k).join(", ") : "(không thiếu)";
+    }
+    if ((key === "deadline" || key === "arrival_at") && typeof value === "string") return formatInstant(value);
+    if (key === "ngay_ban_hanh" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return shortDate(value);
+    if (key === "progress") return `${value}%`;
+    if (key === "supporting" && Array.isArray(value)) {
+      return value.map((x) => `${x.unit} (hạn ${x.deadline ? formatInstant(x.deadline) : "—"})`).join("; ");
+    }
+    if (key === "officers" && Array.isArray(value)) {
+      return value.map((x) => `${x.username} (${(PART_NAMES[x.part] || x.part).toLowerCase()})`).join(", ");
+    }
+  }
   if (key === "status") {
     const names = ctx.delegation
       ? { active: "Đang hiệu lực", revoked: "Đã thu hồi" }
@@ -621,7 +664,7 @@ function auditValue(key, value, ctx) {
   if (key === "kind") return KIND_NAMES[value] || kindLabel(ctx.options, value);
   if ((key === "start" || key === "end") && /^\d{4}-\d{2}-\d{2}$/.test(value)) return shortDate(value);
   if (key === "created_at" || key === "at") return formatInstant(value);
-  if (Array.isArray(value)) return value.join(", ");
+  if (Array.isArray(value)) return value.length ? value.join(", ") : "(không có)";
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }
@@ -632,7 +675,7 @@ function auditDiff(entry, ctx) {
   const before = entry.before && typeof entry.before === "object" ? entry.before : null;
   const after = entry.after && typeof entry.after === "object" ? entry.after : null;
   if (!before && !after) return null;
-  const c = { ...ctx, delegation: entry.action.startsWith("delegation.") };
+  const c = { ...ctx, delegation: entry.action.startsWith("delegation."), incoming: entry.action.startsWith("incoming.") };
   const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
     .filter((k) => !DIFF_SKIPPED.has(k));
   const order = Object.keys(FIELD_LABELS);
@@ -642,6 +685,9 @@ function auditDiff(entry, ctx) {
     const old = before ? before[k] : undefined;
     const now = after ? after[k] : undefined;
     if (before && after && JSON.stringify(old) === JSON.stringify(now)) continue;
+    // A document entered in the register: only what it holds, not every empty field.
+    const empty = (v) => v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length);
+    if (c.incoming && !before && empty(now)) continue;
     const dd = el("dd", {});
     if (before && after) {
       dd.append(el("del", {}, auditValue(k, old, c)), el("span", { class: "arrow", "aria-label": "thành" }, " → "),
@@ -651,7 +697,8 @@ function auditDiff(entry, ctx) {
     } else {
       dd.append(el("del", {}, auditValue(k, old, c)));
     }
-    dl.append(el("dt", { "data-field": k }, FIELD_LABELS[k] || k), dd);
+    const label = (c.incoming && INCOMING_FIELD_LABELS[k]) || FIELD_LABELS[k] || k;
+    dl.append(el("dt", { "data-field": k }, label), dd);
   }
   return dl.childElementCount ? dl : null;
 }
@@ -676,6 +723,269 @@ function delegationState(d, today) {
   if (d.end < today) return { key: "ended", label: "Đã hết hạn", cls: "badge-muted" };
   if (d.start > today) return { key: "future", label: "Sắp có hiệu lực", cls: "badge-info" };
   return { key: "current", label: "Đang có hiệu lực", cls: "badge-work" };
+}
+
+// ------------------------------------------------------------------ incoming documents
+
+const URGENCY_CLASS = { "Hỏa tốc": "badge-urgent", "Thượng khẩn": "badge-urgent", "Khẩn": "badge-khan" };
+const SECRECY_NAMES = { "": "Không mật", mat: "Mật", toi_mat: "Tối mật", tuyet_mat: "Tuyệt mật" };
+const DOC_STATUS = {
+  registered: { label: "Đã vào sổ", cls: "badge-info" },
+  distributed: { label: "Đã phân phối", cls: "badge-info" },
+  in_progress: { label: "Đang xử lý", cls: "badge-warn" },
+  completed: { label: "Hoàn thành", cls: "badge-work" },
+};
+const INTAKE_STATUS = {
+  processing: { label: "Đang xử lý", cls: "badge-info" },
+  registered: { label: "Đã vào sổ", cls: "badge-work" },
+  needs_review: { label: "Cần bổ sung", cls: "badge-warn" },
+  duplicate: { label: "Trùng lặp", cls: "badge-muted" },
+  rejected: { label: "Bị từ chối", cls: "badge-off" },
+  failed: { label: "Lỗi xử lý", cls: "badge-off" },
+};
+const TIMELINESS_CLASS = {
+  on_time: "badge-work", due_soon: "badge-warn", overdue: "badge-off", done_early: "badge-work",
+  done_on_time: "badge-work", done_late: "badge-off", no_deadline: "badge-muted",
+};
+const PART_NAMES = { lead: "Chủ trì", support: "Phối hợp" };
+const WORK_STATUS = { open: "Đang xử lý", done: "Đã xong", returned: "Đã trả lại / chuyển" };
+const META_LABELS = {
+  so_ky_hieu: "số, ký hiệu", co_quan_ban_hanh: "cơ quan ban hành", ngay_ban_hanh: "ngày ban hành",
+  loai_van_ban: "loại văn bản", trich_yeu: "trích yếu", nguoi_ky: "người ký",
+};
+
+function urgencyBadge(value) {
+  const v = nfc(value || "Thường");
+  return el("span", { class: "badge " + (URGENCY_CLASS[v] || "badge-muted"), "data-urgency": v }, v);
+}
+function secrecyBadge(value) {
+  return value ? el("span", { class: "badge badge-secret", "data-secrecy": value }, SECRECY_NAMES[value] || value) : "";
+}
+function docStatusBadge(value) {
+  const s = DOC_STATUS[value] || { label: value || "—", cls: "badge-muted" };
+  return el("span", { class: "badge " + s.cls, "data-status": value || "" }, s.label);
+}
+function docHref(id) { return "/app/document?id=" + encodeURIComponent(id); }
+
+// "1,5 MB" / "820 KB" (Vietnamese decimal comma).
+const sizeFormat = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 1 });
+function formatSize(bytes) {
+  const n = Number(bytes) || 0;
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${sizeFormat.format(n / 1024)} KB`;
+  return `${sizeFormat.format(n / (1024 * 1024))} MB`;
+}
+
+// The calendar date in Vietnam of an instant: "2026-11-30".
+function vnDateOf(value) {
+  const p = vnParts(new Date(value));
+  return `${p.y}-${p.m}-${p.d}`;
+}
+
+// ---- what the page's Content-Security-Policy lets the script reach
+
+let cspPromise = null;
+function pageCsp() {
+  // The page's own header (same origin, so readable): the API may hand out links
+  // to a storage host that the policy does not (yet) allow.
+  if (!cspPromise) {
+    cspPromise = fetch(location.pathname + location.search, { headers: { "Accept": "text/html" }, cache: "no-store" })
+      .then((r) => r.headers.get("Content-Security-Policy") || "").catch(() => null);
+  }
+  return cspPromise;
+}
+const CSP_FALLBACKS = {
+  "connect-src": ["connect-src", "default-src"],
+  "frame-src": ["frame-src", "child-src", "default-src"],
+};
+async function cspSources(directive) {
+  const policy = await pageCsp();
+  if (policy === null) return ["'none'"]; // unknown: assume the strictest
+  const dirs = new Map();
+  for (const part of policy.split(";")) {
+    const [name, ...values] = part.trim().split(/\s+/);
+    if (name && !dirs.has(name.toLowerCase())) dirs.set(name.toLowerCase(), values);
+  }
+  const found = (CSP_FALLBACKS[directive] || [directive, "default-src"]).find((d) => dirs.has(d));
+  return found ? dirs.get(found) : ["*"];
+}
+function cspSourceMatches(source, target) {
+  const s = source.toLowerCase();
+  if (s === "'self'") return target.origin === location.origin;
+  if (s === "*") return /^(https?|wss?):$/.test(target.protocol);
+  if (s.startsWith("'")) return false; // 'none', nonces, hashes, keywords
+  if (/^[a-z][a-z0-9+.-]*:$/.test(s)) return target.protocol === s;
+  const m = /^(?:([a-z][a-z0-9+.-]*):\/\/)?(\*|\*\.[^/:]+|[^/:]+)(?::(\d+|\*))?(\/.*)?$/.exec(s);
+  if (!m) return false;
+  const [, scheme, host, port] = m;
+  const proto = scheme ? scheme + ":" : location.protocol;
+  if (target.protocol !== proto && !(proto === "http:" && target.protocol === "https:")) return false;
+  if (host === "*") { /* any host */ } else if (host.startsWith("*.")) {
+    if (!target.hostname.endsWith(host.slice(1))) return false;
+  } else if (host !== target.hostname) return false;
+  if (port === "*") return true;
+  const defaultPort = (p) => (p === "https:" ? "443" : "80");
+  return (port || defaultPort(target.protocol)) === (target.port || defaultPort(target.protocol));
+}
+async function cspAllows(directive, url) {
+  const target = new URL(url, location.href);
+  return (await cspSources(directive)).some((s) => cspSourceMatches(s, target));
+}
+// Whether the directive lets anything in beyond this site (before a link is fetched).
+async function cspAllowsOtherHosts(directive) {
+  return (await cspSources(directive)).some((s) => !s.startsWith("'"));
+}
+
+// ---- a PDF uploaded into the intake
+
+const UPLOAD_MAX = 50 * 1024 * 1024;
+const UPLOADS_KEY = "eoffice.uploads"; // stored name → the name of the file the clerk chose
+
+function rememberUpload(storedName, originalName) {
+  let map = {};
+  try { map = JSON.parse(sessionStorage.getItem(UPLOADS_KEY) || "{}") || {}; } catch { map = {}; }
+  map[storedName] = nfc(originalName);
+  const keys = Object.keys(map);
+  for (const k of keys.slice(0, Math.max(0, keys.length - 200))) delete map[k];
+  sessionStorage.setItem(UPLOADS_KEY, JSON.stringify(map));
+}
+function uploadedName(storedName) {
+  try { return (JSON.parse(sessionStorage.getItem(UPLOADS_KEY) || "{}") || {})[storedName] || ""; } catch { return ""; }
+}
+
+// The chosen file, checked in the browser (type, "%PDF-" signature, size) before
+// anything is sent; the intake checks again and says why it refuses a file.
+async function checkedPdf(file, max = UPLOAD_MAX) {
+  const field = (message, en) => localError("Tệp không hợp lệ.", "Invalid file.",
+    [{ path: "file", message, message_en: en }]);
+  if (!file) throw field("Chưa chọn tệp.", "No file chosen.");
+  const named = /\.pdf$/i.test(file.name || "");
+  if (file.type ? file.type !== "application/pdf" : !named) {
+    throw field("Chỉ nhận tệp PDF.", "PDF files only.");
+  }
+  if (!file.size) throw field("Tệp rỗng.", "The file is empty.");
+  if (file.size > max) {
+    throw field(`Tệp ${formatSize(file.size)}, vượt quá ${formatSize(max)}.`, `Larger than ${formatSize(max)}.`);
+  }
+  const head = new TextDecoder("latin1").decode(await file.slice(0, 1024).arrayBuffer());
+  if (!head.includes("%PDF-")) {
+    throw field("Tệp không phải định dạng PDF (không có chữ ký %PDF).", "Not a PDF (no %PDF signature).");
+  }
+  return file;
+}
+
+// Sends the file to the presigned POST the API hands out; answers the object
+// key. With fetch when the page may connect to the storage host (errors are then
+// seen); otherwise as a plain form post, which the policy leaves alone: storage
+// answers "204 No Content", so the browser stays on this page, and the intake
+// list tells the outcome.
+async function uploadToIntake(file) {
+  const post = await api("/api/intake/upload", { method: "POST" });
+  await checkedPdf(file, Number(post.max_bytes) || UPLOAD_MAX);
+  if (await cspAllows("connect-src", post.url)) {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(post.fields || {})) body.append(k, v);
+    // The name travels as object metadata (percent-encoded: headers are ASCII).
+    body.append("x-amz-meta-filename", encodeURIComponent(file.name));
+    body.append("file", file, file.name);
+    let r;
+    try { r = await fetch(post.url, { method: "POST", body }); } catch { throw networkError(); }
+    if (!r.ok) {
+      throw new ApiError(r.status, { error: { code: "upload_refused",
+        message: `Kho lưu trữ không nhận tệp (HTTP ${r.status}). Vui lòng thử lại.`,
+        message_en: `The storage refused the file (HTTP ${r.status}).` } });
+    }
+  } else {
+    const form = el("form", { method: "post", action: post.url, enctype: "multipart/form-data", hidden: true });
+    for (const [k, v] of Object.entries(post.fields || {})) form.append(el("input", { type: "hidden", name: k, value: v }));
+    form.append(el("input", { type: "hidden", name: "x-amz-meta-filename", value: encodeURIComponent(file.name) }));
+    const input = el("input", { type: "file", name: "file" }); // the file goes last, as S3 wants
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    input.files = transfer.files;
+    form.append(input);
+    document.body.append(form);
+    form.submit();
+    form.remove();
+  }
+  return post.fields.key;
+}
+
+// Opens what `load()` answers (a URL) in a new tab. The tab is opened at once,
+// while the click still counts as the user's, then sent to the link.
+async function openInNewTab(load) {
+  const w = window.open("", "_blank");
+  try {
+    const url = await load();
+    if (w) {
+      w.opener = null;
+      w.location.href = url;
+    } else {
+      const a = el("a", { href: url, target: "_blank", rel: "noopener", hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    }
+  } catch (e) {
+    if (w) w.close();
+    throw e;
+  }
+}
+
+// Text left empty is left out, so that the API says "required" next to it
+// (rather than "too short").
+function filled(body) {
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== ""));
+}
+
+// The metadata of the shared document form as the API takes it.
+function docMetaBody(data) {
+  return {
+    so_ky_hieu: nfc(data.so_ky_hieu).trim(), co_quan_ban_hanh: nfc(data.co_quan_ban_hanh).trim(),
+    ngay_ban_hanh: data.ngay_ban_hanh || null, loai_van_ban: nfc(data.loai_van_ban).trim(),
+    trich_yeu: nfc(data.trich_yeu).trim(), do_khan: data.do_khan || "Thường", nguoi_ky: nfc(data.nguoi_ky).trim(),
+    do_mat: data.do_mat || "",
+  };
+}
+function fillDocFields(form, doc) {
+  for (const name of ["so_ky_hieu", "co_quan_ban_hanh", "loai_van_ban", "trich_yeu", "nguoi_ky"]) {
+    form.elements[name].value = nfc(doc[name] || "");
+  }
+  form.elements.ngay_ban_hanh.value = doc.ngay_ban_hanh || "";
+  form.elements.do_khan.value = doc.do_khan || "Thường";
+  form.elements.do_mat.value = doc.do_mat || "";
+}
+
+// Fetches a printable (the bearer token rides along) and shows it in a new tab.
+async function openPrintable(path) {
+  await openInNewTab(async () => {
+    const r = await api(path, { raw: true, accept: "text/html" });
+    const blob = new Blob([await r.text()], { type: "text/html;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    setTimeout(() => URL.revokeObjectURL(url), 120_000);
+    return url;
+  });
+}
+
+// A field error saying "day off; next working day …": a button that takes it.
+function offerWorkingDays(form, err) {
+  for (const f of err.fields || []) {
+    const m = /(\d{4}-\d{2}-\d{2})/.exec(f.message_en || "");
+    const found = m && errorSlot(form, f.path);
+    if (!found) continue;
+    const input = form.elements.namedItem(found.slot.dataset.errorFor.split(" ")[0]);
+    if (!input) continue;
+    const b = el("button", { type: "button", class: "secondary small take-day", "data-date": m[1] },
+      "Chọn " + formatDate(m[1]));
+    b.addEventListener("click", () => {
+      input.value = m[1];
+      input.removeAttribute("aria-invalid");
+      found.slot.replaceChildren();
+      found.slot.hidden = true;
+      input.focus();
+    });
+    found.slot.append(b);
+  }
 }
 
 // ------------------------------------------------------------------ pages
@@ -1296,6 +1606,11 @@ const pages = {
     const names = new Map((dir.users || []).map((p) => [p.username, p.full_name]));
     if (kind === "user" && item !== self && names.has(ident)) {
       title.textContent = `Nhật ký tài khoản ${names.get(ident)} (${ident})`;
+    } else if (kind === "incoming") {
+      title.textContent = "Nhật ký văn bản đến";
+      const back = document.getElementById("trail-back");
+      back.querySelector("a").setAttribute("href", docHref(ident));
+      back.hidden = false;
     } else if (kind === "unit") {
       try {
         const unit = ((await api("/api/org/units")).units || []).find((u) => u.code === ident);
@@ -1371,6 +1686,672 @@ const pages = {
         flash(`Đã tải về tệp ${name}.`, { ok: true });
       } catch (e) { showError(e); } finally { b.disabled = false; }
     }));
+  },
+
+  async intake() {
+    const isClerk = hasRole("clerk");
+    const list = document.getElementById("intake-records");
+    const more = document.querySelector(".intake-list [data-action=more]");
+    const chips = document.getElementById("status-filter");
+    const known = new Set(Object.keys(INTAKE_STATUS));
+    let status = new URLSearchParams(location.search).get("status") || "";
+    if (!known.has(status)) status = "";
+    let cursor = null;
+
+    const retryable = (r) => ["failed", "rejected"].includes(r.status) || (r.status === "needs_review" && !r.document_id);
+    const recordItem = (r) => {
+      const s = INTAKE_STATUS[r.status] || { label: r.status, cls: "badge-muted" };
+      const original = uploadedName(r.file_name);
+      return el("li", { class: "record", "data-id": r.id, "data-status": r.status, "data-file": r.file_name || "" },
+        el("div", { class: "record-head" },
+          el("span", { class: "record-name" }, original || r.file_name || "(không tên)"),
+          el("span", { class: "badge " + s.cls }, s.label)),
+        el("p", { class: "record-meta" },
+          el("span", {}, "Nhận lúc ", el("time", { datetime: r.created_at }, formatInstant(r.created_at))),
+          r.size ? el("span", {}, formatSize(r.size)) : "",
+          original && original !== r.file_name ? el("span", { class: "muted" }, "Tệp lưu: " + r.file_name) : ""),
+        r.reason ? el("p", { class: "record-reason" }, r.reason,
+          r.reason_en ? el("span", { class: "en", lang: "en" }, r.reason_en) : "") : "",
+        r.document_id || (isClerk && retryable(r)) ? el("div", { class: "actions" },
+          r.document_id ? el("a", { class: "button-link", href: docHref(r.document_id) }, "Xem văn bản") : "",
+          isClerk && retryable(r) ? el("button", { type: "button", class: "secondary small", "data-action": "retry",
+            "data-id": r.id }, "Thử lại") : "") : "");
+    };
+    const load = async (append = false) => {
+      list.setAttribute("aria-busy", "true");
+      try {
+        const q = new URLSearchParams();
+        if (status) q.set("status", status);
+        if (append && cursor) q.set("cursor", cursor);
+        const out = await api("/api/intake" + (q.toString() ? "?" + q : ""));
+        if (!append) list.replaceChildren();
+        for (const r of out.items || []) list.append(recordItem(r));
+        if (!list.childElementCount) {
+          list.append(el("li", { class: "empty" }, status ? "Không có tệp nào ở trạng thái này." : "Chưa tiếp nhận tệp nào."));
+        }
+        cursor = out.cursor || null;
+        more.hidden = !cursor;
+        return out.items || [];
+      } finally { list.removeAttribute("aria-busy"); }
+    };
+    const setChips = () => chips.querySelectorAll(".filter-chip").forEach((c) => {
+      c.setAttribute("aria-pressed", String(c.dataset.status === status));
+    });
+    chips.addEventListener("click", async (ev) => {
+      const c = ev.target.closest(".filter-chip");
+      if (!c) return;
+      status = c.dataset.status;
+      setChips();
+      history.replaceState(null, "", status ? "?status=" + status : location.pathname);
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
+    });
+    document.querySelector(".intake-list [data-action=reload]").addEventListener("click", async () => {
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+    list.addEventListener("click", async (ev) => {
+      const b = ev.target.closest("[data-action=retry]");
+      if (!b) return;
+      b.disabled = true;
+      flash("");
+      try {
+        const r = await api(`/api/intake/${encodeURIComponent(b.dataset.id)}/retry`, { method: "POST" });
+        flash(`Đã gửi lại tệp ${uploadedName(r.file_name) || r.file_name} để xử lý.`, { ok: true });
+        await load();
+      } catch (e) { b.disabled = false; showError(e); }
+    });
+
+    if (isClerk) {
+      const form = document.getElementById("upload-form");
+      const input = form.elements.namedItem("file");
+      const box = document.getElementById("upload-status");
+      const say = (cls, ...content) => {
+        box.className = "upload-status " + cls;
+        box.replaceChildren(...content);
+        box.hidden = false;
+      };
+      input.addEventListener("change", async () => {
+        clearFieldErrors(form);
+        if (!input.files[0]) return;
+        try { await checkedPdf(input.files[0]); } catch (e) { showError(e, form); }
+      });
+      // Until the pipeline has handled the file: the record named after its key.
+      const follow = async (stored, name) => {
+        const until = Date.now() + 90_000;
+        while (Date.now() < until) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          let items = [];
+          try { items = (await api("/api/intake")).items || []; } catch { continue; }
+          const r = items.find((x) => x.file_name === stored);
+          if (!r || r.status === "processing") continue;
+          const s = INTAKE_STATUS[r.status] || { label: r.status };
+          const link = r.document_id ? el("a", { href: docHref(r.document_id), class: "button-link" }, "Mở văn bản") : "";
+          const ok = r.status === "registered";
+          say(ok ? "ok" : r.status === "needs_review" || r.status === "duplicate" ? "warn" : "bad",
+            el("p", { class: "upload-head" }, (ok ? "✓ " : "") + `${name}: ${s.label}.`),
+            r.reason ? el("p", {}, r.reason) : "", link);
+          if (status && status !== r.status) { status = ""; setChips(); }
+          await load();
+          const li = list.querySelector(`li[data-id="${CSS.escape(r.id)}"]`);
+          if (li) li.classList.add("just-saved");
+          return;
+        }
+        say("warn", el("p", {}, `Đã gửi ${name}; hệ thống chưa xử lý xong. Bấm “Làm mới” sau ít phút.`));
+      };
+      onSubmit(form, async () => {
+        const file = await checkedPdf(input.files[0]);
+        const name = nfc(file.name);
+        say("", el("p", {}, `Đang tải lên ${name} (${formatSize(file.size)})…`));
+        let key;
+        try { key = await uploadToIntake(file); } catch (e) { box.hidden = true; throw e; }
+        const stored = key.split("/").pop();
+        rememberUpload(stored, name);
+        form.reset();
+        say("", el("p", {}, `Đã gửi ${name}. Đang kiểm tra và vào sổ…`));
+        follow(stored, name).catch((e) => showError(e));
+      });
+
+      const paper = document.getElementById("paper-form");
+      const paperOut = el("div", { class: "upload-status ok", role: "status", hidden: true });
+      paper.after(paperOut);
+      onSubmit(paper, async (data) => {
+        paperOut.hidden = true;
+        const body = docMetaBody(data);
+        // Left empty: the API says "required" next to each (rather than "too short").
+        for (const k of ["so_ky_hieu", "co_quan_ban_hanh", "trich_yeu"]) if (!body[k]) delete body[k];
+        if (!body.ngay_ban_hanh) {
+          throw localError("Chưa nhập ngày ban hành.", "The issue date is missing.",
+            [{ path: "ngay_ban_hanh", message: "Trường này là bắt buộc.", message_en: "Required." }]);
+        }
+        if (data.ngay_den) body.ngay_den = (data.ngay_den.length === 16 ? data.ngay_den + ":00" : data.ngay_den) + "+07:00";
+        const doc = await api("/api/incoming", { method: "POST", json: body });
+        paper.reset();
+        flash(`Đã vào sổ văn bản đến số ${doc.so_den_text}/${doc.year}: ${doc.so_ky_hieu}.`, { ok: true });
+        paperOut.replaceChildren(el("p", {}, `✓ Số đến ${doc.so_den_text}/${doc.year} — ${doc.trich_yeu}`),
+          el("a", { class: "button-link", href: docHref(doc.id) }, "Mở văn bản"));
+        paperOut.hidden = false;
+        if (!status || status === "registered") await load().catch(() => {});
+      });
+    }
+    setChips();
+    await load();
+  },
+
+  async incoming() {
+    const tbody = document.querySelector("#docs tbody");
+    const more = document.querySelector("[data-action=more]");
+    const count = document.getElementById("doc-count");
+    const scope = document.getElementById("list-scope");
+    let cursor = null;
+    let shown = 0;
+    scope.textContent = hasRole("clerk") || hasRole("leader")
+      ? "Mọi văn bản đến của cơ quan, trừ văn bản mật không ghi tên bạn. Mới nhất ở trên."
+      : hasRole("unit_head")
+        ? "Văn bản giao cho phòng của bạn và văn bản giao hoặc chia sẻ cho bạn. Mới nhất ở trên."
+        : "Văn bản giao hoặc chia sẻ cho bạn. Mới nhất ở trên.";
+    const cell = (cls, ...content) => el("td", { class: cls }, ...content);
+    const row = (d) => el("tr", { "data-id": d.id, "data-status": d.status },
+      cell("c-no", el("a", { class: "so-den", href: docHref(d.id), "aria-label": `Số đến ${d.so_den_text}/${d.year}` },
+        `${d.so_den_text}/${d.year}`),
+      el("span", { class: "muted arrival" }, shortDate(vnDateOf(d.arrival_at)))),
+      cell("c-ref", d.so_ky_hieu ? d.so_ky_hieu : el("span", { class: "muted" }, "(chưa có số, ký hiệu)")),
+      cell("c-org", d.co_quan_ban_hanh || el("span", { class: "muted" }, "(chưa có cơ quan ban hành)")),
+      cell("c-subject",
+        el("a", { class: "doc-link", href: docHref(d.id) }, d.trich_yeu || "(chưa có trích yếu)"),
+        d.do_mat || !d.metadata_complete ? el("span", { class: "row-tags" }, secrecyBadge(d.do_mat),
+          d.metadata_complete ? "" : el("span", { class: "badge badge-warn" }, "Cần bổ sung thông tin")) : ""),
+      cell("c-urgency", urgencyBadge(d.do_khan)),
+      cell("c-status", docStatusBadge(d.status)));
+    const load = async (append = false) => {
+      tbody.parentElement.setAttribute("aria-busy", "true");
+      try {
+        const q = new URLSearchParams({ limit: "20" });
+        if (append && cursor) q.set("cursor", cursor);
+        const out = await api("/api/incoming?" + q);
+        if (!append) { tbody.replaceChildren(); shown = 0; }
+        for (const d of out.items || []) tbody.append(row(d));
+        shown += (out.items || []).length;
+        if (!shown) tbody.append(el("tr", {}, el("td", { colspan: "6", class: "empty" }, "Chưa có văn bản đến nào bạn được xem.")));
+        cursor = out.cursor || null;
+        more.hidden = !cursor;
+        count.textContent = shown ? `Đang hiển thị ${shown} văn bản${cursor ? "; còn nữa" : ""}.` : "";
+      } finally { tbody.parentElement.removeAttribute("aria-busy"); }
+    };
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
+    });
+    document.querySelector("[data-action=reload]").addEventListener("click", async () => {
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+    await load();
+  },
+
+  async document() {
+    const id = (new URLSearchParams(location.search).get("id") || "").trim();
+    if (!id) throw localError("Địa chỉ trang không ghi văn bản nào.", "The address names no document.");
+    const user = me();
+    const roles = new Set(user.roles || []);
+    const base = "/api/incoming/" + encodeURIComponent(id);
+    // The reading is audited once here; later refreshes read the handling view.
+    const [first, handling, unitsOut, dir] = await Promise.all([
+      api(base), api(base + "/handling"), api("/api/org/units"),
+      api("/api/org/users").catch(() => ({ users: [] }))]);
+    let doc = first;
+    let h = handling;
+    const units = unitsOut.units || [];
+    const unitName = new Map(units.map((u) => [u.code, u.name]));
+    const people = dir.users || [];
+    const person = new Map(people.map((p) => [p.username, p]));
+    const nameOf = (username) => (person.get(username) || {}).full_name || username;
+    const assigneeName = (a) => {
+      const [kind, ident] = [a.slice(0, a.indexOf("#")), a.slice(a.indexOf("#") + 1)];
+      return kind === "UNIT" ? unitName.get(ident) || ident : nameOf(ident);
+    };
+    const q = (sel) => document.querySelector(sel);
+    const out = (root, name) => root.querySelector(`[data-out="${name}"]`);
+    const headCard = q("#doc-head");
+    const layout = q("#doc-layout");
+    const metaCard = q("#doc-meta");
+    const fileCard = q("#doc-file");
+    const handlingCard = q("#handling");
+
+    const facts = (dl, rows) => {
+      dl.replaceChildren();
+      for (const [label, value, attrs] of rows) {
+        if (value === null || value === undefined || value === "") continue;
+        dl.append(el("dt", {}, label), el("dd", attrs || {}, value));
+      }
+    };
+
+    const renderHead = () => {
+      out(headCard, "so_den").textContent = `${doc.so_den_text}/${doc.year}`;
+      out(headCard, "arrival").textContent = "Đến " + formatInstant(doc.arrival_at);
+      out(headCard, "title").textContent = nfc(doc.trich_yeu) || "(Chưa có trích yếu)";
+      out(headCard, "sub").textContent = nfc([doc.so_ky_hieu, doc.co_quan_ban_hanh].filter(Boolean).join(" — "));
+      out(headCard, "badges").replaceChildren(urgencyBadge(doc.do_khan), secrecyBadge(doc.do_mat),
+        docStatusBadge(doc.status),
+        el("span", { class: "badge badge-muted" }, doc.source === "paper" ? "Văn bản giấy" : "Văn bản điện tử"));
+      const missing = out(headCard, "missing");
+      missing.hidden = doc.metadata_complete;
+      missing.textContent = doc.metadata_complete ? "" : "Cần bổ sung: " +
+        (doc.missing || []).map((k) => META_LABELS[k] || k).join(", ") + "." +
+        (roles.has("clerk") ? " Hãy hoàn thiện ở mục “Thông tin văn bản”." : "");
+      const dup = out(headCard, "duplicate");
+      dup.hidden = !doc.possible_duplicate_of;
+      if (doc.possible_duplicate_of) {
+        dup.replaceChildren("Có thể trùng với một văn bản đã vào sổ (cùng số, ký hiệu và cơ quan ban hành). ",
+          el("a", { href: docHref(doc.possible_duplicate_of) }, "Xem văn bản đó"));
+      }
+      out(headCard, "audit-link").setAttribute("href", auditHref("incoming:" + id));
+      document.title = `Số đến ${doc.so_den_text}/${doc.year} — Văn bản đến — Cơ quan điện tử`;
+    };
+
+    // A file uploaded from this browser keeps the name the clerk chose (the intake stores its own).
+    const shownFileName = () => (doc.file_name && uploadedName(doc.file_name)) || doc.file_name || "Tệp PDF";
+    const renderFacts = () => {
+      facts(out(metaCard, "facts"), [
+        ["Số, ký hiệu", doc.so_ky_hieu], ["Cơ quan ban hành", doc.co_quan_ban_hanh],
+        ["Ngày ban hành", doc.ngay_ban_hanh ? formatDate(doc.ngay_ban_hanh) : ""],
+        ["Loại văn bản", doc.loai_van_ban], ["Trích yếu", doc.trich_yeu], ["Người ký", doc.nguoi_ky],
+        ["Độ khẩn", urgencyBadge(doc.do_khan)], ["Độ mật", SECRECY_NAMES[doc.do_mat || ""]],
+        ["Ngày đến", formatInstant(doc.arrival_at)],
+        ["Tệp", doc.has_file ? [shownFileName(), doc.pages ? ` · ${doc.pages} trang` : ""].join("") : "Chưa có bản điện tử"],
+      ]);
+    };
+
+    // ---- the file: beside the metadata when the page may frame the storage host
+    const openPdf = fileCard.querySelector("[data-action=open-pdf]");
+    const viewer = out(fileCard, "viewer");
+    const fileLink = async () => (await api(base + "/file")).url;
+    const setupFile = async () => {
+      const note = out(fileCard, "file-note");
+      if (!doc.has_file) {
+        note.textContent = "Văn bản giấy: chưa có bản điện tử.";
+        openPdf.hidden = true;
+        return false;
+      }
+      note.textContent = [shownFileName(), doc.pages ? `${doc.pages} trang` : ""].filter(Boolean).join(" · ");
+      openPdf.hidden = false;
+      openPdf.addEventListener("click", async (ev) => {
+        ev.preventDefault();
+        flash("");
+        try { await openInNewTab(fileLink); } catch (e) { showError(e); }
+      });
+      // Phones show a PDF in a frame badly (one page, or not at all): the link only.
+      if (!matchMedia("(min-width: 760px)").matches || !await cspAllowsOtherHosts("frame-src")) return false;
+      const url = await fileLink();
+      if (!await cspAllows("frame-src", url)) return false;
+      viewer.replaceChildren(el("iframe", { src: url, title: "Tệp PDF của văn bản", class: "pdf-frame" }));
+      viewer.hidden = false;
+      note.textContent += " · Liên kết xem tệp có hiệu lực 5 phút; tải lại trang để xem tiếp.";
+      return true;
+    };
+
+    // ---- handling: parts grouped by unit, then the timeline
+    const partItem = (p, nested) => {
+      const tl = el("span", { class: "badge " + (TIMELINESS_CLASS[p.timeliness] || "badge-muted"),
+        "data-timeliness": p.timeliness }, p.timeliness_label || p.timeliness);
+      return el("li", { class: "part" + (nested ? " part-person" : "") + " part-" + p.status,
+        "data-assignee": p.assignee, "data-status": p.status },
+      el("div", { class: "part-head" },
+        el("strong", { class: "part-name" }, assigneeName(p.assignee)),
+        el("span", { class: "chip" }, PART_NAMES[p.part] || p.part),
+        el("span", { class: "part-status" }, WORK_STATUS[p.status] || p.status)),
+      el("p", { class: "part-meta" }, p.deadline ? el("span", {}, "Hạn: " + formatInstant(p.deadline)) : "", tl),
+      el("div", { class: "progress-line" },
+        el("progress", { max: "100", value: String(p.progress || 0), "aria-label": "Tiến độ" }),
+        el("span", { class: "progress-value" }, `${p.progress || 0}%`)),
+      p.instruction && p.instruction !== h.instruction ? el("p", { class: "part-text" }, "Ý kiến giao: ", p.instruction) : "",
+      p.result ? el("p", { class: "part-text" }, p.status === "returned" ? "Lý do: " : "Kết quả: ", p.result) : "",
+      p.answer ? el("p", { class: "part-text" }, "Văn bản trả lời: ", el("strong", {}, p.answer)) : "");
+    };
+    const renderHandling = () => {
+      facts(out(handlingCard, "direction"), [
+        ["Trạng thái", docStatusBadge(doc.status)],
+        ["Đơn vị chủ trì", h.lead_unit ? unitName.get(h.lead_unit) || h.lead_unit : ""],
+        ["Hạn xử lý", h.deadline ? formatInstant(h.deadline) : ""],
+        ["Ý kiến chỉ đạo", h.instruction || ""],
+      ]);
+      const ul = out(handlingCard, "parts");
+      ul.replaceChildren();
+      const parts = h.parts || [];
+      const unitParts = parts.filter((p) => p.assignee.startsWith("UNIT#"))
+        .sort((a, b) => (a.part === b.part ? 0 : a.part === "lead" ? -1 : 1));
+      const placed = new Set();
+      for (const u of unitParts) {
+        const li = partItem(u, false);
+        const staff = parts.filter((p) => p.assignee.startsWith("U#") && p.unit === u.unit);
+        if (staff.length) li.append(el("ul", { class: "parts-nested" }, staff.map((p) => { placed.add(p); return partItem(p, true); })));
+        ul.append(li);
+      }
+      for (const p of parts) if (!placed.has(p) && !unitParts.includes(p)) ul.append(partItem(p, false));
+      if (!parts.length) {
+        ul.append(el("li", { class: "empty" }, doc.status === "registered"
+          ? "Chưa phân phối: văn bản đang chờ lãnh đạo cho ý kiến chỉ đạo." : "Chưa có phần việc nào."));
+      }
+      const notes = out(handlingCard, "notes");
+      notes.replaceChildren();
+      for (const n of h.notes || []) {
+        notes.append(el("li", { class: "note note-" + n.note_kind, "data-kind": n.note_kind },
+          el("p", { class: "note-head" }, el("strong", {}, n.author_name || nameOf(n.author)),
+            el("span", { class: "chip" }, n.note_kind === "progress" ? `Tiến độ ${n.progress ?? 0}%` : "Ý kiến"),
+            el("time", { class: "muted", datetime: n.at }, formatInstant(n.at))),
+          el("p", { class: "note-text" }, n.text)));
+      }
+      if (!notes.childElementCount) notes.append(el("li", { class: "empty" }, "Chưa có ý kiến nào."));
+    };
+
+    // ---- sharing
+    const shareCard = q("#sharing");
+    const shareForm = q("#share-form");
+    const renderSharing = () => {
+      if (shareCard.hidden) return;
+      const ul = out(shareCard, "people");
+      const names = doc.people || [];
+      ul.replaceChildren(...(names.length ? names.map((u) => el("li", { class: "person", "data-username": u },
+        el("div", { class: "person-main" }, el("p", { class: "person-name" }, el("strong", {}, nameOf(u))),
+          el("p", { class: "person-meta" }, [(person.get(u) || {}).title, (person.get(u) || {}).unit_name].filter(Boolean).join(" · "),
+            " ", el("code", {}, u))),
+        el("button", { type: "button", class: "secondary small", "data-action": "revoke", "data-username": u,
+          "aria-label": "Thu hồi quyền xem của " + nameOf(u) }, "Thu hồi")))
+        : [el("li", { class: "empty" }, "Chưa ghi tên ai.")]));
+      const select = shareForm.elements.username;
+      const taken = new Set(names);
+      select.replaceChildren(el("option", { value: "" }, "— Chọn người —"),
+        ...people.filter((p) => p.status === "active" && !taken.has(p.username))
+          .sort((a, b) => a.full_name.localeCompare(b.full_name, "vi"))
+          .map((p) => el("option", { value: p.username }, `${p.full_name} — ${p.unit_name || p.unit || ""} (${p.username})`)));
+    };
+
+    // ---- actions of the caller's role
+    const distCard = q("#distribute");
+    const assignCard = q("#assign");
+    const workCard = q("#my-work");
+    const unitPart = () => (h.parts || []).find((p) => p.assignee === "UNIT#" + user.unit && p.status === "open");
+    const myPart = () => (h.parts || []).find((p) => p.assignee === "U#" + user.username && p.status === "open");
+
+    const render = () => {
+      renderHead();
+      renderFacts();
+      renderHandling();
+      renderSharing();
+      distCard.hidden = !(roles.has("leader") && doc.status === "registered");
+      assignCard.hidden = !(roles.has("unit_head") && unitPart());
+      workCard.hidden = !myPart();
+      if (!assignCard.hidden) renderAssign();
+      if (!workCard.hidden) renderMyWork();
+    };
+    const refresh = async () => {
+      h = await api(base + "/handling");
+      doc = h.document;
+      render();
+    };
+    const afterConflict = async (e) => {
+      await refresh();
+      flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
+    };
+
+    // Clerk: correction of the metadata, secrecy included.
+    const correct = q("#correct-form");
+    const isClerk = roles.has("clerk");
+    out(metaCard, "facts").hidden = isClerk;
+    if (isClerk) {
+      const fill = () => { fillDocFields(correct, doc); correct.elements.version.value = doc.version; };
+      fill();
+      onSubmit(correct, async (data) => {
+        const saved = out(metaCard, "meta-saved");
+        saved.hidden = true;
+        try {
+          doc = await api(base, { method: "PUT", json: { ...docMetaBody(data), version: Number(data.version) } });
+        } catch (e) {
+          if (e.status !== 409) throw e;
+          await afterConflict(e);
+          fill();
+          return;
+        }
+        await refresh();
+        fill();
+        saved.textContent = "✓ Đã lưu thông tin văn bản.";
+        saved.hidden = false;
+        flash("Đã lưu thông tin văn bản.", { ok: true });
+      });
+    }
+
+    // Leader: distribution, prefilled with the deadline suggested by the urgency.
+    const distForm = q("#distribute-form");
+    const rows = out(distForm, "support-rows");
+    let suggested = null; // {date, instant}
+    const unitChoices = units.filter((u) => u.kind !== "leadership")
+      .sort((a, b) => a.name.localeCompare(b.name, "vi"));
+    const renumber = () => rows.querySelectorAll("li.support-row").forEach((li, i) => {
+      const [unit, due] = [li.querySelector("select"), li.querySelector("input[type=date]")];
+      unit.name = `supporting.${i}.unit`; unit.id = `ds-s${i}-unit`;
+      due.name = `supporting.${i}.deadline`; due.id = `ds-s${i}-deadline`;
+      li.querySelector("label.unit-label").htmlFor = unit.id;
+      li.querySelector("label.due-label").htmlFor = due.id;
+      li.querySelector(".unit-error").dataset.errorFor = unit.name;
+      li.querySelector(".due-error").dataset.errorFor = due.name;
+      li.querySelector(".unit-label").textContent = `Đơn vị phối hợp ${i + 1}`;
+    });
+    const addSupport = () => {
+      const select = el("select", {}, el("option", { value: "" }, "— Chọn đơn vị —"),
+        ...unitChoices.map((u) => el("option", { value: u.code }, u.name)));
+      const due = el("input", { type: "date", value: suggested ? suggested.date : "" });
+      const remove = el("button", { type: "button", class: "secondary small", "data-action": "remove-support" }, "Bỏ");
+      rows.append(el("li", { class: "support-row" },
+        el("div", { class: "field" }, el("label", { class: "unit-label" }), select, el("p", { class: "field-error unit-error", hidden: true })),
+        el("div", { class: "field" }, el("label", { class: "due-label" }, "Hạn xử lý"), due, el("p", { class: "field-error due-error", hidden: true })),
+        remove));
+      renumber();
+      select.focus();
+    };
+    if (roles.has("leader")) {
+      fillUnitSelect(distForm.elements.lead_unit, unitChoices, { first: { value: "", label: "— Chọn đơn vị chủ trì —" }, value: "" });
+      distForm.querySelector("[data-action=add-support]").addEventListener("click", addSupport);
+      rows.addEventListener("click", (ev) => {
+        const b = ev.target.closest("[data-action=remove-support]");
+        if (!b) return;
+        b.closest("li").remove();
+        renumber();
+      });
+      onSubmit(distForm, async (data) => {
+        const body = { lead_unit: data.lead_unit, instruction: nfc(data.instruction).trim(), version: doc.version,
+          supporting: [] };
+        if (data.lead_deadline) {
+          body.lead_deadline = suggested && data.lead_deadline === suggested.date ? suggested.instant : data.lead_deadline;
+        }
+        const problems = [];
+        if (!data.lead_unit) problems.push({ path: "lead_unit", message: "Hãy chọn đơn vị chủ trì.", message_en: "Choose the lead unit." });
+        rows.querySelectorAll("li.support-row").forEach((li, i) => {
+          const unit = data[`supporting.${i}.unit`];
+          const due = data[`supporting.${i}.deadline`];
+          if (!unit) problems.push({ path: `supporting.${i}.unit`, message: "Hãy chọn đơn vị.", message_en: "Choose a unit." });
+          if (!due) problems.push({ path: `supporting.${i}.deadline`, message: "Hãy chọn hạn xử lý.", message_en: "Choose a deadline." });
+          body.supporting.push({ unit, deadline: suggested && due === suggested.date ? suggested.instant : due });
+        });
+        if (problems.length) throw localError("Phân phối chưa đủ thông tin.", "The distribution is incomplete.", problems);
+        try {
+          await api(base + "/distribute", { method: "POST", json: body });
+        } catch (e) {
+          if (e.status === 409 && e.code === "conflict") { await afterConflict(e); return; }
+          if (e.code !== "not_a_working_day") throw e;
+          showError(e, distForm);
+          offerWorkingDays(distForm, e);
+          return;
+        }
+        await refresh();
+        flash(`Đã phân phối văn bản: ${unitName.get(body.lead_unit) || body.lead_unit} chủ trì, hạn ${formatInstant(h.deadline)}.`, { ok: true });
+        handlingCard.scrollIntoView({ block: "start" });
+      });
+      if (doc.status === "registered") {
+        try {
+          const s = await api(base + "/suggested-deadline");
+          suggested = { date: vnDateOf(s.deadline), instant: s.deadline };
+          distForm.elements.lead_deadline.value = suggested.date;
+          out(distForm, "suggestion").textContent = `Gợi ý theo độ khẩn “${s.urgency}”: ${formatInstant(s.deadline)}.`;
+        } catch { /* no suggestion: the leader picks a date */ }
+      }
+    }
+
+    // Head of unit: assign officers of the unit.
+    const assignForm = q("#assign-form");
+    const members = people.filter((p) => p.unit === user.unit && p.status === "active" && p.username !== user.username);
+    let assignBuilt = false;
+    function renderAssign() {
+      const part = unitPart();
+      out(assignCard, "unit-part").textContent = `${unitName.get(user.unit) || user.unit} được giao ` +
+        `${(PART_NAMES[part.part] || part.part).toLowerCase()}, hạn ${formatInstant(part.deadline)}.`;
+      assignForm.elements.deadline.max = vnDateOf(part.deadline);
+      const busy = new Set((h.parts || []).filter((p) => p.status === "open" && p.assignee.startsWith("U#")).map((p) => p.assignee.slice(2)));
+      if (assignBuilt) {
+        assignForm.querySelectorAll("[data-busy]").forEach((n) => { n.hidden = !busy.has(n.dataset.busy); });
+        return;
+      }
+      assignBuilt = true;
+      const list = out(assignForm, "officers");
+      list.replaceChildren(...(members.length ? members.map((p) => el("li", { class: "officer-row" },
+        el("label", { for: "as-off-" + p.username }, p.full_name,
+          el("span", { class: "person-meta" }, [p.title, p.username].filter(Boolean).join(" · ")),
+          el("span", { class: "badge badge-info", "data-busy": p.username, hidden: !busy.has(p.username) }, "Đang xử lý")),
+        el("select", { id: "as-off-" + p.username, name: "officer", "data-username": p.username },
+          el("option", { value: "" }, "Không giao"), el("option", { value: "lead" }, "Chủ trì"),
+          el("option", { value: "support" }, "Phối hợp"))))
+        : [el("li", { class: "empty" }, "Phòng chưa có cán bộ nào khác.")]));
+    }
+    if (roles.has("unit_head")) {
+      onSubmit(assignForm, async (data) => {
+        const officers = [...assignForm.querySelectorAll("select[name=officer]")]
+          .filter((s) => s.value).map((s) => ({ username: s.dataset.username, part: s.value }));
+        if (!officers.length) {
+          throw localError("Chưa chọn cán bộ nào.", "No officer chosen.",
+            [{ path: "officers", message: "Chọn ít nhất một cán bộ (chủ trì hoặc phối hợp).", message_en: "Choose at least one officer." }]);
+        }
+        const body = { officers, instruction: nfc(data.instruction).trim(), version: doc.version };
+        if (data.deadline) body.deadline = data.deadline;
+        try {
+          await api(base + "/assign", { method: "POST", json: body });
+        } catch (e) {
+          if (e.status === 409 && e.code === "conflict") { await afterConflict(e); return; }
+          if (e.code === "not_a_working_day") { showError(e, assignForm); offerWorkingDays(assignForm, e); return; }
+          throw e;
+        }
+        assignForm.reset();
+        await refresh();
+        flash("Đã giao " + officers.map((o) => `${nameOf(o.username)} (${PART_NAMES[o.part].toLowerCase()})`).join(", ") + ".", { ok: true });
+      });
+    }
+
+    // Officer with open work: progress, completion, passing on or sending back.
+    const progressForm = q("#progress-form");
+    const range = q("#pg-progress-range");
+    const sendForm = q("#send-back-form");
+    function renderMyWork() {
+      const p = myPart();
+      facts(out(workCard, "my-part"), [
+        ["Vai trò", PART_NAMES[p.part] || p.part],
+        ["Hạn xử lý", p.deadline ? [formatInstant(p.deadline), " ", el("span", { class: "badge " + (TIMELINESS_CLASS[p.timeliness] || "badge-muted") }, p.timeliness_label)] : ""],
+        ["Tiến độ", `${p.progress || 0}%`],
+        ["Người giao", p.assigned_by ? nameOf(p.assigned_by) : ""],
+        ["Ý kiến giao", p.instruction || ""],
+      ]);
+      progressForm.elements.progress.value = p.progress || 0;
+      range.value = p.progress || 0;
+      const colleagues = people.filter((x) => x.unit === p.unit && x.status === "active" && x.username !== user.username);
+      sendForm.elements.to.replaceChildren(el("option", { value: "" }, "Trả lại trưởng phòng (người giao việc)"),
+        ...colleagues.map((x) => el("option", { value: x.username }, `Chuyển cho ${x.full_name} (${x.username})`)));
+    }
+    range.addEventListener("input", () => { progressForm.elements.progress.value = range.value; });
+    progressForm.elements.progress.addEventListener("input", () => { range.value = progressForm.elements.progress.value; });
+    onSubmit(progressForm, async (data) => {
+      const progress = data.progress === "" ? NaN : Number(data.progress);
+      await api(base + "/progress", { method: "POST", json: filled({ text: nfc(data.text).trim(), progress: Number.isFinite(progress) ? progress : data.progress }) });
+      progressForm.reset();
+      await refresh();
+      flash(`Đã báo cáo tiến độ ${progress}%.`, { ok: true });
+    });
+    const completeForm = q("#complete-form");
+    onSubmit(completeForm, async (data) => {
+      const answer = nfc(data.answer).trim().replace(/\s+/g, "");
+      const r = await api(base + "/complete", { method: "POST", json: filled({ result: nfc(data.result).trim(), answer: answer || null }) });
+      completeForm.reset();
+      await refresh();
+      flash(r.document_completed ? "Đã hoàn thành phần việc; văn bản đã hoàn thành." : "Đã hoàn thành phần việc của bạn.", { ok: true });
+      handlingCard.scrollIntoView({ block: "start" });
+    });
+    onSubmit(sendForm, async (data) => {
+      const to = data.to || null;
+      if (!nfc(data.reason).trim()) {
+        throw localError("Chưa ghi lý do.", "The reason is missing.",
+          [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+      }
+      const ok = await confirmAction({
+        title: to ? `Chuyển phần việc cho ${nameOf(to)}?` : "Trả lại phần việc cho trưởng phòng?",
+        text: "Phần việc của bạn kết thúc; lý do được ghi vào nhật ký văn bản.",
+        confirm: to ? "Chuyển" : "Trả lại" });
+      if (!ok) return;
+      await api(base + "/send-back", { method: "POST", json: filled({ reason: nfc(data.reason).trim(), to }) });
+      sendForm.reset();
+      await refresh();
+      flash(to ? `Đã chuyển phần việc cho ${nameOf(to)}.` : "Đã trả lại phần việc cho trưởng phòng.", { ok: true });
+    });
+
+    // Everyone who sees it: an opinion.
+    const opinionForm = q("#opinion-form");
+    onSubmit(opinionForm, async (data) => {
+      await api(base + "/opinions", { method: "POST", json: filled({ text: nfc(data.text).trim() }) });
+      opinionForm.reset();
+      await refresh();
+      flash("Đã gửi ý kiến.", { ok: true });
+    });
+
+    // Clerk, leader, head: share with a person, take it back.
+    const grants = "/api/items/" + trailPath("incoming:" + id) + "/grants";
+    onSubmit(shareForm, async (data) => {
+      if (!data.username) {
+        throw localError("Chưa chọn người.", "Choose someone.",
+          [{ path: "username", message: "Hãy chọn một người.", message_en: "Choose someone." }]);
+      }
+      await api(grants, { method: "POST", json: { username: data.username } });
+      await refresh();
+      flash(`Đã chia sẻ văn bản cho ${nameOf(data.username)}.`, { ok: true });
+    });
+    out(shareCard, "people").addEventListener("click", async (ev) => {
+      const b = ev.target.closest("[data-action=revoke]");
+      if (!b) return;
+      const u = b.dataset.username;
+      const ok = await confirmAction({ title: `Thu hồi quyền xem của ${nameOf(u)} (${u})?`,
+        text: "Người này không xem được văn bản nữa, trừ khi vai trò hay đơn vị của họ cho phép.", confirm: "Thu hồi" });
+      if (!ok) return;
+      b.disabled = true;
+      flash("");
+      try {
+        await api(grants + "/" + encodeURIComponent(u), { method: "DELETE" });
+        await refresh();
+        flash(`Đã thu hồi quyền xem của ${nameOf(u)}.`, { ok: true });
+      } catch (e) { b.disabled = false; showError(e); }
+    });
+
+    headCard.querySelector("[data-action=print-slip]").addEventListener("click", async (ev) => {
+      const b = ev.currentTarget;
+      b.disabled = true;
+      flash("");
+      try { await openPrintable(base + "/slip"); } catch (e) { showError(e); } finally { b.disabled = false; }
+    });
+
+    render();
+    const framed = await setupFile().catch(() => false);
+    layout.classList.toggle("with-viewer", framed);
+    // No frame: the metadata goes under the file card, the work beside them.
+    if (!framed) fileCard.after(metaCard);
+    headCard.hidden = false;
+    layout.hidden = false;
   },
 
   async "api-docs"() {
