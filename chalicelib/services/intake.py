@@ -77,6 +77,9 @@ def _record_view(item: dict[str, Any]) -> dict[str, Any]:
         "document_id": item.get("document_id"), "created_at": item["created_at"],
         "updated_at": item.get("updated_at"), "size": int(item.get("size") or 0),
         "sha256": item.get("sha256"), "pdf_status": item.get("pdf_status"),
+        # The stored object's own name (ours, e.g. a browser upload's uuid), by
+        # which the uploading page recognises its file.
+        "source_name": str(item.get("source_key") or "").rsplit("/", 1)[-1],
     }
 
 

@@ -1787,7 +1787,7 @@ const pages = {
           await new Promise((resolve) => setTimeout(resolve, 1000));
           let items = [];
           try { items = (await api("/api/intake")).items || []; } catch { continue; }
-          const r = items.find((x) => x.file_name === stored);
+          const r = items.find((x) => x.source_name === stored || x.file_name === stored);
           if (!r || r.status === "processing") continue;
           const s = INTAKE_STATUS[r.status] || { label: r.status };
           const link = r.document_id ? el("a", { href: docHref(r.document_id), class: "button-link" }, "Mở văn bản") : "";
