@@ -103,6 +103,9 @@ class Runtime:
         previous = load_local_file(local_file)
         passwords = {a["username"]: a["password"] for a in previous.get("accounts", [])}
         accounts = seed(passwords)
+        from chalicelib.local.seed import seed_demo_work
+
+        seed_demo_work()
         info = {
             "url": public_url,
             "endpoint": endpoint,

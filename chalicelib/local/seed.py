@@ -64,3 +64,59 @@ def seed(passwords: dict[str, str], mail_domain: str = "skhdt.example") -> list[
                          "role": user.role.value, "unit": user.unit,
                          "full_name": user.full_name})
     return accounts
+
+
+DEMO_WORK = [
+    # (subject, issuing agency, assignee, unit, working days from today: <0 overdue)
+    ("V/v báo cáo tình hình đăng ký doanh nghiệp quý IV", "UBND thành phố Hà Nội",
+     "U#chuyenvien", "PDKKD", -2),
+    ("V/v góp ý dự thảo quy chế phối hợp", "Sở Tài chính", "U#chuyenvien", "PDKKD", 1),
+    ("V/v rà soát thủ tục hành chính năm 2027", "Văn phòng UBND Thành phố", "UNIT#PDKKD",
+     "PDKKD", 2),
+    ("V/v kế hoạch kiểm tra doanh nghiệp sau đăng ký", "Sở Công Thương", "U#chuyenvien",
+     "PDKKD", 8),
+    ("V/v tổng hợp số liệu đầu tư công", "Bộ Tài chính", "UNIT#PTH", "PTH", -1),
+]
+
+
+def seed_demo_work() -> int:
+    """Documents distributed and assigned across the week, once: some overdue, some
+    due soon, some later, so that the digest and the work pages have something to
+    show. Returns how many were created (0 when they already exist)."""
+    from datetime import datetime, timedelta
+
+    from chalicelib.adapters.dynamo import ConditionFailed, Table
+    from chalicelib.domain.handling import Part
+    from chalicelib.domain.incoming import Metadata
+    from chalicelib.services import incoming
+    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.services.handling import _work_item
+
+    table = Table()
+    try:
+        table.put({"pk": "SEED#demo-work", "sk": "SEED", "kind": "seed"},
+                  condition="attribute_not_exists(pk)")
+    except ConditionFailed:
+        return 0
+    cal = agency_calendar()
+    now = datetime.now(cal.tz)
+    today_end = datetime.combine(cal.working_day_on_or_after(now.date()),
+                                 cal.periods[-1][1], cal.tz)
+    for i, (subject, agency, assignee, unit, days) in enumerate(DEMO_WORK, start=1):
+        doc = incoming.register(None, Metadata(
+            so_ky_hieu=f"{100 + i}/VP-DEMO", co_quan_ban_hanh=agency,
+            ngay_ban_hanh=(now - timedelta(days=7)).date(), trich_yeu=subject),
+            arrival=now - timedelta(days=5), source="paper", units=[unit],
+            people=[assignee[2:]] if assignee.startswith("U#") else [])
+        if days >= 0:
+            deadline = cal.add_working_days(today_end, days) if days else today_end
+        else:
+            day = now.date()
+            for _ in range(-days):
+                day = day - timedelta(days=1)
+                while not cal.is_working_day(day):
+                    day -= timedelta(days=1)
+            deadline = datetime.combine(day, cal.periods[-1][1], cal.tz)
+        table.put(_work_item(doc, assignee, Part.LEAD, "Dữ liệu mẫu", deadline, "giamdoc",
+                             unit))
+    return len(DEMO_WORK)

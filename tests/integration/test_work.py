@@ -161,3 +161,24 @@ def test_instant_notices_follow_the_preference(aws_env, accounts, as_role):
     pumps["on_workflow_message"].drain()
     notices = [m["to"][0] for m in read_moto_ses() if "văn bản đến số" in m["subject"]]
     assert notices == ["truongphong@skhdt.example"]  # the officer turned notices off
+
+
+def test_demo_work_gives_the_digest_one_mail_per_person_with_due_work(aws_env, accounts):
+    from chalicelib.local.seed import seed_demo_work
+    from chalicelib.services.work import send_digests
+
+    from datetime import time as clock
+
+    from chalicelib.services.calendar import agency_calendar
+
+    assert seed_demo_work() == 5
+    assert seed_demo_work() == 0  # once, however often the runtime starts
+    cal = agency_calendar()  # the demo work is dated from today: so is the digest
+    day = cal.working_day_on_or_after(datetime.now(cal.tz).date())
+    morning = datetime.combine(day, clock(7, 30), cal.tz)
+    first = send_digests(now=morning)
+    recipients = sorted(m["to"][0] for m in _digests())
+    assert first["sent"] == len(recipients) == len(set(recipients))
+    assert "chuyenvien@skhdt.example" in recipients
+    assert "motcua@skhdt.example" not in recipients  # nothing due: no mail
+    assert send_digests(now=morning)["sent"] == 0
