@@ -164,12 +164,11 @@ def test_instant_notices_follow_the_preference(aws_env, accounts, as_role):
 
 
 def test_demo_work_gives_the_digest_one_mail_per_person_with_due_work(aws_env, accounts):
-    from chalicelib.local.seed import seed_demo_work
-    from chalicelib.services.work import send_digests
-
     from datetime import time as clock
 
+    from chalicelib.local.seed import seed_demo_work
     from chalicelib.services.calendar import agency_calendar
+    from chalicelib.services.work import send_digests
 
     assert seed_demo_work() == 5
     assert seed_demo_work() == 0  # once, however often the runtime starts
