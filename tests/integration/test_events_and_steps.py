@@ -178,3 +178,21 @@ def test_local_scheduler_runs_the_apps_own_jobs(aws_env):
     jobs = jobs_of(app_module.app)
     assert "sweep_outbox" in jobs
     assert run_job("sweep_outbox", jobs["sweep_outbox"].handler_string) == {"republished": 0}
+
+
+def test_odd_object_keys_are_never_used_as_paths(aws_env):
+    """Long keys, traversal and control characters: the record shows a clean
+    name, and the file lands under its content address only."""
+    s3 = boto3.client("s3")
+    pdf = make_pdf(["SO XAY DUNG", "So: 07/TB-SXD", "V/v thong bao ket luan giao ban"])
+    long_key = "incoming/" + "a" * 990 + ".pdf"
+    odd_key = "incoming/../x/\u202ereport\u0007 .pdf"
+    for key in (long_key, odd_key):
+        s3.put_object(Bucket=aws_env["INTAKE_BUCKET"], Key=key, Body=pdf)
+    _pollers(aws_env)["on_intake_notification"].drain()
+    items = _intake_items()
+    names = {i["file_name"] for i in items}
+    assert all(len(n) <= 200 for n in names)
+    assert not any("\u202e" in n or "\u0007" in n or "/" in n for n in names)
+    stored = s3.list_objects_v2(Bucket=aws_env["DOCUMENTS_BUCKET"])["Contents"]
+    assert all(o["Key"].startswith(("files/sha256/", "text/sha256/")) for o in stored)
