@@ -212,7 +212,12 @@ RECIPES: dict[tuple[str, str], Recipe] = {
 def _generic_probe(spec: Any) -> Probe | None:
     if spec.method != "GET" or "{" in spec.path:
         return None
-    if spec.query is not None and spec.query.model_json_schema().get("required"):
+    query = spec.query
+    if isinstance(query, str):  # a "module:Class" reference, imported on first use
+        from chalicelib.api.routing import resolve_model
+
+        query = resolve_model(query)
+    if query is not None and query.model_json_schema().get("required"):
         return None
     role = None
     if not spec.policy.public:

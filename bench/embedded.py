@@ -47,9 +47,10 @@ def _reset_module_caches() -> None:
 
 
 @contextmanager
-def embedded_aws() -> Iterator[EmbeddedAws]:
-    """Provisioned, seeded moto for the duration of the block; the process
-    environment and the cached clients are restored afterwards."""
+def embedded_aws(*, seed_users: bool = True) -> Iterator[EmbeddedAws]:
+    """Provisioned moto (seeded with the demo users unless ``seed_users`` is
+    false) for the duration of the block; the process environment and the
+    cached clients are restored afterwards."""
     from moto import mock_aws
 
     from chalicelib.adapters.aws import reset_clients
@@ -78,9 +79,11 @@ def embedded_aws() -> Iterator[EmbeddedAws]:
             os.environ["PUBLIC_BASE_URL"] = "http://testserver"
             reset_clients()
             _reset_module_caches()
-            from chalicelib.local.seed import seed
+            accounts: list[dict[str, str]] = []
+            if seed_users:
+                from chalicelib.local.seed import seed
 
-            accounts = seed({})
+                accounts = seed({})
             yield EmbeddedAws(resources, accounts)
     finally:
         os.environ.clear()

@@ -194,6 +194,26 @@ class Table:
         last = out.get("LastEvaluatedKey")
         return items, (from_dynamo(last) if last else None)
 
+    def batch_get(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+        """Items by (pk, sk), 100 a request, retrying what DynamoDB leaves unprocessed."""
+        import time
+
+        found: dict[tuple[str, str], Item] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 100):
+            request: dict[str, Any] = {self.name: {"Keys": [
+                to_dynamo({"pk": pk, "sk": sk}) for pk, sk in unique[start:start + 100]]}}
+            for attempt in range(8):
+                out = self._client.batch_get_item(RequestItems=request)
+                for raw in out.get("Responses", {}).get(self.name, []):
+                    item = from_dynamo(raw)
+                    found[(item["pk"], item["sk"])] = item
+                request = out.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+                time.sleep(min(0.05 * 2 ** attempt, 2))
+        return found
+
     def batch_write(self, *, puts: list[Item] = (), deletes: list[dict[str, str]] = ()  # type: ignore[assignment]
                     ) -> None:
         """Many unconditional writes (index maintenance), 25 a request, retrying

@@ -31,6 +31,11 @@ PAGES = {
     "intake": ("intake.html", "Tiếp nhận văn bản"),
     "incoming": ("incoming.html", "Văn bản đến"),
     "document": ("document.html", "Văn bản đến"),
+    "work": ("work.html", "Công việc của tôi"),
+    "tasks": ("tasks.html", "Giao việc"),
+    "task": ("task.html", "Công việc được giao"),
+    "meetings": ("meetings.html", "Lịch họp"),
+    "meeting": ("meeting.html", "Cuộc họp"),
 }
 
 

@@ -106,34 +106,59 @@ for _event in REINDEX_ON:
     subscribe(_event, name=f"search_index:{_event}")(_reindex_step)
 
 
-def _stream(table: Table, partition: str, low: str | None, below: str | None
-            ) -> Iterator[str]:
-    """Sort keys of one posting list, newest first, with low <= key < below."""
-    start = None
-    while True:
-        items, last = table.query_range(partition, index="gsi1", low=low, below=below,
-                                        start=start, limit=PAGE, forward=False)
-        for item in items:
-            yield str(item["gsi1sk"])
-        if last is None:
-            return
-        start = last
+class _Postings:
+    """One posting list, newest first, read a page at a time. ``seek`` jumps to
+    the first key at or below a given key with a fresh query rather than paging
+    through everything above it: a rare term intersected with a common one costs
+    about one query per match, not a walk over the common term's list."""
+
+    def __init__(self, table: Table, partition: str, low: str | None, below: str | None,
+                 page: int) -> None:
+        self.table, self.partition, self.low = table, partition, low
+        self.page = page
+        self.buffer: list[str] = []
+        self.start: dict[str, Any] | None = None
+        self.more = True
+        self._fetch(below)
+
+    def _fetch(self, below: str | None) -> None:
+        items, last = self.table.query_range(self.partition, index="gsi1", low=self.low,
+                                             below=below, start=self.start, limit=self.page,
+                                             forward=False)
+        self.buffer = [str(i["gsi1sk"]) for i in items]
+        self.start, self.more = last, last is not None
+        self.below = below
+        self.page = min(self.page * 4, PAGE)  # a long list is read in larger pages
+
+    @property
+    def head(self) -> str | None:
+        return self.buffer[0] if self.buffer else None
+
+    def next(self) -> None:
+        self.buffer.pop(0)
+        if not self.buffer and self.more:
+            self._fetch(self.below)
+
+    def seek(self, key: str) -> None:
+        """Drop every key above ``key``."""
+        while self.buffer and self.buffer[0] > key:
+            self.buffer.pop(0)
+        if not self.buffer and self.more:
+            # The smallest string above ``key`` is key + "\x00": query below it.
+            self.start = None
+            self._fetch(key + "\x00")
 
 
-def _intersect(streams: list[Iterator[str]]) -> Iterator[str]:
-    """Keys present in every stream (each sorted descending)."""
-    heads = [next(s, None) for s in streams]
-    while all(h is not None for h in heads):
-        low = min(h for h in heads if h is not None)
-        if all(h == low for h in heads):
+def _intersect(lists: list[_Postings]) -> Iterator[str]:
+    """Keys present in every list (each sorted descending)."""
+    while all(p.head is not None for p in lists):
+        low = min(str(p.head) for p in lists)
+        for p in lists:
+            p.seek(low)
+        if all(p.head == low for p in lists):
             yield low
-            heads = [next(s, None) for s in streams]
-            continue
-        # Advance every stream whose head is above the lowest head.
-        for i, head in enumerate(heads):
-            while head is not None and head > low:
-                head = next(streams[i], None)
-            heads[i] = head
+            for p in lists:
+                p.next()
 
 
 def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None,
@@ -154,7 +179,7 @@ def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None
     high = min(k for k in (after, until_key) if k) if (after or until_key) else None
     low = _bound(since)
     per_scope = {
-        scope: _intersect([_stream(table, posting_partition(scope, w), low, high)
+        scope: _intersect([_Postings(table, posting_partition(scope, w), low, high, limit + 1)
                            for w in words])
         for scope in sorted(scopes_for(caller, Kind.INCOMING))
     }
@@ -162,22 +187,29 @@ def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None
     items: list[dict[str, Any]] = []
     last_key: str | None = None
     while len(items) < limit and any(h is not None for h in heads.values()):
-        top = max(h for h in heads.values() if h is not None)
-        scope = next(s for s, h in heads.items() if h == top)
-        for s, h in heads.items():  # the same document under another scope: once
-            if h == top:
-                heads[s] = next(per_scope[s], None)
-        last_key = top
-        entry = table.get(f"DOC#{top.rsplit('#', 1)[1]}", f"SCOPE#{scope}")
-        if entry is None:
-            continue  # the posting outlived a change of scope by a moment
-        if (urgency and entry.get("do_khan") != urgency) or (
-                status and entry.get("status") != status):
-            continue
-        summary = {k: entry.get(k) for k in SUMMARY_FIELDS}
-        summary["so_den"] = int(summary["so_den"])
-        summary["year"] = int(summary["year"])
-        items.append(summary)
+        # The next matches, newest first, then their list entries in one request.
+        batch: list[tuple[str, str]] = []
+        while len(batch) < limit - len(items) and any(h is not None for h in heads.values()):
+            top = max(h for h in heads.values() if h is not None)
+            scope = next(s for s, h in heads.items() if h == top)
+            for s, h in heads.items():  # the same document under another scope: once
+                if h == top:
+                    heads[s] = next(per_scope[s], None)
+            batch.append((top, scope))
+        entries = table.batch_get([(f"DOC#{key.rsplit('#', 1)[1]}", f"SCOPE#{scope}")
+                                   for key, scope in batch])
+        for key, scope in batch:
+            last_key = key
+            entry = entries.get((f"DOC#{key.rsplit('#', 1)[1]}", f"SCOPE#{scope}"))
+            if entry is None:
+                continue  # the posting outlived a change of scope by a moment
+            if (urgency and entry.get("do_khan") != urgency) or (
+                    status and entry.get("status") != status):
+                continue
+            summary = {k: entry.get(k) for k in SUMMARY_FIELDS}
+            summary["so_den"] = int(summary["so_den"])
+            summary["year"] = int(summary["year"])
+            items.append(summary)
     more = any(h is not None for h in heads.values())
     return {"items": items, "cursor": _encode(last_key) if more and last_key else None,
             "terms": words}

@@ -67,6 +67,11 @@ def create(caller: Caller, *, title: str, description: str, lead: str, supportin
         raise Forbidden()
     problems: list[FieldProblem] = []
     assignees: list[tuple[str, str, Part]] = []
+    named = [lead, *supporting]
+    for i, name in enumerate(supporting):
+        if name in named[: i + 1]:
+            problems.append(FieldProblem(f"supporting.{i}", "Đã có trong danh sách.",
+                                         "Listed twice."))
     for path, name, part in [("lead", lead, Part.LEAD)] + [
             (f"supporting.{i}", n, Part.SUPPORT) for i, n in enumerate(supporting)]:
         try:
@@ -80,7 +85,8 @@ def create(caller: Caller, *, title: str, description: str, lead: str, supportin
             problems.append(FieldProblem(path, "Ngoài phạm vi đơn vị của bạn.",
                                          "Outside your unit."))
             continue
-        assignees.append((who, unit, part))
+        if all(w != who for w, _, _ in assignees):
+            assignees.append((who, unit, part))
     if problems:
         raise InvalidInput("Không giao được việc cho người hoặc đơn vị đã chọn.",
                            "The work cannot be assigned as chosen.", "assignee_out_of_scope",
@@ -151,7 +157,11 @@ def list_visible(caller: Caller, cursor: str | None = None, limit: int = 20,
 
 def _my_work(caller: Caller, task_id: str, table: Table, status: WorkStatus = WorkStatus.OPEN
              ) -> dict[str, Any]:
+    """The caller's own part, or, for a head of unit, the unit's part."""
     work = table.get(f"TASK#{task_id}", f"WORK#U#{caller.username}", consistent=True)
+    if (work is None or work["status"] != status.value) and Role.UNIT_HEAD in caller.roles \
+            and caller.unit:
+        work = table.get(f"TASK#{task_id}", f"WORK#UNIT#{caller.unit}", consistent=True)
     if work is None or work["status"] != status.value:
         err = Forbidden("Bạn không có phần việc đang mở trong công việc này.",
                         "You have no open part in this task.")
@@ -235,7 +245,8 @@ def decide_extension(caller: Caller, task_id: str, *, assignee: str, approve: bo
     if task["created_by"] != caller.username:
         raise Forbidden("Chỉ người giao việc quyết định gia hạn.",
                         "Only the assigner decides an extension.")
-    work = table.get(f"TASK#{task_id}", f"WORK#U#{assignee}", consistent=True)
+    work = table.get(f"TASK#{task_id}", f"WORK#U#{assignee}", consistent=True) or table.get(
+        f"TASK#{task_id}", f"WORK#UNIT#{assignee}", consistent=True)  # a person or a unit
     pending = (work or {}).get("extension") or {}
     if work is None or pending.get("status") != "pending":
         raise Conflict("Không có đề nghị gia hạn đang chờ.", "No pending extension request.",

@@ -32,9 +32,10 @@ def _instant(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
-def _view(item: dict[str, Any], cal: AgencyCalendar, now: datetime) -> dict[str, Any]:
+def _view(item: dict[str, Any], cal: AgencyCalendar, now: datetime,
+          due_soon_days: Decimal = DUE_SOON_DAYS) -> dict[str, Any]:
     deadline = _instant(item.get("deadline"))
-    state = timeliness(cal, deadline, now, _instant(item.get("completed_at")))
+    state = timeliness(cal, deadline, now, _instant(item.get("completed_at")), due_soon_days)
     kind, ident = item["pk"].split("#", 1)
     page = {"DOC": "document", "TASK": "task"}.get(kind, "work")
     return {
@@ -69,7 +70,9 @@ def _sorted(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def my_work(caller: Caller, table: Table | None = None) -> dict[str, Any]:
     table = table or Table()
     cal, now = agency_calendar(), utcnow()
-    return {"items": _sorted([_view(i, cal, now) for i in _open_of(table, f"U#{caller.username}")])}
+    window = Decimal(preferences(caller.username, table)["due_soon_days"])
+    return {"items": _sorted([_view(i, cal, now, window)
+                              for i in _open_of(table, f"U#{caller.username}")])}
 
 
 def unit_work(caller: Caller, unit: str | None = None, table: Table | None = None
@@ -194,8 +197,9 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
     base = get_settings().public_base_url
     for username, items in sorted(per_person.items()):
         prefs = preferences(username, table)
-        window = cal.add_working_days(now, Decimal(prefs["due_soon_days"]))
-        views = [_view(i, cal, now) for i in items if _instant(i["deadline"]) <= window]
+        days = Decimal(prefs["due_soon_days"])
+        window = cal.add_working_days(now, days)
+        views = [_view(i, cal, now, days) for i in items if _instant(i["deadline"]) <= window]
         views = _sorted([v for v in views if v["timeliness"] in ("overdue", "due_soon")])
         if not views or not prefs["digest"]:
             skipped += 1

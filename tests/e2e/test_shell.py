@@ -23,14 +23,16 @@ ROLE_LABELS = {
     "one_stop": "Bộ phận một cửa",
     "admin": "Quản trị hệ thống",
 }
-EVERYONE = ["Trang chủ", "Văn bản đến", "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
+EVERYONE = ["Trang chủ", "Công việc", "Văn bản đến", "Giao việc", "Lịch họp", "Lịch làm việc",
+            "Nhật ký của tôi", "Hộp thư đi"]
 MENUS = {role: EVERYONE for role in ROLE_LABELS}
-MENUS["clerk"] = ["Trang chủ", "Văn bản đến", "Tiếp nhận", "Lịch làm việc", "Nhật ký của tôi",
-                  "Hộp thư đi"]
-MENUS["leader"] = ["Trang chủ", "Văn bản đến", "Tiếp nhận", "Lịch làm việc", "Uỷ quyền ký",
-                   "Nhật ký của tôi", "Hộp thư đi"]
-MENUS["admin"] = ["Trang chủ", "Văn bản đến", "Lịch làm việc", "Điều chỉnh lịch", "Đơn vị",
-                  "Tài khoản", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi", "Tài liệu API"]
+MENUS["clerk"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Giao việc", "Lịch họp",
+                  "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
+MENUS["leader"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Giao việc", "Lịch họp",
+                   "Lịch làm việc", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi"]
+MENUS["admin"] = ["Trang chủ", "Công việc", "Văn bản đến", "Giao việc", "Lịch họp", "Lịch làm việc",
+                  "Điều chỉnh lịch", "Đơn vị", "Tài khoản", "Uỷ quyền ký", "Nhật ký của tôi",
+                  "Hộp thư đi", "Tài liệu API"]
 
 
 @pytest.mark.parametrize("role", list(ROLE_LABELS))

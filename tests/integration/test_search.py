@@ -119,3 +119,27 @@ def test_metadata_filters_on_lists_and_searches(aws_env, as_role):
     assert _ids(clerk.get("/api/incoming?q=dich benh&do_khan=Thường")) == [c, a]
     assert _ids(clerk.get("/api/incoming?q=dich benh&since=2026-10-13")) == [c]
     assert clerk.get("/api/incoming?do_khan=Gấp").status_code == 400
+
+
+def test_a_rare_term_with_a_common_one_does_not_walk_the_common_list(aws_env, as_role):
+    from chalicelib.adapters.aws import client
+
+    rare = _register("Thông báo chung về đề án đặc biệt", "Sở Nội vụ", 1)
+    for i in range(2, 80):
+        _register(f"Thông báo chung số {i}", "Sở Nội vụ", i)
+    _index(aws_env)
+    clerk = as_role("clerk")
+    clerk.get("/api/incoming?q=dac biet")  # warm the session's caches
+    calls: list[str] = []
+    events = client("dynamodb").meta.events
+    events.register("before-call.dynamodb.*",
+                    lambda model, **_: calls.append(model.name), unique_id="count-search")
+    try:
+        found = _ids(clerk.get("/api/incoming?q=dac biet thong bao chung"))
+    finally:
+        events.unregister("before-call.dynamodb.*", unique_id="count-search")
+    assert found == [rare["id"]]
+    # One query per term and scope (5 x 2), then one seek per common term: the
+    # common lists are not paged through.
+    assert calls.count("Query") <= 13, calls
+    assert calls.count("GetItem") <= 2 and calls.count("BatchGetItem") <= 1, calls

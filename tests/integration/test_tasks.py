@@ -89,3 +89,45 @@ def test_complete_and_reopen(aws_env, as_role):
         f"task:{officer2['id']}"]
     trail = _body(head.get(f"/api/audit/task:{officer2['id']}"))["entries"]
     assert [e["action"] for e in trail] == ["task.create", "task.complete", "task.reopen"]
+
+
+def test_a_units_part_is_the_heads_to_act_on_and_duplicates_are_refused(aws_env, as_role):
+    leader, head = as_role("leader"), as_role("unit_head")
+    twice = leader.send("POST", "/api/tasks", {"title": "X", "lead": "chuyenvien",
+                                               "supporting": ["chuyenvien"], "deadline": _due(5)})
+    assert twice.status_code == 400
+    assert json.loads(twice.body)["error"]["fields"][0]["path"] == "supporting.0"
+    task = _body(leader.send("POST", "/api/tasks", {"title": "Báo cáo chuyên đề",
+                                                    "lead": "PDKKD", "deadline": _due(5)}))
+    _body(head.send("POST", f"/api/tasks/{task['id']}/extension",
+                    {"until": _due(8), "reason": "Chờ ý kiến các phòng"}))
+    decided = _body(leader.send("POST", f"/api/tasks/{task['id']}/extension/decision",
+                                {"assignee": "PDKKD", "approve": False, "note": "Giữ hạn"}))
+    assert decided["parts"][0]["extension"]["status"] == "refused"
+    done = _body(head.send("POST", f"/api/tasks/{task['id']}/complete", {"result": "Đã gửi"}))
+    assert done["status"] == "done"
+    assert as_role("officer").send("POST", f"/api/tasks/{task['id']}/complete",
+                                   {"result": "x"}).status_code == 403
+
+
+def test_the_due_soon_window_follows_the_preference(aws_env, as_role):
+    head, officer = as_role("unit_head"), as_role("officer")
+    _body(head.send("POST", "/api/tasks", {"title": "Việc 4 ngày", "lead": "chuyenvien",
+                                           "deadline": _due(6)}))
+    from chalicelib.services.calendar import agency_calendar
+
+    cal = agency_calendar()
+    item = _body(officer.get("/api/work/mine"))["items"][0]
+    from datetime import UTC, datetime
+
+    left = cal.working_days_between(datetime.now(UTC),
+                                    datetime.fromisoformat(item["deadline"].replace("Z", "+00:00")))
+    officer.send("PUT", "/api/me/preferences", {"digest": True, "instant": True,
+                                                "due_soon_days": 5})
+    wide = _body(officer.get("/api/work/mine"))["items"][0]["timeliness"]
+    assert wide == ("due_soon" if left <= 5 else "on_time")
+    officer.send("PUT", "/api/me/preferences", {"digest": True, "instant": True,
+                                                "due_soon_days": 1})
+    narrow = _body(officer.get("/api/work/mine"))["items"][0]["timeliness"]
+    assert narrow == ("due_soon" if left <= 1 else "on_time")
+    assert (wide, narrow) != ("on_time", "on_time") or left > 5

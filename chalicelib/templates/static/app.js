@@ -611,6 +611,21 @@ const ACTION_LABELS = {
   "incoming.return": "Trả lại phần việc",
   "incoming.transfer": "Chuyển phần việc",
   "incoming.complete": "Hoàn thành phần việc",
+  "task.create": "Giao việc",
+  "task.progress": "Báo cáo tiến độ",
+  "task.complete": "Hoàn thành phần việc",
+  "task.extension_request": "Đề nghị gia hạn",
+  "task.extension_approve": "Đồng ý gia hạn",
+  "task.extension_refuse": "Không đồng ý gia hạn",
+  "task.reopen": "Mở lại công việc",
+  "meeting.create": "Lên lịch họp",
+  "meeting.update": "Thay đổi cuộc họp",
+  "meeting.cancel": "Huỷ cuộc họp",
+  "meeting.answer": "Trả lời giấy mời",
+  "meeting.mail_sent": "Gửi thư mời họp",
+  "meeting.mail_failed": "Gửi thư mời họp không thành công",
+  "meeting.reminder_sent": "Nhắc lịch họp",
+  "meeting.reminder_failed": "Nhắc lịch họp không thành công",
 };
 const FIELD_LABELS = {
   username: "Tên đăng nhập", full_name: "Họ và tên", email: "Thư điện tử", unit: "Đơn vị",
@@ -629,6 +644,12 @@ const FIELD_LABELS = {
 };
 const DIFF_SKIPPED = new Set(["version", "updated_at", "so_den_text"]);
 const INCOMING_FIELD_LABELS = { id: "Mã văn bản", units: "Đơn vị xử lý" };
+const TASK_FIELD_LABELS = { lead: "Chủ trì", supporting: "Phối hợp", priority: "Mức ưu tiên", until: "Gia hạn đến",
+  reason: "Lý do", requested_at: "Đề nghị lúc", status: "Trạng thái", deadline: "Hạn" };
+const MEETING_FIELD_LABELS = { title: "Tên cuộc họp", start: "Bắt đầu", end: "Kết thúc", place: "Địa điểm",
+  online_url: "Họp trực tuyến", chair: "Chủ trì", sequence: "Lần thay đổi", agenda: "Chương trình họp",
+  invited: "Thành phần", answer: "Trả lời", to: "Gửi tới", status: "Trạng thái", reason: "Lý do" };
+const MEETING_ANSWERS = { "NEEDS-ACTION": "Chưa trả lời", ACCEPTED: "Tham dự", DECLINED: "Không tham dự", TENTATIVE: "Chưa chắc chắn" };
 const KIND_NAMES = { KT: "KT. (ký thay)", TL: "TL. (thừa lệnh)" };
 
 function auditValue(key, value, ctx) {
@@ -638,6 +659,16 @@ function auditValue(key, value, ctx) {
   }
   if (key === "has_signature") return value ? "Có" : "Chưa có";
   if (typeof value === "boolean") return value ? "Có" : "Không";
+  if (ctx.task) {
+    if ((key === "deadline" || key === "until" || key === "requested_at") && typeof value === "string") return formatInstant(value);
+    if (key === "priority") return (PRIORITY[value] || { label: value }).label;
+    if (key === "status") return (EXTENSION_STATUS[value] || TASK_STATUS[value] || { label: value }).label;
+  }
+  if (ctx.meeting) {
+    if ((key === "start" || key === "end") && typeof value === "string") return formatInstant(value);
+    if (key === "answer") return MEETING_ANSWERS[value] || String(value);
+    if (key === "status") return { scheduled: "Đã lên lịch", cancelled: "Đã huỷ", sent: "Đã gửi", failed: "Không thành công" }[value] || String(value);
+  }
   if (ctx.incoming) {
     if (key === "status" && DOC_STATUS[value]) return DOC_STATUS[value].label;
     if (key === "do_mat") return SECRECY_NAMES[value] || String(value);
@@ -675,10 +706,11 @@ function auditDiff(entry, ctx) {
   const before = entry.before && typeof entry.before === "object" ? entry.before : null;
   const after = entry.after && typeof entry.after === "object" ? entry.after : null;
   if (!before && !after) return null;
-  const c = { ...ctx, delegation: entry.action.startsWith("delegation."), incoming: entry.action.startsWith("incoming.") };
+  const c = { ...ctx, delegation: entry.action.startsWith("delegation."), incoming: entry.action.startsWith("incoming."),
+    task: entry.action.startsWith("task."), meeting: entry.action.startsWith("meeting.") };
   const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])]
     .filter((k) => !DIFF_SKIPPED.has(k));
-  const order = Object.keys(FIELD_LABELS);
+  const order = [...Object.keys(c.meeting ? MEETING_FIELD_LABELS : c.task ? TASK_FIELD_LABELS : {}), ...Object.keys(FIELD_LABELS)];
   keys.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
   const dl = el("dl", { class: "diff" });
   for (const k of keys) {
@@ -687,7 +719,7 @@ function auditDiff(entry, ctx) {
     if (before && after && JSON.stringify(old) === JSON.stringify(now)) continue;
     // A document entered in the register: only what it holds, not every empty field.
     const empty = (v) => v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length);
-    if (c.incoming && !before && empty(now)) continue;
+    if ((c.incoming || c.task || c.meeting) && !before && empty(now)) continue;
     const dd = el("dd", {});
     if (before && after) {
       dd.append(el("del", {}, auditValue(k, old, c)), el("span", { class: "arrow", "aria-label": "thành" }, " → "),
@@ -697,7 +729,8 @@ function auditDiff(entry, ctx) {
     } else {
       dd.append(el("del", {}, auditValue(k, old, c)));
     }
-    const label = (c.incoming && INCOMING_FIELD_LABELS[k]) || FIELD_LABELS[k] || k;
+    const label = (c.incoming && INCOMING_FIELD_LABELS[k]) || (c.task && TASK_FIELD_LABELS[k]) ||
+      (c.meeting && MEETING_FIELD_LABELS[k]) || FIELD_LABELS[k] || k;
     dl.append(el("dt", { "data-field": k }, label), dd);
   }
   return dl.childElementCount ? dl : null;
@@ -743,8 +776,9 @@ const INTAKE_STATUS = {
   rejected: { label: "Bị từ chối", cls: "badge-off" },
   failed: { label: "Lỗi xử lý", cls: "badge-off" },
 };
+// Overdue red, due soon orange, on time green.
 const TIMELINESS_CLASS = {
-  on_time: "badge-work", due_soon: "badge-warn", overdue: "badge-off", done_early: "badge-work",
+  on_time: "badge-work", due_soon: "badge-due-soon", overdue: "badge-overdue", done_early: "badge-work",
   done_on_time: "badge-work", done_late: "badge-off", no_deadline: "badge-muted",
 };
 const PART_NAMES = { lead: "Chủ trì", support: "Phối hợp" };
@@ -986,6 +1020,324 @@ function offerWorkingDays(form, err) {
     });
     found.slot.append(b);
   }
+}
+
+// ------------------------------------------------------------------ work, tasks and meetings
+
+const PRIORITY = {
+  normal: { label: "Thường", cls: "badge-muted" },
+  high: { label: "Ưu tiên cao", cls: "badge-warn" },
+  urgent: { label: "Khẩn", cls: "badge-urgent" },
+};
+const TASK_STATUS = {
+  open: { label: "Đang thực hiện", cls: "badge-info" },
+  done: { label: "Hoàn thành", cls: "badge-work" },
+};
+const TASK_PART_STATUS = { open: "Đang thực hiện", done: "Đã xong", returned: "Đã trả lại" };
+const EXTENSION_STATUS = {
+  pending: { label: "Chờ quyết định", cls: "badge-due-soon" },
+  approved: { label: "Đã đồng ý", cls: "badge-work" },
+  refused: { label: "Không đồng ý", cls: "badge-off" },
+};
+const TIMELINESS_ORDER = ["overdue", "due_soon", "on_time", "no_deadline"];
+const TIMELINESS_COUNT = { overdue: "quá hạn", due_soon: "sắp đến hạn", on_time: "trong hạn", no_deadline: "không có hạn" };
+const ANSWER_CLASS = {
+  ACCEPTED: "badge-work", DECLINED: "badge-off", TENTATIVE: "badge-warn", "NEEDS-ACTION": "badge-muted",
+};
+const ANSWER_OF_VALUE = { accept: "ACCEPTED", tentative: "TENTATIVE", decline: "DECLINED" };
+const MAIL_STATUS = {
+  pending: "Đang gửi thư",
+  sent: "Đã gửi thư",
+  failed: "Gửi thư không thành công",
+  no_address: "Không có địa chỉ thư điện tử",
+};
+
+function timelinessBadge(code, label) {
+  return el("span", { class: "badge " + (TIMELINESS_CLASS[code] || "badge-muted"), "data-timeliness": code || "" },
+    label || TIMELINESS_COUNT[code] || code || "");
+}
+function priorityBadge(value) {
+  const p = PRIORITY[value] || PRIORITY.normal;
+  return el("span", { class: "badge " + p.cls, "data-priority": value || "normal" }, p.label);
+}
+function taskHref(id) { return "/app/task?id=" + encodeURIComponent(id); }
+function meetingHref(id) { return "/app/meeting?id=" + encodeURIComponent(id); }
+// A link the API built for this site ("/app/…"); anything else is not followed.
+function appLink(link) { return typeof link === "string" && link.startsWith("/app/") ? link : "#"; }
+
+// The staff directory and the unit tree, read once per page.
+let directoryPromise = null;
+function directory() {
+  if (!directoryPromise) {
+    directoryPromise = Promise.all([api("/api/org/users"), api("/api/org/units")]).then(([u, t]) => {
+      const people = (u.users || []).filter((p) => p.status === "active");
+      const units = t.units || [];
+      const unitName = new Map(units.map((x) => [x.code, x.name]));
+      const person = new Map((u.users || []).map((p) => [p.username, p]));
+      const order = new Map(unitTree(units).map(({ unit }, i) => [unit.code, i]));
+      const byUnit = (a, b) => ((order.get(a.unit) ?? 999) - (order.get(b.unit) ?? 999)) ||
+        a.full_name.localeCompare(b.full_name, "vi");
+      return {
+        people: people.sort(byUnit), units, unitName, person, order,
+        nameOf: (username) => (person.get(username) || {}).full_name || username,
+        // "U#name" or "UNIT#code", as work items name their assignee.
+        assignee: (a) => {
+          const i = String(a || "").indexOf("#");
+          const [kind, ident] = i < 0 ? ["U", a] : [a.slice(0, i), a.slice(i + 1)];
+          return kind === "UNIT" ? unitName.get(ident) || ident : (person.get(ident) || {}).full_name || ident;
+        },
+      };
+    }).catch((e) => { directoryPromise = null; throw e; });
+  }
+  return directoryPromise;
+}
+
+// Lower case without diacritics: "Đăng ký" and "dang ky" find each other.
+function folded(text) {
+  return nfc(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D")
+    .toLocaleLowerCase("vi");
+}
+
+// A list of checkboxes (people, units) with a filter box, grouped under headings.
+// items: [{value, label, meta, group}]. Answers {values(), set(values), disable(values), reset()}.
+function makePicker(root, items, { name, idPrefix }) {
+  const list = root.querySelector(".picker-list");
+  const filter = root.querySelector(".picker-filter");
+  const count = root.querySelector(".picker-count");
+  list.replaceChildren();
+  let group = null;
+  let groupBox = null;
+  items.forEach((it, i) => {
+    if (it.group !== group) {
+      group = it.group;
+      groupBox = el("div", { class: "picker-group", role: "group", "aria-label": group || "" },
+        group ? el("p", { class: "picker-group-title" }, group) : "");
+      list.append(groupBox);
+    }
+    const id = `${idPrefix}-${i}`;
+    groupBox.append(el("label", { class: "check picker-item", for: id, "data-search": folded(it.label + " " + (it.meta || "") + " " + it.value + " " + (it.group || "")) },
+      el("input", { type: "checkbox", id, name, value: it.value }),
+      el("span", {}, it.label, it.meta ? el("span", { class: "choice-hint" }, it.meta) : "")));
+  });
+  if (!items.length) list.append(el("p", { class: "empty" }, "Không có ai để chọn."));
+  const boxes = () => [...list.querySelectorAll("input[type=checkbox]")];
+  const say = () => {
+    const n = boxes().filter((b) => b.checked).length;
+    count.textContent = n ? `Đã chọn ${n}.` : "Chưa chọn ai.";
+  };
+  list.addEventListener("change", say);
+  filter.addEventListener("input", () => {
+    const q = folded(filter.value).trim();
+    list.querySelectorAll(".picker-item").forEach((l) => {
+      l.hidden = Boolean(q) && !l.dataset.search.includes(q) && !l.querySelector("input").checked;
+    });
+    list.querySelectorAll(".picker-group").forEach((g) => { g.hidden = !g.querySelector(".picker-item:not([hidden])"); });
+  });
+  // Enter in the filter box must not submit the form.
+  filter.addEventListener("keydown", (ev) => { if (ev.key === "Enter") ev.preventDefault(); });
+  say();
+  return {
+    values: () => boxes().filter((b) => b.checked && !b.disabled).map((b) => b.value),
+    set: (values) => { const want = new Set(values); boxes().forEach((b) => { b.checked = want.has(b.value); }); say(); },
+    disable: (values) => {
+      const off = new Set(values);
+      boxes().forEach((b) => {
+        b.disabled = off.has(b.value);
+        if (b.disabled) b.checked = false;
+        b.closest("label").classList.toggle("is-disabled", b.disabled);
+      });
+      say();
+    },
+    reset: () => { filter.value = ""; filter.dispatchEvent(new Event("input")); boxes().forEach((b) => { b.checked = false; }); say(); },
+  };
+}
+
+// "2026-12-01T08:00" (what a datetime-local field holds) for an instant, in Vietnam's time.
+function vnLocalInput(value) {
+  const p = vnParts(new Date(value));
+  return `${p.y}-${p.m}-${p.d}T${p.hh}:${p.mm}`;
+}
+// A datetime-local value as the API takes it: without an offset it is Hanoi time.
+function localToApi(value) { return value ? (value.length === 16 ? value + ":00" : value) : ""; }
+// The instant of a datetime-local value read as Vietnam's time.
+function localToInstant(value) { return value ? new Date(localToApi(value) + "+07:00") : null; }
+
+// A date field's value spelled out under it ("Thứ Tư, 02/09/2026").
+function echoDates(form) {
+  const run = () => form.querySelectorAll("[data-date-echo]").forEach((p) => {
+    const input = form.elements[p.dataset.dateEcho];
+    const v = input ? input.value : "";
+    p.textContent = /^\d{4}-\d{2}-\d{2}$/.test(v) ? formatDate(v) : "";
+  });
+  form.querySelectorAll("[data-date-echo]").forEach((p) => {
+    const input = form.elements[p.dataset.dateEcho];
+    if (input) input.addEventListener("input", run);
+  });
+  form.addEventListener("reset", () => setTimeout(run));
+  run();
+  return run;
+}
+
+// The fields of a meeting (pages/_meeting_form.html) on `form`: the chair and
+// participants from the directory, guest and agenda lines. Answers
+// {fill(meeting), body(), reset()}.
+function meetingForm(form, dir, prefix, { defaultChair } = {}) {
+  const user = me();
+  const q = (name) => form.querySelector(`[data-out="${name}"]`);
+  const chair = form.elements.chair;
+  const picker = makePicker(form.querySelector("[data-picker=participants]"), dir.people.map((p) => ({
+    value: p.username, label: p.full_name, meta: [p.title, p.username].filter(Boolean).join(" · "),
+    group: p.unit_name || dir.unitName.get(p.unit) || p.unit || "",
+  })), { name: "participants", idPrefix: prefix + "-p" });
+  chair.replaceChildren(...dir.people.map((p) => el("option", { value: p.username },
+    `${p.full_name} — ${p.title || p.unit_name || ""}`)));
+  const syncChair = () => picker.disable([chair.value]);
+  chair.addEventListener("change", syncChair);
+
+  const guests = q("guest-rows");
+  const agenda = q("agenda-rows");
+  const renumber = () => {
+    guests.querySelectorAll("li").forEach((li, i) => {
+      const [email, name] = li.querySelectorAll("input");
+      email.name = `guests.${i}.email`; email.id = `${prefix}-g${i}-email`;
+      name.name = `guests.${i}.name`; name.id = `${prefix}-g${i}-name`;
+      li.querySelector(".email-label").htmlFor = email.id;
+      li.querySelector(".email-label").textContent = `Thư điện tử khách mời ${i + 1}`;
+      li.querySelector(".name-label").htmlFor = name.id;
+      li.querySelector(".email-error").dataset.errorFor = email.name;
+      li.querySelector(".name-error").dataset.errorFor = name.name;
+    });
+    agenda.querySelectorAll("li").forEach((li, i) => {
+      const input = li.querySelector("input");
+      input.name = `agenda.${i}.title`; input.id = `${prefix}-a${i}-title`;
+      li.querySelector("label").htmlFor = input.id;
+      li.querySelector("label").textContent = `Nội dung ${i + 1}`;
+      li.querySelector(".field-error").dataset.errorFor = `${input.name} agenda.${i}.doc_id`;
+    });
+  };
+  const remove = (label) => el("button", { type: "button", class: "secondary small", "data-action": "remove-line", "aria-label": label }, "Bỏ");
+  const addGuest = (g = {}) => {
+    guests.append(el("li", { class: "line-row guest-row" },
+      el("div", { class: "field" }, el("label", { class: "email-label" }),
+        el("input", { type: "email", value: g.email || "", autocomplete: "off", spellcheck: "false", placeholder: "ten@coquan.gov.vn" }),
+        el("p", { class: "field-error email-error", hidden: true })),
+      el("div", { class: "field" }, el("label", { class: "name-label" }, "Họ tên, chức vụ"),
+        el("input", { value: g.name || "", maxlength: "100", autocomplete: "off", placeholder: "Ví dụ: Ông Nguyễn Văn A, Sở Tài chính" }),
+        el("p", { class: "field-error name-error", hidden: true })),
+      remove("Bỏ khách mời này")));
+    renumber();
+  };
+  const addAgenda = (a = {}) => {
+    agenda.append(el("li", { class: "line-row agenda-row", "data-doc-id": a.doc_id || "" },
+      el("div", { class: "field" }, el("label", {}),
+        el("input", { value: a.title || "", maxlength: "300", autocomplete: "off" }),
+        a.document ? el("p", { class: "hint" }, "Văn bản kèm theo: ", a.document) : "",
+        el("p", { class: "field-error", hidden: true })),
+      remove("Bỏ nội dung này")));
+    renumber();
+  };
+  form.querySelector("[data-action=add-guest]").addEventListener("click", () => {
+    addGuest();
+    guests.querySelector("li:last-child input").focus();
+  });
+  form.querySelector("[data-action=add-agenda]").addEventListener("click", () => {
+    addAgenda();
+    agenda.querySelector("li:last-child input").focus();
+  });
+  form.addEventListener("click", (ev) => {
+    const b = ev.target.closest("[data-action=remove-line]");
+    if (!b) return;
+    b.closest("li").remove();
+    renumber();
+  });
+
+  // The times spelled out; the end follows a new start (one hour later by default).
+  const echo = () => form.querySelectorAll("[data-when-echo]").forEach((p) => {
+    const at = localToInstant(form.elements[p.dataset.whenEcho].value);
+    p.textContent = at && !Number.isNaN(at.getTime()) ? formatInstant(at) : "";
+  });
+  const start = form.elements.start;
+  const end = form.elements.end;
+  let lastStart = start.value;
+  start.addEventListener("change", () => {
+    const s = localToInstant(start.value);
+    const before = localToInstant(lastStart);
+    const e = localToInstant(end.value);
+    if (s && !Number.isNaN(s.getTime())) {
+      // Keep the length when the start moves; one hour when there was none.
+      const length = before && e && e > before ? e - before : 60 * 60 * 1000;
+      if (!e || e <= s || (before && e > before)) end.value = vnLocalInput(new Date(s.getTime() + length));
+    }
+    lastStart = start.value;
+    echo();
+  });
+  end.addEventListener("input", echo);
+  start.addEventListener("input", echo);
+
+  const reset = () => {
+    form.reset();
+    guests.replaceChildren();
+    agenda.replaceChildren();
+    picker.reset();
+    chair.value = defaultChair || (dir.person.has(user.username) ? user.username : (dir.people[0] || {}).username || "");
+    syncChair();
+    addAgenda();
+    lastStart = "";
+    echo();
+  };
+  const fill = (m) => {
+    clearFieldErrors(form);
+    form.elements.title.value = nfc(m.title);
+    start.value = vnLocalInput(m.start);
+    end.value = vnLocalInput(m.end);
+    lastStart = start.value;
+    form.elements.place.value = nfc(m.place || "");
+    form.elements.online_url.value = m.online_url || "";
+    form.elements.note.value = nfc(m.note || "");
+    if (m.chair && !dir.person.has(m.chair)) chair.append(el("option", { value: m.chair }, m.chair_name || m.chair));
+    chair.value = m.chair || user.username;
+    const invited = (m.invitations || []).filter((i) => i.state !== "removed");
+    picker.set(invited.filter((i) => i.role === "participant" && i.username).map((i) => i.username));
+    syncChair();
+    guests.replaceChildren();
+    for (const g of invited.filter((i) => i.role === "guest")) addGuest({ email: g.email || "", name: g.name === g.email ? "" : g.name });
+    agenda.replaceChildren();
+    for (const a of m.agenda || []) addAgenda(a);
+    if (!agenda.childElementCount) addAgenda();
+    echo();
+  };
+  const body = () => {
+    // Empty lines are dropped first, so that an error's index names the line shown.
+    guests.querySelectorAll("li").forEach((li) => {
+      if (![...li.querySelectorAll("input")].some((i) => i.value.trim())) li.remove();
+    });
+    agenda.querySelectorAll("li").forEach((li) => {
+      if (!li.querySelector("input").value.trim() && !li.dataset.docId) li.remove();
+    });
+    renumber();
+    const data = form.elements;
+    const out = {
+      title: nfc(data.title.value).trim(), place: nfc(data.place.value).trim(),
+      online_url: data.online_url.value.trim(), chair: chair.value || null,
+      participants: picker.values(), note: nfc(data.note.value).trim(),
+      guests: [...guests.querySelectorAll("li")].map((li) => {
+        const [email, name] = li.querySelectorAll("input");
+        return { email: email.value.trim(), name: nfc(name.value).trim() };
+      }),
+      agenda: [...agenda.querySelectorAll("li")].map((li) => {
+        const item = { title: nfc(li.querySelector("input").value).trim() };
+        if (li.dataset.docId) item.doc_id = li.dataset.docId;
+        return item;
+      }),
+    };
+    // Left out when empty: the API says "required" next to the field.
+    if (data.start.value) out.start = localToApi(data.start.value);
+    if (data.end.value) out.end = localToApi(data.end.value);
+    if (!out.title) delete out.title;
+    return out;
+  };
+  reset();
+  return { fill, body, reset };
 }
 
 // ------------------------------------------------------------------ pages
@@ -1610,6 +1962,13 @@ const pages = {
       title.textContent = "Nhật ký văn bản đến";
       const back = document.getElementById("trail-back");
       back.querySelector("a").setAttribute("href", docHref(ident));
+      back.hidden = false;
+    } else if (kind === "task" || kind === "meeting") {
+      title.textContent = kind === "task" ? "Nhật ký công việc" : "Nhật ký cuộc họp";
+      const back = document.getElementById("trail-back");
+      const link = back.querySelector("a");
+      link.setAttribute("href", kind === "task" ? taskHref(ident) : meetingHref(ident));
+      link.textContent = kind === "task" ? "‹ Về công việc" : "‹ Về cuộc họp";
       back.hidden = false;
     } else if (kind === "unit") {
       try {
@@ -2352,6 +2711,719 @@ const pages = {
     if (!framed) fileCard.after(metaCard);
     headCard.hidden = false;
     layout.hidden = false;
+  },
+
+  async work() {
+    const user = me();
+    const roles = new Set(user.roles || []);
+    const list = document.getElementById("work-list");
+    const counts = document.getElementById("work-counts");
+    const scopeOut = document.getElementById("work-scope");
+    const tabs = document.getElementById("work-tabs");
+    const panel = document.getElementById("work-panel");
+    const picker = document.getElementById("unit-picker");
+    const unitSelect = picker.elements.unit;
+    const params = new URLSearchParams(location.search);
+    const allowed = ["mine"];
+    if (roles.has("unit_head") || roles.has("leader")) allowed.push("unit");
+    if (roles.has("leader")) allowed.push("agency");
+    let scope = allowed.includes(params.get("scope")) ? params.get("scope") : "mine";
+    tabs.hidden = allowed.length < 2;
+    const dir = await directory();
+
+    // Leaders pick any unit; a head of unit sees their own.
+    const workUnits = dir.units.filter((u) => u.kind !== "leadership");
+    let unit = params.get("unit") || "";
+    if (roles.has("leader")) {
+      if (!dir.unitName.has(unit)) unit = workUnits.some((u) => u.code === user.unit) ? user.unit : (unitTree(workUnits)[0] || { unit: {} }).unit.code || "";
+      fillUnitSelect(unitSelect, workUnits, { value: unit });
+    } else {
+      unit = user.unit || "";
+    }
+
+    const item = (w) => {
+      const isTask = String(w.source).startsWith("task:");
+      const kind = isTask ? "Giao việc" : "Văn bản đến" + (w.so_den_text ? " số " + w.so_den_text : "");
+      const who = scope === "mine" ? "" : dir.assignee(w.assignee);
+      const progress = Number(w.progress) || 0;
+      return el("li", { class: "work-item t-" + (w.timeliness || "none"), "data-source": w.source, "data-timeliness": w.timeliness },
+        el("div", { class: "work-top" },
+          timelinessBadge(w.timeliness, w.timeliness_label),
+          el("span", { class: "chip" }, kind),
+          w.part ? el("span", { class: "chip chip-plain" }, PART_NAMES[w.part] || w.part) : ""),
+        el("a", { class: "work-link", href: appLink(w.link) }, w.subject || "(không có trích yếu)"),
+        el("p", { class: "work-meta" },
+          who ? el("span", { class: "work-who" }, who) : "",
+          el("span", {}, w.deadline ? "Hạn: " + formatInstant(w.deadline) : "Không có hạn"),
+          el("span", { class: "work-progress" },
+            el("progress", { max: "100", value: String(progress), "aria-label": "Tiến độ" }), ` ${progress}%`)));
+    };
+    const SCOPE_TEXT = {
+      mine: () => "Phần việc đang mở giao cho bạn; quá hạn ở trên cùng.",
+      unit: () => `Việc đang mở của ${dir.unitName.get(unit) || unit} và của từng cán bộ trong đơn vị; quá hạn ở trên cùng.`,
+      agency: () => "Mọi việc đang mở của Sở, hạn sớm nhất (quá hạn) ở trên cùng.",
+    };
+    const EMPTY = {
+      mine: "Bạn không có việc nào đang mở.",
+      unit: "Đơn vị không có việc nào đang mở.",
+      agency: "Không có việc nào đang mở.",
+    };
+    const render = (items) => {
+      list.replaceChildren(...(items.length ? items.map(item) : [el("li", { class: "empty" }, EMPTY[scope])]));
+      const n = {};
+      for (const w of items) n[w.timeliness] = (n[w.timeliness] || 0) + 1;
+      counts.replaceChildren(...TIMELINESS_ORDER.filter((k) => n[k]).map((k) =>
+        el("span", { class: "count count-" + k, "data-count": k }, el("strong", {}, String(n[k])), " " + TIMELINESS_COUNT[k])));
+    };
+    const load = async () => {
+      tabs.querySelectorAll("[role=tab]").forEach((t) => {
+        const on = t.dataset.scope === scope;
+        t.setAttribute("aria-selected", String(on));
+        t.tabIndex = on ? 0 : -1;
+        if (on) panel.setAttribute("aria-labelledby", t.id);
+      });
+      picker.hidden = !(scope === "unit" && roles.has("leader"));
+      scopeOut.textContent = SCOPE_TEXT[scope]();
+      list.setAttribute("aria-busy", "true");
+      try {
+        let out;
+        if (scope === "unit") out = await api("/api/work/unit" + (unit ? "?unit=" + encodeURIComponent(unit) : ""));
+        else if (scope === "agency") out = await api("/api/work/agency");
+        else out = await api("/api/work/mine");
+        render(out.items || []);
+      } finally { list.removeAttribute("aria-busy"); }
+    };
+    const remember = () => {
+      const q = new URLSearchParams();
+      if (scope !== "mine") q.set("scope", scope);
+      if (scope === "unit" && roles.has("leader") && unit) q.set("unit", unit);
+      history.replaceState(null, "", q.toString() ? "?" + q : location.pathname);
+    };
+    tabs.addEventListener("click", async (ev) => {
+      const t = ev.target.closest("[role=tab]");
+      if (!t || t.dataset.scope === scope) return;
+      scope = t.dataset.scope;
+      remember();
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+    tabs.addEventListener("keydown", (ev) => {
+      if (!["ArrowLeft", "ArrowRight"].includes(ev.key)) return;
+      const shown = [...tabs.querySelectorAll("[role=tab]")].filter((t) => !t.hidden);
+      const i = shown.indexOf(document.activeElement);
+      if (i < 0) return;
+      const next = shown[(i + (ev.key === "ArrowRight" ? 1 : shown.length - 1)) % shown.length];
+      next.focus();
+      next.click();
+    });
+    picker.addEventListener("submit", (ev) => ev.preventDefault());
+    unitSelect.addEventListener("change", async () => {
+      unit = unitSelect.value;
+      remember();
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+    document.querySelector("[data-action=reload]").addEventListener("click", async () => {
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+
+    // Reminder preferences.
+    const prefsForm = document.getElementById("prefs-form");
+    const savedNote = document.querySelector("[data-out=prefs-saved]");
+    const fillPrefs = (p) => {
+      prefsForm.elements.digest.checked = Boolean(p.digest);
+      prefsForm.elements.instant.checked = Boolean(p.instant);
+      prefsForm.elements.due_soon_days.value = String(p.due_soon_days || 2);
+    };
+    onSubmit(prefsForm, async () => {
+      savedNote.hidden = true;
+      const saved = await api("/api/me/preferences", { method: "PUT", json: {
+        digest: prefsForm.elements.digest.checked, instant: prefsForm.elements.instant.checked,
+        due_soon_days: Number(prefsForm.elements.due_soon_days.value) } });
+      fillPrefs(saved);
+      const parts = [saved.digest ? "nhận thư tổng hợp buổi sáng" : "không nhận thư tổng hợp",
+        saved.instant ? "nhận thư báo khi được giao việc" : "không nhận thư báo khi được giao việc"];
+      savedNote.textContent = `✓ Đã lưu: ${parts.join(", ")}; sắp đến hạn trong ${saved.due_soon_days} ngày làm việc.`;
+      savedNote.hidden = false;
+      flash("Đã lưu cài đặt nhắc việc.", { ok: true });
+    });
+    const [prefs] = await Promise.all([api("/api/me/preferences"), load()]);
+    fillPrefs(prefs);
+  },
+
+  async tasks() {
+    const user = me();
+    const roles = new Set(user.roles || []);
+    const list = document.getElementById("task-list");
+    const more = document.querySelector(".tasks-list [data-action=more]");
+    const dir = await directory();
+    let cursor = null;
+    document.getElementById("tasks-scope").textContent = roles.has("leader") || roles.has("clerk")
+      ? "Mọi công việc giao trực tiếp trong Sở. Mới nhất ở trên."
+      : roles.has("unit_head")
+        ? "Công việc giao cho phòng của bạn, cho bạn, và việc bạn đã giao. Mới nhất ở trên."
+        : "Công việc giao cho bạn hoặc phòng của bạn. Mới nhất ở trên.";
+    const now = new Date();
+    const row = (t) => {
+      const late = t.status === "open" && t.deadline && new Date(t.deadline) < now;
+      return el("li", { class: "task-item" + (late ? " t-overdue" : ""), "data-id": t.id, "data-status": t.status },
+        el("a", { class: "task-link", href: taskHref(t.id) }, t.title),
+        el("p", { class: "badges" },
+          el("span", { class: "badge " + (TASK_STATUS[t.status] || TASK_STATUS.open).cls, "data-status": t.status },
+            (TASK_STATUS[t.status] || { label: t.status }).label),
+          t.priority && t.priority !== "normal" ? priorityBadge(t.priority) : "",
+          late ? timelinessBadge("overdue", "Quá hạn") : ""),
+        el("p", { class: "work-meta" },
+          el("span", {}, "Hạn: " + (t.deadline ? formatInstant(t.deadline) : "—")),
+          el("span", {}, "Người giao: " + dir.nameOf(t.created_by)),
+          el("span", { class: "muted" }, "Giao ngày " + shortDate(vnDateOf(t.created_at)))));
+    };
+    const load = async (append = false) => {
+      list.setAttribute("aria-busy", "true");
+      try {
+        const q = new URLSearchParams({ limit: "20" });
+        if (append && cursor) q.set("cursor", cursor);
+        const out = await api("/api/tasks?" + q);
+        if (!append) list.replaceChildren();
+        for (const t of out.items || []) list.append(row(t));
+        if (!list.childElementCount) list.append(el("li", { class: "empty" }, "Chưa có công việc nào bạn được xem."));
+        cursor = out.cursor || null;
+        more.hidden = !cursor;
+      } finally { list.removeAttribute("aria-busy"); }
+    };
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
+    });
+    document.querySelector(".tasks-list [data-action=reload]").addEventListener("click", async () => {
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+
+    const form = document.getElementById("task-form");
+    if (roles.has("leader") || roles.has("unit_head")) {
+      // A leader gives work to anyone; a head of unit within the unit only.
+      const own = !roles.has("leader");
+      const units = dir.units.filter((u) => u.kind !== "leadership" && (!own || u.code === user.unit));
+      const people = dir.people.filter((p) => p.username !== user.username && (!own || p.unit === user.unit));
+      document.getElementById("tk-scope-hint").textContent = own
+        ? `Giao cho cán bộ của ${dir.unitName.get(user.unit) || "phòng"} hoặc cho cả phòng.`
+        : "Giao cho một cán bộ hoặc một đơn vị chủ trì; người và đơn vị phối hợp nếu cần.";
+      const unitLabel = (u) => `${u.name} (cả đơn vị)`;
+      const groups = new Map();
+      for (const p of people) {
+        const g = p.unit_name || dir.unitName.get(p.unit) || p.unit || "";
+        if (!groups.has(g)) groups.set(g, []);
+        groups.get(g).push(p);
+      }
+      const tree = unitTree(units).map(({ unit }) => unit);
+      form.elements.lead.replaceChildren(el("option", { value: "" }, "— Chọn người hoặc đơn vị chủ trì —"),
+        el("optgroup", { label: "Đơn vị" }, ...tree.map((u) => el("option", { value: u.code }, unitLabel(u)))),
+        ...[...groups].map(([g, ps]) => el("optgroup", { label: "Cán bộ — " + g },
+          ...ps.map((p) => el("option", { value: p.username }, `${p.full_name}${p.title ? " — " + p.title : ""}`)))));
+      const supporting = makePicker(form.querySelector("[data-picker=supporting]"), [
+        ...tree.map((u) => ({ value: u.code, label: unitLabel(u), meta: u.code, group: "Đơn vị" })),
+        ...people.map((p) => ({ value: p.username, label: p.full_name, meta: [p.title, p.username].filter(Boolean).join(" · "),
+          group: "Cán bộ — " + (p.unit_name || dir.unitName.get(p.unit) || p.unit || "") })),
+      ], { name: "supporting", idPrefix: "tk-s" });
+      const syncLead = () => supporting.disable([form.elements.lead.value]);
+      form.elements.lead.addEventListener("change", syncLead);
+      form.elements.deadline.min = todayVN();
+      echoDates(form);
+      const created = document.querySelector("#task-new [data-out=created]");
+      onSubmit(form, async (data) => {
+        created.hidden = true;
+        const problems = [];
+        if (!data.lead) problems.push({ path: "lead", message: "Hãy chọn người hoặc đơn vị chủ trì.", message_en: "Choose who leads." });
+        if (!data.deadline) problems.push({ path: "deadline", message: "Hãy chọn hạn hoàn thành.", message_en: "Choose a deadline." });
+        if (!nfc(data.title).trim()) problems.push({ path: "title", message: "Trường này là bắt buộc.", message_en: "Field required." });
+        if (problems.length) throw localError("Công việc chưa đủ thông tin.", "The task is incomplete.", problems);
+        const body = { title: nfc(data.title).trim(), description: nfc(data.description).trim(), lead: data.lead,
+          supporting: supporting.values(), deadline: data.deadline, priority: data.priority || "normal" };
+        let t;
+        try {
+          t = await api("/api/tasks", { method: "POST", json: body });
+        } catch (e) {
+          if (e.code !== "not_a_working_day") throw e;
+          showError(e, form);
+          offerWorkingDays(form, e);
+          return;
+        }
+        form.reset();
+        supporting.reset();
+        syncLead();
+        const lead = (t.parts || []).find((p) => p.part === "lead");
+        const whom = lead ? dir.assignee(lead.assignee) : body.lead;
+        flash(`Đã giao việc “${t.title}” cho ${whom}, hạn ${formatInstant(t.deadline)}.`, { ok: true });
+        created.replaceChildren(el("p", {}, `✓ ${t.title}`), el("a", { class: "button-link", href: taskHref(t.id) }, "Mở công việc"));
+        created.hidden = false;
+        await load();
+        const li = list.querySelector(`li[data-id="${CSS.escape(t.id)}"]`);
+        if (li) li.classList.add("just-saved");
+      });
+    }
+    await load();
+  },
+
+  async task() {
+    const id = (new URLSearchParams(location.search).get("id") || "").trim();
+    if (!id) throw localError("Địa chỉ trang không ghi công việc nào.", "The address names no task.");
+    const user = me();
+    const base = "/api/tasks/" + encodeURIComponent(id);
+    const [first, dir] = await Promise.all([api(base), directory()]);
+    let t = first;
+    const q = (sel) => document.querySelector(sel);
+    const out = (root, name) => root.querySelector(`[data-out="${name}"]`);
+    const head = q("#task-head");
+    const layout = q("#task-layout");
+    const partsCard = q("#task-parts");
+    const mine = q("#my-part");
+    const reopenCard = q("#reopen");
+    const facts = (dl, rows) => {
+      dl.replaceChildren();
+      for (const [label, value] of rows) {
+        if (value === null || value === undefined || value === "") continue;
+        dl.append(el("dt", {}, label), el("dd", {}, value));
+      }
+    };
+    const isAssigner = () => t.created_by === user.username;
+    const myPart = () => (t.parts || []).find((p) => p.assignee === "U#" + user.username && p.status === "open");
+    const extensionText = (x) => el("div", { class: "extension extension-" + x.status, "data-extension": x.status },
+      el("p", {}, el("strong", {}, "Đề nghị gia hạn đến " + formatInstant(x.until)), " ",
+        el("span", { class: "badge " + (EXTENSION_STATUS[x.status] || { cls: "badge-muted" }).cls },
+          (EXTENSION_STATUS[x.status] || { label: x.status }).label)),
+      x.reason ? el("p", { class: "part-text" }, "Lý do: ", x.reason) : "",
+      x.note ? el("p", { class: "part-text" }, "Ý kiến người giao: ", x.note) : "");
+
+    const decisionForm = (p) => {
+      const who = p.assignee.slice(p.assignee.indexOf("#") + 1);
+      const noteId = "dc-note-" + who;
+      return el("form", { class: "stack decision-form", "data-assignee": who, novalidate: true },
+        el("div", { class: "field" }, el("label", { for: noteId }, "Ý kiến về đề nghị gia hạn"),
+          el("textarea", { id: noteId, name: "note", maxlength: "1000", rows: "2" }),
+          el("p", { class: "field-error", "data-error-for": "note", hidden: true })),
+        el("p", { class: "field-error", "data-error-for": "assignee approve", hidden: true }),
+        el("div", { class: "actions" },
+          el("button", { type: "submit", value: "approve", class: "primary" }, "Đồng ý gia hạn"),
+          el("button", { type: "submit", value: "refuse", class: "secondary" }, "Không đồng ý")));
+    };
+    const partItem = (p) => {
+      const progress = Number(p.progress) || 0;
+      const x = p.extension;
+      return el("li", { class: "part part-" + p.status + " t-" + p.timeliness, "data-assignee": p.assignee, "data-status": p.status },
+        el("div", { class: "part-head" },
+          el("strong", { class: "part-name" }, dir.assignee(p.assignee)),
+          el("span", { class: "chip" }, PART_NAMES[p.part] || p.part),
+          el("span", { class: "part-status" }, TASK_PART_STATUS[p.status] || p.status)),
+        el("p", { class: "part-meta" }, p.deadline ? el("span", {}, "Hạn: " + formatInstant(p.deadline)) : "",
+          timelinessBadge(p.timeliness, p.timeliness_label)),
+        el("div", { class: "progress-line" },
+          el("progress", { max: "100", value: String(progress), "aria-label": "Tiến độ" }),
+          el("span", { class: "progress-value" }, `${progress}%`)),
+        p.result ? el("p", { class: "part-text" }, "Kết quả: ", p.result) : "",
+        x ? extensionText(x) : "",
+        x && x.status === "pending" && p.status === "open" && isAssigner() ? decisionForm(p) : "");
+    };
+
+    const render = () => {
+      const status = TASK_STATUS[t.status] || { label: t.status, cls: "badge-muted" };
+      out(head, "badges").replaceChildren(el("span", { class: "badge " + status.cls, "data-status": t.status }, status.label),
+        priorityBadge(t.priority));
+      out(head, "title").textContent = nfc(t.title);
+      const desc = out(head, "description");
+      desc.textContent = nfc(t.description || "");
+      desc.hidden = !t.description;
+      const lead = (t.parts || []).find((p) => p.part === "lead");
+      facts(out(head, "facts"), [
+        ["Người giao", dir.nameOf(t.created_by)],
+        ["Giao lúc", t.created_at ? formatInstant(t.created_at) : ""],
+        ["Hạn hoàn thành", t.deadline ? formatInstant(t.deadline) : ""],
+        ["Chủ trì", lead ? dir.assignee(lead.assignee) : ""],
+        ["Phối hợp", (t.parts || []).filter((p) => p.part !== "lead").map((p) => dir.assignee(p.assignee)).join(", ")],
+      ]);
+      out(head, "audit-link").setAttribute("href", auditHref("task:" + id));
+      document.title = `${nfc(t.title)} — Giao việc — Cơ quan điện tử`;
+
+      const parts = [...(t.parts || [])].sort((a, b) => (a.part === b.part ? 0 : a.part === "lead" ? -1 : 1));
+      out(partsCard, "parts").replaceChildren(...(parts.length ? parts.map(partItem) : [el("li", { class: "empty" }, "Chưa có phần việc nào.")]));
+
+      const p = myPart();
+      mine.hidden = !p;
+      if (p) {
+        const x = p.extension;
+        facts(out(mine, "my-facts"), [
+          ["Vai trò", PART_NAMES[p.part] || p.part],
+          ["Hạn", p.deadline ? [formatInstant(p.deadline), " ", timelinessBadge(p.timeliness, p.timeliness_label)] : ""],
+          ["Tiến độ", `${Number(p.progress) || 0}%`],
+          ["Gia hạn", x ? `${(EXTENSION_STATUS[x.status] || { label: x.status }).label}: đến ${formatInstant(x.until)}` : ""],
+        ]);
+        progressForm.elements.progress.value = Number(p.progress) || 0;
+        range.value = Number(p.progress) || 0;
+        const floor = vnDateOf(p.deadline);
+        extensionForm.elements.until.min = floor > todayVN() ? floor : todayVN();
+      }
+      reopenCard.hidden = !(isAssigner() && t.status === "done");
+      layout.classList.toggle("one-col", mine.hidden && reopenCard.hidden);
+    };
+    const refresh = async () => { t = await api(base); render(); };
+
+    // The assignee: progress, an extension, completion.
+    const progressForm = q("#tk-progress-form");
+    const range = q("#tp-progress-range");
+    range.addEventListener("input", () => { progressForm.elements.progress.value = range.value; });
+    progressForm.elements.progress.addEventListener("input", () => { range.value = progressForm.elements.progress.value; });
+    onSubmit(progressForm, async (data) => {
+      const n = data.progress === "" ? NaN : Number(data.progress);
+      t = await api(base + "/progress", { method: "POST", json: { progress: Number.isFinite(n) ? n : data.progress, note: nfc(data.note).trim() } });
+      progressForm.elements.note.value = "";
+      render();
+      flash(`Đã báo cáo tiến độ ${n}%.`, { ok: true });
+    });
+    const extensionForm = q("#tk-extension-form");
+    echoDates(extensionForm);
+    onSubmit(extensionForm, async (data) => {
+      const body = filled({ until: data.until, reason: nfc(data.reason).trim() });
+      try {
+        t = await api(base + "/extension", { method: "POST", json: body });
+      } catch (e) {
+        if (e.code !== "not_a_working_day") throw e;
+        showError(e, extensionForm);
+        offerWorkingDays(extensionForm, e);
+        return;
+      }
+      extensionForm.reset();
+      render();
+      flash("Đã gửi đề nghị gia hạn; người giao việc sẽ quyết định.", { ok: true });
+    });
+    const completeForm = q("#tk-complete-form");
+    onSubmit(completeForm, async (data) => {
+      const wasLead = (myPart() || {}).part === "lead";
+      t = await api(base + "/complete", { method: "POST", json: filled({ result: nfc(data.result).trim() }) });
+      completeForm.reset();
+      render();
+      flash(wasLead ? "Đã hoàn thành công việc." : "Đã hoàn thành phần việc phối hợp.", { ok: true });
+      head.scrollIntoView({ block: "start" });
+    });
+
+    // The assigner: decide an extension, reopen a finished task.
+    partsCard.addEventListener("submit", async (ev) => {
+      const form = ev.target.closest(".decision-form");
+      if (!form) return;
+      ev.preventDefault();
+      const approve = !ev.submitter || ev.submitter.value === "approve";
+      const who = form.dataset.assignee;
+      clearFieldErrors(form);
+      flash("");
+      setBusy(form, true);
+      try {
+        t = await api(base + "/extension/decision", { method: "POST",
+          json: { assignee: who, approve, note: nfc(form.elements.note.value).trim() } });
+        render();
+        flash(approve ? `Đã đồng ý gia hạn cho ${dir.nameOf(who)}.` : `Đã không đồng ý gia hạn của ${dir.nameOf(who)}.`, { ok: true });
+      } catch (e) {
+        showError(e, form);
+        if (e.status === 409) await refresh().catch(() => {});
+      } finally { if (form.isConnected) setBusy(form, false); }
+    });
+    const reopenForm = q("#tk-reopen-form");
+    onSubmit(reopenForm, async (data) => {
+      const reason = nfc(data.reason).trim();
+      if (!reason) {
+        throw localError("Chưa ghi lý do.", "The reason is missing.",
+          [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+      }
+      const ok = await confirmAction({ title: "Mở lại công việc?", confirm: "Mở lại",
+        text: "Phần việc chủ trì được mở lại; lý do được ghi vào nhật ký công việc." });
+      if (!ok) return;
+      t = await api(base + "/reopen", { method: "POST", json: { reason } });
+      reopenForm.reset();
+      render();
+      flash("Đã mở lại công việc.", { ok: true });
+    });
+
+    render();
+    head.hidden = false;
+    layout.hidden = false;
+  },
+
+  async meetings() {
+    const user = me();
+    const roles = new Set(user.roles || []);
+    const upcoming = document.getElementById("meetings-upcoming");
+    const past = document.getElementById("meetings-past");
+    const pastFold = document.getElementById("meetings-past-fold");
+    const chips = document.getElementById("meeting-scope");
+    const more = document.querySelector(".tasks-list [data-action=more]");
+    const dir = await directory();
+    const scopes = ["mine"];
+    if (roles.has("leader") || roles.has("unit_head") || roles.has("clerk")) scopes.push("scheduled");
+    if (roles.has("unit_head")) scopes.push("unit");
+    const asked = new URLSearchParams(location.search).get("scope");
+    // The clerk schedules for others: what they scheduled comes first.
+    const runsOthers = roles.has("clerk") && !roles.has("leader") && !roles.has("unit_head");
+    let scope = scopes.includes(asked) ? asked : runsOthers ? "scheduled" : "mine";
+    chips.hidden = scopes.length < 2;
+    let items = [];
+    let cursor = null;
+
+    const item = (m) => {
+      const start = new Date(m.start);
+      const p = vnParts(start);
+      const over = new Date(m.end) <= new Date();
+      const cancelled = m.status === "cancelled";
+      return el("li", { class: "meeting-item" + (cancelled ? " is-cancelled" : "") + (over ? " is-over" : ""), "data-id": m.id, "data-status": m.status },
+        el("time", { class: "meeting-date", datetime: m.start },
+          el("span", { class: "meeting-day" }, `${p.d}/${p.m}`), el("span", { class: "meeting-wd" }, WEEKDAYS[p.wd]),
+          el("span", { class: "meeting-hour" }, `${p.hh}:${p.mm}`)),
+        el("div", { class: "meeting-main" },
+          el("a", { class: "meeting-link", href: meetingHref(m.id) }, m.title),
+          el("p", { class: "work-meta" }, el("span", {}, m.when),
+            m.place ? el("span", {}, "Tại: " + m.place) : "", m.online_url ? el("span", {}, "Trực tuyến") : ""),
+          el("p", { class: "badges" },
+            cancelled ? el("span", { class: "badge badge-off" }, "Đã huỷ") : "",
+            m.chair === user.username ? el("span", { class: "badge badge-info" }, "Bạn chủ trì")
+              : m.chair_name ? el("span", { class: "muted small-text" }, "Chủ trì: " + m.chair_name) : "",
+            m.answer && m.chair !== user.username
+              ? el("span", { class: "badge " + (ANSWER_CLASS[m.answer] || "badge-muted"), "data-answer": m.answer }, m.answer_label) : "")));
+    };
+    const render = () => {
+      const now = new Date();
+      const soon = items.filter((m) => new Date(m.end) > now).sort((a, b) => a.start.localeCompare(b.start));
+      const done = items.filter((m) => new Date(m.end) <= now).sort((a, b) => b.start.localeCompare(a.start));
+      upcoming.replaceChildren(...(soon.length ? soon.map(item) : [el("li", { class: "empty" }, "Không có cuộc họp nào sắp diễn ra.")]));
+      past.replaceChildren(...done.map(item));
+      pastFold.hidden = !done.length;
+      pastFold.querySelector("[data-out=past-count]").textContent = `(${done.length})`;
+    };
+    const load = async (append = false) => {
+      chips.querySelectorAll(".filter-chip").forEach((c) => c.setAttribute("aria-pressed", String(c.dataset.scope === scope)));
+      upcoming.setAttribute("aria-busy", "true");
+      try {
+        const q = new URLSearchParams({ scope, limit: "100" });
+        if (append && cursor) q.set("cursor", cursor);
+        const out = await api("/api/meetings?" + q);
+        items = append ? items.concat(out.items || []) : out.items || [];
+        cursor = out.cursor || null;
+        more.hidden = !cursor;
+        render();
+      } finally { upcoming.removeAttribute("aria-busy"); }
+    };
+    chips.addEventListener("click", async (ev) => {
+      const c = ev.target.closest(".filter-chip");
+      if (!c || c.dataset.scope === scope) return;
+      scope = c.dataset.scope;
+      history.replaceState(null, "", scope === "mine" ? location.pathname : "?scope=" + scope);
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
+    });
+    document.querySelector(".tasks-list [data-action=reload]").addEventListener("click", async () => {
+      flash("");
+      try { await load(); } catch (e) { showError(e); }
+    });
+
+    if (scopes.includes("scheduled")) {
+      const form = document.getElementById("meeting-form");
+      // A clerk's meeting is chaired by a leader (the director first), theirs by themselves.
+      let defaultChair = "";
+      if (runsOthers) {
+        const positions = (await orgOptions().catch(() => ({ positions: [] }))).positions || [];
+        const rank = (p) => { const i = positions.indexOf(p.title); return i < 0 ? 99 : i; };
+        const leaders = dir.people.filter((p) => (p.roles || []).includes("leader")).sort((a, b) => rank(a) - rank(b));
+        defaultChair = (leaders[0] || {}).username || "";
+      }
+      const fields = meetingForm(form, dir, "mf", { defaultChair });
+      onSubmit(form, async () => {
+        const m = await api("/api/meetings", { method: "POST", json: fields.body() });
+        const warnings = (m.warnings || []).join(" ");
+        keepNotice({ ok: true, message: `Đã lên lịch họp “${m.title}” (${m.when}); giấy mời đang được gửi.` + (warnings ? " Lưu ý: " + warnings : "") });
+        location.assign(meetingHref(m.id));
+      });
+    }
+    await load();
+  },
+
+  async meeting() {
+    const id = (new URLSearchParams(location.search).get("id") || "").trim();
+    if (!id) throw localError("Địa chỉ trang không ghi cuộc họp nào.", "The address names no meeting.");
+    const user = me();
+    const base = "/api/meetings/" + encodeURIComponent(id);
+    const [first, dir] = await Promise.all([api(base), directory()]);
+    let m = first;
+    const q = (sel) => document.querySelector(sel);
+    const out = (root, name) => root.querySelector(`[data-out="${name}"]`);
+    const head = q("#meeting-head");
+    const layout = q("#meeting-layout");
+    const answerCard = q("#my-answer");
+    const manage = q("#meeting-manage");
+    const invCard = q("#invitations");
+    const editForm = q("#meeting-edit-form");
+    const editFold = q("#edit-fold");
+    const cancelForm = q("#meeting-cancel-form");
+    const isOver = () => new Date(m.end) <= new Date();
+    const isOpen = () => m.status === "scheduled" && !isOver();
+    // Addresses and mail status come only to those who run or supervise the meeting.
+    const full = () => (m.invitations || []).some((i) => "mail_status" in i);
+
+    const renderHead = () => {
+      const cancelled = m.status === "cancelled";
+      out(head, "badges").replaceChildren(
+        cancelled ? el("span", { class: "badge badge-off", "data-status": "cancelled" }, "Đã huỷ")
+          : isOver() ? el("span", { class: "badge badge-muted", "data-status": "over" }, "Đã kết thúc")
+            : el("span", { class: "badge badge-info", "data-status": "scheduled" }, "Sắp diễn ra"),
+        m.sequence > 0 && !cancelled ? el("span", { class: "badge badge-muted" }, `Đã thay đổi ${m.sequence} lần`) : "");
+      out(head, "title").textContent = nfc(m.title);
+      out(head, "when").textContent = m.when;
+      const notice = out(head, "cancelled");
+      notice.hidden = !cancelled;
+      notice.textContent = cancelled ? "Cuộc họp đã bị huỷ" + (m.cancelled_at ? " lúc " + formatInstant(m.cancelled_at) : "") +
+        (m.cancel_reason ? ". Lý do: " + m.cancel_reason : ".") : "";
+      const online = m.online_url && /^https?:\/\//i.test(m.online_url)
+        ? el("a", { href: m.online_url, target: "_blank", rel: "noopener noreferrer", class: "online-link" }, m.online_url) : m.online_url;
+      const rows = [
+        ["Địa điểm", m.place], ["Họp trực tuyến", online],
+        ["Chủ trì", m.chair_name || dir.nameOf(m.chair)],
+        ["Người lên lịch", m.scheduled_by_name || dir.nameOf(m.scheduled_by)],
+        ["Ghi chú", m.note],
+      ];
+      const dl = out(head, "facts");
+      dl.replaceChildren();
+      for (const [label, value] of rows) if (value) dl.append(el("dt", {}, label), el("dd", { class: label === "Ghi chú" ? "pre" : "" }, value));
+      const agenda = m.agenda || [];
+      out(head, "agenda-box").hidden = !agenda.length;
+      out(head, "agenda").replaceChildren(...agenda.map((a) => el("li", {}, a.title,
+        a.doc_id ? el("span", { class: "agenda-doc" }, " — ", el("a", { href: docHref(a.doc_id) }, a.document || "Văn bản kèm theo")) : "")));
+      const audit = out(head, "audit-link");
+      audit.setAttribute("href", auditHref("meeting:" + id));
+      audit.hidden = !(m.can_edit || full());
+      document.title = `${nfc(m.title)} — Lịch họp — Cơ quan điện tử`;
+    };
+    const renderInvitations = () => {
+      const invs = m.invitations || [];
+      const n = {};
+      for (const i of invs) if (i.role !== "chair") n[i.answer] = (n[i.answer] || 0) + 1;
+      const words = [["ACCEPTED", "tham dự"], ["TENTATIVE", "chưa chắc chắn"], ["DECLINED", "không tham dự"], ["NEEDS-ACTION", "chưa trả lời"]];
+      out(invCard, "answer-counts").textContent = `${invs.length} người (kể cả chủ trì)` +
+        (words.some(([k]) => n[k]) ? ": " + words.filter(([k]) => n[k]).map(([k, w]) => `${n[k]} ${w}`).join(", ") : "") + ".";
+      out(invCard, "invitations").replaceChildren(...invs.map((i) => {
+        const mail = i.mail_status ? (MAIL_STATUS[i.mail_status] || i.mail_status) +
+          (i.mail_status === "sent" && i.mailed_at ? ": " + formatInstant(i.mailed_at) : "") +
+          (i.mail_error ? ": " + i.mail_error : "") : "";
+        return el("li", { class: "person invitation", "data-username": i.username || "", "data-role": i.role, "data-email": i.email || "" },
+          el("div", { class: "person-main" },
+            el("p", { class: "person-name invitation-head" }, el("strong", {}, i.name || i.email || i.username),
+              el("span", { class: "chip" }, i.role_label),
+              el("span", { class: "badge " + (ANSWER_CLASS[i.answer] || "badge-muted"), "data-answer": i.answer }, i.answer_label)),
+            i.username && (dir.person.get(i.username) || {}).title ? el("p", { class: "person-meta" }, dir.person.get(i.username).title) : "",
+            i.email ? el("p", { class: "person-meta" }, i.email) : "",
+            mail ? el("p", { class: "person-meta mail-status mail-" + i.mail_status, "data-mail": i.mail_status }, mail) : ""));
+      }));
+    };
+    const renderAnswer = () => {
+      answerCard.hidden = !(m.my_answer && m.chair !== user.username && isOpen());
+      if (answerCard.hidden) return;
+      const mine = (m.invitations || []).find((i) => i.username === user.username);
+      out(answerCard, "my-answer-text").replaceChildren("Trả lời của bạn: ",
+        el("strong", { "data-answer": m.my_answer }, mine ? mine.answer_label : m.my_answer), ".");
+      answerCard.querySelectorAll("[data-answer]").forEach((b) => {
+        if (b.tagName !== "BUTTON") return;
+        const on = ANSWER_OF_VALUE[b.dataset.answer] === m.my_answer;
+        b.setAttribute("aria-pressed", String(on));
+        b.className = on ? "primary" : "secondary";
+      });
+    };
+    let fields = null;
+    const renderManage = () => {
+      manage.hidden = !(m.can_edit && isOpen());
+      if (manage.hidden) return;
+      if (!fields) fields = meetingForm(editForm, dir, "me");
+      if (!editFold.open) fields.fill(m);
+    };
+    const render = () => {
+      renderHead();
+      renderInvitations();
+      renderAnswer();
+      renderManage();
+      layout.classList.toggle("one-col", answerCard.hidden && manage.hidden);
+    };
+    const refresh = async () => { m = await api(base); render(); };
+
+    // Invitations go out by workflow steps: while some are being sent, look again.
+    let polls = 0;
+    const poll = () => {
+      if (!(m.invitations || []).some((i) => i.mail_status === "pending") || polls++ > 30) return;
+      setTimeout(async () => {
+        try {
+          const fresh = await api(base);
+          if (fresh.version === m.version) { m = fresh; renderInvitations(); } else { m = fresh; render(); }
+        } catch { return; }
+        poll();
+      }, 2000);
+    };
+
+    answerCard.addEventListener("click", async (ev) => {
+      const b = ev.target.closest("button[data-answer]");
+      if (!b) return;
+      const buttons = answerCard.querySelectorAll("button");
+      buttons.forEach((x) => { x.disabled = true; });
+      flash("");
+      try {
+        const r = await api(base + "/answer", { method: "POST", json: { answer: b.dataset.answer } });
+        await refresh();
+        flash(`Đã ghi nhận trả lời: ${r.answer_label}.`, { ok: true });
+      } catch (e) {
+        showError(e);
+        if (e.status === 409) await refresh().catch(() => {});
+      } finally { buttons.forEach((x) => { x.disabled = false; }); }
+    });
+    invCard.querySelector("[data-action=reload]").addEventListener("click", async () => {
+      flash("");
+      try { await refresh(); } catch (e) { showError(e); }
+    });
+    editFold.addEventListener("toggle", () => { if (editFold.open && fields) fields.fill(m); });
+    onSubmit(editForm, async () => {
+      const seqBefore = m.sequence;
+      let saved;
+      try {
+        saved = await api(base, { method: "PUT", json: { ...fields.body(), version: m.version } });
+      } catch (e) {
+        if (e.status !== 409 || e.code !== "conflict") throw e;
+        m = await api(base);
+        fields.fill(m);
+        render();
+        flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
+        return;
+      }
+      editFold.open = false;
+      await refresh();
+      const warnings = (saved.warnings || []).join(" ");
+      flash(saved.sequence > seqBefore
+        ? "Đã lưu thay đổi; giấy mời mới đang được gửi tới mọi người." + (warnings ? " Lưu ý: " + warnings : "")
+        : "Không có gì thay đổi; không gửi lại giấy mời.", { ok: true });
+      polls = 0;
+      poll();
+      head.scrollIntoView({ block: "start" });
+    });
+    onSubmit(cancelForm, async (data) => {
+      const ok = await confirmAction({ title: `Huỷ cuộc họp “${nfc(m.title)}”?`, confirm: "Huỷ cuộc họp",
+        text: "Mọi người được mời nhận thư huỷ họp (kèm tệp lịch huỷ). Không hoàn tác được." });
+      if (!ok) return;
+      await api(base + "/cancel", { method: "POST", json: { version: m.version, reason: nfc(data.reason).trim() } });
+      cancelForm.reset();
+      await refresh();
+      flash("Đã huỷ cuộc họp; thư huỷ họp đang được gửi tới mọi người.", { ok: true });
+      polls = 0;
+      poll();
+    });
+
+    render();
+    head.hidden = false;
+    layout.hidden = false;
+    poll();
   },
 
   async "api-docs"() {
