@@ -447,7 +447,9 @@ for _action, _body in (("progress", {"progress": 10}), ("complete", {"result": "
             f"/api/tasks/{_task(c, v)}/{action}",
             {**body, "until": (_due() + __import__("datetime").timedelta(days=3)).isoformat()}
             if action == "extension" else body))(_action, _body),
-        lambda role, v: v == "assigned", TASK_VARIANTS)
+        # The assignee's part; a unit's part is its head's to act on.
+        lambda role, v: v == "assigned" or (role == Role.UNIT_HEAD and v == "own unit"),
+        TASK_VARIANTS)
 MATRIX[("POST", "/api/tasks/{task_id}/extension/decision")] = Row(
     # Given by the deputy: no caller of the matrix is the assigner (test_tasks.py
     # covers the assigner's own decisions).
