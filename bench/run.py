@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 from bench.report import PERFORMANCE_DOC, write_section
 
-FAMILIES = ("foundation", "ingest", "search")
+FAMILIES = ("foundation", "ingest", "search", "work")
 
 
 def _stamp(quick: bool) -> str:
@@ -75,6 +75,13 @@ def search(quick: bool) -> tuple[str, bool]:
     return _with_stamp(text, quick, "## Search: latency and cost"), ok
 
 
+def work(quick: bool) -> tuple[str, bool]:
+    from bench import work_scale
+
+    text, ok = _attempt("work", lambda: work_scale.run(quick))
+    return _with_stamp(text, quick, "## Work tracking: reminder and escalation at scale"), ok
+
+
 def _with_stamp(text: str, quick: bool, heading: str) -> str:
     """The family's own heading first, then when and where it was measured."""
     if text.startswith("## "):
@@ -114,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             section, ok = foundation(runs, args.quick)
         elif name == "ingest":
             section, ok = ingest(args.quick)
+        elif name == "work":
+            section, ok = work(args.quick)
         else:
             section, ok = search(args.quick)
         failed = failed or not ok
