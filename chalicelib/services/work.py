@@ -269,10 +269,14 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
                 continue
             context = {"name": head["full_name"], "unit": unit, "items": views,
                        "days": ESCALATE_AFTER_DAYS, "base": get_settings().public_base_url}
-            mailer.send(to=[head["email"]],
-                        subject=render("mail/escalation.subject.txt", **context).strip(),
-                        text=render("mail/escalation.txt", **context),
-                        html=render("mail/escalation.html", **context))
+            try:
+                mailer.send(to=[head["email"]],
+                            subject=render("mail/escalation.subject.txt", **context).strip(),
+                            text=render("mail/escalation.txt", **context),
+                            html=render("mail/escalation.html", **context))
+            except Exception:
+                _release(table, "ESCALATE", head["username"], today.isoformat())
+                raise  # the job's retry sends what was not sent
             sent += 1
     return {"sent": sent, "overdue_items": len(late)}
 
