@@ -45,20 +45,17 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import math
-import os
 import random
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
+from bench.embedded import embedded_aws
 from bench.report import table
 
 REGION = "ap-southeast-1"
@@ -92,59 +89,6 @@ SUBJECTS = (
 )
 
 
-# ---------------------------------------------------------------- moto in-process
-
-def _reset_module_caches() -> None:
-    # The same list tests/conftest.py resets: caches bound to the previous environment.
-    from chalicelib.adapters import tokens
-    from chalicelib.services import calendar
-
-    tokens._verifier = None
-    calendar.forget_cached_calendar()
-
-
-@contextmanager
-def moto_environment() -> Iterator[dict[str, str]]:
-    """tests/conftest.py::moto_environment without pytest: moto in-process with
-    every resource of infra/template.yaml; the process environment and the
-    cached clients are restored afterwards."""
-    from moto import mock_aws
-    from moto.utilities.utils import load_resource
-
-    from chalicelib.adapters.aws import reset_clients
-
-    saved = dict(os.environ)
-    try:
-        with ExitStack() as stack:
-            for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "JWKS_URL"):
-                os.environ.pop(name, None)  # an endpoint would send boto3 past the mock
-            os.environ.update({
-                "AWS_ACCESS_KEY_ID": "testing",
-                "AWS_SECRET_ACCESS_KEY": "testing",
-                "AWS_DEFAULT_REGION": REGION,
-                "AWS_REGION": REGION,
-                "EOFFICE_STAGE": "local",
-            })
-            reset_clients()
-            stack.enter_context(mock_aws())
-            from chalicelib.local.provision import provision
-
-            resources = provision(stage="local")
-            os.environ.update(resources)
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="eoffice-work-")))
-            jwks = folder / "jwks.json"
-            jwks.write_text(json.dumps(load_resource("cognitoidp/resources/jwks-public.json")),
-                            "utf-8")
-            os.environ["JWKS_URL"] = jwks.as_uri()
-            os.environ["PUBLIC_BASE_URL"] = "http://testserver"
-            reset_clients()
-            _reset_module_caches()
-            yield resources
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        reset_clients()
-        _reset_module_caches()
 
 
 # ---------------------------------------------------------------- counting
@@ -524,7 +468,7 @@ def _empty_query_ms() -> float:
 def measure_size(probe: Probe, size: Size, dept: Department) -> SizeRun:
     from chalicelib.services.work import escalate, send_digests
 
-    with moto_environment():
+    with embedded_aws(seed_users=False):
         loaded, seconds = load(dept, size)
         run = SizeRun(size, len(dept.users), len(dept.units), loaded, seconds)
         run.counted_by = _ensure_live(probe)
