@@ -5,7 +5,8 @@ run (``<!-- bench:NAME:start -->`` … ``<!-- bench:NAME:end -->``):
 
 - ``foundation``: cold start and AWS calls per request;
 - ``ingest``: intake throughput and peak memory against text extraction alone;
-- ``search``: search latency and cost against SQLite FTS5.
+- ``search``: search latency and cost against SQLite FTS5;
+- ``signing``: PAdES signing through KMS against bare pyHanko with a local key.
 
 ``--only ingest,search`` runs some of them; ``--quick`` runs smaller versions
 (fewer rounds, smaller collections) for a fast look, and says so in the text.
@@ -26,7 +27,7 @@ from datetime import UTC, datetime
 
 from bench.report import PERFORMANCE_DOC, write_section
 
-FAMILIES = ("foundation", "ingest", "search", "work")
+FAMILIES = ("foundation", "ingest", "search", "work", "signing")
 
 
 def _stamp(quick: bool) -> str:
@@ -82,6 +83,13 @@ def work(quick: bool) -> tuple[str, bool]:
     return _with_stamp(text, quick, "## Work tracking: reminder and escalation at scale"), ok
 
 
+def signing(quick: bool) -> tuple[str, bool]:
+    from bench import signing as family
+
+    text, ok = _attempt("signing", lambda: family.markdown(family.measure(quick)))
+    return _with_stamp(text, quick, "## Signing: time per document against bare pyHanko"), ok
+
+
 def _with_stamp(text: str, quick: bool, heading: str) -> str:
     """The family's own heading first, then when and where it was measured."""
     if text.startswith("## "):
@@ -123,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             section, ok = ingest(args.quick)
         elif name == "work":
             section, ok = work(args.quick)
+        elif name == "signing":
+            section, ok = signing(args.quick)
         else:
             section, ok = search(args.quick)
         failed = failed or not ok

@@ -1,0 +1,78 @@
+"""Stamps are one-page PDFs of exactly the box asked for, with Vietnamese
+text that can be read back."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from pypdf import PdfReader
+
+from chalicelib.signing import appearance
+
+
+def _page(data: bytes) -> tuple[float, float, str]:
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    return float(page.mediabox.width), float(page.mediabox.height), page.extract_text()
+
+
+def _png(color: tuple[int, int, int, int]) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (120, 60), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_signing_time_is_shown_in_vietnam_time() -> None:
+    moment = datetime(2026, 11, 27, 17, 5, 9, tzinfo=UTC)
+    assert appearance.vn_time(moment) == "28/11/2026 00:05:09 +07:00"
+    assert appearance.vn_time(moment.replace(tzinfo=None)) == "28/11/2026 00:05:09 +07:00"
+    paris = moment.astimezone(timezone(timedelta(hours=1)))
+    assert appearance.vn_time(paris) == "28/11/2026 00:05:09 +07:00"
+
+
+@pytest.mark.parametrize("with_image", [False, True])
+def test_leader_stamp(with_image: bool) -> None:
+    name = unicodedata.normalize("NFD", "Nguyễn Văn Ánh")  # as some keyboards send it
+    data = appearance.leader_stamp(
+        width=170, height=70, full_name=name, position="Giám đốc Sở Nội vụ",
+        signed_at=datetime(2026, 11, 27, 3, 0, tzinfo=UTC),
+        signature_png=_png((20, 40, 150, 255)) if with_image else None)
+    width, height, text = _page(data)
+    assert (width, height) == (170, 70)
+    assert "Ký bởi: Nguyễn Văn Ánh" in text
+    assert "Chức vụ: Giám đốc Sở Nội vụ" in text
+    assert "Thời gian ký: 27/11/2026 10:00:00 +07:00" in text
+
+
+def test_seal_stamp_drawn_or_from_image() -> None:
+    drawn = appearance.seal_stamp(width=96, height=96, agency_name="Sở Nội vụ",
+                                  signed_at=datetime.now(UTC), seal_png=None)
+    assert _page(drawn)[:2] == (96, 96)
+    image = appearance.seal_stamp(width=100, height=90, agency_name="Sở Nội vụ",
+                                  signed_at=datetime.now(UTC),
+                                  seal_png=_png((210, 25, 30, 200)))
+    assert _page(image)[:2] == (100, 90)
+    assert b"/Image" in image
+
+
+def test_text_block_shrinks_to_fit() -> None:
+    data = appearance.text_block(width=120, height=16, text="Số: 1234/QĐ-UBND-KTTH", bold=True)
+    width, height, text = _page(data)
+    assert (width, height) == (120, 16)
+    assert "Số: 1234/QĐ-UBND-KTTH" in text
+
+
+def test_qr_block() -> None:
+    data = appearance.qr_block(url="https://eoffice.example.gov.vn/xac-thuc/XT7K2P9Q",
+                               code="XT7K2P9Q", size=60)
+    width, height, text = _page(data)
+    assert width == 60 and height == pytest.approx(60 + appearance.qr_caption_height(60))
+    assert "Mã xác thực: XT7K2P9Q" in text
+    with pytest.raises(ValueError):
+        appearance.text_block(width=0, height=10, text="x")
