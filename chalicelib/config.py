@@ -43,6 +43,9 @@ class Settings:
     public_base_url: str
     jwks_url: str | None = None
     aws_endpoint_url: str | None = None
+    # Issued documents are stored under S3 object lock (compliance mode) for this many
+    # days where the stage's documents bucket has object lock enabled; 0 = off.
+    object_lock_days: int = 0
 
     @property
     def issuer(self) -> str:
@@ -88,8 +91,9 @@ def get_settings() -> Settings:
         values["public_base_url"] = "http://127.0.0.1:8000"
     # A plain dataclass, not pydantic: this module is on every cold start.
     known = {f.name for f in fields(Settings)}
-    missing = [ENV_NAMES.get(n, n) for n in known
-               if values.get(n) is None and n not in ("jwks_url", "aws_endpoint_url")]
+    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days")
+    missing = [ENV_NAMES.get(n, n) for n in known if values.get(n) is None and n not in optional]
     if missing:
         raise RuntimeError(f"missing environment variables: {', '.join(sorted(missing))}")
+    values["object_lock_days"] = int(os.environ.get("OBJECT_LOCK_DAYS") or 0)
     return Settings(**{k: v for k, v in values.items() if k in known})

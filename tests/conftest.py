@@ -112,10 +112,17 @@ class Session:
     def send(self, method: str, path: str, body: Any = None) -> Any:
         import json
 
+        if isinstance(body, bytes):  # a file (PDF) sent as the raw body
+            return self.send_file(method, path, body)
         return self.client.http.request(
             method, path, headers={**self.headers, "Content-Type": "application/json"},
             body=json.dumps(body).encode() if body is not None else b"",
         )
+
+    def send_file(self, method: str, path: str, data: bytes,
+                  content_type: str = "application/pdf") -> Any:
+        return self.client.http.request(
+            method, path, headers={**self.headers, "Content-Type": content_type}, body=data)
 
 
 def login(client: Any, username: str, password: str) -> Session:

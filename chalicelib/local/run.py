@@ -106,6 +106,11 @@ class Runtime:
         from chalicelib.local.seed import seed_demo_work
 
         seed_demo_work()
+        from chalicelib.services.signing_keys import ensure_dev_pki
+
+        # A development CA in KMS certifies the agency seal and every leader's key,
+        # so that drafts can be signed and verified locally (idempotent).
+        ensure_dev_pki()
         info = {
             "url": public_url,
             "endpoint": endpoint,

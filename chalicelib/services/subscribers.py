@@ -39,4 +39,9 @@ def subscribers_of(event_type: str) -> list[Subscriber]:
 def load_all() -> None:
     """Import every module that registers steps (kept explicit: no magic discovery)."""
     import chalicelib.services.meetings  # noqa: F401
-    from chalicelib.services import incoming_steps, notifications, search  # noqa: F401
+    from chalicelib.services import (  # noqa: F401
+        incoming_steps,
+        notifications,
+        outgoing_steps,
+        search,
+    )

@@ -538,6 +538,150 @@ MATRIX[("POST", "/api/meetings/{meeting_id}/answer")] = Row(
     lambda role, v: v in ("chair", "invited"), MEETING_VARIANTS)
 
 
+# ---- outgoing documents: drafted by the caller / in the caller's unit / in another
+# unit. The signer is phogiamdoc, never a matrix caller, unless the variant says so.
+
+OUT_VARIANTS = ("mine", "own unit", "other unit")
+DRAFTERS = frozenset(Role) - ADMIN
+
+
+def _drafter(ctx: Ctx, variant: str) -> Any:
+    from chalicelib.domain.identity import Caller
+
+    if variant == "mine":
+        return Caller(ctx.me, frozenset({ctx.role}), unit=ctx.unit, auth_time=None)
+    unit = ctx.unit if variant == "own unit" else ("PTH" if ctx.unit != "PTH" else "PDKKD")
+    return Caller(f"soanthao{unit.lower()}", frozenset({Role.OFFICER}), unit=unit)
+
+
+def _out(ctx: Ctx, variant: str, state: str = "draft", signer: str = "phogiamdoc") -> str:
+    """An outgoing document of the variant, moved to ``state`` (past the draft
+    states by writing the status: the matrix tests who may act, not the flow)."""
+    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.config import get_settings
+    from chalicelib.services import outgoing
+    from tests.pdfs import make_pdf
+
+    drafter = _drafter(ctx, variant)
+    doc = outgoing.create(drafter, type_code="CV", subject="Văn bản thử quyền", signer=signer,
+                          authority="", recipients_internal=[], recipients_external=[],
+                          do_khan="Thường", do_mat="", answers=None)
+    if state == "draft" or state == "created":
+        if state == "draft":
+            outgoing.add_version(drafter, doc["id"], make_pdf(["Du thao thu quyen"]),
+                                 content_type="application/pdf", comment="",
+                                 s3=client("s3"), bucket=get_settings().documents_bucket)
+        return str(doc["id"])
+    outgoing.add_version(drafter, doc["id"], make_pdf(["Du thao thu quyen"]),
+                         content_type="application/pdf", comment="", s3=client("s3"),
+                         bucket=get_settings().documents_bucket)
+    if state == "in_review":
+        outgoing.submit(drafter, doc["id"])
+        return str(doc["id"])
+    extra = {"number_text": f"{ctx.n:02d}/SKHĐT-{drafter.unit}", "issued_on": "2026-01-05",
+             "issued_key": f"outgoing/{doc['id']}/v0001.pdf"} if state == "issued" else {}
+    fields = {"status": state, **extra}
+    Table().update(f"OUT#{doc['id']}", "OUT",
+                   "SET " + ", ".join(f"#{k} = :{k}" for k in fields),
+                   names={f"#{k}": k for k in fields},
+                   values={f":{k}": v for k, v in fields.items()})
+    return str(doc["id"])
+
+
+def _sees_out(role: Role, variant: str) -> bool:
+    return (variant == "mine" or role in (Role.LEADER, Role.CLERK)
+            or (role == Role.UNIT_HEAD and variant == "own unit"))
+
+
+def _out_route(suffix: str, state: str, body: Any = None) -> Callable[[Ctx, str], Request]:
+    return lambda c, v: (f"/api/outgoing/{_out(c, v, state)}{suffix}", body)
+
+
+def _signing_case(ctx: Ctx, variant: str) -> Request:
+    signer = ctx.me if variant == "signer" and ctx.role in (Role.LEADER, Role.UNIT_HEAD) \
+        else "phogiamdoc"
+    return (f"/api/outgoing/{_out(ctx, 'other unit', 'approved', signer=signer)}/sign", None)
+
+
+def _pki_owner() -> str:
+    from chalicelib.services import signing_keys
+
+    signing_keys.ensure_dev_pki(["giamdoc"])
+    return "giamdoc"
+
+
+def _pki_chain(_ctx: Ctx, _v: str) -> Request:
+    from chalicelib.services import signing_keys
+
+    owner = _pki_owner()
+    return (f"/api/pki/keys/{owner}/chain", {"pem": signing_keys.key_of(owner)["chain_pem"]})
+
+
+def _pki_root(_ctx: Ctx, _v: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
+
+    _pki_owner()
+    return ("/api/pki/trust-roots", {"pem": Table().get("PKI", "DEVCA")["pem"]})
+
+
+def _pki_csr(_ctx: Ctx, _v: str) -> Request:
+    from chalicelib.services import signing_keys
+
+    signing_keys.create_key(None, "phogiamdoc")
+    return ("/api/pki/keys/phogiamdoc/csr", None)
+
+
+MATRIX[("POST", "/api/outgoing")] = Row(
+    fixed("/api/outgoing", {"type_code": "CV", "subject": "Thử", "signer": "phogiamdoc"}),
+    roles(DRAFTERS))
+MATRIX[("GET", "/api/outgoing")] = Row(fixed("/api/outgoing"), roles(ALL))
+MATRIX[("GET", "/api/outgoing/{doc_id}")] = Row(_out_route("", "draft"), _sees_out, OUT_VARIANTS)
+MATRIX[("GET", "/api/outgoing/{doc_id}/file")] = Row(
+    _out_route("/file?which=current", "draft"), _sees_out, OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/notes")] = Row(
+    _out_route("/notes", "draft", {"text": "Góp ý"}), _sees_out, OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/versions")] = Row(
+    lambda c, v: (f"/api/outgoing/{_out(c, v, 'created')}/versions",
+                  __import__("tests.pdfs", fromlist=["make_pdf"]).make_pdf(["Phien ban 2"])),
+    lambda role, v: v == "mine", OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/compose")] = Row(
+    _out_route("/compose", "created", {"body": "Nội dung.", "recipients": ["Như trên;"]}),
+    lambda role, v: v == "mine", OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/submit")] = Row(
+    _out_route("/submit", "draft", {"comment": ""}), lambda role, v: v == "mine", OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/review")] = Row(
+    # The first step is the head of the drafting unit's (docs/permissions.md).
+    _out_route("/review", "in_review", {"approve": True, "comment": ""}),
+    lambda role, v: role == Role.UNIT_HEAD and v == "own unit", OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/sign")] = Row(
+    _signing_case, lambda role, v: role in (Role.LEADER, Role.UNIT_HEAD) and v == "signer",
+    ("signer", "not signer"), own_session=True)
+MATRIX[("POST", "/api/outgoing/{doc_id}/retry")] = Row(
+    _out_route("/retry", "signing_failed"), roles(frozenset({Role.CLERK})), OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/issue")] = Row(
+    _out_route("/issue", "signed"), roles(frozenset({Role.CLERK})), OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/recall")] = Row(
+    _out_route("/recall", "issued", {"reason": "Sai sót"}),
+    roles(frozenset({Role.CLERK, Role.LEADER})), OUT_VARIANTS)
+MATRIX[("POST", "/api/outgoing/{doc_id}/replace")] = Row(
+    _out_route("/replace", "issued", {"reason": "Sai nội dung"}),
+    lambda role, v: _sees_out(role, v) and role != Role.ADMIN, OUT_VARIANTS)
+MATRIX[("GET", "/api/settings/review-chains")] = Row(fixed("/api/settings/review-chains"),
+                                                     roles(ALL))
+MATRIX[("PUT", "/api/settings/review-chains")] = Row(
+    fixed("/api/settings/review-chains", {"chains": {"GM": ["unit_head", "signer"]}}),
+    roles(ADMIN))
+MATRIX[("GET", "/api/registers/outgoing")] = Row(
+    fixed("/api/registers/outgoing?year=2026"), roles(frozenset({Role.CLERK, Role.LEADER})))
+MATRIX[("GET", "/api/pki")] = Row(fixed("/api/pki"), roles(ADMIN))
+MATRIX[("POST", "/api/pki/keys/{owner}")] = Row(fixed("/api/pki/keys/chanhvanphong"),
+                                                roles(ADMIN))
+MATRIX[("GET", "/api/pki/keys/{owner}/csr")] = Row(_pki_csr, roles(ADMIN))
+MATRIX[("PUT", "/api/pki/keys/{owner}/chain")] = Row(_pki_chain, roles(ADMIN))
+MATRIX[("POST", "/api/pki/trust-roots")] = Row(_pki_root, roles(ADMIN))
+
+
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
 
 

@@ -1,0 +1,404 @@
+"""Outgoing documents end to end over the API and the workflow queue, with moto's
+KMS holding the keys: draft → review chain → the leader's signature → the clerk's
+number and seal → delivery, the register, verification, recall; and what goes
+wrong: out-of-order steps, wrong people, stale sign-ins, KMS failures, races
+for numbers."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import json
+import re
+import subprocess
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import login, require_tool
+from tests.pdfs import make_pdf
+
+
+def _body(resp: Any) -> Any:
+    return json.loads(resp.body)
+
+
+def _drain() -> int:
+    import app as app_module
+    from chalicelib.local.pump import pollers_for
+
+    pollers = {p.name: p for p in pollers_for(app_module.app, boto3.client("sqs"),
+                                              "ap-southeast-1")}
+    return pollers["on_workflow_message"].drain()
+
+
+def _mails() -> list[dict[str, Any]]:
+    from moto.backends import get_backend
+
+    out = []
+    for regions in get_backend("ses").values():
+        for backend in regions.values():
+            for message in backend.sent_messages:
+                raw = getattr(message, "raw_data", None)
+                if raw is None:
+                    continue
+                parsed = email.message_from_string(raw, policy=email.policy.default)
+                mail: dict[str, Any] = {"to": str(parsed["To"]), "subject": str(parsed["Subject"]),
+                                        "text": "", "attachments": []}
+                for part in parsed.walk():
+                    if part.is_multipart():
+                        continue
+                    if part.get_filename():
+                        mail["attachments"].append(part.get_payload(decode=True))
+                    elif part.get_content_type() == "text/plain" and not mail["text"]:
+                        mail["text"] = part.get_content()
+                out.append(mail)
+    return out
+
+
+def _s3_bytes(key: str) -> bytes:
+    from chalicelib.config import get_settings
+
+    return boto3.client("s3").get_object(Bucket=get_settings().documents_bucket,
+                                         Key=key)["Body"].read()
+
+
+def _pdfsig(data: bytes, tmp_path: Any) -> str:
+    tool = require_tool("pdfsig", "poppler-utils")
+    path = tmp_path / f"doc-{len(data)}.pdf"
+    path.write_bytes(data)
+    # pdfsig exits 0 even for an invalid signature: the text is the verdict.
+    return subprocess.run([tool, str(path)], capture_output=True, text=True, check=False).stdout
+
+
+@pytest.fixture
+def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
+    from chalicelib.services.signing_keys import ensure_dev_pki
+
+    ensure_dev_pki()
+
+
+@pytest.fixture
+def people(client: Any, accounts: dict[str, Any]) -> dict[str, Any]:
+    return {name: login(client, name, a["password"]) for name, a in accounts.items()}
+
+
+def _draft(officer: Any, **extra: Any) -> dict[str, Any]:
+    body = {"type_code": "CV", "subject": "Hướng dẫn đăng ký doanh nghiệp qua mạng",
+            "signer": "giamdoc", "recipients_internal": ["VP"],
+            "recipients_external": [{"name": "Công ty TNHH Thử Nghiệm",
+                                     "email": "congty@example.vn"}]} | extra
+    resp = officer.send("POST", "/api/outgoing", body)
+    assert resp.status_code == 200, resp.body
+    return _body(resp)
+
+
+def _approved(people: dict[str, Any], **extra: Any) -> str:
+    """Drafted by the officer, composed, and approved along the whole chain."""
+    doc = _draft(people["chuyenvien"], **extra)
+    doc_id = doc["id"]
+    resp = people["chuyenvien"].send("POST", f"/api/outgoing/{doc_id}/compose", {
+        "body": "Sở Kế hoạch và Đầu tư hướng dẫn đăng ký doanh nghiệp qua mạng.\n\n"
+                "Đề nghị các đơn vị thực hiện.",
+        "recipients": ["Như trên;", "Lưu: VT, ĐKKD."]})
+    assert resp.status_code == 200, resp.body
+    assert _body(people["chuyenvien"].send("POST", f"/api/outgoing/{doc_id}/submit",
+                                           {"comment": "Kính trình"}))["status"] == "in_review"
+    for reviewer in ("truongphong", "chanhvanphong", extra.get("signer", "giamdoc")):
+        resp = people[reviewer].send("POST", f"/api/outgoing/{doc_id}/review",
+                                     {"approve": True, "comment": "Đồng ý"})
+        assert resp.status_code == 200, (reviewer, resp.body)
+    assert _body(people["vanthu"].get(f"/api/outgoing/{doc_id}"))["status"] == "approved"
+    return doc_id
+
+
+def _status(session: Any, doc_id: str) -> dict[str, Any]:
+    return _body(session.get(f"/api/outgoing/{doc_id}"))
+
+
+def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_path):
+    doc_id = _approved(people)
+    leader = people["giamdoc"]
+    resp = leader.send("POST", f"/api/outgoing/{doc_id}/sign")
+    assert resp.status_code == 200, resp.body
+    assert _body(resp)["status"] == "signing"  # the browser does not wait for KMS
+    _drain()
+    doc = _status(leader, doc_id)
+    assert doc["status"] == "signed", doc.get("failure")
+    assert "issue" in _status(people["vanthu"], doc_id)["actions"]
+
+    resp = people["vanthu"].send("POST", f"/api/outgoing/{doc_id}/issue")
+    assert resp.status_code == 200, resp.body
+    numbered = _body(resp)
+    assert numbered["status"] == "issuing"
+    assert numbered["number_text"] == "01/SKHĐT-PDKKD"
+    _drain()
+    doc = _status(people["vanthu"], doc_id)
+    assert doc["status"] == "issued", doc.get("failure")
+
+    issued = _s3_bytes(doc["issued_key"])
+    text = _pdfsig(issued, tmp_path)
+    assert text.count("Signature is Valid.") == 2, text
+    assert "Invalid" not in text
+
+    report = _body(client.http.post("/api/verify", headers={"Content-Type": "application/pdf"},
+                                    body=issued))
+    assert report["ok"] is True and report["in_register"] and report["matches_issued_file"]
+    assert report["verdict"]["level"] == "good"
+    assert report["register"]["number_text"] == "01/SKHĐT-PDKKD"
+    assert len(report["signatures"]) == 2
+
+    by_code = _body(client.http.get(f"/api/verify/{doc['code']}"))
+    assert by_code["status"] == "issued" and by_code["subject"] == doc["subject"]
+
+    # The external recipient's mail: the PDF attached and a link that lasts.
+    (mail,) = [m for m in _mails() if m["to"] == "congty@example.vn"]
+    assert "01/SKHĐT-PDKKD" in mail["subject"]
+    assert mail["attachments"] and mail["attachments"][0] == issued
+    link = re.search(r"http://testserver(/d/[\w-]+)", mail["text"]).group(1)
+    resp = client.http.get(link)
+    assert resp.status_code == 302 and "issued.pdf" in resp.headers["Location"]
+
+    # The unit named inside the agency receives it as an incoming document.
+    listing = _body(people["chanhvanphong"].get("/api/incoming"))["items"]
+    assert any(i.get("so_ky_hieu") == "01/SKHĐT-PDKKD" for i in listing)
+
+    # The outgoing register, on screen and exported.
+    register = _body(people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}"))
+    assert register["rows"][0][0] == "01/SKHĐT-PDKKD"
+    assert register["columns"][0] == "Số, ký hiệu văn bản"
+    xlsx = people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}&format=xlsx",
+                                accept="*/*")
+    sheet = load_workbook(io.BytesIO(xlsx.body)).active
+    assert [c.value for c in sheet[3]][:2] == ["Số, ký hiệu văn bản", "Ngày tháng văn bản"] \
+        or any("01/SKHĐT-PDKKD" == c.value for row in sheet.iter_rows() for c in row)
+    pdf = people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}&format=pdf",
+                               accept="*/*")
+    assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
+
+    # A byte changed inside the signed content: every verifier says so.
+    marker = issued.find(b"/Contents")
+    tampered = bytearray(issued)
+    start = issued.find(b"stream", 0, marker)
+    tampered[start + 20] = (tampered[start + 20] + 1) % 256
+    report = _body(client.http.post("/api/verify", headers={"Content-Type": "application/pdf"},
+                                    body=bytes(tampered)))
+    assert report["ok"] is False
+    assert any(s["modified_after_signing"] for s in report["signatures"])
+    assert _pdfsig(bytes(tampered), tmp_path).count("Signature is Valid.") < 2
+
+
+def test_signing_needs_approval_the_signer_and_a_fresh_sign_in(pki, people, accounts):
+    from chalicelib.domain.errors import Unauthenticated
+    from chalicelib.domain.identity import Caller, Role
+    from chalicelib.services import outgoing
+
+    doc = _draft(people["chuyenvien"])
+    # Not approved yet: 409.
+    resp = people["giamdoc"].send("POST", f"/api/outgoing/{doc['id']}/sign")
+    assert resp.status_code == 409, resp.body
+    assert _body(resp)["error"]["code"] == "invalid_state"
+
+    doc_id = _approved(people)
+    # Another leader is not the signer: 403; an officer cannot sign at all.
+    resp = people["phogiamdoc"].send("POST", f"/api/outgoing/{doc_id}/sign")
+    assert resp.status_code in (403, 404), resp.body
+    assert people["chuyenvien"].send("POST", f"/api/outgoing/{doc_id}/sign").status_code == 403
+
+    # A sign-in older than five minutes must be renewed.
+    stale = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD",
+                   auth_time=datetime.now(UTC) - timedelta(minutes=6))
+    with pytest.raises(Unauthenticated) as raised:
+        outgoing.request_signing(stale, doc_id)
+    assert raised.value.code == "reauthentication_required"
+    assert _status(people["giamdoc"], doc_id)["status"] == "approved"
+
+
+def test_a_deputy_signs_under_delegation_as_kt(pki, people, client, tmp_path):
+    from zoneinfo import ZoneInfo
+
+    admin = people["quantri"]
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    resp = admin.send("POST", "/api/org/delegations", {
+        "grantor": "giamdoc", "delegate": "phogiamdoc", "kind": "KT", "start": today,
+        "end": today, "note": "Đi công tác"})
+    assert resp.status_code == 200, resp.body
+    doc_id = _approved(people)
+    resp = people["phogiamdoc"].send("POST", f"/api/outgoing/{doc_id}/sign")
+    assert resp.status_code == 200, resp.body
+    _drain()
+    doc = _status(people["phogiamdoc"], doc_id)
+    assert doc["status"] == "signed", doc.get("failure")
+    assert doc["signed_by"] == "phogiamdoc" and doc["signing_authority"] == "KT."
+    text = subprocess.run(["pdftotext", "-", "-"], input=_s3_bytes(doc["signed_key"]),
+                          capture_output=True, check=False).stdout.decode()
+    assert "KT. GIÁM ĐỐC" in text
+
+
+def test_a_kms_failure_shows_signing_failed_and_the_clerk_retries(pki, people):
+    """KMS refuses the signature (here: the key the signer's record names is not in
+    KMS, which moto answers with a real NotFoundException; moto does not enforce a
+    disabled key's state). The step retries, then shows the failure; nothing is
+    signed or numbered; the clerk retries once the key is back."""
+    import uuid
+
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.services.signing_keys import key_of
+
+    doc_id = _approved(people)
+    real_key = key_of("giamdoc")["key_id"]
+    Table().update("USER#giamdoc", "SIGNING_KEY", "SET key_id = :k",
+                   values={":k": str(uuid.uuid4())})
+    people["giamdoc"].send("POST", f"/api/outgoing/{doc_id}/sign")
+    _drain()
+    doc = _status(people["vanthu"], doc_id)
+    assert doc["status"] == "signing_failed"
+    assert doc["failure"]["message"] and "retry" in doc["actions"]
+    assert not doc.get("signed_key") and not doc.get("number_text")
+    # Issuing a document that failed to sign is refused.
+    assert people["vanthu"].send("POST", f"/api/outgoing/{doc_id}/issue").status_code == 409
+
+    Table().update("USER#giamdoc", "SIGNING_KEY", "SET key_id = :k", values={":k": real_key})
+    assert people["vanthu"].send("POST", f"/api/outgoing/{doc_id}/retry").status_code == 200
+    _drain()
+    assert _status(people["vanthu"], doc_id)["status"] == "signed"
+
+
+def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, accounts,
+                                                                     monkeypatch):
+    """Thirty clerks' requests interleave freely; each AWS request is atomic, as on
+    DynamoDB (moto in-process is not thread-safe, so one lock makes each request,
+    not each issuance, indivisible)."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.domain.identity import Caller, Role
+    from chalicelib.services import outgoing
+
+    drafter = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
+    clerk = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
+    ids = []
+    for i in range(30):
+        doc = outgoing.create(drafter, type_code="QĐ", subject=f"Quyết định {i}",
+                              signer="giamdoc", authority="", recipients_internal=[],
+                              recipients_external=[], do_khan="Thường", do_mat="",
+                              answers=None)
+        Table().update(f"OUT#{doc['id']}", "OUT", "SET #s = :s", names={"#s": "status"},
+                       values={":s": "signed"})
+        ids.append(doc["id"])
+    numbers: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    real_call = BotocoreStubber.__call__
+
+    def atomic_request(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
+        with lock:
+            return real_call(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", atomic_request)
+
+    def issue(doc_id: str) -> None:
+        try:
+            numbers.append(int(outgoing.issue(clerk, doc_id)["number"]))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=issue, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sorted(numbers) == list(range(1, 31))
+    texts = {Table().get(f"OUT#{i}", "OUT")["number_text"] for i in ids}
+    assert len(texts) == 30 and "01/QĐ-SKHĐT" in texts and "30/QĐ-SKHĐT" in texts
+    # A second issue of a numbered document takes no second number.
+    again = outgoing.issue
+    with pytest.raises(Exception) as raised:
+        again(clerk, ids[0])
+    assert getattr(raised.value, "code", "") == "invalid_state"
+
+
+def test_recall_freezes_and_tells_recipients(pki, people, client):
+    doc_id = _approved(people)
+    people["giamdoc"].send("POST", f"/api/outgoing/{doc_id}/sign")
+    _drain()
+    people["vanthu"].send("POST", f"/api/outgoing/{doc_id}/issue")
+    _drain()
+    doc = _status(people["vanthu"], doc_id)
+    link = re.search(r"http://testserver(/d/[\w-]+)", next(
+        m for m in _mails() if m["to"] == "congty@example.vn")["text"]).group(1)
+
+    resp = people["vanthu"].send("POST", f"/api/outgoing/{doc_id}/recall",
+                                 {"reason": "Sai địa chỉ nơi nhận"})
+    assert resp.status_code == 200 and _body(resp)["status"] == "recalled"
+    _drain()
+    recalls = [m for m in _mails() if m["to"] == "congty@example.vn"
+               and "Thu hồi" in m["subject"]]
+    assert recalls and "Sai địa chỉ nơi nhận" in recalls[0]["text"]
+    assert client.http.get(link).status_code == 404  # the e-mailed link no longer serves it
+    entry = _body(client.http.get(f"/api/verify/{doc['code']}"))
+    assert entry["status"] == "recalled" and entry["downloadable"] is False
+    # Recalled is final for the document: it cannot be issued or recalled again.
+    assert people["vanthu"].send("POST", f"/api/outgoing/{doc_id}/recall",
+                                 {"reason": "Lần nữa"}).status_code == 409
+    # A replacement starts as a new draft that names the one it replaces.
+    resp = people["chuyenvien"].send("POST", f"/api/outgoing/{doc_id}/replace",
+                                     {"reason": "Sửa nơi nhận"})
+    assert resp.status_code == 200 and _body(resp)["replaces"] == doc_id
+
+
+def test_bad_input_gets_field_errors_and_nothing_is_lost(aws_env, people):
+    officer = people["chuyenvien"]
+    resp = officer.send("POST", "/api/outgoing", {"type_code": "XX", "subject": "Thử",
+                                                  "signer": "chuyenvien"})
+    assert resp.status_code == 400
+    fields = {f["path"] for f in _body(resp)["error"]["fields"]}
+    assert "type_code" in fields or "signer" in fields
+    resp = officer.send("POST", "/api/outgoing", {"type_code": "CV", "subject": "",
+                                                  "signer": "giamdoc"})
+    assert resp.status_code == 400
+    assert any(f["path"] == "subject" for f in _body(resp)["error"]["fields"])
+
+    doc = _draft(officer)
+    resp = officer.send_file("POST", f"/api/outgoing/{doc['id']}/versions", b"not a pdf at all")
+    assert resp.status_code == 400 and _body(resp)["error"]["fields"][0]["path"] == "file"
+    resp = officer.send("POST", f"/api/outgoing/{doc['id']}/submit", {"comment": ""})
+    assert resp.status_code == 400 and _body(resp)["error"]["code"] == "no_pdf"
+    ok = officer.send_file("POST", f"/api/outgoing/{doc['id']}/versions?comment=B%E1%BA%A3n%201",
+                           make_pdf(["Ban du thao 1"]))
+    assert ok.status_code == 200, ok.body
+    view = _body(ok)
+    assert view["versions"][0]["number"] == 1 and view["current_version"] == 1
+    # A return needs a reason and sends the draft back with it.
+    officer.send("POST", f"/api/outgoing/{doc['id']}/submit", {"comment": ""})
+    head = people["truongphong"]
+    resp = head.send("POST", f"/api/outgoing/{doc['id']}/review", {"approve": False})
+    assert resp.status_code == 400
+    resp = head.send("POST", f"/api/outgoing/{doc['id']}/review",
+                     {"approve": False, "comment": "Bổ sung căn cứ pháp lý"})
+    back = _body(resp)
+    assert back["status"] == "draft" and back["returned"]["comment"] == "Bổ sung căn cứ pháp lý"
+    assert back["versions"][0]["number"] == 1  # the version stays
+
+
+def test_review_chains_are_configurable_per_type(aws_env, people):
+    admin = people["quantri"]
+    resp = admin.send("PUT", "/api/settings/review-chains",
+                      {"chains": {"TB": ["unit_head", "signer"]}})
+    assert resp.status_code == 200 and _body(resp)["chains"]["TB"] == ["unit_head", "signer"]
+    bad = admin.send("PUT", "/api/settings/review-chains", {"chains": {"TB": ["signer",
+                                                                              "office"]}})
+    assert bad.status_code == 400
+    assert _body(bad)["error"]["fields"][0]["path"] == "chains.TB"
+    doc = _draft(people["chuyenvien"], type_code="TB")
+    people["chuyenvien"].send_file("POST", f"/api/outgoing/{doc['id']}/versions",
+                                   make_pdf(["Thong bao"]))
+    submitted = _body(people["chuyenvien"].send("POST", f"/api/outgoing/{doc['id']}/submit",
+                                                {}))
+    assert [s["step"] for s in submitted["review"]] == ["unit_head", "signer"]
