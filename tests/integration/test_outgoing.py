@@ -402,3 +402,23 @@ def test_review_chains_are_configurable_per_type(aws_env, people):
     submitted = _body(people["chuyenvien"].send("POST", f"/api/outgoing/{doc['id']}/submit",
                                                 {}))
     assert [s["step"] for s in submitted["review"]] == ["unit_head", "signer"]
+
+
+def test_import_app_loads_no_signing_or_pdf_library() -> None:
+    """Every Lambda of the app imports app.py: pyHanko and the PDF libraries load
+    only inside the steps and routes that use them (a fresh interpreter)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    heavy = ("pyhanko", "pyhanko_certvalidator", "pypdf", "fpdf", "segno", "asn1crypto",
+             "openpyxl", "oscrypto")
+    code = ("import sys, app; from chalicelib.services import subscribers; "
+            "subscribers.load_all(); "
+            f"loaded = [m for m in {heavy!r} if m in sys.modules]; "
+            "print(loaded); sys.exit(1 if loaded else 0)")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                            text=True, check=False, env={"EOFFICE_STAGE": "local",
+                                                         "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
