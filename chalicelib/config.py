@@ -74,6 +74,7 @@ ENV_NAMES = {
     "public_base_url": "PUBLIC_BASE_URL",
     "jwks_url": "JWKS_URL",
     "aws_endpoint_url": "AWS_ENDPOINT_URL",
+    "object_lock_days": "OBJECT_LOCK_DAYS",
 }
 
 

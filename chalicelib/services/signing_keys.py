@@ -117,6 +117,13 @@ def signer_for(owner: str, table: Table | None = None) -> Any:
 
 # ---------------------------------------------------------------- administration
 
+def key_tags(owner: str) -> dict[str, str]:
+    """The policies of the functions that sign allow only keys tagged for their stage."""
+    from chalicelib.config import stage
+
+    return {"eoffice:stage": stage(), "eoffice:owner": owner}
+
+
 def _admin(caller: Caller) -> None:
     if Role.ADMIN not in caller.roles:
         raise Forbidden()
@@ -133,7 +140,7 @@ def _owner_ok(owner: str, table: Table) -> None:
 def create_key(caller: Caller | None, owner: str, table: Table | None = None
                ) -> dict[str, Any]:
     """A new KMS key for a signer and its certificate request."""
-    from chalicelib.config import get_settings, resource_name
+    from chalicelib.config import get_settings
     from chalicelib.signing.kms import create_signing_key
     from chalicelib.signing.pki import make_csr
 
@@ -145,10 +152,8 @@ def create_key(caller: Caller | None, owner: str, table: Table | None = None
     if owner == AGENCY:
         key_id = get_settings().agency_key_id
     else:
-        key_id = create_signing_key(kms, description=f"eoffice signer {owner}")
-        kms.tag_resource(KeyId=key_id, Tags=[{"TagKey": "eoffice:owner", "TagValue": owner},
-                                             {"TagKey": "eoffice:stage",
-                                              "TagValue": resource_name("x").split("-")[1]}])
+        key_id = create_signing_key(kms, description=f"eoffice signer {owner}",
+                                    tags=key_tags(owner))
     csr = make_csr(kms, key_id, _subject_for(owner, table))
     return _public(_save_key(table, owner, caller, "pki.key", "Tạo khoá ký số trong KMS",
                              key_id=key_id, csr_pem=csr, chain_pem=None, certificate=None,
@@ -227,7 +232,8 @@ def ensure_dev_pki(owners: list[str] | None = None, table: Table | None = None) 
     kms = _kms()
     dev = table.get("PKI", "DEVCA", consistent=True)
     if dev is None:
-        ca_key = create_signing_key(kms, description="eoffice development CA (not for production)")
+        ca_key = create_signing_key(kms, description="eoffice development CA (not for production)",
+                                    tags=key_tags("dev-ca"))
         root = create_dev_root(kms, ca_key, name="eoffice CA phát triển (không dùng thật)")
         dev = {"pk": "PKI", "sk": "DEVCA", "kind": "dev_ca", "key_id": ca_key,
                "pem": cert_pem(root)}
@@ -245,7 +251,8 @@ def ensure_dev_pki(owners: list[str] | None = None, table: Table | None = None) 
             continue
         if not item:
             key_id = (settings.agency_key_id if owner == AGENCY
-                      else create_signing_key(kms, description=f"eoffice signer {owner}"))
+                      else create_signing_key(kms, description=f"eoffice signer {owner}",
+                                              tags=key_tags(owner)))
         else:
             key_id = item["key_id"]
         subject: Subject = _subject_for(owner, table)

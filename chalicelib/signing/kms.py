@@ -51,11 +51,15 @@ def _wrap(exc: Exception) -> SigningError:
     return SigningError(vi, en, code=code)
 
 
-def create_signing_key(kms: Any, *, description: str, alias: str | None = None) -> str:
-    """A new RSA-2048 signing key; returns its KeyId."""
+def create_signing_key(kms: Any, *, description: str, alias: str | None = None,
+                       tags: dict[str, str] | None = None) -> str:
+    """A new RSA-2048 signing key; returns its KeyId. ``tags`` are set at creation,
+    so that IAM conditions on them (``aws:ResourceTag``) hold from the start."""
+    extra = {"Tags": [{"TagKey": k, "TagValue": v} for k, v in (tags or {}).items()]} \
+        if tags else {}
     try:
         key_id: str = kms.create_key(
-            Description=description, KeySpec=KEY_SPEC, KeyUsage="SIGN_VERIFY",
+            Description=description, KeySpec=KEY_SPEC, KeyUsage="SIGN_VERIFY", **extra,
         )["KeyMetadata"]["KeyId"]
         if alias:
             kms.create_alias(AliasName=alias if alias.startswith("alias/") else f"alias/{alias}",
