@@ -294,6 +294,22 @@ def close_replaced(event: DomainEvent) -> None:
             return
 
 
+@subscribe("outgoing.issued", name="record_answer")
+def record_answer(event: DomainEvent) -> None:
+    """The incoming document this one answers shows the answer's number (the
+    handling-tracking register's "Số, ký hiệu văn bản trả lời")."""
+    from chalicelib.adapters.dynamo import Table
+
+    table = Table()
+    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    if doc is None or not doc.get("answers"):
+        return
+    table.update(f"DOC#{doc['answers']}", "DOC",
+                 "SET answer = :n, answer_id = :i, version = version + :one",
+                 condition="attribute_exists(pk)",
+                 values={":n": doc["number_text"], ":i": doc["id"], ":one": 1})
+
+
 @subscribe("outgoing.recalled", name="tell_recall")
 def tell_recall(event: DomainEvent) -> None:
     """Recipients are told; the internal copies are marked recalled."""
@@ -306,10 +322,12 @@ def tell_recall(event: DomainEvent) -> None:
     if doc is None:
         return
     for incoming_id in doc.get("delivered_incoming") or []:
+        # The version moves on so that a stale full write of the document fails.
         table.update(f"DOC#{incoming_id}", "DOC",
-                     "SET recalled = :t, recall_reason = :r, recalled_at = :a",
+                     "SET recalled = :t, recall_reason = :r, recalled_at = :a, "
+                     "version = version + :one",
                      values={":t": True, ":r": event.payload.get("reason") or "",
-                             ":a": iso(utcnow())})
+                             ":a": iso(utcnow()), ":one": 1})
     if doc.get("do_mat"):
         return
     for recipient in doc.get("recipients_external") or []:

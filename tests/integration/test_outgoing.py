@@ -121,8 +121,22 @@ def _status(session: Any, doc_id: str) -> dict[str, Any]:
     return _body(session.get(f"/api/outgoing/{doc_id}"))
 
 
+def _incoming_for(username: str) -> str:
+    from datetime import date
+
+    from chalicelib.domain.incoming import Metadata
+    from chalicelib.services import incoming
+
+    doc = incoming.register(None, Metadata(
+        so_ky_hieu="12/UBND-KT", co_quan_ban_hanh="UBND quận Cầu Giấy",
+        ngay_ban_hanh=date(2026, 11, 20), trich_yeu="Đề nghị hướng dẫn đăng ký doanh nghiệp"),
+        arrival=datetime.now(UTC), source="paper", people=[username])
+    return str(doc["id"])
+
+
 def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_path):
-    doc_id = _approved(people)
+    answered = _incoming_for("chuyenvien")
+    doc_id = _approved(people, answers=answered)
     leader = people["giamdoc"]
     resp = leader.send("POST", f"/api/outgoing/{doc_id}/sign")
     assert resp.status_code == 200, resp.body
@@ -180,6 +194,13 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
     pdf = people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}&format=pdf",
                                accept="*/*")
     assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
+
+    # The incoming document it answers shows the answer's number.
+    from zoneinfo import ZoneInfo
+
+    year = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+    tracking = _body(people["vanthu"].get(f"/api/registers/tracking?year={year}"))
+    assert any("01/SKHĐT-PDKKD" in row for row in tracking["rows"])
 
     # A byte changed inside the signed content: every verifier says so.
     marker = issued.find(b"/Contents")
