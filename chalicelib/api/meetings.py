@@ -175,3 +175,17 @@ def public_answer(call: Call) -> Response:
     return _page(200, "Giấy mời họp", meeting=shown, name=shown["name"],
                  current=shown["answer_label"], choices=_CHOICES, chosen=chosen,
                  action="/api/public/meetings/answer?" + urlencode({"token": token}))
+
+
+@route(meetings_bp, "/api/meetings/{meeting_id}/letter", methods=("POST",),
+       body="chalicelib.api.schemas.outgoing:LetterIn", policy=Policy.signed_in(),
+       tags=("meetings",),
+       summary="Draft the meeting's Giấy mời as an outgoing document (chair or scheduler)")
+def letter(call: Call) -> dict[str, Any]:
+    from chalicelib.adapters.aws import client
+    from chalicelib.config import get_settings
+    from chalicelib.services.meeting_letter import draft_letter
+
+    return draft_letter(call.user, call.params["meeting_id"], signer=call.body.signer,
+                        authority=call.body.authority, s3=client("s3"),
+                        bucket=get_settings().documents_bucket)

@@ -443,3 +443,46 @@ def test_import_app_loads_no_signing_or_pdf_library() -> None:
                             text=True, check=False, env={"EOFFICE_STAGE": "local",
                                                          "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_meeting_invitation_becomes_a_giay_moi_and_is_issued(pki, people, client):
+    """Work tracking meets outgoing documents: the scheduler drafts the meeting's
+    Giấy mời, which takes the short review chain, is signed and numbered GM."""
+    from zoneinfo import ZoneInfo
+
+    start = (datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(days=3)).replace(
+        hour=9, minute=0, second=0, microsecond=0)
+    clerk = people["vanthu"]
+    resp = clerk.send("POST", "/api/meetings", {
+        "title": "Họp triển khai kế hoạch đầu tư công năm 2027", "start": start.isoformat(),
+        "end": (start + timedelta(hours=1)).isoformat(), "place": "Phòng họp số 2",
+        "chair": "giamdoc", "participants": ["truongphong"],
+        "guests": [{"email": "khach@doanhnghiep.vn", "name": "Ông Lê Văn Khách"}],
+        "agenda": [{"title": "Báo cáo tình hình giải ngân"}]})
+    assert resp.status_code == 200, resp.body
+    meeting_id = _body(resp)["id"]
+    # Someone merely invited may not draft it.
+    assert people["truongphong"].send("POST", f"/api/meetings/{meeting_id}/letter",
+                                      {"signer": "giamdoc"}).status_code in (403, 404)
+    resp = clerk.send("POST", f"/api/meetings/{meeting_id}/letter", {"signer": "giamdoc"})
+    assert resp.status_code == 200, resp.body
+    letter = _body(resp)
+    assert letter["type_code"] == "GM" and letter["meeting_id"] == meeting_id
+    assert letter["recipients_internal"] == ["PDKKD"]
+    assert letter["recipients_external"] == [{"name": "Ông Lê Văn Khách",
+                                              "email": "khach@doanhnghiep.vn"}]
+    text = subprocess.run(["pdftotext", "-", "-"], input=_s3_bytes(letter["current_key"]),
+                          capture_output=True, check=False).stdout.decode()
+    assert "GIẤY MỜI" in text and "Báo cáo tình hình giải ngân" in text
+
+    submitted = _body(clerk.send("POST", f"/api/outgoing/{letter['id']}/submit", {}))
+    assert [s["step"] for s in submitted["review"]] == ["unit_head", "signer"]
+    for reviewer in ("chanhvanphong", "giamdoc"):
+        assert people[reviewer].send("POST", f"/api/outgoing/{letter['id']}/review",
+                                     {"approve": True}).status_code == 200
+    people["giamdoc"].send("POST", f"/api/outgoing/{letter['id']}/sign")
+    _drain()
+    issued = _body(clerk.send("POST", f"/api/outgoing/{letter['id']}/issue"))
+    assert issued["number_text"] == "01/GM-SKHĐT"
+    _drain()
+    assert _status(clerk, letter["id"])["status"] == "issued"

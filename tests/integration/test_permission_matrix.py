@@ -533,6 +533,9 @@ MATRIX[("PUT", "/api/meetings/{meeting_id}")] = Row(
 MATRIX[("POST", "/api/meetings/{meeting_id}/cancel")] = Row(
     lambda c, v: (f"/api/meetings/{_meeting(c, v)}/cancel", {"version": 1, "reason": "Thử"}),
     _meeting_run, MEETING_VARIANTS)
+MATRIX[("POST", "/api/meetings/{meeting_id}/letter")] = Row(
+    lambda c, v: (f"/api/meetings/{_meeting(c, v)}/letter", {"signer": "giamdoc"}),
+    _meeting_run, MEETING_VARIANTS)
 MATRIX[("POST", "/api/meetings/{meeting_id}/answer")] = Row(
     lambda c, v: (f"/api/meetings/{_meeting(c, v)}/answer", {"answer": "accept"}),
     lambda role, v: v in ("chair", "invited"), MEETING_VARIANTS)

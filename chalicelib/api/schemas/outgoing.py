@@ -109,3 +109,8 @@ class ChainsIn(BaseModel):
 
 class PemIn(BaseModel):
     pem: str = Field(min_length=1, max_length=50000)
+
+
+class LetterIn(BaseModel):
+    signer: str = Field(min_length=1, max_length=64)
+    authority: str = Field(default="", max_length=5)
