@@ -36,7 +36,24 @@ PAGES = {
     "task": ("task.html", "Công việc được giao"),
     "meetings": ("meetings.html", "Lịch họp"),
     "meeting": ("meeting.html", "Cuộc họp"),
+    "outgoing": ("outgoing.html", "Văn bản đi"),
+    "outgoing-doc": ("outgoing_doc.html", "Văn bản đi"),
+    "outgoing-register": ("outgoing_register.html", "Sổ văn bản đi"),
+    "pki": ("pki.html", "Chứng thư số"),
 }
+
+# The public verification page: anyone may open it, a few times a minute.
+VERIFY_PAGE = Policy.anyone("public verification page", rate_limit=(30, 60))
+
+
+def _page_context(page: str) -> dict[str, object]:
+    """What a page's form needs from the domain (options fixed by the decree)."""
+    if page == "outgoing":
+        from chalicelib.domain import numbering
+
+        return {"document_types": list(numbering.DOCUMENT_TYPES.items()),
+                "authorities": list(numbering.SIGNING_AUTHORITIES.items())}
+    return {}
 
 
 @route(pages_bp, "/", policy=Policy.anyone("web app shell"), produces="text/html",
@@ -58,7 +75,21 @@ def app_page(call: Call) -> Response:
     if entry is None:
         return render_page("not_found.html", status=404, title="Không tìm thấy")
     template, title = entry
-    return render_page(template, title=title)
+    return render_page(template, title=title, **_page_context(call.params["page"]))
+
+
+@route(pages_bp, "/verify", policy=VERIFY_PAGE, produces="text/html",
+       summary="Public page: check a document by file or printed code", tags=("pages",))
+def verify_page(call: Call) -> Response:
+    return render_page("verify.html", title="Kiểm tra văn bản", code="")
+
+
+@route(pages_bp, "/verify/{code}", policy=VERIFY_PAGE, produces="text/html",
+       summary="Public page: the code printed under a document's QR, looked up", tags=("pages",))
+def verify_code_page(call: Call) -> Response:
+    # Only the letters a code may have reach the page (the script looks it up).
+    code = "".join(ch for ch in call.params["code"].upper() if ch.isascii() and ch.isalnum())
+    return render_page("verify.html", title="Kiểm tra văn bản", code=code[:20])
 
 
 @route(pages_bp, "/static/{name}", policy=Policy.anyone("stylesheets and scripts"),

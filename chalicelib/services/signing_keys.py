@@ -218,7 +218,7 @@ def overview(caller: Caller, table: Table | None = None) -> dict[str, Any]:
 
 def ensure_dev_pki(owners: list[str] | None = None, table: Table | None = None) -> None:
     """Local runtime and tests only: a development CA in KMS that certifies the
-    agency key and every leader's key. Idempotent."""
+    agency key and every leader's and head of unit's key. Idempotent."""
     from chalicelib.config import get_settings
     from chalicelib.signing.kms import create_signing_key, public_key_info
     from chalicelib.signing.pki import Subject, create_dev_root, issue_certificate, load_chain
@@ -243,8 +243,9 @@ def ensure_dev_pki(owners: list[str] | None = None, table: Table | None = None) 
     if owners is None:
         from chalicelib.services.organisation import list_users
 
+        # Leaders sign; heads of unit sign TL. or for their unit's own papers.
         owners = [u["username"] for u in list_users(table=table)
-                  if "leader" in u["roles"] and u["status"] == "active"]
+                  if set(u["roles"]) & {"leader", "unit_head"} and u["status"] == "active"]
     for owner in [AGENCY, *owners]:
         item = key_of(owner, table)
         if item and item.get("chain_pem"):

@@ -23,16 +23,19 @@ ROLE_LABELS = {
     "one_stop": "Bộ phận một cửa",
     "admin": "Quản trị hệ thống",
 }
-EVERYONE = ["Trang chủ", "Công việc", "Văn bản đến", "Giao việc", "Lịch họp", "Lịch làm việc",
-            "Nhật ký của tôi", "Hộp thư đi"]
+EVERYONE = ["Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Giao việc", "Lịch họp",
+            "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
 MENUS = {role: EVERYONE for role in ROLE_LABELS}
-MENUS["clerk"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Giao việc", "Lịch họp",
-                  "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
-MENUS["leader"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Giao việc", "Lịch họp",
-                   "Lịch làm việc", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi"]
+MENUS["clerk"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Văn bản đi",
+                  "Sổ văn bản đi", "Giao việc", "Lịch họp", "Lịch làm việc", "Nhật ký của tôi",
+                  "Hộp thư đi"]
+MENUS["leader"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Văn bản đi",
+                   "Sổ văn bản đi", "Giao việc", "Lịch họp", "Lịch làm việc", "Uỷ quyền ký",
+                   "Nhật ký của tôi", "Hộp thư đi"]
+# An administrator manages the organisation and the keys, and drafts nothing.
 MENUS["admin"] = ["Trang chủ", "Công việc", "Văn bản đến", "Giao việc", "Lịch họp", "Lịch làm việc",
-                  "Điều chỉnh lịch", "Đơn vị", "Tài khoản", "Uỷ quyền ký", "Nhật ký của tôi",
-                  "Hộp thư đi", "Tài liệu API"]
+                  "Điều chỉnh lịch", "Đơn vị", "Tài khoản", "Chứng thư số", "Uỷ quyền ký",
+                  "Nhật ký của tôi", "Hộp thư đi", "Tài liệu API"]
 
 
 @pytest.mark.parametrize("role", list(ROLE_LABELS))

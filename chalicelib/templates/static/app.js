@@ -3470,3 +3470,14 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
   body.dataset.loaded = "true";
 });
+
+// ------------------------------------------------------------------ shared with page scripts
+
+// The helpers other page scripts (outgoing.js) use, and the page table they add
+// their pages to (they load after this file, before DOMContentLoaded).
+window.eoffice = {
+  pages, api, ApiError, refreshTokens, loadSession, saveSession, me, hasRole, el, nfc, flash,
+  showError, clearFieldErrors, setBusy, onSubmit, localError, confirmAction, download,
+  directory, unitTree, formatInstant, shortDate, vnDateOf, vnYear, formatSize, checkedPdf,
+  urgencyBadge, secrecyBadge, auditHref,
+};
