@@ -469,6 +469,13 @@ def _with_step_access(doc: dict[str, Any], table: Table) -> dict[str, Any]:
     return doc
 
 
+def _clerks(table: Table) -> list[str]:
+    from chalicelib.services.organisation import list_users
+
+    return [u["username"] for u in list_users(table=table)
+            if "clerk" in u["roles"] and u["status"] == "active"]
+
+
 def _step_people(doc: dict[str, Any], table: Table) -> list[dict[str, Any]]:
     from chalicelib.services.organisation import list_users
 
@@ -518,6 +525,10 @@ def decide(caller: Caller, doc_id: str, *, approve: bool, comment: str,
         after = {**doc, "review": review, "review_index": index + 1, "people": people}
         after = _with_step_access(after, table)
     elif approve:
+        if doc.get("do_mat"):
+            # A secret document is seen only by those named on it: the clerks who
+            # will number and issue it are named once it is approved.
+            people = sorted(set(people) | set(_clerks(table)))
         after = {**doc, "review": review, "status": OutStatus.APPROVED.value,
                  "approved_at": now, "approved_by": caller.username, "people": people}
     else:

@@ -261,14 +261,24 @@ def deliver_internal(event: DomainEvent) -> None:
                     loai_van_ban=doc["type_name"], trich_yeu=doc["subject"],
                     do_khan=Urgency(doc["do_khan"]),
                     nguoi_ky=str(profile.get("full_name") or ""))
+    people: list[str] = []
+    if doc.get("do_mat"):
+        # A secret copy goes to the heads of the receiving units by name only.
+        from chalicelib.services.organisation import list_users
+
+        people = [u["username"] for u in list_users(table=table)
+                  if "unit_head" in u["roles"] and u.get("unit") in doc["recipients_internal"]
+                  and u["status"] == "active"]
     registered = incoming.register(
         None, meta, arrival=utcnow(), source="internal",
         file={"key": doc["issued_key"], "sha256": doc["issued_sha256"],
               "name": f"{doc['number_text']}.pdf"},
         secrecy=Secrecy(doc.get("do_mat") or ""), units=doc["recipients_internal"],
-        people=[] if not doc.get("do_mat") else [doc["created_by"]], table=table)
-    table.update(f"OUT#{doc['id']}", "OUT", "SET delivered_incoming = :d",
-                 values={":d": [registered["id"]]})
+        people=people, table=table)
+    # The version moves on so that a stale full write of the document fails.
+    table.update(f"OUT#{doc['id']}", "OUT",
+                 "SET delivered_incoming = :d, version = version + :one",
+                 values={":d": [registered["id"]], ":one": 1})
 
 
 @subscribe("outgoing.issued", name="close_replaced")

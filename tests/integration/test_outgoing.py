@@ -486,3 +486,32 @@ def test_a_meeting_invitation_becomes_a_giay_moi_and_is_issued(pki, people, clie
     assert issued["number_text"] == "01/GM-SKHĐT"
     _drain()
     assert _status(clerk, letter["id"])["status"] == "issued"
+
+
+def test_a_secret_document_has_its_own_series_and_stays_among_named_people(pki, people,
+                                                                           client):
+    secret_id = _approved(people, do_mat="mat")
+    # Outside the people named on it, a secret draft does not exist.
+    assert people["phogiamdoc"].get(f"/api/outgoing/{secret_id}").status_code == 404
+    people["giamdoc"].send("POST", f"/api/outgoing/{secret_id}/sign")
+    _drain()
+    # The clerk was named when it was approved, so it can be numbered and issued.
+    issued = _body(people["vanthu"].send("POST", f"/api/outgoing/{secret_id}/issue"))
+    assert issued["series"] == "secret" and issued["number_text"] == "01/SKHĐT-PDKKD"
+    _drain()
+    doc = _status(people["vanthu"], secret_id)
+    assert doc["status"] == "issued"
+    # The regular series is untouched by it.
+    regular_id = _approved(people)
+    people["giamdoc"].send("POST", f"/api/outgoing/{regular_id}/sign")
+    _drain()
+    regular = _body(people["vanthu"].send("POST", f"/api/outgoing/{regular_id}/issue"))
+    assert regular["series"] == "regular" and regular["number_text"] == "01/SKHĐT-PDKKD"
+    _drain()
+    # Never e-mailed; the public learns only that it exists; the register masks it.
+    # (both name the same external recipient: only the regular one reached it)
+    assert len([m for m in _mails() if m["to"] == "congty@example.vn"]) == 1
+    entry = _body(client.http.get(f"/api/verify/{doc['code']}"))
+    assert entry["secret"] is True and "subject" not in entry and not entry["downloadable"]
+    rows = _body(people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}"))["rows"]
+    assert ["(Văn bản mật)"] == [r[2] for r in rows if r[2] == "(Văn bản mật)"]
