@@ -117,6 +117,16 @@ def _approved(people: dict[str, Any], **extra: Any) -> str:
     return doc_id
 
 
+def _docx() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
 def _status(session: Any, doc_id: str) -> dict[str, Any]:
     return _body(session.get(f"/api/outgoing/{doc_id}"))
 
@@ -396,6 +406,14 @@ def test_bad_input_gets_field_errors_and_nothing_is_lost(aws_env, people):
     assert ok.status_code == 200, ok.body
     view = _body(ok)
     assert view["versions"][0]["number"] == 1 and view["current_version"] == 1
+    # A DOCX is kept for review as a version, but only a PDF is ever signed.
+    docx = officer.send_file("POST", f"/api/outgoing/{doc['id']}/versions",
+                             _docx(), content_type="application/vnd.openxmlformats-"
+                             "officedocument.wordprocessingml.document")
+    assert docx.status_code == 200, docx.body
+    view = _body(docx)
+    assert [v["content_type"].endswith("document") for v in view["versions"]] == [False, True]
+    assert view["current_version"] == 1
     # A return needs a reason and sends the draft back with it.
     officer.send("POST", f"/api/outgoing/{doc['id']}/submit", {"comment": ""})
     head = people["truongphong"]
