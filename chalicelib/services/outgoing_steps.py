@@ -91,16 +91,16 @@ def sign_outgoing(event: DomainEvent) -> None:
     doc = table.get(f"OUT#{doc_id}", "OUT", consistent=True)
     if doc is None or doc["status"] != OutStatus.SIGNING.value:
         return  # done already, or taken back
+    key = f"outgoing/{doc_id}/signed.pdf"
     try:
         signed, layout = _with_retries(lambda: _sign(doc, table))
+        _with_retries(lambda: _s3_put(key, signed))
     except Exception as exc:  # noqa: BLE001
         logger.exception("signing failed", extra={"doc": doc_id})
         outgoing.mark(doc_id, OutStatus.SIGNING_FAILED, expect=OutStatus.SIGNING,
                       action="outgoing.sign_failed", summary="Ký số không thành công",
                       failure=_failure(exc), table=table)
         return
-    key = f"outgoing/{doc_id}/signed.pdf"
-    _s3_put(key, signed)
     outgoing.mark(doc_id, OutStatus.SIGNED, expect=OutStatus.SIGNING, action="outgoing.signed",
                   summary=f"Đã ký số ({doc.get('signed_by')})", table=table, signed_key=key,
                   signed_at=iso(utcnow()), signed_sha256=hashlib.sha256(signed).hexdigest(),
@@ -160,7 +160,7 @@ def issue_outgoing(event: DomainEvent) -> None:
     try:
         issued = _with_retries(lambda: _issue(doc, table))
         key = f"outgoing/{doc_id}/issued.pdf"
-        _s3_put(key, issued, lock=True)
+        _with_retries(lambda: _s3_put(key, issued, lock=True))
     except Exception as exc:  # noqa: BLE001
         logger.exception("issuing failed", extra={"doc": doc_id})
         outgoing.mark(doc_id, OutStatus.ISSUE_FAILED, expect=OutStatus.ISSUING,
