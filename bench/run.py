@@ -6,7 +6,9 @@ run (``<!-- bench:NAME:start -->`` … ``<!-- bench:NAME:end -->``):
 - ``foundation``: cold start and AWS calls per request;
 - ``ingest``: intake throughput and peak memory against text extraction alone;
 - ``search``: search latency and cost against SQLite FTS5;
-- ``signing``: PAdES signing through KMS against bare pyHanko with a local key.
+- ``signing``: PAdES signing through KMS against bare pyHanko with a local key;
+- ``signing_flow``: signed documents per minute through the SQS signing step of
+  the whole local runtime (``make run``) against bare signing with the same key.
 
 ``--only ingest,search`` runs some of them; ``--quick`` runs smaller versions
 (fewer rounds, smaller collections) for a fast look, and says so in the text.
@@ -27,7 +29,7 @@ from datetime import UTC, datetime
 
 from bench.report import PERFORMANCE_DOC, write_section
 
-FAMILIES = ("foundation", "ingest", "search", "work", "signing")
+FAMILIES = ("foundation", "ingest", "search", "work", "signing", "signing_flow")
 
 
 def _stamp(quick: bool) -> str:
@@ -90,6 +92,14 @@ def signing(quick: bool) -> tuple[str, bool]:
     return _with_stamp(text, quick, "## Signing: time per document against bare pyHanko"), ok
 
 
+def signing_flow(quick: bool) -> tuple[str, bool]:
+    from bench import signing_flow as family
+
+    text, ok = _attempt("signing flow", lambda: family.markdown(family.measure(quick)))
+    return _with_stamp(text, quick, "## Signing flow: signed documents per minute through "
+                                    "the SQS step"), ok
+
+
 def _with_stamp(text: str, quick: bool, heading: str) -> str:
     """The family's own heading first, then when and where it was measured."""
     if text.startswith("## "):
@@ -133,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             section, ok = work(args.quick)
         elif name == "signing":
             section, ok = signing(args.quick)
+        elif name == "signing_flow":
+            section, ok = signing_flow(args.quick)
         else:
             section, ok = search(args.quick)
         failed = failed or not ok

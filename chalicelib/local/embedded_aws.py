@@ -21,6 +21,12 @@ from typing import Any
 
 SERVICES = ("dynamodb", "s3", "sqs", "kms", "cognito-idp", "ses", "sts", "iam")
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
+# moto's DynamoDB is not thread-safe (TransactWriteItems copies the table while
+# another thread writes to it). One DynamoDB request at a time makes each call
+# atomic, as DynamoDB's are, while clients still interleave freely. Other
+# services stay concurrent: an SQS long poll must not hold up everyone else.
+# The snapshot takes the same lock so that it never walks a table mid-write.
+_REQUESTS = threading.Lock()
 
 
 def _load_private_key(pem: bytes) -> Any:
@@ -68,7 +74,8 @@ def save_state(path: Path, attempts: int = 5) -> bool:
     walk it; a walk that trips over that is simply tried again."""
     for _ in range(attempts):
         try:
-            data = snapshot_bytes()
+            with _REQUESTS:
+                data = snapshot_bytes()
         except RuntimeError:  # "dictionary changed size during iteration"
             time.sleep(0.05)
             continue
@@ -137,7 +144,11 @@ class EmbeddedAws:
                 start_response("200 OK", [("Content-Type", "application/json"),
                                           ("Content-Length", str(len(body)))])
                 return [body]
-            return moto_app(environ, start_response)
+            if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB"):
+                return moto_app(environ, start_response)
+            with _REQUESTS:
+                # Drain the body inside the lock: moto may build it lazily.
+                return list(moto_app(environ, start_response))
 
         self._server = make_server(self.host, self.port, app, threaded=True,
                                    request_handler=MotoRequestHandler)

@@ -240,3 +240,41 @@ def test_the_verification_page_says_when_no_document_carries_a_code(
     page.get_by_role("button", name="Tra cứu").click()
     expect(verdict).to_contain_text("Không có văn bản nào đã phát hành mang mã này.")
     assert page.url == url + "/verify/ZZ99ZZ99ZZ"
+
+
+def test_the_clerk_drafts_a_meetings_giay_moi_from_the_meeting_page(
+    browser: Any, runtime: dict[str, Any], session_of: Any
+) -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.e2e.conftest import api_call
+
+    url = runtime["url"]
+    day = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() + timedelta(days=4)
+    title = f"Họp giao ban công tác đầu tư công {uuid.uuid4().hex[:6]}"
+    status, meeting = api_call(url, "POST", "/api/meetings", {
+        "title": title, "start": f"{day.isoformat()}T08:00", "end": f"{day.isoformat()}T10:00",
+        "place": "Phòng họp số 2", "chair": "giamdoc", "participants": ["truongphong"],
+        "agenda": [{"title": "Báo cáo tình hình giải ngân"}]},
+        token=session_of("vanthu")["id_token"])
+    assert status == 200, meeting
+
+    with browsers(browser) as open_page:
+        clerk = open_page(DESKTOP)
+        open_signed_in(clerk, url, session_of("vanthu"), f"/app/meeting?id={meeting['id']}")
+        letter = clerk.locator("#meeting-letter")
+        expect(letter).to_be_visible()
+        expect(letter.get_by_role("heading")).to_have_text("Giấy mời (văn bản đi)")
+        letter.get_by_label("Người ký").select_option("giamdoc")
+        expect(letter.get_by_label("Thẩm quyền ký")).to_have_value("")
+        letter.get_by_role("button", name="Soạn giấy mời").click()
+        clerk.wait_for_url(re.compile(r"/app/outgoing-doc\?id=[0-9a-f]+$"))
+        loaded(clerk)
+        expect(clerk.locator("#og-head [data-out=kind]")).to_have_text("Giấy mời")
+        expect(clerk.locator("#og-title")).to_have_text(f"Mời họp: {title}")
+        expect(status_of(clerk)).to_have_text("Dự thảo")
+        version = clerk.locator("#og-versions li.og-version[data-number='1']")
+        expect(version).to_contain_text("Soạn từ mẫu")
+        expect(clerk.locator("#og-head [data-file=current]")).to_be_visible()
+        shot(clerk, "meeting-letter-draft")

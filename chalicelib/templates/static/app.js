@@ -3264,6 +3264,8 @@ const pages = {
     const editForm = q("#meeting-edit-form");
     const editFold = q("#edit-fold");
     const cancelForm = q("#meeting-cancel-form");
+    const letterCard = q("#meeting-letter");
+    const letterForm = q("#meeting-letter-form");
     const isOver = () => new Date(m.end) <= new Date();
     const isOpen = () => m.status === "scheduled" && !isOver();
     // Addresses and mail status come only to those who run or supervise the meeting.
@@ -3343,12 +3345,31 @@ const pages = {
       if (!fields) fields = meetingForm(editForm, dir, "me");
       if (!editFold.open) fields.fill(m);
     };
+    // The invitation as an outgoing document (Giấy mời), signed by a leader or a head of unit.
+    let signers = false;
+    const renderLetter = () => {
+      letterCard.hidden = !(m.can_edit && m.status === "scheduled");
+      if (letterCard.hidden || signers) return;
+      signers = true;
+      const roles = (p) => p.roles || [];
+      const leaders = dir.people.filter((p) => roles(p).includes("leader"));
+      const heads = dir.people.filter((p) => roles(p).includes("unit_head") && !roles(p).includes("leader"));
+      const option = (p) => el("option", { value: p.username }, `${p.full_name}${p.title ? " — " + p.title : ""}`);
+      const select = letterForm.elements.signer;
+      select.replaceChildren(el("option", { value: "" }, "— Chọn người ký —"),
+        el("optgroup", { label: "Lãnh đạo Sở" }, ...leaders.map(option)),
+        heads.length ? el("optgroup", { label: "Trưởng đơn vị" }, ...heads.map(option)) : "");
+      const chair = leaders.find((p) => p.username === m.chair);
+      const director = chair || leaders.find((p) => /^Giám đốc/i.test(p.title || "")) || leaders[0];
+      if (director) select.value = director.username;
+    };
     const render = () => {
       renderHead();
       renderInvitations();
       renderAnswer();
       renderManage();
-      layout.classList.toggle("one-col", answerCard.hidden && manage.hidden);
+      renderLetter();
+      layout.classList.toggle("one-col", answerCard.hidden && manage.hidden && letterCard.hidden);
     };
     const refresh = async () => { m = await api(base); render(); };
 
@@ -3418,6 +3439,21 @@ const pages = {
       flash("Đã huỷ cuộc họp; thư huỷ họp đang được gửi tới mọi người.", { ok: true });
       polls = 0;
       poll();
+    });
+    onSubmit(letterForm, async (data) => {
+      if (!data.signer) {
+        throw localError("Giấy mời chưa đủ thông tin.", "The letter is incomplete.",
+          [{ path: "signer", message: "Hãy chọn người ký.", message_en: "Choose the signer." }]);
+      }
+      let doc;
+      try {
+        doc = await api(base + "/letter", { method: "POST", json: { signer: data.signer, authority: data.authority || "" } });
+      } catch (e) {
+        if (e.status === 409) await refresh().catch(() => {}); // cancelled meanwhile: the card goes
+        throw e;
+      }
+      keepNotice({ ok: true, message: "Đã soạn dự thảo giấy mời từ cuộc họp; kiểm tra rồi trình duyệt." });
+      location.assign("/app/outgoing-doc?id=" + encodeURIComponent(doc.id));
     });
 
     render();
