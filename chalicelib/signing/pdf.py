@@ -45,6 +45,7 @@ from pypdf.generic import (
 
 from chalicelib.signing.appearance import qr_block, qr_caption_height, text_block
 from chalicelib.signing.kms import KmsSigner
+from chalicelib.signing.loop import outside_event_loop
 
 NUMBER_FIELD = "eoffice_number"
 DATE_FIELD = "eoffice_date"
@@ -276,7 +277,8 @@ def _sign(writer: IncrementalPdfFileWriter, *, signer: KmsSigner, box: Box, appe
             sig_field_name=field_name, on_page=_index(count, box.page),
             box=box.rect()),  # type: ignore[arg-type]  # floats are fine in a /Rect
     )
-    out = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED)
+    out = outside_event_loop(lambda: pdf_signer.sign_pdf(writer,
+                                                         bytes_reserved=BYTES_RESERVED))
     return bytes(out.getvalue())
 
 

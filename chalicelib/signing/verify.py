@@ -16,6 +16,8 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from chalicelib.signing.loop import outside_event_loop
+
 log = logging.getLogger(__name__)
 
 NOT_PDF = "Tệp không phải PDF hợp lệ / Not a valid PDF"
@@ -69,7 +71,8 @@ def _summaries(entry: dict[str, Any]) -> tuple[str, str]:
 def _entry(sig: Any, context: ValidationContext) -> dict[str, Any]:
     field = sig.field_name
     try:
-        status = validate_pdf_signature(sig, signer_validation_context=context)
+        status = outside_event_loop(
+            lambda: validate_pdf_signature(sig, signer_validation_context=context))
     except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
         # a signature pyHanko cannot even evaluate counts as invalid,
         # but the other signatures still get their answer
