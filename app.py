@@ -7,6 +7,7 @@ from chalicelib.api.audit import audit_bp
 from chalicelib.api.auth import auth_bp
 from chalicelib.api.authorizer import authorizer_bp
 from chalicelib.api.calendar import calendar_bp
+from chalicelib.api.complaints import complaints_bp
 from chalicelib.api.grants import grants_bp
 from chalicelib.api.handling import handling_bp
 from chalicelib.api.incoming import incoming_bp
@@ -37,7 +38,7 @@ app.api.binary_types.extend([
 BLUEPRINTS = (
     authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp, handling_bp,
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
-    meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp,
+    meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp, complaints_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -123,6 +123,12 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
 
         load_visible(caller, ident)
         return
+    if kind == "complaint" and ident and caller.roles & {Role.LEADER, Role.CLERK,
+                                                          Role.UNIT_HEAD}:
+        from chalicelib.services.complaints import _load as load_case
+
+        load_case(caller, ident, Table())  # supervisors of cases they may see
+        return
     if kind == "outgoing" and ident:
         from chalicelib.services.outgoing import load
 

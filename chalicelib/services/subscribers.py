@@ -40,6 +40,7 @@ def load_all() -> None:
     """Import every module that registers steps (kept explicit: no magic discovery)."""
     import chalicelib.services.meetings  # noqa: F401
     from chalicelib.services import (  # noqa: F401
+        complaint_steps,
         incoming_steps,
         notifications,
         outgoing_steps,

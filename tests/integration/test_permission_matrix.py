@@ -685,6 +685,124 @@ MATRIX[("PUT", "/api/pki/keys/{owner}/chain")] = Row(_pki_chain, roles(ADMIN))
 MATRIX[("POST", "/api/pki/trust-roots")] = Row(_pki_root, roles(ADMIN))
 
 
+# ---- complaints: a new case (the desk's), one handled in the caller's unit, in
+# another unit, or by the caller as the assigned officer.
+
+CASE_VARIANTS = ("mine", "own unit", "other unit")
+DESK = frozenset({Role.CLERK, Role.LEADER})
+
+
+def _case(ctx: Ctx, variant: str = "new", state: str = "in_progress",
+          kind: str = "complaint") -> str:
+    from datetime import date, timedelta
+
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.domain.identity import Caller
+    from chalicelib.services import complaints
+
+    case = complaints.submit(None, kind=kind, person={
+        "name": "Người Gửi", "phone": "0912345678", "email": "nguoigui@example.vn",
+        "protected": False},
+        content="Nội dung đơn thử quyền hạn.", decision="Quyết định 1/QĐ",
+        decision_date=date.today() - timedelta(days=5) if kind == "complaint" else None,
+        channel="online")
+    if variant == "new":
+        return str(case["id"])
+    desk = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
+    leader = Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD")
+    if kind == "denunciation":
+        complaints.classify(desk, case["id"], kind=kind, complexity="complex", remote=False,
+                            multi_site=False, second_of=None, decision_date=None)
+    complaints.accept(desk, case["id"])
+    unit = ctx.unit if variant in ("mine", "own unit") else (
+        "PTH" if ctx.unit != "PTH" else "PDKKD")
+    complaints.assign(leader, case["id"], unit=unit,
+                      officer=ctx.me if variant == "mine" else None)
+    if state != "in_progress":
+        Table().update(f"CASE#{case['id']}", "CASE", "SET #s = :s", names={"#s": "status"},
+                       values={":s": state})
+    return str(case["id"])
+
+
+def _sees_case(role: Role, variant: str) -> bool:
+    return (variant == "mine" or role in (Role.LEADER, Role.CLERK)
+            or (role == Role.UNIT_HEAD and variant == "own unit"))
+
+
+def _handles_case(role: Role, variant: str) -> bool:
+    return (variant == "mine" or role == Role.LEADER
+            or (role == Role.UNIT_HEAD and variant == "own unit"))
+
+
+def _case_route(suffix: str, body: Any = None, **case: Any) -> Callable[[Ctx, str], Request]:
+    return lambda c, v: (f"/api/complaints/{_case(c, v, **case)}{suffix}", body)
+
+
+def _paused_case(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.domain.identity import Caller
+    from chalicelib.services import complaints
+
+    case_id = _case(ctx, variant, kind="denunciation")
+    complaints.pause(Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD"), case_id,
+                     reason="Chờ kết quả giám định")
+    return (f"/api/complaints/{case_id}/resume", None)
+
+
+def _dialogue_body() -> dict[str, Any]:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=4)
+    return {"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat(),
+            "place": "Phòng tiếp công dân"}
+
+
+_FILING = {"kind": "petition", "name": "Người Gửi", "phone": "0912345678",
+           "content": "Kiến nghị về thủ tục đăng ký.", "channel": "letter"}
+MATRIX[("POST", "/api/complaints")] = Row(fixed("/api/complaints", _FILING), roles(DESK))
+MATRIX[("GET", "/api/complaints")] = Row(fixed("/api/complaints"), roles(ALL))
+MATRIX[("GET", "/api/complaints/{case_id}")] = Row(_case_route(""), _sees_case, CASE_VARIANTS)
+MATRIX[("GET", "/api/complaints/{case_id}/identity")] = Row(
+    _case_route("/identity"), _sees_case, CASE_VARIANTS)
+for _action, _body in (("classify", {"kind": "petition"}), ("accept", None),
+                       ("transfer", {"to": "UBND quận Ba Đình",
+                                     "reason": "Không thuộc thẩm quyền"}),
+                       ("refuse", {"reason": "Đơn nặc danh"})):
+    MATRIX[("POST", f"/api/complaints/{{case_id}}/{_action}")] = Row(
+        (lambda a, b: lambda c, v: (f"/api/complaints/{_case(c, 'new')}/{a}", b))(
+            _action, _body), roles(DESK))
+MATRIX[("POST", "/api/complaints/{case_id}/merge")] = Row(
+    lambda c, v: (f"/api/complaints/{_case(c, 'new')}/merge", {"into": _case(c, "new")}),
+    roles(DESK))
+MATRIX[("POST", "/api/complaints/{case_id}/assign")] = Row(
+    lambda c, v: (f"/api/complaints/{_case(c, v)}/assign",
+                  {"unit": c.unit if c.role == Role.UNIT_HEAD else "PDKKD"}),
+    # Cases of the head's own unit ("mine" is handled in the caller's unit too).
+    lambda role, v: role == Role.LEADER or (role == Role.UNIT_HEAD and v != "other unit"),
+    CASE_VARIANTS)
+MATRIX[("POST", "/api/complaints/{case_id}/notes")] = Row(
+    _case_route("/notes", {"text": "Đã xác minh."}), _handles_case, CASE_VARIANTS)
+MATRIX[("POST", "/api/complaints/{case_id}/dialogue")] = Row(
+    lambda c, v: (f"/api/complaints/{_case(c, v)}/dialogue", _dialogue_body()),
+    _handles_case, CASE_VARIANTS)
+MATRIX[("POST", "/api/complaints/{case_id}/answer")] = Row(
+    _case_route("/answer", {"signer": "giamdoc", "body": "Trả lời nội dung đơn thư."}),
+    lambda role, v: _handles_case(role, v) and (
+        # The answer is an outgoing draft: drafting is not an administrator's work.
+        role != Role.ADMIN), CASE_VARIANTS)
+MATRIX[("POST", "/api/complaints/{case_id}/close")] = Row(
+    _case_route("/close", state="settled"), _handles_case, CASE_VARIANTS)
+MATRIX[("POST", "/api/complaints/{case_id}/extend")] = Row(
+    _case_route("/extend", {"days": 30, "decision": "QĐ gia hạn 1/QĐ"}, kind="denunciation"),
+    roles(frozenset({Role.LEADER})), ("other unit",))
+MATRIX[("POST", "/api/complaints/{case_id}/pause")] = Row(
+    _case_route("/pause", {"reason": "Chờ giám định"}, kind="denunciation"),
+    roles(frozenset({Role.LEADER})), ("other unit",))
+MATRIX[("POST", "/api/complaints/{case_id}/resume")] = Row(
+    _paused_case, roles(frozenset({Role.LEADER})), ("other unit",))
+MATRIX[("GET", "/api/reports/complaints")] = Row(fixed("/api/reports/complaints"),
+                                                 roles(frozenset({Role.LEADER})))
+
+
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
 
 
