@@ -221,11 +221,26 @@ def submit(caller: Caller | None, *, kind: str, person: dict[str, Any], content:
         "created_at": iso(now), "updated_at": iso(now),
         "gsi1pk": f"CASECODE#{code}", "gsi1sk": case_id,
     }
+    from chalicelib.services.organisation import _office_unit
+
+    desk = _office_unit(table)
+    if desk:
+        # The office receives citizens' letters: it sees the case and is chased
+        # for the acceptance deadline until the case is accepted or passed on.
+        case["units"] = [desk]
+        case["desk_unit"] = desk
     case = _refresh(case)
     person_item = {"pk": f"CASE#{case_id}", "sk": "PERSON", "kind": "case_person", **clean}
     uow = UnitOfWork(table)
     uow.add(put_op(case, condition="attribute_not_exists(pk)"))
     uow.add(put_op(person_item))
+    first_deadline = case["clocks"].get("accept_by") or case["clocks"].get("transfer_by")
+    if desk and first_deadline:
+        from chalicelib.services.handling import _work_item
+
+        uow.add(put_op(_work_item({"id": case_id, "trich_yeu": f"{code}: {content[:120]}"},
+                                  f"UNIT#{desk}", Part.LEAD, "Xem xét, thụ lý đơn",
+                                  _instant(first_deadline), "system", desk, parent="CASE")))
     for entry in _entries(case):
         uow.add(put_op(entry))
     _count(uow, case_kind.value, received=1, open=1)
@@ -406,6 +421,18 @@ def _changing(caller: Caller, case_id: str, table: Table, allowed: set[CaseStatu
     return case
 
 
+def _close_desk_work(case: dict[str, Any], table: Table) -> list[dict[str, Any]]:
+    """The desk's acceptance work ends with its decision."""
+    from chalicelib.services.handling import _closed
+
+    desk = case.get("desk_unit")
+    work = table.get(f"CASE#{case['id']}", f"WORK#UNIT#{desk}") if desk else None
+    if work is None or work["status"] != WorkStatus.OPEN.value or work.get("instruction") != \
+            "Xem xét, thụ lý đơn":
+        return []
+    return [put_op(_closed(work, WorkStatus.DONE, completed_at=iso(utcnow())))]
+
+
 def _commit(caller: Caller, before: dict[str, Any], after: dict[str, Any], table: Table,
             action: str, summary: str, *, notify: str | None = None,
             counters: dict[str, int] | None = None,
@@ -484,7 +511,7 @@ def accept(caller: Caller, case_id: str, table: Table | None = None) -> dict[str
              "accepted_by": caller.username,
              "people": sorted(set(case["people"]) | {caller.username})}
     return _commit(caller, case, after, table, "complaint.accept", "Thụ lý đơn",
-                   notify="complaint_notice",
+                   extra_ops=_close_desk_work(case, table), notify="complaint_notice",
                    message="Đơn của ông/bà đã được thụ lý giải quyết.")
 
 
@@ -500,6 +527,7 @@ def transfer(caller: Caller, case_id: str, *, to: str, reason: str,
              "transfer_reason": reason, "finished_at": iso(utcnow()), "late": late}
     return _commit(caller, case, after, table, "complaint.transfer",
                    f"Chuyển đơn đến {to}: {reason}", notify="complaint_notice",
+                   extra_ops=_close_desk_work(case, table),
                    counters={"open": -1, "transferred": 1},
                    message=f"Đơn không thuộc thẩm quyền giải quyết của Sở và đã được chuyển "
                            f"đến {to}. Lý do: {reason}")
@@ -515,6 +543,7 @@ def refuse(caller: Caller, case_id: str, *, reason: str, table: Table | None = N
              "finished_at": iso(utcnow())}
     return _commit(caller, case, after, table, "complaint.refuse", f"Không thụ lý: {reason}",
                    notify="complaint_notice", counters={"open": -1, "refused": 1},
+                   extra_ops=_close_desk_work(case, table),
                    message=f"Đơn không được thụ lý. Lý do: {reason}")
 
 
@@ -535,6 +564,7 @@ def merge(caller: Caller, case_id: str, *, into: str, table: Table | None = None
              "merged_into_code": target["code"], "finished_at": iso(utcnow())}
     return _commit(caller, case, after, table, "complaint.merge",
                    f"Gộp vào đơn {target['code']}", counters={"open": -1, "merged": 1},
+                   extra_ops=_close_desk_work(case, table),
                    notify="complaint_notice",
                    message=f"Đơn trùng nội dung với đơn {target['code']} và được giải quyết "
                            "cùng đơn đó.")
@@ -581,7 +611,8 @@ def assign(caller: Caller, case_id: str, *, unit: str, officer: str | None,
     ops = [o for o in ops if o["Delete"]["Key"]["sk"] != work["sk"]] + [put_op(work)]
     people = set(case["people"]) | ({officer} if officer else set())
     after = {**case, "status": CaseStatus.IN_PROGRESS.value, "unit": unit, "officer": officer,
-             "units": [unit], "people": sorted(people), "assigned_at": iso(now),
+             "units": sorted({unit} | ({case["desk_unit"]} if case.get("desk_unit") else set())),
+             "people": sorted(people), "assigned_at": iso(now),
              "assigned_by": caller.username, "handling_deadline": handling}
     return _commit(caller, case, after, table, "complaint.assign",
                    f"Giao {unit}" + (f", cán bộ {officer}" if officer else ""), extra_ops=ops)

@@ -109,6 +109,11 @@ def test_a_complaint_filed_online_is_accepted_settled_with_a_signed_answer(
 
     case_id = _case_id(code)
     clerk, leader = people["vanthu"], people["giamdoc"]
+    # The office is chased for the acceptance deadline until it decides.
+    office = people["chanhvanphong"]
+    desk_work = [i for i in _body(office.get("/api/work/unit"))["items"]
+                 if i["link"] == f"/app/complaint?id={case_id}"]
+    assert len(desk_work) == 1
     resp = clerk.send("POST", f"/api/complaints/{case_id}/accept")
     assert resp.status_code == 200, resp.body
     case = _body(resp)
@@ -125,6 +130,8 @@ def test_a_complaint_filed_online_is_accepted_settled_with_a_signed_answer(
         accepted_at=accepted, calendar=agency_calendar())
     assert case["clocks"]["settle_by"][:16] == expected.settle_by.astimezone(UTC).isoformat()[:16]
     assert case["deadline"] == case["clocks"]["settle_by"]
+    assert not [i for i in _body(office.get("/api/work/unit"))["items"]
+                if i["link"] == f"/app/complaint?id={case_id}"]
 
     resp = leader.send("POST", f"/api/complaints/{case_id}/assign",
                        {"unit": "PDKKD", "officer": "chuyenvien"})
