@@ -34,6 +34,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def json_ready(value: Any) -> Any:
+    """Numbers as JSON numbers: DynamoDB hands every number back as a Decimal."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value
+
+
 def to_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _ser.serialize(_plain(v)) for k, v in item.items() if v is not None}
 

@@ -33,6 +33,9 @@ from datetime import date
 from types import MappingProxyType
 from typing import Final
 
+from chalicelib.domain.numbering import CONG_VAN as NUMBERING_CONG_VAN
+from chalicelib.domain.numbering import COPY_TYPES, DOCUMENT_TYPES
+
 __all__ = [
     "FIELDS",
     "FIELD_LIMITS",
@@ -50,36 +53,11 @@ __all__ = [
 # agency also receives and whose symbols carry the same kind of code.
 TYPE_CODES_SOURCE: Final = "Nghị định 30/2020/NĐ-CP, Phụ lục III (hiệu lực từ 05/3/2020)"
 TYPE_CODES: Final[Mapping[str, str]] = MappingProxyType({
+    # The outgoing side's list (domain/numbering.py) less our own key for the
+    # công văn; a resolution is headed plain "NGHỊ QUYẾT" on paper.
+    **{code: name for code, name in DOCUMENT_TYPES.items() if code != NUMBERING_CONG_VAN},
     "NQ": "Nghị quyết",
-    "QĐ": "Quyết định",
-    "CT": "Chỉ thị",
-    "QC": "Quy chế",
-    "QyĐ": "Quy định",
-    "TC": "Thông cáo",
-    "TB": "Thông báo",
-    "HD": "Hướng dẫn",
-    "CTr": "Chương trình",
-    "KH": "Kế hoạch",
-    "PA": "Phương án",
-    "ĐA": "Đề án",
-    "DA": "Dự án",
-    "BC": "Báo cáo",
-    "BB": "Biên bản",
-    "TTr": "Tờ trình",
-    "HĐ": "Hợp đồng",
-    "CĐ": "Công điện",
-    "BGN": "Bản ghi nhớ",
-    "BTT": "Bản thỏa thuận",
-    "GUQ": "Giấy ủy quyền",
-    "GM": "Giấy mời",
-    "GGT": "Giấy giới thiệu",
-    "GNP": "Giấy nghỉ phép",
-    "PG": "Phiếu gửi",
-    "PC": "Phiếu chuyển",
-    "PB": "Phiếu báo",
-    "SY": "Bản sao y",
-    "TrS": "Bản trích sao",
-    "SL": "Bản sao lục",
+    **COPY_TYPES,
     "NĐ": "Nghị định",
     "TT": "Thông tư",
     "TTLT": "Thông tư liên tịch",

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib.adapters.dynamo import Table, put_op, update_op
+from chalicelib.adapters.dynamo import Table, json_ready, put_op, update_op
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.domain import complaint_clocks as clocks
 from chalicelib.domain.access import ItemAccess, Kind, can_view, item_scopes, scopes_for
@@ -40,7 +40,7 @@ from chalicelib.domain.identity import Caller, Role
 from chalicelib.services import audit
 from chalicelib.services.calendar import agency_calendar
 from chalicelib.services.notifications import mail_event
-from chalicelib.services.scoped_lists import list_scoped, partition
+from chalicelib.services.scoped_lists import list_scoped, partition, save_with_entries
 
 KIND = Kind.COMPLAINT.value
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -74,16 +74,7 @@ def _entries(case: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _save(uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    version = int(before.get("version", 1))
-    after = {**after, "version": version + 1, "updated_at": iso(utcnow())}
-    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
-    old = {e["sk"] for e in _entries(before)}
-    new = {e["sk"]: e for e in _entries(after)}
-    for sk in old - new.keys():
-        uow.add({"Delete": {"Key": {"pk": f"CASE#{after['id']}", "sk": sk}}})
-    for entry in new.values():
-        uow.add(put_op(entry))
-    return after
+    return save_with_entries(uow, before, after, _entries)
 
 
 def _count(uow: UnitOfWork, kind: str, **deltas: int) -> None:
@@ -301,21 +292,9 @@ def may_see_identity(caller: Caller, case: dict[str, Any]) -> bool:
     return Role.LEADER in caller.roles or caller.username == case.get("officer")
 
 
-def _json(value: Any) -> Any:
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    return value
-
-
 def _public(case: dict[str, Any]) -> dict[str, Any]:
     hidden = {"pk", "sk", "gsi1pk", "gsi1sk", "phone_last4"}
-    out = _json({k: v for k, v in case.items() if k not in hidden})
+    out = json_ready({k: v for k, v in case.items() if k not in hidden})
     out["status_label"] = STATUS_LABELS[CaseStatus(case["status"])]
     out["kind_label"] = clocks.CaseKind(case["kind"]).label_vi
     if case.get("deadline"):
@@ -385,7 +364,7 @@ def list_visible(caller: Caller, *, cursor: str | None = None, limit: int = 20,
     page = list_scoped(KIND, scopes_for(caller, Kind.COMPLAINT), cursor=cursor, limit=limit,
                        accept=(lambda i: i.get("status") == status) if status else None,
                        table=table)
-    items = [_json({k: i.get(k) for k in SUMMARY}) | {
+    items = [json_ready({k: i.get(k) for k in SUMMARY}) | {
         "status_label": STATUS_LABELS[CaseStatus(i["status"])],
         "kind_label": clocks.CaseKind(i["kind"]).label_vi} for i in page.items]
     return {"items": items, "cursor": page.cursor}

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib.adapters.dynamo import Table, put_op
+from chalicelib.adapters.dynamo import Table, json_ready, put_op
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.domain import numbering
 from chalicelib.domain.access import ItemAccess, Kind, Secrecy, can_view, item_scopes, scopes_for
@@ -43,7 +43,7 @@ from chalicelib.domain.outgoing import (
 )
 from chalicelib.services import audit
 from chalicelib.services.notifications import mail_event
-from chalicelib.services.scoped_lists import list_scoped, partition
+from chalicelib.services.scoped_lists import list_scoped, partition, save_with_entries
 
 KIND = Kind.OUTGOING.value
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -96,17 +96,7 @@ def _entries(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _save(uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Optimistic write of the document and its list entries."""
-    version = int(before.get("version", 1))
-    after = {**after, "version": version + 1, "updated_at": iso(utcnow())}
-    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
-    old = {e["sk"] for e in _entries(before)}
-    new = {e["sk"]: e for e in _entries(after)}
-    for sk in old - new.keys():
-        uow.add({"Delete": {"Key": {"pk": f"OUT#{after['id']}", "sk": sk}}})
-    for entry in new.values():
-        uow.add(put_op(entry))
-    return after
+    return save_with_entries(uow, before, after, _entries)
 
 
 def _profile(table: Table, username: str) -> dict[str, Any] | None:
@@ -736,22 +726,9 @@ def _actions(caller: Caller, doc: dict[str, Any], table: Table) -> list[str]:
     return out
 
 
-def _json(value: Any) -> Any:
-    """Numbers as JSON numbers (DynamoDB hands back Decimals)."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    return value
-
-
 def public_view(doc: dict[str, Any]) -> dict[str, Any]:
     hidden = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "kind"}
-    out = _json({k: v for k, v in doc.items() if k not in hidden})
+    out = json_ready({k: v for k, v in doc.items() if k not in hidden})
     out["status_label"] = STATUS_LABELS[OutStatus(doc["status"])]
     out["version"] = int(doc["version"])
     return out
@@ -766,7 +743,7 @@ def view(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, A
                 for v in rest if v["sk"].startswith("V#")]
     notes = [{k: n.get(k) for k in ("note_kind", "text", "by", "by_name", "at")}
              for n in rest if n["sk"].startswith("NOTE#")]
-    return {**public_view(doc), "versions": _json(versions), "notes": notes,
+    return {**public_view(doc), "versions": json_ready(versions), "notes": notes,
             "actions": _actions(caller, doc, table)}
 
 

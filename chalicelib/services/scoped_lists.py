@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table
+from chalicelib.adapters.dynamo import Table, put_op
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.events import iso, utcnow
 
 INDEX = "gsi1"
 PAGE = 100
@@ -93,3 +94,23 @@ def list_scoped(kind: str, scopes: Iterable[str], *, limit: int = 20,
             taken.append(item)
     more = any(h is not None for h in heads.values())
     return ScopedPage(taken, _encode(last_key) if more and last_key else None)
+
+
+Entries = Callable[[dict[str, Any]], list[dict[str, Any]]]
+
+
+def save_with_entries(uow: Any, before: dict[str, Any], after: dict[str, Any],
+                      entries: Entries) -> dict[str, Any]:
+    """Write an item over the version it was read at, with its list entries
+    rewritten for its scopes now (those it left are deleted). Returns the item
+    as written."""
+    version = int(before.get("version", 1))
+    after = {**after, "version": version + 1, "updated_at": iso(utcnow())}
+    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
+    old = {e["sk"] for e in entries(before)}
+    new = {e["sk"]: e for e in entries(after)}
+    for sk in old - new.keys():
+        uow.add({"Delete": {"Key": {"pk": after["pk"], "sk": sk}}})
+    for entry in new.values():
+        uow.add(put_op(entry))
+    return after

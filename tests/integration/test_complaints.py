@@ -5,16 +5,14 @@ identity, the dashboard, and bad input."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import boto3
 import pytest
 
+from tests.aws import drain_workflow, sent_messages
 from tests.conftest import login
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -25,39 +23,23 @@ def _body(resp: Any) -> Any:
 
 
 def _drain() -> int:
-    import app as app_module
-    from chalicelib.local.pump import pollers_for
-
-    pollers = {p.name: p for p in pollers_for(app_module.app, boto3.client("sqs"),
-                                              "ap-southeast-1")}
-    return pollers["on_workflow_message"].drain()
+    return drain_workflow()
 
 
 def _mails(to: str) -> list[dict[str, Any]]:
-    from moto.backends import get_backend
-
     out = []
-    for regions in get_backend("ses").values():
-        for backend in regions.values():
-            for message in backend.sent_messages:
-                raw = getattr(message, "raw_data", None)
-                if raw is None:
-                    continue
-                parsed = email.message_from_string(raw, policy=email.policy.default)
-                if str(parsed["To"]) != to:
-                    continue
-                mail = {"subject": str(parsed["Subject"]), "text": "", "html": "",
-                        "attachments": 0}
-                for part in parsed.walk():
-                    if part.is_multipart():
-                        continue
-                    if part.get_filename():
-                        mail["attachments"] += 1
-                    elif part.get_content_type() == "text/plain" and not mail["text"]:
-                        mail["text"] = part.get_content()
-                    elif part.get_content_type() == "text/html":
-                        mail["html"] = part.get_content()
-                out.append(mail)
+    for parsed in sent_messages():
+        if str(parsed["To"]) != to:
+            continue
+        mail = {"subject": str(parsed["Subject"]), "text": "", "attachments": 0}
+        for part in parsed.walk():
+            if part.is_multipart():
+                continue
+            if part.get_filename():
+                mail["attachments"] += 1
+            elif part.get_content_type() == "text/plain" and not mail["text"]:
+                mail["text"] = part.get_content()
+        out.append(mail)
     return out
 
 

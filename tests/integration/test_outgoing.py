@@ -6,8 +6,6 @@ for numbers."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import io
 import json
 import re
@@ -20,6 +18,7 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
+from tests.aws import drain_workflow, sent_messages
 from tests.conftest import login, require_tool
 from tests.pdfs import make_pdf
 
@@ -29,35 +28,22 @@ def _body(resp: Any) -> Any:
 
 
 def _drain() -> int:
-    import app as app_module
-    from chalicelib.local.pump import pollers_for
-
-    pollers = {p.name: p for p in pollers_for(app_module.app, boto3.client("sqs"),
-                                              "ap-southeast-1")}
-    return pollers["on_workflow_message"].drain()
+    return drain_workflow()
 
 
 def _mails() -> list[dict[str, Any]]:
-    from moto.backends import get_backend
-
     out = []
-    for regions in get_backend("ses").values():
-        for backend in regions.values():
-            for message in backend.sent_messages:
-                raw = getattr(message, "raw_data", None)
-                if raw is None:
-                    continue
-                parsed = email.message_from_string(raw, policy=email.policy.default)
-                mail: dict[str, Any] = {"to": str(parsed["To"]), "subject": str(parsed["Subject"]),
-                                        "text": "", "attachments": []}
-                for part in parsed.walk():
-                    if part.is_multipart():
-                        continue
-                    if part.get_filename():
-                        mail["attachments"].append(part.get_payload(decode=True))
-                    elif part.get_content_type() == "text/plain" and not mail["text"]:
-                        mail["text"] = part.get_content()
-                out.append(mail)
+    for parsed in sent_messages():
+        mail: dict[str, Any] = {"to": str(parsed["To"]), "subject": str(parsed["Subject"]),
+                                "text": "", "attachments": []}
+        for part in parsed.walk():
+            if part.is_multipart():
+                continue
+            if part.get_filename():
+                mail["attachments"].append(part.get_payload(decode=True))
+            elif part.get_content_type() == "text/plain" and not mail["text"]:
+                mail["text"] = part.get_content()
+        out.append(mail)
     return out
 
 
