@@ -40,10 +40,15 @@ PAGES = {
     "outgoing-doc": ("outgoing_doc.html", "Văn bản đi"),
     "outgoing-register": ("outgoing_register.html", "Sổ văn bản đi"),
     "pki": ("pki.html", "Chứng thư số"),
+    "complaints": ("complaints.html", "Đơn thư"),
+    "complaint": ("complaint.html", "Đơn thư"),
+    "complaints-dashboard": ("complaints_dashboard.html", "Theo dõi giải quyết đơn thư"),
 }
 
 # The public verification page: anyone may open it, a few times a minute.
 VERIFY_PAGE = Policy.anyone("public verification page", rate_limit=(30, 60))
+# The public complaint pages (file one, follow one): the same allowance.
+COMPLAINT_PAGE = Policy.anyone("public complaint pages", rate_limit=(30, 60))
 
 
 def _page_context(page: str) -> dict[str, object]:
@@ -52,6 +57,15 @@ def _page_context(page: str) -> dict[str, object]:
         from chalicelib.domain import numbering
 
         return {"document_types": list(numbering.DOCUMENT_TYPES.items()),
+                "authorities": list(numbering.SIGNING_AUTHORITIES.items())}
+    if page in ("complaints", "complaint"):
+        from chalicelib.domain import numbering
+        from chalicelib.domain.complaint_clocks import CaseKind, Complexity
+        from chalicelib.domain.complaints import STATUS_LABELS
+
+        return {"kinds": [(k.value, k.label_vi) for k in CaseKind],
+                "complexities": [(c.value, c.label_vi) for c in Complexity],
+                "statuses": [(s.value, label) for s, label in STATUS_LABELS.items()],
                 "authorities": list(numbering.SIGNING_AUTHORITIES.items())}
     return {}
 
@@ -90,6 +104,20 @@ def verify_code_page(call: Call) -> Response:
     # Only the letters a code may have reach the page (the script looks it up).
     code = "".join(ch for ch in call.params["code"].upper() if ch.isascii() and ch.isalnum())
     return render_page("verify.html", title="Kiểm tra văn bản", code=code[:20])
+
+
+@route(pages_bp, "/gui-don", policy=COMPLAINT_PAGE, produces="text/html",
+       summary="Public page: file a complaint, denunciation or petition", tags=("pages",))
+def complaint_file_page(call: Call) -> Response:
+    return render_page("complaint_file.html", title="Gửi đơn khiếu nại, tố cáo, phản ánh")
+
+
+@route(pages_bp, "/tra-cuu-don", policy=COMPLAINT_PAGE, produces="text/html",
+       summary="Public page: follow a case by its code and the phone's last 4 digits",
+       tags=("pages",))
+def complaint_lookup_page(call: Call) -> Response:
+    # ?code= (the link of the receipt e-mail) is read by the page script.
+    return render_page("complaint_lookup.html", title="Tra cứu đơn")
 
 
 @route(pages_bp, "/static/{name}", policy=Policy.anyone("stylesheets and scripts"),

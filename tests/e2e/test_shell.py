@@ -26,12 +26,16 @@ ROLE_LABELS = {
 EVERYONE = ["Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Giao việc", "Lịch họp",
             "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
 MENUS = {role: EVERYONE for role in ROLE_LABELS}
+# Officers and heads of unit handle complaints (đơn thư); the one-stop desk does not.
+MENUS["officer"] = MENUS["unit_head"] = [
+    "Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Đơn thư", "Giao việc", "Lịch họp",
+    "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
 MENUS["clerk"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Văn bản đi",
-                  "Sổ văn bản đi", "Giao việc", "Lịch họp", "Lịch làm việc", "Nhật ký của tôi",
-                  "Hộp thư đi"]
+                  "Sổ văn bản đi", "Đơn thư", "Giao việc", "Lịch họp", "Lịch làm việc",
+                  "Nhật ký của tôi", "Hộp thư đi"]
 MENUS["leader"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Văn bản đi",
-                   "Sổ văn bản đi", "Giao việc", "Lịch họp", "Lịch làm việc", "Uỷ quyền ký",
-                   "Nhật ký của tôi", "Hộp thư đi"]
+                   "Sổ văn bản đi", "Đơn thư", "Theo dõi đơn thư", "Giao việc", "Lịch họp",
+                   "Lịch làm việc", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi"]
 # An administrator manages the organisation and the keys, and drafts nothing.
 MENUS["admin"] = ["Trang chủ", "Công việc", "Văn bản đến", "Giao việc", "Lịch họp", "Lịch làm việc",
                   "Điều chỉnh lịch", "Đơn vị", "Tài khoản", "Chứng thư số", "Uỷ quyền ký",
