@@ -12,6 +12,7 @@ from chalicelib.api.grants import grants_bp
 from chalicelib.api.handling import handling_bp
 from chalicelib.api.incoming import incoming_bp
 from chalicelib.api.meetings import meetings_bp
+from chalicelib.api.onestop import onestop_bp
 from chalicelib.api.organisation import org_bp
 from chalicelib.api.outgoing import outgoing_bp
 from chalicelib.api.pages import pages_bp
@@ -39,6 +40,7 @@ BLUEPRINTS = (
     authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp, handling_bp,
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
     meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp, complaints_bp,
+    onestop_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

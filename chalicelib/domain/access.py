@@ -55,9 +55,11 @@ SECRECY_LABELS = {
 }
 
 # Kinds whose items a unit shares with all its officers, not only the assignees.
-# Tasks are coordinated inside the unit; documents, dossiers and complaints go to
-# the people they are assigned to, and a meeting to the people invited to it.
-UNIT_SHARED_WITH_OFFICERS = frozenset({Kind.TASK})
+# Tasks are coordinated inside the unit, and a one-stop dossier's step is the
+# unit's to do (whoever is free takes it, against the step's deadline);
+# documents and complaints go to the people they are assigned to, and a meeting
+# to the people invited to it.
+UNIT_SHARED_WITH_OFFICERS = frozenset({Kind.TASK, Kind.DOSSIER})
 
 AGENCY = "AGENCY"
 

@@ -46,3 +46,12 @@ def weekly_work_summary(event: Any) -> dict[str, Any]:
     from chalicelib.services.work import weekly_summary
 
     return weekly_summary()
+
+
+# Hourly in office hours (Hanoi): dossiers that will miss their appointment get
+# their apology letter drafted while there is still time to send it.
+@schedule_bp.schedule(Cron(5, "0-10", "?", "*", "MON-SAT", "*"), name="onestop_late_check")
+def onestop_late_check(event: Any) -> dict[str, int]:
+    from chalicelib.services.onestop import draft_apologies
+
+    return draft_apologies()

@@ -111,6 +111,9 @@ class Runtime:
         # A development CA in KMS certifies the agency seal and every leader's key,
         # so that drafts can be signed and verified locally (idempotent).
         ensure_dev_pki()
+        from chalicelib.services.onestop import ensure_catalogue
+
+        ensure_catalogue()  # the one-stop procedures (versioned; never rewritten)
         info = {
             "url": public_url,
             "endpoint": endpoint,

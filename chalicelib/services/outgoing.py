@@ -425,11 +425,13 @@ def submit(caller: Caller, doc_id: str, comment: str = "", table: Table | None =
     review = [{"step": s.value, "label": STEP_LABELS[s], "decision": None, "by": None,
                "at": None, "comment": ""} for s in review_chain(doc["type_code"], table)]
     index = 0
-    # The head of the drafting unit drafting themselves has checked the content.
-    if review[0]["step"] == Step.UNIT_HEAD.value and Role.UNIT_HEAD in caller.roles \
-            and caller.unit == doc["drafting_unit"]:
+    # The head of the drafting unit (or a leader) drafting has checked the content.
+    if review[0]["step"] == Step.UNIT_HEAD.value and (
+            Role.LEADER in caller.roles or (Role.UNIT_HEAD in caller.roles
+                                            and caller.unit == doc["drafting_unit"])):
         review[0].update(decision="approved", by=caller.username, at=now,
-                         comment="Người soạn là trưởng đơn vị")
+                         comment="Người soạn là lãnh đạo" if Role.LEADER in caller.roles
+                         else "Người soạn là trưởng đơn vị")
         index = 1
     after = {**doc, "status": OutStatus.IN_REVIEW.value, "review": review,
              "review_index": index, "submitted_at": now, "returned": None}

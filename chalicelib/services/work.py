@@ -37,7 +37,8 @@ def _view(item: dict[str, Any], cal: AgencyCalendar, now: datetime,
     deadline = _instant(item.get("deadline"))
     state = timeliness(cal, deadline, now, _instant(item.get("completed_at")), due_soon_days)
     kind, ident = item["pk"].split("#", 1)
-    page = {"DOC": "document", "TASK": "task", "CASE": "complaint"}.get(kind, "work")
+    page = {"DOC": "document", "TASK": "task", "CASE": "complaint",
+            "DOSSIER": "dossier"}.get(kind, "work")
     return {
         "source": f"{'incoming' if kind == 'DOC' else kind.lower()}:{ident}",
         "link": f"/app/{page}?id={ident}",

@@ -803,6 +803,79 @@ MATRIX[("GET", "/api/reports/complaints")] = Row(fixed("/api/reports/complaints"
                                                  roles(frozenset({Role.LEADER})))
 
 
+# ---- one-stop dossiers: at the desk (its first step) / at a step of the caller's unit.
+
+DOSSIER_VARIANTS = ("at the desk", "own unit")
+ONE_STOP_DESK = frozenset({Role.ONE_STOP, Role.LEADER})
+
+
+def _dossier(ctx: Ctx, variant: str, status: int | None = None) -> str:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.domain import onestop as rules
+    from chalicelib.domain.identity import Caller
+    from chalicelib.services import onestop
+
+    onestop.ensure_catalogue()
+    proc = next(p for p in rules.SEED_PROCEDURES if p.code == "DKDN-TAMNGUNG")
+    d = onestop.receive(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
+                        procedure_code=proc.code,
+                        applicant={"name": "Người Nộp", "phone": "0912345678"}, papers={},
+                        seen=[p.code for p in proc.papers if p.required], channel="in_person")
+    table = Table()
+    if variant == "own unit":
+        steps = [dict(x) for x in d["steps"]]
+        steps[0]["unit"] = ctx.unit
+        table.update(d["pk"], "DOSSIER", "SET steps = :s, #u = :u", names={"#u": "units"},
+                     values={":s": steps, ":u": sorted({"MC", ctx.unit})})
+    if status == 5:  # waiting for papers, asked for as the desk would
+        onestop.request_supplement(Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD"),
+                                   d["id"], papers=["Bản sao"], note="")
+    elif status is not None:
+        table.update(d["pk"], "DOSSIER", "SET #s = :s", names={"#s": "status"},
+                     values={":s": status})
+    return str(d["id"])
+
+
+def _sees_dossier(role: Role, variant: str) -> bool:
+    return role in (Role.ONE_STOP, Role.LEADER, Role.CLERK) or (
+        variant == "own unit" and role in (Role.OFFICER, Role.UNIT_HEAD))
+
+
+def _acts_on_dossier(role: Role, variant: str) -> bool:
+    """The current step's unit, or a leader; the desk's first step is the one-stop's."""
+    if role == Role.LEADER:
+        return True
+    if variant == "at the desk":
+        return role == Role.ONE_STOP
+    return role in (Role.OFFICER, Role.UNIT_HEAD, Role.ONE_STOP, Role.CLERK)
+
+
+MATRIX[("POST", "/api/dossiers")] = Row(
+    fixed("/api/dossiers", {"procedure": "DKDN-TAMNGUNG", "papers_seen": ["TB-TN"],
+                            "applicant": {"name": "Người Nộp", "phone": "0912345678"}}),
+    roles(ONE_STOP_DESK))
+MATRIX[("GET", "/api/dossiers")] = Row(fixed("/api/dossiers"), roles(ALL))
+MATRIX[("GET", "/api/dossiers/{dossier_id}")] = Row(
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}", None), _sees_dossier, DOSSIER_VARIANTS)
+MATRIX[("POST", "/api/dossiers/{dossier_id}/advance")] = Row(
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/advance", {"note": ""}),
+    _acts_on_dossier, DOSSIER_VARIANTS)
+MATRIX[("POST", "/api/dossiers/{dossier_id}/supplement")] = Row(
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/supplement", {"papers": ["Bản sao"]}),
+    _acts_on_dossier, DOSSIER_VARIANTS)
+MATRIX[("POST", "/api/dossiers/{dossier_id}/stop")] = Row(
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/stop", {"reason": "Thử"}),
+    _acts_on_dossier, DOSSIER_VARIANTS)
+MATRIX[("POST", "/api/dossiers/{dossier_id}/supplied")] = Row(
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v, status=5)}/supplied", None),
+    roles(ONE_STOP_DESK), DOSSIER_VARIANTS)
+MATRIX[("POST", "/api/dossiers/{dossier_id}/return")] = Row(
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v, status=9)}/return", {"how": "in_person"}),
+    roles(ONE_STOP_DESK), DOSSIER_VARIANTS)
+MATRIX[("GET", "/api/reports/form06")] = Row(
+    fixed("/api/reports/form06?from=2026-11-01&to=2026-11-30"), roles(ONE_STOP_DESK))
+
+
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
 
 

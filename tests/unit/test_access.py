@@ -87,3 +87,12 @@ def test_list_scopes_and_single_checks_agree():
         for item in items:
             listed = bool(scopes_for(c, item.kind) & item_scopes(item))
             assert listed == can_view(c, item)
+
+
+def test_a_units_officers_see_the_dossiers_at_their_units_steps():
+    """A one-stop dossier's step is the unit's to do: any of its officers takes it."""
+    officer = caller(Role.OFFICER)  # of PDKKD
+    at_their_step = ItemAccess(Kind.DOSSIER, units=frozenset({"MC", "PDKKD"}))
+    at_the_desk = ItemAccess(Kind.DOSSIER, units=frozenset({"MC"}))
+    assert can_view(officer, at_their_step)
+    assert not can_view(officer, at_the_desk)

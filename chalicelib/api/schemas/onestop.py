@@ -1,0 +1,92 @@
+"""Request models of the one-stop routes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from pydantic import BaseModel, EmailStr, Field, field_validator
+
+
+def _nfc(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+class Applicant(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    phone: str = Field(pattern=r"^\+?[0-9]{9,12}$")
+    email: EmailStr | None = None
+    id_number: str = Field(default="", max_length=20, pattern=r"^[0-9A-Za-z]*$")
+    address: str = Field(default="", max_length=500)
+    organisation: str = Field(default="", max_length=300)  # the business to be registered
+
+    _norm = field_validator("name", "address", "organisation")(_nfc)
+
+
+class DossierIn(BaseModel):
+    procedure: str = Field(min_length=1, max_length=40)
+    applicant: Applicant
+    # paper code -> upload ids (online) or [] for papers checked on paper at the desk
+    papers: dict[str, list[str]] = Field(default_factory=dict, max_length=30)
+    # One key per submission attempt (the browser makes it): a double submit makes
+    # one dossier.
+    idempotency_key: str | None = Field(default=None, min_length=8, max_length=64,
+                                        pattern=r"^[A-Za-z0-9_-]+$")
+
+    @field_validator("papers")
+    @classmethod
+    def _few_files(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if sum(len(v) for v in value.values()) > 30:
+            raise ValueError("Tối đa 30 tệp cho một hồ sơ.")
+        return value
+
+
+class DeskDossierIn(DossierIn):
+    # At the desk the officer has seen the paper originals: each required paper
+    # is ticked rather than uploaded.
+    papers_seen: list[str] = Field(default_factory=list, max_length=30)
+
+
+class LookupQuery(BaseModel):
+    phone_last4: str = Field(pattern=r"^[0-9]{4}$")
+
+
+class PublicActionIn(BaseModel):
+    phone_last4: str = Field(pattern=r"^[0-9]{4}$")
+    reason: str = Field(default="", max_length=500)
+
+    _norm = field_validator("reason")(_nfc)
+
+
+class NoteIn(BaseModel):
+    note: str = Field(default="", max_length=1000)
+
+    _norm = field_validator("note")(_nfc)
+
+
+class SupplementIn(BaseModel):
+    papers: list[str] = Field(min_length=1, max_length=20)
+    note: str = Field(default="", max_length=1000)
+
+    _norm = field_validator("note")(_nfc)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+    _norm = field_validator("reason")(_nfc)
+
+
+class ReturnIn(BaseModel):
+    how: str = Field(pattern="^(online|in_person)$")
+
+
+class ListQuery(BaseModel):
+    month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
+
+
+class Form06Query(BaseModel):
+    unit: str | None = Field(default=None, max_length=20)
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    format: str = Field(default="json", pattern="^(json|xlsx)$")
