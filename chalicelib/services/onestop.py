@@ -45,7 +45,7 @@ FILE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # The unit whose code starts every dossier code (the province's code of the
 # department's one-stop desk in the national catalogue; a setting in production).
 DEFAULT_RECEIVING_CODE = "000.00.12.H26"
-RECEIVING_UNIT = "MC"  # Bộ phận Một cửa: the counters' unit for reception
+RECEIVING_UNIT = "MC"  # Bộ phận Một cửa: where dossiers are received and returned
 
 
 def chain_of(dossier_id: str) -> str:
@@ -287,6 +287,9 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
               "share": str(s.share), "deadline": iso(deadline)}
              for s, deadline in rules.step_deadlines(procedure, start, cal)]
     online = caller is None
+    # Form 06 counts a dossier under the unit that settles it: the unit of the
+    # step with the largest share of the time (the examination), not the desk.
+    owner = max(steps, key=lambda s: Decimal(s["share"]))["unit"]
     for _attempt in range(20):
         sequence, counter_op = _next_sequence(table, DEFAULT_RECEIVING_CODE, local)
         code = rules.dossier_code(DEFAULT_RECEIVING_CODE, local, sequence)
@@ -300,7 +303,7 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
             "first_appointment_at": iso(appointment), "target_at": iso(target),
             "overdue_from": rules.overdue_from(appointment).isoformat(),
             "steps": steps, "step_index": 0, "slip": [], "pauses": [], "files": files,
-            "units": sorted({RECEIVING_UNIT, steps[0]["unit"]}),
+            "units": sorted({RECEIVING_UNIT, steps[0]["unit"]}), "owner_unit": owner,
             "people": [caller.username] if caller else [],
             "received_by": caller.username if caller else "online",
             "version": 1, "created_at": iso(now), "updated_at": iso(now),
@@ -316,7 +319,7 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
                             "expires_at": int((now + timedelta(days=7)).timestamp())},
                            condition="attribute_not_exists(pk)"))
         uow.add(put_op(_step_work(dossier, 0, by="system")))
-        for op in _count_ops(rules.received_deltas(RECEIVING_UNIT, now, appointment,
+        for op in _count_ops(rules.received_deltas(owner, now, appointment,
                                                    online=online)):
             uow.add(op)
         audit.append(uow, audit.ChainHead(chain_of(dossier_id)), caller, "dossier.receive",
@@ -525,7 +528,7 @@ def advance(caller: Caller, dossier_id: str, *, note: str = "",
     if last:
         after["resolved_at"] = iso(now)
         scheduled = date.fromisoformat(d["overdue_from"]) if d.get("overdue_from") else None
-        ops += _count_ops(rules.resolved_deltas(RECEIVING_UNIT, now,
+        ops += _count_ops(rules.resolved_deltas(d["owner_unit"], now,
                                                 _instant(d["appointment_at"]), scheduled))
         after["result_timeliness"] = rules.timeliness(now, _instant(d["appointment_at"])).value
     else:
@@ -558,7 +561,7 @@ def request_supplement(caller: Caller, dossier_id: str, *, papers: list[str], no
         raise Forbidden()
     _transition(d, S.SUPPLEMENT_REQUESTED)
     scheduled = date.fromisoformat(d["overdue_from"]) if d.get("overdue_from") else None
-    deltas, new_scheduled = rules.paused_deltas(RECEIVING_UNIT, now, scheduled)
+    deltas, new_scheduled = rules.paused_deltas(d["owner_unit"], now, scheduled)
     after = {**d, "status": int(S.SUPPLEMENT_REQUESTED),
              "pauses": [*d["pauses"], {"from": iso(now), "to": None, "papers": papers,
                                        "note": note, "by": caller.username}],
@@ -604,7 +607,7 @@ def supplied(caller: Caller | None, dossier_id: str, *, now: datetime | None = N
         # The remaining steps move by the working time the clock stood still.
         steps[i]["deadline"] = iso(_add_working(cal, _instant(steps[i]["deadline"]), shift))
     scheduled = date.fromisoformat(d["overdue_from"]) if d.get("overdue_from") else None
-    deltas, new_scheduled = rules.resumed_deltas(RECEIVING_UNIT, now, new_appointment,
+    deltas, new_scheduled = rules.resumed_deltas(d["owner_unit"], now, new_appointment,
                                                  scheduled)
     after = {**d, "status": int(S.IN_PROGRESS), "pauses": pauses, "steps": steps,
              "appointment_at": iso(new_appointment),
@@ -652,7 +655,7 @@ def stop(caller: Caller, dossier_id: str, *, reason: str, now: datetime | None =
         raise Forbidden()
     _transition(d, S.STOPPED)
     scheduled = date.fromisoformat(d["overdue_from"]) if d.get("overdue_from") else None
-    ops = _close_work(d, table, now) + _count_ops(rules.stopped_deltas(RECEIVING_UNIT, now,
+    ops = _close_work(d, table, now) + _count_ops(rules.stopped_deltas(d["owner_unit"], now,
                                                                        scheduled))
     after = {**d, "status": int(S.STOPPED), "stopped_at": iso(now), "stop_reason": reason,
              "overdue_from": None, "timeline": _timeline(d, f"Dừng xử lý: {reason}", now)}
@@ -733,7 +736,12 @@ def form06(caller: Caller, *, frm: date, to: date, unit: str | None = None,
         raise InvalidInput("Khoảng thời gian không hợp lệ.", "Invalid period.", "invalid_period",
                            [FieldProblem("to", "Trước ngày bắt đầu.", "Before the start.")])
     table = table or Table()
-    units = [unit] if unit else [RECEIVING_UNIT]
+    if unit:
+        units = [unit]
+    else:
+        from chalicelib.services.organisation import list_units
+
+        units = sorted(str(u["code"]) for u in list_units(table))
     counters: dict[tuple[str, date], dict[str, int]] = {}
     reads = 0
     for u in units:
