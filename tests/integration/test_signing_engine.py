@@ -156,11 +156,16 @@ def pyhanko_statuses(data: bytes, root: x509.Certificate) -> dict[str, Any]:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
+    from chalicelib.signing.loop import outside_event_loop
+
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     context = ValidationContext(trust_roots=[root], allow_fetching=False,
                                 revocation_mode="soft-fail")
-    return {sig.field_name: validate_pdf_signature(sig, signer_validation_context=context)
-            for sig in reader.embedded_signatures}
+    # pyHanko's sync API starts its own event loop: not inside the one the
+    # browser tests leave running in this thread.
+    return {sig.field_name: outside_event_loop(
+        lambda sig=sig: validate_pdf_signature(sig, signer_validation_context=context))
+        for sig in reader.embedded_signatures}
 
 
 # ---------------------------------------------------------------- the PKI
