@@ -8,7 +8,9 @@ run (``<!-- bench:NAME:start -->`` … ``<!-- bench:NAME:end -->``):
 - ``search``: search latency and cost against SQLite FTS5;
 - ``signing``: PAdES signing through KMS against bare pyHanko with a local key;
 - ``signing_flow``: signed documents per minute through the SQS signing step of
-  the whole local runtime (``make run``) against bare signing with the same key.
+  the whole local runtime (``make run``) against bare signing with the same key;
+- ``onestop``: report form 06 over a simulated month at two sizes (items read and
+  requests follow units × days, not dossiers) and the wall time of one report.
 
 ``--only ingest,search`` runs some of them; ``--quick`` runs smaller versions
 (fewer rounds, smaller collections) for a fast look, and says so in the text.
@@ -29,7 +31,7 @@ from datetime import UTC, datetime
 
 from bench.report import PERFORMANCE_DOC, write_section
 
-FAMILIES = ("foundation", "ingest", "search", "work", "signing", "signing_flow")
+FAMILIES = ("foundation", "ingest", "search", "work", "signing", "signing_flow", "onestop")
 
 
 def _stamp(quick: bool) -> str:
@@ -100,6 +102,14 @@ def signing_flow(quick: bool) -> tuple[str, bool]:
                                     "the SQS step"), ok
 
 
+def onestop(quick: bool) -> tuple[str, bool]:
+    from bench import onestop as family
+
+    text, ok = _attempt("onestop", lambda: family.run(quick))
+    return _with_stamp(text, quick, "## One-stop shop: report form 06 against the number "
+                                    "of dossiers"), ok
+
+
 def _with_stamp(text: str, quick: bool, heading: str) -> str:
     """The family's own heading first, then when and where it was measured."""
     if text.startswith("## "):
@@ -145,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             section, ok = signing(args.quick)
         elif name == "signing_flow":
             section, ok = signing_flow(args.quick)
+        elif name == "onestop":
+            section, ok = onestop(args.quick)
         else:
             section, ok = search(args.quick)
         failed = failed or not ok
