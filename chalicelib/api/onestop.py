@@ -162,3 +162,21 @@ def form06(call: Call) -> Any:
                         headers={"Content-Type": XLSX, "Content-Disposition":
                                  'attachment; filename="mau-06.xlsx"'})
     return data
+
+
+@route(onestop_bp, "/api/dossiers/{dossier_id}/result", methods=("POST",),
+       policy=Policy.only(Role.UNIT_HEAD, Role.LEADER), tags=TAGS,
+       summary="Sign the result (certificate) with the signer's KMS key and the agency's "
+               "seal; needs a sign-in under 5 minutes")
+def sign_result(call: Call) -> dict[str, Any]:
+    return onestop.request_result(call.user, call.params["dossier_id"])
+
+
+@route(onestop_bp, "/api/dossiers/{dossier_id}/result", policy=SIGNED_IN, tags=TAGS,
+       summary="A short-lived link to the signed result")
+def result_file(call: Call) -> dict[str, Any]:
+    from chalicelib.adapters.aws import client
+    from chalicelib.config import get_settings
+
+    return onestop.result_url(call.user, call.params["dossier_id"], s3=client("s3"),
+                              bucket=get_settings().documents_bucket)

@@ -129,6 +129,12 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
 
         load_case(caller, ident, Table())  # supervisors of cases they may see
         return
+    if kind == "dossier" and ident and caller.roles & {Role.LEADER, Role.ONE_STOP,
+                                                        Role.UNIT_HEAD}:
+        from chalicelib.services.onestop import _load as load_dossier
+
+        load_dossier(caller, ident, Table())  # supervisors of dossiers they may see
+        return
     if kind == "outgoing" and ident:
         from chalicelib.services.outgoing import load
 

@@ -412,6 +412,9 @@ def _actions(caller: Caller, d: dict[str, Any]) -> list[str]:
     out = []
     if status in (S.RECEIVED, S.IN_PROGRESS) and _acts(caller, d):
         out += ["advance", "supplement", "stop"]
+        if caller.roles & {Role.UNIT_HEAD, Role.LEADER} and d.get("result_status") not in (
+                "signing", "signed"):
+            out.append("sign_result")
     if status == S.SUPPLEMENT_REQUESTED and caller.roles & {Role.ONE_STOP, Role.LEADER}:
         out.append("resume")
     if status == S.RESOLVED and caller.roles & {Role.ONE_STOP, Role.LEADER}:
@@ -447,7 +450,7 @@ def lookup(code: str, phone_last4: str, table: Table | None = None) -> dict[str,
     """Public: the status, the timeline and the appointment; nothing about anyone.
     A wrong phone answers like an unknown code."""
     table = table or Table()
-    page = table.query(f"DOSSIERCODE#{code.strip()}", index="gsi1", limit=1)
+    page = table.query(f"DOSSIERCODE#{code.strip().upper()}", index="gsi1", limit=1)
     d = page.items[0] if page.items else None
     expected = str(d.get("phone_last4") or "") if d else ""
     if d is None or len(phone_last4) != 4 or hashlib.sha256(expected.encode()).digest() != \
@@ -676,7 +679,7 @@ def withdraw(code: str, phone_last4: str, reason: str, table: Table | None = Non
     """Public: the applicant asks to withdraw (status 7); the desk completes it."""
     table = table or Table()
     lookup(code, phone_last4, table)  # same answer for a wrong phone as for no dossier
-    d = table.query(f"DOSSIERCODE#{code.strip()}", index="gsi1", limit=1).items[0]
+    d = table.query(f"DOSSIERCODE#{code.strip().upper()}", index="gsi1", limit=1).items[0]
     d = table.get(d["pk"], "DOSSIER", consistent=True)
     _transition(d, S.WITHDRAWAL_REQUESTED)
     now = utcnow()
@@ -694,7 +697,7 @@ def supply_online(code: str, phone_last4: str, *, table: Table | None = None
     """Public: the applicant says the requested papers are supplied."""
     table = table or Table()
     lookup(code, phone_last4, table)
-    d = table.query(f"DOSSIERCODE#{code.strip()}", index="gsi1", limit=1).items[0]
+    d = table.query(f"DOSSIERCODE#{code.strip().upper()}", index="gsi1", limit=1).items[0]
     d = table.get(d["pk"], "DOSSIER", consistent=True)
     supplied(None, d["id"], table=table, dossier=d)
     return lookup(code, phone_last4, table)
@@ -717,7 +720,13 @@ def return_result(caller: Caller, dossier_id: str, *, how: str, now: datetime | 
     saved = _save(uow, d, after)
     audit.append(uow, audit.head_of(chain_of(dossier_id), table), caller, "dossier.return",
                  summary="Trả kết quả " + ("trực tuyến" if how == "online" else "trực tiếp"))
-    if d["applicant"].get("email"):
+    if how == "online" and d.get("result_key") and d["applicant"].get("email"):
+        from chalicelib.domain.events import DomainEvent
+
+        # The signed result travels with the mail (services/onestop_result.py).
+        uow.emit(DomainEvent("dossier.returned_online", chain_of(dossier_id),
+                             {"id": dossier_id}))
+    elif d["applicant"].get("email"):
         uow.emit(_mail(saved, "dossier_status", message="Kết quả giải quyết đã được trả"
                        + (" trực tuyến." if how == "online" else ".")))
     uow.commit()
@@ -865,3 +874,59 @@ def _draft_apology(d: dict[str, Any], now: datetime, table: Table) -> None:
     audit.append(uow, audit.head_of(chain_of(d["id"]), table), None, "dossier.apology",
                  summary=f"Dự thảo thư xin lỗi, hẹn lại {new:%d/%m/%Y}", actor="system")
     uow.commit()
+
+
+# ---------------------------------------------------------------- the signed result
+
+def request_result(caller: Caller, dossier_id: str, table: Table | None = None
+                   ) -> dict[str, Any]:
+    """The signer of the unit confirms (a sign-in under five minutes old); the
+    workflow step composes, signs and seals the result (services/onestop_result.py)."""
+    from chalicelib.domain.events import DomainEvent
+    from chalicelib.domain.outgoing import require_fresh_auth
+    from chalicelib.services.onestop_result import RESULT_REQUESTED
+
+    table = table or Table()
+    d = _load(caller, dossier_id, table)
+    if not (caller.roles & {Role.UNIT_HEAD, Role.LEADER}) or not _acts(caller, d):
+        raise Forbidden("Chỉ lãnh đạo đơn vị đang giữ hồ sơ mới ký kết quả.",
+                        "Only the head of the unit holding the dossier signs the result.")
+    if int(d["status"]) not in (int(S.RECEIVED), int(S.IN_PROGRESS)) or d.get(
+            "result_status") in ("signing", "signed"):
+        raise Conflict("Hồ sơ không ở bước ký kết quả.", "The dossier is not at the "
+                       "result-signing step.", "invalid_state")
+    require_fresh_auth(caller, utcnow())
+    uow = UnitOfWork(table)
+    _save(uow, d, {**d, "result_status": "signing", "result_failure": None})
+    audit.append(uow, audit.head_of(chain_of(dossier_id), table), caller, "dossier.result",
+                 summary="Ký số kết quả giải quyết")
+    uow.emit(DomainEvent(RESULT_REQUESTED, chain_of(dossier_id),
+                         {"id": dossier_id, "signer": caller.username,
+                          "request": uuid.uuid4().hex}))
+    uow.commit()
+    return view(caller, dossier_id, table)
+
+
+def record_result(dossier_id: str, *, table: Table, **fields: Any) -> None:
+    d = table.get(f"DOSSIER#{dossier_id}", "DOSSIER", consistent=True)
+    if d is None or d.get("result_status") != "signing":
+        return
+    uow = UnitOfWork(table)
+    _save(uow, d, {**d, **fields})
+    audit.append(uow, audit.head_of(chain_of(dossier_id), table), None, "dossier.result",
+                 summary="Kết quả đã ký số" if fields.get("result_status") == "signed"
+                 else "Ký số kết quả không thành công", actor="system")
+    uow.commit()
+
+
+def result_url(caller: Caller, dossier_id: str, *, s3: Any, bucket: str,
+               table: Table | None = None) -> dict[str, Any]:
+    table = table or Table()
+    d = _load(caller, dossier_id, table)
+    if not d.get("result_key"):
+        raise NotFound("Chưa có kết quả đã ký.", "No signed result yet.")
+    url = s3.generate_presigned_url("get_object", Params={
+        "Bucket": bucket, "Key": d["result_key"], "ResponseContentType": "application/pdf",
+        "ResponseContentDisposition": f'inline; filename="ket-qua-{d["code"]}.pdf"'},
+        ExpiresIn=300)
+    return {"url": url, "expires_in": 300}

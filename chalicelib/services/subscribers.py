@@ -43,6 +43,7 @@ def load_all() -> None:
         complaint_steps,
         incoming_steps,
         notifications,
+        onestop_result,
         outgoing_steps,
         search,
     )

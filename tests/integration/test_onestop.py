@@ -113,6 +113,27 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     (work,) = in_unit_work(desk["truongphong"])
     step = _body(desk["chuyenvien"].get(f"/api/dossiers/{dossier_id}"))["steps"][1]
     assert work["deadline"][:16] == step["deadline"][:16]
+    # The head of the registration office signs the certificate at its step.
+    from chalicelib.services.signing_keys import ensure_dev_pki
+
+    ensure_dev_pki()
+    desk["chuyenvien"].send("POST", f"/api/dossiers/{dossier_id}/advance", {})
+    assert desk["chuyenvien"].send("POST", f"/api/dossiers/{dossier_id}/result"
+                                   ).status_code == 403
+    resp = desk["truongphong"].send("POST", f"/api/dossiers/{dossier_id}/result")
+    assert resp.status_code == 200, resp.body
+    assert _body(resp)["result_status"] == "signing"
+    drain_workflow()
+    signed = _body(desk["truongphong"].get(f"/api/dossiers/{dossier_id}"))
+    assert signed["result_status"] == "signed", signed.get("result_failure")
+    from chalicelib.config import get_settings
+
+    certificate = boto3.client("s3").get_object(Bucket=get_settings().documents_bucket,
+                                                Key=signed["result_key"])["Body"].read()
+    report = _body(client.http.post("/api/verify", headers={"Content-Type": "application/pdf"},
+                                    body=certificate))
+    assert report["ok"] and report["verdict"]["level"] == "good", report["verdict"]
+    assert len(report["signatures"]) == 2
     view = _advance_all(desk, dossier_id)
     assert view["status"] == 9
     assert all(s["timeliness"] in ("early", "on_time") for s in view["slip"])
@@ -120,6 +141,11 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
                                                    "motcua"]
     resp = desk["motcua"].send("POST", f"/api/dossiers/{dossier_id}/return", {"how": "online"})
     assert resp.status_code == 200 and _body(resp)["status"] == 10
+    drain_workflow()
+    (result_mail,) = [m for m in sent_messages() if str(m["To"]) == "doanh@example.vn"
+                      and str(m["Subject"]).startswith("Kết quả hồ sơ")]
+    attached = [p.get_payload(decode=True) for p in result_mail.iter_attachments()]
+    assert attached == [certificate]
     found = _body(client.http.get(f"/api/public/dossiers/{code}?phone_last4=4321"))
     assert found["status"] == 10 and found["timeline"][0]["label"] == "Tiếp nhận hồ sơ"
     assert "Trần Thị Doanh" not in json.dumps(found, ensure_ascii=False)

@@ -872,6 +872,14 @@ MATRIX[("POST", "/api/dossiers/{dossier_id}/supplied")] = Row(
 MATRIX[("POST", "/api/dossiers/{dossier_id}/return")] = Row(
     lambda c, v: (f"/api/dossiers/{_dossier(c, v, status=9)}/return", {"how": "in_person"}),
     roles(ONE_STOP_DESK), DOSSIER_VARIANTS)
+MATRIX[("POST", "/api/dossiers/{dossier_id}/result")] = Row(
+    # Signing needs a fresh sign-in: the head's own new session (own_session).
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/result", None),
+    lambda role, v: role == Role.LEADER or (role == Role.UNIT_HEAD and v == "own unit"),
+    DOSSIER_VARIANTS, own_session=True)
+MATRIX[("GET", "/api/dossiers/{dossier_id}/result")] = Row(
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/result", None),
+    lambda role, v: False, DOSSIER_VARIANTS)
 MATRIX[("GET", "/api/reports/form06")] = Row(
     fixed("/api/reports/form06?from=2026-11-01&to=2026-11-30"), roles(ONE_STOP_DESK))
 
@@ -895,6 +903,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     with pytest.MonkeyPatch.context() as mp, \
             moto_environment(mp, tmp_path_factory.mktemp("matrix")):
         accounts = {a["username"]: a for a in seed({})}
+        from chalicelib.services.onestop import ensure_catalogue
+
+        ensure_catalogue()  # part of the baseline the world returns to
         with Client(app_module.app, stage_name="local") as client:
             sessions: dict[Role, Session] = {}
             for account in accounts.values():
