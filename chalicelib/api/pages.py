@@ -43,12 +43,17 @@ PAGES = {
     "complaints": ("complaints.html", "Đơn thư"),
     "complaint": ("complaint.html", "Đơn thư"),
     "complaints-dashboard": ("complaints_dashboard.html", "Theo dõi giải quyết đơn thư"),
+    "dossiers": ("dossiers.html", "Hồ sơ một cửa"),
+    "dossier": ("dossier.html", "Hồ sơ một cửa"),
+    "onestop-report": ("onestop_report.html", "Báo cáo tình hình giải quyết TTHC (mẫu số 06)"),
 }
 
 # The public verification page: anyone may open it, a few times a minute.
 VERIFY_PAGE = Policy.anyone("public verification page", rate_limit=(30, 60))
 # The public complaint pages (file one, follow one): the same allowance.
 COMPLAINT_PAGE = Policy.anyone("public complaint pages", rate_limit=(30, 60))
+# The public one-stop pages (submit a dossier, follow one): the same allowance.
+DOSSIER_PAGE = Policy.anyone("public one-stop pages", rate_limit=(30, 60))
 
 
 def _page_context(page: str) -> dict[str, object]:
@@ -118,6 +123,22 @@ def complaint_file_page(call: Call) -> Response:
 def complaint_lookup_page(call: Call) -> Response:
     # ?code= (the link of the receipt e-mail) is read by the page script.
     return render_page("complaint_lookup.html", title="Tra cứu đơn")
+
+
+@route(pages_bp, "/nop-ho-so", policy=DOSSIER_PAGE, produces="text/html",
+       summary="Public page: submit an administrative-procedure dossier online",
+       tags=("pages",))
+def dossier_submit_page(call: Call) -> Response:
+    # The catalogue (procedures in force, their papers) is read by the page script.
+    return render_page("dossier_submit.html", title="Nộp hồ sơ trực tuyến")
+
+
+@route(pages_bp, "/tra-cuu", policy=DOSSIER_PAGE, produces="text/html",
+       summary="Public page: follow a dossier by its code and the phone's last 4 digits",
+       tags=("pages",))
+def dossier_lookup_page(call: Call) -> Response:
+    # ?code= (the link of the receipt e-mail) is read by the page script.
+    return render_page("dossier_lookup.html", title="Tra cứu hồ sơ")
 
 
 @route(pages_bp, "/static/{name}", policy=Policy.anyone("stylesheets and scripts"),

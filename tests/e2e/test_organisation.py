@@ -29,11 +29,11 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-OFFICER_MENU = ["Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Đơn thư", "Giao việc",
-                "Lịch họp", "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
+OFFICER_MENU = ["Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Đơn thư", "Hồ sơ một cửa",
+                "Giao việc", "Lịch họp", "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
 LEADER_MENU = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Văn bản đi", "Sổ văn bản đi",
-               "Đơn thư", "Theo dõi đơn thư", "Giao việc", "Lịch họp", "Lịch làm việc",
-               "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi"]
+               "Đơn thư", "Theo dõi đơn thư", "Hồ sơ một cửa", "Báo cáo mẫu 06", "Giao việc",
+               "Lịch họp", "Lịch làm việc", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi"]
 CSV_HEADER = ("STT,Thời điểm (UTC),Người thực hiện,Hành động,Tóm tắt,Địa chỉ IP,Trình duyệt,"
               "Trước,Sau,Mã băm")
 

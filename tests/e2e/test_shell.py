@@ -26,16 +26,21 @@ ROLE_LABELS = {
 EVERYONE = ["Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Giao việc", "Lịch họp",
             "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
 MENUS = {role: EVERYONE for role in ROLE_LABELS}
-# Officers and heads of unit handle complaints (đơn thư); the one-stop desk does not.
+# Officers and heads of unit handle complaints (đơn thư) and the one-stop dossiers
+# of their unit; the one-stop desk receives dossiers and reports on them (form 06).
 MENUS["officer"] = MENUS["unit_head"] = [
-    "Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Đơn thư", "Giao việc", "Lịch họp",
-    "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
+    "Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Đơn thư", "Hồ sơ một cửa", "Giao việc",
+    "Lịch họp", "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
+MENUS["one_stop"] = ["Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Hồ sơ một cửa",
+                     "Báo cáo mẫu 06", "Giao việc", "Lịch họp", "Lịch làm việc",
+                     "Nhật ký của tôi", "Hộp thư đi"]
 MENUS["clerk"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Văn bản đi",
                   "Sổ văn bản đi", "Đơn thư", "Giao việc", "Lịch họp", "Lịch làm việc",
                   "Nhật ký của tôi", "Hộp thư đi"]
 MENUS["leader"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Văn bản đi",
-                   "Sổ văn bản đi", "Đơn thư", "Theo dõi đơn thư", "Giao việc", "Lịch họp",
-                   "Lịch làm việc", "Uỷ quyền ký", "Nhật ký của tôi", "Hộp thư đi"]
+                   "Sổ văn bản đi", "Đơn thư", "Theo dõi đơn thư", "Hồ sơ một cửa",
+                   "Báo cáo mẫu 06", "Giao việc", "Lịch họp", "Lịch làm việc", "Uỷ quyền ký",
+                   "Nhật ký của tôi", "Hộp thư đi"]
 # An administrator manages the organisation and the keys, and drafts nothing.
 MENUS["admin"] = ["Trang chủ", "Công việc", "Văn bản đến", "Giao việc", "Lịch họp", "Lịch làm việc",
                   "Điều chỉnh lịch", "Đơn vị", "Tài khoản", "Chứng thư số", "Uỷ quyền ký",
