@@ -180,3 +180,14 @@ def result_file(call: Call) -> dict[str, Any]:
 
     return onestop.result_url(call.user, call.params["dossier_id"], s3=client("s3"),
                               bucket=get_settings().documents_bucket)
+
+
+
+@route(onestop_bp, "/api/dossiers/{dossier_id}/receipt", policy=SIGNED_IN, tags=TAGS,
+       produces="application/pdf",
+       summary="The printable receipt with the appointment (giấy tiếp nhận và hẹn trả)")
+def receipt(call: Call) -> Response:
+    data = onestop.receipt_pdf(call.user, call.params["dossier_id"])
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": "application/pdf",
+        "Content-Disposition": 'inline; filename="giay-tiep-nhan.pdf"'})

@@ -303,6 +303,7 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
             "first_appointment_at": iso(appointment), "target_at": iso(target),
             "overdue_from": rules.overdue_from(appointment).isoformat(),
             "steps": steps, "step_index": 0, "slip": [], "pauses": [], "files": files,
+            "papers_seen": list(seen),
             "units": sorted({RECEIVING_UNIT, steps[0]["unit"]}), "owner_unit": owner,
             "people": [caller.username] if caller else [],
             "received_by": caller.username if caller else "online",
@@ -325,8 +326,11 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
         audit.append(uow, audit.ChainHead(chain_of(dossier_id)), caller, "dossier.receive",
                      summary=f"Tiếp nhận hồ sơ {code}: {procedure.name}",
                      actor=None if caller else "online")
-        if applicant.get("email"):
-            uow.emit(_mail(dossier, "dossier_receipt"))
+        # The receipt (a printable PDF) is mailed by a step: PDF libraries stay
+        # out of the request path.
+        from chalicelib.domain.events import DomainEvent
+
+        uow.emit(DomainEvent("dossier.received", chain_of(dossier_id), {"id": dossier_id}))
         try:
             uow.commit()
         except Conflict:
@@ -930,3 +934,13 @@ def result_url(caller: Caller, dossier_id: str, *, s3: Any, bucket: str,
         "ResponseContentDisposition": f'inline; filename="ket-qua-{d["code"]}.pdf"'},
         ExpiresIn=300)
     return {"url": url, "expires_in": 300}
+
+
+
+def receipt_pdf(caller: Caller, dossier_id: str, table: Table | None = None) -> bytes:
+    from chalicelib.services import outgoing
+    from chalicelib.services.onestop_result import compose_receipt
+
+    table = table or Table()
+    d = _load(caller, dossier_id, table)
+    return compose_receipt(d, outgoing.agency_profile(table))

@@ -157,3 +157,98 @@ def mail_dossier_result(event: DomainEvent) -> None:
                      text=render("mail/dossier_result.txt", **context),
                      html=render("mail/dossier_result.html", **context),
                      attachments=[(f"ket-qua-{d['code']}.pdf", "application/pdf", data)])
+
+
+def compose_receipt(d: dict[str, Any], agency: dict[str, str]) -> bytes:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Circular 01/2018/TT-VPCP form 01):
+    printable, and attached to the receipt e-mail."""
+    from pathlib import Path
+
+    from fpdf import FPDF
+
+    fonts = Path(__file__).resolve().parents[1] / "fonts"
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_margins(25, 20, 20)
+    pdf.add_font("Serif", "", str(fonts / "LiberationSerif-Regular.ttf"))
+    pdf.add_font("Serif", "B", str(fonts / "LiberationSerif-Bold.ttf"))
+    pdf.add_font("Serif", "I", str(fonts / "LiberationSerif-Italic.ttf"))
+    pdf.add_page()
+    pdf.set_title(f"Giấy tiếp nhận hồ sơ {d['code']}")
+    pdf.set_font("Serif", "B", 12)
+    pdf.cell(70, 6, agency["name"], align="C")
+    pdf.cell(0, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LMARGIN",
+             new_y="NEXT")
+    pdf.set_font("Serif", "", 12)
+    pdf.cell(70, 6, "BỘ PHẬN MỘT CỬA", align="C")
+    pdf.set_font("Serif", "B", 12)
+    pdf.cell(0, 6, "Độc lập - Tự do - Hạnh phúc", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    pdf.set_font("Serif", "B", 15)
+    pdf.cell(0, 8, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="C", new_x="LMARGIN",
+             new_y="NEXT")
+    pdf.set_font("Serif", "I", 12)
+    pdf.cell(0, 7, f"Mã hồ sơ: {d['code']}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    received = datetime.fromisoformat(d["received_at"].replace("Z", "+00:00")).astimezone(TZ)
+    appointment = datetime.fromisoformat(d["appointment_at"].replace("Z", "+00:00")
+                                         ).astimezone(TZ)
+    applicant = d["applicant"]
+    rows = [
+        ("Tiếp nhận hồ sơ của", applicant["name"]),
+        ("Tổ chức", applicant.get("organisation") or ""),
+        ("Điện thoại", applicant.get("phone") or ""),
+        ("Thủ tục", d["procedure"]["name"]),
+        ("Hình thức", "Trực tuyến" if d["channel"] == "online" else "Trực tiếp"),
+        ("Thời gian tiếp nhận", received.strftime("%H giờ %M, ngày %d/%m/%Y")),
+        ("Thời gian giải quyết", f"{d['procedure']['time_limit']} ngày "
+         + ("làm việc" if d["procedure"]["day_count"] == "working" else "")),
+        ("Hẹn trả kết quả", appointment.strftime("%H giờ %M, ngày %d/%m/%Y")),
+    ]
+    for label, value in rows:
+        if not value:
+            continue
+        pdf.set_font("Serif", "B", 13)
+        pdf.cell(55, 8, f"{label}:")
+        pdf.set_font("Serif", "", 13)
+        pdf.multi_cell(0, 8, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Serif", "B", 13)
+    pdf.cell(0, 8, "Thành phần hồ sơ đã nhận:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "", 12)
+    received_codes = set((d.get("files") or {}).keys()) | set(d.get("papers_seen") or [])
+    for i, paper in enumerate(d["procedure"]["papers"], 1):
+        if paper["code"] in received_codes or (not received_codes and paper["required"]):
+            pdf.multi_cell(0, 7, f"{i}. {paper['name']}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Serif", "I", 11)
+    pdf.multi_cell(0, 6, "Tra cứu tình trạng hồ sơ tại trang Tra cứu hồ sơ bằng mã hồ sơ và "
+                         "4 số cuối điện thoại.", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+@subscribe("dossier.received", name="mail_dossier_receipt")
+def mail_dossier_receipt(event: DomainEvent) -> None:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.config import get_settings
+    from chalicelib.services import outgoing
+    from chalicelib.web.render import render
+
+    table = Table()
+    d = table.get(f"DOSSIER#{event.payload['id']}", "DOSSIER", consistent=True)
+    if d is None or not d["applicant"].get("email"):
+        return
+    appointment = datetime.fromisoformat(d["appointment_at"].replace("Z", "+00:00"))
+    context = {"name": d["applicant"]["name"], "code": d["code"],
+               "procedure": d["procedure"]["name"],
+               "received": datetime.fromisoformat(d["received_at"].replace("Z", "+00:00"))
+               .astimezone(TZ).strftime("%d/%m/%Y"),
+               "appointment": appointment.astimezone(TZ).strftime("%H:%M ngày %d/%m/%Y"),
+               "lookup": f"{get_settings().public_base_url}/tra-cuu?code={d['code']}"}
+    receipt = compose_receipt(d, outgoing.agency_profile(table))
+    SesMailer().send(to=[d["applicant"]["email"]],
+                     subject=render("mail/dossier_receipt.subject.txt", **context).strip(),
+                     text=render("mail/dossier_receipt.txt", **context),
+                     html=render("mail/dossier_receipt.html", **context),
+                     attachments=[(f"giay-tiep-nhan-{d['code']}.pdf", "application/pdf",
+                                   receipt)])

@@ -98,6 +98,12 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     drain_workflow()
     receipts = [m for m in sent_messages() if str(m["To"]) == "doanh@example.vn"]
     assert len(receipts) == 1 and code in str(receipts[0]["Subject"])
+    (receipt,) = [p.get_payload(decode=True) for p in receipts[0].iter_attachments()]
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-", "-"], input=receipt, capture_output=True,
+                          check=False).stdout.decode()
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and code in text
 
     from chalicelib.adapters.dynamo import Table
 

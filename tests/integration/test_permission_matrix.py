@@ -880,6 +880,9 @@ MATRIX[("POST", "/api/dossiers/{dossier_id}/result")] = Row(
 MATRIX[("GET", "/api/dossiers/{dossier_id}/result")] = Row(
     lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/result", None),
     lambda role, v: False, DOSSIER_VARIANTS)
+MATRIX[("GET", "/api/dossiers/{dossier_id}/receipt")] = Row(
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/receipt", None), _sees_dossier,
+    DOSSIER_VARIANTS)
 MATRIX[("GET", "/api/reports/form06")] = Row(
     fixed("/api/reports/form06?from=2026-11-01&to=2026-11-30"), roles(ONE_STOP_DESK))
 
@@ -959,7 +962,7 @@ def test_matrix(world, method, path, role, variant):
     ctx = Ctx(role=role, me=session.user["username"], admin=admin, fresh_user=fresh_user,
               unit=session.user.get("unit") or "PDKKD")
     url, body = row.build(ctx, variant)
-    resp = session.send(method, url, body) if method != "GET" else session.get(url)
+    resp = session.send(method, url, body) if method != "GET" else session.get(url, accept="*/*")
     if row.allowed(role, variant):
         assert 200 <= resp.status_code < 300, (resp.status_code, resp.body)
     else:
