@@ -314,3 +314,79 @@ def test_a_desk_dossier_asked_for_papers_is_supplied_from_the_public_lookup(
         expect(result.locator("[data-out=verdict]")).to_have_text("Đang xử lý")
         expect(actions).to_be_hidden()
         expect(result.locator("[data-out=timeline]")).to_contain_text("Đã nhận hồ sơ bổ sung")
+
+
+# ------------------------------------------------------------------ the signed result
+
+
+def test_the_head_of_unit_signs_the_result_certificate(
+    browser: Any, runtime: dict[str, Any], session_of: Any, tmp_path: Path
+) -> None:
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    pdfsig = require_tool("pdfsig", "poppler-utils")
+    url = runtime["url"]
+    passwords = {a["username"]: a["password"] for a in runtime["accounts"]}
+    tag = uuid.uuid4().hex[:6]
+
+    # ---- a business registration submitted online, taken to "Ký duyệt kết quả"
+    papers = {"GDN": [_upload(url)], "GTPL-CN": [_upload(url)]}
+    applicant = {"name": f"Đặng Văn Hùng {tag}", "phone": "0966001122",
+                 "organisation": f"Doanh nghiệp tư nhân Hùng Phát {tag}"}
+    status, d = api_call(url, "POST", "/api/public/dossiers", {
+        "procedure": PROCEDURE, "applicant": applicant, "papers": papers,
+        "idempotency_key": uuid.uuid4().hex})
+    assert status == 200, d
+    desk = session_of("motcua")["id_token"]
+    officer = session_of("chuyenvien")["id_token"]
+    status, listed = api_call(url, "GET", "/api/dossiers", token=desk)
+    assert status == 200, listed
+    ident = next(i["id"] for i in listed["items"] if i["code"] == d["code"])
+    for token in (desk, officer):
+        status, body = api_call(url, "POST", f"/api/dossiers/{ident}/advance", {"note": ""},
+                                token=token)
+        assert status == 200, body
+
+    with browsers(browser) as open_page:
+        # ---- the head of the office signs the result, confirming with the password
+        head = open_page(DESKTOP)
+        open_signed_in(head, url, session_of("truongphong"), f"/app/dossier?id={ident}")
+        expect(head.locator("#os-head [data-out=code]")).to_have_text(d["code"])
+        expect(head.locator("#os-steps li[aria-current=step]")).to_contain_text("Ký duyệt kết quả")
+        sign = head.get_by_role("button", name="Ký số kết quả (giấy chứng nhận)")
+        expect(sign).to_be_visible()
+        sign.click()
+        dialog = head.locator("#os-sign-dialog")
+        expect(dialog).to_be_visible()
+        dialog.get_by_label("Mật khẩu").fill(passwords["truongphong"])
+        dialog.get_by_role("button", name="Xác nhận ký số").click()
+        expect(dialog).to_be_hidden()
+        result = head.locator("#os-head [data-out=result]")
+        opener = result.get_by_role("button", name="Mở kết quả đã ký")
+        failure = result.locator("[data-out=result-failure]")
+        expect(opener.or_(failure).locator("visible=true")).to_be_visible(timeout=60_000)
+        assert failure.is_hidden(), failure.inner_text()
+        expect(head.locator("#os-sign_result")).to_be_hidden()  # signed once
+        verify = result.locator("[data-out=result-verify]")
+        expect(verify).to_have_attribute("href", re.compile(r"^/verify/[A-Z0-9]+$"))
+        shot(head, "dossier-result-signed")
+
+        # ---- the signed PDF, fetched as the page does
+        token = head.evaluate(
+            "() => JSON.parse(sessionStorage.getItem('eoffice.session')).id_token")
+        response = head.request.get(f"{url}/api/dossiers/{ident}/result",
+                                    headers={"Authorization": f"Bearer {token}"})
+        assert response.ok, response.status
+        link = response.json()["url"]
+        response = head.request.get(link)
+        assert response.ok, response.status
+        data = response.body()
+        assert data.startswith(b"%PDF-"), data[:40]
+        signed = tmp_path / f"ket-qua-{tag}.pdf"
+        signed.write_bytes(data)
+
+    # ---- poppler: the head's signature and the agency's seal (exit code 0 either way)
+    report = subprocess.run([pdfsig, str(signed)], capture_output=True, text=True, timeout=60)
+    assert report.stdout.count("Signature is Valid.") == 2, report.stdout + report.stderr

@@ -9,7 +9,7 @@
 (() => {
   const E = window.eoffice;
   if (!E) return;
-  const { api, ApiError, el, nfc, flash, showError, clearFieldErrors, onSubmit, localError,
+  const { api, ApiError, el, nfc, flash, showError, clearFieldErrors, setBusy, onSubmit, localError,
     confirmAction, formatInstant, formatSize } = E;
 
   const TZ = "Asia/Ho_Chi_Minh";
@@ -481,7 +481,7 @@
     const slipCard = document.getElementById("os-slip");
     const timelineCard = document.getElementById("os-timeline");
     const card = (name) => document.getElementById("os-" + name);
-    const ACTION_CARDS = ["advance", "supplement", "stop", "resume", "return"];
+    const ACTION_CARDS = ["sign_result", "advance", "supplement", "stop", "resume", "return"];
     const dir = await E.directory().catch(() => ({ unitName: new Map(), nameOf: (u) => u }));
     const unitName = (code) => (code ? dir.unitName.get(code) || code : "");
     let d = await api(base);
@@ -604,7 +604,33 @@
         : "Dừng xử lý hồ sơ; người nộp được thông báo kèm lý do.";
     };
 
-    const render = () => { renderHead(); renderSteps(); renderSlip(); renderTimeline(); renderPerson(); renderActions(); };
+    // The signed result (giấy chứng nhận): signing in the background, then its file
+    // and its public verification page; or why it failed.
+    const renderResult = () => {
+      const box = out(head, "result");
+      const status = d.result_status || "";
+      box.hidden = !status;
+      const progress = out(box, "result-progress");
+      progress.hidden = status !== "signing";
+      if (status === "signing" && !progress.textContent) progress.textContent = "Đang ký số kết quả…";
+      if (status !== "signing") progress.textContent = "";
+      const failure = out(box, "result-failure");
+      failure.hidden = status !== "failed";
+      failure.replaceChildren(...(status === "failed"
+        ? [el("p", {}, "Ký số kết quả không thành công: " + (d.result_failure || "lỗi không xác định."))] : []));
+      const links = out(box, "result-links");
+      links.hidden = status !== "signed" || !d.result_key;
+      const verify = out(box, "result-verify");
+      if (d.result_code) {
+        verify.setAttribute("href", "/verify/" + encodeURIComponent(d.result_code));
+        verify.textContent = `Xác thực kết quả (mã ${d.result_code})`;
+      }
+      verify.hidden = !d.result_code;
+    };
+
+    const render = () => {
+      renderHead(); renderResult(); renderSteps(); renderSlip(); renderTimeline(); renderPerson(); renderActions();
+    };
     const done = (message) => { render(); flash(message, { ok: true }); };
     const post = async (path, json) => {
       try { return await api(base + path, { method: "POST", ...(json === undefined ? {} : { json }) }); }
@@ -662,9 +688,121 @@
       } finally { buttons.forEach((x) => { x.disabled = false; }); }
     })));
 
+    // ---- the signed result: the password again (a fresh sign-in), then the request
+    const user = E.me() || {};
+    const dialog = document.getElementById("os-sign-dialog");
+    const signForm = document.getElementById("os-sign-form");
+    const signMessage = out(signForm, "sign-message");
+    const askPassword = (message) => {
+      clearFieldErrors(signForm);
+      signForm.reset();
+      signForm.elements.username.value = user.username || "";
+      signMessage.hidden = !message;
+      signMessage.textContent = message || "";
+      if (typeof dialog.showModal === "function") { if (!dialog.open) dialog.showModal(); } else dialog.setAttribute("open", "");
+      signForm.elements.password.focus();
+    };
+    const closeDialog = () => { if (dialog.open) dialog.close(); dialog.removeAttribute("open"); };
+    signForm.querySelector("[data-action=cancel-sign]").addEventListener("click", closeDialog);
+    card("sign_result").querySelector("[data-action=sign-result]").addEventListener("click", () => {
+      flash("");
+      askPassword("");
+    });
+
+    // Signing runs as a background step: look again every 2 s (at most a minute).
+    let polling = false;
+    const poll = async () => {
+      if (polling || d.result_status !== "signing") return;
+      polling = true;
+      const until = Date.now() + 60_000;
+      try {
+        while (Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 2000));
+          let fresh;
+          try { fresh = await api(base); } catch { continue; }
+          if (fresh.result_status === "signed" || fresh.result_status === "failed") {
+            d = fresh;
+            render();
+            if (d.result_status === "signed") flash("Đã ký số kết quả giải quyết.", { ok: true });
+            else flash("Ký số kết quả không thành công.");
+            return;
+          }
+        }
+        out(head, "result-progress").textContent =
+          "Việc ký số đang lâu hơn thường lệ. Bấm “Làm mới” (F5) để xem lại sau ít phút.";
+      } finally { polling = false; }
+    };
+
+    signForm.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      clearFieldErrors(signForm);
+      const password = signForm.elements.password.value;
+      if (!password) {
+        showError(localError("Chưa nhập mật khẩu.", "No password.",
+          [field("password", "Nhập mật khẩu của bạn.", "Enter your password.")]), signForm);
+        return;
+      }
+      setBusy(signForm, true);
+      try {
+        // A fresh sign-in (auth: false: a wrong password must not end the session).
+        const fresh = await api("/api/auth/login", { method: "POST", auth: false,
+          json: { username: user.username, password } });
+        const session = E.loadSession() || {};
+        E.saveSession({ ...session, id_token: fresh.id_token, access_token: fresh.access_token,
+          refresh_token: fresh.refresh_token || session.refresh_token, user: fresh.user || session.user });
+        const r = await fetch(base + "/result", { method: "POST", credentials: "same-origin",
+          headers: { "Accept": "application/json", "Authorization": "Bearer " + fresh.id_token } });
+        let body = null;
+        try { body = await r.json(); } catch { body = null; }
+        if (!r.ok) {
+          const err = new ApiError(r.status, body);
+          if (r.status === 401) {
+            // Too old a sign-in (or the session ended): ask again, here.
+            askPassword(err.message || "Vui lòng nhập lại mật khẩu.");
+            return;
+          }
+          throw err;
+        }
+        closeDialog();
+        d = body;
+        out(head, "result-progress").textContent = "";
+        render();
+        flash("Đã xác nhận ký số; hệ thống đang ký kết quả.", { ok: true });
+        poll();
+      } catch (e) {
+        if (e.status === 401 || (e.fields && e.fields.length)) {
+          // The API's own words (wrong password, too many attempts) next to the field.
+          showError(e, signForm);
+          flash("");
+          if (!(e.fields && e.fields.length)) {
+            signMessage.hidden = false;
+            signMessage.textContent = e.message;
+          }
+        } else {
+          closeDialog();
+          showError(e);
+          if (e.status === 409) { d = await api(base).catch(() => d); render(); }
+        }
+      } finally { setBusy(signForm, false); }
+    });
+
+    // A short-lived link, in a tab opened at once (while the click still counts as the user's).
+    out(head, "result-links").querySelector("[data-action=open-result]").addEventListener("click",
+      (ev) => act(ev.currentTarget, async () => {
+        const w = window.open("", "_blank");
+        try {
+          const { url } = await api(base + "/result");
+          if (w) { w.opener = null; w.location.href = url; } else location.assign(url);
+        } catch (e) {
+          if (w) w.close();
+          throw e;
+        }
+      }));
+
     render();
     head.hidden = false;
     layout.hidden = false;
+    poll();
   }
 
   function decodeSafe(value) {
