@@ -322,3 +322,35 @@ def open_signed_in(page: Any, base_url: str, session: dict[str, Any], path: str)
     )
     page.goto(base_url + path)
     page.wait_for_selector("body[data-loaded]")
+
+
+@contextlib.contextmanager
+def browsers(browser: Any) -> Iterator[Any]:
+    """Pages of their own (one context each, like separate people on separate
+    devices); every uncaught error or CSP violation any of them saw fails the test."""
+    opened: list[tuple[Any, Any]] = []
+
+    def open_page(viewport: dict[str, int]) -> Any:
+        context, pg, problems = _new_page(browser, viewport)
+        opened.append((context, problems))
+        return pg
+
+    try:
+        yield open_page
+    finally:
+        for context, _ in opened:
+            context.close()
+    seen = [item for _, problems in opened for item in problems.items]
+    assert not seen, seen
+
+
+def shot(page: Any, name: str) -> None:
+    """With EOFFICE_SCREENSHOTS set to a folder, a full-page screenshot for a look."""
+    folder = os.environ.get("EOFFICE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def loaded(page: Any) -> None:
+    page.wait_for_selector("body[data-loaded]")

@@ -9,13 +9,11 @@ phone and a desktop."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import re
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,11 +26,13 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
-    _new_page,
     api_call,
     api_login,
     aws_client,
+    browsers,
+    loaded,
     open_signed_in,
+    shot,
 )
 from tests.pdfs import make_pdf
 
@@ -50,36 +50,6 @@ def next_sunday() -> date:
     return today + timedelta(days=(6 - today.weekday()) or 7)
 
 
-@contextlib.contextmanager
-def browsers(browser: Any) -> Iterator[Any]:
-    """Pages of their own (one context each, like separate people on separate
-    devices); every uncaught error or CSP violation any of them saw fails the test."""
-    opened: list[tuple[Any, Any]] = []
-
-    def open_page(viewport: dict[str, int]) -> Any:
-        context, pg, problems = _new_page(browser, viewport)
-        opened.append((context, problems))
-        return pg
-
-    try:
-        yield open_page
-    finally:
-        for context, _ in opened:
-            context.close()
-    seen = [item for _, problems in opened for item in problems.items]
-    assert not seen, seen
-
-
-def shot(page: Any, name: str) -> None:
-    """With EOFFICE_SCREENSHOTS set to a folder, a full-page screenshot for a look."""
-    folder = os.environ.get("EOFFICE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def loaded(page: Any) -> None:
-    page.wait_for_selector("body[data-loaded]")
 
 
 def confirm(page: Any, button: str) -> None:

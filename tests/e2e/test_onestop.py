@@ -7,23 +7,28 @@ The director reads report form 06 with its chart and exports it."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import random
 import re
 import time
 import unicodedata
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, _new_page, api_call, open_signed_in
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    api_call,
+    browsers,
+    loaded,
+    open_signed_in,
+    shot,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -36,35 +41,6 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
-@contextlib.contextmanager
-def browsers(browser: Any) -> Iterator[Any]:
-    """One context per person; any uncaught error or CSP violation fails the test."""
-    opened: list[tuple[Any, Any]] = []
-
-    def open_page(viewport: dict[str, int]) -> Any:
-        context, pg, problems = _new_page(browser, viewport)
-        opened.append((context, problems))
-        return pg
-
-    try:
-        yield open_page
-    finally:
-        for context, _ in opened:
-            context.close()
-    seen = [item for _, problems in opened for item in problems.items]
-    assert not seen, seen
-
-
-def shot(page: Any, name: str) -> None:
-    """With EOFFICE_SCREENSHOTS set to a folder, a full-page screenshot for a look."""
-    folder = os.environ.get("EOFFICE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
-def loaded(page: Any) -> None:
-    page.wait_for_selector("body[data-loaded]")
 
 
 def status_of(page: Any) -> Any:
