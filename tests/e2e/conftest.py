@@ -235,6 +235,9 @@ def session_of(runtime: dict[str, Any]) -> Any:
             cache[username] = api_login(runtime["url"], username, by_name[username]["password"])
         return cache[username]
 
+    # A test that signs an account out everywhere drops its cached session, so
+    # that later tests sign in again instead of holding revoked tokens.
+    get.forget = lambda username: cache.pop(username, None)  # type: ignore[attr-defined]
     return get
 
 

@@ -95,7 +95,7 @@ def test_wrong_password_shows_the_vietnamese_error_and_stays_on_login(
 
 
 def test_logout_returns_to_login_and_protected_pages_then_redirect(
-    page: Any, runtime: dict[str, Any], accounts: dict[str, dict[str, str]]
+    page: Any, runtime: dict[str, Any], accounts: dict[str, dict[str, str]], session_of: Any
 ) -> None:
     url = runtime["url"]
     account = accounts["one_stop"]
@@ -109,6 +109,7 @@ def test_logout_returns_to_login_and_protected_pages_then_redirect(
 
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(url + "/login")
+    session_of.forget(account["username"])  # signed out everywhere: tokens revoked
     expect(page.locator(".flash.ok")).to_contain_text("Bạn đã đăng xuất.")
     assert page.evaluate("sessionStorage.getItem('eoffice.session')") is None
     # Signed out everywhere: the refresh token no longer opens a session.
