@@ -191,3 +191,23 @@ def receipt(call: Call) -> Response:
     return Response(body=data, status_code=200, headers={
         "Content-Type": "application/pdf",
         "Content-Disposition": 'inline; filename="giay-tiep-nhan.pdf"'})
+
+
+
+@route(onestop_bp, "/api/dossier-refusals", methods=("POST",), body=S + "RefusalIn",
+       policy=DESK, tags=TAGS,
+       summary="Refuse to receive a dossier (status 3), listing the missing papers")
+def refuse(call: Call) -> dict[str, Any]:
+    b = call.body
+    return onestop.refuse_at_desk(call.user, procedure_code=b.procedure,
+                                  applicant=b.applicant.model_dump(mode="json"),
+                                  missing=b.missing, reason=b.reason)
+
+
+@route(onestop_bp, "/api/dossier-refusals/{refusal_id}/slip", policy=DESK, tags=TAGS,
+       produces="application/pdf", summary="The printable refusal slip")
+def refusal_slip(call: Call) -> Response:
+    return Response(body=onestop.refusal_slip(call.user, call.params["refusal_id"]),
+                    status_code=200, headers={
+                        "Content-Type": "application/pdf",
+                        "Content-Disposition": 'inline; filename="phieu-tu-choi.pdf"'})

@@ -944,3 +944,60 @@ def receipt_pdf(caller: Caller, dossier_id: str, table: Table | None = None) -> 
     table = table or Table()
     d = _load(caller, dossier_id, table)
     return compose_receipt(d, outgoing.agency_profile(table))
+
+
+# ---------------------------------------------------------------- refusal at the desk
+
+def refuse_at_desk(caller: Caller, *, procedure_code: str, applicant: dict[str, Any],
+                   missing: list[str], reason: str, table: Table | None = None
+                   ) -> dict[str, Any]:
+    """A dossier not received (status 3): the desk hands the applicant a refusal
+    slip listing the missing papers (also e-mailed). It never enters the counts."""
+    from chalicelib.domain.events import DomainEvent
+
+    table = table or Table()
+    if not caller.roles & {Role.ONE_STOP, Role.LEADER}:
+        raise Forbidden()
+    now = utcnow()
+    try:
+        procedure = rules.procedure_in_force(_versions(procedure_code, table), procedure_code,
+                                             now.astimezone(TZ).date())
+    except ValueError as exc:
+        raise InvalidInput(str(exc), "The procedure is not in force.", "procedure_not_in_force",
+                           [FieldProblem("procedure", str(exc), "Not in force.")]) from exc
+    names = {p.code: p.name for p in procedure.papers}
+    unknown = [code for code in missing if code not in names]
+    if unknown or not (missing or reason.strip()):
+        raise InvalidInput("Cần chọn giấy tờ còn thiếu (thuộc thủ tục) hoặc ghi lý do.",
+                           "Name the missing papers of this procedure or give a reason.",
+                           "invalid_refusal",
+                           [FieldProblem("missing", "Không thuộc thủ tục hoặc để trống.",
+                                         "Not of this procedure, or empty.")])
+    refusal_id = uuid.uuid4().hex
+    item = {"pk": f"REFUSAL#{refusal_id}", "sk": "REFUSAL", "kind": "dossier_refusal",
+            "id": refusal_id, "status": int(S.REFUSED), "procedure": _procedure_view(procedure),
+            "applicant": applicant, "missing": [{"code": c, "name": names[c]} for c in missing],
+            "reason": reason, "refused_by": caller.username,
+            "refused_by_name": caller.full_name or caller.username, "at": iso(now)}
+    uow = UnitOfWork(table)
+    uow.add(put_op(item, condition="attribute_not_exists(pk)"))
+    audit.append(uow, audit.ChainHead(f"dossier:{refusal_id}"), caller, "dossier.refuse",
+                 summary=f"Từ chối tiếp nhận ({procedure.name}): thiếu "
+                         + ", ".join(names[c] for c in missing) if missing else reason)
+    if applicant.get("email"):
+        uow.emit(DomainEvent("dossier.refused", f"dossier:{refusal_id}", {"id": refusal_id}))
+    uow.commit()
+    return json_ready({k: v for k, v in item.items() if k not in ("pk", "sk")})
+
+
+def refusal_slip(caller: Caller, refusal_id: str, table: Table | None = None) -> bytes:
+    from chalicelib.services import outgoing
+    from chalicelib.services.onestop_result import compose_refusal
+
+    table = table or Table()
+    if not caller.roles & {Role.ONE_STOP, Role.LEADER}:
+        raise NotFound()
+    item = table.get(f"REFUSAL#{refusal_id}", "REFUSAL")
+    if item is None:
+        raise NotFound()
+    return compose_refusal(item, outgoing.agency_profile(table))

@@ -252,3 +252,76 @@ def mail_dossier_receipt(event: DomainEvent) -> None:
                      html=render("mail/dossier_receipt.html", **context),
                      attachments=[(f"giay-tiep-nhan-{d['code']}.pdf", "application/pdf",
                                    receipt)])
+
+
+def compose_refusal(item: dict[str, Any], agency: dict[str, str]) -> bytes:
+    """Phiếu từ chối tiếp nhận hồ sơ: what is missing, so the applicant can come
+    back with a complete dossier."""
+    from pathlib import Path
+
+    from fpdf import FPDF
+
+    fonts = Path(__file__).resolve().parents[1] / "fonts"
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_margins(25, 20, 20)
+    pdf.add_font("Serif", "", str(fonts / "LiberationSerif-Regular.ttf"))
+    pdf.add_font("Serif", "B", str(fonts / "LiberationSerif-Bold.ttf"))
+    pdf.add_page()
+    pdf.set_title("Phiếu từ chối tiếp nhận hồ sơ")
+    pdf.set_font("Serif", "B", 12)
+    pdf.cell(70, 6, agency["name"], align="C")
+    pdf.cell(0, 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C", new_x="LMARGIN",
+             new_y="NEXT")
+    pdf.set_font("Serif", "", 12)
+    pdf.cell(70, 6, "BỘ PHẬN MỘT CỬA", align="C")
+    pdf.set_font("Serif", "B", 12)
+    pdf.cell(0, 6, "Độc lập - Tự do - Hạnh phúc", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    pdf.set_font("Serif", "B", 15)
+    pdf.cell(0, 8, "PHIẾU TỪ CHỐI TIẾP NHẬN HỒ SƠ", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    at = datetime.fromisoformat(item["at"].replace("Z", "+00:00")).astimezone(TZ)
+    pdf.set_font("Serif", "", 13)
+    for line in (f"Kính gửi: {item['applicant']['name']}",
+                 f"Thủ tục: {item['procedure']['name']}",
+                 f"Thời điểm: {at:%H giờ %M, ngày %d/%m/%Y}",
+                 "Hồ sơ chưa được tiếp nhận vì:"):
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    for i, paper in enumerate(item.get("missing") or [], 1):
+        pdf.multi_cell(0, 8, f"  {i}. Thiếu: {paper['name']}", new_x="LMARGIN", new_y="NEXT")
+    if item.get("reason"):
+        pdf.multi_cell(0, 8, f"  Lý do khác: {item['reason']}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.multi_cell(0, 8, "Đề nghị ông/bà bổ sung đầy đủ và nộp lại hồ sơ.", new_x="LMARGIN",
+                   new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Serif", "B", 13)
+    pdf.cell(0, 8, "NGƯỜI TIẾP NHẬN", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Serif", "", 13)
+    pdf.cell(0, 8, str(item.get("refused_by_name") or ""), align="R")
+    return bytes(pdf.output())
+
+
+@subscribe("dossier.refused", name="mail_dossier_refusal")
+def mail_dossier_refusal(event: DomainEvent) -> None:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.services import outgoing
+
+    table = Table()
+    item = table.get(f"REFUSAL#{event.payload['id']}", "REFUSAL", consistent=True)
+    if item is None or not item["applicant"].get("email"):
+        return
+    missing = "\n".join(f"- {p['name']}" for p in item.get("missing") or [])
+    text = (f"Kính gửi ông/bà {item['applicant']['name']},\n\n"
+            f"Hồ sơ thủ tục “{item['procedure']['name']}” chưa được tiếp nhận.\n"
+            + (f"Giấy tờ còn thiếu:\n{missing}\n" if missing else "")
+            + (f"Lý do: {item['reason']}\n" if item.get("reason") else "")
+            + "\nPhiếu từ chối tiếp nhận được đính kèm. Đề nghị bổ sung đầy đủ và nộp lại.\n\n"
+              "--\nHệ thống cơ quan điện tử — thư tự động, vui lòng không trả lời.\n"
+              "(English: your dossier was not received; the missing papers are listed.)")
+    SesMailer().send(to=[item["applicant"]["email"]],
+                     subject=f"Từ chối tiếp nhận hồ sơ: {item['procedure']['name']}",
+                     text=text,
+                     attachments=[("phieu-tu-choi.pdf", "application/pdf",
+                                   compose_refusal(item, outgoing.agency_profile(table)))])

@@ -288,3 +288,33 @@ def test_bad_input_is_refused_and_nothing_accepted_is_lost(desk, client):
 
     assert Table().query("DOSSIERS#" + datetime.now(HANOI).strftime("%Y-%m"), index="gsi3",
                          limit=10).items == []
+
+
+def test_the_desk_refuses_an_incomplete_dossier_with_the_missing_papers_listed(desk, client):
+    import subprocess
+
+    papers = _required_papers(client)
+    resp = desk["motcua"].send("POST", "/api/dossier-refusals", {
+        "procedure": PROCEDURE, "missing": papers[:1], "reason": "",
+        "applicant": {"name": "Phạm Văn Thiếu", "phone": "0944445555",
+                      "email": "thieu@example.vn"}})
+    assert resp.status_code == 200, resp.body
+    refusal = _body(resp)
+    assert refusal["status"] == 3 and refusal["missing"][0]["code"] == papers[0]
+    drain_workflow()
+    (mail,) = [m for m in sent_messages() if str(m["To"]) == "thieu@example.vn"]
+    (slip,) = [p.get_payload(decode=True) for p in mail.iter_attachments()]
+    text = subprocess.run(["pdftotext", "-", "-"], input=slip, capture_output=True,
+                          check=False).stdout.decode()
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN HỒ SƠ" in text
+    assert refusal["missing"][0]["name"][:30] in " ".join(text.split())
+    printed = desk["motcua"].get(f"/api/dossier-refusals/{refusal['id']}/slip", accept="*/*")
+    assert printed.status_code == 200 and printed.body.startswith(b"%PDF")
+    # A refusal never enters the counts, and a paper not of the procedure is refused.
+    bad = desk["motcua"].send("POST", "/api/dossier-refusals", {
+        "procedure": PROCEDURE, "missing": ["KHONG-CO"],
+        "applicant": {"name": "A", "phone": "0944445555"}})
+    assert bad.status_code == 400 and _body(bad)["error"]["fields"][0]["path"] == "missing"
+    assert desk["chuyenvien"].send("POST", "/api/dossier-refusals", {
+        "procedure": PROCEDURE, "missing": papers[:1],
+        "applicant": {"name": "A", "phone": "0944445555"}}).status_code == 403

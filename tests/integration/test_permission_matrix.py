@@ -883,6 +883,23 @@ MATRIX[("GET", "/api/dossiers/{dossier_id}/result")] = Row(
 MATRIX[("GET", "/api/dossiers/{dossier_id}/receipt")] = Row(
     lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/receipt", None), _sees_dossier,
     DOSSIER_VARIANTS)
+def _refusal(_ctx: Ctx, _v: str) -> Request:
+    from chalicelib.domain.identity import Caller
+    from chalicelib.services import onestop
+
+    onestop.ensure_catalogue()
+    made = onestop.refuse_at_desk(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
+                                  procedure_code="DKDN-TAMNGUNG",
+                                  applicant={"name": "Người Nộp", "phone": "0912345678"},
+                                  missing=["TB-TN"], reason="")
+    return (f"/api/dossier-refusals/{made['id']}/slip", None)
+
+
+MATRIX[("POST", "/api/dossier-refusals")] = Row(
+    fixed("/api/dossier-refusals", {"procedure": "DKDN-TAMNGUNG", "missing": ["TB-TN"],
+                                    "applicant": {"name": "Người Nộp", "phone": "0912345678"}}),
+    roles(ONE_STOP_DESK))
+MATRIX[("GET", "/api/dossier-refusals/{refusal_id}/slip")] = Row(_refusal, roles(ONE_STOP_DESK))
 MATRIX[("GET", "/api/reports/form06")] = Row(
     fixed("/api/reports/form06?from=2026-11-01&to=2026-11-30"), roles(ONE_STOP_DESK))
 

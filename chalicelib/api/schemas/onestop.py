@@ -90,3 +90,12 @@ class Form06Query(BaseModel):
     from_: dt.date = Field(alias="from")
     to: dt.date
     format: str = Field(default="json", pattern="^(json|xlsx)$")
+
+
+class RefusalIn(BaseModel):
+    procedure: str = Field(min_length=1, max_length=40)
+    applicant: Applicant
+    missing: list[str] = Field(default_factory=list, max_length=30)
+    reason: str = Field(default="", max_length=1000)
+
+    _norm = field_validator("reason")(_nfc)
