@@ -366,3 +366,41 @@ def test_the_head_of_unit_signs_the_result_certificate(
     # ---- poppler: the head's signature and the agency's seal (exit code 0 either way)
     report = subprocess.run([pdfsig, str(signed)], capture_output=True, text=True, timeout=60)
     assert report.stdout.count("Signature is Valid.") == 2, report.stdout + report.stderr
+
+
+# ------------------------------------------------------------------ refusal at the desk
+
+
+def test_the_desk_refuses_a_dossier_missing_its_papers_and_prints_the_slip(
+    browser: Any, runtime: dict[str, Any], session_of: Any
+) -> None:
+    url = runtime["url"]
+    with browsers(browser) as open_page:
+        desk = open_page(DESKTOP)
+        open_signed_in(desk, url, session_of("motcua"), "/")
+        desk.locator("#nav").get_by_role("link", name="Hồ sơ một cửa").click()
+        desk.wait_for_url(re.compile(r"/app/dossiers$"))
+        loaded(desk)
+        form = desk.locator("#os-desk-form")
+        form.get_by_label("Thủ tục hành chính").select_option(PROCEDURE)
+        expect(form.locator("[data-out=paper-checks] input[type=checkbox]")).to_have_count(4)
+        form.get_by_label("Họ và tên người nộp").fill(f"Phan Văn Khải {uuid.uuid4().hex[:6]}")
+        form.get_by_label("Số điện thoại").fill("0955001234")
+        form.get_by_label("Lý do từ chối (nếu có)").fill("Thiếu bản gốc giấy tờ pháp lý.")
+        with desk.expect_response(lambda r: r.url.endswith("/api/dossier-refusals")) as answer:
+            form.get_by_role("button", name="Từ chối tiếp nhận").click()
+        refusal = answer.value.json()
+        assert refusal["status"] == 3, refusal
+        assert {m["code"] for m in refusal["missing"]} == {"GDN", "GTPL-CN"}, refusal
+        box = form.locator("[data-out=refusal]")
+        expect(box).to_contain_text(
+            "Đã từ chối tiếp nhận; phiếu từ chối liệt kê giấy tờ còn thiếu.")
+        with desk.expect_response(lambda r: "/slip" in r.url) as slip:
+            box.get_by_role("button", name="In phiếu từ chối").click()
+        assert slip.value.status == 200
+        token = desk.evaluate(
+            "() => JSON.parse(sessionStorage.getItem('eoffice.session')).id_token")
+        response = desk.request.get(f"{url}/api/dossier-refusals/{refusal['id']}/slip",
+                                    headers={"Authorization": f"Bearer {token}"})
+        assert response.status == 200, response.status
+        assert response.body().startswith(b"%PDF"), response.body()[:40]

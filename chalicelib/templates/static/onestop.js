@@ -465,6 +465,70 @@
       key = newKey();
       location.assign(dossierHref(d.id));
     });
+
+    // ---- refusal (không tiếp nhận): the required papers not ticked go on the slip
+    const refuseButton = form.querySelector("[data-action=refuse]");
+    const refusal = out(form, "refusal");
+    const slipButton = refusal.querySelector("[data-action=refusal-slip]");
+    const hideRefusal = () => {
+      refusal.hidden = true;
+      out(refusal, "refusal-message").textContent = "";
+      delete slipButton.dataset.id;
+    };
+    form.addEventListener("submit", hideRefusal);
+    refuseButton.addEventListener("click", async () => {
+      if (refuseButton.disabled) return;
+      hideRefusal();
+      clearFieldErrors(form);
+      flash("");
+      setBusy(form, true);
+      refuseButton.disabled = true;
+      try {
+        const data = Object.fromEntries(new FormData(form));
+        const { problems, applicant } = applicantOf(data);
+        const p = byCode.get(select.value);
+        if (!p) problems.push(field("procedure", "Hãy chọn thủ tục hành chính.", "Choose the procedure."));
+        if (problems.length) throw localError("Hồ sơ chưa đủ thông tin.", "The dossier is incomplete.", problems);
+        const missing = [...checks.querySelectorAll("input[type=checkbox][data-required=true]")]
+          .filter((b) => !b.checked).map((b) => b.value);
+        const res = await api("/api/dossier-refusals", { method: "POST",
+          json: { procedure: p.code, applicant, missing, reason: nfc(data.reason || "").trim() } });
+        form.reset();
+        show();
+        out(refusal, "refusal-message").textContent = "Đã từ chối tiếp nhận; phiếu từ chối liệt kê giấy tờ còn thiếu.";
+        slipButton.dataset.id = res.id;
+        refusal.hidden = false;
+        refusal.focus();
+      } catch (e) {
+        showError(e, form);
+      } finally {
+        setBusy(form, false);
+        refuseButton.disabled = false;
+      }
+    });
+    // The slip is behind the sign-in token: fetched, then shown from a blob in a
+    // tab opened at once (while the click still counts as the user's).
+    slipButton.addEventListener("click", async () => {
+      const id = slipButton.dataset.id;
+      if (!id || slipButton.disabled) return;
+      slipButton.disabled = true;
+      flash("");
+      const w = window.open("", "_blank");
+      try {
+        const r = await api(`/api/dossier-refusals/${encodeURIComponent(id)}/slip`, { raw: true, accept: "application/pdf" });
+        const url = URL.createObjectURL(new Blob([await r.blob()], { type: "application/pdf" }));
+        setTimeout(() => URL.revokeObjectURL(url), 120_000);
+        if (w) { w.opener = null; w.location.href = url; } else {
+          const a = el("a", { href: url, target: "_blank", rel: "noopener", hidden: true });
+          document.body.append(a);
+          a.click();
+          a.remove();
+        }
+      } catch (e) {
+        if (w) w.close();
+        showError(e);
+      } finally { slipButton.disabled = false; }
+    });
   }
 
   // ---------------------------------------------------------------- staff: one dossier
