@@ -422,145 +422,69 @@ _BENEFICIAL_OWNERS = Paper(
 # (both UNCONFIRMED; the dossier, not the catalogue, knows the channel).
 _REGISTRATION_FEE = 50_000
 
+def _business(code: str, version: str, effective_from: date, name: str,
+              papers: tuple[Paper, ...], result: str, *, fee: int = _REGISTRATION_FEE,
+              target_days: Decimal | None = _D(2)) -> Procedure:
+    """A business-registration procedure: 3 working days through the registration
+    office's four steps; what varies is named."""
+    return Procedure(code=code, version=version, effective_from=effective_from,
+                     effective_to=None, name=name, field=_FIELD_BUSINESS, time_limit=_D(3),
+                     day_count=DayCount.WORKING, steps=_REGISTRATION_STEPS, fee=fee,
+                     papers=papers, result=result, target_days=target_days)
+
+
 # Luật Doanh nghiệp 2020 Art. 26: 3 working days (UNCONFIRMED). Target 2
 # working days: Hanoi's commitment per DOMAIN.md.
-_DNTN_2021 = Procedure(
-    code="DKDN-DNTN",
-    version="2021.1",
+_DNTN_2021 = _business(
+    "DKDN-DNTN", "2021.1",
     # Nghị định 01/2021/NĐ-CP on business registration, in force 2021-01-04.
-    effective_from=date(2021, 1, 4),
-    effective_to=None,
-    name="Đăng ký thành lập doanh nghiệp tư nhân",
-    field=_FIELD_BUSINESS,
-    time_limit=_D(3),
-    day_count=DayCount.WORKING,
-    steps=_REGISTRATION_STEPS,
-    fee=_REGISTRATION_FEE,
-    papers=(
-        Paper("GDN", "Giấy đề nghị đăng ký doanh nghiệp"),
-        _LEGAL_PAPERS,
-        _AUTHORISATION,
-    ),
-    result="Giấy chứng nhận đăng ký doanh nghiệp",
-    target_days=_D(2),
-)
+    date(2021, 1, 4), "Đăng ký thành lập doanh nghiệp tư nhân",
+    (Paper("GDN", "Giấy đề nghị đăng ký doanh nghiệp"), _LEGAL_PAPERS, _AUTHORISATION),
+    "Giấy chứng nhận đăng ký doanh nghiệp")
 
 # Nghị định 168/2025/NĐ-CP replaced 01/2021 from 2025-07-01 (UNCONFIRMED
 # date); same limit, beneficial-owner information added to the papers.
-_DNTN_2025 = Procedure(
-    code="DKDN-DNTN",
-    version="2025.1",
-    effective_from=date(2025, 7, 1),
-    effective_to=None,
-    name="Đăng ký thành lập doanh nghiệp tư nhân",
-    field=_FIELD_BUSINESS,
-    time_limit=_D(3),
-    day_count=DayCount.WORKING,
-    steps=_REGISTRATION_STEPS,
-    fee=_REGISTRATION_FEE,
-    papers=(
-        Paper("GDN", "Giấy đề nghị đăng ký doanh nghiệp"),
-        _LEGAL_PAPERS,
-        _BENEFICIAL_OWNERS,
-        _AUTHORISATION,
-    ),
-    result="Giấy chứng nhận đăng ký doanh nghiệp",
-    target_days=_D(2),
-)
+_DNTN_2025 = _business(
+    "DKDN-DNTN", "2025.1", date(2025, 7, 1), "Đăng ký thành lập doanh nghiệp tư nhân",
+    (Paper("GDN", "Giấy đề nghị đăng ký doanh nghiệp"), _LEGAL_PAPERS, _BENEFICIAL_OWNERS,
+     _AUTHORISATION),
+    "Giấy chứng nhận đăng ký doanh nghiệp")
 
-_TNHH1TV_2025 = Procedure(
-    code="DKDN-TNHH1TV",
-    version="2025.1",
-    effective_from=date(2025, 7, 1),
-    effective_to=None,
-    name="Đăng ký thành lập công ty TNHH một thành viên",
-    field=_FIELD_BUSINESS,
-    time_limit=_D(3),
-    day_count=DayCount.WORKING,
-    steps=_REGISTRATION_STEPS,
-    fee=_REGISTRATION_FEE,
-    papers=(
-        Paper("GDN", "Giấy đề nghị đăng ký doanh nghiệp"),
-        Paper("DL", "Điều lệ công ty"),
-        _LEGAL_PAPERS,
-        Paper(
-            "GTPL-TC",
-            "Bản sao giấy tờ pháp lý của tổ chức đối với chủ sở hữu là tổ chức và văn bản "
-            "cử người đại diện theo ủy quyền",
-            required=False,
-        ),
-        _BENEFICIAL_OWNERS,
-        _AUTHORISATION,
-    ),
-    result="Giấy chứng nhận đăng ký doanh nghiệp",
-    target_days=_D(2),
-)
+_TNHH1TV_2025 = _business(
+    "DKDN-TNHH1TV", "2025.1", date(2025, 7, 1),
+    "Đăng ký thành lập công ty TNHH một thành viên",
+    (Paper("GDN", "Giấy đề nghị đăng ký doanh nghiệp"), Paper("DL", "Điều lệ công ty"),
+     _LEGAL_PAPERS,
+     Paper("GTPL-TC", "Bản sao giấy tờ pháp lý của tổ chức đối với chủ sở hữu là tổ chức và "
+           "văn bản cử người đại diện theo ủy quyền", required=False),
+     _BENEFICIAL_OWNERS, _AUTHORISATION),
+    "Giấy chứng nhận đăng ký doanh nghiệp")
 
 # Luật Doanh nghiệp 2020 Art. 30-31: 3 working days (UNCONFIRMED).
-_CHANGE_2025 = Procedure(
-    code="DKDN-THAYDOI",
-    version="2025.1",
-    effective_from=date(2025, 7, 1),
-    effective_to=None,
-    name="Đăng ký thay đổi nội dung đăng ký doanh nghiệp",
-    field=_FIELD_BUSINESS,
-    time_limit=_D(3),
-    day_count=DayCount.WORKING,
-    steps=_REGISTRATION_STEPS,
-    fee=_REGISTRATION_FEE,
-    papers=(
-        Paper("TB", "Thông báo thay đổi nội dung đăng ký doanh nghiệp"),
-        Paper(
-            "NQ",
-            "Nghị quyết, quyết định và bản sao biên bản họp về việc thay đổi "
-            "(tùy loại hình doanh nghiệp)",
-            required=False,
-        ),
-        _AUTHORISATION,
-    ),
-    result="Giấy chứng nhận đăng ký doanh nghiệp (cấp mới theo nội dung thay đổi)",
-    target_days=_D(2),
-)
+_CHANGE_2025 = _business(
+    "DKDN-THAYDOI", "2025.1", date(2025, 7, 1),
+    "Đăng ký thay đổi nội dung đăng ký doanh nghiệp",
+    (Paper("TB", "Thông báo thay đổi nội dung đăng ký doanh nghiệp"),
+     Paper("NQ", "Nghị quyết, quyết định và bản sao biên bản họp về việc thay đổi "
+           "(tùy loại hình doanh nghiệp)", required=False),
+     _AUTHORISATION),
+    "Giấy chứng nhận đăng ký doanh nghiệp (cấp mới theo nội dung thay đổi)")
 
 # Re-issue of a lost or damaged certificate: 3 working days, fee 50 000 đồng
 # (both UNCONFIRMED).
-_REISSUE_2025 = Procedure(
-    code="DKDN-CAPLAI",
-    version="2025.1",
-    effective_from=date(2025, 7, 1),
-    effective_to=None,
-    name="Cấp lại Giấy chứng nhận đăng ký doanh nghiệp",
-    field=_FIELD_BUSINESS,
-    time_limit=_D(3),
-    day_count=DayCount.WORKING,
-    steps=_REGISTRATION_STEPS,
-    fee=_REGISTRATION_FEE,
-    papers=(
-        Paper("GDN-CL", "Giấy đề nghị cấp lại Giấy chứng nhận đăng ký doanh nghiệp"),
-        _AUTHORISATION,
-    ),
-    result="Giấy chứng nhận đăng ký doanh nghiệp (cấp lại)",
-)
+_REISSUE_2025 = _business(
+    "DKDN-CAPLAI", "2025.1", date(2025, 7, 1), "Cấp lại Giấy chứng nhận đăng ký doanh nghiệp",
+    (Paper("GDN-CL", "Giấy đề nghị cấp lại Giấy chứng nhận đăng ký doanh nghiệp"),
+     _AUTHORISATION),
+    "Giấy chứng nhận đăng ký doanh nghiệp (cấp lại)", target_days=None)
 
 # Notice of suspension of business: 3 working days, no fee (Luật Doanh nghiệp
 # 2020 Art. 206; figures UNCONFIRMED).
-_SUSPEND_2025 = Procedure(
-    code="DKDN-TAMNGUNG",
-    version="2025.1",
-    effective_from=date(2025, 7, 1),
-    effective_to=None,
-    name="Thông báo tạm ngừng kinh doanh",
-    field=_FIELD_BUSINESS,
-    time_limit=_D(3),
-    day_count=DayCount.WORKING,
-    steps=_REGISTRATION_STEPS,
-    fee=0,
-    papers=(
-        Paper("TB-TN", "Thông báo về việc tạm ngừng kinh doanh"),
-        _AUTHORISATION,
-    ),
-    result="Giấy xác nhận về việc doanh nghiệp đăng ký tạm ngừng kinh doanh",
-)
+_SUSPEND_2025 = _business(
+    "DKDN-TAMNGUNG", "2025.1", date(2025, 7, 1), "Thông báo tạm ngừng kinh doanh",
+    (Paper("TB-TN", "Thông báo về việc tạm ngừng kinh doanh"), _AUTHORISATION),
+    "Giấy xác nhận về việc doanh nghiệp đăng ký tạm ngừng kinh doanh", fee=0,
+    target_days=None)
 
 # Investment registration certificate for a project that needs no approval in
 # principle: 15 days of receiving a complete dossier, calendar days (Luật Đầu
