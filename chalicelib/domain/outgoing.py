@@ -45,13 +45,6 @@ STATUS_LABELS = {
     OutStatus.REPLACED: "Đã được thay thế",
 }
 
-EDITABLE = frozenset({OutStatus.DRAFT})
-# Once a leader has signed, the file is frozen: only the clerk's number, date and
-# seal are added, as a new revision that keeps the leader's signature valid.
-FROZEN = frozenset({OutStatus.SIGNING, OutStatus.SIGNED, OutStatus.ISSUING,
-                    OutStatus.ISSUE_FAILED, OutStatus.ISSUED, OutStatus.RECALLED,
-                    OutStatus.REPLACED})
-
 
 class Step(StrEnum):
     UNIT_HEAD = "unit_head"  # trưởng đơn vị soạn thảo kiểm tra nội dung

@@ -27,7 +27,6 @@ from chalicelib.domain import complaint_clocks as clocks
 from chalicelib.domain.access import ItemAccess, Kind, can_view, item_scopes, scopes_for
 from chalicelib.domain.complaints import (
     FINISHED,
-    OPEN,
     PROTECTED_MASK,
     STATUS_LABELS,
     CaseStatus,
@@ -40,6 +39,8 @@ from chalicelib.domain.identity import Caller, Role
 from chalicelib.services import audit
 from chalicelib.services.calendar import agency_calendar
 from chalicelib.services.notifications import mail_event
+from chalicelib.services.public_uploads import UploadArea, take_upload
+from chalicelib.services.public_uploads import upload_form as public_upload_form
 from chalicelib.services.scoped_lists import list_scoped, partition, save_with_entries
 
 KIND = Kind.COMPLAINT.value
@@ -47,9 +48,7 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SUMMARY = ("id", "code", "kind", "status", "received_at", "summary", "unit", "officer",
            "deadline", "channel", "protected")
 PETITION_DAYS = 15  # the agency's own handling time for petitions (no statutory one)
-UPLOAD_LIMIT = 10 * 1024 * 1024
-MAX_FILES = 5
-FILE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+UPLOADS = UploadArea("complaints/uploads", 10 * 1024 * 1024, expires_in=900)
 INTAKE_ROLES = frozenset({Role.CLERK, Role.LEADER})
 
 
@@ -146,36 +145,11 @@ def _clean_person(person: dict[str, Any], kind: clocks.CaseKind) -> dict[str, An
 
 def _files(upload_ids: list[str], case_id: str, s3: Any, intake_bucket: str,
            documents_bucket: str) -> list[dict[str, Any]]:
-    """Uploads the person made through presigned POSTs, checked and kept with
-    the case. The ids are ours (random), never paths the client chose."""
-    out: list[dict[str, Any]] = []
-    for i, upload_id in enumerate(upload_ids):
-        if not upload_id.isalnum() or len(upload_id) != 32:
-            raise InvalidInput("Tệp đính kèm không hợp lệ.", "Invalid attachment.",
-                               "invalid_file", [FieldProblem(f"files.{i}", "Không hợp lệ.",
-                                                             "Invalid.")])
-        source = f"complaints/uploads/{upload_id}"
-        try:
-            head = s3.head_object(Bucket=intake_bucket, Key=source)
-        except Exception as exc:  # noqa: BLE001 - missing or expired: the person uploads again
-            raise InvalidInput("Không tìm thấy tệp đã tải lên; vui lòng tải lại.",
-                               "The uploaded file was not found; upload it again.",
-                               "invalid_file", [FieldProblem(f"files.{i}", "Chưa tải lên.",
-                                                             "Not uploaded.")]) from exc
-        kind = str(head.get("ContentType") or "")
-        if kind not in FILE_TYPES or int(head["ContentLength"]) > UPLOAD_LIMIT:
-            raise InvalidInput("Chỉ nhận tệp PDF, JPEG, PNG đến 10 MiB.",
-                               "Only PDF, JPEG or PNG files up to 10 MiB.", "invalid_file",
-                               [FieldProblem(f"files.{i}", "Sai loại hoặc quá lớn.",
-                                             "Wrong type or too large.")])
-        key = f"complaints/{case_id}/{i + 1}.{FILE_TYPES[kind]}"
-        s3.copy_object(Bucket=documents_bucket, Key=key, ContentType=kind,
-                       CopySource={"Bucket": intake_bucket, "Key": source},
-                       MetadataDirective="REPLACE")
-        name = (head.get("Metadata") or {}).get("filename") or f"tep-{i + 1}"
-        out.append({"key": key, "content_type": kind, "size": int(head["ContentLength"]),
-                    "name": name[:200]})
-    return out
+    """The person's uploads, checked and kept with the case."""
+    return [take_upload(UPLOADS, upload_id, path=f"files.{i}",
+                        dest_key=f"complaints/{case_id}/{i + 1}", s3=s3,
+                        intake_bucket=intake_bucket, documents_bucket=documents_bucket)
+            for i, upload_id in enumerate(upload_ids)]
 
 
 def submit(caller: Caller | None, *, kind: str, person: dict[str, Any], content: str,
@@ -265,15 +239,7 @@ def _local_day(value: str | None) -> str:
 
 def upload_form(s3: Any, bucket: str) -> dict[str, Any]:
     """A presigned POST for one attachment of a public filing (10 MiB, PDF/JPEG/PNG)."""
-    upload_id = uuid.uuid4().hex
-    post = s3.generate_presigned_post(
-        Bucket=bucket, Key=f"complaints/uploads/{upload_id}",
-        Conditions=[["content-length-range", 1, UPLOAD_LIMIT],
-                    ["starts-with", "$Content-Type", ""],
-                    ["starts-with", "$x-amz-meta-filename", ""]],
-        ExpiresIn=900)
-    return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"],
-            "max_bytes": UPLOAD_LIMIT, "types": sorted(FILE_TYPES)}
+    return public_upload_form(UPLOADS, s3, bucket)
 
 
 # ---------------------------------------------------------------- reading
@@ -793,36 +759,3 @@ def dashboard_rows(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                                                "settled_late", "transferred", "refused",
                                                "merged"))] for k in data["kinds"]]
     return header, rows
-
-
-def open_statuses() -> list[str]:
-    return sorted(s.value for s in OPEN)
-
-
-def dialogue(caller: Caller, case_id: str, *, start: datetime, end: datetime, place: str,
-             table: Table | None = None) -> dict[str, Any]:
-    """A dialogue meeting (đối thoại) with the complainant: a meeting of the
-    calendar, the person invited by e-mail as a guest, noted on the case."""
-    from chalicelib.services import meetings
-
-    table = table or Table()
-    case = _changing(caller, case_id, table, {CaseStatus.IN_PROGRESS}, "tổ chức đối thoại")
-    _handler(caller, case)
-    if case["kind"] != "complaint":
-        raise InvalidInput("Đối thoại chỉ áp dụng khi giải quyết khiếu nại.",
-                           "Dialogue applies to complaints only.", "invalid_case")
-    person = table.get(f"CASE#{case_id}", "PERSON") or {}
-    guests = [meetings.Guest(email=person["email"], name=person["name"])] \
-        if person.get("email") else []
-    participants = [case["officer"]] if case.get("officer") and \
-        case["officer"] != caller.username else []
-    meeting = meetings.create(caller, meetings.MeetingInput(
-        title=f"Đối thoại giải quyết khiếu nại (đơn {case['code']})", start=start, end=end,
-        place=place, participants=participants, guests=guests), table)
-    table.put({"pk": f"CASE#{case_id}", "sk": f"NOTE#{iso(utcnow())}#{uuid.uuid4().hex[:6]}",
-               "kind": "case_note", "note_kind": "dialogue",
-               "text": f"Lịch đối thoại: {meeting['when']}, {place}",
-               "meeting_id": meeting["id"], "by": caller.username, "at": iso(utcnow())})
-    audit.record(chain_of(case_id), caller, "complaint.dialogue",
-                 summary=f"Lên lịch đối thoại {meeting['when']}", table=table)
-    return view(caller, case_id, table)

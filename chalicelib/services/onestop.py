@@ -37,11 +37,12 @@ from chalicelib.domain.identity import Caller, Role
 from chalicelib.services import audit
 from chalicelib.services.calendar import agency_calendar
 from chalicelib.services.notifications import mail_event
+from chalicelib.services.public_uploads import UploadArea, take_upload
+from chalicelib.services.public_uploads import upload_form as public_upload_form
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 S = rules.DossierStatus
-UPLOAD_LIMIT = 20 * 1024 * 1024
-FILE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+UPLOADS = UploadArea("dossiers/uploads", 20 * 1024 * 1024, expires_in=1800)
 # The unit whose code starts every dossier code (the province's code of the
 # department's one-stop desk in the national catalogue; a setting in production).
 DEFAULT_RECEIVING_CODE = "000.00.12.H26"
@@ -205,48 +206,21 @@ def _check_papers(procedure: rules.Procedure, papers: dict[str, list[str]]) -> N
 
 def _attach(uploads: dict[str, list[str]], dossier_id: str, s3: Any, intake_bucket: str,
             documents_bucket: str) -> dict[str, list[dict[str, Any]]]:
+    """The applicant's uploads, by paper, checked and kept with the dossier."""
     out: dict[str, list[dict[str, Any]]] = {}
     n = 0
     for paper, ids in uploads.items():
         for upload_id in ids:
             n += 1
-            path = f"papers.{paper}"
-            if not upload_id.isalnum() or len(upload_id) != 32:
-                raise InvalidInput("Tệp không hợp lệ.", "Invalid file.", "invalid_file",
-                                   [FieldProblem(path, "Không hợp lệ.", "Invalid.")])
-            source = f"dossiers/uploads/{upload_id}"
-            try:
-                head = s3.head_object(Bucket=intake_bucket, Key=source)
-            except Exception as exc:  # noqa: BLE001 - missing or expired
-                raise InvalidInput("Không tìm thấy tệp đã tải lên; vui lòng tải lại.",
-                                   "The uploaded file was not found.", "invalid_file",
-                                   [FieldProblem(path, "Chưa tải lên.", "Not uploaded.")]
-                                   ) from exc
-            kind = str(head.get("ContentType") or "")
-            if kind not in FILE_TYPES or int(head["ContentLength"]) > UPLOAD_LIMIT:
-                raise InvalidInput("Chỉ nhận tệp PDF, JPEG, PNG đến 20 MiB.",
-                                   "Only PDF, JPEG or PNG up to 20 MiB.", "invalid_file",
-                                   [FieldProblem(path, "Sai loại hoặc quá lớn.",
-                                                 "Wrong type or too large.")])
-            key = f"dossiers/{dossier_id}/{n:02d}.{FILE_TYPES[kind]}"
-            s3.copy_object(Bucket=documents_bucket, Key=key, ContentType=kind,
-                           CopySource={"Bucket": intake_bucket, "Key": source},
-                           MetadataDirective="REPLACE")
-            out.setdefault(paper, []).append({
-                "key": key, "content_type": kind, "size": int(head["ContentLength"]),
-                "name": ((head.get("Metadata") or {}).get("filename") or key)[:200]})
+            out.setdefault(paper, []).append(take_upload(
+                UPLOADS, upload_id, path=f"papers.{paper}", dest_key=f"dossiers/{dossier_id}/"
+                f"{n:02d}", s3=s3, intake_bucket=intake_bucket,
+                documents_bucket=documents_bucket))
     return out
 
 
 def upload_form(s3: Any, bucket: str) -> dict[str, Any]:
-    upload_id = uuid.uuid4().hex
-    post = s3.generate_presigned_post(
-        Bucket=bucket, Key=f"dossiers/uploads/{upload_id}",
-        Conditions=[["content-length-range", 1, UPLOAD_LIMIT],
-                    ["starts-with", "$Content-Type", ""],
-                    ["starts-with", "$x-amz-meta-filename", ""]], ExpiresIn=1800)
-    return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"],
-            "max_bytes": UPLOAD_LIMIT, "types": sorted(FILE_TYPES)}
+    return public_upload_form(UPLOADS, s3, bucket)
 
 
 def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, Any],

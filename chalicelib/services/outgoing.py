@@ -18,7 +18,6 @@ import random
 import secrets
 import time
 import uuid
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -798,7 +797,3 @@ def register_entries(year: int, table: Table | None = None) -> list[dict[str, An
         cursor = page.cursor
         if not cursor:
             return out
-
-
-def now_local() -> datetime:
-    return utcnow().astimezone(TZ)

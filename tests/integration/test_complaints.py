@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import boto3
 import pytest
 
 from tests.aws import drain_workflow, sent_messages
@@ -72,9 +73,23 @@ def test_a_complaint_filed_online_is_accepted_settled_with_a_signed_answer(
     from chalicelib.services.signing_keys import ensure_dev_pki
 
     ensure_dev_pki()
-    resp = _file(client)
+    from chalicelib.config import get_settings
+
+    # An attachment, as the browser sends it: a presigned POST, then the filing.
+    form = _body(client.http.post("/api/public/complaints/uploads"))
+    boto3.client("s3").put_object(Bucket=get_settings().intake_bucket,
+                                  Key=form["fields"]["key"], Body=b"%PDF-1.4 bang chung",
+                                  ContentType="application/pdf",
+                                  Metadata={"filename": "bang-chung.pdf"})
+    resp = _file(client, files=[form["upload_id"]])
     assert resp.status_code == 200, resp.body
     code = _body(resp)["code"]
+    from chalicelib.adapters.dynamo import Table
+
+    (kept,) = Table().get(f"CASE#{_case_id(code)}", "CASE")["files"]
+    assert kept["name"] == "bang-chung.pdf" and kept["key"].endswith("/1.pdf")
+    assert boto3.client("s3").get_object(Bucket=get_settings().documents_bucket,
+                                         Key=kept["key"])["Body"].read().startswith(b"%PDF")
     assert code.startswith("KN-")
     _drain()
     (receipt,) = _mails("dan@example.vn")
