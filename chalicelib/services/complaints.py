@@ -759,3 +759,32 @@ def dashboard_rows(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
                                                "settled_late", "transferred", "refused",
                                                "merged"))] for k in data["kinds"]]
     return header, rows
+
+
+def dialogue(caller: Caller, case_id: str, *, start: datetime, end: datetime, place: str,
+             table: Table | None = None) -> dict[str, Any]:
+    """A dialogue meeting (đối thoại) with the complainant: a meeting of the
+    calendar, the person invited by e-mail as a guest, noted on the case."""
+    from chalicelib.services import meetings
+
+    table = table or Table()
+    case = _changing(caller, case_id, table, {CaseStatus.IN_PROGRESS}, "tổ chức đối thoại")
+    _handler(caller, case)
+    if case["kind"] != "complaint":
+        raise InvalidInput("Đối thoại chỉ áp dụng khi giải quyết khiếu nại.",
+                           "Dialogue applies to complaints only.", "invalid_case")
+    person = table.get(f"CASE#{case_id}", "PERSON") or {}
+    guests = [meetings.Guest(email=person["email"], name=person["name"])] \
+        if person.get("email") else []
+    participants = [case["officer"]] if case.get("officer") and \
+        case["officer"] != caller.username else []
+    meeting = meetings.create(caller, meetings.MeetingInput(
+        title=f"Đối thoại giải quyết khiếu nại (đơn {case['code']})", start=start, end=end,
+        place=place, participants=participants, guests=guests), table)
+    table.put({"pk": f"CASE#{case_id}", "sk": f"NOTE#{iso(utcnow())}#{uuid.uuid4().hex[:6]}",
+               "kind": "case_note", "note_kind": "dialogue",
+               "text": f"Lịch đối thoại: {meeting['when']}, {place}",
+               "meeting_id": meeting["id"], "by": caller.username, "at": iso(utcnow())})
+    audit.record(chain_of(case_id), caller, "complaint.dialogue",
+                 summary=f"Lên lịch đối thoại {meeting['when']}", table=table)
+    return view(caller, case_id, table)
