@@ -3,31 +3,33 @@ chalicelib/api, event and schedule entry points in chalicelib/handlers."""
 
 from chalice import Chalice
 
-from chalicelib.api.audit import audit_bp
-from chalicelib.api.auth import auth_bp
 from chalicelib.api.authorizer import authorizer_bp
-from chalicelib.api.calendar import calendar_bp
-from chalicelib.api.complaints import complaints_bp
-from chalicelib.api.grants import grants_bp
-from chalicelib.api.handling import handling_bp
-from chalicelib.api.incoming import incoming_bp
-from chalicelib.api.meetings import meetings_bp
-from chalicelib.api.onestop import onestop_bp
-from chalicelib.api.organisation import org_bp
-from chalicelib.api.outgoing import outgoing_bp
-from chalicelib.api.pages import pages_bp
-from chalicelib.api.registers import registers_bp
-from chalicelib.api.signing_keys import pki_bp
 from chalicelib.api.system import system_bp
-from chalicelib.api.tasks import tasks_bp
-from chalicelib.api.verification import verification_bp
-from chalicelib.api.work import work_bp
-from chalicelib.handlers.ingest import ingest_bp
-from chalicelib.handlers.meeting_jobs import meeting_jobs_bp
+from chalicelib.audit.routes import audit_bp
+from chalicelib.calendar.routes import calendar_bp
+from chalicelib.complaints.routes import complaints_bp
 from chalicelib.handlers.schedule import schedule_bp
 from chalicelib.handlers.workflow import workflow_bp
+from chalicelib.incoming.grant_routes import grants_bp
+from chalicelib.incoming.handling_routes import handling_bp
+from chalicelib.incoming.ingest import ingest_bp
+from chalicelib.incoming.register_routes import registers_bp
+from chalicelib.incoming.routes import incoming_bp
+from chalicelib.meetings.jobs import meeting_jobs_bp
+from chalicelib.meetings.routes import meetings_bp
+from chalicelib.onestop.routes import onestop_bp
+from chalicelib.organisation.routes import org_bp
+from chalicelib.organisation.session_routes import auth_bp
+from chalicelib.outgoing.routes import outgoing_bp
+from chalicelib.outgoing.verification_routes import verification_bp
+from chalicelib.signing.key_routes import pki_bp
+from chalicelib.web.pages import pages_bp
+from chalicelib.work.routes import work_bp
+from chalicelib.work.task_routes import tasks_bp
 
-app = Chalice(app_name="eoffice")
+# Logs go through Powertools (kernel.logging), which names its logger after the
+# service too: a handler from Chalice on the same logger would print every line twice.
+app = Chalice(app_name="eoffice", configure_logs=False)
 app.api.binary_types.extend([
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

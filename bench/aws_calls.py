@@ -117,7 +117,7 @@ class Sessions:
     def tokens(self, role: str) -> dict[str, Any]:
         if role not in self._tokens:
             from chalicelib.adapters.aws import client
-            from chalicelib.config import get_settings
+            from chalicelib.kernel.config import get_settings
 
             account = self.by_role[role]
             out = client("cognito-idp").initiate_auth(
@@ -157,13 +157,13 @@ _DAY_WARMUP = "2031-05-03"
 
 
 def _forget_calendar() -> None:
-    from chalicelib.services.calendar import forget_cached_calendar
+    from chalicelib.calendar.service import forget_cached_calendar
 
     forget_cached_calendar()
 
 
 def _static_probe(_: Sessions) -> Probe | None:
-    from chalicelib.api.pages import STATIC_FILES
+    from chalicelib.web.pages import STATIC_FILES
 
     if not STATIC_FILES:
         return None
@@ -299,7 +299,7 @@ class ErrorCapture(logging.Handler):
 
 @contextmanager
 def capturing_app_errors() -> Iterator[ErrorCapture]:
-    from chalicelib.logging import logger
+    from chalicelib.kernel.logging import logger
 
     target = logging.getLogger(logger.name)
     capture = ErrorCapture()

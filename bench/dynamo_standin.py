@@ -4,7 +4,7 @@ at the HTTP layer of botocore, for collections moto cannot hold in time.
 moto answers a Query by sorting every item of the table (``Table.all_items``)
 and then filtering on the partition key, so its latency grows with the whole
 table. This stand-in answers the same requests from posting lists kept per
-partition, so the real ``chalicelib.services.search.search()`` runs unchanged
+partition, so the real ``chalicelib.search.service.search()`` runs unchanged
 (the real ``Table`` adapter, botocore serialisation and parsing, the same
 event hooks that count requests) over 100,000 documents. It is not a
 measurement of DynamoDB: it is used to *count* what a search asks of DynamoDB
@@ -174,7 +174,7 @@ class SearchStandIn:
 
 def entry_maker(doc_of: Callable[[int], SynthDoc]) -> Callable[[int, str], dict[str, Any] | None]:
     """List entries exactly as services/incoming writes them, made on demand."""
-    from chalicelib.services.incoming import _scope_entries
+    from chalicelib.incoming.service import _scope_entries
 
     cache: dict[int, dict[str, dict[str, Any]]] = {}
 

@@ -40,7 +40,7 @@ def _reset_module_caches() -> None:
     # Module-level caches bound to the previous environment (token verifier,
     # calendar): the same list the test fixtures reset.
     from chalicelib.adapters import tokens
-    from chalicelib.services import calendar
+    from chalicelib.calendar import service as calendar
 
     tokens._verifier = None
     calendar.forget_cached_calendar()

@@ -1,7 +1,7 @@
 """Ingestion throughput and peak memory: the real intake pipeline
-(``chalicelib.services.intake.receive_object``) against moto in-process, and
+(``chalicelib.incoming.intake.receive_object``) against moto in-process, and
 its baseline, text extraction alone with the same library on the same files
-(``chalicelib.adapters.pdf.inspect_pdf``, pypdf).
+(``chalicelib.adapters.pdf_inspect.inspect_pdf``, pypdf).
 
 The batch mixes the shared sample corpus (``../shared/corpus``, every file of
 its manifest, when it is there), synthetic letters made with
@@ -155,7 +155,7 @@ def _hooks(split: Split) -> Iterator[None]:
 
 
 def _baseline(files: list[File]) -> float:
-    from chalicelib.adapters.pdf import inspect_pdf
+    from chalicelib.adapters.pdf_inspect import inspect_pdf
 
     started = time.perf_counter()
     for f in files:
@@ -179,7 +179,7 @@ def _intake_bucket(files: list[File]) -> Iterator[dict[str, str]]:
 def _pipeline(files: list[File], resources: dict[str, str], split: Split | None = None
               ) -> tuple[float, list[dict[str, Any]]]:
     from chalicelib.adapters.aws import client
-    from chalicelib.services.intake import receive_object
+    from chalicelib.incoming.intake import receive_object
 
     s3 = client("s3")
     outcomes = []
@@ -243,8 +243,8 @@ def _short(path: str) -> str:
 def child_time(rounds: int) -> dict[str, Any]:
     split = Split()
     with _hooks(split):
-        import chalicelib.adapters.pdf as pdf_module
-        import chalicelib.services.intake as intake_module
+        import chalicelib.adapters.pdf_inspect as pdf_module
+        import chalicelib.incoming.intake as intake_module
 
         files = batch()
         pdf_module.inspect_pdf = split.wrap("inspect_pdf", pdf_module.inspect_pdf)
@@ -308,7 +308,7 @@ def child_memory(variant: str) -> dict[str, Any]:
     import pypdf  # noqa: F401  (inspect_pdf imports it on first use: not part of the batch)
 
     if variant == "baseline":
-        from chalicelib.adapters.pdf import inspect_pdf
+        from chalicelib.adapters.pdf_inspect import inspect_pdf
 
         rss_before = _rss_kib()
         tracemalloc.start()
@@ -501,10 +501,10 @@ def markdown(result: IngestResult) -> str:
     return "\n\n".join([
         "## Ingestion: throughput and peak memory against text extraction alone",
         f"A mixed batch of {n} files ({t['bytes'] / 1024:.0f} KiB): {kinds}.{corpus_note} "
-        "The pipeline is `chalicelib.services.intake.receive_object` for each file in turn, "
+        "The pipeline is `chalicelib.incoming.intake.receive_object` for each file in turn, "
         "against moto in-process provisioned from `infra/template.yaml` (as "
         "`tests/conftest.py::moto_environment` does), the files already in the intake bucket; "
-        "the baseline is `chalicelib.adapters.pdf.inspect_pdf` (pypdf) on the same bytes. "
+        "the baseline is `chalicelib.adapters.pdf_inspect.inspect_pdf` (pypdf) on the same bytes. "
         f"Fresh interpreter, one discarded warm-up of each, then {len(t['pipeline_s'])} "
         "interleaved rounds; medians.",
         table(["variant", "batch ms (median)", "files/s", "ms per file", "/ extraction"],

@@ -25,7 +25,7 @@ freshly provisioned moto (in-process, ``bench/embedded.py``):
   shape of the dossier's keys and indexes, not its whole body), so that the
   table holds O(dossiers) items and a report that walked them would cost more.
 
-Then ``chalicelib.services.onestop.form06`` runs for 1–31 October as a leader,
+Then ``chalicelib.onestop.service.form06`` runs for 1–31 October as a leader,
 once to warm up, once with DynamoDB requests and items counted by botocore
 hooks (``bench/work_scale.py``'s ``Probe``), and ``REPEATS`` times timed. Its
 totals are checked (asserted: a correctness check, not a timing) against the
@@ -142,7 +142,7 @@ class Month:
         return None
 
 
-def _closed(when: datetime, month: Month) -> bool:
+def closed(when: datetime, month: Month) -> bool:
     """Whether an event has happened by the close of the report's last day."""
     return when.astimezone(month.tz).date() <= MONTH_TO
 
@@ -187,8 +187,8 @@ def simulate(n: int, cal: Any, seed: int = SEED
              ) -> tuple[list[Dossier], dict[tuple[str, date], dict[str, int]], Counter[str]]:
     """N dossiers of October 2026 and the counters their events leave, built
     by the domain's functions in the order the service calls them."""
-    from chalicelib.domain import onestop as rules
-    from chalicelib.services.onestop import DEFAULT_RECEIVING_CODE
+    from chalicelib.onestop import rules as rules
+    from chalicelib.onestop.service import DEFAULT_RECEIVING_CODE
 
     month = Month(cal)
     rng = random.Random(seed)
@@ -219,7 +219,7 @@ def simulate(n: int, cal: Any, seed: int = SEED
         if kind == "paused":
             paused_at = month.instant_between(rng, day, appointment.astimezone(month.tz).date(),
                                               received)
-            if paused_at is None or paused_at >= appointment or not _closed(paused_at, month):
+            if paused_at is None or paused_at >= appointment or not closed(paused_at, month):
                 kind = "open"
             else:
                 deltas, scheduled = rules.paused_deltas(unit, paused_at, scheduled)
@@ -231,7 +231,7 @@ def simulate(n: int, cal: Any, seed: int = SEED
                 resumed_at = month.instant_on(
                     rng, month.after(paused_at.astimezone(month.tz).date(), rng.randint(1, 5)))
                 assert resumed_at is not None
-                if not _closed(resumed_at, month):
+                if not closed(resumed_at, month):
                     continue
                 # As services/onestop.supplied: the working-time rule, whatever the day count.
                 appointment = rules.appointment_after_pause(appointment, paused_at, resumed_at,
@@ -247,13 +247,13 @@ def simulate(n: int, cal: Any, seed: int = SEED
             stopped_at = month.instant_between(rng, clock_from.astimezone(month.tz).date(),
                                                appointment.astimezone(month.tz).date(),
                                                clock_from)
-            if stopped_at is not None and _closed(stopped_at, month):
+            if stopped_at is not None and closed(stopped_at, month):
                 rules.apply_deltas(rules.stopped_deltas(unit, stopped_at, scheduled), counters)
                 d.state = "stopped"
                 events["stopped"] += 1
             continue
         resolved_at = _resolution(rng, month, kind, clock_from, appointment)
-        if resolved_at is not None and _closed(resolved_at, month):
+        if resolved_at is not None and closed(resolved_at, month):
             rules.apply_deltas(rules.resolved_deltas(unit, resolved_at, appointment, scheduled),
                                counters)
             d.state, d.resolved_at = "resolved", resolved_at
@@ -286,7 +286,7 @@ def expected_rows(dossiers: list[Dossier], tz: Any) -> dict[str, dict[str, int]]
 
 def _dossier_item(d: Dossier, tz: Any) -> dict[str, Any]:
     """A small item with the dossier's keys and indexes (services/onestop.receive)."""
-    from chalicelib.domain.events import iso
+    from chalicelib.kernel.events import iso
 
     local = d.received_at.astimezone(tz)
     return {"pk": f"DOSSIER#{d.id}", "sk": "DOSSIER", "kind": "dossier", "id": d.id,
@@ -306,7 +306,7 @@ def _table_items() -> int:
     from moto.dynamodb.models import dynamodb_backends
 
     from chalicelib.adapters.aws import client
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     account = client("sts").get_caller_identity()["Account"]
     region = client("dynamodb").meta.region_name
@@ -430,11 +430,11 @@ def _empty_query_ms() -> float:
 
 def measure_size(n: int, repeats: int, probe: Probe) -> SizeRun:
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.identity import Caller, Role
-    from chalicelib.services import onestop
-    from chalicelib.services.calendar import agency_calendar
-    from chalicelib.services.organisation import list_units
-    from chalicelib.services.users import ensure_unit
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.kernel.identity import Caller, Role
+    from chalicelib.onestop import service as onestop
+    from chalicelib.organisation.service import list_units
+    from chalicelib.organisation.users import ensure_unit
 
     with embedded_aws(seed_users=False):
         tab = Table()
@@ -617,7 +617,7 @@ def markdown(runs: list[SizeRun], seconds: float, quick: bool) -> str:
                "stopped", "paused (resumed)", "open at the close (overdue)",
                "counter items (to 31 Oct)", "dossier items", "items in the table",
                "simulate s", "load s"], sim_rows),
-        "The report is the real `chalicelib.services.onestop.form06(leader, frm=2026-10-01, "
+        "The report is the real `chalicelib.onestop.service.form06(leader, frm=2026-10-01, "
         "to=2026-10-31)` for all units (what `/api/reports/form06` calls; a dashboard "
         "built on the same counters reads the same items): once to warm up, once counted, "
         f"then {len(small.walls)} times timed (median; min–max shown). Requests and items "

@@ -1,4 +1,4 @@
-"""Search latency and cost: ``chalicelib.services.search.search()`` against
+"""Search latency and cost: ``chalicelib.search.service.search()`` against
 SQLite FTS5 over the same synthetic Vietnamese documents and the same queries.
 
 Three measurements, kept apart because they answer different questions:
@@ -20,7 +20,7 @@ Three measurements, kept apart because they answer different questions:
    minus the stand-in's own time, is our code's CPU per search with a store
    that costs nothing.
 3. **Baseline:** SQLite FTS5 (``sqlite3`` of the standard library) over the
-   same texts, folded with ``chalicelib.domain.search.fold`` so that the
+   same texts, folded with ``chalicelib.search.rules.fold`` so that the
    terms are ours, with the caller's scopes as a second column: the same
    question (every term, within the caller's scopes, newest first, 20 rows
    with their list fields). Its results are checked to equal ours.
@@ -100,7 +100,7 @@ BANDS = {"common": (0.25, 0.95), "medium": (0.01, 0.08), "rare": (0.0, 0.0006)}
 
 def callers() -> list[tuple[str, Any]]:
     """Who searches, in turn: 1 to 3 scopes each."""
-    from chalicelib.domain.identity import Caller, Role
+    from chalicelib.kernel.identity import Caller, Role
 
     def c(username: str, roles: set[Role], unit: str | None = None) -> Any:
         return Caller(username=username, roles=frozenset(roles), unit=unit)
@@ -118,13 +118,13 @@ def callers() -> list[tuple[str, Any]]:
 
 
 class FastFold:
-    """``chalicelib.domain.search.fold`` character by character through a
+    """``chalicelib.search.rules.fold`` character by character through a
     translation table (fold works per character: NFD, drop marks, casefold),
     fast enough for 100,000 documents. Checked against the app's own
     ``document_terms`` on the first documents of every run."""
 
     def __init__(self) -> None:
-        from chalicelib.domain.search import fold
+        from chalicelib.search.rules import fold
 
         class Table(dict[int, str]):
             def __missing__(self, key: int) -> str:
@@ -144,13 +144,13 @@ class FastFold:
 
 def indexed_text(doc: SynthDoc) -> str:
     """What index_document reads: the text layer, except for a secret document."""
-    from chalicelib.services.search import TEXT_LIMIT
+    from chalicelib.search.service import TEXT_LIMIT
 
     return "" if doc.do_mat else doc.text()[:TEXT_LIMIT]
 
 
 def metadata_text(item: dict[str, Any]) -> str:
-    from chalicelib.services.search import METADATA
+    from chalicelib.search.service import METADATA
 
     return " ".join(str(item.get(f) or "") for f in METADATA)
 
@@ -207,8 +207,8 @@ def build_collection(n: int, *, fts: bool,
                      progress: Callable[[str], None] | None = None) -> Collection:
     """One pass over the documents: term sets (through FastFold), posting
     lists, scopes, and the FTS5 rows of the same folded text."""
-    from chalicelib.domain.access import item_scopes
-    from chalicelib.services.incoming import access_of
+    from chalicelib.incoming.service import access_of
+    from chalicelib.kernel.access import item_scopes
 
     started = time.perf_counter()
     folder = FastFold()
@@ -268,7 +268,7 @@ def _flush(db: sqlite3.Connection, rows_fts: list[Any], rows_docs: list[Any]) ->
 def check_fast_terms(n: int) -> tuple[int, int]:
     """(documents checked, documents whose fast term set differs from the
     app's ``document_terms``)."""
-    from chalicelib.services.search import document_terms
+    from chalicelib.search.service import document_terms
 
     folder = FastFold()
     wrong = 0
@@ -297,7 +297,7 @@ class Query:
 
 
 def _vocabulary_terms() -> set[str]:
-    from chalicelib.domain.search import terms
+    from chalicelib.search.rules import terms
 
     words = (FUNCTION_WORDS + VERBS + NOUNS + QUALIFIERS + PLACES + SURNAMES + MIDDLE_NAMES
              + GIVEN_NAMES)
@@ -343,7 +343,7 @@ def choose_queries(col: Collection, first: int) -> list[Query]:
 def _surface(term: str) -> str:
     """How a person would type the term: the first vocabulary syllable that
     folds to it, with its diacritics."""
-    from chalicelib.domain.search import fold
+    from chalicelib.search.rules import fold
 
     for word in (NOUNS + VERBS + QUALIFIERS + PLACES + SURNAMES + GIVEN_NAMES + MIDDLE_NAMES
                  + FUNCTION_WORDS):
@@ -486,8 +486,8 @@ class SizeRun:
 
 def fts_search(db: sqlite3.Connection, caller: Any, q: str, limit: int = LIMIT
                ) -> dict[str, Any]:
-    from chalicelib.domain.access import Kind, scopes_for
-    from chalicelib.domain.search import query_terms
+    from chalicelib.kernel.access import Kind, scopes_for
+    from chalicelib.search.rules import query_terms
 
     words = query_terms(q)
     scopes = " OR ".join(scope_token(s) for s in sorted(scopes_for(caller, Kind.INCOMING)))
@@ -501,8 +501,8 @@ def fts_search(db: sqlite3.Connection, caller: Any, q: str, limit: int = LIMIT
 
 
 def fts_count(db: sqlite3.Connection, caller: Any, q: str) -> int:
-    from chalicelib.domain.access import Kind, scopes_for
-    from chalicelib.domain.search import query_terms
+    from chalicelib.kernel.access import Kind, scopes_for
+    from chalicelib.search.rules import query_terms
 
     scopes = " OR ".join(scope_token(s) for s in sorted(scopes_for(caller, Kind.INCOMING)))
     match = ("content : (" + " AND ".join(f'"{w}"' for w in query_terms(q))
@@ -529,8 +529,8 @@ def small_fts(n: int) -> sqlite3.Connection:
 
 
 def _partition_postings(standin: Any, query: Query) -> int:
-    from chalicelib.domain.access import Kind, scopes_for
-    from chalicelib.services.search import posting_partition
+    from chalicelib.kernel.access import Kind, scopes_for
+    from chalicelib.search.service import posting_partition
 
     return sum(standin.postings(posting_partition(s, t))
                for s in scopes_for(query.caller, Kind.INCOMING) for t in query.terms)
@@ -548,8 +548,8 @@ def check_posting_shape(docs: Sequence[SynthDoc]) -> Fidelity:
     benchmark writes in bulk."""
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.config import get_settings
-    from chalicelib.services.search import index_document
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.search.service import index_document
 
     table = Table()
     bucket = get_settings().documents_bucket
@@ -578,9 +578,9 @@ def check_posting_shape(docs: Sequence[SynthDoc]) -> Fidelity:
 def bulk_items(doc: SynthDoc) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(postings, list entries) of one document, as index_document and
     register write them."""
-    from chalicelib.domain.access import item_scopes
-    from chalicelib.services.incoming import _scope_entries, access_of
-    from chalicelib.services.search import document_terms, posting_partition
+    from chalicelib.incoming.service import _scope_entries, access_of
+    from chalicelib.kernel.access import item_scopes
+    from chalicelib.search.service import document_terms, posting_partition
 
     item = doc.item()
     words = document_terms(item, indexed_text(doc))
@@ -602,7 +602,7 @@ def load_into_moto(n: int) -> int:
     from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
     from chalicelib.adapters.dynamo import to_dynamo
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     moto_table = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table(
         get_settings().table_name)
@@ -625,7 +625,7 @@ def load_into_moto(n: int) -> int:
 
 def make_standin(col: Collection, n: int) -> Any:
     from bench.dynamo_standin import SearchStandIn, entry_maker
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     return SearchStandIn(
         get_settings().table_name, n_docs=n, doc_ids=col.doc_ids, sort_keys=col.sort_keys,
@@ -658,7 +658,7 @@ def run_standin(col: Collection, n: int, queries: Sequence[Query], runs: list[Qu
                 meter: Meter, *, counts_only_from_moto: bool) -> None:
     """Our search against the stand-in: counts (kept as the run's cost when
     moto did not run) and the CPU floor."""
-    from chalicelib.services.search import search
+    from chalicelib.search.service import search
 
     with standin_active(col, n) as standin:
         for query, run in zip(queries, runs, strict=True):
@@ -691,7 +691,7 @@ def probe_filter(col: Collection, n: int, query: Query, meter: Meter,
                  unfiltered: Cost | None) -> FilterProbe:
     """One search with the route's urgency filter (applied by search() after
     reading each match's list entry): how many requests it takes."""
-    from chalicelib.services.search import search
+    from chalicelib.search.service import search
 
     urgency = "Hỏa tốc"
     with standin_active(col, n):
@@ -702,7 +702,7 @@ def probe_filter(col: Collection, n: int, query: Query, meter: Meter,
 
 def run_moto(n: int, queries: Sequence[Query], meter: Meter, log: Callable[[str], None]
              ) -> tuple[list[QueryRun], float, int]:
-    from chalicelib.services.search import search
+    from chalicelib.search.service import search
 
     started = time.perf_counter()
     items = load_into_moto(n)
@@ -963,7 +963,7 @@ def markdown(result: SearchResult) -> str:
         f"rare ≤ {BANDS['rare'][1]:.2%} of {result.large:,} documents), each from a caller with "
         "1–3 scopes (lãnh đạo 2, trưởng phòng 2, chuyên viên 1, phó GĐ kiêm trưởng phòng 3, "
         f"văn thư 2); every search asks for {LIMIT} results, newest first.",
-        "- **ours (moto)**: `chalicelib.services.search.search()` through boto3 and moto "
+        "- **ours (moto)**: `chalicelib.search.service.search()` through boto3 and moto "
         "in-process, one run per query after one warm-up search; postings and list entries "
         "loaded straight into moto's table. moto answers each Query by sorting the whole "
         "table, so this column measures moto more than our code; it is the only column that "
@@ -1020,7 +1020,7 @@ def markdown(result: SearchResult) -> str:
 
 
 def _scopes(query: Query) -> frozenset[str]:
-    from chalicelib.domain.access import Kind, scopes_for
+    from chalicelib.kernel.access import Kind, scopes_for
 
     return scopes_for(query.caller, Kind.INCOMING)
 

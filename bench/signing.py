@@ -1,4 +1,4 @@
-"""Signing time per document: ``chalicelib.signing.pdf.sign_leader`` with a
+"""Signing time per document: ``chalicelib.adapters.signing.pdf.sign_leader`` with a
 key in KMS (moto in-process) against bare pyHanko signing the same prepared
 PDF with a local key (a cryptography-generated RSA-2048 key and
 ``signers.SimpleSigner``), the same visible appearance, field and reserved
@@ -75,7 +75,7 @@ def _moto() -> Iterator[Any]:
 
 class LocalKeys:
     """Stands in for the KMS client with local RSA-2048 keys, so that the
-    baseline's certificates come out of ``chalicelib.signing.pki`` exactly
+    baseline's certificates come out of ``chalicelib.adapters.signing.pki`` exactly
     like the KMS ones: only where the key lives differs. (Certificates made
     by cryptography's builder cost pyHanko ~40 ms more per signature in
     asn1crypto re-encoding; that would flatter our ratio.)"""
@@ -115,7 +115,7 @@ def _local_signers() -> tuple[Any, Any]:
     from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    from chalicelib.signing import pki
+    from chalicelib.adapters.signing import pki
 
     local = LocalKeys()
     root = pki.create_dev_root(local, "root", name="Local root")
@@ -147,7 +147,7 @@ def _bare_pyhanko(pdf_bytes: bytes, signer: Any, box: Any, appearance_file: str)
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import StaticStampStyle
 
-    from chalicelib.signing.pdf import BYTES_RESERVED
+    from chalicelib.adapters.signing.pdf import BYTES_RESERVED
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
     count = int(writer.root["/Pages"]["/Count"])
@@ -193,9 +193,9 @@ class KmsTimer:
 
 
 def measure(quick: bool = False) -> dict[str, Any]:
-    from chalicelib.signing import appearance, pdf, pki
-    from chalicelib.signing.kms import KmsSigner, create_signing_key, public_key_info
-    from chalicelib.signing.verify import verify_pdf
+    from chalicelib.adapters.signing import appearance, pdf, pki
+    from chalicelib.adapters.signing.kms import KmsSigner, create_signing_key, public_key_info
+    from chalicelib.adapters.signing.verify import verify_pdf
 
     started = time.perf_counter()
     rounds = QUICK_ROUNDS if quick else ROUNDS

@@ -159,7 +159,7 @@ def pointed_at(info: dict[str, Any]) -> Iterator[None]:
     """This process's boto3 clients and settings aimed at the runtime's moto,
     from its local.json only; the environment is restored afterwards."""
     from chalicelib.adapters.aws import reset_clients
-    from chalicelib.services import calendar
+    from chalicelib.calendar import service as calendar
 
     saved = dict(os.environ)
     try:
@@ -180,7 +180,7 @@ def pointed_at(info: dict[str, Any]) -> Iterator[None]:
 
 def _caller(username: str) -> Any:
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.identity import Caller, Role
+    from chalicelib.kernel.identity import Caller, Role
 
     profile = Table().get(f"USER#{username}", "PROFILE") or {}
     return Caller(username=username, roles=frozenset(Role(r) for r in profile.get("roles") or []),
@@ -194,9 +194,9 @@ def approved_documents(count: int) -> list[str]:
     took ~4 s a document against the local moto and would dominate the run."""
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.config import get_settings
-    from chalicelib.domain.events import iso, utcnow
-    from chalicelib.services import outgoing
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.kernel.events import iso, utcnow
+    from chalicelib.outgoing import service as outgoing
 
     drafter = _caller(DRAFTER)
     s3, bucket, tbl = client("s3"), get_settings().documents_bucket, Table()
@@ -221,7 +221,7 @@ def approved_documents(count: int) -> list[str]:
 
 def _queue_backlog() -> int:
     from chalicelib.adapters.aws import client
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     attrs = client("sqs").get_queue_attributes(
         QueueUrl=get_settings().workflow_queue_url,
@@ -332,12 +332,12 @@ def bare_signing(doc_id: str, rounds: int) -> dict[str, list[float]]:
     discarded warm-up). The leader's stamp, which the step renders for each
     document, is timed apart."""
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.config import get_settings
-    from chalicelib.domain.events import utcnow
-    from chalicelib.services import signing_keys
-    from chalicelib.services.outgoing_steps import _layout, _s3_get
-    from chalicelib.signing.appearance import leader_stamp
-    from chalicelib.signing.pdf import prepare, sign_leader
+    from chalicelib.adapters.signing.appearance import leader_stamp
+    from chalicelib.adapters.signing.pdf import prepare, sign_leader
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.kernel.events import utcnow
+    from chalicelib.outgoing.steps import _layout, _s3_get
+    from chalicelib.signing import keys as signing_keys
 
     tbl = Table()
     doc = tbl.get(f"OUT#{doc_id}", "OUT", consistent=True)
@@ -376,7 +376,7 @@ def _runtime_troubles(log_path: str) -> dict[str, int]:
 
 def _table_items() -> int:
     from chalicelib.adapters.aws import client
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     dynamo, name = client("dynamodb"), get_settings().table_name
     total, start = 0, None
@@ -395,7 +395,7 @@ def write_costs(rounds: int = 7) -> dict[str, float]:
     here is a transaction of about that size: the document, its list entries,
     the audit entry, the outbox event)."""
     from chalicelib.adapters.aws import client
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     dynamo, name = client("dynamodb"), get_settings().table_name
 

@@ -7,7 +7,7 @@ show that they grow with the due items, not with all items (run at two sizes,
 give the ratio)."
 
 ``run(quick)`` loads a synthetic department into moto in-process three times and
-runs the real ``chalicelib.services.work.send_digests`` and ``escalate`` on each:
+runs the real ``chalicelib.work.service.send_digests`` and ``escalate`` on each:
 
 - A: all the open work, of which the due part (due soon or overdue);
 - B: only that same due part (the total 10x smaller, the due part identical);
@@ -302,12 +302,12 @@ def _profile_item(username: str, unit: str, head: bool, stamp: str) -> dict[str,
 
 def work_items(dept: Department, n: int, seed: int, low: timedelta,
                high: timedelta) -> Iterator[dict[str, Any]]:
-    """Open work built by the app's own ``handling._work_item`` (so the shape is
+    """Open work built by the app's own ``work.items.work_item`` (so the shape is
     exactly the app's): documents' and tasks' parts, for a person or a unit,
     deadlines uniform in [NOW + low, NOW + high). The same seed gives the same
     items, so sizes share their due part (C's is the first tenth of it)."""
-    from chalicelib.domain.handling import Part
-    from chalicelib.services.handling import _work_item
+    from chalicelib.work.items import work_item
+    from chalicelib.work.rules import Part
 
     rng = random.Random(seed)
     span = (high - low).total_seconds()
@@ -324,7 +324,7 @@ def work_items(dept: Department, n: int, seed: int, low: timedelta,
         else:
             username, unit, _ = rng.choice(dept.users)
             assignee, part = f"U#{username}", Part.LEAD
-        yield _work_item(subject, assignee, part, "Đề nghị xử lý, báo cáo kết quả.",
+        yield work_item(subject, assignee, part, "Đề nghị xử lý, báo cáo kết quả.",
                          deadline, "lanhdao", unit, parent=parent)
 
 
@@ -335,7 +335,7 @@ def _backend_put() -> Callable[[dict[str, Any]], None]:
 
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo import to_dynamo
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     account = client("sts").get_caller_identity()["Account"]
     backend = dynamodb_backends[account][REGION]
@@ -349,7 +349,7 @@ def _backend_put() -> Callable[[dict[str, Any]], None]:
 
 def load(dept: Department, size: Size) -> tuple[int, float]:
     """Returns the number of items loaded and the seconds it took."""
-    from chalicelib.domain.events import iso
+    from chalicelib.kernel.events import iso
 
     started = time.perf_counter()
     put = _backend_put()
@@ -434,7 +434,7 @@ class SizeRun:
 
 def _run_job(probe: Probe, name: str, fn: Callable[..., dict[str, Any]]) -> JobRun:
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.services.calendar import forget_cached_calendar
+    from chalicelib.calendar.service import forget_cached_calendar
 
     forget_cached_calendar()  # each job reads the calendar once, as a daily Lambda would
     mailer = CountingMailer()
@@ -466,7 +466,7 @@ def _empty_query_ms() -> float:
 
 
 def measure_size(probe: Probe, size: Size, dept: Department) -> SizeRun:
-    from chalicelib.services.work import escalate, send_digests
+    from chalicelib.work.service import escalate, send_digests
 
     with embedded_aws(seed_users=False):
         loaded, seconds = load(dept, size)
@@ -635,13 +635,13 @@ def markdown(runs: list[SizeRun], divisor: int, seconds: float, quick: bool) -> 
     mode = ("**Quick mode** (`--quick`). " if quick else "")
     parts = [
         "## Work tracking: reminder and escalation at scale",
-        f"{mode}The real `send_digests` and `escalate` (`chalicelib/services/work.py`) run "
+        f"{mode}The real `send_digests` and `escalate` (`chalicelib/work/service.py`) run "
         "over moto in-process (resources provisioned from `infra/template.yaml` as "
         "`tests/conftest.py` does), each size on a freshly provisioned and loaded table, "
         f"with `now` = {NOW:%Y-%m-%d %H:%M} UTC (07:30 on a working Tuesday in Hanoi, the "
         "digest's cron time) and a counting mailer of our mail port instead of SES. "
         "Users are profile items of the shape `services/users.ensure_user` writes (no "
-        "Cognito); work items are built by the app's own `handling._work_item` (parts of "
+        "Cognito); work items are built by the app's own `work.items.work_item` (parts of "
         f"documents and of tasks; {UNIT_SHARE:.0%} for a unit, whose heads get them, the "
         f"rest for a person; {HEADS_PER_UNIT} heads per unit; no stored preferences, so "
         "the defaults), written straight into moto's DynamoDB backend (`put_item`, the "

@@ -74,7 +74,7 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[dict[st
 
 def _reset_module_caches() -> None:
     from chalicelib.adapters import tokens
-    from chalicelib.services import calendar
+    from chalicelib.calendar import service as calendar
 
     tokens._verifier = None
     calendar.forget_cached_calendar()

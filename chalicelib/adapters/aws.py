@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from chalicelib.config import get_settings
+from chalicelib.kernel.config import get_settings
 
 _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30
@@ -38,6 +38,19 @@ def reset_clients() -> None:
     """Tests change the environment between cases; forget clients bound to the old one."""
     client.cache_clear()
     get_settings.cache_clear()
-    from chalicelib.web.render import _storage_origins
+    storage_origins.cache_clear()
 
-    _storage_origins.cache_clear()
+
+@cache
+def storage_origins() -> tuple[str, str]:
+    """Where the browser posts uploads (the intake bucket) and reads PDFs from (the
+    documents bucket), as the presigning client writes their URLs."""
+    from urllib.parse import urlsplit
+
+
+    settings = get_settings()
+    s3 = client("s3")
+    post = s3.generate_presigned_post(Bucket=settings.intake_bucket, Key="incoming/x")["url"]
+    get = s3.generate_presigned_url("get_object", Params={
+        "Bucket": settings.documents_bucket, "Key": "x"}, ExpiresIn=60)
+    return tuple(f"{u.scheme}://{u.netloc}" for u in (urlsplit(post), urlsplit(get)))  # type: ignore[return-value]

@@ -7,8 +7,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters.aws import client
-from chalicelib.config import get_settings
-from chalicelib.domain.errors import DomainError, RateLimited, Unauthenticated
+from chalicelib.kernel.config import get_settings
+from chalicelib.kernel.errors import DomainError, RateLimited, Unauthenticated
 
 BAD_CREDENTIALS = Unauthenticated(
     "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."
@@ -99,7 +99,7 @@ class CognitoDirectory:
             )
         except ClientError as exc:
             if exc.response["Error"]["Code"] == "UsernameExistsException":
-                from chalicelib.domain.errors import Conflict
+                from chalicelib.kernel.errors import Conflict
 
                 raise Conflict("Tên đăng nhập đã tồn tại.", "The username is taken.",
                                "username_taken") from exc
@@ -146,7 +146,7 @@ class CognitoDirectory:
 def _admin_error(exc: ClientError) -> DomainError:
     code = exc.response["Error"]["Code"]
     if code == "InvalidPasswordException":
-        from chalicelib.domain.errors import FieldProblem, InvalidInput
+        from chalicelib.kernel.errors import FieldProblem, InvalidInput
 
         return InvalidInput(
             "Mật khẩu chưa đủ mạnh.", "The password is too weak.", "weak_password",
@@ -154,7 +154,7 @@ def _admin_error(exc: ClientError) -> DomainError:
                           "At least 12 characters with upper, lower, digit and symbol.")],
         )
     if code == "UserNotFoundException":
-        from chalicelib.domain.errors import NotFound
+        from chalicelib.kernel.errors import NotFound
 
         return NotFound()
     return DomainError("Không cập nhật được tài khoản.", f"Cognito refused: {code}", "idp_error")

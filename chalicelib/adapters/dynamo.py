@@ -14,8 +14,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters.aws import client
-from chalicelib.config import get_settings
-from chalicelib.domain.errors import Conflict, InvalidInput
+from chalicelib.kernel.config import get_settings
+from chalicelib.kernel.errors import Conflict, InvalidInput
 
 _ser = TypeSerializer()
 _deser = TypeDeserializer()

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from chalicelib.adapters.aws import client
-from chalicelib.config import get_settings
+from chalicelib.kernel.config import get_settings
 
 
 class SesMailer:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.domain.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.events import DomainEvent, iso, utcnow
 
 OUTBOX_PARTITION = "OUTBOX"
 RETENTION = timedelta(days=30)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chalicelib.adapters.aws import client
-from chalicelib.config import get_settings
-from chalicelib.domain.events import DomainEvent
+from chalicelib.kernel.config import get_settings
+from chalicelib.kernel.events import DomainEvent
 
 
 class SqsEventPublisher:
@@ -39,6 +39,6 @@ def publish_safely(
     try:
         (publisher or SqsEventPublisher()).publish(events)
     except Exception:  # noqa: BLE001
-        from chalicelib.logging import logger
+        from chalicelib.kernel.logging import logger
 
         logger.exception("publishing events failed; left to the outbox sweeper")

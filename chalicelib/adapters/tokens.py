@@ -12,7 +12,7 @@ import threading
 import urllib.request
 from typing import Any
 
-from chalicelib.config import get_settings
+from chalicelib.kernel.config import get_settings
 
 
 class InvalidToken(Exception):

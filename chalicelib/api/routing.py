@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.domain.errors import (
+from chalicelib.kernel.errors import (
     Conflict,
     DomainError,
     FieldProblem,
@@ -33,8 +33,8 @@ from chalicelib.domain.errors import (
     TooLarge,
     Unauthenticated,
 )
-from chalicelib.domain.identity import Caller, Role, parse_roles
-from chalicelib.logging import logger
+from chalicelib.kernel.identity import Caller, Role, parse_roles
+from chalicelib.kernel.logging import logger
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -167,7 +167,7 @@ def route(
             try:
                 if policy.rate_limit:
                     # Before parsing: a flood of malformed requests counts too.
-                    from chalicelib.services.ratelimit import check_rate
+                    from chalicelib.api.ratelimit import check_rate
 
                     check_rate(f"{request.method} {path}", _source_ip(request),
                                *policy.rate_limit)

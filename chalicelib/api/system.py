@@ -7,8 +7,8 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
-from chalicelib.config import get_settings
-from chalicelib.domain.errors import NotFound
+from chalicelib.kernel.config import get_settings
+from chalicelib.kernel.errors import NotFound
 
 system_bp = Blueprint(__name__)
 
@@ -47,7 +47,7 @@ def openapi(call: Call) -> dict[str, Any]:
 @route(system_bp, "/api/docs", policy=Policy.anyone("API reference page"),
        produces="text/html", summary="API reference page", tags=("system",))
 def docs(call: Call) -> Response:
-    from chalicelib.web.render import render_page
+    from chalicelib.outputs.templating import render_page
 
     return render_page("api_docs.html", title="Tài liệu API")
 

@@ -29,21 +29,21 @@ def sweep_outbox(event: Any) -> dict[str, int]:
 # checked in code, since a cron cannot know them.
 @schedule_bp.schedule(Cron(30, 0, "?", "*", "MON-FRI", "*"), name="send_reminder_digest")
 def send_reminder_digest(event: Any) -> dict[str, Any]:
-    from chalicelib.services.work import send_digests
+    from chalicelib.work.service import send_digests
 
     return send_digests()
 
 
 @schedule_bp.schedule(Cron(0, 1, "?", "*", "MON-FRI", "*"), name="escalate_overdue")
 def escalate_overdue(event: Any) -> dict[str, Any]:
-    from chalicelib.services.work import escalate
+    from chalicelib.work.service import escalate
 
     return escalate()
 
 
 @schedule_bp.schedule(Cron(0, 1, "?", "*", "MON", "*"), name="weekly_work_summary")
 def weekly_work_summary(event: Any) -> dict[str, Any]:
-    from chalicelib.services.work import weekly_summary
+    from chalicelib.work.service import weekly_summary
 
     return weekly_summary()
 
@@ -52,6 +52,6 @@ def weekly_work_summary(event: Any) -> dict[str, Any]:
 # their apology letter drafted while there is still time to send it.
 @schedule_bp.schedule(Cron(5, "0-10", "?", "*", "MON-SAT", "*"), name="onestop_late_check")
 def onestop_late_check(event: Any) -> dict[str, int]:
-    from chalicelib.services.onestop import draft_apologies
+    from chalicelib.onestop.service import draft_apologies
 
     return draft_apologies()

@@ -13,7 +13,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.config import resource_name
+from chalicelib.kernel.config import resource_name
 
 workflow_bp = Blueprint(__name__)
 
@@ -48,7 +48,7 @@ def _idempotent_step(name: str) -> Any:
         idempotent_function,
     )
 
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     store = DynamoDBPersistenceLayer(
         table_name=get_settings().table_name,
@@ -59,8 +59,8 @@ def _idempotent_step(name: str) -> Any:
     )
 
     def run(claim: dict[str, str]) -> dict[str, str]:
-        from chalicelib.domain.events import DomainEvent
-        from chalicelib.services.subscribers import subscribers_of
+        from chalicelib.kernel.events import DomainEvent
+        from chalicelib.kernel.subscribers import subscribers_of
 
         event = DomainEvent.from_json(claim["event"])
         for sub in subscribers_of(event.type):
@@ -77,11 +77,12 @@ def _idempotent_step(name: str) -> Any:
 def _handle_record(record: Any) -> None:
     from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.outbox import mark_delivered
-    from chalicelib.domain.events import DomainEvent
-    from chalicelib.logging import logger
-    from chalicelib.services.subscribers import load_all, subscribers_of
+    from chalicelib.bootstrap import load_steps
+    from chalicelib.kernel.events import DomainEvent
+    from chalicelib.kernel.logging import logger
+    from chalicelib.kernel.subscribers import subscribers_of
 
-    load_all()
+    load_steps()
     event = DomainEvent.from_json(record.body)
     logger.append_keys(event_id=event.id, event_type=event.type)
     for sub in subscribers_of(event.type):

@@ -27,7 +27,7 @@ import boto3
 import yaml
 from botocore.exceptions import ClientError
 
-from chalicelib.config import APP_NAME, ENV_NAMES
+from chalicelib.kernel.config import APP_NAME, ENV_NAMES
 
 log = logging.getLogger(__name__)
 

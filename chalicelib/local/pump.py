@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.logging import logger
+from chalicelib.kernel.logging import logger
 
 
 @dataclass

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.adapters.cognito import CognitoDirectory
-from chalicelib.domain.identity import Role
-from chalicelib.domain.organisation import generate_password as new_password
-from chalicelib.services.users import ensure_unit, ensure_user
+from chalicelib.kernel.identity import Role
+from chalicelib.organisation.rules import generate_password as new_password
+from chalicelib.organisation.users import ensure_unit, ensure_user
 
 UNITS = [
     # code, name, kind, parent
@@ -86,11 +86,11 @@ def seed_demo_work() -> int:
     from datetime import datetime, timedelta
 
     from chalicelib.adapters.dynamo import ConditionFailed, Table
-    from chalicelib.domain.handling import Part
-    from chalicelib.domain.incoming import Metadata
-    from chalicelib.services import incoming
-    from chalicelib.services.calendar import agency_calendar
-    from chalicelib.services.handling import _work_item
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
+    from chalicelib.work.items import work_item
+    from chalicelib.work.rules import Part
 
     table = Table()
     try:
@@ -117,6 +117,6 @@ def seed_demo_work() -> int:
                 while not cal.is_working_day(day):
                     day -= timedelta(days=1)
             deadline = datetime.combine(day, cal.periods[-1][1], cal.tz)
-        table.put(_work_item(doc, assignee, Part.LEAD, "Dữ liệu mẫu", deadline, "giamdoc",
+        table.put(work_item(doc, assignee, Part.LEAD, "Dữ liệu mẫu", deadline, "giamdoc",
                              unit))
     return len(DEMO_WORK)

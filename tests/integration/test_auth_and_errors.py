@@ -131,7 +131,7 @@ def test_every_route_declares_a_policy():
 
 
 def test_unexpected_error_is_500_with_request_id_and_no_trace(client, aws_env, monkeypatch):
-    from chalicelib.services import users
+    from chalicelib.organisation import users
 
     def boom(*_a: Any, **_k: Any) -> None:
         raise RuntimeError("secret internals")

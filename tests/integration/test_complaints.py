@@ -70,10 +70,10 @@ def _case_id(code: str) -> str:
 
 def test_a_complaint_filed_online_is_accepted_settled_with_a_signed_answer(
         aws_env, people, client):
-    from chalicelib.services.signing_keys import ensure_dev_pki
+    from chalicelib.signing.keys import ensure_dev_pki
 
     ensure_dev_pki()
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     # An attachment, as the browser sends it: a presigned POST, then the filing.
     form = _body(client.http.post("/api/public/complaints/uploads"))
@@ -116,8 +116,8 @@ def test_a_complaint_filed_online_is_accepted_settled_with_a_signed_answer(
     case = _body(resp)
     assert case["status"] == "accepted"
     # The settlement deadline is the statute's, under the case's rule version.
-    from chalicelib.domain import complaint_clocks as clocks
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.complaints import clocks as clocks
 
     accepted = datetime.fromisoformat(case["accepted_at"].replace("Z", "+00:00"))
     expected = clocks.deadlines(clocks.CaseFacts(

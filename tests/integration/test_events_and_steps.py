@@ -58,7 +58,7 @@ def test_redelivered_notification_records_once(aws_env):
     msgs = sqs.receive_message(QueueUrl=aws_env["INGEST_QUEUE_URL"], MaxNumberOfMessages=10,
                                WaitTimeSeconds=0)["Messages"]
     body = next(m["Body"] for m in msgs if "Records" in json.loads(m["Body"]))
-    from chalicelib.handlers.ingest import process_ingest_batch
+    from chalicelib.incoming.ingest import process_ingest_batch
 
     record = {"messageId": "m1", "receiptHandle": "r", "body": body, "attributes": {},
               "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
@@ -74,7 +74,7 @@ def test_mail_step_sends_once_even_when_the_event_comes_twice(aws_env):
     from chalicelib.adapters.dev_outbox import read_moto_ses
     from chalicelib.adapters.outbox import UnitOfWork
     from chalicelib.adapters.queue import SqsEventPublisher
-    from chalicelib.services.notifications import mail_event
+    from chalicelib.notifications.service import mail_event
 
     uow = UnitOfWork(publish=False)
     event = mail_event("TEST#1", ["nguoinhan@example.vn"], "notice", {
@@ -102,7 +102,7 @@ def test_sweeper_republishes_events_never_delivered(aws_env, monkeypatch):
     from chalicelib.adapters import outbox
     from chalicelib.adapters.outbox import UnitOfWork
     from chalicelib.handlers.schedule import sweep_outbox
-    from chalicelib.services.notifications import mail_event
+    from chalicelib.notifications.service import mail_event
 
     uow = UnitOfWork(publish=False)
     uow.emit(mail_event("TEST#2", ["a@example.vn"], "notice", {
@@ -126,8 +126,8 @@ def test_sweeper_republishes_events_never_delivered(aws_env, monkeypatch):
 
 def test_failing_step_is_retried_then_parked_in_the_dlq(aws_env, monkeypatch):
     from chalicelib.adapters.queue import SqsEventPublisher
-    from chalicelib.domain.events import DomainEvent
-    from chalicelib.services import subscribers
+    from chalicelib.kernel import subscribers
+    from chalicelib.kernel.events import DomainEvent
 
     calls: list[str] = []
 

@@ -12,8 +12,8 @@ import pytest
 
 @pytest.fixture
 def doc(aws_env, accounts) -> dict[str, Any]:
-    from chalicelib.domain.incoming import Metadata, Urgency
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata, Urgency
 
     return incoming.register(None, Metadata(
         so_ky_hieu="1234/STC-QLNS", co_quan_ban_hanh="Sở Tài chính",
@@ -28,7 +28,7 @@ def _body(resp: Any) -> Any:
 def _next_working_day(days_ahead: int = 10) -> str:
     from datetime import timedelta
 
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
 
     cal = agency_calendar()
     return cal.working_day_on_or_after(date.today() + timedelta(days=days_ahead)).isoformat()
@@ -88,7 +88,7 @@ def test_bad_directions_are_refused_with_the_reason(doc, as_role):
         "lead_unit": "PDKKD", "lead_deadline": "2020-01-06", "version": 1})
     assert past.status_code == 400
     assert _body(past)["error"]["fields"][0]["path"] == "lead_deadline"
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
 
     cal = agency_calendar()
     day = date.today()

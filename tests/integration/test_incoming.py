@@ -114,8 +114,8 @@ def test_a_lost_race_for_a_number_retries_without_gap_or_duplicate(aws_env, as_r
     from datetime import UTC, date, datetime
 
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.incoming import Metadata
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
 
     def meta(i: int) -> Metadata:
         return Metadata(so_ky_hieu=f"{i}/UBND-VP", co_quan_ban_hanh="UBND quận Ba Đình",
@@ -155,8 +155,8 @@ def test_a_lost_race_for_a_number_retries_without_gap_or_duplicate(aws_env, as_r
 def test_numbers_restart_each_year(aws_env):
     from datetime import UTC, date, datetime
 
-    from chalicelib.domain.incoming import Metadata
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
 
     def reg(at: datetime) -> int:
         return int(incoming.register(None, Metadata(so_ky_hieu="1/A", co_quan_ban_hanh="B",
@@ -196,7 +196,7 @@ def test_file_download_is_a_short_link_and_is_audited(aws_env, as_role):
 
 
 def test_failed_file_is_marked_and_can_be_retried(aws_env, as_role, monkeypatch):
-    from chalicelib.services import intake
+    from chalicelib.incoming import intake
 
     real = intake.metadata_from_text
     calls = {"n": 0}
@@ -236,8 +236,8 @@ def test_upload_url_is_a_presigned_post_with_limits(aws_env, as_role):
 def test_a_share_opens_one_document_to_one_person_and_is_audited(aws_env, as_role):
     from datetime import UTC, date, datetime
 
-    from chalicelib.domain.incoming import Metadata
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
 
     doc = incoming.register(None, Metadata(so_ky_hieu="8/TB-SXD", co_quan_ban_hanh="Sở Xây dựng",
                                            ngay_ban_hanh=date(2026, 11, 3), trich_yeu="Chia sẻ"),
@@ -267,8 +267,8 @@ def test_urgent_documents_are_mailed_to_the_leaders_at_once(aws_env, as_role):
     from datetime import UTC, date, datetime
 
     from chalicelib.adapters.dev_outbox import read_moto_ses
-    from chalicelib.domain.incoming import Metadata, Urgency
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata, Urgency
 
     def reg(urgency: Urgency, number: int) -> None:
         incoming.register(None, Metadata(

@@ -91,7 +91,7 @@ def _meeting_body(**changes: Any) -> dict[str, Any]:
 
 def _invitation(meeting_id: str, who: str) -> dict[str, Any]:
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.meetings import invite_slug
+    from chalicelib.meetings.rules import invite_slug
 
     slug = invite_slug(username=who) if "@" not in who else invite_slug(email=who)
     item = Table().get(f"MEETING#{meeting_id}", f"INVITE#{slug}", consistent=True)
@@ -179,7 +179,7 @@ def test_invitation_ics_is_in_hanoi_time_and_changes_keep_the_uid(aws_env, as_ro
     assert leader.send("PUT", f"/api/meetings/{meeting_id}",
                        {**moved, "version": 3}).status_code == 409
 
-    from chalicelib.services import audit
+    from chalicelib.audit import trail as audit
 
     actions = [e["action"] for e in audit.entries(f"meeting:{meeting_id}")]
     for expected in ("meeting.create", "meeting.update", "meeting.cancel", "meeting.mail_sent"):
@@ -254,7 +254,7 @@ def test_ses_rejection_is_recorded_on_the_invitation_and_not_retried(aws_env, as
     failed = [i for i in view["invitations"] if i["mail_status"] == "failed"]
     assert [i["email"] for i in failed] == ["khach@doanhnghiep.vn"]
     assert "MessageRejected" in failed[0]["mail_error"]
-    from chalicelib.services import audit
+    from chalicelib.audit import trail as audit
 
     assert "meeting.mail_failed" in [e["action"] for e in audit.entries(f"meeting:{meeting_id}")]
 
@@ -327,7 +327,7 @@ def test_staff_answer_in_the_app_and_a_guest_through_the_link(aws_env, as_role, 
                              headers={"Content-Type": "application/json"}, body=b"")
     assert again.status_code == 200
     assert _invitation(meeting_id, "khach@doanhnghiep.vn")["partstat"] == "TENTATIVE"
-    from chalicelib.services import audit
+    from chalicelib.audit import trail as audit
 
     answered = [e for e in audit.entries(f"meeting:{meeting_id}")
                 if e["action"] == "meeting.answer"]
@@ -338,9 +338,9 @@ def test_staff_answer_in_the_app_and_a_guest_through_the_link(aws_env, as_role, 
 def test_reminder_goes_once_an_hour_before_even_when_the_job_runs_twice(aws_env, as_role,
                                                                           monkeypatch):
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.handlers.meeting_jobs import remind_meetings
     from chalicelib.local.scheduler import scheduled_event
-    from chalicelib.services import meetings
+    from chalicelib.meetings import service as meetings
+    from chalicelib.meetings.jobs import remind_meetings
 
     leader = as_role("leader")
     start = _at(2, 9)
@@ -354,7 +354,7 @@ def test_reminder_goes_once_an_hour_before_even_when_the_job_runs_twice(aws_env,
     assert later.status_code == 200
     _drain(aws_env)
     # The index the job reads: one partition per start hour, nothing else in it.
-    from chalicelib.services.meetings import reminder_bucket
+    from chalicelib.meetings.service import reminder_bucket
 
     bucket = Table().query(reminder_bucket(start), index="gsi3", limit=10).items
     assert [i["id"] for i in bucket] == [meeting_id]
@@ -368,7 +368,7 @@ def test_reminder_goes_once_an_hour_before_even_when_the_job_runs_twice(aws_env,
     assert second == {"found": 0, "claimed": 0}
     _drain(aws_env)
     # Even a second dispatch of the same reminder (a redelivered event) sends nothing twice.
-    from chalicelib.domain.events import DomainEvent
+    from chalicelib.kernel.events import DomainEvent
 
     meetings.dispatch_reminders(DomainEvent(meetings.REMINDER_DUE, f"meeting:{meeting_id}",
                                             {"id": meeting_id, "start": _body(resp)["start"]}))
@@ -426,9 +426,9 @@ def test_who_sees_a_meeting(aws_env, as_role, client, accounts):
     assert _body(resp)["chair"] == "giamdoc"
     assert clerk.get("/api/meetings/nope").status_code == 404
     # The trail: those who run or supervise the meeting; not its invitees.
-    from chalicelib.domain.errors import NotFound
-    from chalicelib.domain.identity import Caller, Role
-    from chalicelib.services import meetings
+    from chalicelib.kernel.errors import NotFound
+    from chalicelib.kernel.identity import Caller, Role
+    from chalicelib.meetings import service as meetings
 
     meetings.ensure_can_read_trail(Caller("vanthu", frozenset({Role.CLERK}), "VP"), meeting_id)
     meetings.ensure_can_read_trail(Caller("giamdoc", frozenset({Role.LEADER}), "BGD"),

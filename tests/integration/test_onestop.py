@@ -26,7 +26,7 @@ def _body(resp: Any) -> Any:
 
 @pytest.fixture
 def desk(aws_env: dict[str, str], accounts: dict[str, Any], client: Any) -> dict[str, Any]:
-    from chalicelib.services.onestop import ensure_catalogue
+    from chalicelib.onestop.service import ensure_catalogue
 
     ensure_catalogue()
     return {name: login(client, name, a["password"]) for name, a in accounts.items()}
@@ -34,7 +34,7 @@ def desk(aws_env: dict[str, str], accounts: dict[str, Any], client: Any) -> dict
 
 def _upload(client: Any, content_type: str = "application/pdf", size: int = 2000) -> str:
     """What the browser does: a presigned POST, then the file to S3."""
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     form = _body(client.http.post("/api/public/dossiers/uploads"))
     boto3.client("s3").put_object(Bucket=get_settings().intake_bucket,
@@ -84,8 +84,8 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     code = answer["code"]
     assert code.startswith("000.00.12.H26-") and code.endswith("-0001")
     # The appointment: three working days of office hours from the receipt.
-    from chalicelib.domain import onestop as rules
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.onestop import rules as rules
 
     received = datetime.fromisoformat(answer["received_at"].replace("Z", "+00:00"))
     versions = [p for p in rules.SEED_PROCEDURES if p.code == PROCEDURE]
@@ -120,7 +120,7 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     step = _body(desk["chuyenvien"].get(f"/api/dossiers/{dossier_id}"))["steps"][1]
     assert work["deadline"][:16] == step["deadline"][:16]
     # The head of the registration office signs the certificate at its step.
-    from chalicelib.services.signing_keys import ensure_dev_pki
+    from chalicelib.signing.keys import ensure_dev_pki
 
     ensure_dev_pki()
     desk["chuyenvien"].send("POST", f"/api/dossiers/{dossier_id}/advance", {})
@@ -132,7 +132,7 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     drain_workflow()
     signed = _body(desk["truongphong"].get(f"/api/dossiers/{dossier_id}"))
     assert signed["result_status"] == "signed", signed.get("result_failure")
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     certificate = boto3.client("s3").get_object(Bucket=get_settings().documents_bucket,
                                                 Key=signed["result_key"])["Body"].read()
@@ -163,8 +163,8 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
 
 def test_additional_papers_stop_the_clock_and_move_the_appointment(desk, client):
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.identity import Caller, Role
-    from chalicelib.services import onestop
+    from chalicelib.kernel.identity import Caller, Role
+    from chalicelib.onestop import service as onestop
 
     code = _body(_submit(client))["code"]
     dossier_id = Table().query(f"DOSSIERCODE#{code}", index="gsi1", limit=1).items[0]["id"]
@@ -174,7 +174,7 @@ def test_additional_papers_stop_the_clock_and_move_the_appointment(desk, client)
         "papers": ["Điều lệ doanh nghiệp có chữ ký"], "note": "Thiếu chữ ký chủ doanh nghiệp."})
     assert resp.status_code == 200 and _body(resp)["status"] == 5
     # The applicant supplies the papers two working days later (the clock stood still).
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
 
     later = agency_calendar().add_working_days(datetime.now(UTC), 2)
     d = Table().get(f"DOSSIER#{dossier_id}", "DOSSIER", consistent=True)
@@ -189,9 +189,9 @@ def test_additional_papers_stop_the_clock_and_move_the_appointment(desk, client)
 
 def test_a_late_dossier_gets_its_apology_letter_and_form06_counts_all_three(desk, client):
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.identity import Caller, Role
-    from chalicelib.services import onestop
-    from chalicelib.services.signing_keys import ensure_dev_pki
+    from chalicelib.kernel.identity import Caller, Role
+    from chalicelib.onestop import service as onestop
+    from chalicelib.signing.keys import ensure_dev_pki
 
     ensure_dev_pki()
     now = datetime.now(UTC)

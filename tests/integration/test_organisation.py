@@ -165,7 +165,7 @@ def test_delegations_refuse_self_overlap_and_the_wrong_delegate(as_role):
     assert leader.send("DELETE", f"/api/org/delegations/giamdoc/{d_id}").status_code == 200
     from datetime import date
 
-    from chalicelib.services.organisation import active_delegation_for
+    from chalicelib.organisation.service import active_delegation_for
 
     assert active_delegation_for("phogiamdoc", date(2026, 12, 5)) is None
     assert active_delegation_for("chanhvanphong", date(2026, 12, 15))["kind"] == "TL"

@@ -48,7 +48,7 @@ def _mails() -> list[dict[str, Any]]:
 
 
 def _s3_bytes(key: str) -> bytes:
-    from chalicelib.config import get_settings
+    from chalicelib.kernel.config import get_settings
 
     return boto3.client("s3").get_object(Bucket=get_settings().documents_bucket,
                                          Key=key)["Body"].read()
@@ -64,7 +64,7 @@ def _pdfsig(data: bytes, tmp_path: Any) -> str:
 
 @pytest.fixture
 def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
-    from chalicelib.services.signing_keys import ensure_dev_pki
+    from chalicelib.signing.keys import ensure_dev_pki
 
     ensure_dev_pki()
 
@@ -120,8 +120,8 @@ def _status(session: Any, doc_id: str) -> dict[str, Any]:
 def _incoming_for(username: str) -> str:
     from datetime import date
 
-    from chalicelib.domain.incoming import Metadata
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
 
     doc = incoming.register(None, Metadata(
         so_ky_hieu="12/UBND-KT", co_quan_ban_hanh="UBND quận Cầu Giấy",
@@ -211,9 +211,9 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
 
 
 def test_signing_needs_approval_the_signer_and_a_fresh_sign_in(pki, people, accounts):
-    from chalicelib.domain.errors import Unauthenticated
-    from chalicelib.domain.identity import Caller, Role
-    from chalicelib.services import outgoing
+    from chalicelib.kernel.errors import Unauthenticated
+    from chalicelib.kernel.identity import Caller, Role
+    from chalicelib.outgoing import service as outgoing
 
     doc = _draft(people["chuyenvien"])
     # Not approved yet: 409.
@@ -265,7 +265,7 @@ def test_a_kms_failure_shows_signing_failed_and_the_clerk_retries(pki, people):
     import uuid
 
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.services.signing_keys import key_of
+    from chalicelib.signing.keys import key_of
 
     doc_id = _approved(people)
     real_key = key_of("giamdoc")["key_id"]
@@ -294,8 +294,8 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
     from moto.core.botocore_stubber import BotocoreStubber
 
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.identity import Caller, Role
-    from chalicelib.services import outgoing
+    from chalicelib.kernel.identity import Caller, Role
+    from chalicelib.outgoing import service as outgoing
 
     drafter = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
     clerk = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
@@ -438,8 +438,8 @@ def test_import_app_loads_no_signing_or_pdf_library() -> None:
 
     heavy = ("pyhanko", "pyhanko_certvalidator", "pypdf", "fpdf", "segno", "asn1crypto",
              "openpyxl", "oscrypto")
-    code = ("import sys, app; from chalicelib.services import subscribers; "
-            "subscribers.load_all(); "
+    code = ("import sys, app; from chalicelib.bootstrap import load_steps; "
+            "load_steps(); "
             f"loaded = [m for m in {heavy!r} if m in sys.modules]; "
             "print(loaded); sys.exit(1 if loaded else 0)")
     root = Path(__file__).resolve().parents[2]

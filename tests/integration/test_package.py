@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.config import ENV_NAMES
+from chalicelib.kernel.config import ENV_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_ONLY = {"JWKS_URL", "AWS_ENDPOINT_URL"}

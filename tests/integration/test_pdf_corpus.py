@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters.pdf import PdfReport, inspect_pdf
-from chalicelib.domain.decree30 import FIELDS, detect
+from chalicelib.adapters.pdf_inspect import PdfReport, inspect_pdf
+from chalicelib.incoming.decree30 import FIELDS, detect
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
@@ -122,7 +122,7 @@ def test_inspect_pdf_leaves_pypdf_out_of_the_cold_start() -> None:
     # A fresh interpreter: importing the adapter must not import pypdf.
     import subprocess
 
-    code = ("import sys, chalicelib.adapters.pdf, chalicelib.domain.decree30; "
+    code = ("import sys, chalicelib.adapters.pdf_inspect, chalicelib.incoming.decree30; "
             "sys.exit(1 if 'pypdf' in sys.modules else 0)")
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run([sys.executable, "-c", code], cwd=root, check=False)

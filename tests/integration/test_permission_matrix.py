@@ -20,7 +20,7 @@ import pytest
 
 import app as app_module  # noqa: F401 - registers the routes this matrix is built from
 from chalicelib.api.routing import ROUTES
-from chalicelib.domain.identity import Role
+from chalicelib.kernel.identity import Role
 from tests.conftest import Session, login
 
 ALL = frozenset(Role)
@@ -135,9 +135,9 @@ SEES_DOC = {
 def _doc(ctx: Ctx, variant: str) -> str:
     from datetime import UTC, date, datetime
 
-    from chalicelib.domain.access import Secrecy
-    from chalicelib.domain.incoming import Metadata
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
+    from chalicelib.kernel.access import Secrecy
 
     my_unit = ctx.unit
     other = "PTH" if my_unit != "PTH" else "PDKKD"
@@ -253,8 +253,8 @@ MATRIX[("POST", "/api/items/{item_id}/grants")] = Row(
 
 
 def _revoke_share(ctx: Ctx, variant: str) -> Request:
-    from chalicelib.domain.identity import Caller
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.kernel.identity import Caller
 
     doc_id = _doc(ctx, variant)
     named = "giamdoc" if ctx.me != "giamdoc" else "vanthu"
@@ -271,14 +271,14 @@ MATRIX[("DELETE", "/api/items/{item_id}/grants/{username}")] = Row(
 
 def _distributed(ctx: Ctx, variant: str) -> str:
     """A document of the variant, distributed with its lead unit as the variant says."""
-    from chalicelib.services import handling
+    from chalicelib.incoming import handling
 
     doc_id = _doc(ctx, variant)
     lead = {"agency": "PTH" if ctx.unit != "PTH" else "PDKKD", "own unit": ctx.unit,
             "other unit": "PTH" if ctx.unit != "PTH" else "PDKKD", "secret": ctx.unit}[variant]
     leader = _leader()
     if variant == "secret":  # the secret document names someone else; let the leader act
-        from chalicelib.services import incoming
+        from chalicelib.incoming import service as incoming
 
         incoming.change_people(_named(ctx), doc_id, grant="giamdoc")
     handling.distribute(leader, doc_id, lead_unit=lead, lead_deadline=_due(),
@@ -287,13 +287,13 @@ def _distributed(ctx: Ctx, variant: str) -> str:
 
 
 def _leader() -> Any:
-    from chalicelib.domain.identity import Caller
+    from chalicelib.kernel.identity import Caller
 
     return Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
 
 
 def _named(ctx: Ctx) -> Any:
-    from chalicelib.domain.identity import Caller
+    from chalicelib.kernel.identity import Caller
 
     name = "giamdoc" if ctx.me != "giamdoc" else "vanthu"
     return Caller(name, frozenset({Role.LEADER if name == "giamdoc" else Role.CLERK}))
@@ -302,7 +302,7 @@ def _named(ctx: Ctx) -> Any:
 def _due() -> Any:
     from datetime import date, timedelta
 
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
 
     return agency_calendar().working_day_on_or_after(date.today() + timedelta(days=14))
 
@@ -316,14 +316,15 @@ def _version_of(doc_id: str) -> int:
 def _with_my_work(ctx: Ctx, variant: str) -> str:
     """'assigned': the caller holds open work on the document; otherwise not."""
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.handling import Part
-    from chalicelib.services import handling, incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.work.items import work_item
+    from chalicelib.work.rules import Part
 
     doc_id = _doc(ctx, "agency" if variant == "assigned" else variant)
     if variant == "assigned":
         incoming.change_people(_leader(), doc_id, grant=ctx.me)
         doc = Table().get(f"DOC#{doc_id}", "DOC", consistent=True)
-        Table().put(handling._work_item(doc, f"U#{ctx.me}", Part.SUPPORT, "", _far(),
+        Table().put(work_item(doc, f"U#{ctx.me}", Part.SUPPORT, "", _far(),
                                         "giamdoc", ctx.unit))
     return doc_id
 
@@ -415,8 +416,8 @@ TASK_VARIANTS = ("own unit", "other unit", "assigned")
 
 
 def _task(ctx: Ctx, variant: str, by: str = "giamdoc") -> str:
-    from chalicelib.domain.identity import Caller
-    from chalicelib.services import tasks
+    from chalicelib.kernel.identity import Caller
+    from chalicelib.work import tasks
 
     lead = {"own unit": ctx.unit, "other unit": "PTH" if ctx.unit != "PTH" else "PDKKD",
             "assigned": ctx.me}[variant]
@@ -490,8 +491,8 @@ def _meeting(ctx: Ctx, variant: str) -> str:
     scheduled from the caller's unit, "other unit" from another."""
     from datetime import UTC, datetime, timedelta
 
-    from chalicelib.domain.identity import Caller
-    from chalicelib.services import meetings
+    from chalicelib.kernel.identity import Caller
+    from chalicelib.meetings import service as meetings
 
     by, chair, invited = "phogiamdoc", "phogiamdoc", ["chanhvanphong"]
     unit = "PTH" if ctx.unit != "PTH" else "PDKKD"
@@ -549,7 +550,7 @@ DRAFTERS = frozenset(Role) - ADMIN
 
 
 def _drafter(ctx: Ctx, variant: str) -> Any:
-    from chalicelib.domain.identity import Caller
+    from chalicelib.kernel.identity import Caller
 
     if variant == "mine":
         return Caller(ctx.me, frozenset({ctx.role}), unit=ctx.unit, auth_time=None)
@@ -562,8 +563,8 @@ def _out(ctx: Ctx, variant: str, state: str = "draft", signer: str = "phogiamdoc
     states by writing the status: the matrix tests who may act, not the flow)."""
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.config import get_settings
-    from chalicelib.services import outgoing
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.outgoing import service as outgoing
     from tests.pdfs import make_pdf
 
     drafter = _drafter(ctx, variant)
@@ -608,14 +609,14 @@ def _signing_case(ctx: Ctx, variant: str) -> Request:
 
 
 def _pki_owner() -> str:
-    from chalicelib.services import signing_keys
+    from chalicelib.signing import keys as signing_keys
 
     signing_keys.ensure_dev_pki(["giamdoc"])
     return "giamdoc"
 
 
 def _pki_chain(_ctx: Ctx, _v: str) -> Request:
-    from chalicelib.services import signing_keys
+    from chalicelib.signing import keys as signing_keys
 
     owner = _pki_owner()
     return (f"/api/pki/keys/{owner}/chain", {"pem": signing_keys.key_of(owner)["chain_pem"]})
@@ -629,7 +630,7 @@ def _pki_root(_ctx: Ctx, _v: str) -> Request:
 
 
 def _pki_csr(_ctx: Ctx, _v: str) -> Request:
-    from chalicelib.services import signing_keys
+    from chalicelib.signing import keys as signing_keys
 
     signing_keys.create_key(None, "phogiamdoc")
     return ("/api/pki/keys/phogiamdoc/csr", None)
@@ -697,8 +698,8 @@ def _case(ctx: Ctx, variant: str = "new", state: str = "in_progress",
     from datetime import date, timedelta
 
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain.identity import Caller
-    from chalicelib.services import complaints
+    from chalicelib.complaints import service as complaints
+    from chalicelib.kernel.identity import Caller
 
     case = complaints.submit(None, kind=kind, person={
         "name": "Người Gửi", "phone": "0912345678", "email": "nguoigui@example.vn",
@@ -739,8 +740,8 @@ def _case_route(suffix: str, body: Any = None, **case: Any) -> Callable[[Ctx, st
 
 
 def _paused_case(ctx: Ctx, variant: str) -> Request:
-    from chalicelib.domain.identity import Caller
-    from chalicelib.services import complaints
+    from chalicelib.complaints import service as complaints
+    from chalicelib.kernel.identity import Caller
 
     case_id = _case(ctx, variant, kind="denunciation")
     complaints.pause(Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD"), case_id,
@@ -811,9 +812,9 @@ ONE_STOP_DESK = frozenset({Role.ONE_STOP, Role.LEADER})
 
 def _dossier(ctx: Ctx, variant: str, status: int | None = None) -> str:
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.domain import onestop as rules
-    from chalicelib.domain.identity import Caller
-    from chalicelib.services import onestop
+    from chalicelib.kernel.identity import Caller
+    from chalicelib.onestop import rules as rules
+    from chalicelib.onestop import service as onestop
 
     onestop.ensure_catalogue()
     proc = next(p for p in rules.SEED_PROCEDURES if p.code == "DKDN-TAMNGUNG")
@@ -884,8 +885,8 @@ MATRIX[("GET", "/api/dossiers/{dossier_id}/receipt")] = Row(
     lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/receipt", None), _sees_dossier,
     DOSSIER_VARIANTS)
 def _refusal(_ctx: Ctx, _v: str) -> Request:
-    from chalicelib.domain.identity import Caller
-    from chalicelib.services import onestop
+    from chalicelib.kernel.identity import Caller
+    from chalicelib.onestop import service as onestop
 
     onestop.ensure_catalogue()
     made = onestop.refuse_at_desk(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
@@ -923,7 +924,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     with pytest.MonkeyPatch.context() as mp, \
             moto_environment(mp, tmp_path_factory.mktemp("matrix")):
         accounts = {a["username"]: a for a in seed({})}
-        from chalicelib.services.onestop import ensure_catalogue
+        from chalicelib.onestop.service import ensure_catalogue
 
         ensure_catalogue()  # part of the baseline the world returns to
         with Client(app_module.app, stage_name="local") as client:
@@ -949,8 +950,8 @@ CASES = [
 @pytest.mark.parametrize("method,path,role,variant", CASES,
                          ids=[f"{m} {p} {r} {v}" for m, p, r, v in CASES])
 def test_matrix(world, method, path, role, variant):
+    from chalicelib.calendar.service import forget_cached_calendar
     from chalicelib.local.embedded_aws import restore_bytes
-    from chalicelib.services.calendar import forget_cached_calendar
 
     world["cases"] = world.get("cases", 0) + 1
     if world["cases"] % 25 == 0:  # often enough to keep moto's tables small

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from moto import mock_aws
 
-from chalicelib.config import ENV_NAMES, resource_name
+from chalicelib.kernel.config import ENV_NAMES, resource_name
 from chalicelib.local.provision import (
     TemplateError,
     env_name,

@@ -11,11 +11,12 @@ import pytest
 
 @pytest.fixture
 def registered(aws_env, accounts):
-    from chalicelib.domain.access import Secrecy
-    from chalicelib.domain.identity import Caller, Role
-    from chalicelib.domain.incoming import Metadata, Urgency
-    from chalicelib.services import handling, incoming
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.incoming import handling
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata, Urgency
+    from chalicelib.kernel.access import Secrecy
+    from chalicelib.kernel.identity import Caller, Role
 
     at = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
     docs = [

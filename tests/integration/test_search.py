@@ -10,8 +10,8 @@ import boto3
 
 
 def _register(subject: str, agency: str, hours: int, **kw):
-    from chalicelib.domain.incoming import Metadata
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
 
     return incoming.register(None, Metadata(
         so_ky_hieu=f"{hours}/TB-X", co_quan_ban_hanh=agency, ngay_ban_hanh=date(2026, 11, 2),
@@ -46,7 +46,7 @@ def test_diacritics_case_and_unicode_form_do_not_matter(aws_env, as_role):
 
 
 def test_search_never_reaches_what_the_caller_may_not_see(aws_env, as_role):
-    from chalicelib.domain.access import Secrecy
+    from chalicelib.kernel.access import Secrecy
 
     open_doc = _register("Kế hoạch kiểm tra doanh nghiệp", "Sở Công Thương", 1)
     secret = _register("Kế hoạch kiểm tra doanh nghiệp mật", "Công an", 2,
@@ -99,8 +99,8 @@ def test_bad_queries_are_400(aws_env, as_role):
 
 
 def test_metadata_filters_on_lists_and_searches(aws_env, as_role):
-    from chalicelib.domain.incoming import Metadata, Urgency
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata, Urgency
 
     def reg(day: int, urgency: Urgency, subject: str) -> str:
         return incoming.register(None, Metadata(

@@ -59,8 +59,8 @@ def vietnamese_pdf(pages: int = 3) -> bytes:
 def pki() -> Iterator[Pki]:
     from moto import mock_aws
 
-    from chalicelib.signing import kms as signing_kms
-    from chalicelib.signing import pki as dev_pki
+    from chalicelib.adapters.signing import kms as signing_kms
+    from chalicelib.adapters.signing import pki as dev_pki
 
     with pytest.MonkeyPatch.context() as mp:
         for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
@@ -88,21 +88,21 @@ def pki() -> Iterator[Pki]:
 
 
 def _signers(pki: Pki) -> tuple[Any, Any]:
-    from chalicelib.signing.kms import KmsSigner
+    from chalicelib.adapters.signing.kms import KmsSigner
 
     return (KmsSigner(pki.kms, pki.leader_key, pki.leader_cert, [pki.leader_cert, pki.root]),
             KmsSigner(pki.kms, pki.seal_key, pki.seal_cert, [pki.seal_cert, pki.root]))
 
 
 def _leader_appearance(width: float, height: float) -> bytes:
-    from chalicelib.signing.appearance import leader_stamp
+    from chalicelib.adapters.signing.appearance import leader_stamp
 
     return leader_stamp(width=width, height=height, full_name="Nguyễn Văn Ánh",
                         position="Giám đốc", signed_at=datetime.now(UTC), signature_png=None)
 
 
 def _seal_appearance(width: float, height: float) -> bytes:
-    from chalicelib.signing.appearance import seal_stamp
+    from chalicelib.adapters.signing.appearance import seal_stamp
 
     return seal_stamp(width=width, height=height, agency_name="Sở Nội vụ thành phố Hà Nội",
                       signed_at=datetime.now(UTC), seal_png=None)
@@ -111,7 +111,7 @@ def _seal_appearance(width: float, height: float) -> bytes:
 @pytest.fixture(scope="module")
 def issued(pki: Pki) -> dict[str, bytes]:
     """One document through every stage, kept per stage."""
-    from chalicelib.signing import pdf
+    from chalicelib.adapters.signing import pdf
 
     source = vietnamese_pdf()
     layout = pdf.default_layout(source)
@@ -156,7 +156,7 @@ def pyhanko_statuses(data: bytes, root: x509.Certificate) -> dict[str, Any]:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from chalicelib.signing.loop import outside_event_loop
+    from chalicelib.adapters.signing.loop import outside_event_loop
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     context = ValidationContext(trust_roots=[root], allow_fetching=False,
@@ -172,7 +172,7 @@ def pyhanko_statuses(data: bytes, root: x509.Certificate) -> dict[str, Any]:
 
 
 def test_dev_pki_issues_certificates_through_kms(pki: Pki) -> None:
-    from chalicelib.signing import pki as dev_pki
+    from chalicelib.adapters.signing import pki as dev_pki
 
     root = cx509.load_der_x509_certificate(pki.root.dump())
     leader = cx509.load_der_x509_certificate(pki.leader_cert.dump())
@@ -196,8 +196,8 @@ def test_dev_pki_issues_certificates_through_kms(pki: Pki) -> None:
 
 
 def test_csr_is_signed_by_the_kms_key(pki: Pki) -> None:
-    from chalicelib.signing import kms as signing_kms
-    from chalicelib.signing.pki import Subject, make_csr
+    from chalicelib.adapters.signing import kms as signing_kms
+    from chalicelib.adapters.signing.pki import Subject, make_csr
 
     pem = make_csr(pki.kms, pki.leader_key, Subject("Nguyễn Văn Ánh", "Sở Nội vụ",
                                                     title="Giám đốc"))
@@ -214,8 +214,8 @@ def test_csr_is_signed_by_the_kms_key(pki: Pki) -> None:
 
 
 def test_unusable_chains_are_refused(pki: Pki) -> None:
-    from chalicelib.signing import kms as signing_kms
-    from chalicelib.signing.pki import (
+    from chalicelib.adapters.signing import kms as signing_kms
+    from chalicelib.adapters.signing.pki import (
         CertificateError,
         Subject,
         check_chain_for_key,
@@ -247,9 +247,9 @@ def test_unusable_chains_are_refused(pki: Pki) -> None:
 def test_kms_failure_is_a_signing_error(pki: Pki) -> None:
     from botocore.stub import Stubber
 
-    from chalicelib.signing import kms as signing_kms
-    from chalicelib.signing import pdf
-    from chalicelib.signing.kms import KmsSigner, SigningError
+    from chalicelib.adapters.signing import kms as signing_kms
+    from chalicelib.adapters.signing import pdf
+    from chalicelib.adapters.signing.kms import KmsSigner, SigningError
 
     source = vietnamese_pdf(1)
     layout = pdf.default_layout(source)
@@ -284,7 +284,7 @@ def test_kms_failure_is_a_signing_error(pki: Pki) -> None:
 
 def test_issued_document_carries_two_valid_signatures(issued: dict[str, bytes], pki: Pki,
                                                       tmp_path: Path) -> None:
-    from chalicelib.signing.verify import verify_pdf
+    from chalicelib.adapters.signing.verify import verify_pdf
 
     final = issued["final"]
     assert final.startswith(issued["signed"])  # incremental: the leader's bytes untouched
@@ -328,8 +328,8 @@ def test_prepare_keeps_the_document(issued: dict[str, bytes], tmp_path: Path) ->
 
 
 def test_issue_without_leader_signature_for_attachments(pki: Pki, tmp_path: Path) -> None:
-    from chalicelib.signing import pdf
-    from chalicelib.signing.verify import verify_pdf
+    from chalicelib.adapters.signing import pdf
+    from chalicelib.adapters.signing.verify import verify_pdf
 
     source = vietnamese_pdf(1)  # never prepared: the fields are created at issuance
     layout = pdf.default_layout(source)
@@ -347,7 +347,7 @@ def test_issue_without_leader_signature_for_attachments(pki: Pki, tmp_path: Path
 
 def test_tampering_breaks_the_signatures(issued: dict[str, bytes], pki: Pki,
                                          tmp_path: Path) -> None:
-    from chalicelib.signing.verify import verify_pdf
+    from chalicelib.adapters.signing.verify import verify_pdf
 
     final = issued["final"]
     # move the first line of text 400 pt down, inside the original
@@ -373,7 +373,7 @@ def test_page_content_changed_after_signing_is_reported(issued: dict[str, bytes]
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.stamp import TextStamp, TextStampStyle
 
-    from chalicelib.signing.verify import verify_pdf
+    from chalicelib.adapters.signing.verify import verify_pdf
 
     writer = IncrementalPdfFileWriter(io.BytesIO(issued["final"]))
     TextStamp(writer, TextStampStyle(stamp_text="ĐÃ SỬA")).apply(0, 300, 500)
@@ -390,9 +390,9 @@ def test_page_content_changed_after_signing_is_reported(issued: dict[str, bytes]
 
 
 def test_foreign_root_is_not_trusted(issued: dict[str, bytes], pki: Pki) -> None:
-    from chalicelib.signing import kms as signing_kms
-    from chalicelib.signing.pki import create_dev_root
-    from chalicelib.signing.verify import verify_pdf
+    from chalicelib.adapters.signing import kms as signing_kms
+    from chalicelib.adapters.signing.pki import create_dev_root
+    from chalicelib.adapters.signing.verify import verify_pdf
 
     other_root = create_dev_root(
         pki.kms, signing_kms.create_signing_key(pki.kms, description="foreign CA"),
@@ -405,7 +405,7 @@ def test_foreign_root_is_not_trusted(issued: dict[str, bytes], pki: Pki) -> None
 
 @pytest.mark.parametrize("data", [b"", b"not a pdf", b"%PDF-1.7\n\x00\x01\x02garbage\n%%EOF"])
 def test_garbage_is_not_a_pdf(data: bytes, pki: Pki) -> None:
-    from chalicelib.signing.verify import verify_pdf
+    from chalicelib.adapters.signing.verify import verify_pdf
 
     report = verify_pdf(data, trust_roots=[pki.root])
     assert report == {"signatures": [], "ok": False,
@@ -413,7 +413,7 @@ def test_garbage_is_not_a_pdf(data: bytes, pki: Pki) -> None:
 
 
 def test_unsigned_pdf_is_not_ok(pki: Pki) -> None:
-    from chalicelib.signing.verify import verify_pdf
+    from chalicelib.adapters.signing.verify import verify_pdf
 
     report = verify_pdf(vietnamese_pdf(1), trust_roots=[pki.root])
     assert report["ok"] is False and report["signatures"] == [] and report["error"] is None

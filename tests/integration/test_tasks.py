@@ -9,7 +9,7 @@ from typing import Any
 
 
 def _due(days: int) -> str:
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
 
     return agency_calendar().working_day_on_or_after(date.today() + timedelta(days=days)
                                                      ).isoformat()
@@ -114,7 +114,7 @@ def test_the_due_soon_window_follows_the_preference(aws_env, as_role):
     head, officer = as_role("unit_head"), as_role("officer")
     _body(head.send("POST", "/api/tasks", {"title": "Việc 4 ngày", "lead": "chuyenvien",
                                            "deadline": _due(6)}))
-    from chalicelib.services.calendar import agency_calendar
+    from chalicelib.calendar.service import agency_calendar
 
     cal = agency_calendar()
     item = _body(officer.get("/api/work/mine"))["items"][0]

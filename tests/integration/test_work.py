@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.handling import Part
+from chalicelib.work.rules import Part
 
 
 def _doc(subject: str) -> dict[str, Any]:
-    from chalicelib.domain.incoming import Metadata
-    from chalicelib.services import incoming
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
 
     return incoming.register(None, Metadata(
         so_ky_hieu="1/TB-X", co_quan_ban_hanh="Sở X", ngay_ban_hanh=date(2026, 11, 2),
@@ -24,9 +24,9 @@ def _doc(subject: str) -> dict[str, Any]:
 def _assign(doc: dict[str, Any], assignee: str, unit: str, deadline: datetime) -> None:
     """Work as distribution and assignment leave it, at a chosen deadline."""
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.services.handling import _work_item
+    from chalicelib.work.items import work_item
 
-    Table().put(_work_item(doc, assignee, Part.LEAD, "", deadline, "giamdoc", unit))
+    Table().put(work_item(doc, assignee, Part.LEAD, "", deadline, "giamdoc", unit))
 
 
 # Friday 27 Nov 2026, 07:30 in Hanoi.
@@ -52,7 +52,7 @@ def _digests() -> list[dict[str, Any]]:
 
 
 def test_one_digest_per_person_with_due_work_and_none_for_the_others(due_work):
-    from chalicelib.services.work import send_digests
+    from chalicelib.work.service import send_digests
 
     first = send_digests(now=MORNING)
     assert first["sent"] == 2  # the officer, and the head for the unit's part
@@ -67,7 +67,7 @@ def test_one_digest_per_person_with_due_work_and_none_for_the_others(due_work):
 
 
 def test_no_digest_on_a_holiday_or_for_those_who_turned_it_off(due_work, as_role):
-    from chalicelib.services.work import send_digests
+    from chalicelib.work.service import send_digests
 
     national_day = datetime(2026, 9, 2, 0, 30, tzinfo=UTC)
     assert send_digests(now=national_day)["skipped"] == "not a working day"
@@ -107,7 +107,7 @@ def test_my_work_and_the_unit_view_put_the_overdue_first(due_work, as_role):
 
 def test_escalation_goes_to_the_head_once_a_day(due_work):
     from chalicelib.adapters.dev_outbox import read_moto_ses
-    from chalicelib.services.work import escalate
+    from chalicelib.work.service import escalate
 
     assert escalate(now=MORNING)["sent"] == 1
     assert escalate(now=MORNING + timedelta(hours=1))["sent"] == 0
@@ -118,8 +118,8 @@ def test_escalation_goes_to_the_head_once_a_day(due_work):
 
 def test_weekly_summary_reads_the_counters_completions_keep(aws_env, accounts, as_role):
     from chalicelib.adapters.dev_outbox import read_moto_ses
-    from chalicelib.services.calendar import agency_calendar
-    from chalicelib.services.work import weekly_summary
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.work.service import weekly_summary
 
     leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
     doc = _doc("Công văn cần trả lời")
@@ -143,8 +143,8 @@ def test_instant_notices_follow_the_preference(aws_env, accounts, as_role):
 
     import app as app_module
     from chalicelib.adapters.dev_outbox import read_moto_ses
+    from chalicelib.calendar.service import agency_calendar
     from chalicelib.local.pump import pollers_for
-    from chalicelib.services.calendar import agency_calendar
 
     leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
     officer.send("PUT", "/api/me/preferences", {"digest": True, "instant": False,
@@ -166,9 +166,9 @@ def test_instant_notices_follow_the_preference(aws_env, accounts, as_role):
 def test_demo_work_gives_the_digest_one_mail_per_person_with_due_work(aws_env, accounts):
     from datetime import time as clock
 
+    from chalicelib.calendar.service import agency_calendar
     from chalicelib.local.seed import seed_demo_work
-    from chalicelib.services.calendar import agency_calendar
-    from chalicelib.services.work import send_digests
+    from chalicelib.work.service import send_digests
 
     assert seed_demo_work() == 5
     assert seed_demo_work() == 0  # once, however often the runtime starts

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from chalicelib.domain.access import (
+from chalicelib.kernel.access import (
     AGENCY,
     ItemAccess,
     Kind,
@@ -16,7 +16,7 @@ from chalicelib.domain.access import (
     scopes_for,
     with_people,
 )
-from chalicelib.domain.identity import Caller, Role
+from chalicelib.kernel.identity import Caller, Role
 
 
 def caller(role: Role, unit: str = "PDKKD", name: str = "u") -> Caller:

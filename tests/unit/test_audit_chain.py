@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from chalicelib.domain.audit import GENESIS, ChainHead, next_entry, verify
+from chalicelib.kernel.audit_chain import GENESIS, ChainHead, next_entry, verify
 
 
 def build(n: int) -> tuple[list[dict], ChainHead]:
@@ -46,7 +46,7 @@ def test_rehashed_forgery_breaks_the_link_or_the_head():
     entries, head = build(3)
     forged = copy.deepcopy(entries)
     forged[1]["summary"] = "giả mạo"
-    from chalicelib.domain.audit import entry_hash
+    from chalicelib.kernel.audit_chain import entry_hash
 
     forged[1]["hash"] = entry_hash(forged[1])
     assert not verify(forged, head).intact

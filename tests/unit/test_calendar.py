@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.domain.calendar import DEFAULT_PERIODS, AgencyCalendar
+from chalicelib.kernel.calendar import DEFAULT_PERIODS, AgencyCalendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HOUR = timedelta(hours=1)

@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.domain.calendar import AgencyCalendar
-from chalicelib.domain.complaint_clocks import (
+from chalicelib.complaints.clocks import (
     RULES,
     CaseFacts,
     CaseKind,
@@ -34,6 +33,7 @@ from chalicelib.domain.complaint_clocks import (
     rules_for,
     time_left,
 )
+from chalicelib.kernel.calendar import AgencyCalendar
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 OLD = "LKN2011-LTC2018"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from chalicelib.adapters.compose import Box, ComposedPdf, ComposeInput, compose
-from chalicelib.domain.numbering import signature_title
+from chalicelib.kernel.numbering import signature_title
+from chalicelib.outputs.document_pdf import Box, ComposedPdf, ComposeInput, compose
 from tests.conftest import require_tool
 
 A4 = (595.28, 841.89)

@@ -9,7 +9,7 @@ from typing import Literal
 
 import pytest
 
-from chalicelib.domain.decree30 import (
+from chalicelib.incoming.decree30 import (
     FIELD_LIMITS,
     FIELDS,
     TYPE_CODES,

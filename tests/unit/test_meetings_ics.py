@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.meetings import (
+from chalicelib.kernel.errors import InvalidInput
+from chalicelib.meetings.rules import (
     MAX_PARTICIPANTS,
     AgendaItem,
     Attendee,

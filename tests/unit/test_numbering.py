@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from chalicelib.domain.numbering import (
+from chalicelib.kernel.numbering import (
     CONG_VAN,
     COPY_TYPES,
     DOCUMENT_TYPES,

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chalicelib.domain import onestop
-from chalicelib.domain.calendar import AgencyCalendar
-from chalicelib.domain.onestop import (
+from chalicelib.kernel.calendar import AgencyCalendar
+from chalicelib.onestop import rules as onestop
+from chalicelib.onestop.rules import (
     OPEN,
     OVERDUE,
     RECEIVED_IN_PERSON,

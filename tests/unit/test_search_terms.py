@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from chalicelib.domain.search import fold, query_terms, terms
+from chalicelib.search.rules import fold, query_terms, terms
 
 
 def test_forms_and_diacritics_fold_together():

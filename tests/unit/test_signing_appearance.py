@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pypdf import PdfReader
 
-from chalicelib.signing import appearance
+from chalicelib.adapters.signing import appearance
 
 
 def _page(data: bytes) -> tuple[float, float, str]:

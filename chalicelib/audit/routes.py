@@ -1,0 +1,120 @@
+"""An item's audit trail: read it, check its chain, export it for inspectors."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.adapters.dynamo import Table
+from chalicelib.api.routing import Call, Policy, route
+from chalicelib.kernel.identity import Caller
+from chalicelib.kernel.lazy import lazy_module
+
+audit = lazy_module("chalicelib.audit.trail")
+
+audit_bp = Blueprint(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@route(audit_bp, "/api/audit/{item_id}", policy=Policy.signed_in(), tags=("audit",),
+       summary="An item's audit trail, oldest first")
+def trail(call: Call) -> dict[str, Any]:
+    chain = call.params["item_id"]
+    ensure_can_read(call.user, chain)
+    return {"item_id": chain, "entries": [audit.for_display(e) for e in audit.entries(chain)]}
+
+
+@route(audit_bp, "/api/audit/{item_id}/verify", policy=Policy.signed_in(), tags=("audit",),
+       summary="Whether the item's audit hash chain is intact")
+def verify(call: Call) -> dict[str, Any]:
+    chain = call.params["item_id"]
+    ensure_can_read(call.user, chain)
+    verdict = audit.verify_chain(chain)
+    return {"item_id": chain, "intact": verdict.intact, "entries": verdict.entries,
+            "broken_at": verdict.broken_at, "reason": verdict.reason,
+            "reason_en": verdict.reason_en}
+
+
+@route(audit_bp, "/api/audit/{item_id}/export", query="chalicelib.organisation.schemas:"
+       "ExportQuery", policy=Policy.signed_in(), tags=("audit",), produces="text/csv",
+       summary="The audit trail as CSV or XLSX")
+def export(call: Call) -> Response:
+    chain = call.params["item_id"]
+    ensure_can_read(call.user, chain)
+    rows = audit.export_rows(chain)
+    safe = "".join(ch if ch.isalnum() else "-" for ch in chain)[:80]
+    if call.query.format == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Nhật ký"
+        for row in rows:
+            sheet.append(row)
+        buf = io.BytesIO()
+        book.save(buf)
+        return Response(body=buf.getvalue(), status_code=200, headers={
+            "Content-Type": XLSX,
+            "Content-Disposition": f'attachment; filename="nhat-ky-{safe}.xlsx"'})
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    # The BOM lets Excel read the Vietnamese text as UTF-8.
+    return Response(body="\ufeff" + text.getvalue(), status_code=200, headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="nhat-ky-{safe}.csv"'})
+
+
+def ensure_can_read(caller: Caller, chain: str) -> None:
+    """Who may read an item's trail (each kind answers through its own capability's
+    loader, imported here at the entry point so that the trail itself depends on no
+    capability). Outside that: 404, so ids cannot be probed.
+
+    Organisation chains: administrators, and each user for their own account.
+    Work items register their own rule as their kinds arrive (issue #4 on).
+    """
+    from chalicelib.kernel.errors import NotFound
+    from chalicelib.kernel.identity import Role
+
+    kind, _, ident = chain.partition(":")
+    if kind == "user" and ident and (Role.ADMIN in caller.roles or ident == caller.username):
+        return
+    if kind == "unit" and ident and Role.ADMIN in caller.roles:
+        return
+    if kind == "meeting" and ident:
+        from chalicelib.meetings.service import ensure_can_read_trail
+
+        ensure_can_read_trail(caller, ident)  # chair, scheduler, head of unit, leaders
+        return
+    if kind == "task" and ident and caller.roles & {Role.LEADER, Role.UNIT_HEAD}:
+        from chalicelib.work.tasks import load_visible as load_task
+
+        load_task(caller, ident, Table())
+        return
+    if kind == "incoming" and ident and caller.roles & {Role.LEADER, Role.CLERK, Role.UNIT_HEAD}:
+        # Supervisors of documents they may see; load_visible answers 404 otherwise.
+        from chalicelib.incoming.service import load_visible
+
+        load_visible(caller, ident)
+        return
+    if kind == "complaint" and ident and caller.roles & {Role.LEADER, Role.CLERK,
+                                                          Role.UNIT_HEAD}:
+        from chalicelib.complaints.service import load_case
+
+        load_case(caller, ident, Table())  # supervisors of cases they may see
+        return
+    if kind == "dossier" and ident and caller.roles & {Role.LEADER, Role.ONE_STOP,
+                                                        Role.UNIT_HEAD}:
+        from chalicelib.onestop.service import load_dossier
+
+        load_dossier(caller, ident, Table())  # supervisors of dossiers they may see
+        return
+    if kind == "outgoing" and ident:
+        from chalicelib.outgoing.service import load
+
+        load(caller, ident, Table())  # whoever may see the document sees its history
+        return
+    raise NotFound()

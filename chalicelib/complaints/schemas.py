@@ -1,0 +1,119 @@
+"""Request models of the complaint routes (public filing, the desk, handling)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from pydantic import BaseModel, EmailStr, Field, field_validator
+
+from chalicelib.complaints.clocks import CaseKind, Complexity
+
+
+def _nfc(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def _nfc_text(value: str) -> str:
+    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+
+
+class _Filing(BaseModel):
+    kind: CaseKind
+    name: str = Field(min_length=1, max_length=200)
+    id_number: str = Field(default="", max_length=20, pattern=r"^[0-9A-Za-z]*$")
+    address: str = Field(default="", max_length=500)
+    phone: str = Field(pattern=r"^\+?[0-9]{9,12}$")
+    email: EmailStr | None = None
+    protect_identity: bool = False  # a denouncer may ask for it
+    content: str = Field(min_length=10, max_length=10000)
+    decision: str = Field(default="", max_length=1000)  # the decision or act concerned
+    decision_date: dt.date | None = None
+    files: list[str] = Field(default_factory=list, max_length=5)
+
+    _norm = field_validator("name", "address", "decision")(_nfc)
+    _norm_text = field_validator("content")(_nfc_text)
+
+
+class PublicFilingIn(_Filing):
+    # A field people never see and bots fill in.
+    website: str = Field(default="", max_length=0)
+
+
+class DeskFilingIn(_Filing):
+    channel: str = Field(default="letter", pattern="^(letter|visit)$")
+
+
+class LookupQuery(BaseModel):
+    phone_last4: str = Field(pattern=r"^[0-9]{4}$")
+
+
+class ListQuery(BaseModel):
+    cursor: str | None = Field(default=None, max_length=4000)
+    limit: int = Field(default=20, ge=1, le=100)
+    status: str | None = Field(default=None, max_length=20)
+
+
+class ClassifyIn(BaseModel):
+    kind: CaseKind
+    complexity: Complexity = Complexity.NORMAL
+    remote: bool = False
+    multi_site: bool = False
+    second_of: str | None = Field(default=None, max_length=64)
+    decision_date: dt.date | None = None
+
+
+class TransferIn(BaseModel):
+    to: str = Field(min_length=1, max_length=300)
+    reason: str = Field(min_length=1, max_length=1000)
+
+    _norm = field_validator("to", "reason")(_nfc)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+    _norm = field_validator("reason")(_nfc)
+
+
+class MergeIn(BaseModel):
+    into: str = Field(min_length=1, max_length=64)
+
+
+class AssignIn(BaseModel):
+    unit: str = Field(min_length=1, max_length=20)
+    officer: str | None = Field(default=None, max_length=64)
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+    note_kind: str = Field(default="verification", pattern="^(verification|dialogue|other)$")
+
+    _norm = field_validator("text")(_nfc_text)
+
+
+class ExtendIn(BaseModel):
+    days: int = Field(ge=1, le=30)
+    decision: str = Field(min_length=1, max_length=300)  # the written decision: number, date
+
+    _norm = field_validator("decision")(_nfc)
+
+
+class AnswerIn(BaseModel):
+    signer: str = Field(min_length=1, max_length=64)
+    authority: str = Field(default="", max_length=5)
+    body: str = Field(min_length=10, max_length=20000)
+
+    _norm_text = field_validator("body")(_nfc_text)
+
+
+class DialogueIn(BaseModel):
+    start: dt.datetime
+    end: dt.datetime
+    place: str = Field(min_length=1, max_length=300)
+
+    _norm = field_validator("place")(_nfc)
+
+
+class DashboardQuery(BaseModel):
+    format: str = Field(default="json", pattern="^(json|xlsx)$")

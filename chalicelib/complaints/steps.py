@@ -1,0 +1,46 @@
+"""Workflow steps of complaint cases: the issued answer settles the case and
+reaches the person by e-mail, with the signed PDF attached."""
+
+from __future__ import annotations
+
+from chalicelib.kernel.events import DomainEvent
+from chalicelib.kernel.subscribers import subscribe
+
+ATTACH_LIMIT = 3 * 1024 * 1024
+
+
+@subscribe("outgoing.issued", name="settle_complaint")
+def settle_complaint(event: DomainEvent) -> None:
+    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.complaints import service as complaints
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.outputs.templating import render
+
+    table = Table()
+    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    if doc is None or not doc.get("complaint_id"):
+        return
+    if not complaints.settle_from_answer(doc["complaint_id"], doc, table):
+        return  # settled already (a redelivered event) or no longer open
+    case = table.get(f"CASE#{doc['complaint_id']}", "CASE", consistent=True)
+    person = table.get(f"CASE#{doc['complaint_id']}", "PERSON") or {}
+    if case is None or not person.get("email"):
+        return
+    settings = get_settings()
+    data = None
+    if int(doc.get("issued_size") or 0) <= ATTACH_LIMIT:
+        data = client("s3").get_object(Bucket=settings.documents_bucket,
+                                       Key=doc["issued_key"])["Body"].read()
+    context = {"name": person["name"], "code": case["code"], "number": doc["number_text"],
+               "subject": doc["subject"], "attached": data is not None,
+               "verify": f"{settings.public_base_url}/verify/{doc['code']}",
+               "lookup": f"{settings.public_base_url}/tra-cuu-don?code={case['code']}"}
+    SesMailer().send(
+        to=[person["email"]], subject=render("mail/complaint_answer.subject.txt",
+                                             **context).strip(),
+        text=render("mail/complaint_answer.txt", **context),
+        html=render("mail/complaint_answer.html", **context),
+        attachments=[(f"{doc['number_text'].replace('/', '_')}.pdf", "application/pdf",
+                      data)] if data else ())

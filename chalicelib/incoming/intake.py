@@ -1,0 +1,303 @@
+"""Every object that lands under ``incoming/`` in the intake bucket gets an
+intake record, whatever it turns out to be, so that nothing is dropped silently.
+
+The pipeline, as ordered steps with explicit outcomes:
+
+1. check the file (empty, size, PDF signature, encryption, parse) → rejected /
+   needs_review with a reason a clerk understands;
+2. SHA-256; the same hash as a registered document → duplicate (linked to it);
+3. extract the text and detect the Decree 30 metadata (scans have none);
+4. same number + symbol + issuing agency → registered with a duplicate warning;
+5. register with the next số đến → registered (needs_review when the metadata
+   must be completed by a clerk) and ``incoming.registered`` is published.
+
+The record is created first and every later step moves it on from
+``processing`` with a conditional write, so a redelivered notification resumes
+where the last attempt stopped and never registers twice. The object key is
+only ever used to read that object back: accepted files are copied under a
+content-addressed key, and the original name is kept as display text only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import urllib.parse
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table, put_op
+from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.incoming.rules import IntakeStatus, Metadata, Urgency
+from chalicelib.kernel.errors import Conflict
+from chalicelib.kernel.events import DomainEvent, iso, utcnow
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+REASONS = {
+    "too_large": ("Tệp vượt quá 50 MiB.", "The file is larger than 50 MiB."),
+    "deleted": ("Tệp đã bị xoá trước khi xử lý.",
+                "The object was deleted before it could be processed."),
+    "duplicate": ("Trùng tệp với văn bản đã vào sổ (số đến {so_den}/{year}).",
+                  "Same file as a registered document (no. {so_den}/{year})."),
+    "incomplete": ("Đã vào sổ; cần bổ sung thông tin: {fields}.",
+                   "Registered; metadata to complete: {fields}."),
+    "possible_duplicate": ("Đã vào sổ; có thể trùng văn bản số đến {so_den}/{year} "
+                           "(cùng số, ký hiệu và cơ quan ban hành).",
+                           "Registered; possibly the same as no. {so_den}/{year} "
+                           "(same number, symbol and issuing agency)."),
+    "failed": ("Xử lý thất bại nhiều lần; bấm \"Thử lại\" hoặc báo quản trị.",
+               "Processing failed repeatedly; retry or tell the administrator."),
+}
+
+FIELD_LABELS = {
+    "so_ky_hieu": "số, ký hiệu", "co_quan_ban_hanh": "cơ quan ban hành",
+    "ngay_ban_hanh": "ngày ban hành", "loai_van_ban": "loại văn bản", "trich_yeu": "trích yếu",
+    "nguoi_ky": "người ký",
+}
+
+
+def display_name(key: str) -> str:
+    """``key`` is already decoded from the notification's URL encoding."""
+    name = key.rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return name[:200] or "(không tên)"
+
+
+def record_id_for(bucket: str, key: str, sequencer: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"s3://{bucket}/{key}#{sequencer}").hex
+
+
+def _record_view(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": item["id"], "file_name": item.get("file_name"), "status": item["status"],
+        "reason": item.get("reason", ""), "reason_en": item.get("reason_en", ""),
+        "document_id": item.get("document_id"), "created_at": item["created_at"],
+        "updated_at": item.get("updated_at"), "size": int(item.get("size") or 0),
+        "sha256": item.get("sha256"), "pdf_status": item.get("pdf_status"),
+        # The stored object's own name (ours, e.g. a browser upload's uuid), by
+        # which the uploading page recognises its file.
+        "source_name": str(item.get("source_key") or "").rsplit("/", 1)[-1],
+    }
+
+
+def _moved(record: dict[str, Any], status: IntakeStatus, reason: tuple[str, str] = ("", ""),
+           **extra: Any) -> dict[str, Any]:
+    now = iso(utcnow())
+    return {**record, **extra, "status": status.value, "reason": reason[0],
+            "reason_en": reason[1], "updated_at": now,
+            "gsi2pk": f"INTAKE#{status.value}", "version": int(record.get("version", 1)) + 1}
+
+
+def _from_processing(new: dict[str, Any]) -> dict[str, Any]:
+    return put_op(new, condition="#s = :p", names={"#s": "status"},
+                  values={":p": IntakeStatus.PROCESSING.value})
+
+
+def _finish(table: Table, new: dict[str, Any], event: str | None = None) -> dict[str, Any] | None:
+    uow = UnitOfWork(table)
+    uow.add(_from_processing(new))
+    if event:
+        uow.emit(DomainEvent(event, f"intake:{new['id']}", {"status": new["status"]}))
+    try:
+        uow.commit()
+    except Conflict:
+        return None  # another delivery finished it first
+    return new
+
+
+def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_bucket: str,
+                   event_time: str | None = None, table: Table | None = None
+                   ) -> dict[str, Any] | None:
+    """Run one S3 notification through the pipeline. Returns the final record, or
+    None if this notification was already fully handled."""
+    from chalicelib.adapters.pdf_inspect import inspect_pdf
+
+    table = table or Table()
+    raw_key = urllib.parse.unquote_plus(key)
+    record_id = record_id_for(bucket, raw_key, sequencer)
+    record = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+    if record is not None and record["status"] != IntakeStatus.PROCESSING.value:
+        return None
+    try:
+        obj = s3.get_object(Bucket=bucket, Key=raw_key)
+        data: bytes | None = obj["Body"].read(MAX_FILE_BYTES + 1)
+        sender = _sender_of(obj.get("Metadata") or {})
+        named = urllib.parse.unquote((obj.get("Metadata") or {}).get("filename") or "")
+    except s3.exceptions.NoSuchKey:
+        data, sender, named = None, None, ""
+    digest = hashlib.sha256(data).hexdigest() if data else None
+    if record is None:
+        now = iso(utcnow())
+        arrival = event_time or now
+        record = {
+            "pk": f"INTAKE#{record_id}", "sk": "INTAKE", "kind": "intake", "id": record_id,
+            "file_name": display_name(named or raw_key), "size": len(data or b""),
+            "sha256": digest,
+            "status": IntakeStatus.PROCESSING.value, "reason": "", "reason_en": "",
+            "source_bucket": bucket, "source_key": raw_key, "sequencer": sequencer,
+            "arrival_at": arrival, "created_at": now, "updated_at": now, "version": 1,
+            "gsi1pk": "INTAKE", "gsi1sk": f"{now}#{record_id}",
+            "gsi2pk": f"INTAKE#{IntakeStatus.PROCESSING.value}", "gsi2sk": f"{now}#{record_id}",
+        }
+        uow = UnitOfWork(table)
+        uow.add(put_op(record, condition="attribute_not_exists(pk)"))
+        uow.emit(DomainEvent("intake.received", f"intake:{record_id}", {"sha256": digest}))
+        try:
+            uow.commit()
+        except Conflict:
+            record = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+            if record is None or record["status"] != IntakeStatus.PROCESSING.value:
+                return None
+
+    # 1. check the file
+    if data is None:
+        return _finish(table, _moved(record, IntakeStatus.REJECTED, REASONS["deleted"]),
+                       "intake.rejected")
+    if len(data) > MAX_FILE_BYTES:
+        return _finish(table, _moved(record, IntakeStatus.REJECTED, REASONS["too_large"]),
+                       "intake.rejected")
+    report = inspect_pdf(data)
+    if report.status in ("empty", "not_pdf", "truncated"):
+        return _finish(table, _moved(record, IntakeStatus.REJECTED,
+                                     (report.reason, report.reason_en),
+                                     pdf_status=report.status), "intake.rejected")
+    if report.status == "encrypted":
+        return _finish(table, _moved(record, IntakeStatus.NEEDS_REVIEW,
+                                     (report.reason, report.reason_en),
+                                     pdf_status=report.status), "intake.needs_review")
+
+    # 2. the same file registered before
+    from chalicelib.incoming import service as incoming
+
+    assert digest is not None
+    same = incoming.find_by_hash(digest, table)
+    if same is not None:
+        values = {"so_den": same.get("so_den_text"), "year": same.get("year")}
+        reason = tuple(t.format(**values) for t in REASONS["duplicate"])
+        return _finish(table, _moved(record, IntakeStatus.DUPLICATE, reason,  # type: ignore[arg-type]
+                                     document_id=same["id"], pdf_status=report.status),
+                       "intake.duplicate")
+
+    # 3. keep the file and its text under content-addressed keys
+    file_key = f"files/sha256/{digest}"
+    s3.put_object(Bucket=documents_bucket, Key=file_key, Body=data,
+                  ContentType="application/pdf", Metadata={"sha256": digest})
+    text_key = None
+    if report.text:
+        text_key = f"text/sha256/{digest}.txt"
+        s3.put_object(Bucket=documents_bucket, Key=text_key, Body=report.text.encode("utf-8"),
+                      ContentType="text/plain; charset=utf-8")
+    meta = metadata_from_text(report.text) if report.status == "readable" else Metadata()
+
+    # 4. same number, symbol and agency: register, but say so
+    possible = incoming.find_possible_duplicate(meta, table)
+
+    # 5. register
+    missing = meta.normalised().missing()
+    if possible is not None:
+        values = {"so_den": possible.get("so_den_text"), "year": possible.get("year")}
+        status, reason = IntakeStatus.NEEDS_REVIEW, tuple(
+            t.format(**values) for t in REASONS["possible_duplicate"])
+    elif missing or report.status == "scanned":
+        fields = ", ".join(FIELD_LABELS[f] for f in (missing or list(FIELD_LABELS)))
+        status = IntakeStatus.NEEDS_REVIEW
+        reason = tuple(t.format(fields=fields) for t in REASONS["incomplete"])
+        if report.status == "scanned":
+            reason = (f"{report.reason} {reason[0]}", f"{report.reason_en} {reason[1]}")
+    else:
+        status, reason = IntakeStatus.REGISTERED, ("", "")
+    arrival = datetime.fromisoformat(record["arrival_at"].replace("Z", "+00:00"))
+    doc_id = uuid.uuid4().hex
+    pending = _moved(record, status, reason, pdf_status=report.status,  # type: ignore[arg-type]
+                     document_id=doc_id)
+    try:
+        incoming.register(
+            None, meta, arrival=arrival, source="s3",
+            file={"key": file_key, "sha256": digest, "pages": report.pages, "text_key": text_key,
+                  "name": record["file_name"]},
+            intake_id=record_id, duplicate_of=possible["id"] if possible else None,
+            sender_email=sender,
+            extra_ops=[_from_processing(pending)], doc_id=doc_id, table=table,
+        )
+    except Conflict:
+        latest = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+        if latest is not None and latest["status"] != IntakeStatus.PROCESSING.value:
+            return None
+        raise
+    return pending
+
+
+def _sender_of(metadata: dict[str, str]) -> str | None:
+    """A mail gateway puts the sender's address in the object's metadata
+    (x-amz-meta-sender); anything that is not a plain address is ignored."""
+    import re
+
+    value = (metadata.get("sender") or "").strip()
+    return value if re.fullmatch(r"[^@\s<>\"]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}",
+                                 value) else None
+
+
+def metadata_from_text(text: str) -> Metadata:
+    from chalicelib.incoming.decree30 import detect
+
+    found = detect(text)
+    urgency = Urgency(found.do_khan) if found.do_khan in {u.value for u in Urgency} \
+        else Urgency.THUONG
+    return Metadata(
+        so_ky_hieu=found.so_ky_hieu or "", co_quan_ban_hanh=found.co_quan_ban_hanh or "",
+        ngay_ban_hanh=date.fromisoformat(found.ngay_ban_hanh) if found.ngay_ban_hanh else None,
+        loai_van_ban=found.loai_van_ban or "", trich_yeu=found.trich_yeu or "",
+        do_khan=urgency, nguoi_ky=found.nguoi_ky or "",
+    )
+
+
+def mark_failed(bucket: str, key: str, sequencer: str, table: Table | None = None) -> None:
+    """The last delivery failed too: the message goes to the DLQ, and the record
+    says so, so that a clerk sees it and can retry."""
+    table = table or Table()
+    record_id = record_id_for(bucket, urllib.parse.unquote_plus(key), sequencer)
+    record = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+    if record is None or record["status"] != IntakeStatus.PROCESSING.value:
+        return
+    _finish(table, _moved(record, IntakeStatus.FAILED, REASONS["failed"]), "intake.failed")
+
+
+def list_records(status: str | None, cursor: str | None, limit: int = 50,
+                 table: Table | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    table = table or Table()
+    if status:
+        page = table.query(f"INTAKE#{status}", index="gsi2", limit=limit, cursor=cursor,
+                           forward=False)
+    else:
+        page = table.query("INTAKE", index="gsi1", limit=limit, cursor=cursor, forward=False)
+    return [_record_view(i) for i in page.items], page.cursor
+
+
+def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = None
+          ) -> dict[str, Any]:
+    """Send a failed or rejected file through the pipeline again."""
+    from chalicelib.kernel.errors import InvalidInput, NotFound
+
+    table = table or Table()
+    record = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+    if record is None:
+        raise NotFound()
+    if record["status"] not in (IntakeStatus.FAILED.value, IntakeStatus.REJECTED.value,
+                                IntakeStatus.NEEDS_REVIEW.value) or record.get("document_id"):
+        raise InvalidInput("Chỉ thử lại được tệp lỗi hoặc bị từ chối chưa vào sổ.",
+                           "Only failed or rejected files that were not registered can be "
+                           "retried.", "not_retryable")
+    retried = {**_moved(record, IntakeStatus.PROCESSING), "reason": "", "reason_en": ""}
+    table.put(retried, condition="#v = :v", names={"#v": "version"},
+              values={":v": int(record.get("version", 1))})
+    notification = {"Records": [{"eventTime": record.get("arrival_at"), "s3": {
+        "bucket": {"name": record["source_bucket"]},
+        "object": {"key": urllib.parse.quote_plus(record["source_key"], safe="/"),
+                   "sequencer": record.get("sequencer", "")}}}]}
+    import json
+
+    sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(notification))
+    return _record_view(retried)

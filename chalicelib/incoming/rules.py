@@ -1,0 +1,116 @@
+"""Incoming documents (văn bản đến), Decree 30/2020 Art. 20–24.
+
+What a registered incoming document holds, the limits of its metadata (the
+lengths of the decree's metadata appendix), and the states it moves through.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from chalicelib.kernel.errors import FieldProblem, InvalidInput
+
+
+class Urgency(StrEnum):
+    THUONG = "Thường"
+    KHAN = "Khẩn"
+    THUONG_KHAN = "Thượng khẩn"
+    HOA_TOC = "Hỏa tốc"
+
+
+URGENT = frozenset({Urgency.KHAN, Urgency.THUONG_KHAN, Urgency.HOA_TOC})
+
+
+class DocStatus(StrEnum):
+    REGISTERED = "registered"  # đã vào sổ, chờ trình lãnh đạo
+    DISTRIBUTED = "distributed"  # lãnh đạo đã phân phối
+    IN_PROGRESS = "in_progress"  # đang xử lý
+    COMPLETED = "completed"  # đã hoàn thành
+
+
+STATUS_LABELS = {
+    DocStatus.REGISTERED: "Đã vào sổ",
+    DocStatus.DISTRIBUTED: "Đã phân phối",
+    DocStatus.IN_PROGRESS: "Đang xử lý",
+    DocStatus.COMPLETED: "Hoàn thành",
+}
+
+
+class IntakeStatus(StrEnum):
+    PROCESSING = "processing"
+    REGISTERED = "registered"
+    DUPLICATE = "duplicate"
+    NEEDS_REVIEW = "needs_review"
+    REJECTED = "rejected"
+    FAILED = "failed"  # kept failing: parked in the DLQ, shown for a retry
+
+
+# Decree 30 metadata lengths (Appendix VI: CodeNotation 30, Subject 500,
+# OrganName 200, SignerInfo.FullName 50; "số, ký hiệu" = number + notation).
+LIMITS = {
+    "so_ky_hieu": 42,  # CodeNumber 11 + "/" + CodeNotation 30
+    "co_quan_ban_hanh": 200,
+    "loai_van_ban": 100,
+    "trich_yeu": 500,
+    "nguoi_ky": 50,
+}
+
+REQUIRED_TO_REGISTER = ("so_ky_hieu", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu")
+
+
+def nfc(text: str | None) -> str:
+    return unicodedata.normalize("NFC", text or "").strip()
+
+
+@dataclass(frozen=True)
+class Metadata:
+    so_ky_hieu: str = ""
+    co_quan_ban_hanh: str = ""
+    ngay_ban_hanh: date | None = None
+    loai_van_ban: str = ""
+    trich_yeu: str = ""
+    do_khan: Urgency = Urgency.THUONG
+    nguoi_ky: str = ""
+
+    def normalised(self) -> Metadata:
+        return Metadata(
+            # Type codes keep their case (TTr, CTr, QyĐ): Decree 30 App. III.
+            so_ky_hieu=nfc(self.so_ky_hieu).replace(" ", ""),
+            co_quan_ban_hanh=nfc(self.co_quan_ban_hanh),
+            ngay_ban_hanh=self.ngay_ban_hanh,
+            loai_van_ban=nfc(self.loai_van_ban),
+            trich_yeu=" ".join(nfc(self.trich_yeu).split()),
+            do_khan=self.do_khan,
+            nguoi_ky=nfc(self.nguoi_ky),
+        )
+
+    def missing(self) -> list[str]:
+        return [name for name in REQUIRED_TO_REGISTER if not getattr(self, name)]
+
+    def check_lengths(self) -> None:
+        problems = [
+            FieldProblem(name, f"Tối đa {limit} ký tự.", f"At most {limit} characters.")
+            for name, limit in LIMITS.items()
+            if len(getattr(self, name)) > limit
+        ]
+        if problems:
+            raise InvalidInput("Thông tin văn bản vượt độ dài cho phép.",
+                               "Document metadata is too long.", "too_long", problems)
+
+    def duplicate_key(self) -> str | None:
+        """Same number + symbol + issuing agency (+ year): a possible duplicate."""
+        if not (self.so_ky_hieu and self.co_quan_ban_hanh and self.ngay_ban_hanh):
+            return None
+        agency = "".join(
+            ch for ch in unicodedata.normalize("NFD", self.co_quan_ban_hanh.casefold())
+            if unicodedata.category(ch) != "Mn" and not ch.isspace()
+        )
+        return f"{self.ngay_ban_hanh.year}#{self.so_ky_hieu.upper()}#{agency}"
+
+
+def format_so_den(number: int) -> str:
+    """Decree 30: numbers below 10 take a leading zero."""
+    return f"{number:02d}"

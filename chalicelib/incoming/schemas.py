@@ -1,0 +1,132 @@
+"""Request models of the intake and incoming-document routes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, EmailStr, Field, field_validator
+
+from chalicelib.incoming.rules import IntakeStatus, Urgency
+from chalicelib.kernel.access import Secrecy
+
+
+def _nfc(value: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+class IntakeQuery(BaseModel):
+    status: IntakeStatus | None = None
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
+class ListQuery(BaseModel):
+    q: str | None = Field(default=None, max_length=200)
+    cursor: str | None = Field(default=None, max_length=4000)
+    limit: int = Field(default=20, ge=1, le=100)
+    since: dt.date | None = None  # arrival date, inclusive
+    until: dt.date | None = None  # arrival date, inclusive
+    do_khan: Urgency | None = None
+    status: str | None = Field(default=None,
+                               pattern="^(registered|distributed|in_progress|completed)$")
+
+
+class MetadataIn(BaseModel):
+    # Decree 30 metadata lengths: CodeNumber 11 + "/" + CodeNotation 30, Subject 500,
+    # OrganName 200, TypeName 100, SignerInfo.FullName 50.
+    so_ky_hieu: str = Field(default="", max_length=42)
+    co_quan_ban_hanh: str = Field(default="", max_length=200)
+    ngay_ban_hanh: dt.date | None = None
+    loai_van_ban: str = Field(default="", max_length=100)
+    trich_yeu: str = Field(default="", max_length=500)
+    do_khan: Urgency = Urgency.THUONG
+    nguoi_ky: str = Field(default="", max_length=50)
+    do_mat: Secrecy = Secrecy.NONE
+
+    _norm = field_validator("so_ky_hieu", "co_quan_ban_hanh", "loai_van_ban", "trich_yeu",
+                            "nguoi_ky")(_nfc)
+
+    @field_validator("ngay_ban_hanh")
+    @classmethod
+    def _not_in_future(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value > dt.date.today() + dt.timedelta(days=1):
+            raise ValueError("Ngày ban hành ở tương lai. | The issue date is in the future.")
+        return value
+
+
+class CorrectionIn(MetadataIn):
+    version: int = Field(ge=1)
+
+
+class PaperIn(MetadataIn):
+    """A paper document registered by hand; its scan can be attached later."""
+
+    so_ky_hieu: str = Field(min_length=1, max_length=42)
+    co_quan_ban_hanh: str = Field(min_length=1, max_length=200)
+    trich_yeu: str = Field(min_length=1, max_length=500)
+    ngay_den: dt.datetime | None = None
+    sender_email: EmailStr | None = None  # the same-day receipt goes there
+
+
+class GrantIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+
+
+class SupportIn(BaseModel):
+    unit: str = Field(min_length=1, max_length=20)
+    deadline: dt.date | dt.datetime
+
+
+class DistributeIn(BaseModel):
+    lead_unit: str = Field(min_length=1, max_length=20)
+    lead_deadline: dt.date | dt.datetime
+    supporting: list[SupportIn] = Field(default_factory=list, max_length=20)
+    instruction: str = Field(default="", max_length=1000)
+    version: int = Field(ge=1)
+
+    _norm = field_validator("instruction")(_nfc)
+
+
+class OfficerIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    part: str = Field(default="lead", pattern="^(lead|support)$")
+
+
+class AssignIn(BaseModel):
+    officers: list[OfficerIn] = Field(min_length=1, max_length=20)
+    deadline: dt.date | dt.datetime | None = None
+    instruction: str = Field(default="", max_length=1000)
+    version: int = Field(ge=1)
+
+    _norm = field_validator("instruction")(_nfc)
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+    _norm = field_validator("text")(_nfc)
+
+
+class ProgressIn(NoteIn):
+    progress: int = Field(ge=0, le=100)
+
+
+class SendBackIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+    to: str | None = Field(default=None, max_length=64)
+
+    _norm = field_validator("reason")(_nfc)
+
+
+class CompleteIn(BaseModel):
+    result: str = Field(min_length=1, max_length=4000)
+    answer: str | None = Field(default=None, max_length=42)  # số, ký hiệu of the reply
+
+    _norm = field_validator("result")(_nfc)
+
+
+class RegisterQuery(BaseModel):
+    year: int = Field(ge=2000, le=2100)
+    unit: str | None = Field(default=None, max_length=20)
+    format: str = Field(default="json", pattern="^(json|xlsx|pdf)$")

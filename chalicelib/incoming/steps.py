@@ -1,0 +1,120 @@
+"""Workflow steps of incoming documents."""
+
+from __future__ import annotations
+
+from chalicelib.kernel.events import DomainEvent
+from chalicelib.kernel.subscribers import subscribe
+
+
+@subscribe("incoming.registered", name="flag_urgent_to_leaders")
+def flag_urgent_to_leaders(event: DomainEvent) -> None:
+    """Decree 30 Art. 24: urgent documents go to the leader at once."""
+    if not event.payload.get("urgent"):
+        return
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.organisation.service import list_users
+    from chalicelib.outputs.templating import render
+
+    table = Table()
+    doc = table.get(f"DOC#{event.payload['id']}", "DOC")
+    if doc is None or doc.get("do_mat"):
+        return  # a secret document is never described in an e-mail
+    leaders = [u for u in list_users(table=table)
+               if "leader" in u["roles"] and u["status"] == "active" and u.get("email")]
+    if not leaders:
+        return
+    context = {
+        "subject": f"[{doc['do_khan'].upper()}] Văn bản đến số {doc['so_den_text']}: "
+                   f"{doc.get('so_ky_hieu') or '(chưa rõ số, ký hiệu)'}",
+        "recipient_name": "Lãnh đạo Sở",
+        "body": (f"Văn bản {doc['do_khan']} của {doc.get('co_quan_ban_hanh') or '(chưa rõ)'}"
+                 f", trích yếu: {doc.get('trich_yeu') or '(chưa rõ)'}. Đề nghị cho ý kiến "
+                 "phân phối ngay."),
+        "link": f"{get_settings().public_base_url}/app/document?id={doc['id']}",
+    }
+    SesMailer().send(
+        to=[u["email"] for u in leaders],
+        subject=render("mail/notice.subject.txt", **context).strip(),
+        text=render("mail/notice.txt", **context),
+        html=render("mail/notice.html", **context),
+    )
+
+
+@subscribe("incoming.registered", name="receipt_to_sender")
+def receipt_to_sender(event: DomainEvent) -> None:
+    """Decree 30 Art. 20: tell the sender of receipt the same day, when we know
+    where to write. Secret documents are never acknowledged by e-mail."""
+    to = event.payload.get("receipt_to")
+    if not to:
+        return
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.outputs.templating import render
+
+    doc = Table().get(f"DOC#{event.payload['id']}", "DOC")
+    if doc is None or doc.get("do_mat"):
+        return
+    context = {
+        "subject": f"Xác nhận đã nhận văn bản {doc.get('so_ky_hieu') or ''}".strip(),
+        "recipient_name": doc.get("co_quan_ban_hanh") or "Quý cơ quan",
+        "body": (f"Sở Kế hoạch và Đầu tư đã nhận văn bản số {doc.get('so_ky_hieu') or '(không rõ)'}"
+                 f" ngày {doc.get('ngay_ban_hanh') or '(không rõ)'} về "
+                 f"\"{doc.get('trich_yeu') or ''}\", vào sổ văn bản đến số "
+                 f"{doc['so_den_text']}/{doc['year']}."),
+        "link": "",
+    }
+    SesMailer().send(
+        to=[to],
+        subject=render("mail/notice.subject.txt", **context).strip(),
+        text=render("mail/notice.txt", **context),
+        html=render("mail/notice.html", **context),
+    )
+
+
+def _notify_assignees(doc_id: str, usernames: list[str], what: str) -> None:
+    """An instant notice to each assignee who wants them (preferences)."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.organisation.service import get_user
+    from chalicelib.outputs.templating import render
+    from chalicelib.work.service import preferences
+
+    table = Table()
+    doc = table.get(f"DOC#{doc_id}", "DOC")
+    if doc is None:
+        return
+    for username in usernames:
+        if not preferences(username, table)["instant"]:
+            continue
+        profile = get_user(username, table)
+        if profile["status"] != "active" or not profile.get("email"):
+            continue
+        subject = "(Văn bản mật)" if doc.get("do_mat") else doc.get("trich_yeu", "")
+        context = {
+            "subject": f"{what}: văn bản đến số {doc['so_den_text']}",
+            "recipient_name": profile["full_name"],
+            "body": f"{what} — {subject}. Hạn xử lý: {(doc.get('deadline') or '')[:10]}.",
+            "link": f"{get_settings().public_base_url}/app/document?id={doc_id}",
+        }
+        SesMailer().send(to=[profile["email"]],
+                         subject=render("mail/notice.subject.txt", **context).strip(),
+                         text=render("mail/notice.txt", **context),
+                         html=render("mail/notice.html", **context))
+
+
+@subscribe("incoming.assigned", name="notify_assigned_officers")
+def notify_assigned_officers(event: DomainEvent) -> None:
+    _notify_assignees(event.payload["id"], list(event.payload.get("officers") or []),
+                      "Anh/chị được giao xử lý")
+
+
+@subscribe("incoming.distributed", name="notify_unit_heads")
+def notify_unit_heads(event: DomainEvent) -> None:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.organisation.service import heads_of
+
+    heads = heads_of(Table(), list(event.payload.get("units") or []))
+    _notify_assignees(event.payload["id"], heads, "Đơn vị được phân phối")

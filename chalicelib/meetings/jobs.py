@@ -1,0 +1,19 @@
+"""Scheduled job of meetings: the reminder one hour before. A thin entry; the
+work (and the claim that keeps a rerun from reminding twice) is in the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Rate
+
+meeting_jobs_bp = Blueprint(__name__)
+
+
+@meeting_jobs_bp.schedule(Rate(5, unit=Rate.MINUTES), name="remind_meetings")
+def remind_meetings(event: Any) -> dict[str, int]:
+    """Meetings starting within the next hour, read from their start-hour index
+    partitions (no Scan); each participant is then mailed by a workflow step."""
+    from chalicelib.meetings.service import remind_due
+
+    return remind_due()

@@ -1,0 +1,397 @@
+"""Administering the department: units, user accounts, delegations.
+
+Every change is one transaction with its audit entry (chains ``unit:{code}``
+and ``user:{username}``). Cognito is changed first for what sign-in needs
+(account, password, enabled), then the profile item, which is what the
+authorizer reads on every request: a role or unit change applies at the next
+request, and a disabled account is refused at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.adapters.cognito import CognitoDirectory
+from chalicelib.adapters.dynamo import Table, put_op
+from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.audit import trail as audit
+from chalicelib.kernel.errors import FieldProblem, InvalidInput, NotFound
+from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.identity import Caller, Role
+from chalicelib.organisation.rules import (
+    DEFAULT_AGENCY,
+    UNIT_CODE,
+    USERNAME,
+    Delegation,
+    DelegationKind,
+    UnitKind,
+    check_delegation,
+    check_unit_parent,
+    generate_password,
+)
+
+SIGNATURE_MAX_BYTES = 512 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _now_mark() -> Decimal:
+    """When tokens issued before now stop working (see users.revoke_sessions)."""
+    return Decimal(str(round(time.time(), 3)))
+
+
+# ---------------------------------------------------------------- units
+
+def list_units(table: Table | None = None) -> list[dict[str, Any]]:
+    page = (table or Table()).query("UNITS", index="gsi1", limit=1000)
+    return [_unit_view(i) for i in page.items]
+
+
+def _unit_view(item: dict[str, Any]) -> dict[str, Any]:
+    return {"code": item["code"], "name": item["name"], "kind": item.get("unit_kind"),
+            "parent": item.get("parent"), "version": int(item.get("version", 1))}
+
+
+def _unit_item(code: str, name: str, kind: UnitKind, parent: str | None,
+               version: int) -> dict[str, Any]:
+    return {"pk": f"UNIT#{code}", "sk": "UNIT", "kind": "unit", "code": code, "name": name,
+            "unit_kind": kind.value, "parent": parent, "gsi1pk": "UNITS", "gsi1sk": code,
+            "version": version, "updated_at": iso(utcnow())}
+
+
+def save_unit(caller: Caller, code: str, name: str, kind: UnitKind, parent: str | None,
+              version: int | None, table: Table | None = None) -> dict[str, Any]:
+    """Create (version None) or update (the version the editor saw)."""
+    table = table or Table()
+    if not UNIT_CODE.match(code):
+        raise InvalidInput("Mã đơn vị không hợp lệ.", "Invalid unit code.", "invalid_code",
+                           [FieldProblem("code", "Chữ in hoa, số, dấu chấm hoặc gạch (tối đa 20).",
+                                         "Upper-case letters, digits, '.', '-' (20 at most).")])
+    units = {u["code"]: u for u in list_units(table)}
+    current = units.get(code)
+    if version is None and current is not None:
+        from chalicelib.kernel.errors import Conflict
+
+        raise Conflict("Mã đơn vị đã tồn tại.", "The unit code is taken.", "code_taken")
+    if version is not None and current is None:
+        raise NotFound()
+    check_unit_parent(code, parent, {c: u["parent"] for c, u in units.items()})
+    new_version = 1 if version is None else version + 1
+    item = _unit_item(code, name, kind, parent, new_version)
+    uow = UnitOfWork(table)
+    if version is None:
+        uow.add(put_op(item, condition="attribute_not_exists(pk)"))
+    else:
+        uow.add(put_op(item, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
+    chain = f"unit:{code}"
+    audit.append(uow, audit.head_of(chain, table), caller,
+                 "unit.create" if version is None else "unit.update",
+                 summary=name, before=current, after=_unit_view(item))
+    uow.emit(DomainEvent("unit.saved", chain, {"code": code}))
+    uow.commit()
+    return _unit_view(item)
+
+
+# ---------------------------------------------------------------- users
+
+def _profile_view(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "username": item["username"], "full_name": item.get("full_name", ""),
+        "email": item.get("email"), "unit": item.get("unit"), "unit_name": item.get("unit_name"),
+        "title": item.get("title", ""), "roles": sorted(item.get("roles") or []),
+        "status": item.get("status", "active"), "version": int(item.get("version", 1)),
+        "has_signature": bool(item.get("signature_key")),
+    }
+
+
+def get_user(username: str, table: Table | None = None) -> dict[str, Any]:
+    item = (table or Table()).get(f"USER#{username}", "PROFILE")
+    if item is None:
+        raise NotFound()
+    return _profile_view(item)
+
+
+def list_users(unit: str | None = None, table: Table | None = None) -> list[dict[str, Any]]:
+    table = table or Table()
+    units = [unit] if unit else [u["code"] for u in list_units(table)]
+    out: list[dict[str, Any]] = []
+    for code in units:
+        cursor = None
+        while True:
+            page = table.query(f"UNIT#{code}", index="gsi1", sk_prefix="USER#", limit=500,
+                               cursor=cursor)
+            out.extend(_profile_view(i) for i in page.items)
+            cursor = page.cursor
+            if not cursor:
+                break
+    return sorted(out, key=lambda u: (u["unit"] or "", u["username"]))
+
+
+def _unit_name(code: str, table: Table) -> str:
+    item = table.get(f"UNIT#{code}", "UNIT")
+    if item is None:
+        raise InvalidInput("Đơn vị không tồn tại.", "The unit does not exist.", "invalid_unit",
+                           [FieldProblem("unit", "Không tồn tại.", "Does not exist.")])
+    return str(item["name"])
+
+
+def _cognito_attributes(full_name: str, email: str, unit: str) -> dict[str, str]:
+    return {"name": full_name, "email": email, "email_verified": "true", "custom:unit": unit}
+
+
+def create_user(caller: Caller, *, username: str, full_name: str, email: str, unit: str,
+                roles: list[Role], title: str, table: Table | None = None,
+                directory: CognitoDirectory | None = None) -> tuple[dict[str, Any], str]:
+    """Returns the profile and the initial password, shown once to the administrator."""
+    table = table or Table()
+    directory = directory or CognitoDirectory()
+    if not USERNAME.match(username):
+        raise InvalidInput("Tên đăng nhập không hợp lệ.", "Invalid username.", "invalid_username",
+                           [FieldProblem("username", "3–64 ký tự: chữ thường, số, . _ -",
+                                         "3-64 characters: lower-case letters, digits, . _ -")])
+    unit_name = _unit_name(unit, table)
+    password = generate_password()
+    directory.create(username, _cognito_attributes(full_name, email, unit), password)
+    directory.set_groups(username, {r.value for r in roles})
+    now = iso(utcnow())
+    item = {
+        "pk": f"USER#{username}", "sk": "PROFILE", "kind": "user", "username": username,
+        "full_name": full_name, "email": email, "unit": unit, "unit_name": unit_name,
+        "title": title, "roles": sorted(r.value for r in roles), "status": "active",
+        "version": 1, "created_at": now, "updated_at": now,
+        "gsi1pk": f"UNIT#{unit}", "gsi1sk": f"USER#{username}",
+    }
+    uow = UnitOfWork(table)
+    uow.add(put_op(item, condition="attribute_not_exists(pk)"))
+    chain = f"user:{username}"
+    audit.append(uow, audit.head_of(chain, table), caller, "user.create", summary=full_name,
+                 after=_profile_view(item))
+    uow.emit(DomainEvent("user.created", chain, {"username": username}))
+    uow.commit()
+    return _profile_view(item), password
+
+
+def _load_profile(username: str, table: Table) -> dict[str, Any]:
+    item = table.get(f"USER#{username}", "PROFILE", consistent=True)
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def _save_profile(caller: Caller, before: dict[str, Any], after: dict[str, Any], action: str,
+                  table: Table, summary: str = "") -> dict[str, Any]:
+    version = int(before.get("version", 1))
+    after = {**after, "version": version + 1, "updated_at": iso(utcnow())}
+    uow = UnitOfWork(table)
+    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
+    chain = f"user:{after['username']}"
+    audit.append(uow, audit.head_of(chain, table), caller, action, summary=summary,
+                 before=_profile_view(before), after=_profile_view(after))
+    uow.emit(DomainEvent(action, chain, {"username": after["username"]}))
+    uow.commit()
+    return _profile_view(after)
+
+
+def update_user(caller: Caller, username: str, *, version: int, full_name: str, email: str,
+                unit: str, roles: list[Role], title: str, table: Table | None = None,
+                directory: CognitoDirectory | None = None) -> dict[str, Any]:
+    table = table or Table()
+    directory = directory or CognitoDirectory()
+    before = _load_profile(username, table)
+    if int(before.get("version", 1)) != version:
+        from chalicelib.kernel.errors import Conflict
+
+        raise Conflict()
+    unit_name = _unit_name(unit, table)
+    directory.update_attributes(username, _cognito_attributes(full_name, email, unit))
+    directory.set_groups(username, {r.value for r in roles})
+    after = {**before, "full_name": full_name, "email": email, "unit": unit,
+             "unit_name": unit_name, "title": title, "roles": sorted(r.value for r in roles),
+             "gsi1pk": f"UNIT#{unit}"}
+    return _save_profile(caller, before, after, "user.update", table, summary=full_name)
+
+
+def set_enabled(caller: Caller, username: str, enabled: bool, table: Table | None = None,
+                directory: CognitoDirectory | None = None) -> dict[str, Any]:
+    table = table or Table()
+    directory = directory or CognitoDirectory()
+    if username == caller.username and not enabled:
+        raise InvalidInput("Không thể tự khoá tài khoản của mình.",
+                           "You cannot disable your own account.", "self_disable")
+    before = _load_profile(username, table)
+    if enabled:
+        directory.enable(username)
+    else:
+        directory.disable(username)
+    after = {**before, "status": "active" if enabled else "disabled"}
+    if not enabled:
+        after["tokens_valid_after"] = _now_mark()
+    return _save_profile(caller, before, after, "user.enable" if enabled else "user.disable",
+                         table)
+
+
+def reset_password(caller: Caller, username: str, table: Table | None = None,
+                   directory: CognitoDirectory | None = None) -> str:
+    table = table or Table()
+    directory = directory or CognitoDirectory()
+    before = _load_profile(username, table)
+    password = generate_password()
+    directory.set_password(username, password)
+    directory.sign_out(username)
+    _save_profile(caller, before, {**before, "tokens_valid_after": _now_mark()},
+                  "user.reset_password", table,
+                  summary="Đặt lại mật khẩu")
+    return password
+
+
+def set_signature(caller: Caller, username: str, png: bytes, *, s3: Any, bucket: str,
+                  table: Table | None = None) -> dict[str, Any]:
+    table = table or Table()
+    if not png.startswith(PNG_MAGIC):
+        raise InvalidInput("Ảnh chữ ký phải là tệp PNG.", "The signature image must be a PNG.",
+                           "invalid_image",
+                           [FieldProblem("image_base64", "Không phải PNG.", "Not a PNG.")])
+    if len(png) > SIGNATURE_MAX_BYTES:
+        from chalicelib.kernel.errors import TooLarge
+
+        raise TooLarge(SIGNATURE_MAX_BYTES)
+    before = _load_profile(username, table)
+    digest = hashlib.sha256(png).hexdigest()
+    # Content-addressed under the user's id: never a name the client chose.
+    key = f"signatures/{uuid.uuid5(uuid.NAMESPACE_URL, username).hex}/{digest}.png"
+    s3.put_object(Bucket=bucket, Key=key, Body=png, ContentType="image/png")
+    after = {**before, "signature_key": key, "signature_sha256": digest}
+    return _save_profile(caller, before, after, "user.signature", table,
+                         summary="Cập nhật ảnh chữ ký")
+
+
+# ---------------------------------------------------------------- delegations
+
+def _delegation(item: dict[str, Any]) -> Delegation:
+    return Delegation(
+        id=item["id"], grantor=item["grantor"], delegate=item["delegate"],
+        kind=DelegationKind(item["delegation_kind"]), start=date.fromisoformat(item["start"]),
+        end=date.fromisoformat(item["end"]), status=item.get("status", "active"),
+    )
+
+
+def _delegation_view(item: dict[str, Any]) -> dict[str, Any]:
+    return {"id": item["id"], "grantor": item["grantor"], "delegate": item["delegate"],
+            "kind": item["delegation_kind"], "start": item["start"], "end": item["end"],
+            "note": item.get("note", ""), "status": item.get("status", "active"),
+            "created_by": item.get("created_by"), "created_at": item.get("created_at")}
+
+
+def list_delegations(grantor: str, table: Table | None = None) -> list[dict[str, Any]]:
+    page = (table or Table()).query(f"USER#{grantor}", sk_prefix="DELEGATION#", limit=500)
+    return [_delegation_view(i) for i in page.items]
+
+
+def delegations_to(delegate: str, table: Table | None = None) -> list[dict[str, Any]]:
+    page = (table or Table()).query(f"DELEGATE#{delegate}", index="gsi1", limit=500)
+    return [_delegation_view(i) for i in page.items]
+
+
+def active_delegation_for(delegate: str, day: date,
+                          table: Table | None = None) -> dict[str, Any] | None:
+    """The delegation under which ``delegate`` acts on ``day`` (shown as KT./TL.)."""
+    for view in delegations_to(delegate, table):
+        if view["status"] == "active" and view["start"] <= day.isoformat() <= view["end"]:
+            return view
+    return None
+
+
+def create_delegation(caller: Caller, *, grantor: str, delegate: str, kind: DelegationKind,
+                      start: date, end: date, note: str,
+                      table: Table | None = None) -> dict[str, Any]:
+    table = table or Table()
+    grantor_profile = _load_profile(grantor, table)
+    if Role.LEADER.value not in (grantor_profile.get("roles") or []):
+        raise InvalidInput("Chỉ lãnh đạo Sở mới uỷ quyền ký.", "Only a leader can delegate.",
+                           "invalid_grantor")
+    try:
+        delegate_profile = _load_profile(delegate, table)
+    except NotFound as exc:
+        raise InvalidInput("Người được uỷ quyền không tồn tại.", "The delegate does not exist.",
+                           "invalid_delegate", [FieldProblem("delegate", "Không tồn tại.",
+                                                             "Does not exist.")]) from exc
+    new = Delegation(uuid.uuid4().hex, grantor, delegate, kind, start, end)
+    check_delegation(new, [_delegation(i) for i in _raw_delegations(grantor, table)])
+    if delegate_profile.get("status") != "active":
+        raise InvalidInput("Người được uỷ quyền đang bị khoá.", "The delegate is disabled.",
+                           "invalid_delegate")
+    delegate_roles = set(delegate_profile.get("roles") or [])
+    if kind == DelegationKind.KT and Role.LEADER.value not in delegate_roles:
+        raise InvalidInput("Ký thay (KT.) chỉ giao cho cấp phó trong Ban Giám đốc.",
+                           "KT. goes to a deputy leader.", "invalid_delegate",
+                           [FieldProblem("delegate", "Phải là lãnh đạo Sở.", "Must be a leader.")])
+    if kind == DelegationKind.TL and delegate_profile.get("unit") != office_unit(table):
+        raise InvalidInput("Thừa lệnh (TL.) chỉ giao cho lãnh đạo Văn phòng.",
+                           "TL. goes to the head of the office.", "invalid_delegate",
+                           [FieldProblem("delegate", "Phải thuộc Văn phòng.",
+                                         "Must belong to the office.")])
+    now = iso(utcnow())
+    item = {
+        "pk": f"USER#{grantor}", "sk": f"DELEGATION#{new.id}", "kind": "delegation",
+        "id": new.id, "grantor": grantor, "delegate": delegate, "delegation_kind": kind.value,
+        "start": start.isoformat(), "end": end.isoformat(), "note": note, "status": "active",
+        "created_by": caller.username, "created_at": now,
+        "gsi1pk": f"DELEGATE#{delegate}", "gsi1sk": f"{start.isoformat()}#{new.id}",
+    }
+    uow = UnitOfWork(table)
+    uow.add(put_op(item, condition="attribute_not_exists(pk)"))
+    chain = f"user:{grantor}"
+    audit.append(uow, audit.head_of(chain, table), caller, "delegation.create",
+                 summary=f"{kind.value}. cho {delegate}", after=_delegation_view(item))
+    uow.emit(DomainEvent("delegation.created", chain, {"id": new.id}))
+    uow.commit()
+    return _delegation_view(item)
+
+
+def revoke_delegation(caller: Caller, grantor: str, delegation_id: str,
+                      table: Table | None = None) -> dict[str, Any]:
+    table = table or Table()
+    item = table.get(f"USER#{grantor}", f"DELEGATION#{delegation_id}", consistent=True)
+    if item is None:
+        raise NotFound()
+    after = {**item, "status": "revoked", "revoked_by": caller.username,
+             "revoked_at": iso(utcnow())}
+    uow = UnitOfWork(table)
+    uow.add(put_op(after, condition="#s = :active", names={"#s": "status"},
+                   values={":active": "active"}))
+    chain = f"user:{grantor}"
+    audit.append(uow, audit.head_of(chain, table), caller, "delegation.revoke",
+                 before=_delegation_view(item), after=_delegation_view(after))
+    uow.emit(DomainEvent("delegation.revoked", chain, {"id": delegation_id}))
+    uow.commit()
+    return _delegation_view(after)
+
+
+def _raw_delegations(grantor: str, table: Table) -> list[dict[str, Any]]:
+    return table.query(f"USER#{grantor}", sk_prefix="DELEGATION#", limit=500).items
+
+
+def office_unit(table: Table) -> str | None:
+    for unit in list_units(table):
+        if unit["kind"] == UnitKind.OFFICE.value:
+            return str(unit["code"])
+    return None
+
+
+def heads_of(table: Table, units: list[str]) -> list[str]:
+    """The active heads of these units, by username."""
+    heads: list[str] = []
+    for code in units:
+        heads += [u["username"] for u in list_users(code, table)
+                  if Role.UNIT_HEAD.value in u["roles"] and u["status"] == "active"]
+    return heads
+
+
+def agency_profile(table: Table | None = None) -> dict[str, str]:
+    """The agency as printed on its documents (an administrator may override it)."""
+    stored = (table or Table()).get("CONFIG#agency", "PROFILE") or {}
+    return {k: str(stored.get(k) or v) for k, v in DEFAULT_AGENCY.items()}

@@ -1,0 +1,113 @@
+"""Users and units as the rest of the system sees them: a profile item in the
+table mirrors what Cognito knows (groups = roles, custom:unit), so that pages
+can show names and units without calling Cognito on every request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.adapters.aws import client
+from chalicelib.adapters.cognito import CognitoIdentity
+from chalicelib.adapters.dynamo import ConditionFailed, Table
+from chalicelib.kernel.config import get_settings
+from chalicelib.kernel.errors import NotFound
+from chalicelib.kernel.events import iso, utcnow
+from chalicelib.kernel.identity import Role
+
+
+def identity() -> CognitoIdentity:
+    return CognitoIdentity()
+
+
+def known_roles(values: Iterable[str]) -> list[Role]:
+    known = {r.value for r in Role}
+    return [Role(v) for v in values if v in known]
+
+
+def profile(username: str, table: Table | None = None) -> dict[str, Any]:
+    item = (table or Table()).get(f"USER#{username}", "PROFILE")
+    if item is None:
+        raise NotFound()
+    return {
+        "username": item["username"],
+        "full_name": item.get("full_name", ""),
+        "email": item.get("email"),
+        "unit": item.get("unit"),
+        "unit_name": item.get("unit_name"),
+        "roles": sorted(item.get("roles") or []),
+    }
+
+
+def revoke_sessions(username: str, table: Table | None = None) -> None:
+    """Tokens issued before now stop working at their next request. Cognito's
+    sign-out revokes refresh tokens only; ID tokens cannot be revoked, so the
+    authorizer compares their issue time with this mark."""
+    import time
+
+    (table or Table()).update(f"USER#{username}", "PROFILE", "SET tokens_valid_after = :t",
+                              values={":t": Decimal(str(round(time.time(), 3)))})
+
+
+def ensure_unit(code: str, name: str, kind: str, parent: str | None = None,
+                table: Table | None = None) -> bool:
+    """Create the unit unless it exists (the seed runs on every start and must not
+    undo what an administrator changed since). Returns whether it was created."""
+    try:
+        (table or Table()).put(
+            {
+                "pk": f"UNIT#{code}", "sk": "UNIT", "kind": "unit", "code": code, "name": name,
+                "unit_kind": kind, "parent": parent, "gsi1pk": "UNITS", "gsi1sk": code,
+                "version": 1,
+            },
+            condition="attribute_not_exists(pk)",
+        )
+    except ConditionFailed:
+        return False
+    return True
+
+
+def ensure_user(username: str, password: str, full_name: str, email: str, roles: list[Role],
+                unit: str, unit_name: str, title: str = "", table: Table | None = None) -> bool:
+    """Create the account and its profile unless the profile exists. Returns whether
+    it was created."""
+    table = table or Table()
+    if table.get(f"USER#{username}", "PROFILE") is not None:
+        return False
+    settings = get_settings()
+    idp = client("cognito-idp")
+    attributes = [
+        {"Name": "email", "Value": email},
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": "name", "Value": full_name},
+        {"Name": "custom:unit", "Value": unit},
+    ]
+    try:
+        idp.admin_create_user(
+            UserPoolId=settings.user_pool_id, Username=username,
+            UserAttributes=attributes, MessageAction="SUPPRESS",
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "UsernameExistsException":
+            raise
+    idp.admin_set_user_password(
+        UserPoolId=settings.user_pool_id, Username=username, Password=password, Permanent=True
+    )
+    for role in roles:
+        idp.admin_add_user_to_group(
+            UserPoolId=settings.user_pool_id, Username=username, GroupName=role.value
+        )
+    now = iso(utcnow())
+    table.put(
+        {
+            "pk": f"USER#{username}", "sk": "PROFILE", "kind": "user", "username": username,
+            "full_name": full_name, "email": email, "unit": unit, "unit_name": unit_name,
+            "title": title, "roles": [r.value for r in roles], "status": "active", "version": 1,
+            "created_at": now, "updated_at": now,
+            "gsi1pk": f"UNIT#{unit}", "gsi1sk": f"USER#{username}",
+        }
+    )
+    return True

@@ -1,0 +1,351 @@
+"""Workflow steps of outgoing documents: the leader's signature, the clerk's
+number and seal, delivery to the recipients, recall notices.
+
+Each step reads the document, does its work, and records the outcome with a
+conditional write on the state it expected, so a redelivered event finds the
+work done and stops. A step that keeps failing marks the document "signing
+failed" / "issuing failed" for the clerk to retry: nothing half-signed is ever
+stored as issued. pyHanko and the PDF libraries are imported here, inside the
+functions, never at the app's import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.logging import logger
+from chalicelib.kernel.subscribers import subscribe
+from chalicelib.organisation.service import agency_profile
+from chalicelib.outgoing.rules import OutStatus
+
+ATTEMPTS = 3
+ATTACH_LIMIT = 3 * 1024 * 1024  # above this, recipients get the link only
+LINK_DAYS = 30
+
+
+def _failure(exc: Exception) -> dict[str, str]:
+    vi = getattr(exc, "message", None) or "Lỗi khi ký số."
+    en = getattr(exc, "message_en", None) or type(exc).__name__
+    return {"message": str(vi), "message_en": str(en), "at": iso(utcnow())}
+
+
+def _with_retries(work: Any) -> Any:
+    last: Exception | None = None
+    for attempt in range(ATTEMPTS):
+        try:
+            return work()
+        except Exception as exc:  # noqa: BLE001 - every failure ends in a visible state
+            last = exc
+            logger.warning("outgoing step attempt failed", extra={"attempt": attempt + 1,
+                                                                  "error": repr(exc)})
+            time.sleep(0.2 * (attempt + 1))
+    assert last is not None
+    raise last
+
+
+def _layout(doc: dict[str, Any], pdf: bytes) -> Any:
+    from chalicelib.adapters.signing.pdf import Box, Layout, default_layout
+
+    stored = doc.get("layout")
+    if not stored:
+        return default_layout(pdf)
+    return Layout(**{name: Box(**{k: float(v) if k != "page" else int(v)
+                                  for k, v in stored[name].items()})
+                     for name in ("number", "date", "signature", "seal", "qr")})
+
+
+def _s3_get(key: str) -> bytes:
+    from chalicelib.adapters.aws import client
+    from chalicelib.kernel.config import get_settings
+
+    out = client("s3").get_object(Bucket=get_settings().documents_bucket, Key=key)
+    return bytes(out["Body"].read())
+
+
+def _s3_put(key: str, data: bytes, *, lock: bool = False) -> None:
+    from chalicelib.adapters.aws import client
+    from chalicelib.kernel.config import get_settings
+
+    settings = get_settings()
+    extra: dict[str, Any] = {}
+    if lock and settings.object_lock_days:
+        extra = {"ObjectLockMode": "COMPLIANCE",
+                 "ObjectLockRetainUntilDate": utcnow() + timedelta(days=settings.object_lock_days)}
+    client("s3").put_object(Bucket=settings.documents_bucket, Key=key, Body=data,
+                            ContentType="application/pdf", **extra)
+
+
+# ---------------------------------------------------------------- the leader signs
+
+@subscribe("outgoing.sign_requested", name="sign_outgoing")
+def sign_outgoing(event: DomainEvent) -> None:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.outgoing import service as outgoing
+
+    table = Table()
+    doc_id = event.payload["id"]
+    doc = table.get(f"OUT#{doc_id}", "OUT", consistent=True)
+    if doc is None or doc["status"] != OutStatus.SIGNING.value:
+        return  # done already, or taken back
+    key = f"outgoing/{doc_id}/signed.pdf"
+    try:
+        signed, layout = _with_retries(lambda: _sign(doc, table))
+        _with_retries(lambda: _s3_put(key, signed))
+    except Exception as exc:  # noqa: BLE001
+        logger.exception("signing failed", extra={"doc": doc_id})
+        outgoing.mark(doc_id, OutStatus.SIGNING_FAILED, expect=OutStatus.SIGNING,
+                      action="outgoing.sign_failed", summary="Ký số không thành công",
+                      failure=_failure(exc), table=table)
+        return
+    outgoing.mark(doc_id, OutStatus.SIGNED, expect=OutStatus.SIGNING, action="outgoing.signed",
+                  summary=f"Đã ký số ({doc.get('signed_by')})", table=table, signed_key=key,
+                  signed_at=iso(utcnow()), signed_sha256=hashlib.sha256(signed).hexdigest(),
+                  layout=layout)
+
+
+def _sign(doc: dict[str, Any], table: Any) -> tuple[bytes, dict[str, Any]]:
+    from dataclasses import asdict
+
+    from chalicelib.adapters.signing.appearance import leader_stamp
+    from chalicelib.adapters.signing.pdf import prepare, sign_leader
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.outgoing import service as outgoing
+    from chalicelib.signing import keys as signing_keys
+
+    signer = doc.get("signed_by") or doc["signer"]
+    authority = doc.get("signing_authority", doc["authority"])
+    version = table.get(f"OUT#{doc['id']}", f"V#{int(doc['current_version']):04d}") or {}
+    if version.get("composed") and (signer != doc["signer"] or authority != doc["authority"]):
+        # A delegate signs: the printed signature block names who really signs.
+        composed = outgoing.composed_draft(doc, body=doc.get("body") or "",
+                                     recipients=doc.get("noi_nhan") or [], table=table,
+                                     signer=signer, authority=authority)
+        pdf, stored_layout = composed["pdf"], composed["layout"]
+        layout = _layout({"layout": stored_layout}, pdf)
+    else:
+        pdf = _s3_get(doc["current_key"])
+        layout = _layout(doc, pdf)
+    settings = get_settings()
+    prepared = prepare(pdf, layout=layout, verify_url=f"{settings.public_base_url}/verify/"
+                       f"{doc['code']}", code=doc["code"])
+    profile = table.get(f"USER#{signer}", "PROFILE") or {}
+    image = _s3_get(profile["signature_key"]) if profile.get("signature_key") else None
+    position = str(profile.get("title") or "")
+    if authority:
+        position = f"{authority} {agency_profile(table)['head_title']} — {position}"
+    appearance = leader_stamp(width=layout.signature.width, height=layout.signature.height,
+                              full_name=str(profile.get("full_name") or signer),
+                              position=position, signed_at=utcnow(), signature_png=image)
+    signed = sign_leader(prepared, signer=signing_keys.signer_for(signer, table),
+                         box=layout.signature, appearance_pdf=appearance)
+    return signed, {name: asdict(getattr(layout, name))
+                    for name in ("number", "date", "signature", "seal", "qr")}
+
+
+# ---------------------------------------------------------------- the clerk issues
+
+@subscribe("outgoing.issue_requested", name="issue_outgoing")
+def issue_outgoing(event: DomainEvent) -> None:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.outgoing import service as outgoing
+
+    table = Table()
+    doc_id = event.payload["id"]
+    doc = table.get(f"OUT#{doc_id}", "OUT", consistent=True)
+    if doc is None or doc["status"] != OutStatus.ISSUING.value:
+        return
+    try:
+        issued = _with_retries(lambda: _issue(doc, table))
+        key = f"outgoing/{doc_id}/issued.pdf"
+        _with_retries(lambda: _s3_put(key, issued, lock=True))
+    except Exception as exc:  # noqa: BLE001
+        logger.exception("issuing failed", extra={"doc": doc_id})
+        outgoing.mark(doc_id, OutStatus.ISSUE_FAILED, expect=OutStatus.ISSUING,
+                      action="outgoing.issue_failed",
+                      summary="Phát hành không thành công (giữ nguyên số đã cấp)",
+                      failure=_failure(exc), table=table)
+        return
+    outgoing.mark(doc_id, OutStatus.ISSUED, expect=OutStatus.ISSUING, action="outgoing.issued",
+                  summary=f"Đã phát hành {doc['number_text']}", table=table, issued_key=key,
+                  issued_at=iso(utcnow()), issued_sha256=hashlib.sha256(issued).hexdigest(),
+                  issued_size=len(issued),
+                  events=[DomainEvent("outgoing.issued", outgoing.chain_of(doc_id),
+                                      {"id": doc_id})])
+
+
+def _issue(doc: dict[str, Any], table: Any) -> bytes:
+    from chalicelib.adapters.signing.appearance import seal_stamp
+    from chalicelib.adapters.signing.pdf import issue
+    from chalicelib.kernel.numbering import number_line
+    from chalicelib.signing import keys as signing_keys
+
+    signed = _s3_get(doc["signed_key"])
+    layout = _layout(doc, signed)
+    agency = agency_profile(table)
+    seal_png = None
+    seal = table.get("CONFIG#agency", "SEAL")
+    if seal and seal.get("key"):
+        seal_png = _s3_get(seal["key"])
+    appearance = seal_stamp(width=layout.seal.width, height=layout.seal.height,
+                            agency_name=agency["name"], signed_at=utcnow(), seal_png=seal_png)
+    return bytes(issue(signed, number_text=number_line(doc["number_text"]),
+                       date_text=doc["date_line"], layout=layout,
+                       seal_signer=signing_keys.signer_for(signing_keys.AGENCY, table),
+                       seal_appearance_pdf=appearance))
+
+
+# ---------------------------------------------------------------- delivery
+
+def _delivery_link(doc: dict[str, Any], table: Any, recipient: str) -> str:
+    """A link that stays valid for LINK_DAYS: it names a delivery record, and the
+    public route signs a fresh short-lived S3 URL at each use (presigned URLs
+    made with a Lambda role's credentials expire with the role's session)."""
+    from chalicelib.kernel.config import get_settings
+
+    token = secrets.token_urlsafe(24)
+    expires = utcnow() + timedelta(days=LINK_DAYS)
+    table.put({"pk": f"DELIVERY#{token}", "sk": "DELIVERY", "kind": "delivery",
+               "doc_id": doc["id"], "recipient": recipient, "expires_at": iso(expires),
+               "ttl": int(expires.timestamp()) + 86400})
+    return f"{get_settings().public_base_url}/d/{token}"
+
+
+@subscribe("outgoing.issued", name="deliver_external")
+def deliver_external(event: DomainEvent) -> None:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.outputs.templating import render
+
+    table = Table()
+    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    if doc is None or doc.get("do_mat"):
+        return  # secret documents never travel by e-mail
+    recipients = doc.get("recipients_external") or []
+    if not recipients:
+        return
+    data = _s3_get(doc["issued_key"]) if int(doc.get("issued_size") or 0) <= ATTACH_LIMIT \
+        else None
+    name = f"{doc['number_text'].replace('/', '_')}.pdf"
+    for recipient in recipients:
+        context = {"doc": doc, "recipient_name": recipient.get("name") or recipient["email"],
+                   "link": _delivery_link(doc, table, recipient["email"]),
+                   "days": LINK_DAYS, "attached": data is not None}
+        SesMailer().send(to=[recipient["email"]],
+                         subject=render("mail/outgoing_issued.subject.txt", **context).strip(),
+                         text=render("mail/outgoing_issued.txt", **context),
+                         html=render("mail/outgoing_issued.html", **context),
+                         attachments=[(name, "application/pdf", data)] if data else ())
+
+
+@subscribe("outgoing.issued", name="deliver_internal")
+def deliver_internal(event: DomainEvent) -> None:
+    """Units of the agency receive the document as an incoming document."""
+    from datetime import date
+
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata, Urgency
+    from chalicelib.kernel.access import Secrecy
+
+    table = Table()
+    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    if doc is None or not doc.get("recipients_internal") or doc.get("delivered_incoming"):
+        return
+    agency = agency_profile(table)
+    profile = table.get(f"USER#{doc.get('signed_by') or doc['signer']}", "PROFILE") or {}
+    meta = Metadata(so_ky_hieu=doc["number_text"], co_quan_ban_hanh=agency["name"],
+                    ngay_ban_hanh=date.fromisoformat(doc["issued_on"]),
+                    loai_van_ban=doc["type_name"], trich_yeu=doc["subject"],
+                    do_khan=Urgency(doc["do_khan"]),
+                    nguoi_ky=str(profile.get("full_name") or ""))
+    people: list[str] = []
+    if doc.get("do_mat"):
+        # A secret copy goes to the heads of the receiving units by name only.
+        from chalicelib.organisation.service import list_users
+
+        people = [u["username"] for u in list_users(table=table)
+                  if "unit_head" in u["roles"] and u.get("unit") in doc["recipients_internal"]
+                  and u["status"] == "active"]
+    registered = incoming.register(
+        None, meta, arrival=utcnow(), source="internal",
+        file={"key": doc["issued_key"], "sha256": doc["issued_sha256"],
+              "name": f"{doc['number_text']}.pdf"},
+        secrecy=Secrecy(doc.get("do_mat") or ""), units=doc["recipients_internal"],
+        people=people, table=table)
+    # The version moves on so that a stale full write of the document fails.
+    table.update(f"OUT#{doc['id']}", "OUT",
+                 "SET delivered_incoming = :d, version = version + :one",
+                 values={":d": [registered["id"]], ":one": 1})
+
+
+@subscribe("outgoing.issued", name="close_replaced")
+def close_replaced(event: DomainEvent) -> None:
+    """The replacing document is out: the one it replaces is marked and frozen."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.outgoing import service as outgoing
+
+    table = Table()
+    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    if doc is None or not doc.get("replaces"):
+        return
+    for expect in (OutStatus.ISSUED, OutStatus.RECALLED):
+        done = outgoing.mark(doc["replaces"], OutStatus.REPLACED, expect=expect,
+                             action="outgoing.replaced",
+                             summary=f"Được thay thế bởi {doc['number_text']}", table=table,
+                             replaced_by=doc["id"], replaced_by_number=doc["number_text"],
+                             events=[DomainEvent("outgoing.recalled",
+                                                 outgoing.chain_of(doc["replaces"]),
+                                                 {"id": doc["replaces"], "reason":
+                                                  f"Được thay thế bởi {doc['number_text']}"})])
+        if done:
+            return
+
+
+@subscribe("outgoing.issued", name="record_answer")
+def record_answer(event: DomainEvent) -> None:
+    """The incoming document this one answers shows the answer's number (the
+    handling-tracking register's "Số, ký hiệu văn bản trả lời")."""
+    from chalicelib.adapters.dynamo import Table
+
+    table = Table()
+    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    if doc is None or not doc.get("answers"):
+        return
+    table.update(f"DOC#{doc['answers']}", "DOC",
+                 "SET answer = :n, answer_id = :i, version = version + :one",
+                 condition="attribute_exists(pk)",
+                 values={":n": doc["number_text"], ":i": doc["id"], ":one": 1})
+
+
+@subscribe("outgoing.recalled", name="tell_recall")
+def tell_recall(event: DomainEvent) -> None:
+    """Recipients are told; the internal copies are marked recalled."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.outputs.templating import render
+
+    table = Table()
+    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    if doc is None:
+        return
+    for incoming_id in doc.get("delivered_incoming") or []:
+        # The version moves on so that a stale full write of the document fails.
+        table.update(f"DOC#{incoming_id}", "DOC",
+                     "SET recalled = :t, recall_reason = :r, recalled_at = :a, "
+                     "version = version + :one",
+                     values={":t": True, ":r": event.payload.get("reason") or "",
+                             ":a": iso(utcnow()), ":one": 1})
+    if doc.get("do_mat"):
+        return
+    for recipient in doc.get("recipients_external") or []:
+        context = {"doc": doc, "recipient_name": recipient.get("name") or recipient["email"],
+                   "reason": event.payload.get("reason") or ""}
+        SesMailer().send(to=[recipient["email"]],
+                         subject=render("mail/outgoing_recalled.subject.txt", **context).strip(),
+                         text=render("mail/outgoing_recalled.txt", **context),
+                         html=render("mail/outgoing_recalled.html", **context))
