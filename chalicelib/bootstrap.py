@@ -1,10 +1,39 @@
-"""The composition root: the one place that knows which modules wire into which.
+"""The composition root: the one place where clients, the table, stores, mailers
+and settings are built and handed to the use cases that need them, and the one
+place that knows which modules wire into which.
 
-Entry points (the workflow step runner, jobs, the local runtime) ask here for
-what they need; use cases never assemble their own collaborators' list.
+Entry points (routes, workflow steps, scheduled jobs, the local runtime) ask
+here for their use cases; use cases never build their own collaborators, so a
+unit test can hand them fakes of our own ports instead (``tests/fakes.py``).
+Everything is built on demand: ``import app`` loads no capability, and a
+Lambda builds only what its request uses.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib.adapters.dynamo import Table
+
+if TYPE_CHECKING:
+    from chalicelib.work.tasks import Tasks
+
+
+def table() -> Table:
+    """The one DynamoDB table of the stage (its name from the settings)."""
+    return Table()
+
+
+def tasks() -> Tasks:
+    from chalicelib.audit.trail import Trail
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.organisation.store import Directory
+    from chalicelib.work.task_store import TaskStore
+    from chalicelib.work.tasks import Tasks
+
+    t = table()
+    return Tasks(store=TaskStore(t), trail=Trail(t), directory=Directory(t),
+                 calendar=agency_calendar)
 
 
 def load_steps() -> None:

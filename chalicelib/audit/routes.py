@@ -90,9 +90,9 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
         ensure_can_read_trail(caller, ident)  # chair, scheduler, head of unit, leaders
         return
     if kind == "task" and ident and caller.roles & {Role.LEADER, Role.UNIT_HEAD}:
-        from chalicelib.work.tasks import load_visible as load_task
+        from chalicelib.bootstrap import tasks
 
-        load_task(caller, ident, Table())
+        tasks().load_visible(caller, ident)
         return
     if kind == "incoming" and ident and caller.roles & {Role.LEADER, Role.CLERK, Role.UNIT_HEAD}:
         # Supervisors of documents they may see; load_visible answers 404 otherwise.

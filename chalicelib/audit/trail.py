@@ -107,3 +107,18 @@ def export_rows(chain: str, table: Table | None = None) -> list[list[str]]:
         rows.append(["" if view.get(name) is None else str(view.get(name))
                      for name, _ in EXPORT_COLUMNS])
     return rows
+
+
+class Trail:
+    """The trail as a port (``kernel.ports.AuditTrail``) over the table, for use
+    cases that receive their collaborators from the composition root."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def head(self, chain: str) -> ChainHead:
+        return head_of(chain, self.table)
+
+    def append(self, uow: UnitOfWork, head: ChainHead, caller: Caller | None, action: str, *,
+               summary: str = "", before: Any = None, after: Any = None) -> dict[str, Any]:
+        return append(uow, head, caller, action, summary=summary, before=before, after=after)

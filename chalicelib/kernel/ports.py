@@ -1,15 +1,47 @@
-"""What the services need from the outside world, as protocols.
+"""What use cases need from the outside world, as protocols.
 
-Services receive these; the DynamoDB/SQS/SES/Cognito implementations live in
-chalicelib/adapters, and pure unit tests can hand in fakes of their own.
+Use cases receive these from the composition root (``chalicelib/bootstrap.py``);
+the DynamoDB/SQS/SES/Cognito implementations live in ``chalicelib/adapters`` and
+in each capability's store, and unit tests hand in fakes of their own
+(``tests/fakes.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.kernel.audit_chain import ChainHead
+from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.events import DomainEvent
+from chalicelib.kernel.identity import Caller
+
+Clock = Callable[[], datetime]
+CalendarSource = Callable[[], AgencyCalendar]
+
+
+class UnitOfWork(Protocol):
+    """The writes of one change and the events it raises, committed together."""
+
+    def add(self, operation: Any) -> None: ...
+    def emit(self, event: DomainEvent) -> None: ...
+    def commit(self) -> list[DomainEvent]: ...
+
+
+class AuditTrail(Protocol):
+    """Each item's hash-chained trail; entries join the change's unit of work."""
+
+    def head(self, chain: str) -> ChainHead: ...
+    def append(self, uow: UnitOfWork, head: ChainHead, caller: Caller | None, action: str, *,
+               summary: str = "", before: Any = None, after: Any = None) -> Mapping[str, Any]: ...
+
+
+class Directory(Protocol):
+    """Who and which units exist, as the organisation keeps them."""
+
+    def user(self, username: str) -> Mapping[str, Any] | None: ...
+    def unit(self, code: str) -> Mapping[str, Any] | None: ...
 
 
 class EventPublisher(Protocol):

@@ -43,3 +43,26 @@ def closed(work: dict[str, Any], status: WorkStatus, **extra: Any) -> dict[str, 
     for key in ("gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"):
         out.pop(key, None)  # finished work leaves the open-work indexes
     return out
+
+
+def person(username: str) -> str:
+    """How work items name a person who holds a part."""
+    return f"U#{username}"
+
+
+def unit(code: str) -> str:
+    """How work items name a unit that holds a part (its heads act on it)."""
+    return f"UNIT#{code}"
+
+
+def is_person(assignee: str) -> bool:
+    return assignee.startswith("U#")
+
+
+def is_unit(assignee: str) -> bool:
+    return assignee.startswith("UNIT#")
+
+
+def name_of(assignee: str) -> str:
+    """The username or unit code inside an assignee."""
+    return assignee.split("#", 1)[1]

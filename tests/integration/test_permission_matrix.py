@@ -307,6 +307,16 @@ def _due() -> Any:
     return agency_calendar().working_day_on_or_after(date.today() + timedelta(days=14))
 
 
+def _later_due() -> Any:
+    """A working day a few days after ``_due()``, for extensions (whatever today is:
+    three calendar days later may be a weekend)."""
+    from datetime import timedelta
+
+    from chalicelib.calendar.service import agency_calendar
+
+    return agency_calendar().working_day_on_or_after(_due() + timedelta(days=3))
+
+
 def _version_of(doc_id: str) -> int:
     from chalicelib.adapters.dynamo import Table
 
@@ -416,14 +426,14 @@ TASK_VARIANTS = ("own unit", "other unit", "assigned")
 
 
 def _task(ctx: Ctx, variant: str, by: str = "giamdoc") -> str:
+    from chalicelib.bootstrap import tasks
     from chalicelib.kernel.identity import Caller
-    from chalicelib.work import tasks
 
     lead = {"own unit": ctx.unit, "other unit": "PTH" if ctx.unit != "PTH" else "PDKKD",
             "assigned": ctx.me}[variant]
     assigner = Caller(by, frozenset({Role.LEADER}), unit="BGD")
-    return str(tasks.create(assigner, title="Việc thử", description="", lead=lead,
-                            supporting=[], deadline=_due(), priority="normal")["id"])
+    return str(tasks().create(assigner, title="Việc thử", description="", lead=lead,
+                              supporting=[], deadline=_due(), priority="normal")["id"])
 
 
 def _sees_task(role: Role, variant: str) -> bool:
@@ -446,7 +456,7 @@ for _action, _body in (("progress", {"progress": 10}), ("complete", {"result": "
     MATRIX[("POST", f"/api/tasks/{{task_id}}/{_action}")] = Row(
         (lambda action, body: lambda c, v: (
             f"/api/tasks/{_task(c, v)}/{action}",
-            {**body, "until": (_due() + __import__("datetime").timedelta(days=3)).isoformat()}
+            {**body, "until": _later_due().isoformat()}
             if action == "extension" else body))(_action, _body),
         # The assignee's part; a unit's part is its head's to act on.
         lambda role, v: v == "assigned" or (role == Role.UNIT_HEAD and v == "own unit"),
