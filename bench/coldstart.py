@@ -2,10 +2,11 @@
 that any Chalice + boto3 Lambda pays (``import chalice, boto3``).
 
 Every Lambda of a Chalice app imports app.py, so this is every function's cold
-start. Each sample is a new ``python -c`` process that times only the import
-statement (interpreter start-up is the same for both and would dilute the
-ratio) and lists the modules it loaded, so that a regression shows up as a
-named module, not only as a number.
+start. Two figures per variant, each from new ``python -c`` processes: the whole
+process, from spawn to exit (what a Lambda's init pays, interpreter start-up
+included: the figure the target is set on), and the import statement alone
+timed inside the child, which also lists the modules it loaded, so that a
+regression shows up as a named module, not only as a number.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,12 +49,17 @@ print(json.dumps({{"seconds": elapsed, "modules": sorted(sys.modules)}}))
 @dataclass
 class Variant:
     statement: str
-    seconds: list[float] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # the import statement alone
+    whole: list[float] = field(default_factory=list)  # the whole process, spawn to exit
     modules: set[str] = field(default_factory=set)
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def whole_median(self) -> float:
+        return statistics.median(self.whole)
 
 
 @dataclass
@@ -66,6 +73,11 @@ class ColdStart:
 
     @property
     def ratio(self) -> float:
+        """Whole processes: the figure the target is set on."""
+        return self.subject.whole_median / self.baseline.whole_median
+
+    @property
+    def statement_ratio(self) -> float:
         return self.subject.median / self.baseline.median
 
 
@@ -101,6 +113,14 @@ def _sample(statement: str, env: dict[str, str],
     return json.loads(proc.stdout.strip().splitlines()[-1]), proc.stderr
 
 
+def _whole(statement: str, env: dict[str, str]) -> float:
+    """Seconds from spawning ``python -c statement`` to its exit."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", statement], cwd=ROOT, env=env, capture_output=True,
+                   timeout=120, check=True)
+    return time.perf_counter() - started
+
+
 def _self_times(stderr: str) -> dict[str, int]:
     """Self microseconds per module from ``-X importtime`` (its own body, without
     what it imports): additive, so a package's modules can be summed."""
@@ -129,6 +149,7 @@ def measure(runs: int = RUNS) -> ColdStart:
                 data, _ = _sample(variant.statement, env)
                 variant.seconds.append(float(data["seconds"]))
                 variant.modules = set(data["modules"])
+                variant.whole.append(_whole(variant.statement, env))
         _, stderr = _sample(SUBJECT, env, ("-X", "importtime"))
     extra = subject.modules - baseline.modules
     app_top = {name.split(".")[0] for name in subject.modules}
@@ -143,12 +164,12 @@ def markdown(result: ColdStart) -> str:
 
     ms = 1000.0
     rows = [
-        [f"baseline `{BASELINE}`", f"{result.baseline.median * ms:.1f}",
-         f"{min(result.baseline.seconds) * ms:.1f}", f"{max(result.baseline.seconds) * ms:.1f}",
-         len(result.baseline.seconds)],
-        [f"`{SUBJECT}`", f"{result.subject.median * ms:.1f}",
-         f"{min(result.subject.seconds) * ms:.1f}", f"{max(result.subject.seconds) * ms:.1f}",
-         len(result.subject.seconds)],
+        [f"baseline `{BASELINE}`", f"{result.baseline.whole_median * ms:.1f}",
+         f"{result.baseline.median * ms:.1f}", f"{min(result.baseline.seconds) * ms:.1f}",
+         f"{max(result.baseline.seconds) * ms:.1f}", len(result.baseline.seconds)],
+        [f"`{SUBJECT}`", f"{result.subject.whole_median * ms:.1f}",
+         f"{result.subject.median * ms:.1f}", f"{min(result.subject.seconds) * ms:.1f}",
+         f"{max(result.subject.seconds) * ms:.1f}", len(result.subject.seconds)],
     ]
     verdict = "met" if result.ratio <= TARGET_RATIO else "**missed**"
     heavy = (
@@ -176,11 +197,15 @@ def markdown(result: ColdStart) -> str:
     total_ms = self_ms(sorted(result.extra))
     return "\n\n".join([
         "### Cold start: `import app` against `import chalice, boto3`",
-        "Each sample is a fresh interpreter (`python -c`) timing only the import statement, "
-        f"with `EOFFICE_STAGE=local` and dummy AWS credentials; {result.environment}.",
-        table(["import", "median ms", "min ms", "max ms", "runs"], rows),
-        f"**Ratio app / baseline (medians): {result.ratio:.2f}** (target ≤ {TARGET_RATIO}: "
-        f"{verdict}).",
+        "Each sample is a fresh interpreter (`python -c`), with `EOFFICE_STAGE=local` and "
+        "dummy AWS credentials: the whole process from spawn to exit (interpreter start-up "
+        "included, as a Lambda's init pays it), and, in a separate process, the import "
+        f"statement alone timed inside it; {result.environment}.",
+        table(["import", "whole process, median ms", "statement median ms",
+               "statement min ms", "statement max ms", "runs"], rows),
+        f"**Ratio app / baseline, whole processes (medians): {result.ratio:.2f}** (target ≤ "
+        f"{TARGET_RATIO}: {verdict}); the import statements alone: "
+        f"{result.statement_ratio:.2f}.",
         f"Heavy libraries: {heavy}",
         "Modules that `import app` loads and the baseline does not, by top-level package "
         "(*new*: the baseline loads nothing of it; *more of it*: further submodules). Time is "
