@@ -83,5 +83,9 @@
     return el("span", { class: "badge " + p.cls, "data-priority": value || "normal" }, p.label);
   }
 
-  Object.assign(E, { URGENCY_CLASS, SECRECY_NAMES, DOC_STATUS, INTAKE_STATUS, TIMELINESS_CLASS, PART_NAMES, WORK_STATUS, META_LABELS, urgencyBadge, secrecyBadge, docStatusBadge, PRIORITY, TASK_STATUS, TASK_PART_STATUS, EXTENSION_STATUS, TIMELINESS_ORDER, TIMELINESS_COUNT, ANSWER_CLASS, ANSWER_OF_VALUE, MAIL_STATUS, timelinessBadge, priorityBadge });
+  // The badge of a record's status: its label from the API, its colour from `classes`.
+  const statusBadgeOf = (classes) => (d) => el("span", { class: "badge " + (classes[d.status] || "badge-muted"),
+    "data-status": d.status || "" }, d.status_label || d.status || "—");
+
+  Object.assign(E, { statusBadgeOf, URGENCY_CLASS, SECRECY_NAMES, DOC_STATUS, INTAKE_STATUS, TIMELINESS_CLASS, PART_NAMES, WORK_STATUS, META_LABELS, urgencyBadge, secrecyBadge, docStatusBadge, PRIORITY, TASK_STATUS, TASK_PART_STATUS, EXTENSION_STATUS, TIMELINESS_ORDER, TIMELINESS_COUNT, ANSWER_CLASS, ANSWER_OF_VALUE, MAIL_STATUS, timelinessBadge, priorityBadge });
 })();

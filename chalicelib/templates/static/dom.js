@@ -62,13 +62,17 @@
 
   // Opens what `load()` answers (a URL) in a new tab. The tab is opened at once,
   // while the click still counts as the user's, then sent to the link.
-  async function openInNewTab(load) {
+  // `fallback: "assign"`: with the tab blocked, this page goes to the link (a file
+  // the browser downloads or shows) rather than a link opened by a click.
+  async function openInNewTab(load, { fallback = "link" } = {}) {
     const w = window.open("", "_blank");
     try {
       const url = await load();
       if (w) {
         w.opener = null;
         w.location.href = url;
+      } else if (fallback === "assign") {
+        location.assign(url);
       } else {
         const a = el("a", { href: url, target: "_blank", rel: "noopener", hidden: true });
         document.body.append(a);
@@ -81,5 +85,21 @@
     }
   }
 
-  Object.assign(E, { nfc, el, flash, confirmAction, openInNewTab });
+  // The element of `root` that the script fills: data-out="name".
+  const out = (root, name) => root.querySelector(`[data-out="${name}"]`);
+
+  // Label/value rows as <dt>/<dd> pairs; rows without a value are left out.
+  const facts = (rows) => rows.filter(([, v]) => v !== "" && v !== null && v !== undefined)
+    .flatMap(([k, v]) => [el("dt", {}, k), el("dd", { "data-field": k }, v)]);
+
+  // An SVG node (charts are drawn as SVG, no library); text goes in as text.
+  const SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs = {}, text) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = nfc(text);
+    return node;
+  }
+
+  Object.assign(E, { nfc, el, flash, confirmAction, openInNewTab, out, facts, svg });
 })();

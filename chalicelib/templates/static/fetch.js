@@ -159,5 +159,23 @@
     return (await cspSources(directive)).some((s) => !s.startsWith("'"));
   }
 
-  Object.assign(E, { ApiError, networkError, refreshTokens, api, localError, download, openPrintable, pageCsp, CSP_FALLBACKS, cspSources, cspSourceMatches, cspAllows, cspAllowsOtherHosts });
+  // A file as the raw body of a POST (a PDF uploaded, a PDF verified). `auth`: the
+  // user's token rides along, refreshed once if it has expired.
+  async function postFile(path, file, { auth = true } = {}, retried = false) {
+    const session = auth ? loadSession() : null;
+    const headers = { "Accept": "application/json", "Content-Type": file.type || "application/pdf" };
+    if (session) headers["Authorization"] = "Bearer " + session.id_token;
+    let r;
+    try { r = await fetch(path, { method: "POST", headers, body: file, credentials: "same-origin" }); }
+    catch { throw networkError(); }
+    if (r.status === 401 && session && session.refresh_token && !retried && await refreshTokens(session)) {
+      return postFile(path, file, { auth }, true);
+    }
+    let body = null;
+    try { body = await r.json(); } catch { body = null; }
+    if (!r.ok) throw new ApiError(r.status, body);
+    return body;
+  }
+
+  Object.assign(E, { postFile, ApiError, networkError, refreshTokens, api, localError, download, openPrintable, pageCsp, CSP_FALLBACKS, cspSources, cspSourceMatches, cspAllows, cspAllowsOtherHosts });
 })();

@@ -123,5 +123,41 @@
   }
 
 
-  Object.assign(E, { clearFieldErrors, errorSlot, showError, setBusy, onSubmit, RELOADED, RELOADED_EN, filled, offerWorkingDays, echoDates });
+  // A form whose submit buttons carry a value (approve / return): `work(data, value)`.
+  function onSubmitWith(form, work) {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      clearFieldErrors(form);
+      flash("");
+      setBusy(form, true);
+      const data = Object.fromEntries(new FormData(form));
+      try { await work(data, ev.submitter ? ev.submitter.value : ""); }
+      catch (e) { showError(e, form); }
+      finally { setBusy(form, false); }
+    });
+  }
+
+  // A button's action: the button off while it runs, its error in the flash area;
+  // `failed(e)` after the error is shown (a conflict: show the record anew).
+  async function act(button, work, failed) {
+    if (button.disabled) return;
+    button.disabled = true;
+    flash("");
+    try { await work(); } catch (e) {
+      showError(e);
+      if (failed) await failed(e);
+    } finally { button.disabled = false; }
+  }
+
+  // After a 409 the form was filled anew: the API's words, then what to do.
+  function flashReloaded(e) {
+    flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
+  }
+
+  // A field problem found in the browser, in the API's shape.
+  const field = (path, message, en) => ({ path, message, message_en: en });
+  const REQUIRED = ["Trường này là bắt buộc.", "Field required."];
+
+  Object.assign(E, { clearFieldErrors, errorSlot, showError, setBusy, onSubmit, onSubmitWith, act, RELOADED,
+    RELOADED_EN, flashReloaded, field, REQUIRED, filled, offerWorkingDays, echoDates });
 })();

@@ -4,8 +4,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, me, formatInstant, vnLocalInput, localToApi, localToInstant, clearFieldErrors,
-    directory, makePicker } = E;
+  const { nfc, el, me, formatInstant, vnLocalInput, localToApi, localToInstant, clearFieldErrors, makePicker } = E;
 
   // participants from the directory, guest and agenda lines. Answers
   // {fill(meeting), body(), reset()}.

@@ -206,8 +206,23 @@
     };
   }
 
+  // Who may sign: the leaders, then the heads of unit, as a <select>; the
+  // preferred signer (a meeting's chair) first, else the director.
+  function fillSigners(select, people, preferred = "") {
+    const roles = (p) => p.roles || [];
+    const leaders = people.filter((p) => roles(p).includes("leader"));
+    const heads = people.filter((p) => roles(p).includes("unit_head") && !roles(p).includes("leader"));
+    const option = (p) => el("option", { value: p.username }, `${p.full_name}${p.title ? " — " + p.title : ""}`);
+    select.replaceChildren(el("option", { value: "" }, "— Chọn người ký —"),
+      el("optgroup", { label: "Lãnh đạo Sở" }, ...leaders.map(option)),
+      heads.length ? el("optgroup", { label: "Trưởng đơn vị" }, ...heads.map(option)) : "");
+    const chosen = leaders.find((p) => p.username === preferred) ||
+      leaders.find((p) => /^Giám đốc/i.test(p.title || "")) || leaders[0];
+    if (chosen) select.value = chosen.username;
+  }
+
   // The kinds of a signing delegation.
   const KIND_NAMES = { KT: "KT. (ký thay)", TL: "TL. (thừa lệnh)" };
 
-  Object.assign(E, { KIND_NAMES, auditHref, currentTrail, trailPath, orgOptions, roleLabel, kindLabel, unitTree, subtreeOf, fillUnitSelect, fillPositions, fillRoleChecks, checkedRoles, docHref, taskHref, meetingHref, appLink, directory, folded, makePicker });
+  Object.assign(E, { fillSigners, KIND_NAMES, auditHref, currentTrail, trailPath, orgOptions, roleLabel, kindLabel, unitTree, subtreeOf, fillUnitSelect, fillPositions, fillRoleChecks, checkedRoles, docHref, taskHref, meetingHref, appLink, directory, folded, makePicker });
 })();

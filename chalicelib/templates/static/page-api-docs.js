@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, api } = E;
+  const { el } = E;
 
   E.pages["api-docs"] = async () => {
     const spec = await (await fetch("/api/openapi.json")).json();

@@ -3,9 +3,9 @@
 
 (() => {
   const E = window.eoffice;
-  const { KIND_NAMES, el, flash, me, api, download, formatInstant, shortDate, showError, SECRECY_NAMES,
-    DOC_STATUS, PART_NAMES, META_LABELS, PRIORITY, TASK_STATUS, EXTENSION_STATUS, currentTrail,
-    trailPath, orgOptions, roleLabel, kindLabel, docHref, taskHref, meetingHref } = E;
+  const { api, formatInstant, shortDate, showError, SECRECY_NAMES, DOC_STATUS, PART_NAMES, META_LABELS,
+    PRIORITY, TASK_STATUS, EXTENSION_STATUS, trailPath, roleLabel, KIND_NAMES, currentTrail, orgOptions,
+    kindLabel, docHref, taskHref, meetingHref, el, flash, download, me } = E;
 
   // ------------------------------------------------------------------ audit display
 

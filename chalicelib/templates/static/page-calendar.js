@@ -3,8 +3,8 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, flash, loadSession, api, formatInstant, formatDate, vnNowLocalInput, vnYear,
-    showError, onSubmit } = E;
+  const { loadSession, api, vnNowLocalInput, vnYear, onSubmit, out, el, flash, showError, formatInstant,
+    formatDate } = E;
 
   E.pages.calendar = async () => {
     const session = loadSession();

@@ -3,8 +3,8 @@
 
 (() => {
   const E = window.eoffice;
-  const { KIND_NAMES, el, flash, confirmAction, me, hasRole, api, localError, formatDate, todayVN, shortDate,
-    clearFieldErrors, showError, onSubmit, orgOptions } = E;
+  const { el, me, hasRole, api, formatDate, todayVN, shortDate, showError, orgOptions, KIND_NAMES, flash,
+    confirmAction, clearFieldErrors, onSubmit, localError } = E;
 
   // ------------------------------------------------------------------ delegations display
 

@@ -3,11 +3,11 @@
 
 (() => {
   const E = window.eoffice;
-  const { docMetaBody, nfc, el, flash, confirmAction, openInNewTab, me, api, localError, openPrintable,
-    cspAllows, cspAllowsOtherHosts, formatInstant, formatDate, vnDateOf, showError, onSubmit,
-    RELOADED, RELOADED_EN, filled, offerWorkingDays, SECRECY_NAMES, TIMELINESS_CLASS, PART_NAMES,
-    WORK_STATUS, META_LABELS, urgencyBadge, secrecyBadge, docStatusBadge, auditHref, trailPath,
-    fillUnitSelect, docHref, uploadedName, fillDocFields } = E;
+  const { el, flash, me, api, localError, openPrintable, formatInstant, showError, PART_NAMES, auditHref,
+    trailPath, fillUnitSelect, docHref, nfc, confirmAction, openInNewTab, SECRECY_NAMES, TIMELINESS_CLASS,
+    WORK_STATUS, META_LABELS, urgencyBadge, secrecyBadge, docStatusBadge, onSubmit, flashReloaded, filled,
+    offerWorkingDays, formatDate, vnDateOf, cspAllows, cspAllowsOtherHosts, uploadedName, docMetaBody,
+    fillDocFields } = E;
 
   E.pages.document = async () => {
     const id = (new URLSearchParams(location.search).get("id") || "").trim();
@@ -211,7 +211,7 @@
     };
     const afterConflict = async (e) => {
       await refresh();
-      flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
+      flashReloaded(e);
     };
 
     // Clerk: correction of the metadata, secrecy included.

@@ -3,16 +3,14 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, flash, hasRole, api, shortDate, vnDateOf, showError, urgencyBadge, secrecyBadge,
-    docStatusBadge, docHref } = E;
+  const { el, hasRole, api, shortDate, vnDateOf, urgencyBadge, secrecyBadge, docStatusBadge, docHref,
+    reloadOn, pagedList, shownCount, pageQuery } = E;
 
   E.pages.incoming = async () => {
     const tbody = document.querySelector("#docs tbody");
     const more = document.querySelector("[data-action=more]");
     const count = document.getElementById("doc-count");
     const scope = document.getElementById("list-scope");
-    let cursor = null;
-    let shown = 0;
     scope.textContent = hasRole("clerk") || hasRole("leader")
       ? "Mọi văn bản đến của cơ quan, trừ văn bản mật không ghi tên bạn. Mới nhất ở trên."
       : hasRole("unit_head")
@@ -31,29 +29,12 @@
           d.metadata_complete ? "" : el("span", { class: "badge badge-warn" }, "Cần bổ sung thông tin")) : ""),
       cell("c-urgency", urgencyBadge(d.do_khan)),
       cell("c-status", docStatusBadge(d.status)));
-    const load = async (append = false) => {
-      tbody.parentElement.setAttribute("aria-busy", "true");
-      try {
-        const q = new URLSearchParams({ limit: "20" });
-        if (append && cursor) q.set("cursor", cursor);
-        const out = await api("/api/incoming?" + q);
-        if (!append) { tbody.replaceChildren(); shown = 0; }
-        for (const d of out.items || []) tbody.append(row(d));
-        shown += (out.items || []).length;
-        if (!shown) tbody.append(el("tr", {}, el("td", { colspan: "6", class: "empty" }, "Chưa có văn bản đến nào bạn được xem.")));
-        cursor = out.cursor || null;
-        more.hidden = !cursor;
-        count.textContent = shown ? `Đang hiển thị ${shown} văn bản${cursor ? "; còn nữa" : ""}.` : "";
-      } finally { tbody.parentElement.removeAttribute("aria-busy"); }
-    };
-    more.addEventListener("click", async () => {
-      more.disabled = true;
-      try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
+    const load = pagedList({
+      list: tbody, busy: tbody.parentElement, more, item: row, count, counted: shownCount("văn bản"),
+      fetchPage: (cursor) => api("/api/incoming?" + pageQuery(cursor, { limit: "20" })),
+      empty: () => el("tr", {}, el("td", { colspan: "6", class: "empty" }, "Chưa có văn bản đến nào bạn được xem.")),
     });
-    document.querySelector("[data-action=reload]").addEventListener("click", async () => {
-      flash("");
-      try { await load(); } catch (e) { showError(e); }
-    });
+    reloadOn(document.querySelector("[data-action=reload]"), "click", load);
     await load();
   };
 })();

@@ -3,8 +3,8 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, flash, hasRole, api, localError, formatInstant, formatSize, clearFieldErrors,
-    showError, onSubmit, INTAKE_STATUS, docHref, rememberUpload, uploadedName, checkedPdf,
+  const { el, flash, hasRole, api, formatInstant, formatSize, showError, INTAKE_STATUS, docHref, uploadedName,
+    reloadOn, pagedList, pageQuery, checkedPdf, nfc, clearFieldErrors, onSubmit, localError, rememberUpload,
     uploadToIntake, docMetaBody } = E;
 
   E.pages.intake = async () => {
@@ -15,7 +15,6 @@
     const known = new Set(Object.keys(INTAKE_STATUS));
     let status = new URLSearchParams(location.search).get("status") || "";
     if (!known.has(status)) status = "";
-    let cursor = null;
 
     const retryable = (r) => ["failed", "rejected"].includes(r.status) || (r.status === "needs_review" && !r.document_id);
     const recordItem = (r) => {
@@ -36,23 +35,14 @@
           isClerk && retryable(r) ? el("button", { type: "button", class: "secondary small", "data-action": "retry",
             "data-id": r.id }, "Thử lại") : "") : "");
     };
-    const load = async (append = false) => {
-      list.setAttribute("aria-busy", "true");
-      try {
-        const q = new URLSearchParams();
-        if (status) q.set("status", status);
-        if (append && cursor) q.set("cursor", cursor);
-        const out = await api("/api/intake" + (q.toString() ? "?" + q : ""));
-        if (!append) list.replaceChildren();
-        for (const r of out.items || []) list.append(recordItem(r));
-        if (!list.childElementCount) {
-          list.append(el("li", { class: "empty" }, status ? "Không có tệp nào ở trạng thái này." : "Chưa tiếp nhận tệp nào."));
-        }
-        cursor = out.cursor || null;
-        more.hidden = !cursor;
-        return out.items || [];
-      } finally { list.removeAttribute("aria-busy"); }
-    };
+    const load = pagedList({
+      list, more, item: recordItem,
+      fetchPage: (cursor) => {
+        const q = pageQuery(cursor, { status });
+        return api("/api/intake" + (q.toString() ? "?" + q : ""));
+      },
+      empty: () => el("li", { class: "empty" }, status ? "Không có tệp nào ở trạng thái này." : "Chưa tiếp nhận tệp nào."),
+    });
     const setChips = () => chips.querySelectorAll(".filter-chip").forEach((c) => {
       c.setAttribute("aria-pressed", String(c.dataset.status === status));
     });
@@ -65,14 +55,7 @@
       flash("");
       try { await load(); } catch (e) { showError(e); }
     });
-    more.addEventListener("click", async () => {
-      more.disabled = true;
-      try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
-    });
-    document.querySelector(".intake-list [data-action=reload]").addEventListener("click", async () => {
-      flash("");
-      try { await load(); } catch (e) { showError(e); }
-    });
+    reloadOn(document.querySelector(".intake-list [data-action=reload]"), "click", load);
     list.addEventListener("click", async (ev) => {
       const b = ev.target.closest("[data-action=retry]");
       if (!b) return;

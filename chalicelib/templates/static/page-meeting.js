@@ -3,9 +3,9 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, flash, confirmAction, keepNotice, me, api, localError, formatInstant, showError,
-    onSubmit, RELOADED, RELOADED_EN, ANSWER_CLASS, ANSWER_OF_VALUE, MAIL_STATUS, auditHref, docHref,
-    directory, meetingForm } = E;
+  const { nfc, el, flash, keepNotice, me, api, localError, formatInstant, onSubmit, auditHref, docHref,
+    directory, confirmAction, ANSWER_CLASS, ANSWER_OF_VALUE, MAIL_STATUS, showError, flashReloaded,
+    meetingForm } = E;
 
   E.pages.meeting = async () => {
     const id = (new URLSearchParams(location.search).get("id") || "").trim();
@@ -176,7 +176,7 @@
         m = await api(base);
         fields.fill(m);
         render();
-        flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
+        flashReloaded(e);
         return;
       }
       editFold.open = false;

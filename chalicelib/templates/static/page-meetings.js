@@ -3,8 +3,8 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, flash, keepNotice, me, api, WEEKDAYS, vnParts, showError, onSubmit, ANSWER_CLASS,
-    orgOptions, meetingHref, directory, meetingForm } = E;
+  const { el, me, vnParts, meetingHref, directory, orgOptions, flash, ANSWER_CLASS, showError, onSubmit,
+    meetingForm, WEEKDAYS, api, reloadOn, keepNotice } = E;
 
   E.pages.meetings = async () => {
     const user = me();
@@ -80,10 +80,7 @@
       more.disabled = true;
       try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
     });
-    document.querySelector(".tasks-list [data-action=reload]").addEventListener("click", async () => {
-      flash("");
-      try { await load(); } catch (e) { showError(e); }
-    });
+    reloadOn(document.querySelector(".tasks-list [data-action=reload]"), "click", load);
 
     if (scopes.includes("scheduled")) {
       const form = document.getElementById("meeting-form");

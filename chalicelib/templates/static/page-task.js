@@ -3,10 +3,9 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, flash, confirmAction, me, api, localError, formatInstant, todayVN, vnDateOf,
-    clearFieldErrors, showError, setBusy, onSubmit, filled, offerWorkingDays, echoDates, PART_NAMES,
-    TASK_STATUS, TASK_PART_STATUS, EXTENSION_STATUS, timelinessBadge, priorityBadge, auditHref,
-    directory } = E;
+  const { nfc, el, flash, confirmAction, me, api, localError, formatInstant, showError, setBusy, onSubmit,
+    PART_NAMES, TASK_PART_STATUS, EXTENSION_STATUS, timelinessBadge, directory, auditHref, TASK_STATUS,
+    priorityBadge, clearFieldErrors, filled, offerWorkingDays, echoDates, todayVN, vnDateOf } = E;
 
   E.pages.task = async () => {
     const id = (new URLSearchParams(location.search).get("id") || "").trim();

@@ -3,9 +3,9 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, flash, me, api, localError, formatInstant, todayVN, shortDate, vnDateOf,
-    showError, onSubmit, offerWorkingDays, echoDates, TASK_STATUS, timelinessBadge, priorityBadge,
-    unitTree, taskHref, directory, makePicker } = E;
+  const { el, me, api, formatInstant, shortDate, vnDateOf, TASK_STATUS, timelinessBadge, priorityBadge,
+    taskHref, directory, reloadOn, pagedList, pageQuery, unitTree, makePicker, nfc, flash, showError,
+    onSubmit, offerWorkingDays, echoDates, todayVN, localError } = E;
 
   E.pages.tasks = async () => {
     const user = me();
@@ -13,7 +13,6 @@
     const list = document.getElementById("task-list");
     const more = document.querySelector(".tasks-list [data-action=more]");
     const dir = await directory();
-    let cursor = null;
     document.getElementById("tasks-scope").textContent = roles.has("leader") || roles.has("clerk")
       ? "Mọi công việc giao trực tiếp trong Sở. Mới nhất ở trên."
       : roles.has("unit_head")
@@ -34,27 +33,12 @@
           el("span", {}, "Người giao: " + dir.nameOf(t.created_by)),
           el("span", { class: "muted" }, "Giao ngày " + shortDate(vnDateOf(t.created_at)))));
     };
-    const load = async (append = false) => {
-      list.setAttribute("aria-busy", "true");
-      try {
-        const q = new URLSearchParams({ limit: "20" });
-        if (append && cursor) q.set("cursor", cursor);
-        const out = await api("/api/tasks?" + q);
-        if (!append) list.replaceChildren();
-        for (const t of out.items || []) list.append(row(t));
-        if (!list.childElementCount) list.append(el("li", { class: "empty" }, "Chưa có công việc nào bạn được xem."));
-        cursor = out.cursor || null;
-        more.hidden = !cursor;
-      } finally { list.removeAttribute("aria-busy"); }
-    };
-    more.addEventListener("click", async () => {
-      more.disabled = true;
-      try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
+    const load = pagedList({
+      list, more, item: row,
+      fetchPage: (cursor) => api("/api/tasks?" + pageQuery(cursor, { limit: "20" })),
+      empty: () => el("li", { class: "empty" }, "Chưa có công việc nào bạn được xem."),
     });
-    document.querySelector(".tasks-list [data-action=reload]").addEventListener("click", async () => {
-      flash("");
-      try { await load(); } catch (e) { showError(e); }
-    });
+    reloadOn(document.querySelector(".tasks-list [data-action=reload]"), "click", load);
 
     const form = document.getElementById("task-form");
     if (roles.has("leader") || roles.has("unit_head")) {

@@ -3,8 +3,8 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, flash, hasRole, api, clearFieldErrors, onSubmit, RELOADED, RELOADED_EN, auditHref,
-    orgOptions, kindLabel, unitTree, subtreeOf, fillUnitSelect } = E;
+  const { el, hasRole, orgOptions, flashReloaded, auditHref, kindLabel, unitTree, subtreeOf, fillUnitSelect,
+    flash, clearFieldErrors, onSubmit, api } = E;
 
   E.pages.units = async () => {
     const isAdmin = hasRole("admin");
@@ -107,7 +107,7 @@
           // Someone saved first: show what is stored now, so the editor decides again.
           await load();
           openEdit(data.code);
-          flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
+          flashReloaded(e);
         }
       });
     }

@@ -3,9 +3,9 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, flash, confirmAction, me, hasRole, api, clearFieldErrors, showError, onSubmit,
-    RELOADED, RELOADED_EN, auditHref, orgOptions, roleLabel, unitTree, fillUnitSelect,
-    fillPositions, fillRoleChecks, checkedRoles, directory, setupSignatureForm, signatureState } = E;
+  const { nfc, el, me, hasRole, api, orgOptions, unitTree, fillUnitSelect, auditHref, roleLabel,
+    fillPositions, fillRoleChecks, checkedRoles, setupSignatureForm, signatureState, flash, confirmAction,
+    clearFieldErrors, showError, onSubmit, flashReloaded } = E;
 
   // A password shown once, with a copy button and a warning that it is shown only now.
   function showSecret(slot, { title, secret }) {
@@ -205,7 +205,7 @@
         } catch (e) {
           if (e.status !== 409) throw e;
           await openEdit(username);
-          flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
+          flashReloaded(e);
         }
       });
 

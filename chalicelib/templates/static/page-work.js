@@ -3,8 +3,8 @@
 
 (() => {
   const E = window.eoffice;
-  const { TIMELINESS_ORDER, el, flash, me, api, formatInstant, showError, onSubmit, PART_NAMES, TIMELINESS_COUNT,
-    timelinessBadge, unitTree, fillUnitSelect, appLink, directory } = E;
+  const { el, flash, me, api, formatInstant, PART_NAMES, timelinessBadge, unitTree, fillUnitSelect, appLink,
+    directory, TIMELINESS_ORDER, TIMELINESS_COUNT, showError, onSubmit, reloadOn } = E;
 
   E.pages.work = async () => {
     const user = me();
@@ -116,10 +116,7 @@
       flash("");
       try { await load(); } catch (e) { showError(e); }
     });
-    document.querySelector("[data-action=reload]").addEventListener("click", async () => {
-      flash("");
-      try { await load(); } catch (e) { showError(e); }
-    });
+    reloadOn(document.querySelector("[data-action=reload]"), "click", load);
 
     // Reminder preferences.
     const prefsForm = document.getElementById("prefs-form");
