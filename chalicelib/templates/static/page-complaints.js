@@ -1,0 +1,55 @@
+// eoffice: the page script of complaints.
+"use strict";
+
+(() => {
+  const E = window.eoffice;
+  const { api, el, onSubmit, pagedList, pageQuery, reloader, shownCount } = E;
+  const { OPEN, KIND_LABELS, day, statusBadge, kindDependent, filingBody } = E.complaints;
+
+  const caseHref = (id) => "/app/complaint?id=" + encodeURIComponent(id);
+  // ---------------------------------------------------------------- staff: the list
+
+  E.pages.complaints = async () => {
+    const tbody = document.querySelector("#cp-cases tbody");
+    const more = document.querySelector("[data-action=more]");
+    const count = document.getElementById("cp-count");
+    const statusSelect = document.getElementById("cp-status");
+    const dir = await E.directory().catch(() => ({ unitName: new Map(), nameOf: (u) => u }));
+    const now = new Date().toISOString();
+    const cell = (cls, ...content) => el("td", { class: cls }, ...content);
+    const row = (c) => el("tr", { "data-id": c.id, "data-status": c.status, "data-code": c.code },
+      cell("c-no", el("a", { class: "so-den", href: caseHref(c.id) }, c.code),
+        el("span", { class: "muted arrival" }, day(c.received_at))),
+      cell("c-subject", el("a", { class: "doc-link", href: caseHref(c.id) }, c.summary || "(không có nội dung)"),
+        el("span", { class: "row-tags" }, el("span", { class: "chip" }, c.kind_label || KIND_LABELS[c.kind] || c.kind),
+          c.protected ? el("span", { class: "badge badge-secret" }, "Bảo vệ danh tính") : "",
+          c.unit ? el("span", { class: "chip" }, dir.unitName.get(c.unit) || c.unit) : "",
+          c.officer ? el("span", { class: "chip" }, dir.nameOf(c.officer)) : "")),
+      cell("c-urgency", c.deadline && OPEN.has(c.status)
+        ? el("span", { class: "badge " + (c.deadline < now ? "badge-overdue" : "badge-muted") },
+          (c.deadline < now ? "Quá hạn " : "Hạn ") + day(c.deadline)) : ""),
+      cell("c-status", statusBadge(c)));
+    const load = pagedList({
+      list: tbody, busy: tbody.parentElement, more, item: row, count, counted: shownCount("đơn"),
+      fetchPage: (cursor) => api("/api/complaints?" + pageQuery(cursor, { limit: "20", status: statusSelect.value })),
+      empty: () => el("tr", {}, el("td", { colspan: "4", class: "empty" },
+        statusSelect.value ? "Không có đơn nào ở trạng thái này." : "Chưa có đơn nào bạn được xem.")),
+    });
+    const reload = reloader(load);
+    document.querySelector("[data-action=reload]").addEventListener("click", reload);
+    statusSelect.addEventListener("change", reload);
+
+    // ---- the desk (clerk, leader)
+    const form = document.getElementById("cp-desk-form");
+    if (form && (E.hasRole("clerk") || E.hasRole("leader"))) {
+      kindDependent(form, () => form.elements.kind.value, form.querySelector(".cpd-protect"),
+        form.querySelector(".cpd-decision"));
+      onSubmit(form, async (data) => {
+        const body = { ...filingBody(form, data), channel: data.channel || "letter", files: [] };
+        const c = await api("/api/complaints", { method: "POST", json: body });
+        location.assign(caseHref(c.id));
+      });
+    }
+    await load();
+  };
+})();

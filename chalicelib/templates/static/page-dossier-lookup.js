@@ -1,0 +1,83 @@
+// eoffice: the page script of dossier-lookup.
+"use strict";
+
+(() => {
+  const E = window.eoffice;
+  const { api, el, facts, flash, formatInstant, nfc, out, publicLookup, showNotFound, confirmAction,
+    showError, onSubmit, field, REQUIRED, localError } = E;
+  const { OPEN, atDay, stamp, statusLabel } = E.onestop;
+
+  const SUPPLEMENT = 5;
+  // ---------------------------------------------------------------- public: follow a dossier
+
+  E.pages["dossier-lookup"] = async () => {
+    const form = document.getElementById("dl-form");
+    const box = document.getElementById("dl-result");
+    const verdict = out(box, "verdict");
+    const actions = out(box, "actions");
+    const withdrawForm = document.getElementById("dl-withdraw-form");
+    const suppliedButton = actions.querySelector("[data-action=supplied]");
+    let asked = null; // {code, last4} of the dossier shown
+
+    const render = (res) => {
+      const finished = !OPEN.has(res.status);
+      verdict.className = "verdict " + (res.status === SUPPLEMENT ? "warn"
+        : [3, 8].includes(res.status) ? "bad" : finished ? "ok" : "info");
+      verdict.dataset.status = String(res.status);
+      verdict.replaceChildren(el("p", { class: "verdict-head" }, statusLabel(res)));
+      verdict.hidden = false;
+      out(box, "facts").replaceChildren(...facts([
+        ["Mã hồ sơ", res.code], ["Thủ tục", res.procedure], ["Tình trạng", statusLabel(res)],
+        ["Ngày tiếp nhận", res.received_at ? formatInstant(res.received_at) : ""],
+        ["Hẹn trả kết quả", res.appointment_at ? atDay(res.appointment_at) : ""],
+      ]));
+      const events = res.timeline || [];
+      out(box, "timeline-title").hidden = !events.length;
+      out(box, "timeline").replaceChildren(...events.map((t) => el("li", { class: "note" },
+        el("time", { class: "muted", datetime: t.at }, stamp(t.at)), " ", el("span", {}, t.label))));
+      actions.hidden = res.status !== SUPPLEMENT;
+      box.hidden = false;
+    };
+    const notFound = (e) => {
+      asked = null;
+      showNotFound(verdict, e);
+      delete verdict.dataset.status;
+      out(box, "facts").replaceChildren();
+      out(box, "timeline").replaceChildren();
+      out(box, "timeline-title").hidden = true;
+      actions.hidden = true;
+      box.hidden = false;
+    };
+
+    publicLookup({
+      form, box, page: "/tra-cuu", found: (res, which) => { asked = which; render(res); }, notFound,
+      clean: (v) => nfc(v).trim().toUpperCase().replace(/\s+/g, "").replace(/[^A-Z0-9.-]/g, "").slice(0, 40),
+      codeHint: ["Nhập mã hồ sơ in trên giấy tiếp nhận.", "Type the dossier code."],
+      pathOf: (code) => `/api/public/dossiers/${encodeURIComponent(code)}`,
+    });
+
+    const path = (what) => `/api/public/dossiers/${encodeURIComponent(asked.code)}/${what}`;
+    suppliedButton.addEventListener("click", async () => {
+      if (!asked) return;
+      suppliedButton.disabled = true;
+      flash("");
+      try {
+        const res = await api(path("supplied"), { method: "POST", auth: false, json: { phone_last4: asked.last4 } });
+        render(res);
+        flash("Đã ghi nhận bạn bổ sung hồ sơ; thời hạn giải quyết được tính tiếp.", { ok: true });
+      } catch (e) { showError(e); } finally { suppliedButton.disabled = false; }
+    });
+    onSubmit(withdrawForm, async (data) => {
+      if (!asked) return;
+      const reason = nfc(data.reason || "").trim();
+      if (!reason) throw localError("Chưa ghi lý do rút hồ sơ.", "Give a reason.", [field("reason", ...REQUIRED)]);
+      const ok = await confirmAction({ title: `Rút hồ sơ ${asked.code}?`, confirm: "Rút hồ sơ",
+        text: "Sở sẽ dừng giải quyết hồ sơ theo yêu cầu của bạn. Không hoàn tác được." });
+      if (!ok) return;
+      const res = await api(path("withdraw"), { method: "POST", auth: false, json: { phone_last4: asked.last4, reason } });
+      withdrawForm.reset();
+      render(res);
+      flash("Đã gửi yêu cầu rút hồ sơ.", { ok: true });
+    });
+  };
+})();
