@@ -98,7 +98,9 @@ def ensure_catalogue(table: Table | None = None) -> int:
     a stored version is never rewritten, since dossiers refer to it)."""
     table = table or Table()
     added = 0
-    for p in rules.SEED_PROCEDURES:
+    from chalicelib.onestop.catalogue import SEED_PROCEDURES
+
+    for p in SEED_PROCEDURES:
         item = _procedure_item(p)
         if table.get(item["pk"], item["sk"]) is None:
             table.put(item)
