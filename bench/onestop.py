@@ -188,6 +188,7 @@ def simulate(n: int, cal: Any, seed: int = SEED
     """N dossiers of October 2026 and the counters their events leave, built
     by the domain's functions in the order the service calls them."""
     from chalicelib.onestop import rules as rules
+    from chalicelib.onestop.catalogue import SEED_PROCEDURES
     from chalicelib.onestop.service import DEFAULT_RECEIVING_CODE
 
     month = Month(cal)
@@ -203,7 +204,7 @@ def simulate(n: int, cal: Any, seed: int = SEED
         assert received is not None
         online = rng.random() < ONLINE_SHARE
         code = _pick(rng, PROCEDURE_WEIGHTS)
-        procedure = rules.procedure_in_force(rules.SEED_PROCEDURES, code, day)
+        procedure = rules.procedure_in_force(SEED_PROCEDURES, code, day)
         appointment = rules.appointment(procedure, received, cal)
         sequences[day] += 1
         d = Dossier(f"{k:08d}{rng.getrandbits(96):024x}",

@@ -150,3 +150,170 @@ class FakeTaskStore:
             self.work[key] = dict(after)
 
         uow.add(write)
+
+
+# ---- one-stop (onestop) --------------------------------------------------------
+
+
+class FakeOneStopTrail(FakeTrail):
+    """The trail as the one-stop use cases call it: online and system changes
+    name their actor."""
+
+    def append(self, uow: FakeUnitOfWork, head: ChainHead, caller: Caller | None, action: str,
+               *, summary: str = "", before: Any = None, after: Any = None,
+               actor: str | None = None) -> dict[str, Any]:
+        entry = super().append(uow, head, caller, action, summary=summary, before=before,
+                               after=after)
+        entry["actor"] = actor or entry["actor"]
+        return entry
+
+    def actors(self, chain: str) -> list[str]:
+        return [e["actor"] for e in self.entries.get(chain, [])]
+
+
+class FakeOneStopStore:
+    """``onestop.store.OneStopStore`` in memory: dossiers, their work, submission
+    keys, the daily sequences, form 06 counters, refusals and the catalogue."""
+
+    def __init__(self, procedures: Iterable[Any] = ()) -> None:
+        from chalicelib.onestop.procedures import stored_form
+
+        self.versions = [stored_form(p) for p in procedures]
+        self.dossiers: dict[str, dict[str, Any]] = {}
+        self.months: dict[str, str] = {}
+        self.work_items: dict[tuple[str, str], dict[str, Any]] = {}
+        self.submissions: dict[str, dict[str, Any]] = {}
+        self.sequences: dict[tuple[str, str], int] = {}
+        self.counters: dict[tuple[str, str], dict[str, int]] = {}
+        self.refusals: dict[str, dict[str, Any]] = {}
+        self.results: dict[str, dict[str, Any]] = {}
+        self.events: list[DomainEvent] = []
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.events.extend)
+
+    def procedure_codes(self) -> list[str]:
+        return sorted({v["code"] for v in self.versions})
+
+    def procedure_versions(self, code: str) -> list[dict[str, Any]]:
+        return [dict(v) for v in self.versions if v["code"] == code]
+
+    def add_procedure(self, version: dict[str, Any]) -> bool:
+        key = (version["code"], version["effective_from"], version["version"])
+        if any((v["code"], v["effective_from"], v["version"]) == key for v in self.versions):
+            return False
+        self.versions.append(dict(version))
+        return True
+
+    def get(self, dossier_id: str) -> dict[str, Any] | None:
+        d = self.dossiers.get(dossier_id)
+        return dict(d) if d else None
+
+    def by_code(self, code: str) -> dict[str, Any] | None:
+        return next((dict(d) for d in self.dossiers.values() if d["code"] == code), None)
+
+    def received_in(self, month: str) -> list[dict[str, Any]]:
+        found = [dict(d) for i, d in self.dossiers.items() if self.months[i] == month]
+        return sorted(found, key=lambda d: d["received_at"], reverse=True)
+
+    def add(self, uow: FakeUnitOfWork, dossier: dict[str, Any], *, month: str
+            ) -> dict[str, Any]:
+        def write() -> None:
+            if dossier["id"] in self.dossiers:
+                raise Conflict()
+            self.dossiers[dossier["id"]] = dict(dossier)
+            self.months[dossier["id"]] = month
+
+        uow.add(write)
+        return dict(dossier)
+
+    def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
+        def write() -> None:
+            if int(self.dossiers[before["id"]]["version"]) != int(before["version"]):
+                raise Conflict()
+            self.dossiers[before["id"]] = dict(after)
+
+        uow.add(write)
+
+    def submission(self, key: str) -> dict[str, Any] | None:
+        return self.submissions.get(key)
+
+    def add_submission(self, uow: FakeUnitOfWork, key: str, dossier_id: str, expires_at: int
+                       ) -> None:
+        def write() -> None:
+            if key in self.submissions:
+                raise Conflict()
+            self.submissions[key] = {"dossier_id": dossier_id, "expires_at": expires_at}
+
+        uow.add(write)
+
+    def next_sequence(self, uow: FakeUnitOfWork, unit_code: str, day: datetime) -> int:
+        key = (unit_code, f"{day:%y%m%d}")
+        read = self.sequences.get(key, 0)
+
+        def write() -> None:
+            if self.sequences.get(key, 0) != read:
+                raise Conflict()
+            self.sequences[key] = read + 1
+
+        uow.add(write)
+        return read + 1
+
+    @staticmethod
+    def step_work(dossier: dict[str, Any], index: int, *, by: str) -> dict[str, Any]:
+        from chalicelib.onestop.store import OneStopStore
+
+        return OneStopStore.step_work(dossier, index, by=by)
+
+    @staticmethod
+    def is_dossier_work(work: dict[str, Any]) -> bool:
+        return True
+
+    def work(self, dossier_id: str) -> list[dict[str, Any]]:
+        return [dict(w) for (d, _), w in sorted(self.work_items.items()) if d == dossier_id]
+
+    def put_work(self, uow: FakeUnitOfWork, work: dict[str, Any]) -> None:
+        def write() -> None:
+            self.work_items[(work["doc_id"], work["assignee"])] = dict(work)
+
+        uow.add(write)
+
+    def count(self, uow: FakeUnitOfWork, deltas: Iterable[Any]) -> None:
+        deltas = list(deltas)
+
+        def write() -> None:
+            for d in deltas:
+                row = self.counters.setdefault((d.unit, d.day.isoformat()), {})
+                row[d.counter] = row.get(d.counter, 0) + d.delta
+
+        uow.add(write)
+
+    def daily_counters(self, unit: str, until: Any) -> list[tuple[Any, dict[str, Any]]]:
+        from datetime import date
+
+        return sorted((date.fromisoformat(day), dict(row))
+                      for (u, day), row in self.counters.items()
+                      if u == unit and day < until.isoformat())
+
+    def counted(self, unit: str) -> dict[str, int]:
+        """Every counter of a unit, summed over the days (for assertions)."""
+        total: dict[str, int] = {}
+        for (u, _), row in self.counters.items():
+            if u == unit:
+                for name, value in row.items():
+                    total[name] = total.get(name, 0) + value
+        return {k: v for k, v in total.items() if v}
+
+    def add_refusal(self, uow: FakeUnitOfWork, refusal: dict[str, Any]) -> None:
+        def write() -> None:
+            if refusal["id"] in self.refusals:
+                raise Conflict()
+            self.refusals[refusal["id"]] = dict(refusal)
+
+        uow.add(write)
+
+    def refusal(self, refusal_id: str, *, consistent: bool = False) -> dict[str, Any] | None:
+        return self.refusals.get(refusal_id)
+
+    def register_result(self, dossier_id: str, record: dict[str, Any]) -> None:
+        self.results[dossier_id] = dict(record)

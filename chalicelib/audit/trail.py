@@ -120,5 +120,7 @@ class Trail:
         return head_of(chain, self.table)
 
     def append(self, uow: UnitOfWork, head: ChainHead, caller: Caller | None, action: str, *,
-               summary: str = "", before: Any = None, after: Any = None) -> dict[str, Any]:
-        return append(uow, head, caller, action, summary=summary, before=before, after=after)
+               summary: str = "", before: Any = None, after: Any = None,
+               actor: str | None = None) -> dict[str, Any]:
+        return append(uow, head, caller, action, summary=summary, before=before, after=after,
+                      actor=actor)

@@ -15,6 +15,7 @@ from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.onestop.printables import compose_certificate, compose_receipt, compose_refusal
 from chalicelib.onestop.rules import RESULT_REQUESTED
+from chalicelib.onestop.store import OneStopStore
 from chalicelib.organisation.service import agency_profile
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -24,31 +25,33 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 def sign_dossier_result(event: DomainEvent) -> None:
     from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.logging import logger
-    from chalicelib.onestop import service as onestop
+    from chalicelib.onestop.results import record_result
 
-    table = Table()
-    d = table.get(f"DOSSIER#{event.payload['id']}", "DOSSIER", consistent=True)
+    store = OneStopStore(Table())
+    d = store.get(event.payload["id"])
     if d is None or d.get("result_status") != "signing":
         return
     try:
-        signed = _sign(d, event.payload["signer"], table)
+        signed = _sign(d, event.payload["signer"], store)
     except Exception as exc:  # noqa: BLE001 - every failure ends in a visible state
         logger.exception("dossier result signing failed", extra={"dossier": d["id"]})
-        onestop.record_result(d["id"], table=table, result_status="failed",
-                              result_failure=str(getattr(exc, "message", "") or exc)[:300])
+        record_result(d["id"], table=store.table, result_status="failed",
+                      result_failure=str(getattr(exc, "message", "") or exc)[:300])
         return
-    onestop.record_result(d["id"], table=table, result_status="signed", **signed)
+    record_result(d["id"], table=store.table, result_status="signed", **signed)
 
 
-def _sign(d: dict[str, Any], signer: str, table: Any) -> dict[str, Any]:
+def _sign(d: dict[str, Any], signer: str, store: OneStopStore) -> dict[str, Any]:
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.signing.appearance import leader_stamp, seal_stamp
     from chalicelib.adapters.signing.pdf import default_layout, issue, prepare, sign_leader
     from chalicelib.kernel.config import get_settings
     from chalicelib.kernel.numbering import date_line
+    from chalicelib.organisation.store import Directory
     from chalicelib.outgoing import service as outgoing
     from chalicelib.signing import keys as signing_keys
 
+    table = store.table
     settings = get_settings()
     now = utcnow()
     agency = agency_profile(table)
@@ -57,7 +60,7 @@ def _sign(d: dict[str, Any], signer: str, table: Any) -> dict[str, Any]:
     layout = default_layout(pdf)
     prepared = prepare(pdf, layout=layout, verify_url=f"{settings.public_base_url}/verify/{code}",
                        code=code)
-    profile = table.get(f"USER#{signer}", "PROFILE") or {}
+    profile = Directory(table).user(signer) or {}
     stamp = leader_stamp(width=layout.signature.width, height=layout.signature.height,
                          full_name=str(profile.get("full_name") or signer),
                          position=str(profile.get("title") or ""), signed_at=now,
@@ -76,13 +79,12 @@ def _sign(d: dict[str, Any], signer: str, table: Any) -> dict[str, Any]:
                             ContentType="application/pdf")
     digest = hashlib.sha256(final).hexdigest()
     # Verification by the printed code finds the result like an issued document.
-    table.put({"pk": f"RESULT#{d['id']}", "sk": "RESULT", "kind": "outgoing", "id": d["id"],
-               "code": code, "status": "issued", "number_text": d["code"],
-               "issued_on": now.astimezone(TZ).date().isoformat(), "issued_key": key,
-               "issued_sha256": digest, "type_name": d["procedure"]["result"],
-               "subject": d["applicant"].get("organisation") or d["procedure"]["name"],
-               "signed_by_name": profile.get("full_name") or signer, "do_mat": "",
-               "gsi1pk": f"VERIFY#{code}", "gsi1sk": d["id"]})
+    store.register_result(d["id"], {
+        "code": code, "status": "issued", "number_text": d["code"],
+        "issued_on": now.astimezone(TZ).date().isoformat(), "issued_key": key,
+        "issued_sha256": digest, "type_name": d["procedure"]["result"],
+        "subject": d["applicant"].get("organisation") or d["procedure"]["name"],
+        "signed_by_name": profile.get("full_name") or signer, "do_mat": ""})
     return {"result_key": key, "result_code": code, "result_sha256": digest,
             "result_signed_at": iso(now), "result_signed_by": signer}
 
@@ -96,8 +98,7 @@ def mail_dossier_result(event: DomainEvent) -> None:
     from chalicelib.kernel.config import get_settings
     from chalicelib.outputs.templating import render
 
-    table = Table()
-    d = table.get(f"DOSSIER#{event.payload['id']}", "DOSSIER", consistent=True)
+    d = OneStopStore(Table()).get(event.payload["id"])
     if d is None or not d.get("result_key") or not d["applicant"].get("email"):
         return
     settings = get_settings()
@@ -122,7 +123,7 @@ def mail_dossier_receipt(event: DomainEvent) -> None:
     from chalicelib.outputs.templating import render
 
     table = Table()
-    d = table.get(f"DOSSIER#{event.payload['id']}", "DOSSIER", consistent=True)
+    d = OneStopStore(table).get(event.payload["id"])
     if d is None or not d["applicant"].get("email"):
         return
     appointment = datetime.fromisoformat(d["appointment_at"].replace("Z", "+00:00"))
@@ -147,7 +148,7 @@ def mail_dossier_refusal(event: DomainEvent) -> None:
     from chalicelib.adapters.mailer import SesMailer
 
     table = Table()
-    item = table.get(f"REFUSAL#{event.payload['id']}", "REFUSAL", consistent=True)
+    item = OneStopStore(table).refusal(event.payload["id"], consistent=True)
     if item is None or not item["applicant"].get("email"):
         return
     missing = "\n".join(f"- {p['name']}" for p in item.get("missing") or [])

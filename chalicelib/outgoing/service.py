@@ -784,3 +784,11 @@ def register_entries(year: int, table: Table | None = None) -> list[dict[str, An
         cursor = page.cursor
         if not cursor:
             return out
+
+
+def link_dossier(out_id: str, dossier_id: str, table: Table | None = None) -> None:
+    """The draft answers a one-stop dossier (its apology letter): the dossier's
+    id goes on the document, a new version."""
+    (table or Table()).update(f"OUT#{out_id}", "OUT",
+                              "SET dossier_id = :d, version = version + :o",
+                              values={":d": dossier_id, ":o": 1})

@@ -6,11 +6,15 @@ OPENWORK (gsi3), both by deadline; closing an item takes it out of both."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.kernel.events import iso, utcnow
 from chalicelib.work.rules import Part, WorkStatus
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamo import Table
 
 
 def work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
@@ -66,3 +70,16 @@ def is_unit(assignee: str) -> bool:
 def name_of(assignee: str) -> str:
     """The username or unit code inside an assignee."""
     return assignee.split("#", 1)[1]
+
+
+def open_due_before(table: Table, below: str, *, page: int = 500) -> Iterator[dict[str, Any]]:
+    """Open work of every kind whose deadline sorts before ``below`` (an ISO
+    instant; ``~`` after it includes that instant), the oldest deadline first,
+    read from OPENWORK a page at a time."""
+    start: dict[str, Any] | None = None
+    while True:
+        found, start = table.query_range("OPENWORK", index="gsi3", low=None, below=below,
+                                         start=start, limit=page)
+        yield from found
+        if not start:
+            return

@@ -823,11 +823,11 @@ ONE_STOP_DESK = frozenset({Role.ONE_STOP, Role.LEADER})
 def _dossier(ctx: Ctx, variant: str, status: int | None = None) -> str:
     from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller
-    from chalicelib.onestop import rules as rules
     from chalicelib.onestop import service as onestop
+    from chalicelib.onestop.catalogue import SEED_PROCEDURES
 
     onestop.ensure_catalogue()
-    proc = next(p for p in rules.SEED_PROCEDURES if p.code == "DKDN-TAMNGUNG")
+    proc = next(p for p in SEED_PROCEDURES if p.code == "DKDN-TAMNGUNG")
     d = onestop.receive(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
                         procedure_code=proc.code,
                         applicant={"name": "Người Nộp", "phone": "0912345678"}, papers={},

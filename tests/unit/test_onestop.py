@@ -18,11 +18,11 @@ import pytest
 
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.onestop import rules as onestop
+from chalicelib.onestop.catalogue import SEED_PROCEDURES
 from chalicelib.onestop.rules import (
     OPEN,
     OVERDUE,
     RECEIVED_IN_PERSON,
-    SEED_PROCEDURES,
     CounterDelta,
     DayCount,
     DossierStatus,

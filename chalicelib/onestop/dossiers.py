@@ -1,0 +1,156 @@
+"""What every one-stop use case shares: the collaborators they run with (the
+store, the audit trail, the calendar, the clock, the organisation's units), a
+dossier as the caller may see it, who acts on its current step, a save over
+the version read, the timeline, and the mail to the applicant.
+
+The use cases take ``table`` as before and build their collaborators from it;
+a unit test hands in ``deps`` with fakes instead (``tests/fakes.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.access import ItemAccess, Kind, can_view
+from chalicelib.kernel.audit_chain import ChainHead
+from chalicelib.kernel.errors import Conflict, NotFound
+from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
+from chalicelib.kernel.identity import Caller, Role
+from chalicelib.kernel.ports import CalendarSource, Clock, UnitOfWork
+from chalicelib.notifications.service import mail_event
+from chalicelib.onestop import rules
+from chalicelib.onestop.store import OneStopStore
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+S = rules.DossierStatus
+# The unit whose code starts every dossier code (the province's code of the
+# department's one-stop desk in the national catalogue; a setting in production).
+DEFAULT_RECEIVING_CODE = "000.00.12.H26"
+RECEIVING_UNIT = "MC"  # Bộ phận Một cửa: where dossiers are received and returned
+
+
+def chain_of(dossier_id: str) -> str:
+    return f"dossier:{dossier_id}"
+
+
+class DossierTrail(Protocol):
+    """The audit trail (``audit.trail.Trail``); online and system changes name
+    their actor ("online", "system") since no one signed in made them."""
+
+    def head(self, chain: str) -> ChainHead: ...
+    def append(self, uow: Any, head: ChainHead, caller: Caller | None, action: str, *,
+               summary: str = "", before: Any = None, after: Any = None,
+               actor: str | None = None) -> Mapping[str, Any]: ...
+
+
+def _calendar() -> Any:
+    from chalicelib.calendar.service import agency_calendar
+
+    return agency_calendar()
+
+
+@dataclass
+class Deps:
+    store: OneStopStore
+    trail: DossierTrail
+    # The organisation's units (code, name): the catalogue names a step's
+    # performer by its published name.
+    units: Callable[[], list[dict[str, Any]]]
+    calendar: CalendarSource = field(default=_calendar)
+    clock: Clock = utcnow
+
+
+def deps_for(table: Table | None, given: Deps | None = None) -> Deps:
+    """The collaborators handed in, or the real ones over ``table``."""
+    if given is not None:
+        return given
+    from chalicelib.audit.trail import Trail
+    from chalicelib.organisation.service import list_units
+
+    t = table or Table()
+    return Deps(store=OneStopStore(t), trail=Trail(t), units=lambda: list_units(t))
+
+
+def access_of(d: dict[str, Any]) -> ItemAccess:
+    return ItemAccess(Kind.DOSSIER, units=frozenset(d.get("units") or []),
+                      people=frozenset(d.get("people") or []))
+
+
+def load_dossier(caller: Caller, dossier_id: str, table: Table | None = None, *,
+                 deps: Deps | None = None) -> dict[str, Any]:
+    d = deps_for(table, deps).store.get(dossier_id)
+    if d is None or not can_view(caller, access_of(d)):
+        raise NotFound()
+    return d
+
+
+def current_unit(d: dict[str, Any]) -> str | None:
+    steps = d["steps"]
+    index = int(d["step_index"])
+    return steps[index]["unit"] if index < len(steps) else None
+
+
+def acts(caller: Caller, d: dict[str, Any]) -> bool:
+    """The current step's unit (its head or officers), or the leaders."""
+    unit = current_unit(d)
+    return Role.LEADER in caller.roles or (unit is not None and caller.unit == unit)
+
+
+def transition(d: dict[str, Any], new: rules.DossierStatus) -> None:
+    try:
+        rules.check_transition(S(int(d["status"])), new)
+    except ValueError as exc:
+        raise Conflict(str(exc), f"Cannot move from status {d['status']} to {int(new)}.",
+                       "invalid_state") from exc
+
+
+def save(deps: Deps, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]
+         ) -> dict[str, Any]:
+    """``after`` as the next version of ``before``; returns what is saved."""
+    after = {**after, "version": int(before["version"]) + 1, "updated_at": iso(deps.clock())}
+    deps.store.save(uow, before, after)
+    return after
+
+
+def timeline(d: dict[str, Any], label: str, at: datetime) -> list[dict[str, Any]]:
+    return [*(d.get("timeline") or []), {"at": iso(at), "label": label}]
+
+
+def scheduled_overdue(d: dict[str, Any]) -> date | None:
+    """The first day the open dossier counts as overdue in form 06, if any."""
+    return date.fromisoformat(d["overdue_from"]) if d.get("overdue_from") else None
+
+
+def mail(dossier: dict[str, Any], template: str, **extra: Any) -> DomainEvent:
+    from chalicelib.kernel.config import get_settings
+
+    appointment = instant(dossier.get("appointment_at"))
+    context = {"name": dossier["applicant"]["name"], "code": dossier["code"],
+               "procedure": dossier["procedure"]["name"],
+               "status_label": S(int(dossier["status"])).label_vi,
+               "received": _local(dossier["received_at"]),
+               "appointment": appointment.astimezone(TZ).strftime("%H:%M ngày %d/%m/%Y")
+               if appointment else "",
+               "lookup": f"{get_settings().public_base_url}/tra-cuu?code={dossier['code']}",
+               **extra}
+    return mail_event(chain_of(dossier["id"]), [dossier["applicant"]["email"]], template,
+                      context)
+
+
+def _local(value: str | None) -> str:
+    moment = instant(value)
+    return moment.astimezone(TZ).strftime("%d/%m/%Y") if moment else ""
+
+
+def finished_work(deps: Deps, d: dict[str, Any], at: datetime) -> list[dict[str, Any]]:
+    """The dossier's open work, done at ``at`` (to save with the change)."""
+    from chalicelib.work.items import closed
+    from chalicelib.work.rules import WorkStatus
+
+    return [closed(w, WorkStatus.DONE, completed_at=iso(at)) for w in deps.store.work(d["id"])
+            if w["status"] == WorkStatus.OPEN.value]

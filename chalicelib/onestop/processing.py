@@ -1,0 +1,90 @@
+"""Processing step by step: the current step's unit hands the dossier on, the
+hand-off goes on the control slip (phiếu kiểm soát), the next step's unit gets
+the work, and after the last step the dossier is resolved and counted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.errors import Conflict, Forbidden
+from chalicelib.kernel.events import instant, iso
+from chalicelib.kernel.identity import Caller
+from chalicelib.onestop import rules
+from chalicelib.onestop.dossiers import (
+    Deps,
+    S,
+    acts,
+    chain_of,
+    deps_for,
+    finished_work,
+    load_dossier,
+    mail,
+    save,
+    scheduled_overdue,
+    timeline,
+    transition,
+)
+from chalicelib.onestop.reading import view
+
+
+def advance(caller: Caller, dossier_id: str, *, note: str = "",
+            now: datetime | None = None, table: Table | None = None,
+            deps: Deps | None = None) -> dict[str, Any]:
+    """The current step is done: the hand-off goes on the control slip (giver,
+    receiver, time, early / on time / late for that step) and the next step's
+    unit gets the work; after the last step the dossier is resolved (status 9)."""
+    deps = deps_for(table, deps)
+    now = now or deps.clock()
+    d = load_dossier(caller, dossier_id, deps=deps)
+    if not acts(caller, d):
+        raise Forbidden("Bước hiện tại không thuộc đơn vị của bạn.",
+                        "The current step is not your unit's.")
+    status = S(int(d["status"]))
+    if status not in (S.RECEIVED, S.IN_PROGRESS):
+        raise Conflict(f"Hồ sơ đang ở trạng thái “{status.label_vi}”.",
+                       f"The dossier is in status {int(status)}.", "invalid_state")
+    index = int(d["step_index"])
+    step = d["steps"][index]
+    verdict = rules.timeliness(now, instant(step["deadline"]))
+    last = index + 1 >= len(d["steps"])
+    receiver = "Trả kết quả" if last else d["steps"][index + 1]["name"]
+    slip = [*d["slip"], {"step": step["name"], "giver": caller.username,
+                         "giver_name": caller.full_name or caller.username,
+                         "giver_unit": step["unit"], "receiver": receiver,
+                         "receiver_unit": None if last else d["steps"][index + 1]["unit"],
+                         "at": iso(now), "deadline": step["deadline"],
+                         "timeliness": verdict.value, "timeliness_label": verdict.label_vi,
+                         "note": note}]
+    done = finished_work(deps, d, now)
+    new_status = S.RESOLVED if last else S.IN_PROGRESS
+    after = {**d, "slip": slip, "step_index": index + 1, "status": int(new_status),
+             "people": sorted(set(d["people"]) | {caller.username}),
+             "timeline": timeline(d, "Đã xử lý xong" if last else f"Chuyển: {receiver}", now)}
+    if int(d["status"]) == int(S.RECEIVED):
+        transition(d, S.IN_PROGRESS)
+    deltas: list[rules.CounterDelta] = []
+    if last:
+        after["resolved_at"] = iso(now)
+        deltas = list(rules.resolved_deltas(d["owner_unit"], now, instant(d["appointment_at"]),
+                                            scheduled_overdue(d)))
+        after["result_timeliness"] = rules.timeliness(now, instant(d["appointment_at"])).value
+    else:
+        next_unit = d["steps"][index + 1]["unit"]
+        after["units"] = sorted(set(d["units"]) | {next_unit})
+        work = deps.store.step_work(after, index + 1, by=caller.username)
+        # The same unit's next step replaces its finished one (one item per unit).
+        done = [w for w in done if w["assignee"] != work["assignee"]] + [work]
+    uow = deps.store.unit_of_work()
+    saved = save(deps, uow, d, after)
+    for w in done:
+        deps.store.put_work(uow, w)
+    deps.store.count(uow, deltas)
+    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, "dossier.advance",
+                      summary=f"{step['name']} → {receiver} ({verdict.label_vi})")
+    if last and d["applicant"].get("email"):
+        uow.emit(mail(saved, "dossier_status", message="Hồ sơ đã được giải quyết xong; "
+                      "kết quả sẵn sàng để trả."))
+    uow.commit()
+    return view(caller, dossier_id, deps=deps)

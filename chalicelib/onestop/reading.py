@@ -1,0 +1,80 @@
+"""Reading dossiers: one dossier with what the caller may do next, the month's
+list a caller may see, and the public lookup by code and phone."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table, json_ready
+from chalicelib.kernel.access import can_view
+from chalicelib.kernel.errors import NotFound
+from chalicelib.kernel.identity import Caller, Role
+from chalicelib.onestop.dossiers import TZ, Deps, S, access_of, acts, deps_for, load_dossier
+from chalicelib.onestop.store import KEYS
+
+# The table's keys, and what only the lookup compares.
+HIDDEN = (*KEYS, "phone_last4")
+
+
+def view(caller: Caller, dossier_id: str, table: Table | None = None, *,
+         deps: Deps | None = None) -> dict[str, Any]:
+    d = load_dossier(caller, dossier_id, table, deps=deps)
+    out = json_ready({k: v for k, v in d.items() if k not in HIDDEN})
+    out["status_label"] = S(int(d["status"])).label_vi
+    out["actions"] = actions(caller, d)
+    return out
+
+
+def actions(caller: Caller, d: dict[str, Any]) -> list[str]:
+    status = S(int(d["status"]))
+    out = []
+    if status in (S.RECEIVED, S.IN_PROGRESS) and acts(caller, d):
+        out += ["advance", "supplement", "stop"]
+        if caller.roles & {Role.UNIT_HEAD, Role.LEADER} and d.get("result_status") not in (
+                "signing", "signed"):
+            out.append("sign_result")
+    if status == S.SUPPLEMENT_REQUESTED and caller.roles & {Role.ONE_STOP, Role.LEADER}:
+        out.append("resume")
+    if status == S.RESOLVED and caller.roles & {Role.ONE_STOP, Role.LEADER}:
+        out.append("return")
+    if status == S.WITHDRAWAL_REQUESTED and caller.roles & {Role.ONE_STOP, Role.LEADER}:
+        out.append("stop")
+    return out
+
+
+def list_visible(caller: Caller, *, month: str | None = None, table: Table | None = None,
+                 deps: Deps | None = None) -> dict[str, Any]:
+    """Dossiers received in a month (YYYY-MM) that the caller may see: the desk and
+    leaders see all; a unit sees those that pass through it."""
+    deps = deps_for(table, deps)
+    month = month or deps.clock().astimezone(TZ).strftime("%Y-%m")
+    items = [i for i in deps.store.received_in(month) if can_view(caller, access_of(i))]
+    return {"month": month, "items": [{
+        "id": i["id"], "code": i["code"], "procedure": i["procedure"]["name"],
+        "applicant": i["applicant"]["name"], "status": int(i["status"]),
+        "status_label": S(int(i["status"])).label_vi, "received_at": i["received_at"],
+        "appointment_at": i["appointment_at"], "channel": i["channel"]} for i in items]}
+
+
+def find_by_code(code: str, phone_last4: str, deps: Deps) -> dict[str, Any]:
+    """The dossier of a public code, as the code index holds it; a wrong phone
+    answers like an unknown code."""
+    d = deps.store.by_code(code.strip().upper())
+    expected = str(d.get("phone_last4") or "") if d else ""
+    if d is None or len(phone_last4) != 4 or hashlib.sha256(expected.encode()).digest() != \
+            hashlib.sha256(phone_last4.encode()).digest():
+        raise NotFound("Không tìm thấy hồ sơ với mã và số điện thoại này.",
+                       "No dossier with this code and phone number.")
+    return d
+
+
+def lookup(code: str, phone_last4: str, table: Table | None = None, *,
+           deps: Deps | None = None) -> dict[str, Any]:
+    """Public: the status, the timeline and the appointment; nothing about anyone."""
+    d = find_by_code(code, phone_last4, deps_for(table, deps))
+    timeline = [{"at": e["at"], "label": e["label"]} for e in d.get("timeline") or []]
+    return {"code": d["code"], "procedure": d["procedure"]["name"],
+            "status": int(d["status"]), "status_label": S(int(d["status"])).label_vi,
+            "received_at": d["received_at"], "appointment_at": d["appointment_at"],
+            "timeline": [{"at": d["received_at"], "label": "Tiếp nhận hồ sơ"}, *timeline]}

@@ -1,0 +1,112 @@
+"""Results: the head of the unit holding the dossier asks for the signed
+result (a workflow step composes, signs and seals it, ``onestop/steps.py``),
+the step records how it went, the signed PDF is fetched by a short-lived link,
+and the desk returns the result in person or online (status 10)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.errors import Conflict, Forbidden, NotFound
+from chalicelib.kernel.events import DomainEvent, iso
+from chalicelib.kernel.identity import Caller, Role
+from chalicelib.onestop.dossiers import (
+    Deps,
+    S,
+    acts,
+    chain_of,
+    deps_for,
+    load_dossier,
+    mail,
+    save,
+    timeline,
+    transition,
+)
+from chalicelib.onestop.reading import view
+from chalicelib.onestop.rules import RESULT_REQUESTED
+
+
+def request_result(caller: Caller, dossier_id: str, table: Table | None = None, *,
+                   deps: Deps | None = None) -> dict[str, Any]:
+    """The signer of the unit confirms (a sign-in under five minutes old); the
+    workflow step composes, signs and seals the result (onestop/steps.py)."""
+    from chalicelib.outgoing.rules import require_fresh_auth
+
+    deps = deps_for(table, deps)
+    d = load_dossier(caller, dossier_id, deps=deps)
+    if not (caller.roles & {Role.UNIT_HEAD, Role.LEADER}) or not acts(caller, d):
+        raise Forbidden("Chỉ lãnh đạo đơn vị đang giữ hồ sơ mới ký kết quả.",
+                        "Only the head of the unit holding the dossier signs the result.")
+    if int(d["status"]) not in (int(S.RECEIVED), int(S.IN_PROGRESS)) or d.get(
+            "result_status") in ("signing", "signed"):
+        raise Conflict("Hồ sơ không ở bước ký kết quả.", "The dossier is not at the "
+                       "result-signing step.", "invalid_state")
+    require_fresh_auth(caller, deps.clock())
+    uow = deps.store.unit_of_work()
+    save(deps, uow, d, {**d, "result_status": "signing", "result_failure": None})
+    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, "dossier.result",
+                      summary="Ký số kết quả giải quyết")
+    uow.emit(DomainEvent(RESULT_REQUESTED, chain_of(dossier_id),
+                         {"id": dossier_id, "signer": caller.username,
+                          "request": uuid.uuid4().hex}))
+    uow.commit()
+    return view(caller, dossier_id, deps=deps)
+
+
+def record_result(dossier_id: str, *, table: Table | None = None, deps: Deps | None = None,
+                  **fields: Any) -> None:
+    """What the signing step made of the result (signed, or failed and why)."""
+    deps = deps_for(table, deps)
+    d = deps.store.get(dossier_id)
+    if d is None or d.get("result_status") != "signing":
+        return
+    uow = deps.store.unit_of_work()
+    save(deps, uow, d, {**d, **fields})
+    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), None, "dossier.result",
+                      summary="Kết quả đã ký số" if fields.get("result_status") == "signed"
+                      else "Ký số kết quả không thành công", actor="system")
+    uow.commit()
+
+
+def result_url(caller: Caller, dossier_id: str, *, s3: Any, bucket: str,
+               table: Table | None = None) -> dict[str, Any]:
+    d = load_dossier(caller, dossier_id, table)
+    if not d.get("result_key"):
+        raise NotFound("Chưa có kết quả đã ký.", "No signed result yet.")
+    url = s3.generate_presigned_url("get_object", Params={
+        "Bucket": bucket, "Key": d["result_key"], "ResponseContentType": "application/pdf",
+        "ResponseContentDisposition": f'inline; filename="ket-qua-{d["code"]}.pdf"'},
+        ExpiresIn=300)
+    return {"url": url, "expires_in": 300}
+
+
+def return_result(caller: Caller, dossier_id: str, *, how: str, now: datetime | None = None,
+                  table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
+    """The result handed over in person or sent online (status 10): the dossier
+    closes with its history."""
+    deps = deps_for(table, deps)
+    now = now or deps.clock()
+    d = load_dossier(caller, dossier_id, deps=deps)
+    if not caller.roles & {Role.ONE_STOP, Role.LEADER}:
+        raise Forbidden()
+    transition(d, S.RETURNED)
+    after = {**d, "status": int(S.RETURNED), "returned_at": iso(now), "returned_how": how,
+             "timeline": timeline(d, "Đã trả kết quả" + (" trực tuyến" if how == "online"
+                                                          else " trực tiếp"), now)}
+    uow = deps.store.unit_of_work()
+    saved = save(deps, uow, d, after)
+    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, "dossier.return",
+                      summary="Trả kết quả " + ("trực tuyến" if how == "online"
+                                                else "trực tiếp"))
+    if how == "online" and d.get("result_key") and d["applicant"].get("email"):
+        # The signed result travels with the mail (onestop/steps.py).
+        uow.emit(DomainEvent("dossier.returned_online", chain_of(dossier_id),
+                             {"id": dossier_id}))
+    elif d["applicant"].get("email"):
+        uow.emit(mail(saved, "dossier_status", message="Kết quả giải quyết đã được trả"
+                      + (" trực tuyến." if how == "online" else ".")))
+    uow.commit()
+    return view(caller, dossier_id, deps=deps)

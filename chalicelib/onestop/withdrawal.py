@@ -1,0 +1,74 @@
+"""A dossier that ends without a result: the applicant asks to withdraw it
+(online, by code and phone), and the desk or the step's unit stops it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.errors import Forbidden
+from chalicelib.kernel.events import iso
+from chalicelib.kernel.identity import Caller, Role
+from chalicelib.onestop import rules
+from chalicelib.onestop.dossiers import (
+    Deps,
+    S,
+    acts,
+    chain_of,
+    deps_for,
+    finished_work,
+    load_dossier,
+    mail,
+    save,
+    scheduled_overdue,
+    timeline,
+    transition,
+)
+from chalicelib.onestop.reading import find_by_code, lookup
+
+
+def stop(caller: Caller, dossier_id: str, *, reason: str, now: datetime | None = None,
+         table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
+    """Stop processing (status 8), also how a withdrawal is completed; the
+    applicant is told."""
+    deps = deps_for(table, deps)
+    now = now or deps.clock()
+    d = load_dossier(caller, dossier_id, deps=deps)
+    if not (acts(caller, d) or caller.roles & {Role.ONE_STOP, Role.LEADER}):
+        raise Forbidden()
+    transition(d, S.STOPPED)
+    done = finished_work(deps, d, now)
+    after = {**d, "status": int(S.STOPPED), "stopped_at": iso(now), "stop_reason": reason,
+             "overdue_from": None, "timeline": timeline(d, f"Dừng xử lý: {reason}", now)}
+    uow = deps.store.unit_of_work()
+    saved = save(deps, uow, d, after)
+    for w in done:
+        deps.store.put_work(uow, w)
+    deps.store.count(uow, rules.stopped_deltas(d["owner_unit"], now, scheduled_overdue(d)))
+    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, "dossier.stop",
+                      summary=f"Dừng xử lý: {reason}")
+    if d["applicant"].get("email"):
+        uow.emit(mail(saved, "dossier_status", message=f"Hồ sơ dừng xử lý. Lý do: {reason}"))
+    uow.commit()
+    return saved
+
+
+def withdraw(code: str, phone_last4: str, reason: str, table: Table | None = None, *,
+             deps: Deps | None = None) -> dict[str, Any]:
+    """Public: the applicant asks to withdraw (status 7); the desk completes it."""
+    deps = deps_for(table, deps)
+    # The same answer for a wrong phone as for no dossier.
+    found = find_by_code(code, phone_last4, deps)
+    d = deps.store.get(found["id"])
+    if d is None:
+        raise RuntimeError(f"dossier {found['id']} is indexed but not stored")
+    transition(d, S.WITHDRAWAL_REQUESTED)
+    now = deps.clock()
+    uow = deps.store.unit_of_work()
+    save(deps, uow, d, {**d, "status": int(S.WITHDRAWAL_REQUESTED), "withdraw_reason": reason,
+                        "timeline": timeline(d, "Công dân yêu cầu rút hồ sơ", now)})
+    deps.trail.append(uow, deps.trail.head(chain_of(d["id"])), None, "dossier.withdraw",
+                      summary=f"Yêu cầu rút hồ sơ: {reason}", actor="online")
+    uow.commit()
+    return lookup(code, phone_last4, deps=deps)
