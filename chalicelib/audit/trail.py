@@ -98,9 +98,9 @@ class Trail:
     """The trail as a port (``kernel.ports.AuditTrail``) over the table, for use
     cases that receive their collaborators from the composition root."""
 
-    def __init__(self, table: Table, store: AuditStore | None = None) -> None:
+    def __init__(self, table: Table | None = None, store: AuditStore | None = None) -> None:
         self.table = table
-        self.store = store or AuditStore(table)
+        self.store = _store(table, store)
 
     def head(self, chain: str) -> ChainHead:
         return head_of(chain, store=self.store)
