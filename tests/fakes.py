@@ -317,3 +317,228 @@ class FakeOneStopStore:
 
     def register_result(self, dossier_id: str, record: dict[str, Any]) -> None:
         self.results[dossier_id] = dict(record)
+
+
+# ---- organisation, work, calendar, audit --------------------------------------
+
+
+class FakeOrganisationStore:
+    """``organisation.store.Directory`` in memory: units, profiles, delegations."""
+
+    def __init__(self) -> None:
+        self.units_by_code: dict[str, dict[str, Any]] = {}
+        self.profiles: dict[str, dict[str, Any]] = {}
+        self.delegations: dict[tuple[str, str], dict[str, Any]] = {}
+        self.agency_profile: dict[str, Any] | None = None
+        self.events: list[DomainEvent] = []
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.events.extend)
+
+    # people
+    def user(self, username: str) -> dict[str, Any] | None:
+        profile = self.profiles.get(username)
+        return dict(profile) if profile else None
+
+    user_to_change = user
+
+    def members(self, unit: str) -> list[dict[str, Any]]:
+        return [dict(p) for _, p in sorted(self.profiles.items()) if p.get("unit") == unit]
+
+    def add_user(self, uow: FakeUnitOfWork, profile: dict[str, Any]) -> None:
+        def write() -> None:
+            if profile["username"] in self.profiles:
+                raise Conflict()
+            self.profiles[profile["username"]] = dict(profile)
+
+        uow.add(write)
+
+    def save_user(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
+                  ) -> None:
+        def write() -> None:
+            stored = self.profiles[before["username"]]
+            if int(stored.get("version", 1)) != int(before.get("version", 1)):
+                raise Conflict()
+            self.profiles[before["username"]] = dict(after)
+
+        uow.add(write)
+
+    def put_user(self, profile: dict[str, Any]) -> None:
+        self.profiles[profile["username"]] = dict(profile)
+
+    def invalidate_tokens(self, username: str, issued_before: Any) -> None:
+        self.profiles[username]["tokens_valid_after"] = issued_before
+
+    # units
+    def unit(self, code: str) -> dict[str, Any] | None:
+        unit = self.units_by_code.get(code)
+        return dict(unit) if unit else None
+
+    def units(self) -> list[dict[str, Any]]:
+        return [dict(u) for _, u in sorted(self.units_by_code.items())]
+
+    def add_unit(self, uow: FakeUnitOfWork, unit: dict[str, Any]) -> None:
+        def write() -> None:
+            if unit["code"] in self.units_by_code:
+                raise Conflict()
+            self.units_by_code[unit["code"]] = dict(unit)
+
+        uow.add(write)
+
+    def save_unit(self, uow: FakeUnitOfWork, version_read: int, unit: dict[str, Any]) -> None:
+        def write() -> None:
+            if int(self.units_by_code[unit["code"]].get("version", 1)) != version_read:
+                raise Conflict()
+            self.units_by_code[unit["code"]] = dict(unit)
+
+        uow.add(write)
+
+    def add_unit_once(self, unit: dict[str, Any]) -> bool:
+        if unit["code"] in self.units_by_code:
+            return False
+        self.units_by_code[unit["code"]] = dict(unit)
+        return True
+
+    # delegations
+    def delegations_of(self, grantor: str) -> list[dict[str, Any]]:
+        return [dict(d) for (g, _), d in sorted(self.delegations.items()) if g == grantor]
+
+    def delegations_to(self, delegate: str) -> list[dict[str, Any]]:
+        found = [d for d in self.delegations.values() if d["delegate"] == delegate]
+        return [dict(d) for d in sorted(found, key=lambda d: (d["start"], d["id"]))]
+
+    def delegation(self, grantor: str, delegation_id: str) -> dict[str, Any] | None:
+        found = self.delegations.get((grantor, delegation_id))
+        return dict(found) if found else None
+
+    def add_delegation(self, uow: FakeUnitOfWork, delegation: dict[str, Any]) -> None:
+        key = (delegation["grantor"], delegation["id"])
+
+        def write() -> None:
+            if key in self.delegations:
+                raise Conflict()
+            self.delegations[key] = dict(delegation)
+
+        uow.add(write)
+
+    def end_delegation(self, uow: FakeUnitOfWork, after: dict[str, Any]) -> None:
+        key = (after["grantor"], after["id"])
+
+        def write() -> None:
+            if self.delegations[key].get("status") != "active":
+                raise Conflict()
+            self.delegations[key] = dict(after)
+
+        uow.add(write)
+
+    def agency(self) -> dict[str, Any] | None:
+        return self.agency_profile
+
+
+class FakeWorkStore:
+    """``work.store.WorkStore`` in memory: open work items (as ``work.items``
+    shapes them), preferences, once-a-day claims and weekly counters."""
+
+    def __init__(self, work: Iterable[dict[str, Any]] = ()) -> None:
+        self.work = [dict(w) for w in work]
+        self.prefs: dict[str, dict[str, Any]] = {}
+        self.claims: set[tuple[str, str, str]] = set()
+        self.counters: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def _open(self) -> list[dict[str, Any]]:
+        # Open work is what the sparse indexes hold: closing an item drops its keys.
+        return sorted((w for w in self.work if "gsi3pk" in w), key=lambda w: w["gsi3sk"])
+
+    def open_of(self, assignee: str) -> list[dict[str, Any]]:
+        return [dict(w) for w in self._open() if w["assignee"] == assignee]
+
+    def open_page(self, limit: int) -> Any:
+        from chalicelib.adapters.dynamo import Page
+
+        return Page([dict(w) for w in self._open()[:limit]], None)
+
+    def due_before(self, horizon: datetime) -> list[dict[str, Any]]:
+        from chalicelib.kernel.events import iso
+
+        return [dict(w) for w in self._open() if w["gsi3sk"] < iso(horizon)]
+
+    def preferences(self, username: str) -> dict[str, Any] | None:
+        return self.prefs.get(username)
+
+    def save_preferences(self, username: str, prefs: dict[str, Any]) -> None:
+        self.prefs[username] = dict(prefs)
+
+    def claim(self, kind: str, username: str, period: str) -> bool:
+        if (kind, username, period) in self.claims:
+            return False
+        self.claims.add((kind, username, period))
+        return True
+
+    def release(self, kind: str, username: str, period: str) -> None:
+        self.claims.discard((kind, username, period))
+
+    def week_counters(self, unit: str, week: str) -> dict[str, Any] | None:
+        return self.counters.get((unit, week))
+
+
+class FakeCalendarStore:
+    """``calendar.store.CalendarStore`` in memory."""
+
+    def __init__(self) -> None:
+        self.by_day: dict[str, dict[str, Any]] = {}
+        self.events: list[DomainEvent] = []
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.events.extend)
+
+    def overrides(self) -> list[dict[str, Any]]:
+        return [dict(o) for _, o in sorted(self.by_day.items())]
+
+    def put(self, uow: FakeUnitOfWork, override: dict[str, Any]) -> None:
+        uow.add(lambda: self.by_day.__setitem__(override["date"], dict(override)))
+
+    def remove(self, uow: FakeUnitOfWork, day: Any) -> None:
+        uow.add(lambda: self.by_day.pop(day.isoformat(), None))
+
+
+class FakeAuditStore:
+    """``audit.store.AuditStore`` in memory: a head moves only from the seq read."""
+
+    def __init__(self) -> None:
+        self.chains: dict[str, list[dict[str, Any]]] = {}
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork()
+
+    def head(self, chain: str) -> ChainHead | None:
+        entries = self.chains.get(chain)
+        if not entries:
+            return None
+        return ChainHead(chain, int(entries[-1]["seq"]), str(entries[-1]["hash"]))
+
+    def entries(self, chain: str) -> list[dict[str, Any]]:
+        return [dict(e) for e in self.chains.get(chain, [])]
+
+    def add(self, uow: FakeUnitOfWork, head: ChainHead, entry: dict[str, Any]) -> None:
+        def write() -> None:
+            chain = self.chains.setdefault(head.chain, [])
+            if len(chain) != head.seq:
+                raise Conflict()
+            chain.append(dict(entry))
+
+        uow.add(write)
+
+
+class FakeMailer:
+    """``kernel.ports.Mailer``: keeps what was sent; ``fail_for`` refuses an address."""
+
+    def __init__(self, fail_for: Iterable[str] = ()) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.fail_for = set(fail_for)
+
+    def send(self, *, to: Any, subject: str, text: str, html: str | None = None,
+             attachments: Any = ()) -> str:
+        if self.fail_for & set(to):
+            raise RuntimeError("mail refused")
+        self.sent.append({"to": list(to), "subject": subject, "text": text})
+        return f"m{len(self.sent)}"

@@ -17,12 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters.cognito import CognitoDirectory
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
-from chalicelib.audit import trail as audit
+from chalicelib.adapters.dynamo import Table
+from chalicelib.audit.trail import Trail
 from chalicelib.kernel.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
+from chalicelib.kernel.ports import AuditTrail
 from chalicelib.organisation.rules import (
     DEFAULT_AGENCY,
     UNIT_CODE,
@@ -34,6 +34,7 @@ from chalicelib.organisation.rules import (
     check_unit_parent,
     generate_password,
 )
+from chalicelib.organisation.store import Directory
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -44,11 +45,19 @@ def _now_mark() -> Decimal:
     return Decimal(str(round(time.time(), 3)))
 
 
+def _store(table: Table | None, store: Directory | None) -> Directory:
+    return store or Directory(table or Table())
+
+
+def _trail(store: Directory, trail: AuditTrail | None) -> AuditTrail:
+    return trail or Trail(store.table)
+
+
 # ---------------------------------------------------------------- units
 
-def list_units(table: Table | None = None) -> list[dict[str, Any]]:
-    page = (table or Table()).query("UNITS", index="gsi1", limit=1000)
-    return [_unit_view(i) for i in page.items]
+def list_units(table: Table | None = None, *,
+               store: Directory | None = None) -> list[dict[str, Any]]:
+    return [_unit_view(i) for i in _store(table, store).units()]
 
 
 def _unit_view(item: dict[str, Any]) -> dict[str, Any]:
@@ -58,20 +67,22 @@ def _unit_view(item: dict[str, Any]) -> dict[str, Any]:
 
 def _unit_item(code: str, name: str, kind: UnitKind, parent: str | None,
                version: int) -> dict[str, Any]:
-    return {"pk": f"UNIT#{code}", "sk": "UNIT", "kind": "unit", "code": code, "name": name,
-            "unit_kind": kind.value, "parent": parent, "gsi1pk": "UNITS", "gsi1sk": code,
+    return {"code": code, "name": name, "unit_kind": kind.value, "parent": parent,
             "version": version, "updated_at": iso(utcnow())}
 
 
 def save_unit(caller: Caller, code: str, name: str, kind: UnitKind, parent: str | None,
-              version: int | None, table: Table | None = None) -> dict[str, Any]:
+              version: int | None, table: Table | None = None, *,
+              store: Directory | None = None, trail: AuditTrail | None = None
+              ) -> dict[str, Any]:
     """Create (version None) or update (the version the editor saw)."""
-    table = table or Table()
+    store = _store(table, store)
+    trail = _trail(store, trail)
     if not UNIT_CODE.match(code):
         raise InvalidInput("Mã đơn vị không hợp lệ.", "Invalid unit code.", "invalid_code",
                            [FieldProblem("code", "Chữ in hoa, số, dấu chấm hoặc gạch (tối đa 20).",
                                          "Upper-case letters, digits, '.', '-' (20 at most).")])
-    units = {u["code"]: u for u in list_units(table)}
+    units = {u["code"]: u for u in list_units(store=store)}
     current = units.get(code)
     if version is None and current is not None:
         from chalicelib.kernel.errors import Conflict
@@ -82,13 +93,13 @@ def save_unit(caller: Caller, code: str, name: str, kind: UnitKind, parent: str 
     check_unit_parent(code, parent, {c: u["parent"] for c, u in units.items()})
     new_version = 1 if version is None else version + 1
     item = _unit_item(code, name, kind, parent, new_version)
-    uow = UnitOfWork(table)
+    uow = store.unit_of_work()
     if version is None:
-        uow.add(put_op(item, condition="attribute_not_exists(pk)"))
+        store.add_unit(uow, item)
     else:
-        uow.add(put_op(item, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
+        store.save_unit(uow, version, item)
     chain = f"unit:{code}"
-    audit.append(uow, audit.head_of(chain, table), caller,
+    trail.append(uow, trail.head(chain), caller,
                  "unit.create" if version is None else "unit.update",
                  summary=name, before=current, after=_unit_view(item))
     uow.emit(DomainEvent("unit.saved", chain, {"code": code}))
@@ -108,31 +119,26 @@ def _profile_view(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def get_user(username: str, table: Table | None = None) -> dict[str, Any]:
-    item = (table or Table()).get(f"USER#{username}", "PROFILE")
+def get_user(username: str, table: Table | None = None, *,
+             store: Directory | None = None) -> dict[str, Any]:
+    item = _store(table, store).user(username)
     if item is None:
         raise NotFound()
     return _profile_view(item)
 
 
-def list_users(unit: str | None = None, table: Table | None = None) -> list[dict[str, Any]]:
-    table = table or Table()
-    units = [unit] if unit else [u["code"] for u in list_units(table)]
+def list_users(unit: str | None = None, table: Table | None = None, *,
+               store: Directory | None = None) -> list[dict[str, Any]]:
+    store = _store(table, store)
+    units = [unit] if unit else [u["code"] for u in list_units(store=store)]
     out: list[dict[str, Any]] = []
     for code in units:
-        cursor = None
-        while True:
-            page = table.query(f"UNIT#{code}", index="gsi1", sk_prefix="USER#", limit=500,
-                               cursor=cursor)
-            out.extend(_profile_view(i) for i in page.items)
-            cursor = page.cursor
-            if not cursor:
-                break
+        out.extend(_profile_view(i) for i in store.members(code))
     return sorted(out, key=lambda u: (u["unit"] or "", u["username"]))
 
 
-def _unit_name(code: str, table: Table) -> str:
-    item = table.get(f"UNIT#{code}", "UNIT")
+def _unit_name(code: str, store: Directory) -> str:
+    item = store.unit(code)
     if item is None:
         raise InvalidInput("Đơn vị không tồn tại.", "The unit does not exist.", "invalid_unit",
                            [FieldProblem("unit", "Không tồn tại.", "Does not exist.")])
@@ -145,51 +151,53 @@ def _cognito_attributes(full_name: str, email: str, unit: str) -> dict[str, str]
 
 def create_user(caller: Caller, *, username: str, full_name: str, email: str, unit: str,
                 roles: list[Role], title: str, table: Table | None = None,
-                directory: CognitoDirectory | None = None) -> tuple[dict[str, Any], str]:
+                directory: CognitoDirectory | None = None, store: Directory | None = None,
+                trail: AuditTrail | None = None) -> tuple[dict[str, Any], str]:
     """Returns the profile and the initial password, shown once to the administrator."""
-    table = table or Table()
+    store = _store(table, store)
+    trail = _trail(store, trail)
     directory = directory or CognitoDirectory()
     if not USERNAME.match(username):
         raise InvalidInput("Tên đăng nhập không hợp lệ.", "Invalid username.", "invalid_username",
                            [FieldProblem("username", "3–64 ký tự: chữ thường, số, . _ -",
                                          "3-64 characters: lower-case letters, digits, . _ -")])
-    unit_name = _unit_name(unit, table)
+    unit_name = _unit_name(unit, store)
     password = generate_password()
     directory.create(username, _cognito_attributes(full_name, email, unit), password)
     directory.set_groups(username, {r.value for r in roles})
     now = iso(utcnow())
     item = {
-        "pk": f"USER#{username}", "sk": "PROFILE", "kind": "user", "username": username,
-        "full_name": full_name, "email": email, "unit": unit, "unit_name": unit_name,
-        "title": title, "roles": sorted(r.value for r in roles), "status": "active",
-        "version": 1, "created_at": now, "updated_at": now,
-        "gsi1pk": f"UNIT#{unit}", "gsi1sk": f"USER#{username}",
+        "username": username, "full_name": full_name, "email": email, "unit": unit,
+        "unit_name": unit_name, "title": title, "roles": sorted(r.value for r in roles),
+        "status": "active", "version": 1, "created_at": now, "updated_at": now,
     }
-    uow = UnitOfWork(table)
-    uow.add(put_op(item, condition="attribute_not_exists(pk)"))
+    uow = store.unit_of_work()
+    store.add_user(uow, item)
     chain = f"user:{username}"
-    audit.append(uow, audit.head_of(chain, table), caller, "user.create", summary=full_name,
+    trail.append(uow, trail.head(chain), caller, "user.create", summary=full_name,
                  after=_profile_view(item))
     uow.emit(DomainEvent("user.created", chain, {"username": username}))
     uow.commit()
     return _profile_view(item), password
 
 
-def _load_profile(username: str, table: Table) -> dict[str, Any]:
-    item = table.get(f"USER#{username}", "PROFILE", consistent=True)
+def _load_profile(username: str, store: Directory) -> dict[str, Any]:
+    item = store.user_to_change(username)
     if item is None:
         raise NotFound()
     return item
 
 
 def _save_profile(caller: Caller, before: dict[str, Any], after: dict[str, Any], action: str,
-                  table: Table, summary: str = "") -> dict[str, Any]:
+                  store: Directory, trail: AuditTrail | None, summary: str = ""
+                  ) -> dict[str, Any]:
+    trail = _trail(store, trail)
     version = int(before.get("version", 1))
     after = {**after, "version": version + 1, "updated_at": iso(utcnow())}
-    uow = UnitOfWork(table)
-    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
+    uow = store.unit_of_work()
+    store.save_user(uow, before, after)
     chain = f"user:{after['username']}"
-    audit.append(uow, audit.head_of(chain, table), caller, action, summary=summary,
+    trail.append(uow, trail.head(chain), caller, action, summary=summary,
                  before=_profile_view(before), after=_profile_view(after))
     uow.emit(DomainEvent(action, chain, {"username": after["username"]}))
     uow.commit()
@@ -198,31 +206,33 @@ def _save_profile(caller: Caller, before: dict[str, Any], after: dict[str, Any],
 
 def update_user(caller: Caller, username: str, *, version: int, full_name: str, email: str,
                 unit: str, roles: list[Role], title: str, table: Table | None = None,
-                directory: CognitoDirectory | None = None) -> dict[str, Any]:
-    table = table or Table()
+                directory: CognitoDirectory | None = None, store: Directory | None = None,
+                trail: AuditTrail | None = None) -> dict[str, Any]:
+    store = _store(table, store)
     directory = directory or CognitoDirectory()
-    before = _load_profile(username, table)
+    before = _load_profile(username, store)
     if int(before.get("version", 1)) != version:
         from chalicelib.kernel.errors import Conflict
 
         raise Conflict()
-    unit_name = _unit_name(unit, table)
+    unit_name = _unit_name(unit, store)
     directory.update_attributes(username, _cognito_attributes(full_name, email, unit))
     directory.set_groups(username, {r.value for r in roles})
     after = {**before, "full_name": full_name, "email": email, "unit": unit,
-             "unit_name": unit_name, "title": title, "roles": sorted(r.value for r in roles),
-             "gsi1pk": f"UNIT#{unit}"}
-    return _save_profile(caller, before, after, "user.update", table, summary=full_name)
+             "unit_name": unit_name, "title": title, "roles": sorted(r.value for r in roles)}
+    return _save_profile(caller, before, after, "user.update", store, trail,
+                         summary=full_name)
 
 
 def set_enabled(caller: Caller, username: str, enabled: bool, table: Table | None = None,
-                directory: CognitoDirectory | None = None) -> dict[str, Any]:
-    table = table or Table()
+                directory: CognitoDirectory | None = None, store: Directory | None = None,
+                trail: AuditTrail | None = None) -> dict[str, Any]:
+    store = _store(table, store)
     directory = directory or CognitoDirectory()
     if username == caller.username and not enabled:
         raise InvalidInput("Không thể tự khoá tài khoản của mình.",
                            "You cannot disable your own account.", "self_disable")
-    before = _load_profile(username, table)
+    before = _load_profile(username, store)
     if enabled:
         directory.enable(username)
     else:
@@ -231,26 +241,28 @@ def set_enabled(caller: Caller, username: str, enabled: bool, table: Table | Non
     if not enabled:
         after["tokens_valid_after"] = _now_mark()
     return _save_profile(caller, before, after, "user.enable" if enabled else "user.disable",
-                         table)
+                         store, trail)
 
 
 def reset_password(caller: Caller, username: str, table: Table | None = None,
-                   directory: CognitoDirectory | None = None) -> str:
-    table = table or Table()
+                   directory: CognitoDirectory | None = None, store: Directory | None = None,
+                   trail: AuditTrail | None = None) -> str:
+    store = _store(table, store)
     directory = directory or CognitoDirectory()
-    before = _load_profile(username, table)
+    before = _load_profile(username, store)
     password = generate_password()
     directory.set_password(username, password)
     directory.sign_out(username)
     _save_profile(caller, before, {**before, "tokens_valid_after": _now_mark()},
-                  "user.reset_password", table,
+                  "user.reset_password", store, trail,
                   summary="Đặt lại mật khẩu")
     return password
 
 
 def set_signature(caller: Caller, username: str, png: bytes, *, s3: Any, bucket: str,
-                  table: Table | None = None) -> dict[str, Any]:
-    table = table or Table()
+                  table: Table | None = None, store: Directory | None = None,
+                  trail: AuditTrail | None = None) -> dict[str, Any]:
+    store = _store(table, store)
     if not png.startswith(PNG_MAGIC):
         raise InvalidInput("Ảnh chữ ký phải là tệp PNG.", "The signature image must be a PNG.",
                            "invalid_image",
@@ -259,13 +271,13 @@ def set_signature(caller: Caller, username: str, png: bytes, *, s3: Any, bucket:
         from chalicelib.kernel.errors import TooLarge
 
         raise TooLarge(SIGNATURE_MAX_BYTES)
-    before = _load_profile(username, table)
+    before = _load_profile(username, store)
     digest = hashlib.sha256(png).hexdigest()
     # Content-addressed under the user's id: never a name the client chose.
     key = f"signatures/{uuid.uuid5(uuid.NAMESPACE_URL, username).hex}/{digest}.png"
     s3.put_object(Bucket=bucket, Key=key, Body=png, ContentType="image/png")
     after = {**before, "signature_key": key, "signature_sha256": digest}
-    return _save_profile(caller, before, after, "user.signature", table,
+    return _save_profile(caller, before, after, "user.signature", store, trail,
                          summary="Cập nhật ảnh chữ ký")
 
 
@@ -286,41 +298,43 @@ def _delegation_view(item: dict[str, Any]) -> dict[str, Any]:
             "created_by": item.get("created_by"), "created_at": item.get("created_at")}
 
 
-def list_delegations(grantor: str, table: Table | None = None) -> list[dict[str, Any]]:
-    page = (table or Table()).query(f"USER#{grantor}", sk_prefix="DELEGATION#", limit=500)
-    return [_delegation_view(i) for i in page.items]
+def list_delegations(grantor: str, table: Table | None = None, *,
+                     store: Directory | None = None) -> list[dict[str, Any]]:
+    return [_delegation_view(i) for i in _store(table, store).delegations_of(grantor)]
 
 
-def delegations_to(delegate: str, table: Table | None = None) -> list[dict[str, Any]]:
-    page = (table or Table()).query(f"DELEGATE#{delegate}", index="gsi1", limit=500)
-    return [_delegation_view(i) for i in page.items]
+def delegations_to(delegate: str, table: Table | None = None, *,
+                   store: Directory | None = None) -> list[dict[str, Any]]:
+    return [_delegation_view(i) for i in _store(table, store).delegations_to(delegate)]
 
 
-def active_delegation_for(delegate: str, day: date,
-                          table: Table | None = None) -> dict[str, Any] | None:
+def active_delegation_for(delegate: str, day: date, table: Table | None = None, *,
+                          store: Directory | None = None) -> dict[str, Any] | None:
     """The delegation under which ``delegate`` acts on ``day`` (shown as KT./TL.)."""
-    for view in delegations_to(delegate, table):
+    for view in delegations_to(delegate, table, store=store):
         if view["status"] == "active" and view["start"] <= day.isoformat() <= view["end"]:
             return view
     return None
 
 
 def create_delegation(caller: Caller, *, grantor: str, delegate: str, kind: DelegationKind,
-                      start: date, end: date, note: str,
-                      table: Table | None = None) -> dict[str, Any]:
-    table = table or Table()
-    grantor_profile = _load_profile(grantor, table)
+                      start: date, end: date, note: str, table: Table | None = None,
+                      store: Directory | None = None, trail: AuditTrail | None = None
+                      ) -> dict[str, Any]:
+    store = _store(table, store)
+    trail = _trail(store, trail)
+    grantor_profile = _load_profile(grantor, store)
     if Role.LEADER.value not in (grantor_profile.get("roles") or []):
         raise InvalidInput("Chỉ lãnh đạo Sở mới uỷ quyền ký.", "Only a leader can delegate.",
                            "invalid_grantor")
     try:
-        delegate_profile = _load_profile(delegate, table)
+        delegate_profile = _load_profile(delegate, store)
     except NotFound as exc:
         raise InvalidInput("Người được uỷ quyền không tồn tại.", "The delegate does not exist.",
                            "invalid_delegate", [FieldProblem("delegate", "Không tồn tại.",
                                                              "Does not exist.")]) from exc
     new = Delegation(uuid.uuid4().hex, grantor, delegate, kind, start, end)
-    check_delegation(new, [_delegation(i) for i in _raw_delegations(grantor, table)])
+    check_delegation(new, [_delegation(i) for i in store.delegations_of(grantor)])
     if delegate_profile.get("status") != "active":
         raise InvalidInput("Người được uỷ quyền đang bị khoá.", "The delegate is disabled.",
                            "invalid_delegate")
@@ -329,23 +343,21 @@ def create_delegation(caller: Caller, *, grantor: str, delegate: str, kind: Dele
         raise InvalidInput("Ký thay (KT.) chỉ giao cho cấp phó trong Ban Giám đốc.",
                            "KT. goes to a deputy leader.", "invalid_delegate",
                            [FieldProblem("delegate", "Phải là lãnh đạo Sở.", "Must be a leader.")])
-    if kind == DelegationKind.TL and delegate_profile.get("unit") != office_unit(table):
+    if kind == DelegationKind.TL and delegate_profile.get("unit") != office_unit(store=store):
         raise InvalidInput("Thừa lệnh (TL.) chỉ giao cho lãnh đạo Văn phòng.",
                            "TL. goes to the head of the office.", "invalid_delegate",
                            [FieldProblem("delegate", "Phải thuộc Văn phòng.",
                                          "Must belong to the office.")])
     now = iso(utcnow())
     item = {
-        "pk": f"USER#{grantor}", "sk": f"DELEGATION#{new.id}", "kind": "delegation",
         "id": new.id, "grantor": grantor, "delegate": delegate, "delegation_kind": kind.value,
         "start": start.isoformat(), "end": end.isoformat(), "note": note, "status": "active",
         "created_by": caller.username, "created_at": now,
-        "gsi1pk": f"DELEGATE#{delegate}", "gsi1sk": f"{start.isoformat()}#{new.id}",
     }
-    uow = UnitOfWork(table)
-    uow.add(put_op(item, condition="attribute_not_exists(pk)"))
+    uow = store.unit_of_work()
+    store.add_delegation(uow, item)
     chain = f"user:{grantor}"
-    audit.append(uow, audit.head_of(chain, table), caller, "delegation.create",
+    trail.append(uow, trail.head(chain), caller, "delegation.create",
                  summary=f"{kind.value}. cho {delegate}", after=_delegation_view(item))
     uow.emit(DomainEvent("delegation.created", chain, {"id": new.id}))
     uow.commit()
@@ -353,45 +365,45 @@ def create_delegation(caller: Caller, *, grantor: str, delegate: str, kind: Dele
 
 
 def revoke_delegation(caller: Caller, grantor: str, delegation_id: str,
-                      table: Table | None = None) -> dict[str, Any]:
-    table = table or Table()
-    item = table.get(f"USER#{grantor}", f"DELEGATION#{delegation_id}", consistent=True)
+                      table: Table | None = None, *, store: Directory | None = None,
+                      trail: AuditTrail | None = None) -> dict[str, Any]:
+    store = _store(table, store)
+    trail = _trail(store, trail)
+    item = store.delegation(grantor, delegation_id)
     if item is None:
         raise NotFound()
     after = {**item, "status": "revoked", "revoked_by": caller.username,
              "revoked_at": iso(utcnow())}
-    uow = UnitOfWork(table)
-    uow.add(put_op(after, condition="#s = :active", names={"#s": "status"},
-                   values={":active": "active"}))
+    uow = store.unit_of_work()
+    store.end_delegation(uow, after)
     chain = f"user:{grantor}"
-    audit.append(uow, audit.head_of(chain, table), caller, "delegation.revoke",
+    trail.append(uow, trail.head(chain), caller, "delegation.revoke",
                  before=_delegation_view(item), after=_delegation_view(after))
     uow.emit(DomainEvent("delegation.revoked", chain, {"id": delegation_id}))
     uow.commit()
     return _delegation_view(after)
 
 
-def _raw_delegations(grantor: str, table: Table) -> list[dict[str, Any]]:
-    return table.query(f"USER#{grantor}", sk_prefix="DELEGATION#", limit=500).items
-
-
-def office_unit(table: Table) -> str | None:
-    for unit in list_units(table):
+def office_unit(table: Table | None = None, *, store: Directory | None = None) -> str | None:
+    for unit in list_units(table, store=store):
         if unit["kind"] == UnitKind.OFFICE.value:
             return str(unit["code"])
     return None
 
 
-def heads_of(table: Table, units: list[str]) -> list[str]:
+def heads_of(table: Table | None, units: list[str], *,
+             store: Directory | None = None) -> list[str]:
     """The active heads of these units, by username."""
+    store = _store(table, store)
     heads: list[str] = []
     for code in units:
-        heads += [u["username"] for u in list_users(code, table)
+        heads += [u["username"] for u in list_users(code, store=store)
                   if Role.UNIT_HEAD.value in u["roles"] and u["status"] == "active"]
     return heads
 
 
-def agency_profile(table: Table | None = None) -> dict[str, str]:
+def agency_profile(table: Table | None = None, *,
+                   store: Directory | None = None) -> dict[str, str]:
     """The agency as printed on its documents (an administrator may override it)."""
-    stored = (table or Table()).get("CONFIG#agency", "PROFILE") or {}
+    stored = _store(table, store).agency() or {}
     return {k: str(stored.get(k) or v) for k, v in DEFAULT_AGENCY.items()}

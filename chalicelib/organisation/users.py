@@ -12,11 +12,12 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.cognito import CognitoIdentity
-from chalicelib.adapters.dynamo import ConditionFailed, Table
+from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.config import get_settings
 from chalicelib.kernel.errors import NotFound
 from chalicelib.kernel.events import iso, utcnow
 from chalicelib.kernel.identity import Role
+from chalicelib.organisation.store import Directory
 
 
 def identity() -> CognitoIdentity:
@@ -28,8 +29,13 @@ def known_roles(values: Iterable[str]) -> list[Role]:
     return [Role(v) for v in values if v in known]
 
 
-def profile(username: str, table: Table | None = None) -> dict[str, Any]:
-    item = (table or Table()).get(f"USER#{username}", "PROFILE")
+def _store(table: Table | None, store: Directory | None) -> Directory:
+    return store or Directory(table or Table())
+
+
+def profile(username: str, table: Table | None = None, *,
+            store: Directory | None = None) -> dict[str, Any]:
+    item = _store(table, store).user(username)
     if item is None:
         raise NotFound()
     return {
@@ -42,40 +48,30 @@ def profile(username: str, table: Table | None = None) -> dict[str, Any]:
     }
 
 
-def revoke_sessions(username: str, table: Table | None = None) -> None:
+def revoke_sessions(username: str, table: Table | None = None, *,
+                    store: Directory | None = None) -> None:
     """Tokens issued before now stop working at their next request. Cognito's
     sign-out revokes refresh tokens only; ID tokens cannot be revoked, so the
     authorizer compares their issue time with this mark."""
     import time
 
-    (table or Table()).update(f"USER#{username}", "PROFILE", "SET tokens_valid_after = :t",
-                              values={":t": Decimal(str(round(time.time(), 3)))})
+    _store(table, store).invalidate_tokens(username, Decimal(str(round(time.time(), 3))))
 
 
 def ensure_unit(code: str, name: str, kind: str, parent: str | None = None,
                 table: Table | None = None) -> bool:
     """Create the unit unless it exists (the seed runs on every start and must not
     undo what an administrator changed since). Returns whether it was created."""
-    try:
-        (table or Table()).put(
-            {
-                "pk": f"UNIT#{code}", "sk": "UNIT", "kind": "unit", "code": code, "name": name,
-                "unit_kind": kind, "parent": parent, "gsi1pk": "UNITS", "gsi1sk": code,
-                "version": 1,
-            },
-            condition="attribute_not_exists(pk)",
-        )
-    except ConditionFailed:
-        return False
-    return True
+    return _store(table, None).add_unit_once(
+        {"code": code, "name": name, "unit_kind": kind, "parent": parent, "version": 1})
 
 
 def ensure_user(username: str, password: str, full_name: str, email: str, roles: list[Role],
                 unit: str, unit_name: str, title: str = "", table: Table | None = None) -> bool:
     """Create the account and its profile unless the profile exists. Returns whether
     it was created."""
-    table = table or Table()
-    if table.get(f"USER#{username}", "PROFILE") is not None:
+    store = _store(table, None)
+    if store.user(username) is not None:
         return False
     settings = get_settings()
     idp = client("cognito-idp")
@@ -101,13 +97,9 @@ def ensure_user(username: str, password: str, full_name: str, email: str, roles:
             UserPoolId=settings.user_pool_id, Username=username, GroupName=role.value
         )
     now = iso(utcnow())
-    table.put(
-        {
-            "pk": f"USER#{username}", "sk": "PROFILE", "kind": "user", "username": username,
-            "full_name": full_name, "email": email, "unit": unit, "unit_name": unit_name,
-            "title": title, "roles": [r.value for r in roles], "status": "active", "version": 1,
-            "created_at": now, "updated_at": now,
-            "gsi1pk": f"UNIT#{unit}", "gsi1sk": f"USER#{username}",
-        }
-    )
+    store.put_user({
+        "username": username, "full_name": full_name, "email": email, "unit": unit,
+        "unit_name": unit_name, "title": title, "roles": [r.value for r in roles],
+        "status": "active", "version": 1, "created_at": now, "updated_at": now,
+    })
     return True

@@ -49,6 +49,12 @@ def closed(work: dict[str, Any], status: WorkStatus, **extra: Any) -> dict[str, 
     return out
 
 
+def parent_of(work: dict[str, Any]) -> tuple[str, str]:
+    """The kind (DOC, TASK, CASE, DOSSIER…) and id of the item a work item belongs to."""
+    kind, ident = work["pk"].split("#", 1)
+    return kind, ident
+
+
 def person(username: str) -> str:
     """How work items name a person who holds a part."""
     return f"U#{username}"

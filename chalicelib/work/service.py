@@ -10,30 +10,40 @@ overdue: their cost grows with what is due, not with all the work there is.
 
 from __future__ import annotations
 
-import time as _time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.adapters.dynamo import ConditionFailed, Table
+from chalicelib.adapters.dynamo import Table
 from chalicelib.calendar.service import agency_calendar
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.events import instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
+from chalicelib.kernel.ports import CalendarSource, Clock
+from chalicelib.organisation.store import Directory
+from chalicelib.work import items as work_items
 from chalicelib.work.rules import timeliness
+from chalicelib.work.store import WorkStore, completion_update
 
 DUE_SOON_DAYS = Decimal(2)
 ESCALATE_AFTER_DAYS = 2
 DEFAULT_PREFS = {"digest": True, "instant": True, "due_soon_days": 2}
 
 
+def _store(table: Table | None, store: WorkStore | None) -> WorkStore:
+    return store or WorkStore(table or Table())
+
+
+def _directory(store: WorkStore, directory: Directory | None) -> Directory:
+    return directory or Directory(store.table)
+
 
 def _view(item: dict[str, Any], cal: AgencyCalendar, now: datetime,
           due_soon_days: Decimal = DUE_SOON_DAYS) -> dict[str, Any]:
     deadline = instant(item.get("deadline"))
     state = timeliness(cal, deadline, now, instant(item.get("completed_at")), due_soon_days)
-    kind, ident = item["pk"].split("#", 1)
+    kind, ident = work_items.parent_of(item)
     page = {"DOC": "document", "TASK": "task", "CASE": "complaint",
             "DOSSIER": "dossier"}.get(kind, "work")
     return {
@@ -47,17 +57,6 @@ def _view(item: dict[str, Any], cal: AgencyCalendar, now: datetime,
     }
 
 
-def _open_of(table: Table, assignee: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = table.query(f"WORK#{assignee}", index="gsi2", limit=500, cursor=cursor)
-        out.extend(page.items)
-        cursor = page.cursor
-        if not cursor:
-            return out
-
-
 ORDER = {"overdue": 0, "due_soon": 1, "on_time": 2, "no_deadline": 3}
 
 
@@ -65,50 +64,57 @@ def _sorted(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(views, key=lambda v: (ORDER.get(v["timeliness"], 9), v["deadline"] or ""))
 
 
-def my_work(caller: Caller, table: Table | None = None) -> dict[str, Any]:
-    table = table or Table()
-    cal, now = agency_calendar(), utcnow()
-    window = Decimal(preferences(caller.username, table)["due_soon_days"])
+def my_work(caller: Caller, table: Table | None = None, *, store: WorkStore | None = None,
+            calendar: CalendarSource | None = None, clock: Clock | None = None
+            ) -> dict[str, Any]:
+    store = _store(table, store)
+    cal, now = (calendar or agency_calendar)(), (clock or utcnow)()
+    window = Decimal(preferences(caller.username, store=store)["due_soon_days"])
     return {"items": _sorted([_view(i, cal, now, window)
-                              for i in _open_of(table, f"U#{caller.username}")])}
+                              for i in store.open_of(work_items.person(caller.username))])}
 
 
-def unit_work(caller: Caller, unit: str | None = None, table: Table | None = None
+def unit_work(caller: Caller, unit: str | None = None, table: Table | None = None, *,
+              store: WorkStore | None = None, directory: Directory | None = None,
+              calendar: CalendarSource | None = None, clock: Clock | None = None
               ) -> dict[str, Any]:
     """A head's view of the unit (its own parts and each member's), overdue first;
     leaders may look at any unit."""
     from chalicelib.kernel.errors import Forbidden
     from chalicelib.organisation.service import list_users
 
-    table = table or Table()
+    store = _store(table, store)
     unit = unit or caller.unit
     if not unit or not (Role.LEADER in caller.roles
                         or (Role.UNIT_HEAD in caller.roles and caller.unit == unit)):
         raise Forbidden()
-    cal, now = agency_calendar(), utcnow()
-    items = _open_of(table, f"UNIT#{unit}")
-    people = [u["username"] for u in list_users(unit, table)]
+    cal, now = (calendar or agency_calendar)(), (clock or utcnow)()
+    items = store.open_of(work_items.unit(unit))
+    people = [u["username"] for u in list_users(unit, store=_directory(store, directory))]
     for name in people:
-        items += _open_of(table, f"U#{name}")
+        items += store.open_of(work_items.person(name))
     return {"unit": unit, "items": _sorted([_view(i, cal, now) for i in items])}
 
 
-def agency_work(caller: Caller, limit: int = 200, table: Table | None = None) -> dict[str, Any]:
+def agency_work(caller: Caller, limit: int = 200, table: Table | None = None, *,
+                store: WorkStore | None = None, calendar: CalendarSource | None = None,
+                clock: Clock | None = None) -> dict[str, Any]:
     """Leaders: everything open, the oldest deadlines (the overdue) first."""
     from chalicelib.kernel.errors import Forbidden
 
     if Role.LEADER not in caller.roles:
         raise Forbidden()
-    table = table or Table()
-    cal, now = agency_calendar(), utcnow()
-    page = table.query("OPENWORK", index="gsi3", limit=limit)
+    store = _store(table, store)
+    cal, now = (calendar or agency_calendar)(), (clock or utcnow)()
+    page = store.open_page(limit)
     return {"items": [_view(i, cal, now) for i in page.items], "cursor": page.cursor}
 
 
 # ---------------------------------------------------------------- preferences
 
-def preferences(username: str, table: Table | None = None) -> dict[str, Any]:
-    item = (table or Table()).get(f"USER#{username}", "PREFS")
+def preferences(username: str, table: Table | None = None, *,
+                store: WorkStore | None = None) -> dict[str, Any]:
+    item = _store(table, store).preferences(username)
     prefs = dict(DEFAULT_PREFS)
     if item:
         prefs.update({k: item[k] for k in DEFAULT_PREFS if k in item})
@@ -117,75 +123,53 @@ def preferences(username: str, table: Table | None = None) -> dict[str, Any]:
 
 
 def set_preferences(username: str, digest: bool, instant: bool, due_soon_days: int,
-                    table: Table | None = None) -> dict[str, Any]:
-    (table or Table()).put({"pk": f"USER#{username}", "sk": "PREFS", "kind": "prefs",
-                            "digest": digest, "instant": instant,
-                            "due_soon_days": due_soon_days, "updated_at": iso(utcnow())})
-    return preferences(username, table)
+                    table: Table | None = None, *,
+                    store: WorkStore | None = None) -> dict[str, Any]:
+    store = _store(table, store)
+    store.save_preferences(username, {"digest": digest, "instant": instant,
+                                      "due_soon_days": due_soon_days,
+                                      "updated_at": iso(utcnow())})
+    return preferences(username, store=store)
 
 
 # ---------------------------------------------------------------- jobs
 
-def _due_before(table: Table, horizon: datetime) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    start = None
-    while True:
-        items, last = table.query_range("OPENWORK", index="gsi3", low=None,
-                                        below=iso(horizon), start=start, limit=1000)
-        out.extend(items)
-        if last is None:
-            return out
-        start = last
-
-
-def _heads(table: Table, unit: str, cache: dict[str, list[dict[str, Any]]]
+def _heads(directory: Directory, unit: str, cache: dict[str, list[dict[str, Any]]]
            ) -> list[dict[str, Any]]:
     from chalicelib.organisation.service import list_users
 
     if unit not in cache:
-        cache[unit] = [u for u in list_users(unit, table)
+        cache[unit] = [u for u in list_users(unit, store=directory)
                        if Role.UNIT_HEAD.value in u["roles"] and u["status"] == "active"]
     return cache[unit]
 
 
-def _claim(table: Table, kind: str, username: str, day: str) -> bool:
-    """At most one per person per day, however often the job runs or retries."""
-    try:
-        table.put({"pk": f"{kind}#{username}", "sk": day, "kind": "claim",
-                   "expires_at": int(_time.time()) + 40 * 86400},
-                  condition="attribute_not_exists(pk)")
-    except ConditionFailed:
-        return False
-    return True
-
-
-def _release(table: Table, kind: str, username: str, day: str) -> None:
-    table.delete(f"{kind}#{username}", day)
-
-
 def send_digests(*, now: datetime | None = None, table: Table | None = None,
-                 mailer: Any = None) -> dict[str, Any]:
+                 mailer: Any = None, store: WorkStore | None = None,
+                 directory: Directory | None = None,
+                 calendar: CalendarSource | None = None) -> dict[str, Any]:
     """The 07:30 digest: each person with due-soon or overdue work gets one mail."""
     from chalicelib.kernel.config import get_settings
     from chalicelib.organisation.service import get_user
     from chalicelib.outputs.templating import render
 
-    table = table or Table()
+    store = _store(table, store)
+    directory = _directory(store, directory)
     now = now or utcnow()
-    cal = agency_calendar()
+    cal = (calendar or agency_calendar)()
     today = now.astimezone(cal.tz).date()
     if not cal.is_working_day(today):
         return {"skipped": "not a working day", "day": today.isoformat()}
     horizon = cal.add_working_days(now, DUE_SOON_DAYS + 3)  # widest preference allowed
-    due = _due_before(table, horizon)
+    due = store.due_before(horizon)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
     heads_cache: dict[str, list[dict[str, Any]]] = {}
     for item in due:
-        kind, _, who = item["assignee"].partition("#")
-        if kind == "U":
+        who = work_items.name_of(item["assignee"])
+        if work_items.is_person(item["assignee"]):
             per_person[who].append(item)
         else:  # a unit's part goes to the unit's heads
-            for head in _heads(table, who, heads_cache):
+            for head in _heads(directory, who, heads_cache):
                 per_person[head["username"]].append(item)
     if mailer is None:
         from chalicelib.adapters.mailer import SesMailer
@@ -194,7 +178,7 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
     sent = skipped = 0
     base = get_settings().public_base_url
     for username, items in sorted(per_person.items()):
-        prefs = preferences(username, table)
+        prefs = preferences(username, store=store)
         days = Decimal(prefs["due_soon_days"])
         window = cal.add_working_days(now, days)
         views = [_view(i, cal, now, days) for i in items if instant(i["deadline"]) <= window]
@@ -202,11 +186,11 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
         if not views or not prefs["digest"]:
             skipped += 1
             continue
-        profile = get_user(username, table)
+        profile = get_user(username, store=directory)
         if profile["status"] != "active" or not profile.get("email"):
             skipped += 1
             continue
-        if not _claim(table, "DIGEST", username, today.isoformat()):
+        if not store.claim("DIGEST", username, today.isoformat()):
             continue
         context = {"name": profile["full_name"], "items": views, "base": base,
                    "day": today.strftime("%d/%m/%Y"),
@@ -217,7 +201,7 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
                         text=render("mail/digest.txt", **context),
                         html=render("mail/digest.html", **context))
         except Exception:
-            _release(table, "DIGEST", username, today.isoformat())  # a retry may send it
+            store.release("DIGEST", username, today.isoformat())  # a retry may send it
             raise
         sent += 1
     return {"sent": sent, "skipped": skipped, "due_items": len(due), "day": today.isoformat()}
@@ -235,20 +219,23 @@ def working_days_back(cal: AgencyCalendar, now: datetime, days: int) -> datetime
 
 
 def escalate(*, now: datetime | None = None, table: Table | None = None,
-             mailer: Any = None) -> dict[str, Any]:
+             mailer: Any = None, store: WorkStore | None = None,
+             directory: Directory | None = None,
+             calendar: CalendarSource | None = None) -> dict[str, Any]:
     """Work overdue by ESCALATE_AFTER_DAYS working days: a summary to each head
     of the unit concerned, once a day."""
     from chalicelib.kernel.config import get_settings
     from chalicelib.outputs.templating import render
 
-    table = table or Table()
+    store = _store(table, store)
+    directory = _directory(store, directory)
     now = now or utcnow()
-    cal = agency_calendar()
+    cal = (calendar or agency_calendar)()
     today = now.astimezone(cal.tz).date()
     if not cal.is_working_day(today):
         return {"skipped": "not a working day"}
     cutoff = working_days_back(cal, now, ESCALATE_AFTER_DAYS)
-    late = _due_before(table, cutoff)
+    late = store.due_before(cutoff)
     per_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for item in late:
         if item.get("unit"):
@@ -261,9 +248,9 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
     cache: dict[str, list[dict[str, Any]]] = {}
     for unit, items in sorted(per_unit.items()):
         views = _sorted([_view(i, cal, now) for i in items])
-        for head in _heads(table, unit, cache):
-            if not head.get("email") or not _claim(table, "ESCALATE", head["username"],
-                                                   today.isoformat()):
+        for head in _heads(directory, unit, cache):
+            if not head.get("email") or not store.claim("ESCALATE", head["username"],
+                                                        today.isoformat()):
                 continue
             context = {"name": head["full_name"], "unit": unit, "items": views,
                        "days": ESCALATE_AFTER_DAYS, "base": get_settings().public_base_url}
@@ -273,7 +260,7 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
                             text=render("mail/escalation.txt", **context),
                             html=render("mail/escalation.html", **context))
             except Exception:
-                _release(table, "ESCALATE", head["username"], today.isoformat())
+                store.release("ESCALATE", head["username"], today.isoformat())
                 raise  # the job's retry sends what was not sent
             sent += 1
     return {"sent": sent, "overdue_items": len(late)}
@@ -287,33 +274,31 @@ def week_key(day: date) -> str:
 def count_completion(unit: str, code: str, day: date) -> dict[str, Any]:
     """An update for the unit's weekly counters (added to the completing transaction)."""
     field = {"done_early": "early", "done_on_time": "on_time", "done_late": "late"}[code]
-    return {"Update": {
-        "Key": {"pk": f"STATS#work#{unit}", "sk": week_key(day)},
-        "UpdateExpression": "ADD #f :one SET kind = :k",
-        "ExpressionAttributeNames": {"#f": field},
-        "ExpressionAttributeValues": {":one": 1, ":k": "work_stats"},
-    }}
+    return completion_update(unit, field, week_key(day))
 
 
 def weekly_summary(*, now: datetime | None = None, table: Table | None = None,
-                   mailer: Any = None) -> dict[str, Any]:
+                   mailer: Any = None, store: WorkStore | None = None,
+                   directory: Directory | None = None,
+                   calendar: CalendarSource | None = None) -> dict[str, Any]:
     """Monday: the leaders get each unit's on-time rate for the week before, read
     from counters the completions keep (a read per unit, not a walk over work)."""
     from chalicelib.organisation.service import list_units, list_users
     from chalicelib.outputs.templating import render
 
-    table = table or Table()
+    store = _store(table, store)
+    directory = _directory(store, directory)
     now = now or utcnow()
-    cal = agency_calendar()
+    cal = (calendar or agency_calendar)()
     last_week = week_key(now.astimezone(cal.tz).date() - timedelta(days=7))
     rows = []
-    for unit in list_units(table):
-        item = table.get(f"STATS#work#{unit['code']}", last_week) or {}
+    for unit in list_units(store=directory):
+        item = store.week_counters(unit["code"], last_week) or {}
         early, on_time, late = (int(item.get(k, 0)) for k in ("early", "on_time", "late"))
         total = early + on_time + late
         rows.append({"unit": unit["name"], "done": total, "late": late,
                      "rate": round(100 * (early + on_time) / total) if total else None})
-    leaders = [u for u in list_users(table=table)
+    leaders = [u for u in list_users(store=directory)
                if Role.LEADER.value in u["roles"] and u["status"] == "active" and u.get("email")]
     if mailer is None:
         from chalicelib.adapters.mailer import SesMailer
@@ -321,7 +306,7 @@ def weekly_summary(*, now: datetime | None = None, table: Table | None = None,
         mailer = SesMailer()
     sent = 0
     for leader in leaders:
-        if not _claim(table, "WEEKLY", leader["username"], last_week):
+        if not store.claim("WEEKLY", leader["username"], last_week):
             continue
         context = {"name": leader["full_name"], "week": last_week, "rows": rows}
         mailer.send(to=[leader["email"]],

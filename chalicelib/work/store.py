@@ -1,0 +1,100 @@
+"""Where the work tracking keeps its own items, and the only code that knows
+their keys. (Work items themselves are shaped by ``work.items`` and written
+under their parent by the capability that owns the parent.)
+
+- open work: the sparse indexes gsi2 ``WORK#{assignee}`` / ``{deadline}#{parent}``
+  (one assignee's open work by deadline) and gsi3 ``OPENWORK`` /
+  ``{deadline}#{parent}#{assignee}`` (everything open, by deadline);
+- reminder preferences: ``USER#{username}/PREFS`` (digest, instant, due_soon_days);
+- once-a-day claims: ``DIGEST#{user}`` / ``ESCALATE#{user}`` / ``WEEKLY#{user}``,
+  sort key the day or the ISO week, expiring after 40 days;
+- weekly completion counters: ``STATS#work#{unit}/{ISO week}`` (early, on_time,
+  late), added to by the transaction that completes the work.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.dynamo import ConditionFailed, Page, Table
+from chalicelib.kernel.events import iso
+
+CLAIM_DAYS = 40
+
+
+def completion_update(unit: str, field: str, week: str) -> dict[str, Any]:
+    """Add one to a unit's weekly counter ``field`` (early, on_time, late): an
+    operation for the completing transaction."""
+    return {"Update": {
+        "Key": {"pk": f"STATS#work#{unit}", "sk": week},
+        "UpdateExpression": "ADD #f :one SET kind = :k",
+        "ExpressionAttributeNames": {"#f": field},
+        "ExpressionAttributeValues": {":one": 1, ":k": "work_stats"},
+    }}
+
+
+class WorkStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    # ---- open work
+
+    def open_of(self, assignee: str) -> list[dict[str, Any]]:
+        """All open work of one assignee (``items.person``/``items.unit``), by deadline."""
+        out: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = self.table.query(f"WORK#{assignee}", index="gsi2", limit=500, cursor=cursor)
+            out.extend(page.items)
+            cursor = page.cursor
+            if not cursor:
+                return out
+
+    def open_page(self, limit: int) -> Page:
+        """The first ``limit`` open items of the agency, oldest deadline first."""
+        return self.table.query("OPENWORK", index="gsi3", limit=limit)
+
+    def due_before(self, horizon: datetime) -> list[dict[str, Any]]:
+        """Every open item whose deadline is before ``horizon``."""
+        out: list[dict[str, Any]] = []
+        start = None
+        while True:
+            found, last = self.table.query_range("OPENWORK", index="gsi3", low=None,
+                                                 below=iso(horizon), start=start, limit=1000)
+            out.extend(found)
+            if last is None:
+                return out
+            start = last
+
+    # ---- preferences
+
+    def preferences(self, username: str) -> dict[str, Any] | None:
+        return self.table.get(f"USER#{username}", "PREFS")
+
+    def save_preferences(self, username: str, prefs: dict[str, Any]) -> None:
+        """The person's own settings, last write wins (no one else edits them)."""
+        self.table.put({"pk": f"USER#{username}", "sk": "PREFS", "kind": "prefs", **prefs})
+
+    # ---- once-a-day claims
+
+    def claim(self, kind: str, username: str, period: str) -> bool:
+        """At most one ``kind`` (DIGEST, ESCALATE, WEEKLY) per person per period,
+        however often a job runs or retries."""
+        try:
+            self.table.put({"pk": f"{kind}#{username}", "sk": period, "kind": "claim",
+                            "expires_at": int(time.time()) + CLAIM_DAYS * 86400},
+                           condition="attribute_not_exists(pk)")
+        except ConditionFailed:
+            return False
+        return True
+
+    def release(self, kind: str, username: str, period: str) -> None:
+        self.table.delete(f"{kind}#{username}", period)
+
+    # ---- counters
+
+    def week_counters(self, unit: str, week: str) -> dict[str, Any] | None:
+        return self.table.get(f"STATS#work#{unit}", week)
+
