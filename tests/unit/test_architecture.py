@@ -257,7 +257,7 @@ NOT_YET_BEHIND_A_STORE = {
     "chalicelib.meetings.letter", "chalicelib.meetings.service", "chalicelib.onestop.service",
     "chalicelib.onestop.steps", "chalicelib.organisation.service",
     "chalicelib.organisation.users", "chalicelib.outgoing.service", "chalicelib.outgoing.steps",
-    "chalicelib.outgoing.verification", "chalicelib.search.service", "chalicelib.signing.keys",
+    "chalicelib.outgoing.verification", "chalicelib.signing.keys",
     "chalicelib.work.service",
 }
 
