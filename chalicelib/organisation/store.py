@@ -19,3 +19,15 @@ class Directory:
 
     def unit(self, code: str) -> dict[str, Any] | None:
         return self.table.get(f"UNIT#{code}", "UNIT")
+
+    def members(self, unit: str) -> list[dict[str, Any]]:
+        """The profiles of a unit's people (any status), as stored."""
+        out: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = self.table.query(f"UNIT#{unit}", index="gsi1", sk_prefix="USER#", limit=500,
+                                    cursor=cursor)
+            out.extend(page.items)
+            cursor = page.cursor
+            if not cursor:
+                return out
