@@ -174,14 +174,14 @@ class SearchStandIn:
 
 def entry_maker(doc_of: Callable[[int], SynthDoc]) -> Callable[[int, str], dict[str, Any] | None]:
     """List entries exactly as services/incoming writes them, made on demand."""
-    from chalicelib.incoming.service import _scope_entries
+    from chalicelib.incoming.store import scope_entries
 
     cache: dict[int, dict[str, dict[str, Any]]] = {}
 
     def entry_of(i: int, scope: str) -> dict[str, Any] | None:
         entries = cache.get(i)
         if entries is None:
-            entries = {e["sk"][6:]: e for e in _scope_entries(doc_of(i).item())}
+            entries = {e["sk"][6:]: e for e in scope_entries(doc_of(i).item())}
             cache[i] = entries
         return entries.get(scope)
 

@@ -578,7 +578,7 @@ def check_posting_shape(docs: Sequence[SynthDoc]) -> Fidelity:
 def bulk_items(doc: SynthDoc) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(postings, list entries) of one document, as index_document and
     register write them."""
-    from chalicelib.incoming.service import _scope_entries, access_of
+    from chalicelib.incoming.store import access_of, scope_entries
     from chalicelib.kernel.access import item_scopes
     from chalicelib.search.service import document_terms, posting_partition
 
@@ -590,7 +590,7 @@ def bulk_items(doc: SynthDoc) -> tuple[list[dict[str, Any]], list[dict[str, Any]
          "gsi1sk": f"{doc.arrival_at}#{doc.doc_id}"}
         for scope in item_scopes(access_of(item)) for term in words
     ]
-    return postings, _scope_entries(item)
+    return postings, scope_entries(item)
 
 
 def load_into_moto(n: int) -> int:

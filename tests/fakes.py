@@ -542,3 +542,186 @@ class FakeMailer:
             raise RuntimeError("mail refused")
         self.sent.append({"to": list(to), "subject": subject, "text": text})
         return f"m{len(self.sent)}"
+
+
+# ---- incoming and search ------------------------------------------------------
+
+
+class FakeIncomingStore:
+    """``incoming.store.IncomingStore`` in memory: documents, the số đến counters,
+    the parts and notes under each document, and the unit registers."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, dict[str, Any]] = {}
+        self.counters: dict[int, int] = {}
+        self.work: dict[tuple[str, str], dict[str, Any]] = {}
+        self.notes_of: dict[str, list[dict[str, Any]]] = {}
+        self.unit_registers: dict[str, set[str]] = {}  # unit -> document ids
+        self.events: list[DomainEvent] = []
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.events.extend)
+
+    def get(self, doc_id: str, *, consistent: bool = True) -> dict[str, Any] | None:
+        doc = self.docs.get(doc_id)
+        return dict(doc) if doc else None
+
+    def counter(self, year: int) -> int | None:
+        return self.counters.get(year)
+
+    @staticmethod
+    def new_document(fields: dict[str, Any], *, duplicate_key: str | None) -> dict[str, Any]:
+        return {"kind": "incoming", **fields, "duplicate_key": duplicate_key}
+
+    def add(self, uow: FakeUnitOfWork, doc: dict[str, Any], *, counter_read: int | None
+            ) -> None:
+        def write() -> None:
+            year = int(doc["year"])
+            if self.counters.get(year) != counter_read or doc["id"] in self.docs:
+                raise Conflict()
+            self.counters[year] = int(doc["so_den"])
+            self.docs[doc["id"]] = dict(doc)
+
+        uow.add(write)
+
+    def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any], *,
+             duplicate_key: str | None = None) -> None:
+        def write() -> None:
+            if int(self.docs[before["id"]].get("version", 1)) != int(before.get("version", 1)):
+                raise Conflict()
+            self.docs[before["id"]] = dict(after)
+
+        uow.add(write)
+
+    def find_by_hash(self, sha256: str) -> dict[str, Any] | None:
+        return next((dict(d) for d in self.docs.values() if d.get("sha256") == sha256), None)
+
+    def find_by_duplicate_key(self, key: str) -> dict[str, Any] | None:
+        return next((dict(d) for d in self.docs.values() if d.get("duplicate_key") == key),
+                    None)
+
+    def page(self, scopes: Iterable[str], *, cursor: str | None, limit: int,
+             since: str | None = None, until: str | None = None,
+             accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
+        from chalicelib.incoming.store import access_of
+
+        wanted = set(scopes)
+        visible = [d for d in self.docs.values() if item_scopes(access_of(d)) & wanted
+                   and (accept is None or accept(d))]
+        visible.sort(key=lambda d: d["arrival_at"], reverse=True)
+        return ScopedPage([dict(d) for d in visible[:limit]], None)
+
+    def entries(self, pairs: Iterable[tuple[str, str]]
+                ) -> dict[tuple[str, str], dict[str, Any]]:
+        from chalicelib.incoming.store import access_of
+
+        return {(d, s): dict(self.docs[d]) for d, s in pairs
+                if d in self.docs and s in item_scopes(access_of(self.docs[d]))}
+
+    def register(self, year: int, unit: str | None = None) -> list[dict[str, Any]]:
+        ids = self.unit_registers.get(unit, set()) if unit else set(self.docs)
+        docs = [dict(self.docs[i]) for i in ids if int(self.docs[i]["year"]) == year]
+        return sorted(docs, key=lambda d: int(d["so_den"]))
+
+    def add_unit_register(self, uow: FakeUnitOfWork, doc: dict[str, Any], unit: str) -> None:
+        uow.add(lambda: self.unit_registers.setdefault(unit, set()).add(doc["id"]))
+
+    def parts(self, doc_id: str) -> list[dict[str, Any]]:
+        return [dict(w) for (d, _), w in sorted(self.work.items()) if d == doc_id]
+
+    def part(self, doc_id: str, assignee: str) -> dict[str, Any] | None:
+        work = self.work.get((doc_id, assignee))
+        return dict(work) if work else None
+
+    def add_part(self, uow: FakeUnitOfWork, work: dict[str, Any], *, unless_open: bool = False
+                 ) -> None:
+        key = (work["doc_id"], work["assignee"])
+
+        def write() -> None:
+            if unless_open and self.work.get(key, {}).get("status") == "open":
+                raise Conflict()
+            self.work[key] = dict(work)
+
+        uow.add(write)
+
+    def save_part(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
+                  ) -> None:
+        key = (before["doc_id"], before["assignee"])
+
+        def write() -> None:
+            if int(self.work[key]["version"]) != int(before["version"]):
+                raise Conflict()
+            self.work[key] = dict(after)
+
+        uow.add(write)
+
+    def notes(self, doc_id: str) -> list[dict[str, Any]]:
+        return [dict(n) for n in self.notes_of.get(doc_id, [])]
+
+    def add_note(self, uow: FakeUnitOfWork, doc_id: str, note: dict[str, Any], suffix: str
+                 ) -> dict[str, Any]:
+        uow.add(lambda: self.notes_of.setdefault(doc_id, []).append(dict(note)))
+        return dict(note)
+
+
+class FakeIntakeStore:
+    """``incoming.intake_store.IntakeStore`` in memory (what the clerk's review
+    touches: a record read and saved over its version)."""
+
+    def __init__(self, records: Iterable[dict[str, Any]] = ()) -> None:
+        self.records = {r["id"]: dict(r) for r in records}
+
+    def get(self, record_id: str) -> dict[str, Any] | None:
+        record = self.records.get(record_id)
+        return dict(record) if record else None
+
+    def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
+        def write() -> None:
+            if int(self.records[before["id"]].get("version", 1)) != int(
+                    before.get("version", 1)):
+                raise Conflict()
+            self.records[before["id"]] = dict(after)
+
+        uow.add(write)
+
+
+class FakeOrganisation(FakeDirectory):
+    """The directory with each unit's people (``organisation.store.Directory``);
+    a unit is named by its code."""
+
+    def __init__(self, users: dict[str, dict[str, Any]] | None = None,
+                 units: Iterable[str] = ()) -> None:
+        super().__init__(users, units)
+        for code, unit in self.units.items():
+            unit["name"] = code
+
+    def members(self, unit: str) -> list[dict[str, Any]]:
+        return [{"username": name, **profile} for name, profile in sorted(self.users.items())
+                if profile.get("unit") == unit]
+
+
+class FakePostingStore:
+    """``search.store.PostingStore`` in memory: posting lists read newest first a
+    page at a time, as the search merges them."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], dict[str, Any]] = {}  # (doc id, sk) -> posting
+
+    def existing(self, doc_id: str) -> set[str]:
+        return {sk for d, sk in self.items if d == doc_id}
+
+    def rewrite(self, doc_id: str, puts: list[dict[str, Any]], stale: set[str]) -> None:
+        for item in puts:
+            self.items[(doc_id, item["sk"])] = dict(item)
+        for sk in stale:
+            self.items.pop((doc_id, sk), None)
+
+    def keys(self, partition: str, *, low: str | None, below: str | None,
+             start: dict[str, Any] | None, limit: int
+             ) -> tuple[list[str], dict[str, Any] | None]:
+        keys = sorted({p["gsi1sk"] for p in self.items.values() if p["gsi1pk"] == partition
+                       and (low is None or p["gsi1sk"] >= low)
+                       and (below is None or p["gsi1sk"] < below)
+                       and (start is None or p["gsi1sk"] < start["gsi1sk"])}, reverse=True)
+        page = keys[:limit]
+        return page, ({"gsi1sk": page[-1]} if len(keys) > limit else None)

@@ -1,65 +1,97 @@
 """Distribution and handling of an incoming document.
 
-Work on a document is one item per assignee under the document:
-``DOC#{id}/WORK#UNIT#{code}`` for a unit, ``DOC#{id}/WORK#U#{username}`` for an
-officer. Open work is also in two sparse indexes, written and removed with it:
-gsi2 ``WORK#{assignee}`` (what one unit or person has to do, by deadline) and
-gsi3 ``OPENWORK`` (all open work by deadline, which the reminder jobs read
-without touching finished work). Every step is one transaction with its audit
-entry; the document's version guards against two people acting at once.
+Work on a document is one item per assignee under the document (a unit's part,
+an officer's part: the shape of ``work.items``). Open work is also in two
+sparse indexes, written and removed with it: what one unit or person has to
+do, by deadline, and all open work by deadline, which the reminder jobs read
+without touching finished work (``incoming.store`` holds the keys). Every step
+is one transaction with its audit entry; the document's version guards against
+two people acting at once.
+
+The use cases take ``table`` as before; a unit test hands them their store, the
+audit trail, the directory, the calendar and the clock instead
+(``tests/fakes.py``).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from chalicelib.adapters.dynamo import Table, put_op
+from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
-from chalicelib.audit import trail as audit
 from chalicelib.calendar.service import agency_calendar
 from chalicelib.incoming.rules import DocStatus
-from chalicelib.incoming.service import chain_of, load_visible, public_view, replace_entries
+from chalicelib.incoming.service import chain_of, load_visible, public_view, store_of, trail_of
+from chalicelib.incoming.store import IncomingStore
 from chalicelib.kernel.access import Secrecy
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
-from chalicelib.organisation.service import heads_of
+from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock
+from chalicelib.work import items
 from chalicelib.work.items import closed, work_item
 from chalicelib.work.rules import Part, WorkStatus, check_deadline, timeliness
 
 
-def _save_doc(uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
+class People(Protocol):
+    """What handling asks of the organisation (``organisation.store.Directory``)."""
+
+    def unit(self, code: str) -> Mapping[str, Any] | None: ...
+    def members(self, unit: str) -> list[dict[str, Any]]: ...
+
+
+def people_of(table: Table | None, directory: People | None = None) -> People:
+    if directory is not None:
+        return directory
+    from chalicelib.organisation.store import Directory
+
+    return Directory(table or Table())
+
+
+def active_members(directory: People, unit: str) -> set[str]:
+    return {u["username"] for u in directory.members(unit)
+            if u.get("status", "active") == "active"}
+
+
+def active_heads(directory: People, units: list[str]) -> list[str]:
+    """The active heads of these units, by username."""
+    return [u["username"] for code in units for u in directory.members(code)
+            if Role.UNIT_HEAD.value in (u.get("roles") or [])
+            and u.get("status", "active") == "active"]
+
+
+def _save_doc(store: IncomingStore, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any],
+              now: datetime) -> None:
     version = int(before.get("version", 1))
     after["version"] = version + 1
-    after["updated_at"] = iso(utcnow())
-    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
-    replace_entries(uow, before, after)
+    after["updated_at"] = iso(now)
+    store.save(uow, before, after)
 
 
 def work_of(doc_id: str, table: Table | None = None) -> list[dict[str, Any]]:
-    return (table or Table()).query(f"DOC#{doc_id}", sk_prefix="WORK#", limit=200).items
-
-
-def _units(table: Table) -> dict[str, dict[str, Any]]:
-    from chalicelib.organisation.service import list_units
-
-    return {u["code"]: u for u in list_units(table)}
+    return store_of(table).parts(doc_id)
 
 
 def distribute(caller: Caller, doc_id: str, *, lead_unit: str, lead_deadline: datetime | date,
                supporting: list[tuple[str, datetime | date]], instruction: str,
-               version: int, table: Table | None = None) -> dict[str, Any]:
+               version: int, table: Table | None = None, store: IncomingStore | None = None,
+               trail: AuditTrail | None = None, directory: People | None = None,
+               calendar: CalendarSource = agency_calendar, clock: Clock = utcnow
+               ) -> dict[str, Any]:
     """The leader's direction: lead unit, supporting units, instruction, deadlines."""
-    table = table or Table()
-    before = load_visible(caller, doc_id, table)
+    store, trail = store_of(table, store), trail_of(table, trail)
+    directory = people_of(table, directory)
+    before = load_visible(caller, doc_id, store=store)
     if int(before.get("version", 1)) != version:
         raise Conflict()
     if before.get("status") != DocStatus.REGISTERED.value:
         raise Conflict("Văn bản đã được phân phối.", "The document was already distributed.",
                        "already_distributed")
-    units = _units(table)
+    units = {code: unit for code in dict.fromkeys([lead_unit, *(c for c, _ in supporting)])
+             if (unit := directory.unit(code)) is not None}
     problems = [FieldProblem(f"supporting.{i}.unit", "Không tồn tại.", "Does not exist.")
                 for i, (code, _) in enumerate(supporting) if code not in units]
     if lead_unit not in units:
@@ -70,8 +102,8 @@ def distribute(caller: Caller, doc_id: str, *, lead_unit: str, lead_deadline: da
     if problems:
         raise InvalidInput("Phân phối không hợp lệ.", "Invalid distribution.",
                            "invalid_distribution", problems)
-    cal = agency_calendar()
-    now = utcnow()
+    cal = calendar()
+    now = clock()
     lead_due = check_deadline(cal, now, lead_deadline, "lead_deadline")
     support_due = [(code, check_deadline(cal, now, due, f"supporting.{i}.deadline"))
                    for i, (code, due) in enumerate(supporting)]
@@ -81,22 +113,18 @@ def distribute(caller: Caller, doc_id: str, *, lead_unit: str, lead_deadline: da
              "distributed_by": caller.username, "distributed_at": iso(now)}
     if before.get("do_mat"):
         # A secret document reaches the units' heads by name, never through the unit lists.
-        heads = heads_of(table, [lead_unit, *(c for c, _ in supporting)])
+        heads = active_heads(directory, [lead_unit, *(c for c, _ in supporting)])
         after["people"] = sorted({*(before.get("people") or []), *heads})
-    uow = UnitOfWork(table)
-    _save_doc(uow, before, after)
-    uow.add(put_op(work_item(after, f"UNIT#{lead_unit}", Part.LEAD, instruction, lead_due,
-                              caller.username, lead_unit)))
+    uow = store.unit_of_work()
+    _save_doc(store, uow, before, after, clock())
+    store.add_part(uow, work_item(after, items.unit(lead_unit), Part.LEAD, instruction,
+                                  lead_due, caller.username, lead_unit))
     for code, due in support_due:
-        uow.add(put_op(work_item(after, f"UNIT#{code}", Part.SUPPORT, instruction, due,
-                                  caller.username, code)))
+        store.add_part(uow, work_item(after, items.unit(code), Part.SUPPORT, instruction, due,
+                                      caller.username, code))
     for code in after["units"]:
-        # The unit's own incoming register (by year, in số đến order).
-        uow.add(put_op({
-            "pk": f"DOC#{doc_id}", "sk": f"UNITREG#{code}", "kind": "unit_register",
-            "doc_id": doc_id, "gsi3pk": f"REGISTER#incoming#{after['year']}#UNIT#{code}",
-            "gsi3sk": f"{int(after['so_den']):08d}"}))
-    audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, "incoming.distribute",
+        store.add_unit_register(uow, after, code)
+    trail.append(uow, trail.head(chain_of(doc_id)), caller, "incoming.distribute",
                  summary=f"Giao {units[lead_unit]['name']} chủ trì",
                  after={"lead_unit": lead_unit, "deadline": iso(lead_due),
                         "supporting": [{"unit": c, "deadline": iso(d)} for c, d in support_due],
@@ -109,21 +137,23 @@ def distribute(caller: Caller, doc_id: str, *, lead_unit: str, lead_deadline: da
 
 def assign(caller: Caller, doc_id: str, *, officers: list[tuple[str, Part]],
            deadline: datetime | date | None, instruction: str, version: int,
-           table: Table | None = None) -> dict[str, Any]:
+           table: Table | None = None, store: IncomingStore | None = None,
+           trail: AuditTrail | None = None, directory: People | None = None,
+           calendar: CalendarSource = agency_calendar, clock: Clock = utcnow
+           ) -> dict[str, Any]:
     """The head of unit hands the unit's part to officers of the unit."""
-    table = table or Table()
-    before = load_visible(caller, doc_id, table)
+    store, trail = store_of(table, store), trail_of(table, trail)
+    directory = people_of(table, directory)
+    before = load_visible(caller, doc_id, store=store)
     if int(before.get("version", 1)) != version:
         raise Conflict()
     if Role.UNIT_HEAD not in caller.roles or not caller.unit:
         raise Forbidden()
-    unit_work = table.get(f"DOC#{doc_id}", f"WORK#UNIT#{caller.unit}", consistent=True)
+    unit_work = store.part(doc_id, items.unit(caller.unit))
     if unit_work is None or unit_work["status"] != WorkStatus.OPEN.value:
         raise InvalidInput("Đơn vị của bạn không có phần việc đang mở trên văn bản này.",
                            "Your unit has no open part in this document.", "no_unit_work")
-    from chalicelib.organisation.service import list_users
-
-    members = {u["username"] for u in list_users(caller.unit, table) if u["status"] == "active"}
+    members = active_members(directory, caller.unit)
     outside = [FieldProblem(f"officers.{i}.username", "Không thuộc đơn vị của bạn.",
                             "Not a member of your unit.")
                for i, (name, _) in enumerate(officers) if name not in members]
@@ -133,7 +163,7 @@ def assign(caller: Caller, doc_id: str, *, officers: list[tuple[str, Part]],
                            outside)
     unit_due = instant(unit_work["deadline"])
     assert unit_due is not None
-    due = unit_due if deadline is None else check_deadline(agency_calendar(), utcnow(), deadline,
+    due = unit_due if deadline is None else check_deadline(calendar(), clock(), deadline,
                                                            "deadline")
     if due > unit_due:
         raise InvalidInput("Hạn giao cán bộ không được sau hạn của đơn vị.",
@@ -143,12 +173,12 @@ def assign(caller: Caller, doc_id: str, *, officers: list[tuple[str, Part]],
                                          "Later than the unit's deadline.")])
     after = {**before, "status": DocStatus.IN_PROGRESS.value,
              "people": sorted({*(before.get("people") or []), *(n for n, _ in officers)})}
-    uow = UnitOfWork(table)
-    _save_doc(uow, before, after)
+    uow = store.unit_of_work()
+    _save_doc(store, uow, before, after, clock())
     for name, part in officers:
-        uow.add(put_op(work_item(after, f"U#{name}", part, instruction, due, caller.username,
-                                  caller.unit)))
-    audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, "incoming.assign",
+        store.add_part(uow, work_item(after, items.person(name), part, instruction, due,
+                                      caller.username, caller.unit))
+    trail.append(uow, trail.head(chain_of(doc_id)), caller, "incoming.assign",
                  summary="Giao cán bộ xử lý",
                  after={"officers": [{"username": n, "part": p.value} for n, p in officers],
                         "deadline": iso(due), "instruction": instruction})
@@ -158,8 +188,8 @@ def assign(caller: Caller, doc_id: str, *, officers: list[tuple[str, Part]],
     return public_view(after)
 
 
-def _my_open_work(caller: Caller, doc_id: str, table: Table) -> dict[str, Any]:
-    work = table.get(f"DOC#{doc_id}", f"WORK#U#{caller.username}", consistent=True)
+def _my_open_work(caller: Caller, doc_id: str, store: IncomingStore) -> dict[str, Any]:
+    work = store.part(doc_id, items.person(caller.username))
     if work is None or work["status"] != WorkStatus.OPEN.value:
         # Seeing a document is not being assigned to it: acting on it is forbidden.
         err = Forbidden("Bạn không có phần việc đang mở trên văn bản này.",
@@ -170,23 +200,23 @@ def _my_open_work(caller: Caller, doc_id: str, table: Table) -> dict[str, Any]:
 
 
 def add_note(caller: Caller, doc_id: str, kind: str, text: str, *,
-             progress: int | None = None, table: Table | None = None) -> dict[str, Any]:
+             progress: int | None = None, table: Table | None = None,
+             store: IncomingStore | None = None, trail: AuditTrail | None = None,
+             clock: Clock = utcnow) -> dict[str, Any]:
     """An opinion (anyone who sees the document) or a progress report (its officers)."""
-    table = table or Table()
-    load_visible(caller, doc_id, table)
-    uow = UnitOfWork(table)
+    store, trail = store_of(table, store), trail_of(table, trail)
+    load_visible(caller, doc_id, store=store)
+    uow = store.unit_of_work()
     if kind == "progress":
-        work = _my_open_work(caller, doc_id, table)
+        work = _my_open_work(caller, doc_id, store)
         assert progress is not None
-        uow.add(put_op({**work, "progress": progress, "version": int(work["version"]) + 1},
-                       condition="#v = :v", names={"#v": "version"},
-                       values={":v": int(work["version"])}))
-    now = iso(utcnow())
-    note = {"pk": f"DOC#{doc_id}", "sk": f"NOTE#{now}#{uuid.uuid4().hex[:8]}", "kind": "note",
-            "note_kind": kind, "author": caller.username, "author_name": caller.full_name,
-            "text": text, "progress": progress, "at": now}
-    uow.add(put_op(note))
-    audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, f"incoming.{kind}",
+        store.save_part(uow, work, {**work, "progress": progress,
+                                    "version": int(work["version"]) + 1})
+    now = iso(clock())
+    note = store.add_note(uow, doc_id, {
+        "note_kind": kind, "author": caller.username, "author_name": caller.full_name,
+        "text": text, "progress": progress, "at": now}, uuid.uuid4().hex[:8])
+    trail.append(uow, trail.head(chain_of(doc_id)), caller, f"incoming.{kind}",
                  summary=text[:200], after={"progress": progress} if progress is not None
                  else None)
     uow.commit()
@@ -194,21 +224,19 @@ def add_note(caller: Caller, doc_id: str, kind: str, text: str, *,
 
 
 def send_back(caller: Caller, doc_id: str, reason: str, *, to: str | None = None,
-              table: Table | None = None) -> dict[str, Any]:
+              table: Table | None = None, store: IncomingStore | None = None,
+              trail: AuditTrail | None = None, directory: People | None = None,
+              clock: Clock = utcnow) -> dict[str, Any]:
     """Return the work to the head of unit (``to`` None) or pass it to a colleague."""
-    table = table or Table()
-    doc = load_visible(caller, doc_id, table)
-    work = _my_open_work(caller, doc_id, table)
-    uow = UnitOfWork(table)
-    uow.add(put_op(closed(work, WorkStatus.RETURNED, result=reason, completed_at=iso(utcnow())),
-                   condition="#v = :v", names={"#v": "version"},
-                   values={":v": int(work["version"])}))
+    store, trail = store_of(table, store), trail_of(table, trail)
+    doc = load_visible(caller, doc_id, store=store)
+    work = _my_open_work(caller, doc_id, store)
+    uow = store.unit_of_work()
+    store.save_part(uow, work, closed(work, WorkStatus.RETURNED, result=reason,
+                                      completed_at=iso(clock())))
     action = "incoming.return"
     if to is not None:
-        from chalicelib.organisation.service import list_users
-
-        members = {u["username"] for u in list_users(work["unit"], table)
-                   if u["status"] == "active"}
+        members = active_members(people_of(table, directory), work["unit"])
         if to not in members or to == caller.username:
             raise InvalidInput("Chỉ chuyển cho cán bộ khác trong cùng đơn vị.",
                                "Pass the work to another member of the same unit.",
@@ -216,14 +244,13 @@ def send_back(caller: Caller, doc_id: str, reason: str, *, to: str | None = None
                                [FieldProblem("to", "Không hợp lệ.", "Not allowed.")])
         due = instant(work["deadline"])
         assert due is not None
-        moved = work_item(doc, f"U#{to}", Part(work["part"]), work["instruction"], due,
-                           caller.username, work["unit"])
-        uow.add(put_op(moved, condition="attribute_not_exists(pk) OR #s <> :open",
-                       names={"#s": "status"}, values={":open": WorkStatus.OPEN.value}))
+        moved = work_item(doc, items.person(to), Part(work["part"]), work["instruction"], due,
+                          caller.username, work["unit"])
+        store.add_part(uow, moved, unless_open=True)
         after = {**doc, "people": sorted({*(doc.get("people") or []), to})}
-        _save_doc(uow, doc, after)
+        _save_doc(store, uow, doc, after, clock())
         action = "incoming.transfer"
-    audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, action,
+    trail.append(uow, trail.head(chain_of(doc_id)), caller, action,
                  summary=reason[:200], after={"to": to})
     uow.emit(DomainEvent(action, chain_of(doc_id), {"id": doc_id, "to": to}))
     uow.commit()
@@ -231,40 +258,41 @@ def send_back(caller: Caller, doc_id: str, reason: str, *, to: str | None = None
 
 
 def complete(caller: Caller, doc_id: str, result: str, *, answer: str | None = None,
-             table: Table | None = None) -> dict[str, Any]:
+             table: Table | None = None, store: IncomingStore | None = None,
+             trail: AuditTrail | None = None, calendar: CalendarSource = agency_calendar,
+             clock: Clock = utcnow,
+             count: Callable[[str, str, date], Any] | None = None) -> dict[str, Any]:
     """An officer completes their part. The lead officer's completion completes the
-    unit's part, and the lead unit's completes the document."""
-    table = table or Table()
-    doc = load_visible(caller, doc_id, table)
-    work = _my_open_work(caller, doc_id, table)
-    now = iso(utcnow())
-    uow = UnitOfWork(table)
-    uow.add(put_op(closed(work, WorkStatus.DONE, result=result, answer=answer, completed_at=now,
-                           progress=100),
-                   condition="#v = :v", names={"#v": "version"},
-                   values={":v": int(work["version"])}))
+    unit's part, and the lead unit's completes the document. ``count``: how the
+    unit's weekly completion counters are moved (``work.service.count_completion``)."""
+    store, trail = store_of(table, store), trail_of(table, trail)
+    doc = load_visible(caller, doc_id, store=store)
+    work = _my_open_work(caller, doc_id, store)
+    now = iso(clock())
+    uow = store.unit_of_work()
+    store.save_part(uow, work, closed(work, WorkStatus.DONE, result=result, answer=answer,
+                                      completed_at=now, progress=100))
     deadline = instant(work.get("deadline"))
     if deadline is not None and work.get("unit"):
-        from chalicelib.work.service import count_completion
-
-        state = timeliness(agency_calendar(), deadline, utcnow(), utcnow())
-        uow.add(count_completion(work["unit"], state.code,
-                                 utcnow().astimezone(agency_calendar().tz).date()))
+        if count is None:
+            from chalicelib.work.service import count_completion as count
+        cal = calendar()
+        state = timeliness(cal, deadline, clock(), clock())
+        uow.add(count(work["unit"], state.code, clock().astimezone(cal.tz).date()))
     finished_doc = False
     if work["part"] == Part.LEAD.value:
-        unit_work = table.get(f"DOC#{doc_id}", f"WORK#UNIT#{work['unit']}", consistent=True)
+        unit_work = store.part(doc_id, items.unit(work["unit"]))
         if unit_work is not None and unit_work["status"] == WorkStatus.OPEN.value:
-            uow.add(put_op(closed(unit_work, WorkStatus.DONE, result=result, answer=answer,
-                                   completed_at=now, progress=100),
-                           condition="#v = :v", names={"#v": "version"},
-                           values={":v": int(unit_work["version"])}))
+            store.save_part(uow, unit_work, closed(unit_work, WorkStatus.DONE, result=result,
+                                                   answer=answer, completed_at=now,
+                                                   progress=100))
             if unit_work["part"] == Part.LEAD.value:
                 finished_doc = True
     if finished_doc:
         after = {**doc, "status": DocStatus.COMPLETED.value, "completed_at": now,
                  "result": result, "answer": answer}
-        _save_doc(uow, doc, after)
-    audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, "incoming.complete",
+        _save_doc(store, uow, doc, after, clock())
+    trail.append(uow, trail.head(chain_of(doc_id)), caller, "incoming.complete",
                  summary=result[:200], after={"answer": answer, "document_completed":
                                               finished_doc})
     uow.emit(DomainEvent("incoming.completed" if finished_doc else "incoming.part_completed",
@@ -273,14 +301,17 @@ def complete(caller: Caller, doc_id: str, result: str, *, answer: str | None = N
     return {"document_completed": finished_doc}
 
 
-def handling_view(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, Any]:
+def handling_view(caller: Caller, doc_id: str, table: Table | None = None, *,
+                  store: IncomingStore | None = None,
+                  calendar: CalendarSource = agency_calendar, clock: Clock = utcnow
+                  ) -> dict[str, Any]:
     """Who has which part, with its deadline status, and the opinions given."""
-    table = table or Table()
-    doc = load_visible(caller, doc_id, table)
-    cal = agency_calendar()
-    now = utcnow()
+    store = store_of(table, store)
+    doc = load_visible(caller, doc_id, store=store)
+    cal = calendar()
+    now = clock()
     parts = []
-    for work in work_of(doc_id, table):
+    for work in store.parts(doc_id):
         deadline = instant(work.get("deadline"))
         state = timeliness(cal, deadline, now, instant(work.get("completed_at")))
         parts.append({
@@ -291,7 +322,7 @@ def handling_view(caller: Caller, doc_id: str, table: Table | None = None) -> di
             "completed_at": work.get("completed_at"), "assigned_by": work.get("assigned_by"),
             "timeliness": state.code, "timeliness_label": state.label,
         })
-    notes = table.query(f"DOC#{doc_id}", sk_prefix="NOTE#", limit=500).items
+    notes = store.notes(doc_id)
     return {
         "document": public_view(doc),
         "instruction": doc.get("instruction"), "lead_unit": doc.get("lead_unit"),

@@ -27,8 +27,8 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import Table
+from chalicelib.incoming.intake_store import IntakeStore, with_status_key
 from chalicelib.incoming.rules import IntakeStatus, Metadata, Urgency
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
@@ -86,19 +86,15 @@ def _record_view(item: dict[str, Any]) -> dict[str, Any]:
 def _moved(record: dict[str, Any], status: IntakeStatus, reason: tuple[str, str] = ("", ""),
            **extra: Any) -> dict[str, Any]:
     now = iso(utcnow())
-    return {**record, **extra, "status": status.value, "reason": reason[0],
-            "reason_en": reason[1], "updated_at": now,
-            "gsi2pk": f"INTAKE#{status.value}", "version": int(record.get("version", 1)) + 1}
+    return with_status_key({**record, **extra, "status": status.value, "reason": reason[0],
+                            "reason_en": reason[1], "updated_at": now,
+                            "version": int(record.get("version", 1)) + 1})
 
 
-def _from_processing(new: dict[str, Any]) -> dict[str, Any]:
-    return put_op(new, condition="#s = :p", names={"#s": "status"},
-                  values={":p": IntakeStatus.PROCESSING.value})
-
-
-def _finish(table: Table, new: dict[str, Any], event: str | None = None) -> dict[str, Any] | None:
-    uow = UnitOfWork(table)
-    uow.add(_from_processing(new))
+def _finish(store: IntakeStore, new: dict[str, Any], event: str | None = None
+            ) -> dict[str, Any] | None:
+    uow = store.unit_of_work()
+    store.save_from_processing(uow, new)
     if event:
         uow.emit(DomainEvent(event, f"intake:{new['id']}", {"status": new["status"]}))
     try:
@@ -116,9 +112,10 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     from chalicelib.adapters.pdf_inspect import inspect_pdf
 
     table = table or Table()
+    store = IntakeStore(table)
     raw_key = urllib.parse.unquote_plus(key)
     record_id = record_id_for(bucket, raw_key, sequencer)
-    record = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+    record = store.get(record_id)
     if record is not None and record["status"] != IntakeStatus.PROCESSING.value:
         return None
     try:
@@ -132,40 +129,38 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     if record is None:
         now = iso(utcnow())
         arrival = event_time or now
-        record = {
-            "pk": f"INTAKE#{record_id}", "sk": "INTAKE", "kind": "intake", "id": record_id,
+        new = {
+            "id": record_id,
             "file_name": display_name(named or raw_key), "size": len(data or b""),
             "sha256": digest,
             "status": IntakeStatus.PROCESSING.value, "reason": "", "reason_en": "",
             "source_bucket": bucket, "source_key": raw_key, "sequencer": sequencer,
             "arrival_at": arrival, "created_at": now, "updated_at": now, "version": 1,
-            "gsi1pk": "INTAKE", "gsi1sk": f"{now}#{record_id}",
-            "gsi2pk": f"INTAKE#{IntakeStatus.PROCESSING.value}", "gsi2sk": f"{now}#{record_id}",
         }
-        uow = UnitOfWork(table)
-        uow.add(put_op(record, condition="attribute_not_exists(pk)"))
+        uow = store.unit_of_work()
+        record = store.add(uow, new)
         uow.emit(DomainEvent("intake.received", f"intake:{record_id}", {"sha256": digest}))
         try:
             uow.commit()
         except Conflict:
-            record = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+            record = store.get(record_id)
             if record is None or record["status"] != IntakeStatus.PROCESSING.value:
                 return None
 
     # 1. check the file
     if data is None:
-        return _finish(table, _moved(record, IntakeStatus.REJECTED, REASONS["deleted"]),
+        return _finish(store, _moved(record, IntakeStatus.REJECTED, REASONS["deleted"]),
                        "intake.rejected")
     if len(data) > MAX_FILE_BYTES:
-        return _finish(table, _moved(record, IntakeStatus.REJECTED, REASONS["too_large"]),
+        return _finish(store, _moved(record, IntakeStatus.REJECTED, REASONS["too_large"]),
                        "intake.rejected")
     report = inspect_pdf(data)
     if report.status in ("empty", "not_pdf", "truncated"):
-        return _finish(table, _moved(record, IntakeStatus.REJECTED,
+        return _finish(store, _moved(record, IntakeStatus.REJECTED,
                                      (report.reason, report.reason_en),
                                      pdf_status=report.status), "intake.rejected")
     if report.status == "encrypted":
-        return _finish(table, _moved(record, IntakeStatus.NEEDS_REVIEW,
+        return _finish(store, _moved(record, IntakeStatus.NEEDS_REVIEW,
                                      (report.reason, report.reason_en),
                                      pdf_status=report.status), "intake.needs_review")
 
@@ -177,7 +172,7 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     if same is not None:
         values = {"so_den": same.get("so_den_text"), "year": same.get("year")}
         reason = tuple(t.format(**values) for t in REASONS["duplicate"])
-        return _finish(table, _moved(record, IntakeStatus.DUPLICATE, reason,  # type: ignore[arg-type]
+        return _finish(store, _moved(record, IntakeStatus.DUPLICATE, reason,  # type: ignore[arg-type]
                                      document_id=same["id"], pdf_status=report.status),
                        "intake.duplicate")
 
@@ -220,10 +215,10 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
                   "name": record["file_name"]},
             intake_id=record_id, duplicate_of=possible["id"] if possible else None,
             sender_email=sender,
-            extra_ops=[_from_processing(pending)], doc_id=doc_id, table=table,
+            extra_ops=[store.from_processing(pending)], doc_id=doc_id, table=table,
         )
     except Conflict:
-        latest = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+        latest = store.get(record_id)
         if latest is not None and latest["status"] != IntakeStatus.PROCESSING.value:
             return None
         raise
@@ -257,23 +252,18 @@ def metadata_from_text(text: str) -> Metadata:
 def mark_failed(bucket: str, key: str, sequencer: str, table: Table | None = None) -> None:
     """The last delivery failed too: the message goes to the DLQ, and the record
     says so, so that a clerk sees it and can retry."""
-    table = table or Table()
+    store = IntakeStore(table or Table())
     record_id = record_id_for(bucket, urllib.parse.unquote_plus(key), sequencer)
-    record = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+    record = store.get(record_id)
     if record is None or record["status"] != IntakeStatus.PROCESSING.value:
         return
-    _finish(table, _moved(record, IntakeStatus.FAILED, REASONS["failed"]), "intake.failed")
+    _finish(store, _moved(record, IntakeStatus.FAILED, REASONS["failed"]), "intake.failed")
 
 
 def list_records(status: str | None, cursor: str | None, limit: int = 50,
                  table: Table | None = None) -> tuple[list[dict[str, Any]], str | None]:
-    table = table or Table()
-    if status:
-        page = table.query(f"INTAKE#{status}", index="gsi2", limit=limit, cursor=cursor,
-                           forward=False)
-    else:
-        page = table.query("INTAKE", index="gsi1", limit=limit, cursor=cursor, forward=False)
-    return [_record_view(i) for i in page.items], page.cursor
+    found, next_cursor = IntakeStore(table or Table()).page(status, cursor, limit)
+    return [_record_view(i) for i in found], next_cursor
 
 
 def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = None
@@ -281,8 +271,8 @@ def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = Non
     """Send a failed or rejected file through the pipeline again."""
     from chalicelib.kernel.errors import InvalidInput, NotFound
 
-    table = table or Table()
-    record = table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
+    store = IntakeStore(table or Table())
+    record = store.get(record_id)
     if record is None:
         raise NotFound()
     if record["status"] not in (IntakeStatus.FAILED.value, IntakeStatus.REJECTED.value,
@@ -291,8 +281,7 @@ def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = Non
                            "Only failed or rejected files that were not registered can be "
                            "retried.", "not_retryable")
     retried = {**_moved(record, IntakeStatus.PROCESSING), "reason": "", "reason_en": ""}
-    table.put(retried, condition="#v = :v", names={"#v": "version"},
-              values={":v": int(record.get("version", 1))})
+    store.replace(record, retried)
     notification = {"Records": [{"eventTime": record.get("arrival_at"), "s3": {
         "bucket": {"name": record["source_bucket"]},
         "object": {"key": urllib.parse.quote_plus(record["source_key"], safe="/"),

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.incoming.store import IncomingStore
 from chalicelib.kernel.errors import Forbidden
 from chalicelib.kernel.identity import Caller, Role
+from chalicelib.work import items
 
 INCOMING_COLUMNS = ("Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu", "Ngày tháng",
                     "Tên loại và trích yếu nội dung", "Đơn vị hoặc người nhận",
@@ -20,10 +22,6 @@ TRACKING_COLUMNS = ("Số đến", "Tên loại, số, ký hiệu, ngày tháng,
 TRACKING_WIDTHS = (14, 90, 40, 24, 36, 30, 30)
 
 
-def _partition(year: int, unit: str | None) -> str:
-    return f"REGISTER#incoming#{year}" + (f"#UNIT#{unit}" if unit else "")
-
-
 def check_access(caller: Caller, unit: str | None) -> None:
     """The agency's registers: the clerk and the leaders. A unit's: also its head."""
     if caller.roles & {Role.CLERK, Role.LEADER}:
@@ -33,27 +31,11 @@ def check_access(caller: Caller, unit: str | None) -> None:
     raise Forbidden()
 
 
-def entries(year: int, unit: str | None = None, table: Table | None = None
-            ) -> list[dict[str, Any]]:
+def entries(year: int, unit: str | None = None, table: Table | None = None, *,
+            store: IncomingStore | None = None) -> list[dict[str, Any]]:
     """In số đến order. Secret documents are registered like any other (the number
     is the agency's), but the register shows only their number and marking."""
-    table = table or Table()
-    out: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = table.query(_partition(year, unit), index="gsi3", limit=500, cursor=cursor)
-        out.extend(page.items)
-        cursor = page.cursor
-        if not cursor:
-            break
-    docs = []
-    for item in out:
-        # Unit entries point at the document; the agency's are the documents.
-        doc = item if item.get("kind") == "incoming" else table.get(
-            f"DOC#{item['doc_id']}", "DOC")
-        if doc is not None:
-            docs.append(doc)
-    return docs
+    return (store or IncomingStore(table or Table())).register(year, unit)
 
 
 def _masked(doc: dict[str, Any], text: str) -> str:
@@ -63,17 +45,17 @@ def _masked(doc: dict[str, Any], text: str) -> str:
 def _recipients(doc: dict[str, Any], work: list[dict[str, Any]]) -> str:
     names = []
     for w in work:
-        who = w["assignee"].split("#", 1)[1]
+        who = items.name_of(w["assignee"])
         names.append(f"{who} ({'chủ trì' if w['part'] == 'lead' else 'phối hợp'})")
     return "; ".join(names)
 
 
-def incoming_rows(docs: list[dict[str, Any]], table: Table | None = None) -> list[list[str]]:
-    from chalicelib.incoming.handling import work_of
-
+def incoming_rows(docs: list[dict[str, Any]], table: Table | None = None, *,
+                  store: IncomingStore | None = None) -> list[list[str]]:
+    store = store or IncomingStore(table or Table())
     rows = []
     for doc in docs:
-        units = [w for w in work_of(doc["id"], table) if w["assignee"].startswith("UNIT#")]
+        units = [w for w in store.parts(doc["id"]) if items.is_unit(w["assignee"])]
         rows.append([
             str(doc.get("arrival_date") or doc.get("arrival_at", "")[:10]),
             str(doc["so_den_text"]),
@@ -92,13 +74,13 @@ def incoming_rows(docs: list[dict[str, Any]], table: Table | None = None) -> lis
     return rows
 
 
-def tracking_rows(docs: list[dict[str, Any]], table: Table | None = None) -> list[list[str]]:
-    from chalicelib.incoming.handling import work_of
-
+def tracking_rows(docs: list[dict[str, Any]], table: Table | None = None, *,
+                  store: IncomingStore | None = None) -> list[list[str]]:
+    store = store or IncomingStore(table or Table())
     rows = []
     for doc in docs:
-        work = work_of(doc["id"], table)
-        lead = next((w for w in work if w["part"] == "lead" and w["assignee"].startswith("UNIT#")),
+        work = store.parts(doc["id"])
+        lead = next((w for w in work if w["part"] == "lead" and items.is_unit(w["assignee"])),
                     None)
         progress = {"registered": "Chưa phân phối", "distributed": "Đã phân phối",
                     "in_progress": "Đang xử lý", "completed": "Hoàn thành"}[doc["status"]]
@@ -110,7 +92,7 @@ def tracking_rows(docs: list[dict[str, Any]], table: Table | None = None) -> lis
                 doc.get("loai_van_ban", ""), doc.get("so_ky_hieu", ""),
                 str(doc.get("ngay_ban_hanh") or ""), doc.get("co_quan_ban_hanh", ""),
                 doc.get("trich_yeu", "")) if p)),
-            _recipients(doc, [w for w in work if w["assignee"].startswith("UNIT#")]),
+            _recipients(doc, [w for w in work if items.is_unit(w["assignee"])]),
             (lead or {}).get("deadline", "")[:10] if lead else "",
             progress,
             str(doc.get("answer") or ""),

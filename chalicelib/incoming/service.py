@@ -1,11 +1,13 @@
 """Registering incoming documents and reading them within routed permissions.
 
-A registered document is the item ``DOC#{id}/DOC`` plus one list entry per
-scope that may see it (``DOC#{id}/SCOPE#{scope}``, in partition
-``{scope}#incoming`` of gsi1, newest first), written in the same transaction.
-The incoming number (số đến) comes from the counter ``COUNTER#incoming#{year}``,
-moved in that same transaction from the value read: no gap, no duplicate,
-a new sequence each 1 January (Asia/Ho_Chi_Minh).
+A registered document and one list entry per scope that may see it are written
+in the same transaction (``incoming.store`` holds the keys). The incoming
+number (số đến) comes from the year's counter, moved in that same transaction
+from the value read: no gap, no duplicate, a new sequence each 1 January
+(Asia/Ho_Chi_Minh).
+
+The use cases take ``table`` as before; a unit test hands them their store, the
+audit trail, the directory and the clock instead (``tests/fakes.py``).
 """
 
 from __future__ import annotations
@@ -15,21 +17,21 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib.adapters.dynamo import Table, put_op
+from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
-from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
-from chalicelib.audit import trail as audit
+from chalicelib.adapters.scoped_lists import ScopedPage
+from chalicelib.incoming.intake_store import IntakeStore
 from chalicelib.incoming.rules import URGENT, DocStatus, Metadata, Urgency, format_so_den
-from chalicelib.kernel.access import ItemAccess, Kind, Secrecy, can_view, item_scopes, scopes_for
+from chalicelib.incoming.store import SUMMARY_FIELDS, IncomingStore, access_of
+from chalicelib.kernel.access import Kind, Secrecy, can_view, scopes_for
+from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller
+from chalicelib.kernel.ports import AuditTrail, Clock, Directory
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 KIND = Kind.INCOMING.value
-SUMMARY_FIELDS = ("id", "so_den", "so_den_text", "year", "arrival_at", "so_ky_hieu",
-                  "co_quan_ban_hanh", "ngay_ban_hanh", "loai_van_ban", "trich_yeu", "do_khan",
-                  "do_mat", "status", "metadata_complete")
 REGISTER_ATTEMPTS = 8
 
 
@@ -37,24 +39,24 @@ def chain_of(doc_id: str) -> str:
     return f"incoming:{doc_id}"
 
 
-def access_of(doc: dict[str, Any]) -> ItemAccess:
-    return ItemAccess(Kind.INCOMING, units=frozenset(doc.get("units") or []),
-                      people=frozenset(doc.get("people") or []),
-                      secrecy=Secrecy(doc.get("do_mat") or ""))
+def store_of(table: Table | None, store: IncomingStore | None = None) -> IncomingStore:
+    return store or IncomingStore(table or Table())
 
 
-def _scope_entries(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    summary = {k: doc.get(k) for k in SUMMARY_FIELDS}
-    return [
-        {"pk": f"DOC#{doc['id']}", "sk": f"SCOPE#{scope}", "kind": "scope_entry",
-         "gsi1pk": partition(scope, KIND), "gsi1sk": f"{doc['arrival_at']}#{doc['id']}",
-         **summary}
-        for scope in sorted(item_scopes(access_of(doc)))
-    ]
+def trail_of(table: Table | None, trail: AuditTrail | None = None) -> AuditTrail:
+    if trail is not None:
+        return trail
+    from chalicelib.audit.trail import Trail
+
+    return Trail(table or Table())
 
 
-def _counter_key(year: int) -> tuple[str, str]:
-    return f"COUNTER#incoming#{year}", "COUNTER"
+def audit_reading(trail: AuditTrail, store: IncomingStore, doc_id: str, caller: Caller,
+                  action: str, summary: str) -> None:
+    """An entry on its own (a view, a download): its own transaction."""
+    uow = store.unit_of_work()
+    trail.append(uow, trail.head(chain_of(doc_id)), caller, action, summary=summary)
+    uow.commit()
 
 
 def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source: str,
@@ -63,24 +65,23 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
              intake_id: str | None = None,
              extra_ops: list[dict[str, Any]] | None = None, duplicate_of: str | None = None,
              doc_id: str | None = None, sender_email: str | None = None,
-             table: Table | None = None) -> dict[str, Any]:
+             table: Table | None = None, store: IncomingStore | None = None,
+             trail: AuditTrail | None = None, clock: Clock = utcnow) -> dict[str, Any]:
     """Give the document the next số đến of its arrival year and enter it in the
     register, with whatever else the caller's change writes (``extra_ops``).
     ``sender_email``: where the same-day receipt goes (Decree 30 Art. 20)."""
-    table = table or Table()
+    store, trail = store_of(table, store), trail_of(table, trail)
     meta = meta.normalised()
     meta.check_lengths()
     arrival_local = arrival.astimezone(TZ)
     year = arrival_local.year
     doc_id = doc_id or uuid.uuid4().hex
     for _attempt in range(REGISTER_ATTEMPTS):
-        pk, sk = _counter_key(year)
-        current_item = table.get(pk, sk, consistent=True)
-        current = int(current_item["value"]) if current_item else 0
-        number = current + 1
-        now = iso(utcnow())
-        doc: dict[str, Any] = {
-            "pk": f"DOC#{doc_id}", "sk": "DOC", "kind": "incoming", "id": doc_id,
+        current = store.counter(year)
+        number = (current or 0) + 1
+        now = iso(clock())
+        fields: dict[str, Any] = {
+            "id": doc_id,
             "so_den": number, "so_den_text": format_so_den(number), "year": year,
             "arrival_at": iso(arrival), "arrival_date": arrival_local.date().isoformat(),
             "so_ky_hieu": meta.so_ky_hieu, "co_quan_ban_hanh": meta.co_quan_ban_hanh,
@@ -93,31 +94,20 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
             "possible_duplicate_of":
             duplicate_of, "registered_by": caller.username if caller else "system",
             "created_at": now, "updated_at": now, "version": 1, "sender_email": sender_email,
-            "gsi3pk": f"REGISTER#incoming#{year}", "gsi3sk": f"{number:08d}",
         }
         if file:
-            doc.update({"file_key": file["key"], "sha256": file["sha256"],
-                        "pages": file.get("pages"), "text_key": file.get("text_key"),
-                        "file_name": file.get("name"),
-                        "gsi1pk": f"SHA#{file['sha256']}", "gsi1sk": f"DOC#{doc_id}"})
-        dup_key = meta.duplicate_key()
-        if dup_key:
-            doc.update({"gsi2pk": f"DUPKEY#{dup_key}", "gsi2sk": doc_id})
-        uow = UnitOfWork(table)
-        if current_item is None:
-            uow.add(put_op({"pk": pk, "sk": sk, "kind": "counter", "value": number},
-                           condition="attribute_not_exists(pk)"))
-        else:
-            uow.add(put_op({"pk": pk, "sk": sk, "kind": "counter", "value": number},
-                           condition="#v = :v", names={"#v": "value"}, values={":v": current}))
-        uow.add(put_op(doc, condition="attribute_not_exists(pk)"))
-        for entry in _scope_entries(doc):
-            uow.add(put_op(entry))
+            fields.update({"file_key": file["key"], "sha256": file["sha256"],
+                           "pages": file.get("pages"), "text_key": file.get("text_key"),
+                           "file_name": file.get("name")})
+        doc = store.new_document(fields, duplicate_key=meta.duplicate_key())
+        uow = store.unit_of_work()
+        store.add(uow, doc, counter_read=current)
         for op in extra_ops or []:
             uow.add(op)
-        audit.append(uow, audit.ChainHead(chain_of(doc_id)), caller, "incoming.register",
+        # A new document has a new chain: nothing to read.
+        trail.append(uow, ChainHead(chain_of(doc_id)), caller, "incoming.register",
                      summary=f"Số đến {format_so_den(number)}/{year}: {meta.so_ky_hieu}",
-                     after=public_view(doc), actor=None if caller else "system")
+                     after=public_view(doc))
         uow.emit(DomainEvent("incoming.registered", chain_of(doc_id),
                              {"id": doc_id, "urgent": meta.do_khan in URGENT,
                               "do_khan": meta.do_khan.value,
@@ -132,16 +122,14 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
 
 
 def find_by_hash(sha256: str, table: Table | None = None) -> dict[str, Any] | None:
-    page = (table or Table()).query(f"SHA#{sha256}", index="gsi1", limit=1)
-    return page.items[0] if page.items else None
+    return store_of(table).find_by_hash(sha256)
 
 
 def find_possible_duplicate(meta: Metadata, table: Table | None = None) -> dict[str, Any] | None:
     key = meta.normalised().duplicate_key()
     if not key:
         return None
-    page = (table or Table()).query(f"DUPKEY#{key}", index="gsi2", limit=1)
-    return page.items[0] if page.items else None
+    return store_of(table).find_by_duplicate_key(key)
 
 
 def public_view(doc: dict[str, Any]) -> dict[str, Any]:
@@ -164,34 +152,39 @@ def public_view(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def load_visible(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, Any]:
+def load_visible(caller: Caller, doc_id: str, table: Table | None = None, *,
+                 store: IncomingStore | None = None) -> dict[str, Any]:
     """The document, or NotFound when it does not exist *or* the caller may not see it."""
-    doc = (table or Table()).get(f"DOC#{doc_id}", "DOC", consistent=True)
+    doc = store_of(table, store).get(doc_id)
     if doc is None or doc.get("kind") != "incoming" or not can_view(caller, access_of(doc)):
         raise NotFound()
     return doc
 
 
-def view(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, Any]:
+def view(caller: Caller, doc_id: str, table: Table | None = None, *,
+         store: IncomingStore | None = None, trail: AuditTrail | None = None
+         ) -> dict[str, Any]:
     """Read a document; the reading is itself audited (Decree 30 App. VI: view history)."""
-    table = table or Table()
-    doc = load_visible(caller, doc_id, table)
-    audit.record(chain_of(doc_id), caller, "incoming.view", summary="Xem văn bản", table=table)
+    store, trail = store_of(table, store), trail_of(table, trail)
+    doc = load_visible(caller, doc_id, store=store)
+    audit_reading(trail, store, doc_id, caller, "incoming.view", "Xem văn bản")
     return public_view(doc)
 
 
 def list_visible(caller: Caller, *, limit: int = 20, cursor: str | None = None,
                  since: date | None = None, until: date | None = None,
                  urgency: str | None = None, status: str | None = None,
-                 table: Table | None = None) -> ScopedPage:
+                 table: Table | None = None, store: IncomingStore | None = None
+                 ) -> ScopedPage:
     """``since``/``until``: arrival dates (inclusive) in the agency's time zone."""
     def accept(entry: dict[str, Any]) -> bool:
         return ((urgency is None or entry.get("do_khan") == urgency)
                 and (status is None or entry.get("status") == status))
 
-    page = list_scoped(KIND, scopes_for(caller, Kind.INCOMING), limit=limit, cursor=cursor,
-                       since=day_bound(since), until=day_bound(until, next_day=True),
-                       accept=accept if (urgency or status) else None, table=table)
+    page = store_of(table, store).page(
+        scopes_for(caller, Kind.INCOMING), limit=limit, cursor=cursor,
+        since=day_bound(since), until=day_bound(until, next_day=True),
+        accept=accept if (urgency or status) else None)
     items = [{k: i.get(k) for k in SUMMARY_FIELDS} for i in page.items]
     for item in items:
         item["so_den"] = int(item["so_den"])
@@ -215,11 +208,13 @@ def day(value: str | None) -> date | None:
 
 
 def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, version: int,
-            table: Table | None = None) -> dict[str, Any]:
+            table: Table | None = None, *, store: IncomingStore | None = None,
+            trail: AuditTrail | None = None, intakes: IntakeStore | None = None,
+            clock: Clock = utcnow) -> dict[str, Any]:
     """The clerk's review: fix the detected metadata, mark secrecy. Who changed
     what is in the audit entry's before/after."""
-    table = table or Table()
-    before = load_visible(caller, doc_id, table)
+    store, trail = store_of(table, store), trail_of(table, trail)
+    before = load_visible(caller, doc_id, store=store)
     if int(before.get("version", 1)) != version:
         raise Conflict()
     meta = meta.normalised()
@@ -236,25 +231,16 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
         "loai_van_ban": meta.loai_van_ban, "trich_yeu": meta.trich_yeu,
         "do_khan": meta.do_khan.value, "nguoi_ky": meta.nguoi_ky, "do_mat": secrecy.value,
         "people": sorted(people), "metadata_complete": not meta.missing(),
-        "missing": meta.missing(), "version": version + 1, "updated_at": iso(utcnow()),
+        "missing": meta.missing(), "version": version + 1, "updated_at": iso(clock()),
     }
-    dup_key = meta.duplicate_key()
-    if dup_key:
-        after.update({"gsi2pk": f"DUPKEY#{dup_key}", "gsi2sk": doc_id})
-    uow = UnitOfWork(table)
-    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
-    replace_entries(uow, before, after)
+    uow = store.unit_of_work()
+    store.save(uow, before, after, duplicate_key=meta.duplicate_key())
     if after["metadata_complete"] and before.get("intake_id"):
-        intake = table.get(f"INTAKE#{before['intake_id']}", "INTAKE", consistent=True)
-        if intake is not None and intake.get("status") == "needs_review":
-            uow.add(put_op({**intake, "status": "registered", "reason": "", "reason_en": "",
-                            "gsi2pk": "INTAKE#registered", "updated_at": iso(utcnow()),
-                            "version": int(intake.get("version", 1)) + 1},
-                           condition="#v = :v", names={"#v": "version"},
-                           values={":v": int(intake.get("version", 1))}))
+        _complete_intake(uow, before["intake_id"], intakes or IntakeStore(table or Table()),
+                         clock)
     changed = {k: after[k] for k in public_view(after) if public_view(before).get(k)
                != public_view(after).get(k) and k != "version"}
-    audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, "incoming.correct",
+    trail.append(uow, trail.head(chain_of(doc_id)), caller, "incoming.correct",
                  summary="Sửa thông tin văn bản",
                  before={k: public_view(before).get(k) for k in changed}, after=changed)
     uow.emit(DomainEvent("incoming.corrected", chain_of(doc_id), {"id": doc_id}))
@@ -262,20 +248,26 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
     return public_view(after)
 
 
+def _complete_intake(uow: UnitOfWork, intake_id: str, intakes: IntakeStore, clock: Clock
+                     ) -> None:
+    """The file's intake record waited for this review: it is registered now."""
+    intake = intakes.get(intake_id)
+    if intake is not None and intake.get("status") == "needs_review":
+        intakes.save(uow, intake, {**intake, "status": "registered", "reason": "",
+                                   "reason_en": "", "updated_at": iso(clock()),
+                                   "version": int(intake.get("version", 1)) + 1})
+
+
 def replace_entries(uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
-    old = {e["sk"]: e for e in _scope_entries(before)}
-    new = {e["sk"]: e for e in _scope_entries(after)}
-    for sk in old.keys() - new.keys():
-        uow.add({"Delete": {"Key": {"pk": f"DOC#{after['id']}", "sk": sk}}})
-    for entry in new.values():
-        uow.add(put_op(entry))
+    IncomingStore.replace_entries(uow, before, after)
 
 
 def download_url(caller: Caller, doc_id: str, *, s3: Any, bucket: str,
-                 table: Table | None = None) -> dict[str, Any]:
+                 table: Table | None = None, store: IncomingStore | None = None,
+                 trail: AuditTrail | None = None) -> dict[str, Any]:
     """A short-lived link to the file; the download is audited."""
-    table = table or Table()
-    doc = load_visible(caller, doc_id, table)
+    store, trail = store_of(table, store), trail_of(table, trail)
+    doc = load_visible(caller, doc_id, store=store)
     if not doc.get("file_key"):
         raise NotFound("Văn bản chưa có tệp đính kèm.", "The document has no file yet.")
     name = f"van-ban-den-{doc['so_den_text']}-{doc['year']}.pdf"
@@ -283,22 +275,28 @@ def download_url(caller: Caller, doc_id: str, *, s3: Any, bucket: str,
         "Bucket": bucket, "Key": doc["file_key"],
         "ResponseContentDisposition": f'inline; filename="{name}"',
         "ResponseContentType": "application/pdf"}, ExpiresIn=300)
-    audit.record(chain_of(doc_id), caller, "incoming.download", summary="Tải tệp văn bản",
-                 table=table)
+    audit_reading(trail, store, doc_id, caller, "incoming.download", "Tải tệp văn bản")
     return {"url": url, "expires_in": 300, "file_name": name}
 
 
 def change_people(caller: Caller, doc_id: str, *, grant: str | None = None,
-                  revoke: str | None = None, table: Table | None = None) -> dict[str, Any]:
+                  revoke: str | None = None, table: Table | None = None,
+                  store: IncomingStore | None = None, trail: AuditTrail | None = None,
+                  directory: Directory | None = None, clock: Clock = utcnow
+                  ) -> dict[str, Any]:
     """Share a document with one named person, or take the share back. The change
     itself is audited; the person's list gains or loses the document at once."""
     from chalicelib.kernel.errors import FieldProblem, InvalidInput
 
-    table = table or Table()
-    before = load_visible(caller, doc_id, table)
+    store, trail = store_of(table, store), trail_of(table, trail)
+    if directory is None:
+        from chalicelib.organisation.store import Directory as TableDirectory
+
+        directory = TableDirectory(table or Table())
+    before = load_visible(caller, doc_id, store=store)
     people = set(before.get("people") or [])
     if grant:
-        if table.get(f"USER#{grant}", "PROFILE") is None:
+        if directory.user(grant) is None:
             raise InvalidInput("Người được chia sẻ không tồn tại.", "No such user.",
                                "invalid_user", [FieldProblem("username", "Không tồn tại.",
                                                              "Does not exist.")])
@@ -315,13 +313,12 @@ def change_people(caller: Caller, doc_id: str, *, grant: str | None = None,
         people.discard(revoke)
     version = int(before.get("version", 1))
     after = {**before, "people": sorted(people), "version": version + 1,
-             "updated_at": iso(utcnow())}
-    uow = UnitOfWork(table)
-    uow.add(put_op(after, condition="#v = :v", names={"#v": "version"}, values={":v": version}))
-    replace_entries(uow, before, after)
+             "updated_at": iso(clock())}
+    uow = store.unit_of_work()
+    store.save(uow, before, after)
     action = "incoming.grant" if grant else "incoming.revoke"
     who = grant or revoke
-    audit.append(uow, audit.head_of(chain_of(doc_id), table), caller, action,
+    trail.append(uow, trail.head(chain_of(doc_id)), caller, action,
                  summary=("Chia sẻ cho " if grant else "Thu hồi chia sẻ của ") + str(who),
                  before={"people": before.get("people") or []},
                  after={"people": after["people"]})

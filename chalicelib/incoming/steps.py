@@ -13,12 +13,13 @@ def flag_urgent_to_leaders(event: DomainEvent) -> None:
         return
     from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.incoming.store import IncomingStore
     from chalicelib.kernel.config import get_settings
     from chalicelib.organisation.service import list_users
     from chalicelib.outputs.templating import render
 
     table = Table()
-    doc = table.get(f"DOC#{event.payload['id']}", "DOC")
+    doc = IncomingStore(table).get(event.payload["id"], consistent=False)
     if doc is None or doc.get("do_mat"):
         return  # a secret document is never described in an e-mail
     leaders = [u for u in list_users(table=table)
@@ -51,9 +52,10 @@ def receipt_to_sender(event: DomainEvent) -> None:
         return
     from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.incoming.store import IncomingStore
     from chalicelib.outputs.templating import render
 
-    doc = Table().get(f"DOC#{event.payload['id']}", "DOC")
+    doc = IncomingStore(Table()).get(event.payload["id"], consistent=False)
     if doc is None or doc.get("do_mat"):
         return
     context = {
@@ -77,13 +79,14 @@ def _notify_assignees(doc_id: str, usernames: list[str], what: str) -> None:
     """An instant notice to each assignee who wants them (preferences)."""
     from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.incoming.store import IncomingStore
     from chalicelib.kernel.config import get_settings
     from chalicelib.organisation.service import get_user
     from chalicelib.outputs.templating import render
     from chalicelib.work.service import preferences
 
     table = Table()
-    doc = table.get(f"DOC#{doc_id}", "DOC")
+    doc = IncomingStore(table).get(doc_id, consistent=False)
     if doc is None:
         return
     for username in usernames:

@@ -1,8 +1,8 @@
 """Full-text search within routed permissions: an inverted index in the table.
 
-For every scope that may see a document (``domain/access.item_scopes``) and
-every term of its metadata and text, a posting ``DOC#{id}/TERM#{scope}#{term}``
-sits in partition ``T#{scope}#incoming#{term}`` of gsi1, newest first. A search
+For every scope that may see a document (``kernel/access.item_scopes``) and
+every term of its metadata and text, a posting sits in a posting list of that
+scope and term, newest first (``search.store`` holds the keys). A search
 intersects the posting lists of its terms within each of the caller's scopes
 and merges the scopes: it never reads a posting of a document the caller may
 not see, so neither pages nor results leak anything. docs/search.md explains
@@ -22,22 +22,26 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.scoped_lists import decode_scope_cursor, encode_scope_cursor
-from chalicelib.kernel.access import Kind, scopes_for
+from chalicelib.incoming.store import IncomingStore
+from chalicelib.kernel.access import Kind, item_scopes, scopes_for
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.search.rules import query_terms, terms
+from chalicelib.search.store import (
+    PostingStore,
+    document_of,
+    posting,
+    posting_partition,
+    posting_sort_key,
+)
 
 KIND = Kind.INCOMING.value
 TEXT_LIMIT = 60_000  # characters of body text indexed per document
 PAGE = 200
 METADATA = ("so_ky_hieu", "co_quan_ban_hanh", "loai_van_ban", "trich_yeu", "nguoi_ky",
             "so_den_text")
-
-
-def posting_partition(scope: str, term: str) -> str:
-    return f"T#{scope}#{KIND}#{term}"
 
 
 def document_terms(doc: dict[str, Any], text: str) -> set[str]:
@@ -55,39 +59,28 @@ def _text_of(doc: dict[str, Any], s3: Any, bucket: str) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def index_document(doc_id: str, *, s3: Any, bucket: str, table: Table | None = None
+def index_document(doc_id: str, *, s3: Any, bucket: str, table: Table | None = None,
+                   documents: IncomingStore | None = None, postings: PostingStore | None = None
                    ) -> dict[str, int]:
     """Bring the document's postings in line with its scopes and terms."""
-    from chalicelib.incoming.service import access_of, item_scopes
+    from chalicelib.incoming.store import access_of
 
-    table = table or Table()
-    doc = table.get(f"DOC#{doc_id}", "DOC", consistent=True)
-    existing = {i["sk"] for i in _all(table, f"DOC#{doc_id}", "TERM#")}
+    if documents is None or postings is None:
+        table = table or Table()
+        documents = documents or IncomingStore(table)
+        postings = postings or PostingStore(table)
+    doc = documents.get(doc_id)
+    existing = postings.existing(doc_id)
     wanted: dict[str, dict[str, Any]] = {}
     if doc is not None:
         words = document_terms(doc, _text_of(doc, s3, bucket))
         for scope in item_scopes(access_of(doc)):
             for term in words:
-                sk = f"TERM#{scope}#{term}"
-                wanted[sk] = {"pk": f"DOC#{doc_id}", "sk": sk, "kind": "posting",
-                              "doc_id": doc_id, "scope": scope,
-                              "gsi1pk": posting_partition(scope, term),
-                              "gsi1sk": f"{doc['arrival_at']}#{doc_id}"}
+                wanted[posting_sort_key(scope, term)] = posting(doc, scope, term)
     puts = [item for sk, item in wanted.items() if sk not in existing]
-    deletes = [{"pk": f"DOC#{doc_id}", "sk": sk} for sk in existing - wanted.keys()]
-    table.batch_write(puts=puts, deletes=deletes)
-    return {"added": len(puts), "removed": len(deletes)}
-
-
-def _all(table: Table, pk: str, prefix: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        page = table.query(pk, sk_prefix=prefix, limit=1000, cursor=cursor)
-        out.extend(page.items)
-        cursor = page.cursor
-        if not cursor:
-            return out
+    stale = existing - wanted.keys()
+    postings.rewrite(doc_id, puts, stale)
+    return {"added": len(puts), "removed": len(stale)}
 
 
 REINDEX_ON = ("incoming.registered", "incoming.corrected", "incoming.distributed",
@@ -112,9 +105,9 @@ class _Postings:
     through everything above it: a rare term intersected with a common one costs
     about one query per match, not a walk over the common term's list."""
 
-    def __init__(self, table: Table, partition: str, low: str | None, below: str | None,
-                 page: int) -> None:
-        self.table, self.partition, self.low = table, partition, low
+    def __init__(self, store: PostingStore, partition: str, low: str | None,
+                 below: str | None, page: int) -> None:
+        self.store, self.partition, self.low = store, partition, low
         self.page = page
         self.buffer: list[str] = []
         self.start: dict[str, Any] | None = None
@@ -122,10 +115,8 @@ class _Postings:
         self._fetch(below)
 
     def _fetch(self, below: str | None) -> None:
-        items, last = self.table.query_range(self.partition, index="gsi1", low=self.low,
-                                             below=below, start=self.start, limit=self.page,
-                                             forward=False)
-        self.buffer = [str(i["gsi1sk"]) for i in items]
+        self.buffer, last = self.store.keys(self.partition, low=self.low, below=below,
+                                            start=self.start, limit=self.page)
         self.start, self.more = last, last is not None
         self.below = below
         self.page = min(self.page * 4, PAGE)  # a long list is read in larger pages
@@ -163,12 +154,17 @@ def _intersect(lists: list[_Postings]) -> Iterator[str]:
 
 def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None,
            since: Any = None, until: Any = None, urgency: str | None = None,
-           status: str | None = None, table: Table | None = None) -> dict[str, Any]:
+           status: str | None = None, table: Table | None = None,
+           documents: IncomingStore | None = None, postings: PostingStore | None = None
+           ) -> dict[str, Any]:
     """``since``/``until``: arrival dates, inclusive; urgency and status filter the
     matches (all within the caller's own scopes)."""
     from chalicelib.incoming.service import SUMMARY_FIELDS, day_bound
 
-    table = table or Table()
+    if documents is None or postings is None:
+        table = table or Table()
+        documents = documents or IncomingStore(table)
+        postings = postings or PostingStore(table)
     words = query_terms(q)
     if not words:
         raise InvalidInput("Từ khoá tìm kiếm quá ngắn.", "The search words are too short.",
@@ -179,8 +175,8 @@ def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None
     high = min(k for k in (after, until_key) if k) if (after or until_key) else None
     low = day_bound(since)
     per_scope = {
-        scope: _intersect([_Postings(table, posting_partition(scope, w), low, high, limit + 1)
-                           for w in words])
+        scope: _intersect([_Postings(postings, posting_partition(scope, w), low, high,
+                                     limit + 1) for w in words])
         for scope in sorted(scopes_for(caller, Kind.INCOMING))
     }
     heads = {scope: next(it, None) for scope, it in per_scope.items()}
@@ -196,11 +192,10 @@ def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None
                 if h == top:
                     heads[s] = next(per_scope[s], None)
             batch.append((top, scope))
-        entries = table.batch_get([(f"DOC#{key.rsplit('#', 1)[1]}", f"SCOPE#{scope}")
-                                   for key, scope in batch])
+        entries = documents.entries((document_of(key), scope) for key, scope in batch)
         for key, scope in batch:
             last_key = key
-            entry = entries.get((f"DOC#{key.rsplit('#', 1)[1]}", f"SCOPE#{scope}"))
+            entry = entries.get((document_of(key), scope))
             if entry is None:
                 continue  # the posting outlived a change of scope by a moment
             if (urgency and entry.get("do_khan") != urgency) or (

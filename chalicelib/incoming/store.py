@@ -1,0 +1,224 @@
+"""Where incoming documents live in the table, and the only code that knows their keys.
+
+- the document: ``DOC#{id}/DOC``; the same file is found by gsi1
+  ``SHA#{sha256}`` / ``DOC#{id}``, a possible duplicate by gsi2
+  ``DUPKEY#{year}#{số ký hiệu}#{agency folded}`` / ``{id}``, and the agency's
+  incoming register is gsi3 ``REGISTER#incoming#{year}`` / ``{so_den:08}``;
+- one list entry per scope that may see it: ``DOC#{id}/SCOPE#{scope}`` in the
+  gsi1 partition ``{scope}#incoming`` / ``{arrival_at}#{id}``, newest first,
+  carrying the summary lists show;
+- the incoming number (số đến) counter ``COUNTER#incoming#{year}/COUNTER``,
+  moved in the registering transaction from the value read;
+- work on the document, one item per assignee (``DOC#{id}/WORK#{assignee}``,
+  the shape of ``work.items``), opinions and progress notes
+  (``DOC#{id}/NOTE#{at}#{rand}``), and a unit's register entry
+  (``DOC#{id}/UNITREG#{code}``, gsi3 ``REGISTER#incoming#{year}#UNIT#{code}`` /
+  ``{so_den:08}``).
+
+Every save of the document or of a part is conditional on the version it was
+read at, so a lost race is a 409, never an overwrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table, put_op
+from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
+from chalicelib.kernel.access import ItemAccess, Kind, Secrecy, item_scopes
+from chalicelib.work.rules import WorkStatus
+
+KIND = Kind.INCOMING.value
+# What a list shows of a document, copied into each of its list entries.
+SUMMARY_FIELDS = ("id", "so_den", "so_den_text", "year", "arrival_at", "so_ky_hieu",
+                  "co_quan_ban_hanh", "ngay_ban_hanh", "loai_van_ban", "trich_yeu", "do_khan",
+                  "do_mat", "status", "metadata_complete")
+
+
+def access_of(doc: dict[str, Any]) -> ItemAccess:
+    return ItemAccess(Kind.INCOMING, units=frozenset(doc.get("units") or []),
+                      people=frozenset(doc.get("people") or []),
+                      secrecy=Secrecy(doc.get("do_mat") or ""))
+
+
+def scope_entries(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's list entries, one per scope that may see it."""
+    summary = {k: doc.get(k) for k in SUMMARY_FIELDS}
+    return [
+        {"pk": f"DOC#{doc['id']}", "sk": f"SCOPE#{scope}", "kind": "scope_entry",
+         "gsi1pk": partition(scope, KIND), "gsi1sk": f"{doc['arrival_at']}#{doc['id']}",
+         **summary}
+        for scope in sorted(item_scopes(access_of(doc)))
+    ]
+
+
+def register_partition(year: int, unit: str | None = None) -> str:
+    """The gsi3 partition of the agency's (or one unit's) incoming register."""
+    return f"REGISTER#incoming#{year}" + (f"#UNIT#{unit}" if unit else "")
+
+
+def _counter_key(year: int) -> tuple[str, str]:
+    return f"COUNTER#incoming#{year}", "COUNTER"
+
+
+def _versioned(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return put_op(after, condition="#v = :v", names={"#v": "version"},
+                  values={":v": int(before.get("version", 1))})
+
+
+class IncomingStore:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.table)
+
+    # ---- the document -------------------------------------------------------
+
+    def get(self, doc_id: str, *, consistent: bool = True) -> dict[str, Any] | None:
+        return self.table.get(f"DOC#{doc_id}", "DOC", consistent=consistent)
+
+    def counter(self, year: int) -> int | None:
+        """The last số đến given in ``year``; None before the first."""
+        item = self.table.get(*_counter_key(year), consistent=True)
+        return int(item["value"]) if item else None
+
+    @staticmethod
+    def new_document(fields: dict[str, Any], *, duplicate_key: str | None) -> dict[str, Any]:
+        """The document item with its keys: ``fields`` must hold id, year, so_den,
+        and sha256 when it has a file."""
+        doc_id = fields["id"]
+        doc: dict[str, Any] = {
+            "pk": f"DOC#{doc_id}", "sk": "DOC", "kind": "incoming", **fields,
+            "gsi3pk": register_partition(int(fields["year"])),
+            "gsi3sk": f"{int(fields['so_den']):08d}",
+        }
+        if fields.get("sha256"):
+            doc.update({"gsi1pk": f"SHA#{fields['sha256']}", "gsi1sk": f"DOC#{doc_id}"})
+        if duplicate_key:
+            doc.update({"gsi2pk": f"DUPKEY#{duplicate_key}", "gsi2sk": doc_id})
+        return doc
+
+    def add(self, uow: UnitOfWork, doc: dict[str, Any], *, counter_read: int | None) -> None:
+        """A new document (refused if its id exists) with its list entries, and the
+        year's counter moved to its number from the value read (``None``: absent)."""
+        pk, sk = _counter_key(int(doc["year"]))
+        counter = {"pk": pk, "sk": sk, "kind": "counter", "value": int(doc["so_den"])}
+        if counter_read is None:
+            uow.add(put_op(counter, condition="attribute_not_exists(pk)"))
+        else:
+            uow.add(put_op(counter, condition="#v = :v", names={"#v": "value"},
+                           values={":v": counter_read}))
+        uow.add(put_op(doc, condition="attribute_not_exists(pk)"))
+        for entry in scope_entries(doc):
+            uow.add(put_op(entry))
+
+    def save(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any], *,
+             duplicate_key: str | None = None) -> None:
+        """The document over the version it was read at (``after`` carries the new
+        version), its list entries rewritten for its scopes now."""
+        if duplicate_key:
+            after = {**after, "gsi2pk": f"DUPKEY#{duplicate_key}", "gsi2sk": after["id"]}
+        uow.add(_versioned(before, after))
+        self.replace_entries(uow, before, after)
+
+    @staticmethod
+    def replace_entries(uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]
+                        ) -> None:
+        """List entries for the scopes ``after`` has; those it left are deleted."""
+        old = {e["sk"]: e for e in scope_entries(before)}
+        new = {e["sk"]: e for e in scope_entries(after)}
+        for sk in old.keys() - new.keys():
+            uow.add({"Delete": {"Key": {"pk": f"DOC#{after['id']}", "sk": sk}}})
+        for entry in new.values():
+            uow.add(put_op(entry))
+
+    def find_by_hash(self, sha256: str) -> dict[str, Any] | None:
+        page = self.table.query(f"SHA#{sha256}", index="gsi1", limit=1)
+        return page.items[0] if page.items else None
+
+    def find_by_duplicate_key(self, key: str) -> dict[str, Any] | None:
+        page = self.table.query(f"DUPKEY#{key}", index="gsi2", limit=1)
+        return page.items[0] if page.items else None
+
+    # ---- lists ----------------------------------------------------------------
+
+    def page(self, scopes: Iterable[str], *, cursor: str | None, limit: int,
+             since: str | None = None, until: str | None = None,
+             accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
+        return list_scoped(KIND, scopes, limit=limit, cursor=cursor, since=since, until=until,
+                           accept=accept, table=self.table)
+
+    def entries(self, pairs: Iterable[tuple[str, str]]
+                ) -> dict[tuple[str, str], dict[str, Any]]:
+        """List entries by (document id, scope), in one request; absent ones are
+        missing from the answer."""
+        wanted = [(doc_id, scope) for doc_id, scope in pairs]
+        found = self.table.batch_get([(f"DOC#{d}", f"SCOPE#{s}") for d, s in wanted])
+        return {(d, s): found[(f"DOC#{d}", f"SCOPE#{s}")] for d, s in wanted
+                if (f"DOC#{d}", f"SCOPE#{s}") in found}
+
+    def register(self, year: int, unit: str | None = None) -> list[dict[str, Any]]:
+        """The documents of a year's incoming register (the agency's or one unit's),
+        in số đến order."""
+        out: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = self.table.query(register_partition(year, unit), index="gsi3", limit=500,
+                                    cursor=cursor)
+            out.extend(page.items)
+            cursor = page.cursor
+            if not cursor:
+                break
+        docs = []
+        for item in out:
+            # Unit entries point at the document; the agency's are the documents.
+            doc = item if item.get("kind") == "incoming" else self.get(item["doc_id"],
+                                                                       consistent=False)
+            if doc is not None:
+                docs.append(doc)
+        return docs
+
+    def add_unit_register(self, uow: UnitOfWork, doc: dict[str, Any], unit: str) -> None:
+        """The document in the unit's own incoming register (by year, in số đến order)."""
+        uow.add(put_op({
+            "pk": f"DOC#{doc['id']}", "sk": f"UNITREG#{unit}", "kind": "unit_register",
+            "doc_id": doc["id"], "gsi3pk": register_partition(int(doc["year"]), unit),
+            "gsi3sk": f"{int(doc['so_den']):08d}"}))
+
+    # ---- work and notes --------------------------------------------------------
+
+    def parts(self, doc_id: str) -> list[dict[str, Any]]:
+        return self.table.query(f"DOC#{doc_id}", sk_prefix="WORK#", limit=200).items
+
+    def part(self, doc_id: str, assignee: str) -> dict[str, Any] | None:
+        """``assignee`` as work items name it (``work.items.person/unit``)."""
+        return self.table.get(f"DOC#{doc_id}", f"WORK#{assignee}", consistent=True)
+
+    def add_part(self, uow: UnitOfWork, work: dict[str, Any], *, unless_open: bool = False
+                 ) -> None:
+        """A new part (``work.items.work_item``). ``unless_open``: refused while the
+        assignee already has an open part (a transfer to a colleague)."""
+        if unless_open:
+            uow.add(put_op(work, condition="attribute_not_exists(pk) OR #s <> :open",
+                           names={"#s": "status"}, values={":open": WorkStatus.OPEN.value}))
+        else:
+            uow.add(put_op(work))
+
+    def save_part(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]
+                  ) -> None:
+        uow.add(_versioned(before, after))
+
+    def notes(self, doc_id: str) -> list[dict[str, Any]]:
+        return self.table.query(f"DOC#{doc_id}", sk_prefix="NOTE#", limit=500).items
+
+    def add_note(self, uow: UnitOfWork, doc_id: str, note: dict[str, Any], suffix: str
+                 ) -> dict[str, Any]:
+        """An opinion or progress note, after the others (``suffix`` tells apart two
+        notes of the same instant). Returns the item written."""
+        item = {"pk": f"DOC#{doc_id}", "sk": f"NOTE#{note['at']}#{suffix}", "kind": "note",
+                **note}
+        uow.add(put_op(item))
+        return item

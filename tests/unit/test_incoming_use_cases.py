@@ -1,0 +1,392 @@
+"""The incoming-document use cases against fakes of their ports: numbering in
+the register, who sees a document, the clerk's review, shares, distribution,
+assignment, completion and the registers. No AWS: the store, trail, directory
+and clock are the fakes of tests/fakes.py; the calendar is the real agency
+calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from chalicelib.incoming import handling, registers
+from chalicelib.incoming import service as incoming
+from chalicelib.incoming.rules import Metadata, Urgency
+from chalicelib.incoming.service import chain_of
+from chalicelib.kernel.access import Secrecy
+from chalicelib.kernel.calendar import AgencyCalendar
+from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.kernel.identity import Caller, Role
+from chalicelib.work.rules import Part
+from tests.fakes import (
+    FakeIncomingStore,
+    FakeIntakeStore,
+    FakeOrganisation,
+    FakeTrail,
+    FixedClock,
+)
+
+# Monday 7 December 2026, 09:00 in Hà Nội.
+MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+FRIDAY = date(2026, 12, 11)
+CLERK = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
+LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
+HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PDKKD")
+OFFICER = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
+COLLEAGUE = Caller("dongnghiep", frozenset({Role.OFFICER}), unit="PDKKD")
+OTHER_HEAD = Caller("truongphongth", frozenset({Role.UNIT_HEAD}), unit="PTH")
+META = Metadata(so_ky_hieu="1234/STC-QLNS", co_quan_ban_hanh="Sở Tài chính",
+                ngay_ban_hanh=date(2026, 11, 5), loai_van_ban="Công văn",
+                trich_yeu="V/v hướng dẫn dự toán 2027", nguoi_ky="Nguyễn Văn A")
+
+
+@dataclass
+class World:
+    store: FakeIncomingStore = field(default_factory=FakeIncomingStore)
+    trail: FakeTrail = field(default_factory=FakeTrail)
+    organisation: FakeOrganisation = field(default_factory=lambda: FakeOrganisation(
+        users={"truongphong": {"status": "active", "unit": "PDKKD", "roles": ["unit_head"]},
+               "chuyenvien": {"status": "active", "unit": "PDKKD", "roles": ["officer"]},
+               "dongnghiep": {"status": "active", "unit": "PDKKD", "roles": ["officer"]},
+               "nghiviec": {"status": "disabled", "unit": "PDKKD", "roles": ["unit_head"]},
+               "truongphongth": {"status": "active", "unit": "PTH", "roles": ["unit_head"]},
+               "khac": {"status": "active", "unit": "PTH", "roles": ["officer"]}},
+        units=("PDKKD", "PTH")))
+    clock: FixedClock = field(default_factory=lambda: FixedClock(MONDAY))
+    counted: list[tuple[str, str, date]] = field(default_factory=list)
+
+    def calendar(self) -> AgencyCalendar:
+        return AgencyCalendar()
+
+    def register(self, meta: Metadata = META, **kw: Any) -> dict[str, Any]:
+        kw.setdefault("arrival", MONDAY)
+        return incoming.register(None, meta, source="paper", store=self.store,
+                                 trail=self.trail, clock=self.clock, **kw)
+
+    def ports(self, *names: str) -> dict[str, Any]:
+        every = {"store": self.store, "trail": self.trail, "directory": self.organisation,
+                 "calendar": self.calendar, "clock": self.clock}
+        return {n: every[n] for n in names}
+
+    def distribute(self, doc: dict[str, Any], by: Caller = LEADER, lead: str = "PDKKD",
+                   supporting: list[tuple[str, Any]] | None = None,
+                   deadline: date | datetime = FRIDAY) -> dict[str, Any]:
+        version = self.store.docs[doc["id"]]["version"]
+        return handling.distribute(
+            by, doc["id"], lead_unit=lead, lead_deadline=deadline,
+            supporting=supporting or [], instruction="Phòng ĐKKD chủ trì", version=version,
+            **self.ports("store", "trail", "directory", "calendar", "clock"))
+
+    def assign(self, doc: dict[str, Any], officers: list[tuple[str, Part]],
+               by: Caller = HEAD, deadline: date | None = None) -> dict[str, Any]:
+        return handling.assign(
+            by, doc["id"], officers=officers, deadline=deadline, instruction="Dự thảo trả lời",
+            version=self.store.docs[doc["id"]]["version"],
+            **self.ports("store", "trail", "directory", "calendar", "clock"))
+
+    def complete(self, doc: dict[str, Any], by: Caller) -> dict[str, Any]:
+        def count(unit: str, code: str, day: date) -> Any:
+            return lambda: self.counted.append((unit, code, day))
+
+        return handling.complete(by, doc["id"], "Đã trả lời", answer="456/SKH-ĐKKD",
+                                 count=count, **self.ports("store", "trail", "calendar",
+                                                           "clock"))
+
+
+@pytest.fixture()
+def world() -> World:
+    return World()
+
+
+def _fields(caught: pytest.ExceptionInfo[InvalidInput]) -> list[str]:
+    return [p.path for p in caught.value.fields]
+
+
+# ---- the register --------------------------------------------------------------
+
+
+def test_numbers_follow_each_other_and_start_again_each_year_in_hanoi(world: World) -> None:
+    first, second = world.register(), world.register()
+    # 17:30 UTC on 31 December is already 1 January in Hà Nội: a new register.
+    new_year = world.register(arrival=datetime(2026, 12, 31, 17, 30, tzinfo=UTC))
+
+    assert [(d["so_den"], d["so_den_text"], d["year"]) for d in (first, second, new_year)] == [
+        (1, "01", 2026), (2, "02", 2026), (1, "01", 2027)]
+    assert world.trail.actions(chain_of(first["id"])) == ["incoming.register"]
+    assert [e.type for e in world.store.events] == ["incoming.registered"] * 3
+
+
+def test_a_number_taken_meanwhile_is_read_again_never_given_twice(world: World) -> None:
+    class Racing(FakeIncomingStore):
+        raced = False
+
+        def counter(self, year: int) -> int | None:
+            read = super().counter(year)
+            if not self.raced:  # another registration commits between read and write
+                self.raced = True
+                self.counters[year] = (read or 0) + 1
+            return read
+
+    world.store = Racing()
+    doc = world.register()
+
+    assert doc["so_den"] == 2
+    assert world.trail.actions(chain_of(doc["id"])) == ["incoming.register"]
+    assert len(world.store.events) == 1
+
+
+def test_urgent_documents_are_flagged_and_secret_ones_get_no_receipt(world: World) -> None:
+    world.register(Metadata(**{**META.__dict__, "do_khan": Urgency.HOA_TOC}),
+                   sender_email="vanthu@stc.gov.vn")
+    world.register(secrecy=Secrecy.MAT, people=["giamdoc"], sender_email="vanthu@stc.gov.vn")
+
+    urgent, secret = (e.payload for e in world.store.events)
+    assert urgent["urgent"] is True and urgent["receipt_to"] == "vanthu@stc.gov.vn"
+    assert secret["urgent"] is False and secret["receipt_to"] is None
+
+
+def test_a_document_is_hidden_from_those_who_may_not_see_it_and_reading_is_audited(
+        world: World) -> None:
+    doc = world.register(units=["PDKKD"])
+    ports = world.ports("store", "trail")
+
+    assert incoming.view(CLERK, doc["id"], **ports)["so_ky_hieu"] == "1234/STC-QLNS"
+    assert incoming.view(HEAD, doc["id"], **ports)["id"] == doc["id"]
+    with pytest.raises(NotFound):
+        incoming.view(OTHER_HEAD, doc["id"], **ports)
+    with pytest.raises(NotFound):
+        incoming.view(CLERK, "khong-co", **ports)
+    assert world.trail.actions(chain_of(doc["id"])) == [
+        "incoming.register", "incoming.view", "incoming.view"]
+    listed = incoming.list_visible(HEAD, store=world.store)
+    assert [i["id"] for i in listed.items] == [doc["id"]]
+    assert incoming.list_visible(OTHER_HEAD, store=world.store).items == []
+
+
+# ---- the clerk's review and shares ---------------------------------------------------
+
+
+def test_a_review_over_a_stale_version_is_refused(world: World) -> None:
+    doc = world.register()
+    with pytest.raises(Conflict):
+        incoming.correct(CLERK, doc["id"], META, Secrecy.NONE, version=7,
+                         **world.ports("store", "trail", "clock"))
+    assert world.trail.actions(chain_of(doc["id"])) == ["incoming.register"]
+
+
+def test_marking_a_document_secret_keeps_it_to_the_people_named(world: World) -> None:
+    doc = world.register(units=["PDKKD"])
+    after = incoming.correct(CLERK, doc["id"], META, Secrecy.MAT, version=1,
+                             **world.ports("store", "trail", "clock"))
+
+    assert after["do_mat"] == "mat" and after["people"] == ["vanthu"]
+    assert after["version"] == 2
+    with pytest.raises(NotFound):  # the unit no longer reaches it through its list
+        incoming.view(HEAD, doc["id"], **world.ports("store", "trail"))
+    entry = world.trail.entries[chain_of(doc["id"])][-1]
+    # The audit entry names what changed, and only that.
+    assert entry["action"] == "incoming.correct"
+    assert entry["before"] == {"do_mat": "", "people": []}
+    assert entry["after"] == {"do_mat": "mat", "people": ["vanthu"]}
+    assert [e.type for e in world.store.events][-1] == "incoming.corrected"
+
+
+def test_completing_the_metadata_registers_the_waiting_intake_record(world: World) -> None:
+    intakes = FakeIntakeStore([{"id": "r1", "status": "needs_review", "version": 1,
+                                "reason": "Cần bổ sung", "reason_en": "To complete"}])
+    doc = world.register(Metadata(so_ky_hieu="12/UBND"), intake_id="r1")
+    assert doc["metadata_complete"] is False
+
+    incoming.correct(CLERK, doc["id"], META, Secrecy.NONE, version=1, intakes=intakes,
+                     **world.ports("store", "trail", "clock"))
+
+    record = intakes.records["r1"]
+    assert (record["status"], record["reason"], record["version"]) == ("registered", "", 2)
+
+
+def test_sharing_names_a_real_person_and_a_secret_cannot_be_given_up(world: World) -> None:
+    doc = world.register(secrecy=Secrecy.MAT, people=["vanthu"])
+    ports = world.ports("store", "trail", "directory", "clock")
+
+    with pytest.raises(InvalidInput) as caught:
+        incoming.change_people(CLERK, doc["id"], grant="khongco", **ports)
+    assert caught.value.code == "invalid_user" and _fields(caught) == ["username"]
+
+    shared = incoming.change_people(CLERK, doc["id"], grant="khac", **ports)
+    assert shared["people"] == ["khac", "vanthu"]
+    assert incoming.view(Caller("khac", frozenset({Role.OFFICER}), unit="PTH"), doc["id"],
+                         **world.ports("store", "trail"))["id"] == doc["id"]
+
+    with pytest.raises(InvalidInput) as caught:
+        incoming.change_people(CLERK, doc["id"], revoke="vanthu", **ports)
+    assert caught.value.code == "self_revoke"
+    with pytest.raises(NotFound):
+        incoming.change_people(CLERK, doc["id"], revoke="truongphong", **ports)
+
+    assert world.trail.actions(chain_of(doc["id"])) == ["incoming.register", "incoming.grant",
+                                                        "incoming.view"]
+    assert world.store.events[-1].payload == {"id": doc["id"], "username": "khac"}
+
+
+# ---- distribution, assignment, completion ---------------------------------------
+
+
+def test_every_unknown_unit_is_named_and_the_lead_cannot_also_support(world: World) -> None:
+    doc = world.register()
+    with pytest.raises(InvalidInput) as caught:
+        world.distribute(doc, lead="KHONGCO", supporting=[("PTH", FRIDAY), ("XX", FRIDAY)])
+    assert _fields(caught) == ["lead_unit", "supporting.1.unit"]
+    with pytest.raises(InvalidInput) as caught:
+        world.distribute(doc, supporting=[("PDKKD", FRIDAY)])
+    assert _fields(caught) == ["supporting"]
+    with pytest.raises(InvalidInput) as caught:
+        world.distribute(doc, deadline=date(2026, 12, 12))  # a Saturday
+    assert caught.value.code == "not_a_working_day" and _fields(caught) == ["lead_deadline"]
+    assert world.store.work == {}
+
+
+def test_distribution_gives_each_unit_its_part_and_its_register(world: World) -> None:
+    doc = world.register()
+    after = world.distribute(doc, supporting=[("PTH", FRIDAY)])
+
+    assert after["status"] == "distributed" and after["units"] == ["PDKKD", "PTH"]
+    assert [(w["assignee"], w["part"], w["deadline"]) for w in world.store.parts(doc["id"])] == [
+        ("UNIT#PDKKD", "lead", "2026-12-11T10:00:00.000Z"),
+        ("UNIT#PTH", "support", "2026-12-11T10:00:00.000Z")]
+    assert [d["id"] for d in registers.entries(2026, "PTH", store=world.store)] == [doc["id"]]
+    assert world.trail.entries[chain_of(doc["id"])][-1]["summary"] == "Giao PDKKD chủ trì"
+    assert world.store.events[-1].payload == {"id": doc["id"], "units": ["PDKKD", "PTH"]}
+    assert incoming.view(HEAD, doc["id"], **world.ports("store", "trail"))["id"] == doc["id"]
+    with pytest.raises(Conflict) as caught:
+        world.distribute(doc)
+    assert caught.value.code == "already_distributed"
+
+
+def test_a_secret_document_reaches_the_active_heads_by_name(world: World) -> None:
+    doc = world.register(secrecy=Secrecy.MAT, people=["giamdoc"])
+    after = world.distribute(doc, supporting=[("PTH", FRIDAY)])
+    # Not the disabled head, not the officers, not the unit lists.
+    assert after["people"] == ["giamdoc", "truongphong", "truongphongth"]
+
+
+def test_a_head_assigns_only_the_units_own_people_within_the_units_deadline(
+        world: World) -> None:
+    doc = world.register()
+    world.distribute(doc)
+
+    with pytest.raises(Forbidden):
+        world.assign(doc, [("chuyenvien", Part.LEAD)], by=LEADER)  # sees it, heads no unit
+    with pytest.raises(NotFound):  # a unit not given the document does not learn of it
+        world.assign(doc, [("khac", Part.LEAD)], by=OTHER_HEAD)
+    with pytest.raises(InvalidInput) as caught:
+        world.assign(doc, [("chuyenvien", Part.LEAD), ("khac", Part.SUPPORT),
+                           ("nghiviec", Part.SUPPORT)])
+    assert caught.value.code == "assignee_out_of_scope"
+    assert _fields(caught) == ["officers.1.username", "officers.2.username"]
+    with pytest.raises(InvalidInput) as caught:
+        world.assign(doc, [("chuyenvien", Part.LEAD)], deadline=date(2026, 12, 14))
+    assert caught.value.code == "invalid_deadline"
+
+    after = world.assign(doc, [("chuyenvien", Part.LEAD)])
+    assert after["status"] == "in_progress" and "chuyenvien" in after["people"]
+    lead = world.store.part(doc["id"], "U#chuyenvien")
+    assert lead is not None and lead["deadline"] == "2026-12-11T10:00:00.000Z"
+    assert world.store.events[-1].payload == {"id": doc["id"], "officers": ["chuyenvien"]}
+
+
+def test_the_lead_officer_completes_the_unit_and_the_lead_unit_the_document(
+        world: World) -> None:
+    doc = world.register()
+    world.distribute(doc)
+    world.assign(doc, [("chuyenvien", Part.LEAD), ("dongnghiep", Part.SUPPORT)])
+
+    with pytest.raises(Forbidden) as caught:  # seeing it is not being assigned to it
+        world.complete(doc, HEAD)
+    assert caught.value.code == "no_open_work"
+
+    assert world.complete(doc, COLLEAGUE) == {"document_completed": False}
+    assert world.store.docs[doc["id"]]["status"] == "in_progress"
+    assert world.complete(doc, OFFICER) == {"document_completed": True}
+
+    stored = world.store.docs[doc["id"]]
+    assert (stored["status"], stored["answer"]) == ("completed", "456/SKH-ĐKKD")
+    assert world.store.part(doc["id"], "UNIT#PDKKD")["status"] == "done"
+    assert [e.type for e in world.store.events][-2:] == ["incoming.part_completed",
+                                                         "incoming.completed"]
+    # Each completion counts for the unit's week, by timeliness.
+    assert world.counted == [("PDKKD", "done_early", date(2026, 12, 7))] * 2
+
+
+def test_a_supporting_unit_done_with_its_part_assigns_no_more(world: World) -> None:
+    doc = world.register()
+    world.distribute(doc, supporting=[("PTH", FRIDAY)])
+    world.assign(doc, [("khac", Part.LEAD)], by=OTHER_HEAD)
+
+    khac = Caller("khac", frozenset({Role.OFFICER}), unit="PTH")
+    assert world.complete(doc, khac) == {"document_completed": False}
+    assert world.store.part(doc["id"], "UNIT#PTH")["status"] == "done"
+    assert world.store.part(doc["id"], "UNIT#PDKKD")["status"] == "open"
+    with pytest.raises(InvalidInput) as caught:
+        world.assign(doc, [("khac", Part.SUPPORT)], by=OTHER_HEAD)
+    assert caught.value.code == "no_unit_work"
+
+
+def test_work_passes_only_to_a_colleague_of_the_same_unit(world: World) -> None:
+    doc = world.register()
+    world.distribute(doc)
+    world.assign(doc, [("chuyenvien", Part.LEAD)])
+    ports = world.ports("store", "trail", "directory", "clock")
+
+    with pytest.raises(InvalidInput) as caught:
+        handling.send_back(OFFICER, doc["id"], "Không đúng chuyên môn", to="khac", **ports)
+    assert _fields(caught) == ["to"]
+    assert world.store.part(doc["id"], "U#chuyenvien")["status"] == "open"
+
+    assert handling.send_back(OFFICER, doc["id"], "Chuyển đồng nghiệp", to="dongnghiep",
+                              **ports) == {"ok": True}
+    assert world.store.part(doc["id"], "U#chuyenvien")["status"] == "returned"
+    assert world.store.part(doc["id"], "U#dongnghiep")["status"] == "open"
+    assert "dongnghiep" in world.store.docs[doc["id"]]["people"]
+    assert world.trail.actions(chain_of(doc["id"]))[-1] == "incoming.transfer"
+
+
+def test_progress_is_reported_by_the_assignee_and_shown_with_the_opinions(
+        world: World) -> None:
+    doc = world.register()
+    world.distribute(doc)
+    world.assign(doc, [("chuyenvien", Part.LEAD)])
+    ports = world.ports("store", "trail", "clock")
+
+    with pytest.raises(Forbidden):
+        handling.add_note(HEAD, doc["id"], "progress", "50%", progress=50, **ports)
+    handling.add_note(HEAD, doc["id"], "opinion", "Khẩn trương", **ports)
+    handling.add_note(OFFICER, doc["id"], "progress", "Đã có dự thảo", progress=60, **ports)
+
+    shown = handling.handling_view(HEAD, doc["id"], **world.ports("store", "calendar",
+                                                                  "clock"))
+    assert [(n["note_kind"], n["author"]) for n in shown["notes"]] == [
+        ("opinion", "truongphong"), ("progress", "chuyenvien")]
+    officer_part = next(p for p in shown["parts"] if p["assignee"] == "U#chuyenvien")
+    assert officer_part["progress"] == 60 and officer_part["timeliness"] == "on_time"
+
+
+# ---- the registers --------------------------------------------------------------
+
+
+def test_the_registers_show_a_secret_document_by_its_number_only(world: World) -> None:
+    plain = world.register()
+    secret = world.register(secrecy=Secrecy.MAT, people=["giamdoc"])
+    world.distribute(plain, supporting=[("PTH", FRIDAY)])
+
+    docs = registers.entries(2026, store=world.store)
+    rows = registers.incoming_rows(docs, store=world.store)
+    assert [r[1] for r in rows] == ["01", "02"]
+    assert rows[0][6] == "PDKKD (chủ trì); PTH (phối hợp)"
+    assert rows[1][2:4] == ["(Văn bản mật)", "(Văn bản mật)"] and "Mật" in rows[1][9]
+    tracking = registers.tracking_rows(docs, store=world.store)
+    assert tracking[0][3] == "2026-12-11" and tracking[0][4] == "Đã phân phối"
+    assert tracking[1][1] == "(Văn bản mật)" and tracking[1][4] == "Chưa phân phối"
+    assert secret["so_den"] == 2
