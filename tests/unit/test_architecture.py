@@ -256,9 +256,7 @@ NOT_YET_BEHIND_A_STORE = {
     "chalicelib.incoming.registers", "chalicelib.incoming.service", "chalicelib.incoming.steps",
     "chalicelib.meetings.letter", "chalicelib.meetings.service", "chalicelib.onestop.service",
     "chalicelib.onestop.steps", "chalicelib.organisation.service",
-    "chalicelib.organisation.users", "chalicelib.outgoing.service", "chalicelib.outgoing.steps",
-    "chalicelib.outgoing.verification", "chalicelib.search.service", "chalicelib.signing.keys",
-    "chalicelib.work.service",
+    "chalicelib.organisation.users", "chalicelib.search.service", "chalicelib.work.service",
 }
 
 
