@@ -86,10 +86,11 @@ def _s3_put(key: str, data: bytes, *, lock: bool = False) -> None:
 def sign_outgoing(event: DomainEvent) -> None:
     from chalicelib.adapters.dynamo import Table
     from chalicelib.outgoing import service as outgoing
+    from chalicelib.outgoing.store import OutgoingStore
 
     table = Table()
     doc_id = event.payload["id"]
-    doc = table.get(f"OUT#{doc_id}", "OUT", consistent=True)
+    doc = OutgoingStore(table).get(doc_id)
     if doc is None or doc["status"] != OutStatus.SIGNING.value:
         return  # done already, or taken back
     key = f"outgoing/{doc_id}/signed.pdf"
@@ -114,12 +115,14 @@ def _sign(doc: dict[str, Any], table: Any) -> tuple[bytes, dict[str, Any]]:
     from chalicelib.adapters.signing.appearance import leader_stamp
     from chalicelib.adapters.signing.pdf import prepare, sign_leader
     from chalicelib.kernel.config import get_settings
+    from chalicelib.organisation.store import Directory
     from chalicelib.outgoing import service as outgoing
+    from chalicelib.outgoing.store import OutgoingStore
     from chalicelib.signing import keys as signing_keys
 
     signer = doc.get("signed_by") or doc["signer"]
     authority = doc.get("signing_authority", doc["authority"])
-    version = table.get(f"OUT#{doc['id']}", f"V#{int(doc['current_version']):04d}") or {}
+    version = OutgoingStore(table).version(doc["id"], int(doc["current_version"])) or {}
     if version.get("composed") and (signer != doc["signer"] or authority != doc["authority"]):
         # A delegate signs: the printed signature block names who really signs.
         composed = outgoing.composed_draft(doc, body=doc.get("body") or "",
@@ -133,7 +136,7 @@ def _sign(doc: dict[str, Any], table: Any) -> tuple[bytes, dict[str, Any]]:
     settings = get_settings()
     prepared = prepare(pdf, layout=layout, verify_url=f"{settings.public_base_url}/verify/"
                        f"{doc['code']}", code=doc["code"])
-    profile = table.get(f"USER#{signer}", "PROFILE") or {}
+    profile = Directory(table).user(signer) or {}
     image = _s3_get(profile["signature_key"]) if profile.get("signature_key") else None
     position = str(profile.get("title") or "")
     if authority:
@@ -153,10 +156,11 @@ def _sign(doc: dict[str, Any], table: Any) -> tuple[bytes, dict[str, Any]]:
 def issue_outgoing(event: DomainEvent) -> None:
     from chalicelib.adapters.dynamo import Table
     from chalicelib.outgoing import service as outgoing
+    from chalicelib.outgoing.store import OutgoingStore
 
     table = Table()
     doc_id = event.payload["id"]
-    doc = table.get(f"OUT#{doc_id}", "OUT", consistent=True)
+    doc = OutgoingStore(table).get(doc_id)
     if doc is None or doc["status"] != OutStatus.ISSUING.value:
         return
     try:
@@ -183,14 +187,13 @@ def _issue(doc: dict[str, Any], table: Any) -> bytes:
     from chalicelib.adapters.signing.pdf import issue
     from chalicelib.kernel.numbering import number_line
     from chalicelib.signing import keys as signing_keys
+    from chalicelib.signing.store import SigningStore
 
     signed = _s3_get(doc["signed_key"])
     layout = _layout(doc, signed)
     agency = agency_profile(table)
-    seal_png = None
-    seal = table.get("CONFIG#agency", "SEAL")
-    if seal and seal.get("key"):
-        seal_png = _s3_get(seal["key"])
+    seal_key = SigningStore(table).seal_image()
+    seal_png = _s3_get(seal_key) if seal_key else None
     appearance = seal_stamp(width=layout.seal.width, height=layout.seal.height,
                             agency_name=agency["name"], signed_at=utcnow(), seal_png=seal_png)
     return bytes(issue(signed, number_text=number_line(doc["number_text"]),
@@ -206,12 +209,13 @@ def _delivery_link(doc: dict[str, Any], table: Any, recipient: str) -> str:
     public route signs a fresh short-lived S3 URL at each use (presigned URLs
     made with a Lambda role's credentials expire with the role's session)."""
     from chalicelib.kernel.config import get_settings
+    from chalicelib.outgoing.store import OutgoingStore
 
     token = secrets.token_urlsafe(24)
     expires = utcnow() + timedelta(days=LINK_DAYS)
-    table.put({"pk": f"DELIVERY#{token}", "sk": "DELIVERY", "kind": "delivery",
-               "doc_id": doc["id"], "recipient": recipient, "expires_at": iso(expires),
-               "ttl": int(expires.timestamp()) + 86400})
+    OutgoingStore(table).add_delivery(token, doc_id=doc["id"], recipient=recipient,
+                                      expires_at=iso(expires),
+                                      ttl=int(expires.timestamp()) + 86400)
     return f"{get_settings().public_base_url}/d/{token}"
 
 
@@ -219,10 +223,11 @@ def _delivery_link(doc: dict[str, Any], table: Any, recipient: str) -> str:
 def deliver_external(event: DomainEvent) -> None:
     from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.outgoing.store import OutgoingStore
     from chalicelib.outputs.templating import render
 
     table = Table()
-    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None or doc.get("do_mat"):
         return  # secret documents never travel by e-mail
     recipients = doc.get("recipients_external") or []
@@ -251,13 +256,16 @@ def deliver_internal(event: DomainEvent) -> None:
     from chalicelib.incoming import service as incoming
     from chalicelib.incoming.rules import Metadata, Urgency
     from chalicelib.kernel.access import Secrecy
+    from chalicelib.organisation.store import Directory
+    from chalicelib.outgoing.store import OutgoingStore
 
     table = Table()
-    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    store = OutgoingStore(table)
+    doc = store.get(event.payload["id"])
     if doc is None or not doc.get("recipients_internal") or doc.get("delivered_incoming"):
         return
     agency = agency_profile(table)
-    profile = table.get(f"USER#{doc.get('signed_by') or doc['signer']}", "PROFILE") or {}
+    profile = Directory(table).user(doc.get("signed_by") or doc["signer"]) or {}
     meta = Metadata(so_ky_hieu=doc["number_text"], co_quan_ban_hanh=agency["name"],
                     ngay_ban_hanh=date.fromisoformat(doc["issued_on"]),
                     loai_van_ban=doc["type_name"], trich_yeu=doc["subject"],
@@ -277,10 +285,7 @@ def deliver_internal(event: DomainEvent) -> None:
               "name": f"{doc['number_text']}.pdf"},
         secrecy=Secrecy(doc.get("do_mat") or ""), units=doc["recipients_internal"],
         people=people, table=table)
-    # The version moves on so that a stale full write of the document fails.
-    table.update(f"OUT#{doc['id']}", "OUT",
-                 "SET delivered_incoming = :d, version = version + :one",
-                 values={":d": [registered["id"]], ":one": 1})
+    store.note_delivered_incoming(doc["id"], [registered["id"]])
 
 
 @subscribe("outgoing.issued", name="close_replaced")
@@ -288,9 +293,10 @@ def close_replaced(event: DomainEvent) -> None:
     """The replacing document is out: the one it replaces is marked and frozen."""
     from chalicelib.adapters.dynamo import Table
     from chalicelib.outgoing import service as outgoing
+    from chalicelib.outgoing.store import OutgoingStore
 
     table = Table()
-    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None or not doc.get("replaces"):
         return
     for expect in (OutStatus.ISSUED, OutStatus.RECALLED):
@@ -311,15 +317,15 @@ def record_answer(event: DomainEvent) -> None:
     """The incoming document this one answers shows the answer's number (the
     handling-tracking register's "Số, ký hiệu văn bản trả lời")."""
     from chalicelib.adapters.dynamo import Table
+    from chalicelib.incoming import service as incoming
+    from chalicelib.outgoing.store import OutgoingStore
 
     table = Table()
-    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None or not doc.get("answers"):
         return
-    table.update(f"DOC#{doc['answers']}", "DOC",
-                 "SET answer = :n, answer_id = :i, version = version + :one",
-                 condition="attribute_exists(pk)",
-                 values={":n": doc["number_text"], ":i": doc["id"], ":one": 1})
+    incoming.note_answer(doc["answers"], number_text=doc["number_text"], answer_id=doc["id"],
+                         table=table)
 
 
 @subscribe("outgoing.recalled", name="tell_recall")
@@ -327,19 +333,17 @@ def tell_recall(event: DomainEvent) -> None:
     """Recipients are told; the internal copies are marked recalled."""
     from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.incoming import service as incoming
+    from chalicelib.outgoing.store import OutgoingStore
     from chalicelib.outputs.templating import render
 
     table = Table()
-    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None:
         return
     for incoming_id in doc.get("delivered_incoming") or []:
-        # The version moves on so that a stale full write of the document fails.
-        table.update(f"DOC#{incoming_id}", "DOC",
-                     "SET recalled = :t, recall_reason = :r, recalled_at = :a, "
-                     "version = version + :one",
-                     values={":t": True, ":r": event.payload.get("reason") or "",
-                             ":a": iso(utcnow()), ":one": 1})
+        incoming.note_recalled(incoming_id, reason=event.payload.get("reason") or "",
+                               at=iso(utcnow()), table=table)
     if doc.get("do_mat"):
         return
     for recipient in doc.get("recipients_external") or []:

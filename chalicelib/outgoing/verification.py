@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.errors import InvalidInput, NotFound
 from chalicelib.outgoing.rules import STATUS_LABELS, OutStatus
+from chalicelib.outgoing.store import OutgoingStore
 
 CODE = re.compile(r"[23456789A-HJ-NP-Z]{10}")
 CODE_ON_PAGE = re.compile(r"Mã xác thực:\s*([23456789A-HJ-NP-Z]{10})")
@@ -37,10 +38,8 @@ def register_entry(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def by_code(code: str, table: Table | None = None) -> dict[str, Any]:
-    from chalicelib.outgoing.service import find_by_code
-
     code = code.strip().upper()
-    doc = find_by_code(code, table) if CODE.fullmatch(code) else None
+    doc = OutgoingStore(table or Table()).by_code(code) if CODE.fullmatch(code) else None
     if doc is None or doc.get("status") not in {s.value for s in SHOWN}:
         raise NotFound("Không có văn bản nào đã phát hành mang mã này.",
                        "No issued document carries this code.")
@@ -108,12 +107,12 @@ def delivery_target(token: str, table: Table | None = None) -> str:
     """The S3 key behind an e-mailed link, if the link is still good."""
     from chalicelib.kernel.events import iso, utcnow
 
-    table = table or Table()
-    item = table.get(f"DELIVERY#{token}", "DELIVERY") if len(token) <= 64 else None
+    store = OutgoingStore(table or Table())
+    item = store.delivery(token) if len(token) <= 64 else None
     if item is None or item["expires_at"] < iso(utcnow()):
         raise NotFound("Liên kết không tồn tại hoặc đã hết hạn.",
                        "The link does not exist or has expired.")
-    doc = table.get(f"OUT#{item['doc_id']}", "OUT")
+    doc = store.get(item["doc_id"], consistent=False)
     if doc is None or doc["status"] != OutStatus.ISSUED.value or not doc.get("issued_key"):
         raise NotFound("Văn bản đã bị thu hồi hoặc thay thế.",
                        "The document has been recalled or replaced.")
@@ -121,11 +120,9 @@ def delivery_target(token: str, table: Table | None = None) -> str:
 
 
 def issued_key_by_code(code: str, table: Table | None = None) -> str:
-    from chalicelib.outgoing.service import find_by_code
-
     entry = by_code(code, table)
     if not entry["downloadable"]:
         raise NotFound()
-    doc = find_by_code(code, table)
+    doc = OutgoingStore(table or Table()).by_code(code.strip().upper())
     assert doc is not None
     return str(doc["issued_key"])

@@ -6,31 +6,30 @@ In production the department's CA issues the certificates: an administrator
 creates the key here, downloads its CSR, and installs the issued chain. In the
 local runtime (and the tests) a development CA, itself a KMS key, issues them.
 
-Items: ``USER#{username}/SIGNING_KEY`` and ``AGENCY/SIGNING_KEY`` (key id, chain
-PEM, CSR), ``PKI/TRUST#{sha256}`` the trust roots verification accepts,
-``PKI/DEVCA`` the development CA.
+The keys, certificates and trust roots are kept by ``signing/store.py``
+(``SigningStore``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import Table
 from chalicelib.audit import trail as audit
 from chalicelib.kernel.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
-
-AGENCY = "AGENCY"
-
-
-def _key_item_key(owner: str) -> tuple[str, str]:
-    return (AGENCY, "SIGNING_KEY") if owner == AGENCY else (f"USER#{owner}", "SIGNING_KEY")
+from chalicelib.signing.store import AGENCY, SigningStore
 
 
 def key_of(owner: str, table: Table | None = None) -> dict[str, Any] | None:
-    return (table or Table()).get(*_key_item_key(owner), consistent=True)
+    return SigningStore(table or Table()).key(owner)
+
+
+def _profile(owner: str, table: Table) -> dict[str, Any] | None:
+    from chalicelib.organisation.store import Directory
+
+    return Directory(table).user(owner)
 
 
 def _kms() -> Any:
@@ -47,7 +46,7 @@ def _subject_for(owner: str, table: Table) -> Any:
     if owner == AGENCY:
         return Subject(common_name=agency["name"].title() if agency["name"].isupper()
                        else agency["name"], organization=agency["name"])
-    profile = table.get(f"USER#{owner}", "PROFILE") or {}
+    profile = _profile(owner, table) or {}
     return Subject(common_name=str(profile.get("full_name") or owner),
                    organization=agency["name"], title=profile.get("title") or None,
                    unit=profile.get("unit") or None, email=profile.get("email") or None)
@@ -55,12 +54,11 @@ def _subject_for(owner: str, table: Table) -> Any:
 
 def _save_key(table: Table, owner: str, caller: Caller | None, action: str, summary: str,
               **fields: Any) -> dict[str, Any]:
-    pk, sk = _key_item_key(owner)
-    before = table.get(pk, sk, consistent=True) or {}
-    item = {**before, "pk": pk, "sk": sk, "kind": "signing_key", "owner": owner,
-            "updated_at": iso(utcnow()), **fields}
-    uow = UnitOfWork(table)
-    uow.add(put_op(item))
+    store = SigningStore(table)
+    before = store.key(owner) or {}
+    uow = store.unit_of_work()
+    item = store.save_key(uow, {**before, "owner": owner, "updated_at": iso(utcnow()),
+                                **fields})
     chain = "unit:pki" if owner == AGENCY else f"user:{owner}"
     audit.append(uow, audit.head_of(chain, table), caller, action, summary=summary,
                  actor=None if caller else "system")
@@ -71,7 +69,7 @@ def _save_key(table: Table, owner: str, caller: Caller | None, action: str, summ
 def trust_roots(table: Table | None = None) -> list[Any]:
     from chalicelib.adapters.signing.pki import load_chain
 
-    items = (table or Table()).query("PKI", sk_prefix="TRUST#", limit=100).items
+    items = SigningStore(table or Table()).trust_roots()
     return [cert for i in items for cert in load_chain(i["pem"])]
 
 
@@ -92,10 +90,8 @@ def add_trust_root(caller: Caller | None, pem: str, table: Table | None = None
         raise InvalidInput("Chứng thư gốc phải là chứng thư CA.",
                            "A trust root must be a CA certificate.", "invalid_certificate",
                            [FieldProblem("pem", "Không phải CA.", "Not a CA.")])
-    item = {"pk": "PKI", "sk": f"TRUST#{info['sha256']}", "kind": "trust_root",
-            "pem": to_pem(root), **info, "added_at": iso(utcnow()),
-            "added_by": caller.username if caller else "system"}
-    table.put(item)
+    SigningStore(table).add_trust_root({"pem": to_pem(root), **info, "added_at": iso(utcnow()),
+                                        "added_by": caller.username if caller else "system"})
     audit.record("unit:pki", caller, "pki.trust_root",
                  summary=f"Thêm gốc tin cậy {info['subject']}",
                  actor=None if caller else "system", table=table)
@@ -132,8 +128,7 @@ def _admin(caller: Caller) -> None:
 def _owner_ok(owner: str, table: Table) -> None:
     if owner == AGENCY:
         return
-    profile = table.get(f"USER#{owner}", "PROFILE")
-    if profile is None:
+    if _profile(owner, table) is None:
         raise NotFound()
 
 
@@ -214,8 +209,8 @@ def overview(caller: Caller, table: Table | None = None) -> dict[str, Any]:
                          "has_certificate": False})})
     roots = [{k: i.get(k) for k in ("subject", "issuer", "serial", "not_before", "not_after",
                                     "sha256", "added_at", "added_by")}
-             for i in table.query("PKI", sk_prefix="TRUST#", limit=100).items]
-    dev = table.get("PKI", "DEVCA")
+             for i in SigningStore(table).trust_roots()]
+    dev = SigningStore(table).dev_ca()
     return {"keys": keys, "trust_roots": roots, "development_ca": bool(dev)}
 
 
@@ -240,14 +235,13 @@ def ensure_dev_pki(owners: list[str] | None = None, table: Table | None = None) 
                         "The development CA is for non-production stages only.")
     table = table or Table()
     kms = _kms()
-    dev = table.get("PKI", "DEVCA", consistent=True)
+    store = SigningStore(table)
+    dev = store.dev_ca()
     if dev is None:
         ca_key = create_signing_key(kms, description="eoffice development CA (not for production)",
                                     tags=key_tags("dev-ca"))
         root = create_dev_root(kms, ca_key, name="eoffice CA phát triển (không dùng thật)")
-        dev = {"pk": "PKI", "sk": "DEVCA", "kind": "dev_ca", "key_id": ca_key,
-               "pem": cert_pem(root)}
-        table.put(dev)
+        dev = store.add_dev_ca(ca_key, cert_pem(root))
         add_trust_root(None, dev["pem"], table)
     root = load_chain(dev["pem"])[0]
     if owners is None:
