@@ -330,17 +330,11 @@ def change_people(caller: Caller, doc_id: str, *, grant: str | None = None,
 def note_answer(doc_id: str, *, number_text: str, answer_id: str,
                 table: Table | None = None) -> None:
     """The outgoing document answering this one was issued: the handling-tracking
-    register shows its number. The version moves on so a stale full write fails."""
-    (table or Table()).update(f"DOC#{doc_id}", "DOC",
-                              "SET answer = :n, answer_id = :i, version = version + :one",
-                              condition="attribute_exists(pk)",
-                              values={":n": number_text, ":i": answer_id, ":one": 1})
+    register shows its number."""
+    IncomingStore(table or Table()).note_answer(doc_id, number_text=number_text,
+                                                answer_id=answer_id)
 
 
 def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = None) -> None:
-    """The sender recalled this (internally delivered) document. The version moves
-    on so a stale full write fails."""
-    (table or Table()).update(f"DOC#{doc_id}", "DOC",
-                              "SET recalled = :t, recall_reason = :r, recalled_at = :a, "
-                              "version = version + :one",
-                              values={":t": True, ":r": reason, ":a": at, ":one": 1})
+    """The sender recalled this (internally delivered) document."""
+    IncomingStore(table or Table()).note_recalled(doc_id, reason=reason, at=at)

@@ -207,6 +207,22 @@ class IncomingStore:
         else:
             uow.add(put_op(work))
 
+    def note_answer(self, doc_id: str, *, number_text: str, answer_id: str) -> None:
+        """The answer's number on the document, outside any change of its own; the
+        version moves on so a stale full write fails."""
+        self.table.update(f"DOC#{doc_id}", "DOC",
+                          "SET answer = :n, answer_id = :i, version = version + :one",
+                          condition="attribute_exists(pk)",
+                          values={":n": number_text, ":i": answer_id, ":one": 1})
+
+    def note_recalled(self, doc_id: str, *, reason: str, at: str) -> None:
+        """The sender recalled this (internally delivered) document; the version
+        moves on so a stale full write fails."""
+        self.table.update(f"DOC#{doc_id}", "DOC",
+                          "SET recalled = :t, recall_reason = :r, recalled_at = :a, "
+                          "version = version + :one",
+                          values={":t": True, ":r": reason, ":a": at, ":one": 1})
+
     def save_part(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]
                   ) -> None:
         uow.add(_versioned(before, after))
