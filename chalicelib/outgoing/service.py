@@ -784,3 +784,24 @@ def register_entries(year: int, table: Table | None = None) -> list[dict[str, An
         cursor = page.cursor
         if not cursor:
             return out
+
+
+# ---------------------------------------------------------------- for other capabilities
+
+def get(doc_id: str, table: Table | None = None) -> dict[str, Any] | None:
+    """A document by id with no caller to check: for the workflow steps of the
+    capabilities that drafted it (a complaint's answer, a meeting's letter)."""
+    return (table or Table()).get(f"OUT#{doc_id}", "OUT", consistent=True)
+
+
+def set_origin(doc_id: str, origin: dict[str, str], *, new_version: bool = False,
+               table: Table | None = None) -> None:
+    """Note on a draft what it was drafted for (``complaint_id``, ``meeting_id``),
+    so that its issue reaches back there."""
+    names = {f"#o{i}": k for i, k in enumerate(origin)}
+    values: dict[str, Any] = {f":o{i}": v for i, v in enumerate(origin.values())}
+    expression = "SET " + ", ".join(f"#o{i} = :o{i}" for i in range(len(origin)))
+    if new_version:
+        expression += ", version = version + :one"
+        values[":one"] = 1
+    (table or Table()).update(f"OUT#{doc_id}", "OUT", expression, names=names, values=values)

@@ -6,11 +6,14 @@ OPENWORK (gsi3), both by deadline; closing an item takes it out of both."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from chalicelib.kernel.events import iso, utcnow
 from chalicelib.work.rules import Part, WorkStatus
+
+OPEN_PARTITION = "OPENWORK"  # gsi3: every open work item, by deadline
 
 
 def work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
@@ -26,7 +29,7 @@ def work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
         "subject": doc.get("trich_yeu", ""), "so_den_text": doc.get("so_den_text"),
         "year": doc.get("year"), "do_mat": doc.get("do_mat", ""), "version": 1,
         "gsi2pk": f"WORK#{assignee}", "gsi2sk": f"{iso(deadline)}#{doc['id']}",
-        "gsi3pk": "OPENWORK", "gsi3sk": f"{iso(deadline)}#{doc['id']}#{assignee}",
+        "gsi3pk": OPEN_PARTITION, "gsi3sk": f"{iso(deadline)}#{doc['id']}#{assignee}",
     }
 
 
@@ -66,3 +69,17 @@ def is_unit(assignee: str) -> bool:
 def name_of(assignee: str) -> str:
     """The username or unit code inside an assignee."""
     return assignee.split("#", 1)[1]
+
+
+def open_due_before(table: Any, below: str, *, parent: str | None = None
+                    ) -> Iterator[dict[str, Any]]:
+    """Open work due before ``below`` (a sort key bound: an ISO instant, with "~"
+    appended to include that instant's own items), earliest deadline first; only
+    the work of ``parent`` items (``CASE``, ``DOSSIER``…) when given."""
+    start: dict[str, Any] | None = None
+    while True:
+        found, start = table.query_range(OPEN_PARTITION, index="gsi3", low=None, below=below,
+                                         start=start, limit=500)
+        yield from (w for w in found if parent is None or w["pk"].startswith(f"{parent}#"))
+        if not start:
+            return
