@@ -254,7 +254,7 @@ NOT_YET_BEHIND_A_STORE = {
     "chalicelib.audit.trail", "chalicelib.calendar.service",
     "chalicelib.incoming.handling", "chalicelib.incoming.intake",
     "chalicelib.incoming.registers", "chalicelib.incoming.service", "chalicelib.incoming.steps",
-    "chalicelib.meetings.letter", "chalicelib.meetings.service", "chalicelib.onestop.service",
+    "chalicelib.onestop.service",
     "chalicelib.onestop.steps", "chalicelib.organisation.service",
     "chalicelib.organisation.users", "chalicelib.outgoing.service", "chalicelib.outgoing.steps",
     "chalicelib.outgoing.verification", "chalicelib.search.service", "chalicelib.signing.keys",
