@@ -123,17 +123,20 @@ def _local_day(value: str | None) -> str:
     return moment.astimezone(TZ).strftime("%d/%m/%Y") if moment else ""
 
 
-def _mail(case: dict[str, Any], person: dict[str, Any], template: str,
-          **extra: Any) -> DomainEvent:
+def public_base_url() -> str:
     from chalicelib.kernel.config import get_settings
 
+    return get_settings().public_base_url
+
+
+def _mail(case: dict[str, Any], person: dict[str, Any], template: str, base_url: str,
+          **extra: Any) -> DomainEvent:
     context = {"name": person["name"], "code": case["code"],
                "kind_label": clocks.CaseKind(case["kind"]).label_vi,
                "status_label": STATUS_LABELS[CaseStatus(case["status"])],
                "received": _local_day(case["received_at"]),
                "deadline": _local_day(case.get("deadline")),
-               "lookup": f"{get_settings().public_base_url}/tra-cuu-don?code={case['code']}",
-               **extra}
+               "lookup": f"{base_url}/tra-cuu-don?code={case['code']}", **extra}
     return mail_event(chain_of(case["id"]), [person["email"]], template, context)
 
 
@@ -186,6 +189,8 @@ class Complaints:
     clock: Clock = utcnow
     # The unit that receives citizens' letters (the office), if the agency has one.
     office: Callable[[], str | None] = lambda: None
+    # Where the public pages are: the person's notices link to the lookup.
+    public_url: Callable[[], str] = public_base_url
 
     # ------------------------------------------------------------ clocks
 
@@ -265,7 +270,7 @@ class Complaints:
                           "complaint.receive",
                           summary=f"Nhận đơn {code} ({case_kind.label_vi}, {channel})")
         if clean["email"]:
-            uow.emit(_mail(case, clean, "complaint_receipt"))
+            uow.emit(_mail(case, clean, "complaint_receipt", self.public_url()))
         uow.commit()
         return case
 
@@ -387,7 +392,7 @@ class Complaints:
         if notify:
             person = self.store.person(before["id"]) or {}
             if person.get("email"):
-                uow.emit(_mail(saved, person, notify, **mail_extra))
+                uow.emit(_mail(saved, person, notify, self.public_url(), **mail_extra))
         uow.commit()
         return saved
 
