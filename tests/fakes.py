@@ -882,3 +882,193 @@ class FakeNeighbours:
 
     def sees_incoming(self, caller: Caller, doc_id: str) -> bool:
         return caller.username in self.incoming_seen.get(doc_id, set())
+
+
+# ---- complaints ---------------------------------------------------------------
+
+
+class FakeCaseStore:
+    """``complaints.store.CaseStore`` in memory: cases, filers, notes, work and the
+    dashboard counters."""
+
+    def __init__(self) -> None:
+        self.cases: dict[str, dict[str, Any]] = {}
+        self.people: dict[str, dict[str, Any]] = {}
+        self.case_notes: dict[str, list[dict[str, Any]]] = {}
+        self.work_items: dict[tuple[str, str], dict[str, Any]] = {}
+        self.counted: dict[str, dict[str, int]] = {}
+        self.events: list[DomainEvent] = []
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.events.extend)
+
+    def get(self, case_id: str) -> dict[str, Any] | None:
+        case = self.cases.get(case_id)
+        return dict(case) if case else None
+
+    def by_code(self, code: str) -> dict[str, Any] | None:
+        return next((dict(c) for c in self.cases.values() if c["code"] == code), None)
+
+    def person(self, case_id: str) -> dict[str, Any] | None:
+        person = self.people.get(case_id)
+        return dict(person) if person else None
+
+    def notes(self, case_id: str) -> list[dict[str, Any]]:
+        return [dict(n) for n in self.case_notes.get(case_id, [])]
+
+    def work(self, case_id: str) -> list[dict[str, Any]]:
+        return [dict(w) for (c, _), w in sorted(self.work_items.items()) if c == case_id]
+
+    def work_of(self, case_id: str, assignee: str) -> dict[str, Any] | None:
+        work = self.work_items.get((case_id, assignee))
+        return dict(work) if work else None
+
+    def counters(self, kind: str) -> dict[str, Any]:
+        return dict(self.counted.get(kind, {}))
+
+    def page(self, scopes: Iterable[str], cursor: str | None, limit: int,
+             accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
+        from chalicelib.complaints.store import access_of
+
+        wanted = set(scopes)
+        visible = [c for c in self.cases.values() if item_scopes(access_of(c)) & wanted
+                   and (accept is None or accept(c))]
+        visible.sort(key=lambda c: c["received_at"], reverse=True)
+        return ScopedPage([dict(c) for c in visible[:limit]], None)
+
+    def open_work_due_before(self, below: str) -> Iterable[dict[str, Any]]:
+        due = [w for w in self.work_items.values()
+               if w["status"] == "open" and w["deadline"] < below]
+        return [dict(w) for w in sorted(due, key=lambda w: w["deadline"])]
+
+    def add(self, uow: FakeUnitOfWork, case: dict[str, Any], person: dict[str, Any],
+            work: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+        parts = list(work)
+
+        def write() -> None:
+            if case["id"] in self.cases:
+                raise Conflict()
+            self.cases[case["id"]] = dict(case)
+            self.people[case["id"]] = dict(person)
+            for part in parts:
+                self.work_items[(case["id"], part["assignee"])] = dict(part)
+
+        uow.add(write)
+        return dict(case)
+
+    def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
+             ) -> dict[str, Any]:
+        saved = {**after, "version": int(before["version"]) + 1}
+
+        def write() -> None:
+            if int(self.cases[before["id"]]["version"]) != int(before["version"]):
+                raise Conflict()
+            self.cases[before["id"]] = dict(saved)
+
+        uow.add(write)
+        return saved
+
+    def add_note(self, uow: FakeUnitOfWork, case_id: str, note: dict[str, Any]) -> None:
+        uow.add(lambda: self.case_notes.setdefault(case_id, []).append(dict(note)))
+
+    def put_work(self, uow: FakeUnitOfWork, work: dict[str, Any]) -> None:
+        uow.add(lambda: self.work_items.__setitem__((work["doc_id"], work["assignee"]),
+                                                    dict(work)))
+
+    def drop_work(self, uow: FakeUnitOfWork, work: dict[str, Any]) -> None:
+        uow.add(lambda: self.work_items.pop((work["doc_id"], work["assignee"]), None))
+
+    def count(self, uow: FakeUnitOfWork, kind: str, **deltas: int) -> None:
+        def write() -> None:
+            counted = self.counted.setdefault(kind, {})
+            for name, delta in deltas.items():
+                counted[name] = counted.get(name, 0) + delta
+
+        uow.add(write)
+
+
+# ---- meetings -----------------------------------------------------------------
+
+
+class FakeMeetingStore:
+    """``meetings.store.MeetingStore`` in memory: meetings and their invitations
+    (the reminder index and the lists are left to the integration tests)."""
+
+    def __init__(self) -> None:
+        self.meetings: dict[str, dict[str, Any]] = {}
+        self.invites: dict[tuple[str, str], dict[str, Any]] = {}
+        self.events: list[DomainEvent] = []
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.events.extend)
+
+    def get(self, meeting_id: str) -> dict[str, Any] | None:
+        meeting = self.meetings.get(meeting_id)
+        return dict(meeting) if meeting else None
+
+    def invitation(self, meeting_id: str, slug: str) -> dict[str, Any] | None:
+        inv = self.invites.get((meeting_id, slug))
+        return dict(inv) if inv else None
+
+    def invitations(self, meeting_id: str) -> list[dict[str, Any]]:
+        return [dict(i) for (m, _), i in sorted(self.invites.items()) if m == meeting_id]
+
+    def add(self, uow: FakeUnitOfWork, meeting: dict[str, Any], now: datetime
+            ) -> dict[str, Any]:
+        def write() -> None:
+            if meeting["id"] in self.meetings:
+                raise Conflict()
+            self.meetings[meeting["id"]] = dict(meeting)
+
+        uow.add(write)
+        return dict(meeting)
+
+    def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any],
+             now: datetime) -> None:
+        saved = dict(after)
+
+        def write() -> None:
+            if int(self.meetings[before["id"]]["version"]) != int(before["version"]):
+                raise Conflict()
+            self.meetings[before["id"]] = saved
+
+        uow.add(write)
+
+    def add_invitation(self, uow: FakeUnitOfWork, meeting: dict[str, Any],
+                       invitation: dict[str, Any]) -> None:
+        key = (meeting["id"], invitation["slug"])
+
+        def write() -> None:
+            if key in self.invites:
+                raise Conflict()
+            self.invites[key] = dict(invitation)
+
+        uow.add(write)
+
+    def rewrite_invitation(self, uow: FakeUnitOfWork, inv: dict[str, Any],
+                           meeting: dict[str, Any], changes: dict[str, Any],
+                           remove_from_list: bool = False) -> None:
+        from chalicelib.meetings.store import summary_of
+
+        key = (inv["meeting_id"], inv["slug"])
+
+        def write() -> None:
+            current = self.invites[key]
+            for name, value in {**summary_of(meeting), **changes}.items():
+                if value is None:
+                    current.pop(name, None)
+                else:
+                    current[name] = value
+
+        uow.add(write)
+
+    def record_answer(self, uow: FakeUnitOfWork, inv: dict[str, Any], partstat: str, at: str
+                      ) -> None:
+        key = (inv["meeting_id"], inv["slug"])
+
+        def write() -> None:
+            if self.invites[key].get("state") != "active":
+                raise Conflict()
+            self.invites[key].update(partstat=partstat, answered_at=at)
+
+        uow.add(write)

@@ -16,16 +16,18 @@ def settle_complaint(event: DomainEvent) -> None:
     from chalicelib.adapters.mailer import SesMailer
     from chalicelib.complaints import service as complaints
     from chalicelib.kernel.config import get_settings
+    from chalicelib.outgoing import service as outgoing
     from chalicelib.outputs.templating import render
 
     table = Table()
-    doc = table.get(f"OUT#{event.payload['id']}", "OUT", consistent=True)
+    doc = outgoing.get(event.payload["id"], table)
     if doc is None or not doc.get("complaint_id"):
         return
-    if not complaints.settle_from_answer(doc["complaint_id"], doc, table):
+    cases = complaints.use_cases(table)
+    if not cases.settle_from_answer(doc["complaint_id"], doc):
         return  # settled already (a redelivered event) or no longer open
-    case = table.get(f"CASE#{doc['complaint_id']}", "CASE", consistent=True)
-    person = table.get(f"CASE#{doc['complaint_id']}", "PERSON") or {}
+    case = cases.store.get(doc["complaint_id"])
+    person = cases.store.person(doc["complaint_id"]) or {}
     if case is None or not person.get("email"):
         return
     settings = get_settings()

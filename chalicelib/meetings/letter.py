@@ -11,16 +11,18 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.errors import Conflict, Forbidden
 from chalicelib.kernel.events import instant
 from chalicelib.kernel.identity import Caller
-from chalicelib.meetings import service as meetings
+from chalicelib.meetings.rules import ACTIVE, format_when
+from chalicelib.meetings.store import MeetingStore
+from chalicelib.meetings.visibility import can_edit_meeting, load_visible
 from chalicelib.organisation.service import agency_profile
+from chalicelib.organisation.store import Directory
 from chalicelib.outgoing import service as outgoing
 
 
 def letter_body(meeting: dict[str, Any], chair_name: str, agency_name: str) -> str:
     lines = [f"{agency_name.capitalize() if agency_name.isupper() else agency_name} trân trọng "
              f"kính mời đại biểu dự cuộc họp: {meeting['title']}."]
-    when = meetings.format_when(instant(meeting["start"]),
-                                instant(meeting["end"]))
+    when = format_when(instant(meeting["start"]), instant(meeting["end"]))
     lines.append(f"Thời gian: {when}.")
     if meeting.get("place"):
         lines.append(f"Địa điểm: {meeting['place']}.")
@@ -40,31 +42,32 @@ def letter_body(meeting: dict[str, Any], chair_name: str, agency_name: str) -> s
 def draft_letter(caller: Caller, meeting_id: str, *, signer: str, authority: str, s3: Any,
                  bucket: str, table: Table | None = None) -> dict[str, Any]:
     table = table or Table()
-    meeting = meetings.load_visible(caller, meeting_id, table)
-    if not meetings.can_edit_meeting(caller, meeting):
+    store, directory = MeetingStore(table), Directory(table)
+    meeting = load_visible(caller, meeting_id, store=store)
+    if not can_edit_meeting(caller, meeting):
         raise Forbidden("Chỉ người chủ trì hoặc người lên lịch mới soạn giấy mời.",
                         "Only the chair or the scheduler drafts the invitation letter.")
     if meeting["status"] != "scheduled":
         raise Conflict("Cuộc họp đã huỷ, không soạn giấy mời.",
                        "The meeting is cancelled.", "invalid_state")
-    invitations = [i for i in meetings.invitations_of(meeting_id, table)
-                   if i.get("state") == meetings.ACTIVE and i["role"] != "chair"]
+    invitations = [i for i in store.invitations(meeting_id)
+                   if i.get("state") == ACTIVE and i["role"] != "chair"]
     units: set[str] = set()
     external: list[dict[str, str]] = []
     for inv in invitations:
         if inv.get("username"):
-            profile = table.get(f"USER#{inv['username']}", "PROFILE") or {}
+            profile = directory.user(inv["username"]) or {}
             if profile.get("unit"):
                 units.add(str(profile["unit"]))
         elif inv.get("email"):
             external.append({"name": inv.get("name") or "", "email": inv["email"]})
     agency = agency_profile(table)
-    chair = table.get(f"USER#{meeting['chair']}", "PROFILE") or {}
+    chair = directory.user(meeting["chair"]) or {}
     draft = outgoing.create(
         caller, type_code="GM", subject=f"Mời họp: {meeting['title']}"[:500], signer=signer,
         authority=authority, recipients_internal=sorted(units), recipients_external=external,
         do_khan="Thường", do_mat="", answers=None, table=table)
-    table.update(f"OUT#{draft['id']}", "OUT", "SET meeting_id = :m", values={":m": meeting_id})
+    outgoing.set_origin(draft["id"], {"meeting_id": meeting_id}, table=table)
     return outgoing.compose_version(
         caller, draft["id"], body=letter_body(meeting, str(chair.get("full_name") or
                                                          meeting["chair"]), agency["name"]),

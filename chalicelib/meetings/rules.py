@@ -39,6 +39,15 @@ REMINDER_LEAD = timedelta(hours=1)
 PRODID = "-//eoffice//Co quan dien tu//VI"
 
 
+# An invitation's state: taken off the list, it stays (with its answer) as removed.
+ACTIVE = "active"
+REMOVED = "removed"
+# Events: a change owes mail; one mail is due; a meeting's reminder is due.
+CHANGED = "meeting.changed"
+MAIL_DUE = "meeting.mail_due"
+REMINDER_DUE = "meeting.reminder_due"
+
+
 class MeetingStatus(StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"

@@ -170,14 +170,17 @@ class OutgoingStore:
                           "SET delivered_incoming = :d, version = version + :one",
                           values={":d": incoming_ids, ":one": 1})
 
-    def link(self, doc_id: str, **fields: Any) -> None:
+    def link(self, doc_id: str, *, bump: bool = True, **fields: Any) -> None:
         """Name what the document was drafted for (``meeting_id``, ``dossier_id``,
-        ``complaint_id``); the version moves on so a stale full write fails."""
+        ``complaint_id``); with ``bump`` the version moves on so that a stale full
+        write fails."""
         names = {f"#f{i}": name for i, name in enumerate(fields)}
         values: dict[str, Any] = {f":f{i}": value for i, value in enumerate(fields.values())}
         sets = ", ".join(f"#f{i} = :f{i}" for i in range(len(fields)))
-        self.table.update(f"OUT#{doc_id}", "OUT", f"SET {sets}, version = version + :one",
-                          names=names, values={**values, ":one": 1})
+        if bump:
+            sets += ", version = version + :one"
+            values[":one"] = 1
+        self.table.update(f"OUT#{doc_id}", "OUT", f"SET {sets}", names=names, values=values)
 
     # ------------------------------------------------------------ keys
 

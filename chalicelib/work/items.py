@@ -16,6 +16,8 @@ from chalicelib.work.rules import Part, WorkStatus
 if TYPE_CHECKING:
     from chalicelib.adapters.dynamo import Table
 
+OPEN_PARTITION = "OPENWORK"  # gsi3: every open work item, by deadline
+
 
 def work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
                deadline: datetime, by: str, unit: str, parent: str = "DOC") -> dict[str, Any]:
@@ -30,7 +32,7 @@ def work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
         "subject": doc.get("trich_yeu", ""), "so_den_text": doc.get("so_den_text"),
         "year": doc.get("year"), "do_mat": doc.get("do_mat", ""), "version": 1,
         "gsi2pk": f"WORK#{assignee}", "gsi2sk": f"{iso(deadline)}#{doc['id']}",
-        "gsi3pk": "OPENWORK", "gsi3sk": f"{iso(deadline)}#{doc['id']}#{assignee}",
+        "gsi3pk": OPEN_PARTITION, "gsi3sk": f"{iso(deadline)}#{doc['id']}#{assignee}",
     }
 
 
@@ -78,14 +80,15 @@ def name_of(assignee: str) -> str:
     return assignee.split("#", 1)[1]
 
 
-def open_due_before(table: Table, below: str, *, page: int = 500) -> Iterator[dict[str, Any]]:
-    """Open work of every kind whose deadline sorts before ``below`` (an ISO
-    instant; ``~`` after it includes that instant), the oldest deadline first,
-    read from OPENWORK a page at a time."""
+def open_due_before(table: Table, below: str, *, parent: str | None = None,
+                    page: int = 500) -> Iterator[dict[str, Any]]:
+    """Open work of every kind (or only of ``parent`` items: ``CASE``, ``DOSSIER``…)
+    whose deadline sorts before ``below`` (an ISO instant; ``~`` after it includes
+    that instant), the earliest deadline first, read a page at a time."""
     start: dict[str, Any] | None = None
     while True:
-        found, start = table.query_range("OPENWORK", index="gsi3", low=None, below=below,
+        found, start = table.query_range(OPEN_PARTITION, index="gsi3", low=None, below=below,
                                          start=start, limit=page)
-        yield from found
+        yield from (w for w in found if parent is None or w["pk"].startswith(f"{parent}#"))
         if not start:
             return

@@ -339,6 +339,7 @@ def test_reminder_goes_once_an_hour_before_even_when_the_job_runs_twice(aws_env,
                                                                           monkeypatch):
     from chalicelib.adapters.dynamo import Table
     from chalicelib.local.scheduler import scheduled_event
+    from chalicelib.meetings import reminders
     from chalicelib.meetings import service as meetings
     from chalicelib.meetings.jobs import remind_meetings
 
@@ -361,7 +362,7 @@ def test_reminder_goes_once_an_hour_before_even_when_the_job_runs_twice(aws_env,
 
     assert remind_meetings(scheduled_event("remind_meetings"), None) == {"found": 0,
                                                                         "claimed": 0}
-    monkeypatch.setattr(meetings, "utcnow", lambda: start - timedelta(minutes=50))
+    monkeypatch.setattr(reminders, "utcnow", lambda: start - timedelta(minutes=50))
     first = remind_meetings(scheduled_event("remind_meetings"), None)
     second = remind_meetings(scheduled_event("remind_meetings"), None)
     assert first == {"found": 1, "claimed": 1}

@@ -1,0 +1,99 @@
+"""The reminder an hour before a meeting: the job claims each meeting due (a
+conditional write with its audit entry and event, so a second run claims nothing
+twice), a step fans it out to everyone invited, and each mail claims its
+invitation before it goes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table
+from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.kernel.events import DomainEvent, utcnow
+from chalicelib.kernel.ports import AuditTrail
+from chalicelib.kernel.subscribers import subscribe
+from chalicelib.meetings.delivery import answer_links, commit_retrying, context, deliver, emit_all
+from chalicelib.meetings.rules import (
+    ACTIVE,
+    MAIL_DUE,
+    REMINDER_DUE,
+    REMINDER_LEAD,
+    MeetingStatus,
+    new_token,
+)
+from chalicelib.meetings.store import MeetingStore
+from chalicelib.meetings.visibility import chain_of, load, ports
+
+
+def remind_due(now: datetime | None = None, table: Table | None = None) -> dict[str, int]:
+    """Claim every meeting that starts within the next hour and is still owed its
+    reminder. The claim is a conditional write in the same transaction as its
+    audit entry and its event: a second run, or two runs at once, claim nothing
+    twice."""
+    store, trail = ports(table)
+    now = now or utcnow()
+    found = claimed = 0
+    for item in store.starting_between(now, now + REMINDER_LEAD):
+        found += 1
+        claimed += _claim_reminder(item["id"], store, trail)
+    return {"found": found, "claimed": claimed}
+
+
+def _claim_reminder(meeting_id: str, store: MeetingStore, trail: AuditTrail) -> int:
+    def build(uow: UnitOfWork) -> bool:
+        meeting = store.get(meeting_id)
+        if (meeting is None or "gsi3pk" not in meeting
+                or meeting["status"] != MeetingStatus.SCHEDULED.value):
+            return False  # claimed by another run, moved or cancelled meanwhile
+        store.claim_reminder(uow, meeting)
+        trail.append(uow, trail.head(chain_of(meeting_id)), None, "meeting.remind",
+                     summary="Nhắc lịch họp trước một giờ", after={"start": meeting["start"]})
+        uow.emit(DomainEvent(REMINDER_DUE, chain_of(meeting_id),
+                             {"id": meeting_id, "start": meeting["start"]}))
+        return True
+
+    return 1 if commit_retrying(store, build) else 0
+
+
+@subscribe(REMINDER_DUE, name="meeting_dispatch_reminders")
+def dispatch_reminders(event: DomainEvent) -> None:
+    store = MeetingStore(Table())
+    meeting_id = event.payload["id"]
+    invited = [i for i in store.invitations(meeting_id)
+               if i.get("state") == ACTIVE and i.get("email")]
+    emit_all(store, [DomainEvent(MAIL_DUE, chain_of(meeting_id),
+                                 {"meeting_id": meeting_id, "slug": i["slug"],
+                                  "kind": "reminder", "start": event.payload["start"]})
+                     for i in invited])
+
+
+def send_reminder(table: Table, payload: dict[str, Any], mailer: Any) -> None:
+    store, trail = ports(table)
+    meeting_id, slug, start = payload["meeting_id"], payload["slug"], payload["start"]
+    meeting = load(store, meeting_id)
+    if meeting["status"] != MeetingStatus.SCHEDULED.value or meeting["start"] != start:
+        return  # cancelled or moved since the job claimed it
+    if not store.claim_invitation_reminder(meeting_id, slug, start):
+        return
+    inv = store.invitation(meeting_id, slug)
+    assert inv is not None
+    token, token_digest = new_token(meeting_id, slug)
+    mail = context(meeting, inv)
+    mail["links"] = answer_links(token)
+    status, reason = deliver(mailer, inv["email"], "meeting_reminder", mail, [])
+
+    def build(uow: UnitOfWork) -> bool:
+        current = store.invitation(meeting_id, slug)
+        if current is None or current.get("reminded_for") != start:
+            return False  # moved and claimed again for the new time meanwhile
+        store.record_reminder(uow, current, start, status, reason, token_digest)
+        whom = inv.get("email")
+        trail.append(uow, trail.head(chain_of(meeting_id)), None,
+                     f"meeting.reminder_{status}",
+                     summary=(f"Đã nhắc lịch họp tới {whom}" if status == "sent" else
+                              f"Nhắc lịch họp tới {whom} không thành công: {reason}")[:200],
+                     after={"to": whom, "status": status, "reason": reason})
+        return True
+
+    commit_retrying(store, build)
