@@ -101,5 +101,8 @@
     return node;
   }
 
-  Object.assign(E, { nfc, el, flash, confirmAction, openInNewTab, out, facts, svg });
+  // The id of the record a page shows: ?id= in its address ("" when there is none).
+  const recordId = () => (new URLSearchParams(location.search).get("id") || "").trim();
+
+  Object.assign(E, { nfc, el, flash, confirmAction, openInNewTab, out, facts, svg, recordId });
 })();

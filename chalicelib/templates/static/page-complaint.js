@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { api, el, flash, formatInstant, nfc, showError, ATTACHMENT_TYPES, fillSigners, confirmAction, out,
+  const { recordId, api, el, flash, formatInstant, nfc, showError, ATTACHMENT_TYPES, fillSigners, confirmAction, out,
     facts, onSubmit, act, field, REQUIRED, shortDate, formatSize, localError } = E;
   const { OPEN, KIND_LABELS, day, statusBadge, orNull } = E.complaints;
 
@@ -17,11 +17,8 @@
   // ---------------------------------------------------------------- staff: one case
 
   E.pages.complaint = async () => {
-    const id = (new URLSearchParams(location.search).get("id") || "").trim();
-    if (!id) {
-      flash("Thiếu mã hồ sơ đơn trong địa chỉ trang.", { en: "No case id in the address." });
-      return;
-    }
+    const id = recordId();
+    if (!id) return flash("Thiếu mã hồ sơ đơn trong địa chỉ trang.", { en: "No case id in the address." });
     const base = "/api/complaints/" + encodeURIComponent(id);
     const head = document.getElementById("cp-head");
     const layout = document.getElementById("cp-layout");

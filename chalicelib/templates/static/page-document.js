@@ -3,14 +3,14 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, flash, me, api, localError, openPrintable, formatInstant, showError, PART_NAMES, auditHref,
+  const { recordId, el, flash, me, api, localError, openPrintable, formatInstant, showError, PART_NAMES, auditHref,
     trailPath, fillUnitSelect, docHref, nfc, confirmAction, openInNewTab, SECRECY_NAMES, TIMELINESS_CLASS,
     WORK_STATUS, META_LABELS, urgencyBadge, secrecyBadge, docStatusBadge, onSubmit, flashReloaded, filled,
     offerWorkingDays, formatDate, vnDateOf, cspAllows, cspAllowsOtherHosts, uploadedName, docMetaBody,
     fillDocFields } = E;
 
   E.pages.document = async () => {
-    const id = (new URLSearchParams(location.search).get("id") || "").trim();
+    const id = recordId();
     if (!id) throw localError("Địa chỉ trang không ghi văn bản nào.", "The address names no document.");
     const user = me();
     const roles = new Set(user.roles || []);

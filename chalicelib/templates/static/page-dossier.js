@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { act, api, ATTACHMENT_TYPES, flash, formatInstant, formatSize, nfc, openInNewTab, out,
+  const { recordId, act, api, ATTACHMENT_TYPES, flash, formatInstant, formatSize, nfc, openInNewTab, out,
     passwordDialog, el, confirmAction, facts, onSubmit, field, REQUIRED, localError } = E;
   const { OPEN, CHANNELS, atDay, stamp, timeLimit, fee, statusBadge } = E.onestop;
 
@@ -17,11 +17,8 @@
   // ---------------------------------------------------------------- staff: one dossier
 
   E.pages.dossier = async () => {
-    const id = (new URLSearchParams(location.search).get("id") || "").trim();
-    if (!id) {
-      flash("Thiếu mã hồ sơ trong địa chỉ trang.", { en: "No dossier id in the address." });
-      return;
-    }
+    const id = recordId();
+    if (!id) return flash("Thiếu mã hồ sơ trong địa chỉ trang.", { en: "No dossier id in the address." });
     const base = "/api/dossiers/" + encodeURIComponent(id);
     const head = document.getElementById("os-head");
     const layout = document.getElementById("os-layout");

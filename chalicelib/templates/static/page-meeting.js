@@ -3,12 +3,12 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, flash, keepNotice, me, api, localError, formatInstant, onSubmit, auditHref, docHref,
+  const { recordId, nfc, el, flash, keepNotice, me, api, localError, formatInstant, onSubmit, auditHref, docHref,
     directory, confirmAction, ANSWER_CLASS, ANSWER_OF_VALUE, MAIL_STATUS, showError, flashReloaded,
     meetingForm } = E;
 
   E.pages.meeting = async () => {
-    const id = (new URLSearchParams(location.search).get("id") || "").trim();
+    const id = recordId();
     if (!id) throw localError("Địa chỉ trang không ghi cuộc họp nào.", "The address names no meeting.");
     const user = me();
     const base = "/api/meetings/" + encodeURIComponent(id);

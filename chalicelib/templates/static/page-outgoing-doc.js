@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { api, flash, formatInstant, nfc, el, confirmAction, openInNewTab, out, urgencyBadge, secrecyBadge,
+  const { recordId, api, flash, formatInstant, nfc, el, confirmAction, openInNewTab, out, urgencyBadge, secrecyBadge,
     onSubmit, onSubmitWith, act, formatSize, postFile, localError, passwordDialog } = E;
   const { docHref, statusBadge, isoDay } = E.outgoing;
 
@@ -18,11 +18,8 @@
   // ---------------------------------------------------------------- one document
 
   E.pages["outgoing-doc"] = async () => {
-    const id = (new URLSearchParams(location.search).get("id") || "").trim();
-    if (!id) {
-      flash("Thiếu mã văn bản trong địa chỉ trang.", { en: "No document id in the address." });
-      return;
-    }
+    const id = recordId();
+    if (!id) return flash("Thiếu mã văn bản trong địa chỉ trang.", { en: "No document id in the address." });
     const base = "/api/outgoing/" + encodeURIComponent(id);
     const head = document.getElementById("og-head");
     const layout = document.getElementById("og-layout");

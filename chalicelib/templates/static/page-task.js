@@ -3,12 +3,12 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, flash, confirmAction, me, api, localError, formatInstant, showError, setBusy, onSubmit,
+  const { recordId, nfc, el, flash, confirmAction, me, api, localError, formatInstant, showError, setBusy, onSubmit,
     PART_NAMES, TASK_PART_STATUS, EXTENSION_STATUS, timelinessBadge, directory, auditHref, TASK_STATUS,
     priorityBadge, clearFieldErrors, filled, offerWorkingDays, echoDates, todayVN, vnDateOf } = E;
 
   E.pages.task = async () => {
-    const id = (new URLSearchParams(location.search).get("id") || "").trim();
+    const id = recordId();
     if (!id) throw localError("Địa chỉ trang không ghi công việc nào.", "The address names no task.");
     const user = me();
     const base = "/api/tasks/" + encodeURIComponent(id);
