@@ -9,12 +9,12 @@ from chalice import Blueprint, Response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
+from chalicelib.outputs.sheets import XLSX, to_xlsx
 
 registers = lazy_module("chalicelib.incoming.registers")
 
 registers_bp = Blueprint(__name__)
 POLICY = Policy.only(Role.CLERK, Role.LEADER, Role.UNIT_HEAD)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _answer(call: Call, kind: str) -> Any:
@@ -33,8 +33,6 @@ def _answer(call: Call, kind: str) -> Any:
     stem = f"{'so-van-ban-den' if kind == 'incoming' else 'so-theo-doi'}-{q.year}" + (
         f"-{q.unit}" if q.unit else "")
     if q.format == "xlsx":
-        from chalicelib.outputs.tables import to_xlsx
-
         return Response(body=to_xlsx(title, header, rows, widths), status_code=200, headers={
             "Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
     if q.format == "pdf":

@@ -1,10 +1,8 @@
-"""Registers and reports as files: XLSX (openpyxl) and PDF (fpdf2, with an
-embedded Times-compatible font that covers Vietnamese). Both libraries are
-imported inside the functions: only the export routes need them."""
+"""Registers as PDF (fpdf2, with an embedded Times-compatible font that covers
+Vietnamese), imported inside the function: only the export routes need it."""
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,27 +13,6 @@ Row = Sequence[object]
 
 def _text(value: object) -> str:
     return unicodedata.normalize("NFC", "" if value is None else str(value))
-
-
-def to_xlsx(title: str, header: Row, rows: Sequence[Row], widths: Sequence[int] = ()) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([_text(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        sheet.append([_text(v) for v in row])
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = width
-    sheet.freeze_panes = "A2"
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
 
 
 def to_pdf(title: str, subtitle: str, header: Row, rows: Sequence[Row],
