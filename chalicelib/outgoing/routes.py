@@ -11,6 +11,7 @@ from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
 from chalicelib.outgoing.rules import DOCX
+from chalicelib.outputs.pdf import table_document
 from chalicelib.outputs.sheets import XLSX, to_xlsx
 
 outgoing = lazy_module("chalicelib.outgoing.service")
@@ -160,10 +161,8 @@ def register(call: Call) -> Any:
         return Response(body=to_xlsx(title, COLUMNS, data, WIDTHS), status_code=200, headers={
             "Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
     if q.format == "pdf":
-        from chalicelib.outputs.tables import to_pdf
-
         total = sum(WIDTHS)
-        return Response(body=to_pdf(title, subtitle, COLUMNS, data,
+        return Response(body=table_document(title, subtitle, COLUMNS, data,
                                     [w * 277 / total for w in WIDTHS]), status_code=200,
                         headers={"Content-Type": "application/pdf",
                                  "Content-Disposition": f'attachment; filename="{stem}.pdf"'})
