@@ -6,6 +6,11 @@ what they need; use cases never assemble their own collaborators' list.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from chalicelib.kernel.ports import Mailer
+
 
 def load_steps() -> None:
     """Import every module that registers workflow steps with
@@ -17,3 +22,24 @@ def load_steps() -> None:
     from chalicelib.onestop import steps as _onestop_steps  # noqa: F401
     from chalicelib.outgoing import steps as _outgoing_steps  # noqa: F401
     from chalicelib.search import service as _search  # noqa: F401
+
+
+def mailer() -> Mailer:
+    """The application's mailer: SES, as raw MIME so that attachments travel."""
+    from chalicelib.adapters.mailer import SesMailer
+
+    return SesMailer()
+
+
+# What a workflow step may ask for with ``subscribe(..., needs=(...))``. The step
+# runner hands them in: a step cannot import this module to fetch them itself,
+# since load_steps imports the steps (the import graph would have a cycle).
+COLLABORATORS: dict[str, Callable[[], Any]] = {"mailer": mailer}
+
+
+def collaborators(needs: Iterable[str]) -> dict[str, Any]:
+    """The keyword arguments of a step that declared ``needs``."""
+    unknown = sorted(set(needs) - set(COLLABORATORS))
+    if unknown:
+        raise LookupError(f"no collaborator named {unknown} in the composition root")
+    return {name: COLLABORATORS[name]() for name in needs}

@@ -36,6 +36,7 @@ from chalicelib.audit import trail as audit
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
+from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.meetings.rules import (
     ANSWER_PARTSTAT,
@@ -815,8 +816,8 @@ def dispatch_reminders(event: DomainEvent) -> None:
                       for i in invited])
 
 
-@subscribe(MAIL_DUE, name="meeting_send_mail")
-def send_mail(event: DomainEvent, mailer: Any = None) -> None:
+@subscribe(MAIL_DUE, name="meeting_send_mail", needs=("mailer",))
+def send_mail(event: DomainEvent, mailer: Mailer) -> None:
     table = Table()
     payload = event.payload
     if payload["kind"] == "reminder":
@@ -874,21 +875,17 @@ def _context(meeting: dict[str, Any], inv: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _deliver(mailer: Any, to: str, template: str, context: dict[str, Any],
+def _deliver(mailer: Mailer, to: str, template: str, context: dict[str, Any],
              attachments: list[tuple[str, str, bytes]]) -> tuple[str, str | None]:
     """Send one mail: ("sent", None), or ("failed", reason) when SES refuses it
     for good. A passing fault (throttling, SES down) is raised so that the queue
     retries it."""
     from botocore.exceptions import ClientError
 
-    from chalicelib.adapters.mailer import SesMailer
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     try:
-        (mailer or SesMailer()).send(
-            to=[to], subject=render(f"mail/{template}.subject.txt", **context).strip(),
-            text=render(f"mail/{template}.txt", **context),
-            html=render(f"mail/{template}.html", **context), attachments=attachments)
+        compose_mail(template, context, [to], attachments=attachments).send(mailer)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "ClientError")
@@ -898,7 +895,7 @@ def _deliver(mailer: Any, to: str, template: str, context: dict[str, Any],
     return "sent", None
 
 
-def _send_invitation(table: Table, payload: dict[str, Any], mailer: Any) -> None:
+def _send_invitation(table: Table, payload: dict[str, Any], mailer: Mailer) -> None:
     meeting_id, slug, seq = payload["meeting_id"], payload["slug"], int(payload["sequence"])
     inv = table.get(_pk(meeting_id), f"INVITE#{slug}", consistent=True)
     if (inv is None or inv.get("mail_status") != "pending"
@@ -962,7 +959,7 @@ def _record_mail(table: Table, meeting_id: str, slug: str, seq: int, status: str
     _commit_retrying(table, build)
 
 
-def _send_reminder(table: Table, payload: dict[str, Any], mailer: Any) -> None:
+def _send_reminder(table: Table, payload: dict[str, Any], mailer: Mailer) -> None:
     meeting_id, slug, start = payload["meeting_id"], payload["slug"], payload["start"]
     meeting = _load(meeting_id, table)
     if meeting["status"] != MeetingStatus.SCHEDULED.value or meeting["start"] != start:
