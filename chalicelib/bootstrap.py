@@ -11,9 +11,11 @@ Lambda builds only what its request uses.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.ports import Mailer
 
 if TYPE_CHECKING:
     from chalicelib.work.tasks import Tasks
@@ -46,3 +48,24 @@ def load_steps() -> None:
     from chalicelib.onestop import steps as _onestop_steps  # noqa: F401
     from chalicelib.outgoing import steps as _outgoing_steps  # noqa: F401
     from chalicelib.search import service as _search  # noqa: F401
+
+
+def mailer() -> Mailer:
+    """The application's mailer: SES, as raw MIME so that attachments travel."""
+    from chalicelib.adapters.mailer import SesMailer
+
+    return SesMailer()
+
+
+# What a workflow step may ask for with ``subscribe(..., needs=(...))``. The step
+# runner hands them in: a step cannot import this module to fetch them itself,
+# since load_steps imports the steps (the import graph would have a cycle).
+COLLABORATORS: dict[str, Callable[[], Any]] = {"mailer": mailer}
+
+
+def collaborators(needs: Iterable[str]) -> dict[str, Any]:
+    """The keyword arguments of a step that declared ``needs``."""
+    unknown = sorted(set(needs) - set(COLLABORATORS))
+    if unknown:
+        raise LookupError(f"no collaborator named {unknown} in the composition root")
+    return {name: COLLABORATORS[name]() for name in needs}

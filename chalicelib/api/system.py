@@ -47,7 +47,7 @@ def openapi(call: Call) -> dict[str, Any]:
 @route(system_bp, "/api/docs", policy=Policy.anyone("API reference page"),
        produces="text/html", summary="API reference page", tags=("system",))
 def docs(call: Call) -> Response:
-    from chalicelib.outputs.templating import render_page
+    from chalicelib.api.html import render_page
 
     return render_page("api_docs.html", title="Tài liệu API")
 

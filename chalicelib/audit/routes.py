@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from chalice import Blueprint, Response
@@ -12,12 +10,11 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.lazy import lazy_module
+from chalicelib.outputs.sheets import XLSX, to_csv, to_xlsx
 
 audit = lazy_module("chalicelib.audit.trail")
 
 audit_bp = Blueprint(__name__)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @route(audit_bp, "/api/audit/{item_id}", policy=Policy.signed_in(), tags=("audit",),
@@ -45,25 +42,13 @@ def verify(call: Call) -> dict[str, Any]:
 def export(call: Call) -> Response:
     chain = call.params["item_id"]
     ensure_can_read(call.user, chain)
-    rows = audit.export_rows(chain)
     safe = "".join(ch if ch.isalnum() else "-" for ch in chain)[:80]
+    header, *body = audit.export_rows(chain)
     if call.query.format == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Nhật ký"
-        for row in rows:
-            sheet.append(row)
-        buf = io.BytesIO()
-        book.save(buf)
-        return Response(body=buf.getvalue(), status_code=200, headers={
+        return Response(body=to_xlsx("Nhật ký", header, body), status_code=200, headers={
             "Content-Type": XLSX,
             "Content-Disposition": f'attachment; filename="nhat-ky-{safe}.xlsx"'})
-    text = io.StringIO()
-    csv.writer(text).writerows(rows)
-    # The BOM lets Excel read the Vietnamese text as UTF-8.
-    return Response(body="\ufeff" + text.getvalue(), status_code=200, headers={
+    return Response(body=to_csv(header, body), status_code=200, headers={
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="nhat-ky-{safe}.csv"'})
 

@@ -10,6 +10,7 @@ from chalice import Blueprint, Response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
+from chalicelib.outputs.sheets import XLSX, to_xlsx
 
 complaints = lazy_module("chalicelib.complaints.service")
 
@@ -22,7 +23,6 @@ TAGS = ("complaints",)
 FILE = Policy.anyone("citizens file complaints", rate_limit=(5, 60))
 UPLOAD = Policy.anyone("citizens attach files to a filing", rate_limit=(15, 60))
 LOOKUP = Policy.anyone("citizens follow their case", rate_limit=(20, 60))
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The answer is an outgoing draft: whoever drafts documents (not administrators).
 DRAFTERS = Policy.only(Role.OFFICER, Role.UNIT_HEAD, Role.CLERK, Role.LEADER, Role.ONE_STOP)
 
@@ -220,8 +220,6 @@ def close(call: Call) -> dict[str, Any]:
 def dashboard(call: Call) -> Any:
     data = complaints.dashboard(call.user)
     if call.query.format == "xlsx":
-        from chalicelib.outputs.tables import to_xlsx
-
         header, rows = complaints.dashboard_rows(data)
         return Response(body=to_xlsx("Tình hình giải quyết đơn thư", header, rows,
                                      (30, 12, 16, 20, 20, 12, 14, 12)), status_code=200,

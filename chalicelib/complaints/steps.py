@@ -4,20 +4,20 @@ reaches the person by e-mail, with the signed PDF attached."""
 from __future__ import annotations
 
 from chalicelib.kernel.events import DomainEvent
+from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 
 ATTACH_LIMIT = 3 * 1024 * 1024
 
 
-@subscribe("outgoing.issued", name="settle_complaint")
-def settle_complaint(event: DomainEvent) -> None:
+@subscribe("outgoing.issued", name="settle_complaint", needs=("mailer",))
+def settle_complaint(event: DomainEvent, mailer: Mailer) -> None:
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
     from chalicelib.complaints import service as complaints
     from chalicelib.kernel.config import get_settings
     from chalicelib.outgoing import service as outgoing
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     table = Table()
     doc = outgoing.get(event.payload["id"], table)
@@ -39,10 +39,6 @@ def settle_complaint(event: DomainEvent) -> None:
                "subject": doc["subject"], "attached": data is not None,
                "verify": f"{settings.public_base_url}/verify/{doc['code']}",
                "lookup": f"{settings.public_base_url}/tra-cuu-don?code={case['code']}"}
-    SesMailer().send(
-        to=[person["email"]], subject=render("mail/complaint_answer.subject.txt",
-                                             **context).strip(),
-        text=render("mail/complaint_answer.txt", **context),
-        html=render("mail/complaint_answer.html", **context),
-        attachments=[(f"{doc['number_text'].replace('/', '_')}.pdf", "application/pdf",
-                      data)] if data else ())
+    compose_mail("complaint_answer", context, [person["email"]],
+                 attachments=[(f"{doc['number_text'].replace('/', '_')}.pdf",
+                               "application/pdf", data)] if data else ()).send(mailer)

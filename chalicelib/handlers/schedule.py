@@ -29,23 +29,26 @@ def sweep_outbox(event: Any) -> dict[str, int]:
 # checked in code, since a cron cannot know them.
 @schedule_bp.schedule(Cron(30, 0, "?", "*", "MON-FRI", "*"), name="send_reminder_digest")
 def send_reminder_digest(event: Any) -> dict[str, Any]:
+    from chalicelib.bootstrap import mailer
     from chalicelib.work.service import send_digests
 
-    return send_digests()
+    return send_digests(mailer=mailer())
 
 
 @schedule_bp.schedule(Cron(0, 1, "?", "*", "MON-FRI", "*"), name="escalate_overdue")
 def escalate_overdue(event: Any) -> dict[str, Any]:
+    from chalicelib.bootstrap import mailer
     from chalicelib.work.service import escalate
 
-    return escalate()
+    return escalate(mailer=mailer())
 
 
 @schedule_bp.schedule(Cron(0, 1, "?", "*", "MON", "*"), name="weekly_work_summary")
 def weekly_work_summary(event: Any) -> dict[str, Any]:
+    from chalicelib.bootstrap import mailer
     from chalicelib.work.service import weekly_summary
 
-    return weekly_summary()
+    return weekly_summary(mailer=mailer())
 
 
 # Hourly in office hours (Hanoi): dossiers that will miss their appointment get

@@ -59,13 +59,14 @@ def _idempotent_step(name: str) -> Any:
     )
 
     def run(claim: dict[str, str]) -> dict[str, str]:
+        from chalicelib.bootstrap import collaborators
         from chalicelib.kernel.events import DomainEvent
         from chalicelib.kernel.subscribers import subscribers_of
 
         event = DomainEvent.from_json(claim["event"])
         for sub in subscribers_of(event.type):
             if sub.name == claim["subscriber"]:
-                sub.step(event)
+                sub.step(event, **collaborators(sub.needs))
         return {"done": claim["event_id"]}
 
     return idempotent_function(

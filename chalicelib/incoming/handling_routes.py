@@ -91,7 +91,7 @@ def complete(call: Call) -> dict[str, Any]:
 @route(handling_bp, "/api/incoming/{doc_id}/slip", policy=SIGNED_IN, tags=("incoming",),
        produces="text/html", summary="The handling slip (phiếu giải quyết văn bản đến), printable")
 def slip(call: Call) -> Response:
-    from chalicelib.outputs.templating import render_page
+    from chalicelib.api.html import render_page
 
     data = handling.handling_view(call.user, call.params["doc_id"])
     return render_page("slip.html", title="Phiếu giải quyết văn bản đến", **data)

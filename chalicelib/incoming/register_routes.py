@@ -9,12 +9,13 @@ from chalice import Blueprint, Response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
+from chalicelib.outputs.pdf import table_document
+from chalicelib.outputs.sheets import XLSX, to_xlsx
 
 registers = lazy_module("chalicelib.incoming.registers")
 
 registers_bp = Blueprint(__name__)
 POLICY = Policy.only(Role.CLERK, Role.LEADER, Role.UNIT_HEAD)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _answer(call: Call, kind: str) -> Any:
@@ -33,16 +34,12 @@ def _answer(call: Call, kind: str) -> Any:
     stem = f"{'so-van-ban-den' if kind == 'incoming' else 'so-theo-doi'}-{q.year}" + (
         f"-{q.unit}" if q.unit else "")
     if q.format == "xlsx":
-        from chalicelib.outputs.tables import to_xlsx
-
         return Response(body=to_xlsx(title, header, rows, widths), status_code=200, headers={
             "Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
     if q.format == "pdf":
-        from chalicelib.outputs.tables import to_pdf
-
         total = sum(widths)
         scaled = [w * 277 / total for w in widths]  # A4 landscape, 10 mm margins
-        return Response(body=to_pdf(title, subtitle, header, rows, scaled), status_code=200,
+        return Response(body=table_document(title, subtitle, header, rows, scaled), status_code=200,
                         headers={"Content-Type": "application/pdf",
                                  "Content-Disposition": f'attachment; filename="{stem}.pdf"'})
     return {"title": title, "subtitle": subtitle, "columns": list(header), "rows": rows}

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from chalicelib.kernel.events import DomainEvent
+from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 
 
-@subscribe("incoming.registered", name="flag_urgent_to_leaders")
-def flag_urgent_to_leaders(event: DomainEvent) -> None:
+@subscribe("incoming.registered", name="flag_urgent_to_leaders", needs=("mailer",))
+def flag_urgent_to_leaders(event: DomainEvent, mailer: Mailer) -> None:
     """Decree 30 Art. 24: urgent documents go to the leader at once."""
     if not event.payload.get("urgent"):
         return
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
     from chalicelib.incoming.store import IncomingStore
     from chalicelib.kernel.config import get_settings
     from chalicelib.organisation.service import list_users
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     table = Table()
     doc = IncomingStore(table).get(event.payload["id"], consistent=False)
@@ -35,25 +35,19 @@ def flag_urgent_to_leaders(event: DomainEvent) -> None:
                  "phân phối ngay."),
         "link": f"{get_settings().public_base_url}/app/document?id={doc['id']}",
     }
-    SesMailer().send(
-        to=[u["email"] for u in leaders],
-        subject=render("mail/notice.subject.txt", **context).strip(),
-        text=render("mail/notice.txt", **context),
-        html=render("mail/notice.html", **context),
-    )
+    compose_mail("notice", context, [u["email"] for u in leaders]).send(mailer)
 
 
-@subscribe("incoming.registered", name="receipt_to_sender")
-def receipt_to_sender(event: DomainEvent) -> None:
+@subscribe("incoming.registered", name="receipt_to_sender", needs=("mailer",))
+def receipt_to_sender(event: DomainEvent, mailer: Mailer) -> None:
     """Decree 30 Art. 20: tell the sender of receipt the same day, when we know
     where to write. Secret documents are never acknowledged by e-mail."""
     to = event.payload.get("receipt_to")
     if not to:
         return
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
     from chalicelib.incoming.store import IncomingStore
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     doc = IncomingStore(Table()).get(event.payload["id"], consistent=False)
     if doc is None or doc.get("do_mat"):
@@ -67,22 +61,16 @@ def receipt_to_sender(event: DomainEvent) -> None:
                  f"{doc['so_den_text']}/{doc['year']}."),
         "link": "",
     }
-    SesMailer().send(
-        to=[to],
-        subject=render("mail/notice.subject.txt", **context).strip(),
-        text=render("mail/notice.txt", **context),
-        html=render("mail/notice.html", **context),
-    )
+    compose_mail("notice", context, [to]).send(mailer)
 
 
-def _notify_assignees(doc_id: str, usernames: list[str], what: str) -> None:
+def _notify_assignees(doc_id: str, usernames: list[str], what: str, mailer: Mailer) -> None:
     """An instant notice to each assignee who wants them (preferences)."""
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
     from chalicelib.incoming.store import IncomingStore
     from chalicelib.kernel.config import get_settings
     from chalicelib.organisation.service import get_user
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
     from chalicelib.work.service import preferences
 
     table = Table()
@@ -102,22 +90,19 @@ def _notify_assignees(doc_id: str, usernames: list[str], what: str) -> None:
             "body": f"{what} — {subject}. Hạn xử lý: {(doc.get('deadline') or '')[:10]}.",
             "link": f"{get_settings().public_base_url}/app/document?id={doc_id}",
         }
-        SesMailer().send(to=[profile["email"]],
-                         subject=render("mail/notice.subject.txt", **context).strip(),
-                         text=render("mail/notice.txt", **context),
-                         html=render("mail/notice.html", **context))
+        compose_mail("notice", context, [profile["email"]]).send(mailer)
 
 
-@subscribe("incoming.assigned", name="notify_assigned_officers")
-def notify_assigned_officers(event: DomainEvent) -> None:
+@subscribe("incoming.assigned", name="notify_assigned_officers", needs=("mailer",))
+def notify_assigned_officers(event: DomainEvent, mailer: Mailer) -> None:
     _notify_assignees(event.payload["id"], list(event.payload.get("officers") or []),
-                      "Anh/chị được giao xử lý")
+                      "Anh/chị được giao xử lý", mailer)
 
 
-@subscribe("incoming.distributed", name="notify_unit_heads")
-def notify_unit_heads(event: DomainEvent) -> None:
+@subscribe("incoming.distributed", name="notify_unit_heads", needs=("mailer",))
+def notify_unit_heads(event: DomainEvent, mailer: Mailer) -> None:
     from chalicelib.adapters.dynamo import Table
     from chalicelib.organisation.service import heads_of
 
     heads = heads_of(Table(), list(event.payload.get("units") or []))
-    _notify_assignees(event.payload["id"], heads, "Đơn vị được phân phối")
+    _notify_assignees(event.payload["id"], heads, "Đơn vị được phân phối", mailer)

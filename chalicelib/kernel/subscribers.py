@@ -3,12 +3,11 @@ runner (handlers/workflow.py) calls each once per event, idempotently."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from chalicelib.kernel.events import DomainEvent
-
-Step = Callable[[DomainEvent], None]
+# Called with the event, and the collaborators it needs as keyword arguments.
+Step = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -16,14 +15,19 @@ class Subscriber:
     name: str
     event_type: str
     step: Step
+    # Collaborators (a mailer) the step takes as keyword arguments: the runner
+    # gets them from the composition root, so that no step builds its own.
+    needs: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, list[Subscriber]] = {}
 
 
-def subscribe(event_type: str, name: str | None = None) -> Callable[[Step], Step]:
+def subscribe(event_type: str, name: str | None = None, *,
+              needs: Sequence[str] = ()) -> Callable[[Step], Step]:
     def register(step: Step) -> Step:
-        sub = Subscriber(name or f"{step.__module__}.{step.__name__}", event_type, step)
+        sub = Subscriber(name or f"{step.__module__}.{step.__name__}", event_type, step,
+                         tuple(needs))
         existing = _REGISTRY.setdefault(event_type, [])
         if all(s.name != sub.name for s in existing):
             existing.append(sub)
@@ -34,3 +38,7 @@ def subscribe(event_type: str, name: str | None = None) -> Callable[[Step], Step
 
 def subscribers_of(event_type: str) -> list[Subscriber]:
     return list(_REGISTRY.get(event_type, []))
+
+
+def all_subscribers() -> list[Subscriber]:
+    return [sub for subs in _REGISTRY.values() for sub in subs]

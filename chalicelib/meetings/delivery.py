@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, instant
+from chalicelib.kernel.ports import Mailer
 from chalicelib.meetings.rules import (
     PARTSTAT_LABELS,
     REMOVED,
@@ -121,21 +122,17 @@ def context(meeting: dict[str, Any], inv: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def deliver(mailer: Any, to: str, template: str, context: dict[str, Any],
+def deliver(mailer: Mailer, to: str, template: str, context: dict[str, Any],
             attachments: list[tuple[str, str, bytes]]) -> tuple[str, str | None]:
     """Send one mail: ("sent", None), or ("failed", reason) when SES refuses it
     for good. A passing fault (throttling, SES down) is raised so that the queue
     retries it."""
     from botocore.exceptions import ClientError
 
-    from chalicelib.adapters.mailer import SesMailer
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     try:
-        (mailer or SesMailer()).send(
-            to=[to], subject=render(f"mail/{template}.subject.txt", **context).strip(),
-            text=render(f"mail/{template}.txt", **context),
-            html=render(f"mail/{template}.html", **context), attachments=attachments)
+        compose_mail(template, context, [to], attachments=attachments).send(mailer)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "ClientError")

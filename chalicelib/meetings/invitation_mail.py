@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.meetings.delivery import (
     answer_links,
@@ -49,8 +50,8 @@ def dispatch_mail(event: DomainEvent) -> None:
                                   "kind": i["mail_kind"]}) for i in owed])
 
 
-@subscribe(MAIL_DUE, name="meeting_send_mail")
-def send_mail(event: DomainEvent, mailer: Any = None) -> None:
+@subscribe(MAIL_DUE, name="meeting_send_mail", needs=("mailer",))
+def send_mail(event: DomainEvent, mailer: Mailer) -> None:
     table = Table()
     payload = event.payload
     if payload["kind"] == "reminder":
@@ -59,7 +60,7 @@ def send_mail(event: DomainEvent, mailer: Any = None) -> None:
         send_invitation(table, payload, mailer)
 
 
-def send_invitation(table: Table, payload: dict[str, Any], mailer: Any) -> None:
+def send_invitation(table: Table, payload: dict[str, Any], mailer: Mailer) -> None:
     store = MeetingStore(table)
     meeting_id, slug, seq = payload["meeting_id"], payload["slug"], int(payload["sequence"])
     inv = store.invitation(meeting_id, slug)

@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.events import DomainEvent, utcnow
-from chalicelib.kernel.ports import AuditTrail
+from chalicelib.kernel.ports import AuditTrail, Mailer
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.meetings.delivery import answer_links, commit_retrying, context, deliver, emit_all
 from chalicelib.meetings.rules import (
@@ -68,7 +68,7 @@ def dispatch_reminders(event: DomainEvent) -> None:
                      for i in invited])
 
 
-def send_reminder(table: Table, payload: dict[str, Any], mailer: Any) -> None:
+def send_reminder(table: Table, payload: dict[str, Any], mailer: Mailer) -> None:
     store, trail = ports(table)
     meeting_id, slug, start = payload["meeting_id"], payload["slug"], payload["start"]
     meeting = load(store, meeting_id)

@@ -125,16 +125,13 @@ _CHOICES = (("accept", "Tham dự"), ("tentative", "Chưa chắc chắn"), ("dec
 
 
 def _page(status: int, heading: str, **context: Any) -> Response:
-    import unicodedata
-
-    from chalicelib.outputs.templating import environment, page_headers
+    from chalicelib.api.html import page_headers
+    from chalicelib.outputs.templating import render_string
 
     defaults = {"meeting": None, "message": "", "ok": False, "choices": (), "name": "",
                 "current": "", "action": "", "chosen": None}
-    # A template from a string is autoescaped (select_autoescape's default for strings).
-    html = environment().from_string(_PAGE).render(heading=heading, **{**defaults, **context})
-    return Response(body=unicodedata.normalize("NFC", html), status_code=status,
-                    headers=page_headers())
+    html = render_string(_PAGE, heading=heading, **{**defaults, **context})
+    return Response(body=html, status_code=status, headers=page_headers())
 
 
 def _error_page(exc: DomainError) -> Response:

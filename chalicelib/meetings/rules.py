@@ -1,7 +1,8 @@
-"""Meetings (cuộc họp): the scheduling rules and the iCalendar invitation.
+"""Meetings (cuộc họp): the scheduling rules and what the iCalendar invitation
+says (the file itself is written by ``outputs.ics``).
 
-Pure domain code: standard library, ``icalendar`` and ``email_validator``
-(both imported where used, to keep them off every cold start). Instants go in
+Pure domain code: standard library and ``email_validator`` (imported where used,
+to keep it off every cold start). Instants go in
 as ``datetime``; a naive one is a wall-clock time in Hanoi, because that is
 what a clerk types. They come out timezone-aware in UTC for storage, and the
 invitation shows them in Asia/Ho_Chi_Minh with its own VTIMEZONE.
@@ -269,11 +270,6 @@ def uid_of(meeting_id: str) -> str:
     return f"meeting-{meeting_id}@eoffice"
 
 
-def _param(text: str) -> str:
-    # A parameter value cannot hold a double quote or a line break (RFC 5545 3.1).
-    return " ".join(nfc(text).replace('"', "'").split())
-
-
 def description(meeting: Meeting) -> str:
     lines = [f"Chủ trì: {nfc(meeting.chair_name)}"]
     if meeting.place:
@@ -292,22 +288,6 @@ def description(meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
-def _vtimezone() -> object:
-    """Hanoi has kept UTC+07:00 without daylight saving since 1975: one STANDARD
-    rule serves every date (icalendar's generated VTIMEZONE stops at 2038)."""
-    from icalendar import Timezone, TimezoneStandard
-
-    tz = Timezone()
-    tz.add("tzid", TZID)
-    std = TimezoneStandard()
-    std.add("dtstart", datetime(1975, 6, 13))
-    std.add("tzoffsetfrom", timedelta(hours=7))
-    std.add("tzoffsetto", timedelta(hours=7))
-    std.add("tzname", "+07")
-    tz.add_component(std)
-    return tz
-
-
 def build_ics(meeting: Meeting, attendees: Sequence[Attendee], *, method: Method,
               stamp: datetime, sent_by: str | None = None) -> bytes:
     """The VCALENDAR of one invitation or cancellation, UTF-8 bytes.
@@ -316,46 +296,24 @@ def build_ics(meeting: Meeting, attendees: Sequence[Attendee], *, method: Method
     address, which is what delivers the mail. ``attendees``: everyone invited for a
     REQUEST; for a CANCEL, those it is sent to (all, or a removed participant).
     """
-    from icalendar import Calendar, Event, vCalAddress, vText
+    from chalicelib.outputs.ics import Address, CalendarEvent, calendar_file
 
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", method.value)
-    cal.add_component(_vtimezone())
-    event = Event()
-    event.add("uid", uid_of(meeting.id))
-    event.add("sequence", int(meeting.sequence))
-    event.add("dtstamp", as_instant(stamp))
-    # Aware datetimes in the zone: icalendar writes DTSTART;TZID=Asia/Ho_Chi_Minh.
-    event.add("dtstart", local(meeting.start))
-    event.add("dtend", local(meeting.end))
-    event.add("summary", nfc(meeting.title))
-    location = nfc(meeting.place) or nfc(meeting.online_url)
-    if location:
-        event.add("location", location)
-    if meeting.online_url:
-        event.add("url", nfc(meeting.online_url))
-    event.add("description", description(meeting))
     cancelled = method == Method.CANCEL or meeting.status == MeetingStatus.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    organizer = vCalAddress(f"mailto:{meeting.chair_email}")
-    organizer.params["cn"] = vText(_param(meeting.chair_name))
+    organizer: tuple[tuple[str, str], ...] = (("cn", meeting.chair_name),)
     if sent_by and sent_by.casefold() != meeting.chair_email.casefold():
-        organizer.params["sent-by"] = vText(f"mailto:{sent_by}")
-    event.add("organizer", organizer)
-    for person in attendees:
-        address = vCalAddress(f"mailto:{person.email}")
-        address.params["cn"] = vText(_param(person.name or person.email))
-        address.params["cutype"] = vText("INDIVIDUAL")
-        address.params["role"] = vText(
-            "CHAIR" if person.role == AttendeeRole.CHAIR else "REQ-PARTICIPANT")
-        address.params["partstat"] = vText(person.partstat.value)
+        organizer += (("sent-by", f"mailto:{sent_by}"),)
+    people = [Address(person.email, (
+        ("cn", person.name or person.email),
+        ("cutype", "INDIVIDUAL"),
+        ("role", "CHAIR" if person.role == AttendeeRole.CHAIR else "REQ-PARTICIPANT"),
+        ("partstat", person.partstat.value),
         # Everyone but the chair is asked to answer (the chair holds the meeting).
-        address.params["rsvp"] = vText(
-            "TRUE" if person.role != AttendeeRole.CHAIR and not cancelled else "FALSE")
-        event.add("attendee", address, encode=False)
-    cal.add_component(event)
-    return bytes(cal.to_ical())
+        ("rsvp", "TRUE" if person.role != AttendeeRole.CHAIR and not cancelled else "FALSE"),
+    )) for person in attendees]
+    return calendar_file(CalendarEvent(
+        uid=uid_of(meeting.id), sequence=int(meeting.sequence), stamp=as_instant(stamp),
+        start=local(meeting.start), end=local(meeting.end), summary=nfc(meeting.title),
+        description=description(meeting), status="CANCELLED" if cancelled else "CONFIRMED",
+        organizer=Address(meeting.chair_email, organizer), attendees=people,
+        location=nfc(meeting.place) or nfc(meeting.online_url),
+        url=nfc(meeting.online_url)), method=method.value, prodid=PRODID)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from chalicelib.kernel.events import DomainEvent
+from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 
 MAIL_REQUESTED = "mail.requested"
@@ -18,14 +19,9 @@ def mail_event(subject_id: str, to: Sequence[str], template: str,
                        {"to": list(to), "template": template, "context": context})
 
 
-@subscribe(MAIL_REQUESTED, name="send_mail")
-def send_mail(event: DomainEvent, mailer: Any = None) -> None:
-    from chalicelib.adapters.mailer import SesMailer
-    from chalicelib.outputs.templating import render
+@subscribe(MAIL_REQUESTED, name="send_mail", needs=("mailer",))
+def send_mail(event: DomainEvent, mailer: Mailer) -> None:
+    from chalicelib.outputs.mail import compose_mail
 
-    template = event.payload["template"]
-    context = event.payload.get("context") or {}
-    subject = render(f"mail/{template}.subject.txt", **context).strip()
-    text = render(f"mail/{template}.txt", **context)
-    html = render(f"mail/{template}.html", **context)
-    (mailer or SesMailer()).send(to=event.payload["to"], subject=subject, text=text, html=html)
+    compose_mail(event.payload["template"], event.payload.get("context") or {},
+                 event.payload["to"]).send(mailer)

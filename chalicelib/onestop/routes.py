@@ -10,6 +10,7 @@ from chalice import Blueprint, Response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
+from chalicelib.outputs.sheets import XLSX, to_xlsx
 
 onestop = lazy_module("chalicelib.onestop.service")
 
@@ -22,7 +23,6 @@ SUBMIT = Policy.anyone("citizens and businesses submit dossiers", rate_limit=(10
 UPLOAD = Policy.anyone("citizens upload the papers of a dossier", rate_limit=(60, 60))
 LOOKUP = Policy.anyone("citizens follow their dossier", rate_limit=(20, 60))
 CATALOGUE = Policy.anyone("the procedures in force", rate_limit=(60, 60))
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _storage() -> dict[str, Any]:
@@ -154,8 +154,6 @@ def form06(call: Call) -> Any:
     q = call.query
     data = onestop.form06(call.user, frm=q.from_, to=q.to, unit=q.unit)
     if q.format == "xlsx":
-        from chalicelib.outputs.tables import to_xlsx
-
         header = [label for _, label in onestop.FORM06_COLUMNS]
         rows = [[str(r.get(k) if r.get(k) is not None else "") for k, _ in
                  onestop.FORM06_COLUMNS] for r in [*data["rows"], data["total"]]]

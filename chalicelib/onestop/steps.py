@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.onestop.printables import compose_certificate, compose_receipt, compose_refusal
 from chalicelib.onestop.rules import RESULT_REQUESTED
@@ -89,14 +90,13 @@ def _sign(d: dict[str, Any], signer: str, store: OneStopStore) -> dict[str, Any]
             "result_signed_at": iso(now), "result_signed_by": signer}
 
 
-@subscribe("dossier.returned_online", name="mail_dossier_result")
-def mail_dossier_result(event: DomainEvent) -> None:
+@subscribe("dossier.returned_online", name="mail_dossier_result", needs=("mailer",))
+def mail_dossier_result(event: DomainEvent, mailer: Mailer) -> None:
     """The applicant gets the signed result attached, and where to verify it."""
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
     from chalicelib.kernel.config import get_settings
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     d = OneStopStore(Table()).get(event.payload["id"])
     if d is None or not d.get("result_key") or not d["applicant"].get("email"):
@@ -108,19 +108,16 @@ def mail_dossier_result(event: DomainEvent) -> None:
                "procedure": d["procedure"]["name"], "result": d["procedure"]["result"],
                "verify": f"{settings.public_base_url}/verify/{d['result_code']}",
                "lookup": f"{settings.public_base_url}/tra-cuu?code={d['code']}"}
-    SesMailer().send(to=[d["applicant"]["email"]],
-                     subject=render("mail/dossier_result.subject.txt", **context).strip(),
-                     text=render("mail/dossier_result.txt", **context),
-                     html=render("mail/dossier_result.html", **context),
-                     attachments=[(f"ket-qua-{d['code']}.pdf", "application/pdf", data)])
+    compose_mail("dossier_result", context, [d["applicant"]["email"]],
+                 attachments=[(f"ket-qua-{d['code']}.pdf", "application/pdf", data)]
+                 ).send(mailer)
 
 
-@subscribe("dossier.received", name="mail_dossier_receipt")
-def mail_dossier_receipt(event: DomainEvent) -> None:
+@subscribe("dossier.received", name="mail_dossier_receipt", needs=("mailer",))
+def mail_dossier_receipt(event: DomainEvent, mailer: Mailer) -> None:
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
     from chalicelib.kernel.config import get_settings
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     table = Table()
     d = OneStopStore(table).get(event.payload["id"])
@@ -134,18 +131,15 @@ def mail_dossier_receipt(event: DomainEvent) -> None:
                "appointment": appointment.astimezone(TZ).strftime("%H:%M ngày %d/%m/%Y"),
                "lookup": f"{get_settings().public_base_url}/tra-cuu?code={d['code']}"}
     receipt = compose_receipt(d, agency_profile(table))
-    SesMailer().send(to=[d["applicant"]["email"]],
-                     subject=render("mail/dossier_receipt.subject.txt", **context).strip(),
-                     text=render("mail/dossier_receipt.txt", **context),
-                     html=render("mail/dossier_receipt.html", **context),
-                     attachments=[(f"giay-tiep-nhan-{d['code']}.pdf", "application/pdf",
-                                   receipt)])
+    compose_mail("dossier_receipt", context, [d["applicant"]["email"]],
+                 attachments=[(f"giay-tiep-nhan-{d['code']}.pdf", "application/pdf", receipt)]
+                 ).send(mailer)
 
 
-@subscribe("dossier.refused", name="mail_dossier_refusal")
-def mail_dossier_refusal(event: DomainEvent) -> None:
+@subscribe("dossier.refused", name="mail_dossier_refusal", needs=("mailer",))
+def mail_dossier_refusal(event: DomainEvent, mailer: Mailer) -> None:
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
+    from chalicelib.outputs.mail import Mail
 
     table = Table()
     item = OneStopStore(table).refusal(event.payload["id"], consistent=True)
@@ -159,8 +153,7 @@ def mail_dossier_refusal(event: DomainEvent) -> None:
             + "\nPhiếu từ chối tiếp nhận được đính kèm. Đề nghị bổ sung đầy đủ và nộp lại.\n\n"
               "--\nHệ thống cơ quan điện tử — thư tự động, vui lòng không trả lời.\n"
               "(English: your dossier was not received; the missing papers are listed.)")
-    SesMailer().send(to=[item["applicant"]["email"]],
-                     subject=f"Từ chối tiếp nhận hồ sơ: {item['procedure']['name']}",
-                     text=text,
-                     attachments=[("phieu-tu-choi.pdf", "application/pdf",
-                                   compose_refusal(item, agency_profile(table)))])
+    Mail(to=(item["applicant"]["email"],),
+         subject=f"Từ chối tiếp nhận hồ sơ: {item['procedure']['name']}", text=text,
+         attachments=(("phieu-tu-choi.pdf", "application/pdf",
+                       compose_refusal(item, agency_profile(table))),)).send(mailer)

@@ -11,6 +11,8 @@ from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
 from chalicelib.outgoing.rules import DOCX
+from chalicelib.outputs.pdf import table_document
+from chalicelib.outputs.sheets import XLSX, to_xlsx
 
 outgoing = lazy_module("chalicelib.outgoing.service")
 
@@ -18,7 +20,6 @@ outgoing_bp = Blueprint(__name__)
 S = "chalicelib.outgoing.schemas:"
 SIGNED_IN = Policy.signed_in()
 TAGS = ("outgoing",)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Everyone who works on documents drafts; an administrator manages the organisation.
 DRAFTERS = Policy.only(Role.OFFICER, Role.UNIT_HEAD, Role.CLERK, Role.LEADER, Role.ONE_STOP)
 
@@ -157,15 +158,11 @@ def register(call: Call) -> Any:
     data = rows(outgoing.register_entries(q.year))
     stem = f"so-van-ban-di-{q.year}"
     if q.format == "xlsx":
-        from chalicelib.outputs.tables import to_xlsx
-
         return Response(body=to_xlsx(title, COLUMNS, data, WIDTHS), status_code=200, headers={
             "Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
     if q.format == "pdf":
-        from chalicelib.outputs.tables import to_pdf
-
         total = sum(WIDTHS)
-        return Response(body=to_pdf(title, subtitle, COLUMNS, data,
+        return Response(body=table_document(title, subtitle, COLUMNS, data,
                                     [w * 277 / total for w in WIDTHS]), status_code=200,
                         headers={"Content-Type": "application/pdf",
                                  "Content-Disposition": f'attachment; filename="{stem}.pdf"'})

@@ -19,6 +19,7 @@ from typing import Any
 
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.logging import logger
+from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.organisation.service import agency_profile
 from chalicelib.outgoing.rules import OutStatus
@@ -219,12 +220,11 @@ def _delivery_link(doc: dict[str, Any], table: Any, recipient: str) -> str:
     return f"{get_settings().public_base_url}/d/{token}"
 
 
-@subscribe("outgoing.issued", name="deliver_external")
-def deliver_external(event: DomainEvent) -> None:
+@subscribe("outgoing.issued", name="deliver_external", needs=("mailer",))
+def deliver_external(event: DomainEvent, mailer: Mailer) -> None:
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
     from chalicelib.outgoing.store import OutgoingStore
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     table = Table()
     doc = OutgoingStore(table).get(event.payload["id"])
@@ -240,11 +240,9 @@ def deliver_external(event: DomainEvent) -> None:
         context = {"doc": doc, "recipient_name": recipient.get("name") or recipient["email"],
                    "link": _delivery_link(doc, table, recipient["email"]),
                    "days": LINK_DAYS, "attached": data is not None}
-        SesMailer().send(to=[recipient["email"]],
-                         subject=render("mail/outgoing_issued.subject.txt", **context).strip(),
-                         text=render("mail/outgoing_issued.txt", **context),
-                         html=render("mail/outgoing_issued.html", **context),
-                         attachments=[(name, "application/pdf", data)] if data else ())
+        compose_mail("outgoing_issued", context, [recipient["email"]],
+                     attachments=[(name, "application/pdf", data)] if data else ()
+                     ).send(mailer)
 
 
 @subscribe("outgoing.issued", name="deliver_internal")
@@ -328,14 +326,13 @@ def record_answer(event: DomainEvent) -> None:
                          table=table)
 
 
-@subscribe("outgoing.recalled", name="tell_recall")
-def tell_recall(event: DomainEvent) -> None:
+@subscribe("outgoing.recalled", name="tell_recall", needs=("mailer",))
+def tell_recall(event: DomainEvent, mailer: Mailer) -> None:
     """Recipients are told; the internal copies are marked recalled."""
     from chalicelib.adapters.dynamo import Table
-    from chalicelib.adapters.mailer import SesMailer
     from chalicelib.incoming import service as incoming
     from chalicelib.outgoing.store import OutgoingStore
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     table = Table()
     doc = OutgoingStore(table).get(event.payload["id"])
@@ -349,7 +346,4 @@ def tell_recall(event: DomainEvent) -> None:
     for recipient in doc.get("recipients_external") or []:
         context = {"doc": doc, "recipient_name": recipient.get("name") or recipient["email"],
                    "reason": event.payload.get("reason") or ""}
-        SesMailer().send(to=[recipient["email"]],
-                         subject=render("mail/outgoing_recalled.subject.txt", **context).strip(),
-                         text=render("mail/outgoing_recalled.txt", **context),
-                         html=render("mail/outgoing_recalled.html", **context))
+        compose_mail("outgoing_recalled", context, [recipient["email"]]).send(mailer)

@@ -29,8 +29,7 @@ Lines are broken and justified here rather than by fpdf2, because the page
 breaks must be known in advance: the signature block may not stand alone on a
 page, so the last lines of the body move with it when it does not fit.
 
-Not imported at application start: the routes that compose import it inside
-their handlers, so fpdf2 is loaded only there.
+Drawing and fonts come from ``outputs.pdf``, which loads fpdf2 on first use.
 """
 
 from __future__ import annotations
@@ -40,16 +39,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Final
 
-from fpdf import FPDF
-
 from chalicelib.kernel import numbering
+from chalicelib.outputs.pdf import BODY_SIZE, PageNumbers, Pdf, new_pdf
 
 __all__ = ["Box", "ComposeInput", "ComposedPdf", "URGENCY_MARKS", "compose"]
 
-FONTS: Final = Path(__file__).resolve().parent.parent / "fonts"
 TEMPLATES: Final = "printables/outgoing"
 
 # Urgency levels printed on the document (Appendix I, II.10.b); "Thường" is
@@ -78,7 +74,6 @@ FOOT_LEFT_W: Final = 72.0
 SIGN_X: Final = LEFT + FOOT_LEFT_W
 SIGN_W: Final = TEXT_W - FOOT_LEFT_W
 
-BODY_SIZE: Final = 14.0
 # Appendix I, II.6: line spacing from single to 1.5 lines, paragraphs at least
 # 6 pt apart, first line indented 1 to 1.27 cm.
 BODY_LEADING: Final = 1.3
@@ -104,8 +99,6 @@ KEEP_LINES: Final = 2
 MARK_WIDTHS: Final = (20.0, 30.0, 40.0)
 MARK_H: Final = 8.0
 MARK_COLOR: Final = (237, 28, 36)
-# No italic face is bundled yet: an oblique of the upright face stands in.
-OBLIQUE_DEGREES: Final = 12.0
 
 
 @dataclass(frozen=True)
@@ -251,83 +244,17 @@ def _render_body(data: ComposeInput) -> list[_Paragraph]:
 # -- The PDF -------------------------------------------------------------------
 
 
-class _Document(FPDF):
-    def __init__(self) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.set_margins(LEFT, TOP, RIGHT)
-        # Pages are broken by _paginate, which knows what must stay together.
-        self.set_auto_page_break(False)
-        self.c_margin = 0
-        self.add_font("Serif", "", str(FONTS / "LiberationSerif-Regular.ttf"))
-        self.add_font("Serif", "B", str(FONTS / "LiberationSerif-Bold.ttf"))
-        italic = FONTS / "LiberationSerif-Italic.ttf"
-        bold_italic = FONTS / "LiberationSerif-BoldItalic.ttf"
-        self.real_italic = italic.exists() and bold_italic.exists()
-        if self.real_italic:
-            self.add_font("Serif", "I", str(italic))
-            self.add_font("Serif", "BI", str(bold_italic))
-
-    def header(self) -> None:
-        # Appendix I, Part I: page numbers centred in the top margin, none on page 1.
-        if self.page_no() > 1:
-            self.use("", 13)
-            self.set_xy(LEFT, TOP - 10)
-            self.cell(TEXT_W, 6, str(self.page_no()), align="C")
-
-    def use(self, style: str, size: float) -> bool:
-        """Select the face; True when italics must be drawn slanted."""
-        oblique = "I" in style and not self.real_italic
-        self.set_font("Serif", style.replace("I", "") if oblique else style, size)
-        return oblique
-
-    def width(self, text: str, style: str, size: float) -> float:
-        self.use(style, size)
-        return float(self.get_string_width(text))
-
-    def put(self, x: float, y: float, w: float, h: float, text: str, *, style: str = "",
-            size: float = BODY_SIZE, align: str = "L") -> None:
-        """One line of text in the band [y, y + h], aligned within [x, x + w]."""
-        oblique = self.use(style, size)
-        sw = float(self.get_string_width(text))
-        if align == "C":
-            x += (w - sw) / 2
-        elif align == "R":
-            x += w - sw
-        self.set_xy(x, y)
-        if oblique:
-            baseline = y + h / 2 + 0.3 * self.font_size
-            with self.skew(ax=OBLIQUE_DEGREES, x=x, y=baseline):
-                self.cell(sw, h, text)
-        else:
-            self.cell(sw, h, text)
-
-    def put_justified(self, x: float, y: float, w: float, h: float, text: str, *,
-                      style: str = "", size: float = BODY_SIZE) -> None:
-        """A full line stretched to [x, x + w]: each word placed on its own,
-        with its space kept as text so that copying and extraction see words."""
-        words = text.split(" ")
-        if len(words) < 2:
-            self.put(x, y, w, h, text, style=style, size=size)
-            return
-        widths = [self.width(word, style, size) for word in words]
-        gap = (w - sum(widths)) / (len(words) - 1)
-        for i, (word, ww) in enumerate(zip(words, widths, strict=True)):
-            last = i == len(words) - 1
-            piece = word if last else f"{word} "
-            self.put(x, y, ww + (0 if last else gap), h, piece, style=style, size=size)
-            x += ww + gap
-
-    def rule(self, x: float, y: float, w: float) -> None:
-        self.set_line_width(0.3)
-        self.set_draw_color(0, 0, 0)
-        self.line(x, y, x + w, y)
+def _document() -> Pdf:
+    # Pages are broken by _paginate, which knows what must stay together.
+    return new_pdf(faces=("", "B", "I", "BI"), margins=(LEFT, TOP, RIGHT), page_break=False,
+                   cell_margin=0, page_numbers=PageNumbers(LEFT, TOP - 10, TEXT_W))
 
 
 def _line_h(size: float, leading: float = 1.2) -> float:
     return size * leading * 25.4 / 72
 
 
-def _wrap(pdf: _Document, text: str, width: float, *, style: str, size: float,
+def _wrap(pdf: Pdf, text: str, width: float, *, style: str, size: float,
           first_width: float | None = None) -> list[str]:
     """Greedy line breaking at spaces. A word longer than a whole line (a
     link) is cut, starting on the current line: moving it whole would leave a
@@ -369,7 +296,7 @@ def _wrap(pdf: _Document, text: str, width: float, *, style: str, size: float,
     return lines
 
 
-def _longest_prefix(pdf: _Document, word: str, width: float, *, at_least_one: bool) -> str:
+def _longest_prefix(pdf: Pdf, word: str, width: float, *, at_least_one: bool) -> str:
     end = 0
     while end < len(word) and pdf.get_string_width(word[:end + 1]) <= width:
         end += 1
@@ -377,7 +304,7 @@ def _longest_prefix(pdf: _Document, word: str, width: float, *, at_least_one: bo
     return word[:max(end, 1)] if at_least_one else word[:end]
 
 
-def _block(pdf: _Document, text: str, x: float, w: float, y: float, *, style: str,
+def _block(pdf: Pdf, text: str, x: float, w: float, y: float, *, style: str,
            size: float, leading: float = 1.2) -> tuple[float, list[float]]:
     """Centred wrapped lines; returns the y below them and each line's width."""
     h = _line_h(size, leading)
@@ -389,7 +316,7 @@ def _block(pdf: _Document, text: str, x: float, w: float, y: float, *, style: st
     return y, widths
 
 
-def _mark(pdf: _Document, word: str, y: float) -> float:
+def _mark(pdf: Pdf, word: str, y: float) -> float:
     """A framed red mark centred in the left header column; returns the y below."""
     text = _upper(word)
     needed = pdf.width(text, "B", 13) + 4
@@ -404,7 +331,7 @@ def _mark(pdf: _Document, word: str, y: float) -> float:
     return y + MARK_H + 2
 
 
-def _header(pdf: _Document, data: ComposeInput, urgency: str | None) -> tuple[float, Box, Box]:
+def _header(pdf: Pdf, data: ComposeInput, urgency: str | None) -> tuple[float, Box, Box]:
     """Both header blocks on page 1; returns the y below them and the number
     and date boxes."""
     y = TOP
@@ -441,7 +368,7 @@ def _header(pdf: _Document, data: ComposeInput, urgency: str | None) -> tuple[fl
     return max(left_y, right_y), number, date
 
 
-def _heading(pdf: _Document, data: ComposeInput, y: float) -> float:
+def _heading(pdf: Pdf, data: ComposeInput, y: float) -> float:
     """Type name and subject of a typed document (Appendix I, II.5.a)."""
     if data.type_code == numbering.CONG_VAN:
         return y + 4
@@ -472,7 +399,7 @@ class _Line:
     gap_before: float
 
 
-def _body_lines(pdf: _Document, paragraphs: Sequence[_Paragraph]) -> list[_Line]:
+def _body_lines(pdf: Pdf, paragraphs: Sequence[_Paragraph]) -> list[_Line]:
     h = _line_h(BODY_SIZE, BODY_LEADING)
     label_end = ADDRESSEE_LEFT
     out: list[_Line] = []
@@ -519,7 +446,7 @@ def _paginate(lines: Sequence[_Line], top: float, break_before: int | None = Non
     return placed, page, y
 
 
-def _draw_lines(pdf: _Document, lines: Sequence[_Line],
+def _draw_lines(pdf: Pdf, lines: Sequence[_Line],
                 placed: Sequence[tuple[int, float]]) -> None:
     for line, (page, y) in zip(lines, placed, strict=True):
         _go_to(pdf, page)
@@ -530,7 +457,7 @@ def _draw_lines(pdf: _Document, lines: Sequence[_Line],
                     align=line.align)
 
 
-def _go_to(pdf: _Document, page: int) -> None:
+def _go_to(pdf: Pdf, page: int) -> None:
     while pdf.page_no() - 1 < page:
         pdf.add_page()
 
@@ -557,7 +484,7 @@ class _Footer:
         return max(self.right_h(), head)
 
 
-def _footer(pdf: _Document, data: ComposeInput) -> _Footer:
+def _footer(pdf: Pdf, data: ComposeInput) -> _Footer:
     recipients: list[tuple[str, float, str, float, float]] = [
         ("Nơi nhận:", LEFT, "BI", 12, _line_h(12))]
     dash_w = pdf.width("- ", "", 11)
@@ -578,7 +505,7 @@ def _footer(pdf: _Document, data: ComposeInput) -> _Footer:
     return _Footer(recipients, titles, names)
 
 
-def _draw_footer(pdf: _Document, footer: _Footer, page: int, top: float) -> tuple[Box, Box]:
+def _draw_footer(pdf: Pdf, footer: _Footer, page: int, top: float) -> tuple[Box, Box]:
     _go_to(pdf, page)
     h = _line_h(14, 1.25)
     y = top
@@ -632,7 +559,7 @@ def _check(data: ComposeInput) -> str | None:
 def compose(data: ComposeInput) -> ComposedPdf:
     urgency = _check(data)
     data = _normalised(data)
-    pdf = _Document()
+    pdf = _document()
     pdf.set_title(_one_line(data.subject))
     pdf.set_subject(numbering.type_name(data.type_code))
     pdf.set_author(_clean(data.agency_name))

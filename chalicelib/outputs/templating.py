@@ -1,7 +1,8 @@
-"""Jinja2 rendering for pages, e-mails and printables.
+"""Jinja2 rendering for pages, e-mails and printables: the one environment.
 
 Autoescape is on for HTML, so text a citizen typed is shown, never run. The
 environment is built on first use: Jinja2 is not needed by every function.
+Pages as HTTP answers (their headers, the CSP) are ``api/html.py``'s.
 """
 
 from __future__ import annotations
@@ -10,10 +11,6 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from chalice import Response
-
-from chalicelib.adapters.aws import storage_origins
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -66,33 +63,6 @@ def render(template: str, /, **context: Any) -> str:
     return unicodedata.normalize("NFC", environment().get_template(template).render(**context))
 
 
-PAGE_HEADERS = {
-    "Content-Type": "text/html; charset=utf-8",
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"
-    ),
-}
-
-
-def page_headers() -> dict[str, str]:
-    """The pages' headers; the CSP names the two storage origins the pages use."""
-    try:
-        intake, documents = storage_origins()
-    except Exception:  # noqa: BLE001 - no storage configured: the strict policy
-        return PAGE_HEADERS
-    csp = (
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        f"script-src 'self'; connect-src 'self' {intake}; frame-src {documents}; "
-        "frame-ancestors 'none'"
-    )
-    return {**PAGE_HEADERS, "Content-Security-Policy": csp}
-
-
-def render_page(name: str, /, status: int = 200, **context: Any) -> Response:
-    return Response(body=render(f"pages/{name}", **context), status_code=status,
-                    headers=page_headers())
+def render_string(source: str, /, **context: Any) -> str:
+    """A template given as text (autoescaped, as select_autoescape treats strings)."""
+    return unicodedata.normalize("NFC", environment().from_string(source).render(**context))

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.html import render_page
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.errors import NotFound
-from chalicelib.outputs.templating import TEMPLATES, render_page
+from chalicelib.outputs.templating import TEMPLATES
 
 pages_bp = Blueprint(__name__)
 

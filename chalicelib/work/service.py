@@ -20,7 +20,7 @@ from chalicelib.calendar.service import agency_calendar
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.events import instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
-from chalicelib.kernel.ports import CalendarSource, Clock
+from chalicelib.kernel.ports import CalendarSource, Clock, Mailer
 from chalicelib.organisation.store import Directory
 from chalicelib.work import items as work_items
 from chalicelib.work.rules import timeliness
@@ -145,13 +145,13 @@ def _heads(directory: Directory, unit: str, cache: dict[str, list[dict[str, Any]
 
 
 def send_digests(*, now: datetime | None = None, table: Table | None = None,
-                 mailer: Any = None, store: WorkStore | None = None,
+                 mailer: Mailer, store: WorkStore | None = None,
                  directory: Directory | None = None,
                  calendar: CalendarSource | None = None) -> dict[str, Any]:
     """The 07:30 digest: each person with due-soon or overdue work gets one mail."""
     from chalicelib.kernel.config import get_settings
     from chalicelib.organisation.service import get_user
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     store = _store(table, store)
     directory = _directory(store, directory)
@@ -171,10 +171,6 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
         else:  # a unit's part goes to the unit's heads
             for head in _heads(directory, who, heads_cache):
                 per_person[head["username"]].append(item)
-    if mailer is None:
-        from chalicelib.adapters.mailer import SesMailer
-
-        mailer = SesMailer()
     sent = skipped = 0
     base = get_settings().public_base_url
     for username, items in sorted(per_person.items()):
@@ -196,10 +192,7 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
                    "day": today.strftime("%d/%m/%Y"),
                    "overdue": sum(1 for v in views if v["timeliness"] == "overdue")}
         try:
-            mailer.send(to=[profile["email"]],
-                        subject=render("mail/digest.subject.txt", **context).strip(),
-                        text=render("mail/digest.txt", **context),
-                        html=render("mail/digest.html", **context))
+            compose_mail("digest", context, [profile["email"]]).send(mailer)
         except Exception:
             store.release("DIGEST", username, today.isoformat())  # a retry may send it
             raise
@@ -219,13 +212,13 @@ def working_days_back(cal: AgencyCalendar, now: datetime, days: int) -> datetime
 
 
 def escalate(*, now: datetime | None = None, table: Table | None = None,
-             mailer: Any = None, store: WorkStore | None = None,
+             mailer: Mailer, store: WorkStore | None = None,
              directory: Directory | None = None,
              calendar: CalendarSource | None = None) -> dict[str, Any]:
     """Work overdue by ESCALATE_AFTER_DAYS working days: a summary to each head
     of the unit concerned, once a day."""
     from chalicelib.kernel.config import get_settings
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     store = _store(table, store)
     directory = _directory(store, directory)
@@ -240,10 +233,6 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
     for item in late:
         if item.get("unit"):
             per_unit[item["unit"]].append(item)
-    if mailer is None:
-        from chalicelib.adapters.mailer import SesMailer
-
-        mailer = SesMailer()
     sent = 0
     cache: dict[str, list[dict[str, Any]]] = {}
     for unit, items in sorted(per_unit.items()):
@@ -255,10 +244,7 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
             context = {"name": head["full_name"], "unit": unit, "items": views,
                        "days": ESCALATE_AFTER_DAYS, "base": get_settings().public_base_url}
             try:
-                mailer.send(to=[head["email"]],
-                            subject=render("mail/escalation.subject.txt", **context).strip(),
-                            text=render("mail/escalation.txt", **context),
-                            html=render("mail/escalation.html", **context))
+                compose_mail("escalation", context, [head["email"]]).send(mailer)
             except Exception:
                 store.release("ESCALATE", head["username"], today.isoformat())
                 raise  # the job's retry sends what was not sent
@@ -278,13 +264,13 @@ def count_completion(unit: str, code: str, day: date) -> dict[str, Any]:
 
 
 def weekly_summary(*, now: datetime | None = None, table: Table | None = None,
-                   mailer: Any = None, store: WorkStore | None = None,
+                   mailer: Mailer, store: WorkStore | None = None,
                    directory: Directory | None = None,
                    calendar: CalendarSource | None = None) -> dict[str, Any]:
     """Monday: the leaders get each unit's on-time rate for the week before, read
     from counters the completions keep (a read per unit, not a walk over work)."""
     from chalicelib.organisation.service import list_units, list_users
-    from chalicelib.outputs.templating import render
+    from chalicelib.outputs.mail import compose_mail
 
     store = _store(table, store)
     directory = _directory(store, directory)
@@ -300,18 +286,11 @@ def weekly_summary(*, now: datetime | None = None, table: Table | None = None,
                      "rate": round(100 * (early + on_time) / total) if total else None})
     leaders = [u for u in list_users(store=directory)
                if Role.LEADER.value in u["roles"] and u["status"] == "active" and u.get("email")]
-    if mailer is None:
-        from chalicelib.adapters.mailer import SesMailer
-
-        mailer = SesMailer()
     sent = 0
     for leader in leaders:
         if not store.claim("WEEKLY", leader["username"], last_week):
             continue
         context = {"name": leader["full_name"], "week": last_week, "rows": rows}
-        mailer.send(to=[leader["email"]],
-                    subject=render("mail/weekly.subject.txt", **context).strip(),
-                    text=render("mail/weekly.txt", **context),
-                    html=render("mail/weekly.html", **context))
+        compose_mail("weekly", context, [leader["email"]]).send(mailer)
         sent += 1
     return {"sent": sent, "week": last_week}

@@ -231,3 +231,36 @@ def test_audit_export_csv_and_xlsx(as_role):
     sheet = load_workbook(io.BytesIO(xlsx.body)).active
     assert sheet.cell(1, 3).value == "Người thực hiện"
     assert sheet.cell(2, 4).value == "user.disable"
+
+
+def test_audit_export_of_a_hostile_user_agent_opens_without_formulas(as_role):
+    """The user agent is whatever the browser (or a script) sends: in the export
+    it stays text, never a formula, with no control character."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    admin = as_role("admin")
+    agent = '=HYPERLINK("http://evil.example","Bấm")\x1b[31m\u202e@SUM(A1)'
+    resp = admin.client.http.request(
+        "POST", "/api/org/users/motcua/disable",
+        headers={**admin.headers, "Content-Type": "application/json", "User-Agent": agent},
+        body=b"")
+    assert resp.status_code == 200, resp.body
+    xlsx = admin.get("/api/audit/user:motcua/export?format=xlsx", accept="*/*")
+    sheet = load_workbook(io.BytesIO(xlsx.body)).active
+    column = [c.value for c in sheet[1]].index("Trình duyệt") + 1
+    agents = [sheet.cell(r, column) for r in range(2, sheet.max_row + 1)]
+    stored = [c for c in agents if "HYPERLINK" in str(c.value)]
+    assert stored, [c.value for c in agents]
+    for c in stored:
+        assert c.data_type == "s" and c.value.startswith("=HYPERLINK(")
+        assert not any(ch in c.value for ch in "\x1b\u202e")
+    for row in sheet.iter_rows():
+        assert all(c.data_type != "f" for c in row)
+    text = admin.get("/api/audit/user:motcua/export?format=csv").body.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    values = [row[column - 1] for row in rows[1:] if "HYPERLINK" in row[column - 1]]
+    assert values and all(v.startswith("'=HYPERLINK(") for v in values)
+    assert not any(ch in text for ch in "\x1b\u202e")

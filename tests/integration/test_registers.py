@@ -87,3 +87,29 @@ def test_register_exports_as_xlsx_and_pdf_with_vietnamese_text(registered, as_ro
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body)).pages)
     assert "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN" in text
     assert "Ủy ban nhân dân thành phố Hà Nội" in text
+
+
+def test_register_export_keeps_typed_formulas_and_controls_out_of_the_xlsx(aws_env, as_role):
+    """A trích yếu is typed or read from a scan: in the XLSX it stays text, never
+    a formula, and keeps no control character (openpyxl would refuse them)."""
+    from openpyxl import load_workbook
+
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
+
+    hostile = ['=HYPERLINK("http://evil.example","Bấm")', "@SUM(A1)\x1b", "-2+3\u202e",
+               " =1+2\x00"]
+    for i, text in enumerate(hostile):
+        incoming.register(None, Metadata(so_ky_hieu=f"{i + 1}/UBND", co_quan_ban_hanh="=cmd|x",
+                                         ngay_ban_hanh=date(2026, 11, 5), trich_yeu=text),
+                          arrival=datetime(2026, 11, 27, 2, i, tzinfo=UTC), source="paper")
+    xlsx = as_role("clerk").get("/api/registers/incoming?year=2026&format=xlsx", accept="*/*")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.body)).active
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert len(cells) >= len(hostile)
+    for c in cells:
+        assert c.data_type != "f", (c.coordinate, c.value)
+        assert not any(ch in str(c.value or "") for ch in "\x00\x1b\u202e"), c.coordinate
+    texts = " ".join(str(c.value) for c in cells)
+    assert '=HYPERLINK("http://evil.example","Bấm")' in texts and "=cmd|x" in texts
