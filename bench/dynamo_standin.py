@@ -173,7 +173,7 @@ class SearchStandIn:
 
 
 def entry_maker(doc_of: Callable[[int], SynthDoc]) -> Callable[[int, str], dict[str, Any] | None]:
-    """List entries exactly as services/incoming writes them, made on demand."""
+    """List entries exactly as incoming/service writes them, made on demand."""
     from chalicelib.incoming.store import scope_entries
 
     cache: dict[int, dict[str, dict[str, Any]]] = {}

@@ -234,7 +234,7 @@ def simulate(n: int, cal: Any, seed: int = SEED
                 assert resumed_at is not None
                 if not closed(resumed_at, month):
                     continue
-                # As services/onestop.supplied: the working-time rule, whatever the day count.
+                # As onestop.supplied: the working-time rule, whatever the day count.
                 appointment = rules.appointment_after_pause(appointment, paused_at, resumed_at,
                                                             cal)
                 deltas, scheduled = rules.resumed_deltas(unit, resumed_at, appointment,
@@ -286,7 +286,7 @@ def expected_rows(dossiers: list[Dossier], tz: Any) -> dict[str, dict[str, int]]
 # ---------------------------------------------------------------- loading
 
 def _dossier_item(d: Dossier, tz: Any) -> dict[str, Any]:
-    """A small item with the dossier's keys and indexes (services/onestop.receive)."""
+    """A small item with the dossier's keys and indexes (onestop.receive)."""
     from chalicelib.kernel.events import iso
 
     local = d.received_at.astimezone(tz)
@@ -605,7 +605,7 @@ def markdown(runs: list[SizeRun], seconds: float, quick: bool) -> str:
         "resumed or still waiting), or still open; what would happen after the close of 31 "
         "October has not happened yet. Each event becomes counter deltas through the "
         "domain's `received_deltas`, `paused_deltas`, `resumed_deltas`, `resolved_deltas` "
-        "and `stopped_deltas`, called as `services/onestop.py` calls them; the deltas are "
+        "and `stopped_deltas`, called as `onestop/reports.py` calls them; the deltas are "
         "summed in memory per unit and day (`apply_deltas`) and written with "
         "`Table.batch_write` (BatchWriteItem, 25 a request), not one transaction per "
         "event: the same `STATS#onestop#{unit}` / `YYYY-MM-DD` items the service's ADD "

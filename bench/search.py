@@ -1083,7 +1083,7 @@ def _drivers(result: SearchResult) -> str:
         f"requests ({gets / max(requests, 1):.0%}) are one `GetItem` per result, made one "
         "after another to read the list entry of each match (a `BatchGetItem` would be one "
         "request for a page of 20). Each posting list is read with `Limit` = 200 "
-        "(`services/search.PAGE`) whatever the page size asked, so a search that fills its "
+        "(`search/service.PAGE`) whatever the page size asked, so a search that fills its "
         f"{LIMIT} results reads {first_pages:.0f} postings on average for them. The longest "
         f"search made {worst.cost.queries if worst.cost else 0} Query requests "
         f"(`{worst_q.text}`, {worst_q.klass}, {worst.matches} match(es)): the common list "

@@ -276,7 +276,7 @@ class SynthDoc:
         return f"{self.so_den:02d}"
 
     def item(self) -> dict[str, object]:
-        """The document item as services/incoming.register writes it (the fields
+        """The document item as incoming/service.register writes it (the fields
         the search index and the list entries read)."""
         return {
             "pk": f"DOC#{self.doc_id}", "sk": "DOC", "kind": "incoming", "id": self.doc_id,

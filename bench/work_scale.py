@@ -283,14 +283,14 @@ def department(n_users: int, n_units: int) -> Department:
 
 
 def _unit_item(code: str) -> dict[str, Any]:
-    # The shape of services/users.ensure_unit.
+    # The shape of organisation/users.ensure_unit.
     return {"pk": f"UNIT#{code}", "sk": "UNIT", "kind": "unit", "code": code,
             "name": f"Phòng {code}", "unit_kind": "specialised", "gsi1pk": "UNITS",
             "gsi1sk": code, "version": 1}
 
 
 def _profile_item(username: str, unit: str, head: bool, stamp: str) -> dict[str, Any]:
-    # The shape of services/users.ensure_user (the table part; no Cognito user).
+    # The shape of organisation/users.ensure_user (the table part; no Cognito user).
     return {"pk": f"USER#{username}", "sk": "PROFILE", "kind": "user", "username": username,
             "full_name": f"Cán bộ {username}", "email": f"{username}@skhdt.example",
             "unit": unit, "unit_name": f"Phòng {unit}",
@@ -640,7 +640,7 @@ def markdown(runs: list[SizeRun], divisor: int, seconds: float, quick: bool) -> 
         "`tests/conftest.py` does), each size on a freshly provisioned and loaded table, "
         f"with `now` = {NOW:%Y-%m-%d %H:%M} UTC (07:30 on a working Tuesday in Hanoi, the "
         "digest's cron time) and a counting mailer of our mail port instead of SES. "
-        "Users are profile items of the shape `services/users.ensure_user` writes (no "
+        "Users are profile items of the shape `organisation/users.ensure_user` writes (no "
         "Cognito); work items are built by the app's own `work.items.work_item` (parts of "
         f"documents and of tasks; {UNIT_SHARE:.0%} for a unit, whose heads get them, the "
         f"rest for a person; {HEADS_PER_UNIT} heads per unit; no stored preferences, so "

@@ -1,6 +1,6 @@
 """Complaints, denunciations and petitions (đơn thư): the states a case moves
 through and what the public may learn of it. The legal clocks are in
-``domain/complaint_clocks.py``."""
+``complaints/clocks.py``."""
 
 from __future__ import annotations
 

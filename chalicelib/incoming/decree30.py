@@ -53,7 +53,7 @@ __all__ = [
 # agency also receives and whose symbols carry the same kind of code.
 TYPE_CODES_SOURCE: Final = "Nghị định 30/2020/NĐ-CP, Phụ lục III (hiệu lực từ 05/3/2020)"
 TYPE_CODES: Final[Mapping[str, str]] = MappingProxyType({
-    # The outgoing side's list (domain/numbering.py) less our own key for the
+    # The outgoing side's list (kernel/numbering.py) less our own key for the
     # công văn; a resolution is headed plain "NGHỊ QUYẾT" on paper.
     **{code: name for code, name in DOCUMENT_TYPES.items() if code != NUMBERING_CONG_VAN},
     "NQ": "Nghị quyết",

@@ -3,7 +3,7 @@
 The states a draft moves through from the drafter to issuance, the review chain
 (content by the head of the drafting unit, format by the office, approval by
 the signer), who may take each step, and the rules of recall. Numbering and the
-printed forms are in ``domain/numbering.py``.
+printed forms are in ``kernel/numbering.py``.
 """
 
 from __future__ import annotations
