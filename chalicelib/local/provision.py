@@ -172,6 +172,8 @@ def env_outputs(template: Mapping[str, Any]) -> dict[str, str]:
 def _parameter_values(
     template: Mapping[str, Any], given: Mapping[str, str]
 ) -> dict[str, str]:
+    """Every parameter's value, defaults filled in, checked against its constraints:
+    moto's create_stack takes any value."""
     declared = template.get("Parameters", {})
     unknown = set(given) - set(declared)
     if unknown:
