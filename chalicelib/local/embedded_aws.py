@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-SERVICES = ("dynamodb", "s3", "sqs", "kms", "cognito-idp", "ses", "sts", "iam")
+# cloudformation: the stack provision() created, so that a restart finds it.
+SERVICES = ("dynamodb", "s3", "sqs", "kms", "cognito-idp", "ses", "sts", "iam", "cloudformation")
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 # moto's DynamoDB is not thread-safe (TransactWriteItems copies the table while
 # another thread writes to it). One DynamoDB request at a time makes each call

@@ -1,9 +1,12 @@
-"""Provisioning from infra/template.yaml into moto (in-process) creates what the app
-needs, and running it again changes nothing."""
+"""Provisioning from infra/template.yaml into moto (in-process), with moto's
+CloudFormation and the additions of chalicelib/local/moto_cfn.py, creates what the app
+needs; running it again changes nothing, also on a state restored from disk; a changed
+template updates the stack in place."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ import yaml
 from moto import mock_aws
 
 from chalicelib.kernel.config import ENV_NAMES, resource_name
+from chalicelib.local.embedded_aws import restore_bytes, snapshot_bytes
 from chalicelib.local.provision import (
     TemplateError,
     env_name,
@@ -79,6 +83,8 @@ def test_table_has_keys_indexes_ttl_and_pitr(env: dict[str, str]) -> None:
     backups = ddb.describe_continuous_backups(TableName=env["TABLE_NAME"])
     pitr = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert pitr["PointInTimeRecoveryStatus"] == "ENABLED"
+    assert table["SSEDescription"]["Status"] == "ENABLED"
+    assert table["DeletionProtectionEnabled"] is False
     # The table answers a query on an index: the app's access path works.
     ddb.put_item(
         TableName=env["TABLE_NAME"],
@@ -105,8 +111,15 @@ def test_buckets_are_versioned_encrypted_and_private(env: dict[str, str]) -> Non
         assert rule["ApplyServerSideEncryptionByDefault"] == {
             "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": data_key
         }
+        assert rule["BucketKeyEnabled"] is True
         block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
         assert all(block.values())
+        ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]
+        assert ownership["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    # The clerk's browser posts straight to the intake bucket from the app's origin.
+    cors = s3.get_bucket_cors(Bucket=env["INTAKE_BUCKET"])["CORSRules"]
+    assert cors == [{"AllowedHeaders": ["*"], "AllowedMethods": ["POST"],
+                     "AllowedOrigins": [env["PUBLIC_BASE_URL"]], "MaxAgeSeconds": 3600}]
     # Object lock is a prod-only setting.
     with pytest.raises(s3.exceptions.ClientError):
         s3.get_object_lock_configuration(Bucket=env["ARCHIVE_BUCKET"])
@@ -115,6 +128,19 @@ def test_buckets_are_versioned_encrypted_and_private(env: dict[str, str]) -> Non
 def test_object_written_under_incoming_reaches_the_ingest_queue(env: dict[str, str]) -> None:
     s3 = client("s3")
     sqs = client("sqs")
+    ingest_arn = sqs.get_queue_attributes(QueueUrl=env["INGEST_QUEUE_URL"],
+                                          AttributeNames=["QueueArn", "Policy"])["Attributes"]
+    (notification,) = s3.get_bucket_notification_configuration(Bucket=env["INTAKE_BUCKET"])[
+        "QueueConfigurations"
+    ]
+    assert notification["QueueArn"] == ingest_arn["QueueArn"]
+    assert notification["Events"] == ["s3:ObjectCreated:*"]
+    assert notification["Filter"]["Key"]["FilterRules"] == [
+        {"Name": "prefix", "Value": "incoming/"}
+    ]
+    (statement,) = json.loads(ingest_arn["Policy"])["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"].endswith(env["INTAKE_BUCKET"])
     s3.put_object(Bucket=env["INTAKE_BUCKET"], Key="elsewhere/skip.pdf", Body=b"%PDF-1.7")
     s3.put_object(Bucket=env["INTAKE_BUCKET"], Key="incoming/scan-001.pdf", Body=b"%PDF-1.7")
     records = []
@@ -159,6 +185,23 @@ def test_message_is_parked_in_the_dlq_after_five_receives(env: dict[str, str]) -
     assert not sqs.receive_message(QueueUrl=env["WORKFLOW_QUEUE_URL"]).get("Messages")
     dlq_url = sqs.get_queue_url(QueueName="eoffice-local-workflow-dlq")["QueueUrl"]
     assert sqs.receive_message(QueueUrl=dlq_url).get("Messages")
+
+
+def test_data_key_encrypts_rotates_and_carries_its_policy(env: dict[str, str]) -> None:
+    kms = client("kms")
+    key = kms.describe_key(KeyId="alias/eoffice-local-data")["KeyMetadata"]
+    assert (key["KeySpec"], key["KeyUsage"]) == ("SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT")
+    assert kms.get_key_rotation_status(KeyId=key["KeyId"])["KeyRotationEnabled"] is True
+    policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"])
+    assert [s["Sid"] for s in policy["Statement"]] == [
+        "AccountManagesKeyThroughIam", "S3NotifiesEncryptedQueues"
+    ]
+    blob = kms.encrypt(KeyId="alias/eoffice-local-data", Plaintext=b"ho so")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"ho so"
+    # The queues are encrypted with it too.
+    attrs = client("sqs").get_queue_attributes(QueueUrl=env["WORKFLOW_QUEUE_URL"],
+                                               AttributeNames=["KmsMasterKeyId"])
+    assert attrs["Attributes"]["KmsMasterKeyId"] == key["KeyId"]
 
 
 def test_agency_seal_key_signs_and_verifies(env: dict[str, str]) -> None:
@@ -262,10 +305,85 @@ def test_second_run_writes_nothing_and_returns_the_same_env(env: dict[str, str])
     assert writes == []
 
 
+def test_restored_state_finds_the_stack_and_writes_nothing(env: dict[str, str]) -> None:
+    """What the local runtime does at each start: moto's state comes back from disk,
+    then provisioning runs again."""
+    from moto.core.base_backend import BackendDict
+
+    kms = client("kms")
+    public_key = kms.get_public_key(KeyId=env["AGENCY_KEY_ID"])["PublicKey"]
+    key_count = len(kms.list_keys()["Keys"])
+    state = snapshot_bytes()
+    BackendDict.reset()  # as a new process would start: nothing in moto
+    assert client("cloudformation").describe_stacks()["Stacks"] == []
+    restore_bytes(state)
+    session = boto3.Session(region_name=REGION)
+    calls: list[str] = []
+    session.events.register("before-call", lambda model, **_: calls.append(model.name))
+    assert provision(stage="local", session=session) == env
+    assert calls and [c for c in calls if not c.startswith(READ_ONLY_PREFIXES)] == []
+    # Same keys, same material: nothing was created a second time.
+    assert kms.get_public_key(KeyId=env["AGENCY_KEY_ID"])["PublicKey"] == public_key
+    assert len(kms.list_keys()["Keys"]) == key_count
+    assert len(client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]) == 1
+
+
+def test_state_without_the_stack_asks_for_a_reset(env: dict[str, str]) -> None:
+    """A state saved before provisioning used moto's CloudFormation has the resources
+    but no stack: creating it again would collide, so the message says what to do."""
+    from moto.cloudformation.models import cloudformation_backends
+
+    cloudformation_backends["123456789012"][REGION].stacks.clear()
+    with pytest.raises(TemplateError, match="make reset"):
+        provision(stage="local")
+
+
+def test_changed_template_updates_the_stack_in_place(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    ddb = client("dynamodb")
+    ddb.put_item(TableName=env["TABLE_NAME"], Item={"pk": {"S": "A"}, "sk": {"S": "B"}})
+    template = load_template()
+    table = template["Resources"]["Table"]["Properties"]
+    table["AttributeDefinitions"] += [
+        {"AttributeName": "gsi4pk", "AttributeType": "S"},
+        {"AttributeName": "gsi4sk", "AttributeType": "S"},
+    ]
+    table["GlobalSecondaryIndexes"].append({
+        "IndexName": "gsi4",
+        "KeySchema": [{"AttributeName": "gsi4pk", "KeyType": "HASH"},
+                      {"AttributeName": "gsi4sk", "KeyType": "RANGE"}],
+        "Projection": {"ProjectionType": "ALL"},
+    })
+    template["Resources"]["WorkflowQueue"]["Properties"]["VisibilityTimeout"] = 900
+    path = tmp_path / "template.yaml"
+    path.write_text(yaml.safe_dump(template), "utf-8")
+
+    assert provision(stage="local", template_path=path) == env
+    described = ddb.describe_table(TableName=env["TABLE_NAME"])["Table"]
+    assert {i["IndexName"] for i in described["GlobalSecondaryIndexes"]} == {
+        "gsi1", "gsi2", "gsi3", "gsi4"
+    }
+    assert ddb.get_item(TableName=env["TABLE_NAME"],
+                        Key={"pk": {"S": "A"}, "sk": {"S": "B"}}).get("Item")
+    attrs = client("sqs").get_queue_attributes(QueueUrl=env["WORKFLOW_QUEUE_URL"],
+                                               AttributeNames=["VisibilityTimeout"])
+    assert attrs["Attributes"]["VisibilityTimeout"] == "900"
+
+
 def test_domain_identity_and_extra_parameters(aws: None) -> None:
     env = provision(stage="local", parameters={"MailDomain": "skhdt.example"})
     identities = client("ses").list_identities()["Identities"]
     assert {"skhdt.example", env["MAIL_FROM"]} <= set(identities)
+    outputs = client("cloudformation").describe_stacks(StackName="eoffice-local")["Stacks"][0][
+        "Outputs"
+    ]
+    dkim = {o["OutputKey"]: o["OutputValue"] for o in outputs if o["OutputKey"].startswith("Dkim")}
+    assert sorted(dkim) == ["DkimRecord1", "DkimRecord2", "DkimRecord3"]
+    assert all(
+        re.fullmatch(r"\w+\._domainkey\.skhdt\.example CNAME \w+\.dkim\.amazonses\.com", v)
+        for v in dkim.values()
+    ), dkim
 
 
 def test_unknown_resource_type_fails_loudly(aws: None, tmp_path: Path) -> None:
