@@ -20,7 +20,6 @@ from chalicelib.kernel.ports import Mailer
 if TYPE_CHECKING:
     from chalicelib.audit.trail import Trail
     from chalicelib.complaints.service import Complaints
-    from chalicelib.meetings.store import MeetingStore
     from chalicelib.onestop.dossiers import Deps as OneStopDeps
     from chalicelib.organisation.store import Directory
     from chalicelib.outgoing.service import Outgoing
@@ -56,12 +55,6 @@ def work_store(t: Table | None = None) -> WorkStore:
     from chalicelib.work.store import WorkStore
 
     return WorkStore(t or table())
-
-
-def meeting_store(t: Table | None = None) -> MeetingStore:
-    from chalicelib.meetings.store import MeetingStore
-
-    return MeetingStore(t or table())
 
 
 # ---------------------------------------------------------------- use cases per capability
