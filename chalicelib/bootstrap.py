@@ -18,6 +18,12 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.ports import Mailer
 
 if TYPE_CHECKING:
+    from chalicelib.audit.trail import Trail
+    from chalicelib.complaints.service import Complaints
+    from chalicelib.onestop.dossiers import Deps as OneStopDeps
+    from chalicelib.organisation.store import Directory
+    from chalicelib.outgoing.service import Outgoing
+    from chalicelib.work.store import WorkStore
     from chalicelib.work.tasks import Tasks
 
 
@@ -26,16 +32,74 @@ def table() -> Table:
     return Table()
 
 
-def tasks() -> Tasks:
+# ---------------------------------------------------------------- shared collaborators
+# Each factory takes the table it builds on, so that a bundle's collaborators
+# share one; entry points call them with no argument.
+
+def trail(t: Table | None = None) -> Trail:
+    """The audit trail (``kernel.ports.AuditTrail``)."""
     from chalicelib.audit.trail import Trail
-    from chalicelib.calendar.service import agency_calendar
+
+    return Trail(t or table())
+
+
+def directory(t: Table | None = None) -> Directory:
+    """Units, people, delegations, the agency (``kernel.ports.Directory``)."""
     from chalicelib.organisation.store import Directory
+
+    return Directory(t or table())
+
+
+def work_store(t: Table | None = None) -> WorkStore:
+    """The open-work indexes, preferences and counters of the work jobs."""
+    from chalicelib.work.store import WorkStore
+
+    return WorkStore(t or table())
+
+
+# ---------------------------------------------------------------- use cases per capability
+
+def tasks() -> Tasks:
+    from chalicelib.calendar.service import agency_calendar
     from chalicelib.work.task_store import TaskStore
     from chalicelib.work.tasks import Tasks
 
     t = table()
-    return Tasks(store=TaskStore(t), trail=Trail(t), directory=Directory(t),
+    return Tasks(store=TaskStore(t), trail=trail(t), directory=directory(t),
                  calendar=agency_calendar)
+
+
+def outgoing() -> Outgoing:
+    """Outgoing documents (as ``outgoing.service.outgoing_for`` builds them)."""
+    from chalicelib.outgoing.neighbours import TableNeighbours
+    from chalicelib.outgoing.service import Outgoing
+    from chalicelib.outgoing.store import OutgoingStore
+
+    t = table()
+    return Outgoing(store=OutgoingStore(t), trail=trail(t), neighbours=TableNeighbours(t))
+
+
+def complaints() -> Complaints:
+    """Complaints, denunciations, petitions (as ``complaints.service.use_cases``)."""
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.complaints.service import Complaints
+    from chalicelib.complaints.store import CaseStore
+    from chalicelib.organisation.service import office_unit
+
+    t = table()
+    return Complaints(store=CaseStore(t), trail=trail(t), directory=directory(t),
+                      calendar=agency_calendar, office=lambda: office_unit(t))
+
+
+def onestop() -> OneStopDeps:
+    """What the one-stop use cases share (as ``onestop.dossiers.deps_for``); they
+    take it as ``deps=``."""
+    from chalicelib.onestop.dossiers import Deps
+    from chalicelib.onestop.store import OneStopStore
+    from chalicelib.organisation.service import list_units
+
+    t = table()
+    return Deps(store=OneStopStore(t), trail=trail(t), units=lambda: list_units(t))
 
 
 def load_steps() -> None:

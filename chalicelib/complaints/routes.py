@@ -8,6 +8,8 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import complaints as use_cases
+from chalicelib.bootstrap import table
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
 from chalicelib.outputs.sheets import XLSX, to_xlsx
@@ -48,7 +50,8 @@ def file_public(call: Call) -> dict[str, Any]:
     b = call.body
     case = complaints.submit(None, kind=b.kind.value, person=_person(b), content=b.content,
                              decision=b.decision, decision_date=b.decision_date,
-                             channel="online", files=b.files, storage=_storage())
+                             channel="online", files=b.files, storage=_storage(),
+                             cases=use_cases())
     return {"code": case["code"], "received_at": case["received_at"],
             "deadline": case.get("deadline")}
 
@@ -65,39 +68,40 @@ def upload(call: Call) -> dict[str, Any]:
 @route(complaints_bp, "/api/public/complaints/{code}", query=S + "LookupQuery", policy=LOOKUP,
        tags=TAGS, summary="Status and dates of a case, by code and the phone's last 4 digits")
 def lookup(call: Call) -> dict[str, Any]:
-    return complaints.lookup(call.params["code"], call.query.phone_last4)
+    return use_cases().lookup(call.params["code"], call.query.phone_last4)
 
 
 @route(complaints_bp, "/api/complaints", methods=("POST",), body=S + "DeskFilingIn",
        policy=DESK, tags=TAGS, summary="Register a letter or a visit at the desk")
 def file_desk(call: Call) -> dict[str, Any]:
     b = call.body
+    cases = use_cases()
     case = complaints.submit(call.user, kind=b.kind.value, person=_person(b),
                              content=b.content, decision=b.decision,
                              decision_date=b.decision_date, channel=b.channel, files=b.files,
-                             storage=_storage())
-    return complaints.view(call.user, case["id"])
+                             storage=_storage(), cases=cases)
+    return cases.view(call.user, case["id"])
 
 
 @route(complaints_bp, "/api/complaints", query=S + "ListQuery", policy=SIGNED_IN, tags=TAGS,
        summary="Cases the caller may see, newest first")
 def list_cases(call: Call) -> dict[str, Any]:
     q = call.query
-    return complaints.list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status)
+    return use_cases().list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}", policy=SIGNED_IN, tags=TAGS,
        summary="One case: facts, deadlines, notes, allowed actions (identity masked if "
                "protected)")
 def get(call: Call) -> dict[str, Any]:
-    return complaints.view(call.user, call.params["case_id"])
+    return use_cases().view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/identity", policy=SIGNED_IN, tags=TAGS,
        summary="Who filed it; a protected denouncer only to leaders and the assigned "
                "officer, audited")
 def identity(call: Call) -> dict[str, Any]:
-    return complaints.identity(call.user, call.params["case_id"])
+    return use_cases().identity(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/classify", methods=("POST",),
@@ -105,84 +109,93 @@ def identity(call: Call) -> dict[str, Any]:
        summary="Kind, complexity, remote area, second complaint: the clocks follow")
 def classify(call: Call) -> dict[str, Any]:
     b = call.body
-    complaints.classify(call.user, call.params["case_id"], kind=b.kind.value,
-                        complexity=b.complexity.value, remote=b.remote,
-                        multi_site=b.multi_site, second_of=b.second_of,
-                        decision_date=b.decision_date)
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.classify(call.user, call.params["case_id"], kind=b.kind.value,
+                   complexity=b.complexity.value, remote=b.remote,
+                   multi_site=b.multi_site, second_of=b.second_of,
+                   decision_date=b.decision_date)
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/accept", methods=("POST",), policy=DESK,
        tags=TAGS, summary="Accept (thụ lý): the settlement clock starts; the person is told")
 def accept(call: Call) -> dict[str, Any]:
-    complaints.accept(call.user, call.params["case_id"])
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.accept(call.user, call.params["case_id"])
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/transfer", methods=("POST",),
        body=S + "TransferIn", policy=DESK, tags=TAGS,
        summary="Transfer to the competent body with a reason; the person is told")
 def transfer(call: Call) -> dict[str, Any]:
-    complaints.transfer(call.user, call.params["case_id"], to=call.body.to,
-                        reason=call.body.reason)
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.transfer(call.user, call.params["case_id"], to=call.body.to,
+                   reason=call.body.reason)
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/refuse", methods=("POST",),
        body=S + "ReasonIn", policy=DESK, tags=TAGS,
        summary="Refuse to accept, with the reason; the person is told")
 def refuse(call: Call) -> dict[str, Any]:
-    complaints.refuse(call.user, call.params["case_id"], reason=call.body.reason)
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.refuse(call.user, call.params["case_id"], reason=call.body.reason)
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/merge", methods=("POST",),
        body=S + "MergeIn", policy=DESK, tags=TAGS, summary="Merge a duplicate into a case")
 def merge(call: Call) -> dict[str, Any]:
-    complaints.merge(call.user, call.params["case_id"], into=call.body.into)
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.merge(call.user, call.params["case_id"], into=call.body.into)
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/assign", methods=("POST",),
        body=S + "AssignIn", policy=Policy.only(Role.LEADER, Role.UNIT_HEAD), tags=TAGS,
        summary="Give the case to a unit (leader) and an officer (leader or the unit's head)")
 def assign(call: Call) -> dict[str, Any]:
-    complaints.assign(call.user, call.params["case_id"], unit=call.body.unit,
-                      officer=call.body.officer)
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.assign(call.user, call.params["case_id"], unit=call.body.unit,
+                 officer=call.body.officer)
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/notes", methods=("POST",),
        body=S + "NoteIn", policy=SIGNED_IN, tags=TAGS,
        summary="A verification or dialogue note by whoever handles the case")
 def note(call: Call) -> dict[str, Any]:
-    return complaints.add_note(call.user, call.params["case_id"], text=call.body.text,
-                               note_kind=call.body.note_kind)
+    return use_cases().add_note(call.user, call.params["case_id"], text=call.body.text,
+                                note_kind=call.body.note_kind)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/extend", methods=("POST",),
        body=S + "ExtendIn", policy=Policy.only(Role.LEADER), tags=TAGS,
        summary="Extend a denunciation's settlement by a written decision")
 def extend(call: Call) -> dict[str, Any]:
-    complaints.extend(call.user, call.params["case_id"], days=call.body.days,
-                      decision=call.body.decision)
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.extend(call.user, call.params["case_id"], days=call.body.days,
+                 decision=call.body.decision)
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/pause", methods=("POST",),
        body=S + "ReasonIn", policy=Policy.only(Role.LEADER), tags=TAGS,
        summary="Suspend a denunciation's settlement (the clock stops)")
 def pause(call: Call) -> dict[str, Any]:
-    complaints.pause(call.user, call.params["case_id"], reason=call.body.reason)
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.pause(call.user, call.params["case_id"], reason=call.body.reason)
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/resume", methods=("POST",),
        policy=Policy.only(Role.LEADER), tags=TAGS,
        summary="Resume a suspended settlement (the clock runs on)")
 def resume(call: Call) -> dict[str, Any]:
-    complaints.resume(call.user, call.params["case_id"])
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.resume(call.user, call.params["case_id"])
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/dialogue", methods=("POST",),
@@ -191,7 +204,7 @@ def resume(call: Call) -> dict[str, Any]:
 def dialogue(call: Call) -> dict[str, Any]:
     b = call.body
     return complaints.dialogue(call.user, call.params["case_id"], start=b.start, end=b.end,
-                               place=b.place)
+                               place=b.place, table=table())
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/answer", methods=("POST",),
@@ -204,21 +217,22 @@ def answer(call: Call) -> dict[str, Any]:
     b = call.body
     return complaints.draft_answer(call.user, call.params["case_id"], signer=b.signer,
                                    authority=b.authority, body=b.body, s3=client("s3"),
-                                   bucket=get_settings().documents_bucket)
+                                   bucket=get_settings().documents_bucket, table=table())
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/close", methods=("POST",), policy=SIGNED_IN,
        tags=TAGS, summary="Close a settled case")
 def close(call: Call) -> dict[str, Any]:
-    complaints.close(call.user, call.params["case_id"])
-    return complaints.view(call.user, call.params["case_id"])
+    cases = use_cases()
+    cases.close(call.user, call.params["case_id"])
+    return cases.view(call.user, call.params["case_id"])
 
 
 @route(complaints_bp, "/api/reports/complaints", query=S + "DashboardQuery",
        policy=Policy.only(Role.LEADER), tags=TAGS,
        summary="Leaders' dashboard: by kind, open, due soon, overdue, settled on time")
 def dashboard(call: Call) -> Any:
-    data = complaints.dashboard(call.user)
+    data = use_cases().dashboard(call.user)
     if call.query.format == "xlsx":
         header, rows = complaints.dashboard_rows(data)
         return Response(body=to_xlsx("Tình hình giải quyết đơn thư", header, rows,

@@ -699,16 +699,17 @@ def use_cases(table: Table | None = None) -> Complaints:
 def submit(caller: Caller | None, *, kind: str, person: dict[str, Any], content: str,
            decision: str, decision_date: date | None, channel: str,
            files: list[str] | None = None, storage: dict[str, Any] | None = None,
-           table: Table | None = None) -> dict[str, Any]:
+           table: Table | None = None, cases: Complaints | None = None) -> dict[str, Any]:
     """A case from the public page (``caller`` None) or the desk. Returns the case
-    with its code; the receipt goes by e-mail after the commit."""
+    with its code; the receipt goes by e-mail after the commit. ``cases``: the
+    use cases handed in (by the composition root), else built over ``table``."""
     def attach(case_id: str) -> list[dict[str, Any]]:
         assert storage is not None
         return _files(files or [], case_id, **storage)
 
-    return use_cases(table).submit(caller, kind=kind, person=person, content=content,
-                                   decision=decision, decision_date=decision_date,
-                                   channel=channel, attach=attach if files else None)
+    return (cases or use_cases(table)).submit(
+        caller, kind=kind, person=person, content=content, decision=decision,
+        decision_date=decision_date, channel=channel, attach=attach if files else None)
 
 
 def upload_form(s3: Any, bucket: str) -> dict[str, Any]:

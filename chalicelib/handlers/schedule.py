@@ -15,46 +15,53 @@ def sweep_outbox(event: Any) -> dict[str, int]:
     commit and publish, or SQS refusing the send)."""
     from datetime import timedelta
 
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.outbox import undelivered
     from chalicelib.adapters.queue import SqsEventPublisher
+    from chalicelib.bootstrap import table
 
-    stuck = undelivered(Table(), older_than=timedelta(minutes=2))
+    stuck = undelivered(table(), older_than=timedelta(minutes=2))
     if stuck:
         SqsEventPublisher().publish(stuck)
     return {"republished": len(stuck)}
+
+
+def _work_collaborators() -> dict[str, Any]:
+    """What the work jobs take from the composition root: the table, the work
+    store and the directory over it, the mailer."""
+    from chalicelib.bootstrap import directory, mailer, table, work_store
+
+    t = table()
+    return {"table": t, "store": work_store(t), "directory": directory(t), "mailer": mailer()}
 
 
 # 07:30 in Hanoi (UTC+7) on weekdays; holidays and the agency's overrides are
 # checked in code, since a cron cannot know them.
 @schedule_bp.schedule(Cron(30, 0, "?", "*", "MON-FRI", "*"), name="send_reminder_digest")
 def send_reminder_digest(event: Any) -> dict[str, Any]:
-    from chalicelib.bootstrap import mailer
     from chalicelib.work.service import send_digests
 
-    return send_digests(mailer=mailer())
+    return send_digests(**_work_collaborators())
 
 
 @schedule_bp.schedule(Cron(0, 1, "?", "*", "MON-FRI", "*"), name="escalate_overdue")
 def escalate_overdue(event: Any) -> dict[str, Any]:
-    from chalicelib.bootstrap import mailer
     from chalicelib.work.service import escalate
 
-    return escalate(mailer=mailer())
+    return escalate(**_work_collaborators())
 
 
 @schedule_bp.schedule(Cron(0, 1, "?", "*", "MON", "*"), name="weekly_work_summary")
 def weekly_work_summary(event: Any) -> dict[str, Any]:
-    from chalicelib.bootstrap import mailer
     from chalicelib.work.service import weekly_summary
 
-    return weekly_summary(mailer=mailer())
+    return weekly_summary(**_work_collaborators())
 
 
 # Hourly in office hours (Hanoi): dossiers that will miss their appointment get
 # their apology letter drafted while there is still time to send it.
 @schedule_bp.schedule(Cron(5, "0-10", "?", "*", "MON-SAT", "*"), name="onestop_late_check")
 def onestop_late_check(event: Any) -> dict[str, int]:
+    from chalicelib.bootstrap import onestop
     from chalicelib.onestop.service import draft_apologies
 
-    return draft_apologies()
+    return draft_apologies(deps=onestop())

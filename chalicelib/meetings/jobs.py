@@ -14,6 +14,7 @@ meeting_jobs_bp = Blueprint(__name__)
 def remind_meetings(event: Any) -> dict[str, int]:
     """Meetings starting within the next hour, read from their start-hour index
     partitions (no Scan); each participant is then mailed by a workflow step."""
+    from chalicelib.bootstrap import table
     from chalicelib.meetings.service import remind_due
 
-    return remind_due()
+    return remind_due(table=table())

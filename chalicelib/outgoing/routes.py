@@ -8,6 +8,8 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import outgoing as use_cases
+from chalicelib.bootstrap import table
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
 from chalicelib.outgoing.rules import DOCX
@@ -35,7 +37,7 @@ def _storage() -> dict[str, Any]:
        tags=TAGS, summary="Start a draft: type, subject, recipients, urgency, secrecy, signer")
 def create(call: Call) -> dict[str, Any]:
     b = call.body
-    return outgoing.create(
+    return use_cases().create(
         call.user, type_code=b.type_code, subject=b.subject, signer=b.signer,
         authority=b.authority, recipients_internal=b.recipients_internal,
         recipients_external=[r.model_dump() for r in b.recipients_external],
@@ -46,13 +48,13 @@ def create(call: Call) -> dict[str, Any]:
        summary="Outgoing documents the caller may see, newest first")
 def list_outgoing(call: Call) -> dict[str, Any]:
     q = call.query
-    return outgoing.list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status)
+    return use_cases().list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status)
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}", policy=SIGNED_IN, tags=TAGS,
        summary="One outgoing document with versions, comments, review and allowed actions")
 def get(call: Call) -> dict[str, Any]:
-    return outgoing.view(call.user, call.params["doc_id"])
+    return use_cases().view(call.user, call.params["doc_id"])
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/versions", methods=("POST",),
@@ -60,91 +62,91 @@ def get(call: Call) -> dict[str, Any]:
        content_types=("application/pdf", DOCX),
        summary="Upload a new version (PDF; DOCX kept for review only) with a comment")
 def add_version(call: Call) -> dict[str, Any]:
-    return outgoing.add_version(call.user, call.params["doc_id"], call.raw_body,
-                                content_type=call.headers.get("content-type", "").split(";")[0],
-                                comment=call.query.comment, **_storage())
+    return use_cases().add_version(call.user, call.params["doc_id"], call.raw_body,
+                                   content_type=call.headers.get("content-type", "").split(";")[0],
+                                   comment=call.query.comment, **_storage())
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/compose", methods=("POST",), body=S + "ComposeIn",
        policy=SIGNED_IN, tags=TAGS,
        summary="Compose a version from the Decree 30 template (header, body, Nơi nhận, signature)")
 def compose(call: Call) -> dict[str, Any]:
-    return outgoing.compose_version(call.user, call.params["doc_id"], body=call.body.body,
-                                    recipients=call.body.recipients, **_storage())
+    return use_cases().compose_version(call.user, call.params["doc_id"], body=call.body.body,
+                                       recipients=call.body.recipients, **_storage())
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/notes", methods=("POST",), body=S + "NoteIn",
        policy=SIGNED_IN, tags=TAGS, summary="Comment on a draft")
 def note(call: Call) -> dict[str, Any]:
-    return outgoing.add_note(call.user, call.params["doc_id"], call.body.text)
+    return use_cases().add_note(call.user, call.params["doc_id"], call.body.text)
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/submit", methods=("POST",), body=S + "CommentIn",
        policy=SIGNED_IN, tags=TAGS, summary="The drafter submits the draft for review")
 def submit(call: Call) -> dict[str, Any]:
-    return outgoing.submit(call.user, call.params["doc_id"], call.body.comment)
+    return use_cases().submit(call.user, call.params["doc_id"], call.body.comment)
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/review", methods=("POST",), body=S + "DecisionIn",
        policy=SIGNED_IN, tags=TAGS,
        summary="The current reviewer approves or returns the draft with a comment")
 def review(call: Call) -> dict[str, Any]:
-    return outgoing.decide(call.user, call.params["doc_id"], approve=call.body.approve,
-                           comment=call.body.comment)
+    return use_cases().decide(call.user, call.params["doc_id"], approve=call.body.approve,
+                              comment=call.body.comment)
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/sign", methods=("POST",),
        policy=Policy.only(Role.LEADER, Role.UNIT_HEAD), tags=TAGS,
        summary="The signer (or delegate) confirms signing; needs a sign-in of under 5 minutes")
 def sign(call: Call) -> dict[str, Any]:
-    return outgoing.request_signing(call.user, call.params["doc_id"])
+    return use_cases().request_signing(call.user, call.params["doc_id"])
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/retry", methods=("POST",), policy=SIGNED_IN,
        tags=TAGS, summary="Retry a failed signing or issuing step (clerk or signer)")
 def retry(call: Call) -> dict[str, Any]:
-    return outgoing.retry(call.user, call.params["doc_id"])
+    return use_cases().retry(call.user, call.params["doc_id"])
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/issue", methods=("POST",),
        policy=Policy.only(Role.CLERK), tags=TAGS,
        summary="The clerk takes the next number and date; the seal and delivery follow")
 def issue(call: Call) -> dict[str, Any]:
-    return outgoing.issue(call.user, call.params["doc_id"])
+    return use_cases().issue(call.user, call.params["doc_id"])
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/recall", methods=("POST",), body=S + "ReasonIn",
        policy=Policy.only(Role.CLERK, Role.LEADER), tags=TAGS,
        summary="Recall an issued document with a reason; recipients are told")
 def recall(call: Call) -> dict[str, Any]:
-    return outgoing.recall(call.user, call.params["doc_id"], call.body.reason)
+    return use_cases().recall(call.user, call.params["doc_id"], call.body.reason)
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/replace", methods=("POST",), body=S + "ReasonIn",
        policy=DRAFTERS, tags=TAGS,
        summary="Start a replacing draft; once issued, the original is marked replaced")
 def replace(call: Call) -> dict[str, Any]:
-    return outgoing.start_replacement(call.user, call.params["doc_id"], call.body.reason)
+    return use_cases().start_replacement(call.user, call.params["doc_id"], call.body.reason)
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}/file", query=S + "FileQuery", policy=SIGNED_IN,
        tags=TAGS, summary="A short-lived link to a version, the signed or the issued PDF")
 def file(call: Call) -> dict[str, Any]:
-    return outgoing.download_url(call.user, call.params["doc_id"], which=call.query.which,
-                                 **_storage())
+    return use_cases().download_url(call.user, call.params["doc_id"], which=call.query.which,
+                                    **_storage())
 
 
 @route(outgoing_bp, "/api/settings/review-chains", policy=SIGNED_IN, tags=TAGS,
        summary="The review chain of each document type")
 def chains(call: Call) -> dict[str, Any]:
-    return {"chains": outgoing.review_chains()}
+    return {"chains": use_cases().review_chains()}
 
 
 @route(outgoing_bp, "/api/settings/review-chains", methods=("PUT",), body=S + "ChainsIn",
        policy=Policy.only(Role.ADMIN), tags=TAGS,
        summary="Change review chains per document type (each ends with the signer)")
 def set_chains(call: Call) -> dict[str, Any]:
-    return {"chains": outgoing.set_review_chains(call.user, call.body.chains)}
+    return {"chains": use_cases().set_review_chains(call.user, call.body.chains)}
 
 
 @route(outgoing_bp, "/api/registers/outgoing", query=S + "RegisterQuery",
@@ -155,7 +157,7 @@ def register(call: Call) -> Any:
 
     q = call.query
     title, subtitle = "Sổ đăng ký văn bản đi", f"Năm {q.year}"
-    data = rows(outgoing.register_entries(q.year))
+    data = rows(outgoing.register_entries(q.year, table()))
     stem = f"so-van-ban-di-{q.year}"
     if q.format == "xlsx":
         return Response(body=to_xlsx(title, COLUMNS, data, WIDTHS), status_code=200, headers={

@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import table
 from chalicelib.kernel.lazy import lazy_module
 
 verification = lazy_module("chalicelib.outgoing.verification")
@@ -38,23 +39,23 @@ def verify(call: Call) -> dict[str, Any]:
         from chalicelib.kernel.errors import TooLarge
 
         raise TooLarge(verification.MAX_UPLOAD)
-    return verification.verify_file(call.raw_body)
+    return verification.verify_file(call.raw_body, table())
 
 
 @route(verification_bp, "/api/verify/{code}", policy=VERIFY, tags=TAGS,
        summary="The register entry of the document carrying this printed code")
 def verify_code(call: Call) -> dict[str, Any]:
-    return verification.by_code(call.params["code"])
+    return verification.by_code(call.params["code"], table())
 
 
 @route(verification_bp, "/api/verify/{code}/file", policy=VERIFY, tags=TAGS,
        summary="Download the issued file of a non-secret document by its code")
 def verify_file(call: Call) -> Response:
-    key = verification.issued_key_by_code(call.params["code"])
+    key = verification.issued_key_by_code(call.params["code"], table())
     return _redirect(key, f"{call.params['code'].upper()}.pdf")
 
 
 @route(verification_bp, "/d/{token}", policy=LINKS, tags=TAGS,
        summary="An e-mailed download link: redirects to the issued PDF while valid")
 def delivery(call: Call) -> Response:
-    return _redirect(verification.delivery_target(call.params["token"]), "van-ban.pdf")
+    return _redirect(verification.delivery_target(call.params["token"], table()), "van-ban.pdf")

@@ -221,6 +221,11 @@ def test_a_late_dossier_gets_its_apology_letter_and_form06_counts_all_three(desk
                                               "email": "muon@example.vn"}]
     assert late["code"] in letter["subject"]
     assert onestop.draft_apologies()["drafted"] == 0  # one letter per dossier
+    from chalicelib.handlers.schedule import onestop_late_check
+    from chalicelib.local.scheduler import scheduled_event
+
+    # The scheduled entry runs the same job, with its Deps from the composition root.
+    assert onestop_late_check(scheduled_event("onestop_late_check"), None)["drafted"] == 0
     # The unit approves, signs and sends it: the applicant's mail is in the outbox.
     head = desk["motcua"] if letter["created_by"] == "motcua" else desk[letter["created_by"]]
     head.send("POST", f"/api/outgoing/{letter['id']}/compose",

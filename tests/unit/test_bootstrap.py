@@ -1,0 +1,53 @@
+"""The composition root builds each capability's collaborators as the
+capability's own builder does over a table (no AWS call is made: building a
+store only names the table)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+import pytest
+
+from chalicelib import bootstrap
+from chalicelib.adapters.dynamo import Table
+
+
+@pytest.fixture(autouse=True)
+def _table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bootstrap, "table", lambda: Table("eoffice-test"))
+
+
+def _shape(bundle: Any) -> dict[str, Any]:
+    """Each collaborator's type, and the name of the table it is built on."""
+    return {f.name: (type(v := getattr(bundle, f.name)).__name__,
+                     getattr(getattr(v, "table", None), "name", None))
+            for f in fields(bundle)}
+
+
+def test_outgoing_is_built_like_outgoing_for() -> None:
+    from chalicelib.outgoing.service import outgoing_for
+
+    assert _shape(bootstrap.outgoing()) == _shape(outgoing_for(bootstrap.table()))
+
+
+def test_complaints_is_built_like_use_cases() -> None:
+    from chalicelib.complaints.service import use_cases
+
+    built, own = bootstrap.complaints(), use_cases(bootstrap.table())
+    assert _shape(built) == _shape(own)
+    assert built.calendar is own.calendar
+
+
+def test_onestop_is_built_like_deps_for() -> None:
+    from chalicelib.onestop.dossiers import deps_for
+
+    assert _shape(bootstrap.onestop()) == _shape(deps_for(bootstrap.table()))
+
+
+def test_a_bundle_shares_one_table() -> None:
+    for bundle in (bootstrap.outgoing(), bootstrap.complaints(), bootstrap.onestop(),
+                   bootstrap.tasks()):
+        tables = {id(v.table) for f in fields(bundle)
+                  if hasattr(v := getattr(bundle, f.name), "table")}
+        assert len(tables) == 1, type(bundle).__name__
