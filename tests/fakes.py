@@ -45,6 +45,65 @@ class FakeUnitOfWork:
         return committed
 
 
+def version_of(row: dict[str, Any]) -> int:
+    return int(row["version"])
+
+
+def version_or_first(row: dict[str, Any]) -> int:
+    """For rows written before they carried a version: a missing one is 1."""
+    return int(row.get("version", 1))
+
+
+def insert_new(uow: FakeUnitOfWork, rows: dict[Any, Any], key: Any, row: dict[str, Any]
+               ) -> None:
+    """At commit, put ``row`` under ``key`` unless something is there already."""
+
+    def write() -> None:
+        if key in rows:
+            raise Conflict()
+        rows[key] = dict(row)
+
+    uow.add(write)
+
+
+def write_over(uow: FakeUnitOfWork, rows: dict[Any, Any], key: Any, before: dict[str, Any],
+               after: dict[str, Any], *, version: Callable[[dict[str, Any]], int] = version_of
+               ) -> None:
+    """At commit, replace the row under ``key`` by ``after`` if it is still at the
+    version ``before`` was read at, else a conflict."""
+
+    def write() -> None:
+        if version(rows[key]) != version(before):
+            raise Conflict()
+        rows[key] = dict(after)
+
+    uow.add(write)
+
+
+def append_at(uow: FakeUnitOfWork, chains: dict[str, list[Any]], head: ChainHead,
+              entry: dict[str, Any], *, copy: bool = False) -> None:
+    """At commit, add ``entry`` (a copy of it as it is then, with ``copy``) to its
+    chain if the chain is still at the head read."""
+
+    def write() -> None:
+        chain = chains.setdefault(head.chain, [])
+        if len(chain) != head.seq:
+            raise Conflict()
+        chain.append(dict(entry) if copy else entry)
+
+    uow.add(write)
+
+
+class EventedStore:
+    """A fake store whose units of work keep what they emitted in ``events``."""
+
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.events.extend)
+
+
 class FakeTrail:
     def __init__(self) -> None:
         self.entries: dict[str, list[dict[str, Any]]] = {}
@@ -56,14 +115,7 @@ class FakeTrail:
                *, summary: str = "", before: Any = None, after: Any = None) -> dict[str, Any]:
         entry = {"seq": head.seq + 1, "actor": caller.username if caller else "system",
                  "action": action, "summary": summary, "before": before, "after": after}
-
-        def write() -> None:
-            chain = self.entries.setdefault(head.chain, [])
-            if len(chain) != head.seq:
-                raise Conflict()
-            chain.append(entry)
-
-        uow.add(write)
+        append_at(uow, self.entries, head, entry)
         return entry
 
     def actions(self, chain: str) -> list[str]:
@@ -91,16 +143,13 @@ class FixedClock:
         return self.now
 
 
-class FakeTaskStore:
+class FakeTaskStore(EventedStore):
     """``work.task_store.TaskStore`` in memory."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.tasks: dict[str, dict[str, Any]] = {}
         self.work: dict[tuple[str, str], dict[str, Any]] = {}
-        self.events: list[DomainEvent] = []
-
-    def unit_of_work(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.events.extend)
 
     def get(self, task_id: str) -> dict[str, Any] | None:
         task = self.tasks.get(task_id)
@@ -133,23 +182,11 @@ class FakeTaskStore:
         uow.add(write)
 
     def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
-        def write() -> None:
-            if int(self.tasks[before["id"]]["version"]) != int(before["version"]):
-                raise Conflict()
-            self.tasks[before["id"]] = dict(after)
-
-        uow.add(write)
+        write_over(uow, self.tasks, before["id"], before, after)
 
     def save_part(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
                   ) -> None:
-        key = (before["doc_id"], before["assignee"])
-
-        def write() -> None:
-            if int(self.work[key]["version"]) != int(before["version"]):
-                raise Conflict()
-            self.work[key] = dict(after)
-
-        uow.add(write)
+        write_over(uow, self.work, (before["doc_id"], before["assignee"]), before, after)
 
 
 # ---- one-stop (onestop) --------------------------------------------------------
@@ -171,11 +208,12 @@ class FakeOneStopTrail(FakeTrail):
         return [e["actor"] for e in self.entries.get(chain, [])]
 
 
-class FakeOneStopStore:
+class FakeOneStopStore(EventedStore):
     """``onestop.store.OneStopStore`` in memory: dossiers, their work, submission
     keys, the daily sequences, form 06 counters, refusals and the catalogue."""
 
     def __init__(self, procedures: Iterable[Any] = ()) -> None:
+        super().__init__()
         from chalicelib.onestop.procedures import stored_form
 
         self.versions = [stored_form(p) for p in procedures]
@@ -187,10 +225,6 @@ class FakeOneStopStore:
         self.counters: dict[tuple[str, str], dict[str, int]] = {}
         self.refusals: dict[str, dict[str, Any]] = {}
         self.results: dict[str, dict[str, Any]] = {}
-        self.events: list[DomainEvent] = []
-
-    def unit_of_work(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.events.extend)
 
     def procedure_codes(self) -> list[str]:
         return sorted({v["code"] for v in self.versions})
@@ -228,24 +262,14 @@ class FakeOneStopStore:
         return dict(dossier)
 
     def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
-        def write() -> None:
-            if int(self.dossiers[before["id"]]["version"]) != int(before["version"]):
-                raise Conflict()
-            self.dossiers[before["id"]] = dict(after)
-
-        uow.add(write)
+        write_over(uow, self.dossiers, before["id"], before, after)
 
     def submission(self, key: str) -> dict[str, Any] | None:
         return self.submissions.get(key)
 
     def add_submission(self, uow: FakeUnitOfWork, key: str, dossier_id: str, expires_at: int
                        ) -> None:
-        def write() -> None:
-            if key in self.submissions:
-                raise Conflict()
-            self.submissions[key] = {"dossier_id": dossier_id, "expires_at": expires_at}
-
-        uow.add(write)
+        insert_new(uow, self.submissions, key, {"dossier_id": dossier_id, "expires_at": expires_at})
 
     def next_sequence(self, uow: FakeUnitOfWork, unit_code: str, day: datetime) -> int:
         key = (unit_code, f"{day:%y%m%d}")
@@ -305,12 +329,7 @@ class FakeOneStopStore:
         return {k: v for k, v in total.items() if v}
 
     def add_refusal(self, uow: FakeUnitOfWork, refusal: dict[str, Any]) -> None:
-        def write() -> None:
-            if refusal["id"] in self.refusals:
-                raise Conflict()
-            self.refusals[refusal["id"]] = dict(refusal)
-
-        uow.add(write)
+        insert_new(uow, self.refusals, refusal["id"], refusal)
 
     def refusal(self, refusal_id: str, *, consistent: bool = False) -> dict[str, Any] | None:
         return self.refusals.get(refusal_id)
@@ -322,18 +341,15 @@ class FakeOneStopStore:
 # ---- organisation, work, calendar, audit --------------------------------------
 
 
-class FakeOrganisationStore:
+class FakeOrganisationStore(EventedStore):
     """``organisation.store.Directory`` in memory: units, profiles, delegations."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.units_by_code: dict[str, dict[str, Any]] = {}
         self.profiles: dict[str, dict[str, Any]] = {}
         self.delegations: dict[tuple[str, str], dict[str, Any]] = {}
         self.agency_profile: dict[str, Any] | None = None
-        self.events: list[DomainEvent] = []
-
-    def unit_of_work(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.events.extend)
 
     # people
     def user(self, username: str) -> dict[str, Any] | None:
@@ -346,22 +362,12 @@ class FakeOrganisationStore:
         return [dict(p) for _, p in sorted(self.profiles.items()) if p.get("unit") == unit]
 
     def add_user(self, uow: FakeUnitOfWork, profile: dict[str, Any]) -> None:
-        def write() -> None:
-            if profile["username"] in self.profiles:
-                raise Conflict()
-            self.profiles[profile["username"]] = dict(profile)
-
-        uow.add(write)
+        insert_new(uow, self.profiles, profile["username"], profile)
 
     def save_user(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
                   ) -> None:
-        def write() -> None:
-            stored = self.profiles[before["username"]]
-            if int(stored.get("version", 1)) != int(before.get("version", 1)):
-                raise Conflict()
-            self.profiles[before["username"]] = dict(after)
-
-        uow.add(write)
+        write_over(uow, self.profiles, before["username"], before, after,
+                   version=version_or_first)
 
     def put_user(self, profile: dict[str, Any]) -> None:
         self.profiles[profile["username"]] = dict(profile)
@@ -378,12 +384,7 @@ class FakeOrganisationStore:
         return [dict(u) for _, u in sorted(self.units_by_code.items())]
 
     def add_unit(self, uow: FakeUnitOfWork, unit: dict[str, Any]) -> None:
-        def write() -> None:
-            if unit["code"] in self.units_by_code:
-                raise Conflict()
-            self.units_by_code[unit["code"]] = dict(unit)
-
-        uow.add(write)
+        insert_new(uow, self.units_by_code, unit["code"], unit)
 
     def save_unit(self, uow: FakeUnitOfWork, version_read: int, unit: dict[str, Any]) -> None:
         def write() -> None:
@@ -412,14 +413,7 @@ class FakeOrganisationStore:
         return dict(found) if found else None
 
     def add_delegation(self, uow: FakeUnitOfWork, delegation: dict[str, Any]) -> None:
-        key = (delegation["grantor"], delegation["id"])
-
-        def write() -> None:
-            if key in self.delegations:
-                raise Conflict()
-            self.delegations[key] = dict(delegation)
-
-        uow.add(write)
+        insert_new(uow, self.delegations, (delegation["grantor"], delegation["id"]), delegation)
 
     def end_delegation(self, uow: FakeUnitOfWork, after: dict[str, Any]) -> None:
         key = (after["grantor"], after["id"])
@@ -481,15 +475,12 @@ class FakeWorkStore:
         return self.counters.get((unit, week))
 
 
-class FakeCalendarStore:
+class FakeCalendarStore(EventedStore):
     """``calendar.store.CalendarStore`` in memory."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.by_day: dict[str, dict[str, Any]] = {}
-        self.events: list[DomainEvent] = []
-
-    def unit_of_work(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.events.extend)
 
     def overrides(self) -> list[dict[str, Any]]:
         return [dict(o) for _, o in sorted(self.by_day.items())]
@@ -520,13 +511,7 @@ class FakeAuditStore:
         return [dict(e) for e in self.chains.get(chain, [])]
 
     def add(self, uow: FakeUnitOfWork, head: ChainHead, entry: dict[str, Any]) -> None:
-        def write() -> None:
-            chain = self.chains.setdefault(head.chain, [])
-            if len(chain) != head.seq:
-                raise Conflict()
-            chain.append(dict(entry))
-
-        uow.add(write)
+        append_at(uow, self.chains, head, entry, copy=True)
 
 
 class FakeMailer:
@@ -547,20 +532,17 @@ class FakeMailer:
 # ---- incoming and search ------------------------------------------------------
 
 
-class FakeIncomingStore:
+class FakeIncomingStore(EventedStore):
     """``incoming.store.IncomingStore`` in memory: documents, the số đến counters,
     the parts and notes under each document, and the unit registers."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.docs: dict[str, dict[str, Any]] = {}
         self.counters: dict[int, int] = {}
         self.work: dict[tuple[str, str], dict[str, Any]] = {}
         self.notes_of: dict[str, list[dict[str, Any]]] = {}
         self.unit_registers: dict[str, set[str]] = {}  # unit -> document ids
-        self.events: list[DomainEvent] = []
-
-    def unit_of_work(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.events.extend)
 
     def get(self, doc_id: str, *, consistent: bool = True) -> dict[str, Any] | None:
         doc = self.docs.get(doc_id)
@@ -586,12 +568,7 @@ class FakeIncomingStore:
 
     def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any], *,
              duplicate_key: str | None = None) -> None:
-        def write() -> None:
-            if int(self.docs[before["id"]].get("version", 1)) != int(before.get("version", 1)):
-                raise Conflict()
-            self.docs[before["id"]] = dict(after)
-
-        uow.add(write)
+        write_over(uow, self.docs, before["id"], before, after, version=version_or_first)
 
     def find_by_hash(self, sha256: str) -> dict[str, Any] | None:
         return next((dict(d) for d in self.docs.values() if d.get("sha256") == sha256), None)
@@ -646,14 +623,7 @@ class FakeIncomingStore:
 
     def save_part(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
                   ) -> None:
-        key = (before["doc_id"], before["assignee"])
-
-        def write() -> None:
-            if int(self.work[key]["version"]) != int(before["version"]):
-                raise Conflict()
-            self.work[key] = dict(after)
-
-        uow.add(write)
+        write_over(uow, self.work, (before["doc_id"], before["assignee"]), before, after)
 
     def notes(self, doc_id: str) -> list[dict[str, Any]]:
         return [dict(n) for n in self.notes_of.get(doc_id, [])]
@@ -676,13 +646,7 @@ class FakeIntakeStore:
         return dict(record) if record else None
 
     def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
-        def write() -> None:
-            if int(self.records[before["id"]].get("version", 1)) != int(
-                    before.get("version", 1)):
-                raise Conflict()
-            self.records[before["id"]] = dict(after)
-
-        uow.add(write)
+        write_over(uow, self.records, before["id"], before, after, version=version_or_first)
 
 
 class FakeOrganisation(FakeDirectory):
@@ -729,21 +693,18 @@ class FakePostingStore:
 
 # ---- outgoing ------------------------------------------------------------------
 
-class FakeOutgoingStore:
+class FakeOutgoingStore(EventedStore):
     """``outgoing.store.OutgoingStore`` in memory: saves are conditional on the
     version read, a number is taken only from the counter value read."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.docs: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, list[dict[str, Any]]] = {}
         self.notes: dict[str, list[dict[str, Any]]] = {}
         self.counters: dict[tuple[int, str], int] = {}
         self.chains: dict[str, list[str]] = {}
         self.deliveries: dict[str, dict[str, Any]] = {}
-        self.events: list[DomainEvent] = []
-
-    def unit_of_work(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.events.extend)
 
     def get(self, doc_id: str, *, consistent: bool = True) -> dict[str, Any] | None:
         doc = self.docs.get(doc_id)
@@ -783,24 +744,14 @@ class FakeOutgoingStore:
         return self.deliveries.get(token)
 
     def add(self, uow: FakeUnitOfWork, doc: dict[str, Any]) -> dict[str, Any]:
-        def write() -> None:
-            if doc["id"] in self.docs:
-                raise Conflict()
-            self.docs[doc["id"]] = dict(doc)
-
-        uow.add(write)
+        insert_new(uow, self.docs, doc["id"], doc)
         return doc
 
     def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
              ) -> dict[str, Any]:
         after = {**after, "version": int(before["version"]) + 1}
 
-        def write() -> None:
-            if int(self.docs[before["id"]]["version"]) != int(before["version"]):
-                raise Conflict()
-            self.docs[before["id"]] = dict(after)
-
-        uow.add(write)
+        write_over(uow, self.docs, before["id"], before, after)
         return after
 
     def save_numbered(self, uow: FakeUnitOfWork, before: dict[str, Any],
@@ -887,20 +838,17 @@ class FakeNeighbours:
 # ---- complaints ---------------------------------------------------------------
 
 
-class FakeCaseStore:
+class FakeCaseStore(EventedStore):
     """``complaints.store.CaseStore`` in memory: cases, filers, notes, work and the
     dashboard counters."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.cases: dict[str, dict[str, Any]] = {}
         self.people: dict[str, dict[str, Any]] = {}
         self.case_notes: dict[str, list[dict[str, Any]]] = {}
         self.work_items: dict[tuple[str, str], dict[str, Any]] = {}
         self.counted: dict[str, dict[str, int]] = {}
-        self.events: list[DomainEvent] = []
-
-    def unit_of_work(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.events.extend)
 
     def get(self, case_id: str) -> dict[str, Any] | None:
         case = self.cases.get(case_id)
@@ -960,12 +908,7 @@ class FakeCaseStore:
              ) -> dict[str, Any]:
         saved = {**after, "version": int(before["version"]) + 1}
 
-        def write() -> None:
-            if int(self.cases[before["id"]]["version"]) != int(before["version"]):
-                raise Conflict()
-            self.cases[before["id"]] = dict(saved)
-
-        uow.add(write)
+        write_over(uow, self.cases, before["id"], before, saved)
         return saved
 
     def add_note(self, uow: FakeUnitOfWork, case_id: str, note: dict[str, Any]) -> None:
@@ -990,17 +933,14 @@ class FakeCaseStore:
 # ---- meetings -----------------------------------------------------------------
 
 
-class FakeMeetingStore:
+class FakeMeetingStore(EventedStore):
     """``meetings.store.MeetingStore`` in memory: meetings and their invitations
     (the reminder index and the lists are left to the integration tests)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.meetings: dict[str, dict[str, Any]] = {}
         self.invites: dict[tuple[str, str], dict[str, Any]] = {}
-        self.events: list[DomainEvent] = []
-
-    def unit_of_work(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.events.extend)
 
     def get(self, meeting_id: str) -> dict[str, Any] | None:
         meeting = self.meetings.get(meeting_id)
@@ -1015,35 +955,16 @@ class FakeMeetingStore:
 
     def add(self, uow: FakeUnitOfWork, meeting: dict[str, Any], now: datetime
             ) -> dict[str, Any]:
-        def write() -> None:
-            if meeting["id"] in self.meetings:
-                raise Conflict()
-            self.meetings[meeting["id"]] = dict(meeting)
-
-        uow.add(write)
+        insert_new(uow, self.meetings, meeting["id"], meeting)
         return dict(meeting)
 
     def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any],
              now: datetime) -> None:
-        saved = dict(after)
-
-        def write() -> None:
-            if int(self.meetings[before["id"]]["version"]) != int(before["version"]):
-                raise Conflict()
-            self.meetings[before["id"]] = saved
-
-        uow.add(write)
+        write_over(uow, self.meetings, before["id"], before, dict(after))
 
     def add_invitation(self, uow: FakeUnitOfWork, meeting: dict[str, Any],
                        invitation: dict[str, Any]) -> None:
-        key = (meeting["id"], invitation["slug"])
-
-        def write() -> None:
-            if key in self.invites:
-                raise Conflict()
-            self.invites[key] = dict(invitation)
-
-        uow.add(write)
+        insert_new(uow, self.invites, (meeting["id"], invitation["slug"]), invitation)
 
     def rewrite_invitation(self, uow: FakeUnitOfWork, inv: dict[str, Any],
                            meeting: dict[str, Any], changes: dict[str, Any],
