@@ -94,6 +94,24 @@ def append_at(uow: FakeUnitOfWork, chains: dict[str, list[Any]], head: ChainHead
     uow.add(write)
 
 
+def copy_of(rows: dict[Any, dict[str, Any]], key: Any) -> dict[str, Any] | None:
+    """A copy of the row under ``key``, as a store reads it afresh; None if none."""
+    row = rows.get(key)
+    return dict(row) if row else None
+
+
+def scoped_page(rows: Iterable[dict[str, Any]], access_of: Callable[[dict[str, Any]], Any],
+                scopes: Iterable[str], limit: int, *, newest: str,
+                accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
+    """The first page of the rows the scopes may see (and ``accept`` keeps),
+    newest by the field ``newest`` first."""
+    wanted = set(scopes)
+    visible = [r for r in rows if item_scopes(access_of(r)) & wanted
+               and (accept is None or accept(r))]
+    visible.sort(key=lambda r: r[newest], reverse=True)
+    return ScopedPage([dict(r) for r in visible[:limit]], None)
+
+
 class EventedStore:
     """A fake store whose units of work keep what they emitted in ``events``."""
 
@@ -152,23 +170,18 @@ class FakeTaskStore(EventedStore):
         self.work: dict[tuple[str, str], dict[str, Any]] = {}
 
     def get(self, task_id: str) -> dict[str, Any] | None:
-        task = self.tasks.get(task_id)
-        return dict(task) if task else None
+        return copy_of(self.tasks, task_id)
 
     def parts(self, task_id: str) -> list[dict[str, Any]]:
         return [dict(w) for (t, _), w in sorted(self.work.items()) if t == task_id]
 
     def part(self, task_id: str, assignee: str) -> dict[str, Any] | None:
-        work = self.work.get((task_id, assignee))
-        return dict(work) if work else None
+        return copy_of(self.work, (task_id, assignee))
 
     def page(self, scopes: Iterable[str], cursor: str | None, limit: int) -> ScopedPage:
         from chalicelib.work.task_store import access_of
 
-        wanted = set(scopes)
-        visible = [t for t in self.tasks.values() if item_scopes(access_of(t)) & wanted]
-        visible.sort(key=lambda t: t["created_at"], reverse=True)
-        return ScopedPage([dict(t) for t in visible[:limit]], None)
+        return scoped_page(self.tasks.values(), access_of, scopes, limit, newest="created_at")
 
     def add(self, uow: FakeUnitOfWork, task: dict[str, Any], parts: list[dict[str, Any]]
             ) -> None:
@@ -240,8 +253,7 @@ class FakeOneStopStore(EventedStore):
         return True
 
     def get(self, dossier_id: str) -> dict[str, Any] | None:
-        d = self.dossiers.get(dossier_id)
-        return dict(d) if d else None
+        return copy_of(self.dossiers, dossier_id)
 
     def by_code(self, code: str) -> dict[str, Any] | None:
         return next((dict(d) for d in self.dossiers.values() if d["code"] == code), None)
@@ -353,8 +365,7 @@ class FakeOrganisationStore(EventedStore):
 
     # people
     def user(self, username: str) -> dict[str, Any] | None:
-        profile = self.profiles.get(username)
-        return dict(profile) if profile else None
+        return copy_of(self.profiles, username)
 
     user_to_change = user
 
@@ -377,8 +388,7 @@ class FakeOrganisationStore(EventedStore):
 
     # units
     def unit(self, code: str) -> dict[str, Any] | None:
-        unit = self.units_by_code.get(code)
-        return dict(unit) if unit else None
+        return copy_of(self.units_by_code, code)
 
     def units(self) -> list[dict[str, Any]]:
         return [dict(u) for _, u in sorted(self.units_by_code.items())]
@@ -409,8 +419,7 @@ class FakeOrganisationStore(EventedStore):
         return [dict(d) for d in sorted(found, key=lambda d: (d["start"], d["id"]))]
 
     def delegation(self, grantor: str, delegation_id: str) -> dict[str, Any] | None:
-        found = self.delegations.get((grantor, delegation_id))
-        return dict(found) if found else None
+        return copy_of(self.delegations, (grantor, delegation_id))
 
     def add_delegation(self, uow: FakeUnitOfWork, delegation: dict[str, Any]) -> None:
         insert_new(uow, self.delegations, (delegation["grantor"], delegation["id"]), delegation)
@@ -545,8 +554,7 @@ class FakeIncomingStore(EventedStore):
         self.unit_registers: dict[str, set[str]] = {}  # unit -> document ids
 
     def get(self, doc_id: str, *, consistent: bool = True) -> dict[str, Any] | None:
-        doc = self.docs.get(doc_id)
-        return dict(doc) if doc else None
+        return copy_of(self.docs, doc_id)
 
     def counter(self, year: int) -> int | None:
         return self.counters.get(year)
@@ -582,11 +590,8 @@ class FakeIncomingStore(EventedStore):
              accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
         from chalicelib.incoming.store import access_of
 
-        wanted = set(scopes)
-        visible = [d for d in self.docs.values() if item_scopes(access_of(d)) & wanted
-                   and (accept is None or accept(d))]
-        visible.sort(key=lambda d: d["arrival_at"], reverse=True)
-        return ScopedPage([dict(d) for d in visible[:limit]], None)
+        return scoped_page(self.docs.values(), access_of, scopes, limit, newest="arrival_at",
+                           accept=accept)
 
     def entries(self, pairs: Iterable[tuple[str, str]]
                 ) -> dict[tuple[str, str], dict[str, Any]]:
@@ -607,8 +612,7 @@ class FakeIncomingStore(EventedStore):
         return [dict(w) for (d, _), w in sorted(self.work.items()) if d == doc_id]
 
     def part(self, doc_id: str, assignee: str) -> dict[str, Any] | None:
-        work = self.work.get((doc_id, assignee))
-        return dict(work) if work else None
+        return copy_of(self.work, (doc_id, assignee))
 
     def add_part(self, uow: FakeUnitOfWork, work: dict[str, Any], *, unless_open: bool = False
                  ) -> None:
@@ -642,8 +646,7 @@ class FakeIntakeStore:
         self.records = {r["id"]: dict(r) for r in records}
 
     def get(self, record_id: str) -> dict[str, Any] | None:
-        record = self.records.get(record_id)
-        return dict(record) if record else None
+        return copy_of(self.records, record_id)
 
     def save(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
         write_over(uow, self.records, before["id"], before, after, version=version_or_first)
@@ -707,8 +710,7 @@ class FakeOutgoingStore(EventedStore):
         self.deliveries: dict[str, dict[str, Any]] = {}
 
     def get(self, doc_id: str, *, consistent: bool = True) -> dict[str, Any] | None:
-        doc = self.docs.get(doc_id)
-        return dict(doc) if doc else None
+        return copy_of(self.docs, doc_id)
 
     def versions_and_notes(self, doc_id: str
                            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -721,11 +723,8 @@ class FakeOutgoingStore(EventedStore):
              accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
         from chalicelib.outgoing.store import access_of
 
-        wanted = set(scopes)
-        visible = [d for d in self.docs.values() if item_scopes(access_of(d)) & wanted
-                   and (accept is None or accept(d))]
-        visible.sort(key=lambda d: d["created_at"], reverse=True)
-        return ScopedPage([dict(d) for d in visible[:limit]], None)
+        return scoped_page(self.docs.values(), access_of, scopes, limit, newest="created_at",
+                           accept=accept)
 
     def by_code(self, code: str) -> dict[str, Any] | None:
         return next((dict(d) for d in self.docs.values() if d["code"] == code), None)
@@ -851,15 +850,13 @@ class FakeCaseStore(EventedStore):
         self.counted: dict[str, dict[str, int]] = {}
 
     def get(self, case_id: str) -> dict[str, Any] | None:
-        case = self.cases.get(case_id)
-        return dict(case) if case else None
+        return copy_of(self.cases, case_id)
 
     def by_code(self, code: str) -> dict[str, Any] | None:
         return next((dict(c) for c in self.cases.values() if c["code"] == code), None)
 
     def person(self, case_id: str) -> dict[str, Any] | None:
-        person = self.people.get(case_id)
-        return dict(person) if person else None
+        return copy_of(self.people, case_id)
 
     def notes(self, case_id: str) -> list[dict[str, Any]]:
         return [dict(n) for n in self.case_notes.get(case_id, [])]
@@ -868,8 +865,7 @@ class FakeCaseStore(EventedStore):
         return [dict(w) for (c, _), w in sorted(self.work_items.items()) if c == case_id]
 
     def work_of(self, case_id: str, assignee: str) -> dict[str, Any] | None:
-        work = self.work_items.get((case_id, assignee))
-        return dict(work) if work else None
+        return copy_of(self.work_items, (case_id, assignee))
 
     def counters(self, kind: str) -> dict[str, Any]:
         return dict(self.counted.get(kind, {}))
@@ -878,11 +874,8 @@ class FakeCaseStore(EventedStore):
              accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
         from chalicelib.complaints.store import access_of
 
-        wanted = set(scopes)
-        visible = [c for c in self.cases.values() if item_scopes(access_of(c)) & wanted
-                   and (accept is None or accept(c))]
-        visible.sort(key=lambda c: c["received_at"], reverse=True)
-        return ScopedPage([dict(c) for c in visible[:limit]], None)
+        return scoped_page(self.cases.values(), access_of, scopes, limit, newest="received_at",
+                           accept=accept)
 
     def open_work_due_before(self, below: str) -> Iterable[dict[str, Any]]:
         due = [w for w in self.work_items.values()
@@ -943,12 +936,10 @@ class FakeMeetingStore(EventedStore):
         self.invites: dict[tuple[str, str], dict[str, Any]] = {}
 
     def get(self, meeting_id: str) -> dict[str, Any] | None:
-        meeting = self.meetings.get(meeting_id)
-        return dict(meeting) if meeting else None
+        return copy_of(self.meetings, meeting_id)
 
     def invitation(self, meeting_id: str, slug: str) -> dict[str, Any] | None:
-        inv = self.invites.get((meeting_id, slug))
-        return dict(inv) if inv else None
+        return copy_of(self.invites, (meeting_id, slug))
 
     def invitations(self, meeting_id: str) -> list[dict[str, Any]]:
         return [dict(i) for (m, _), i in sorted(self.invites.items()) if m == meeting_id]
