@@ -17,9 +17,9 @@ from chalicelib.onestop.dossiers import (
     TZ,
     Deps,
     S,
-    chain_of,
     current_unit,
     deps_for,
+    record,
     save,
     timeline,
 )
@@ -103,6 +103,6 @@ def _draft_apology(d: dict[str, Any], now: datetime, deps: Deps) -> None:
                             "proposed_appointment_at": iso(new_appointment),
                             "timeline": timeline(fresh, "Dự thảo thư xin lỗi, hẹn lại ngày trả",
                                                  now)})
-    deps.trail.append(uow, deps.trail.head(chain_of(d["id"])), None, "dossier.apology",
-                      summary=f"Dự thảo thư xin lỗi, hẹn lại {new:%d/%m/%Y}", actor="system")
+    record(deps, uow, None, d["id"], "dossier.apology",
+           f"Dự thảo thư xin lỗi, hẹn lại {new:%d/%m/%Y}", actor="system")
     uow.commit()

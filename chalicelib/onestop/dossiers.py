@@ -89,6 +89,21 @@ def load_dossier(caller: Caller, dossier_id: str, table: Table | None = None, *,
     return d
 
 
+def opened(caller: Caller, dossier_id: str, *, table: Table | None, deps: Deps | None,
+           now: datetime | None) -> tuple[Deps, datetime, dict[str, Any]]:
+    """How a use case on one dossier opens: its dependencies, the time it runs
+    at, and the dossier as the caller may see it (NotFound otherwise)."""
+    deps = deps_for(table, deps)
+    return deps, now or deps.clock(), load_dossier(caller, dossier_id, deps=deps)
+
+
+def record(deps: Deps, uow: UnitOfWork, caller: Caller | None, dossier_id: str, action: str,
+           summary: str, *, actor: str | None = None) -> None:
+    """The change on the dossier's audit chain, in the same unit of work."""
+    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, action,
+                      summary=summary, actor=actor)
+
+
 def current_unit(d: dict[str, Any]) -> str | None:
     steps = d["steps"]
     index = int(d["step_index"])

@@ -16,11 +16,10 @@ from chalicelib.onestop.dossiers import (
     Deps,
     S,
     acts,
-    chain_of,
-    deps_for,
     finished_work,
-    load_dossier,
     mail,
+    opened,
+    record,
     save,
     scheduled_overdue,
     timeline,
@@ -35,9 +34,7 @@ def advance(caller: Caller, dossier_id: str, *, note: str = "",
     """The current step is done: the hand-off goes on the control slip (giver,
     receiver, time, early / on time / late for that step) and the next step's
     unit gets the work; after the last step the dossier is resolved (status 9)."""
-    deps = deps_for(table, deps)
-    now = now or deps.clock()
-    d = load_dossier(caller, dossier_id, deps=deps)
+    deps, now, d = opened(caller, dossier_id, table=table, deps=deps, now=now)
     if not acts(caller, d):
         raise Forbidden("Bước hiện tại không thuộc đơn vị của bạn.",
                         "The current step is not your unit's.")
@@ -81,8 +78,8 @@ def advance(caller: Caller, dossier_id: str, *, note: str = "",
     for w in done:
         deps.store.put_work(uow, w)
     deps.store.count(uow, deltas)
-    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, "dossier.advance",
-                      summary=f"{step['name']} → {receiver} ({verdict.label_vi})")
+    record(deps, uow, caller, dossier_id, "dossier.advance",
+           summary=f"{step['name']} → {receiver} ({verdict.label_vi})")
     if last and d["applicant"].get("email"):
         uow.emit(mail(saved, "dossier_status", message="Hồ sơ đã được giải quyết xong; "
                       "kết quả sẵn sàng để trả."))

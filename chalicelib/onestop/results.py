@@ -21,6 +21,8 @@ from chalicelib.onestop.dossiers import (
     deps_for,
     load_dossier,
     mail,
+    opened,
+    record,
     save,
     timeline,
     transition,
@@ -47,8 +49,7 @@ def request_result(caller: Caller, dossier_id: str, table: Table | None = None, 
     require_fresh_auth(caller, deps.clock())
     uow = deps.store.unit_of_work()
     save(deps, uow, d, {**d, "result_status": "signing", "result_failure": None})
-    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, "dossier.result",
-                      summary="Ký số kết quả giải quyết")
+    record(deps, uow, caller, dossier_id, "dossier.result", "Ký số kết quả giải quyết")
     uow.emit(DomainEvent(RESULT_REQUESTED, chain_of(dossier_id),
                          {"id": dossier_id, "signer": caller.username,
                           "request": uuid.uuid4().hex}))
@@ -65,9 +66,9 @@ def record_result(dossier_id: str, *, table: Table | None = None, deps: Deps | N
         return
     uow = deps.store.unit_of_work()
     save(deps, uow, d, {**d, **fields})
-    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), None, "dossier.result",
-                      summary="Kết quả đã ký số" if fields.get("result_status") == "signed"
-                      else "Ký số kết quả không thành công", actor="system")
+    record(deps, uow, None, dossier_id, "dossier.result",
+           "Kết quả đã ký số" if fields.get("result_status") == "signed"
+           else "Ký số kết quả không thành công", actor="system")
     uow.commit()
 
 
@@ -87,9 +88,7 @@ def return_result(caller: Caller, dossier_id: str, *, how: str, now: datetime | 
                   table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
     """The result handed over in person or sent online (status 10): the dossier
     closes with its history."""
-    deps = deps_for(table, deps)
-    now = now or deps.clock()
-    d = load_dossier(caller, dossier_id, deps=deps)
+    deps, now, d = opened(caller, dossier_id, table=table, deps=deps, now=now)
     if not caller.roles & {Role.ONE_STOP, Role.LEADER}:
         raise Forbidden()
     transition(d, S.RETURNED)
@@ -98,9 +97,8 @@ def return_result(caller: Caller, dossier_id: str, *, how: str, now: datetime | 
                                                           else " trực tiếp"), now)}
     uow = deps.store.unit_of_work()
     saved = save(deps, uow, d, after)
-    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, "dossier.return",
-                      summary="Trả kết quả " + ("trực tuyến" if how == "online"
-                                                else "trực tiếp"))
+    record(deps, uow, caller, dossier_id, "dossier.return",
+           "Trả kết quả " + ("trực tuyến" if how == "online" else "trực tiếp"))
     if how == "online" and d.get("result_key") and d["applicant"].get("email"):
         # The signed result travels with the mail (onestop/steps.py).
         uow.emit(DomainEvent("dossier.returned_online", chain_of(dossier_id),

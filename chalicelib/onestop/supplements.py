@@ -18,10 +18,11 @@ from chalicelib.onestop.dossiers import (
     Deps,
     S,
     acts,
-    chain_of,
     deps_for,
     load_dossier,
     mail,
+    opened,
+    record,
     save,
     scheduled_overdue,
     timeline,
@@ -35,9 +36,7 @@ def request_supplement(caller: Caller, dossier_id: str, *, papers: list[str], no
                        now: datetime | None = None, table: Table | None = None,
                        deps: Deps | None = None) -> dict[str, Any]:
     """Additional papers (status 5): the clock stops and the applicant is told."""
-    deps = deps_for(table, deps)
-    now = now or deps.clock()
-    d = load_dossier(caller, dossier_id, deps=deps)
+    deps, now, d = opened(caller, dossier_id, table=table, deps=deps, now=now)
     if not acts(caller, d):
         raise Forbidden()
     transition(d, S.SUPPLEMENT_REQUESTED)
@@ -50,9 +49,8 @@ def request_supplement(caller: Caller, dossier_id: str, *, papers: list[str], no
     uow = deps.store.unit_of_work()
     saved = save(deps, uow, d, after)
     deps.store.count(uow, deltas)
-    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller,
-                      "dossier.supplement",
-                      summary=f"Yêu cầu bổ sung: {', '.join(papers)}. {note}")
+    record(deps, uow, caller, dossier_id, "dossier.supplement",
+           summary=f"Yêu cầu bổ sung: {', '.join(papers)}. {note}")
     if d["applicant"].get("email"):
         uow.emit(mail(saved, "dossier_status", message=f"Đề nghị bổ sung: "
                       f"{', '.join(papers)}. {note} Thời hạn giải quyết tạm dừng cho đến "
@@ -100,10 +98,10 @@ def supplied(caller: Caller | None, dossier_id: str, *, now: datetime | None = N
     for w in moved:
         deps.store.put_work(uow, w)
     deps.store.count(uow, deltas)
-    deps.trail.append(uow, deps.trail.head(chain_of(d["id"])), caller, "dossier.supplied",
-                      summary="Nhận hồ sơ bổ sung; hẹn trả mới "
-                              f"{new_appointment.astimezone(TZ):%H:%M %d/%m/%Y}",
-                      actor=None if caller else "online")
+    record(deps, uow, caller, d["id"], "dossier.supplied",
+           summary="Nhận hồ sơ bổ sung; hẹn trả mới "
+                   f"{new_appointment.astimezone(TZ):%H:%M %d/%m/%Y}",
+           actor=None if caller else "online")
     if d["applicant"].get("email"):
         uow.emit(mail(saved, "dossier_status", message="Đã nhận đủ hồ sơ bổ sung. Ngày hẹn "
                       "trả kết quả đã được điều chỉnh."))

@@ -15,11 +15,11 @@ from chalicelib.onestop.dossiers import (
     Deps,
     S,
     acts,
-    chain_of,
     deps_for,
     finished_work,
-    load_dossier,
     mail,
+    opened,
+    record,
     save,
     scheduled_overdue,
     timeline,
@@ -32,9 +32,7 @@ def stop(caller: Caller, dossier_id: str, *, reason: str, now: datetime | None =
          table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
     """Stop processing (status 8), also how a withdrawal is completed; the
     applicant is told."""
-    deps = deps_for(table, deps)
-    now = now or deps.clock()
-    d = load_dossier(caller, dossier_id, deps=deps)
+    deps, now, d = opened(caller, dossier_id, table=table, deps=deps, now=now)
     if not (acts(caller, d) or caller.roles & {Role.ONE_STOP, Role.LEADER}):
         raise Forbidden()
     transition(d, S.STOPPED)
@@ -46,8 +44,7 @@ def stop(caller: Caller, dossier_id: str, *, reason: str, now: datetime | None =
     for w in done:
         deps.store.put_work(uow, w)
     deps.store.count(uow, rules.stopped_deltas(d["owner_unit"], now, scheduled_overdue(d)))
-    deps.trail.append(uow, deps.trail.head(chain_of(dossier_id)), caller, "dossier.stop",
-                      summary=f"Dừng xử lý: {reason}")
+    record(deps, uow, caller, dossier_id, "dossier.stop", f"Dừng xử lý: {reason}")
     if d["applicant"].get("email"):
         uow.emit(mail(saved, "dossier_status", message=f"Hồ sơ dừng xử lý. Lý do: {reason}"))
     uow.commit()
@@ -68,7 +65,7 @@ def withdraw(code: str, phone_last4: str, reason: str, table: Table | None = Non
     uow = deps.store.unit_of_work()
     save(deps, uow, d, {**d, "status": int(S.WITHDRAWAL_REQUESTED), "withdraw_reason": reason,
                         "timeline": timeline(d, "Công dân yêu cầu rút hồ sơ", now)})
-    deps.trail.append(uow, deps.trail.head(chain_of(d["id"])), None, "dossier.withdraw",
-                      summary=f"Yêu cầu rút hồ sơ: {reason}", actor="online")
+    record(deps, uow, None, d["id"], "dossier.withdraw", f"Yêu cầu rút hồ sơ: {reason}",
+           actor="online")
     uow.commit()
     return lookup(code, phone_last4, deps=deps)
