@@ -76,6 +76,11 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     return to_dynamo(data)
 
 
+def _key_names(index: str | None) -> tuple[str, str]:
+    """The partition and sort key attributes of the table or of an index."""
+    return ("pk", "sk") if index is None else (f"{index}pk", f"{index}sk")
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[Item]
@@ -98,6 +103,32 @@ class Table:
         ).get("Item")
         return from_dynamo(raw) if raw else None
 
+    def _key_query(self, pk_value: str, *, index: str | None,
+                   sort: tuple[str, dict[str, Any]] | None, limit: int, forward: bool
+                   ) -> dict[str, Any]:
+        """The request for one page of a partition: the partition key is
+        ``pk_value`` and, with ``sort``, the sort key (``#sk``) meets its condition
+        with the values given."""
+        pk_name, sk_name = _key_names(index)
+        condition = "#pk = :pk"
+        names = {"#pk": pk_name}
+        values: dict[str, Any] = {":pk": pk_value}
+        if sort is not None:
+            condition += " AND " + sort[0]
+            names["#sk"] = sk_name
+            values.update(sort[1])
+        kwargs: dict[str, Any] = {
+            "TableName": self.name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": to_dynamo(values),
+            "Limit": limit,
+            "ScanIndexForward": forward,
+        }
+        if index is not None:
+            kwargs["IndexName"] = index
+        return kwargs
+
     def query(
         self,
         pk_value: str,
@@ -110,32 +141,14 @@ class Table:
         cursor: str | None = None,
         forward: bool = True,
     ) -> Page:
-        pk_name, sk_name = ("pk", "sk") if index is None else (f"{index}pk", f"{index}sk")
-        condition = "#pk = :pk"
-        names = {"#pk": pk_name}
-        values: dict[str, Any] = {":pk": pk_value}
+        sort: tuple[str, dict[str, Any]] | None = None
         if sk_prefix is not None:
-            condition += " AND begins_with(#sk, :sk)"
-            names["#sk"] = sk_name
-            values[":sk"] = sk_prefix
+            sort = "begins_with(#sk, :sk)", {":sk": sk_prefix}
         elif sk_between is not None:
-            condition += " AND #sk BETWEEN :lo AND :hi"
-            names["#sk"] = sk_name
-            values[":lo"], values[":hi"] = sk_between
+            sort = "#sk BETWEEN :lo AND :hi", {":lo": sk_between[0], ":hi": sk_between[1]}
         elif sk_before is not None:
-            condition += " AND #sk < :before"
-            names["#sk"] = sk_name
-            values[":before"] = sk_before
-        kwargs: dict[str, Any] = {
-            "TableName": self.name,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": to_dynamo(values),
-            "Limit": limit,
-            "ScanIndexForward": forward,
-        }
-        if index is not None:
-            kwargs["IndexName"] = index
+            sort = "#sk < :before", {":before": sk_before}
+        kwargs = self._key_query(pk_value, index=index, sort=sort, limit=limit, forward=forward)
         start = decode_cursor(cursor)
         if start:
             kwargs["ExclusiveStartKey"] = start
@@ -145,65 +158,43 @@ class Table:
             cursor=encode_cursor(out.get("LastEvaluatedKey")),
         )
 
-    def query_from(self, pk_value: str, *, index: str | None, start: dict[str, Any] | None,
-                   limit: int, forward: bool = True) -> tuple[list[Item], dict[str, Any] | None]:
-        """One page of a partition from a plain (not encoded) start key; for merging
-        several partitions into one list."""
-        pk_name = "pk" if index is None else f"{index}pk"
-        kwargs: dict[str, Any] = {
-            "TableName": self.name,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": pk_name},
-            "ExpressionAttributeValues": to_dynamo({":pk": pk_value}),
-            "Limit": limit,
-            "ScanIndexForward": forward,
-        }
-        if index is not None:
-            kwargs["IndexName"] = index
+    def _page_from(self, kwargs: dict[str, Any], start: dict[str, Any] | None
+                   ) -> tuple[list[Item], dict[str, Any] | None]:
+        """Run the request from a plain start key: the items and the plain key after them."""
         if start:
             kwargs["ExclusiveStartKey"] = to_dynamo(start)
         out = self._client.query(**kwargs)
         last = out.get("LastEvaluatedKey")
         return [from_dynamo(i) for i in out.get("Items", [])], (from_dynamo(last) if last else None)
 
+    def query_from(self, pk_value: str, *, index: str | None, start: dict[str, Any] | None,
+                   limit: int, forward: bool = True) -> tuple[list[Item], dict[str, Any] | None]:
+        """One page of a partition from a plain (not encoded) start key; for merging
+        several partitions into one list."""
+        return self._page_from(
+            self._key_query(pk_value, index=index, sort=None, limit=limit, forward=forward),
+            start)
+
     def query_range(self, pk_value: str, *, index: str | None, low: str | None,
                     below: str | None, start: dict[str, Any] | None, limit: int,
                     forward: bool = True) -> tuple[list[Item], dict[str, Any] | None]:
         """One page of a partition with ``low <= sort key < below`` (either bound
         optional), from a plain start key."""
-        pk_name, sk_name = ("pk", "sk") if index is None else (f"{index}pk", f"{index}sk")
-        condition = "#pk = :pk"
-        names = {"#pk": pk_name}
-        values: dict[str, Any] = {":pk": pk_value}
+        sort: tuple[str, dict[str, Any]] | None = None
         if low is not None and below is not None:
             # BETWEEN is inclusive: the exclusive end is enforced below.
-            condition += " AND #sk BETWEEN :lo AND :hi"
-            names["#sk"] = sk_name
-            values.update({":lo": low, ":hi": below})
+            sort = "#sk BETWEEN :lo AND :hi", {":lo": low, ":hi": below}
         elif low is not None:
-            condition += " AND #sk >= :lo"
-            names["#sk"] = sk_name
-            values[":lo"] = low
+            sort = "#sk >= :lo", {":lo": low}
         elif below is not None:
-            condition += " AND #sk < :hi"
-            names["#sk"] = sk_name
-            values[":hi"] = below
-        kwargs: dict[str, Any] = {
-            "TableName": self.name, "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": to_dynamo(values), "Limit": limit,
-            "ScanIndexForward": forward,
-        }
-        if index is not None:
-            kwargs["IndexName"] = index
-        if start:
-            kwargs["ExclusiveStartKey"] = to_dynamo(start)
-        out = self._client.query(**kwargs)
-        items = [from_dynamo(i) for i in out.get("Items", [])]
+            sort = "#sk < :hi", {":hi": below}
+        items, last = self._page_from(
+            self._key_query(pk_value, index=index, sort=sort, limit=limit, forward=forward),
+            start)
         if low is not None and below is not None:
+            sk_name = _key_names(index)[1]
             items = [i for i in items if i[sk_name] != below]
-        last = out.get("LastEvaluatedKey")
-        return items, (from_dynamo(last) if last else None)
+        return items, last
 
     def batch_get(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Item]:
         """Items by (pk, sk), 100 a request, retrying what DynamoDB leaves unprocessed."""
