@@ -24,7 +24,14 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.calendar.service import agency_calendar
 from chalicelib.incoming.rules import DocStatus
-from chalicelib.incoming.service import chain_of, load_visible, public_view, store_of, trail_of
+from chalicelib.incoming.service import (
+    chain_of,
+    load_at_version,
+    load_visible,
+    public_view,
+    store_of,
+    trail_of,
+)
 from chalicelib.incoming.store import IncomingStore
 from chalicelib.kernel.access import Secrecy
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput
@@ -84,9 +91,7 @@ def distribute(caller: Caller, doc_id: str, *, lead_unit: str, lead_deadline: da
     """The leader's direction: lead unit, supporting units, instruction, deadlines."""
     store, trail = store_of(table, store), trail_of(table, trail)
     directory = people_of(table, directory)
-    before = load_visible(caller, doc_id, store=store)
-    if int(before.get("version", 1)) != version:
-        raise Conflict()
+    before = load_at_version(caller, doc_id, version, store=store)
     if before.get("status") != DocStatus.REGISTERED.value:
         raise Conflict("Văn bản đã được phân phối.", "The document was already distributed.",
                        "already_distributed")
@@ -144,9 +149,7 @@ def assign(caller: Caller, doc_id: str, *, officers: list[tuple[str, Part]],
     """The head of unit hands the unit's part to officers of the unit."""
     store, trail = store_of(table, store), trail_of(table, trail)
     directory = people_of(table, directory)
-    before = load_visible(caller, doc_id, store=store)
-    if int(before.get("version", 1)) != version:
-        raise Conflict()
+    before = load_at_version(caller, doc_id, version, store=store)
     if Role.UNIT_HEAD not in caller.roles or not caller.unit:
         raise Forbidden()
     unit_work = store.part(doc_id, items.unit(caller.unit))

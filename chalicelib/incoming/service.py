@@ -161,6 +161,16 @@ def load_visible(caller: Caller, doc_id: str, table: Table | None = None, *,
     return doc
 
 
+def load_at_version(caller: Caller, doc_id: str, version: int, *, store: IncomingStore
+                    ) -> dict[str, Any]:
+    """The document as ``load_visible`` finds it, still at the version the client
+    read (a Conflict otherwise)."""
+    before = load_visible(caller, doc_id, store=store)
+    if int(before.get("version", 1)) != version:
+        raise Conflict()
+    return before
+
+
 def view(caller: Caller, doc_id: str, table: Table | None = None, *,
          store: IncomingStore | None = None, trail: AuditTrail | None = None
          ) -> dict[str, Any]:
@@ -214,9 +224,7 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
     """The clerk's review: fix the detected metadata, mark secrecy. Who changed
     what is in the audit entry's before/after."""
     store, trail = store_of(table, store), trail_of(table, trail)
-    before = load_visible(caller, doc_id, store=store)
-    if int(before.get("version", 1)) != version:
-        raise Conflict()
+    before = load_at_version(caller, doc_id, version, store=store)
     meta = meta.normalised()
     meta.check_lengths()
     people = set(before.get("people") or [])
