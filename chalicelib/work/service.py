@@ -144,6 +144,31 @@ def _heads(directory: Directory, unit: str, cache: dict[str, list[dict[str, Any]
     return cache[unit]
 
 
+def _job_run(table: Table | None, store: WorkStore | None, directory: Directory | None,
+             now: datetime | None, calendar: CalendarSource | None
+             ) -> tuple[WorkStore, Directory, datetime, AgencyCalendar]:
+    """What a mail job runs with: the store, the directory, the time and the calendar."""
+    store = _store(table, store)
+    return (store, _directory(store, directory), now or utcnow(),
+            (calendar or agency_calendar)())
+
+
+def _mail_once(store: WorkStore, mailer: Mailer, kind: str, username: str, day: str,
+               template: str, context: dict[str, Any], to: str) -> bool:
+    """Send the mail unless ``kind`` was already claimed for the person and day;
+    a failed send gives the claim back so that the job's retry sends it."""
+    from chalicelib.outputs.mail import compose_mail
+
+    if not store.claim(kind, username, day):
+        return False
+    try:
+        compose_mail(template, context, [to]).send(mailer)
+    except Exception:
+        store.release(kind, username, day)
+        raise
+    return True
+
+
 def send_digests(*, now: datetime | None = None, table: Table | None = None,
                  mailer: Mailer, store: WorkStore | None = None,
                  directory: Directory | None = None,
@@ -151,12 +176,8 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
     """The 07:30 digest: each person with due-soon or overdue work gets one mail."""
     from chalicelib.kernel.config import get_settings
     from chalicelib.organisation.service import get_user
-    from chalicelib.outputs.mail import compose_mail
 
-    store = _store(table, store)
-    directory = _directory(store, directory)
-    now = now or utcnow()
-    cal = (calendar or agency_calendar)()
+    store, directory, now, cal = _job_run(table, store, directory, now, calendar)
     today = now.astimezone(cal.tz).date()
     if not cal.is_working_day(today):
         return {"skipped": "not a working day", "day": today.isoformat()}
@@ -186,17 +207,12 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
         if profile["status"] != "active" or not profile.get("email"):
             skipped += 1
             continue
-        if not store.claim("DIGEST", username, today.isoformat()):
-            continue
         context = {"name": profile["full_name"], "items": views, "base": base,
                    "day": today.strftime("%d/%m/%Y"),
                    "overdue": sum(1 for v in views if v["timeliness"] == "overdue")}
-        try:
-            compose_mail("digest", context, [profile["email"]]).send(mailer)
-        except Exception:
-            store.release("DIGEST", username, today.isoformat())  # a retry may send it
-            raise
-        sent += 1
+        if _mail_once(store, mailer, "DIGEST", username, today.isoformat(), "digest", context,
+                      profile["email"]):
+            sent += 1
     return {"sent": sent, "skipped": skipped, "due_items": len(due), "day": today.isoformat()}
 
 
@@ -218,12 +234,8 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
     """Work overdue by ESCALATE_AFTER_DAYS working days: a summary to each head
     of the unit concerned, once a day."""
     from chalicelib.kernel.config import get_settings
-    from chalicelib.outputs.mail import compose_mail
 
-    store = _store(table, store)
-    directory = _directory(store, directory)
-    now = now or utcnow()
-    cal = (calendar or agency_calendar)()
+    store, directory, now, cal = _job_run(table, store, directory, now, calendar)
     today = now.astimezone(cal.tz).date()
     if not cal.is_working_day(today):
         return {"skipped": "not a working day"}
@@ -238,17 +250,13 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
     for unit, items in sorted(per_unit.items()):
         views = _sorted([_view(i, cal, now) for i in items])
         for head in _heads(directory, unit, cache):
-            if not head.get("email") or not store.claim("ESCALATE", head["username"],
-                                                        today.isoformat()):
+            if not head.get("email"):
                 continue
             context = {"name": head["full_name"], "unit": unit, "items": views,
                        "days": ESCALATE_AFTER_DAYS, "base": get_settings().public_base_url}
-            try:
-                compose_mail("escalation", context, [head["email"]]).send(mailer)
-            except Exception:
-                store.release("ESCALATE", head["username"], today.isoformat())
-                raise  # the job's retry sends what was not sent
-            sent += 1
+            if _mail_once(store, mailer, "ESCALATE", head["username"], today.isoformat(),
+                          "escalation", context, head["email"]):
+                sent += 1
     return {"sent": sent, "overdue_items": len(late)}
 
 
@@ -272,10 +280,7 @@ def weekly_summary(*, now: datetime | None = None, table: Table | None = None,
     from chalicelib.organisation.service import list_units, list_users
     from chalicelib.outputs.mail import compose_mail
 
-    store = _store(table, store)
-    directory = _directory(store, directory)
-    now = now or utcnow()
-    cal = (calendar or agency_calendar)()
+    store, directory, now, cal = _job_run(table, store, directory, now, calendar)
     last_week = week_key(now.astimezone(cal.tz).date() - timedelta(days=7))
     rows = []
     for unit in list_units(store=directory):
