@@ -81,19 +81,30 @@ def _s3_put(key: str, data: bytes, *, lock: bool = False) -> None:
                             ContentType="application/pdf", **extra)
 
 
+def _waiting(event: DomainEvent, status: OutStatus) -> tuple[Any, dict[str, Any]] | None:
+    """The table and the document the event names while it still waits in
+    ``status``; None once the step is done already, or the request taken back."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.outgoing.store import OutgoingStore
+
+    table = Table()
+    doc = OutgoingStore(table).get(event.payload["id"])
+    if doc is None or doc["status"] != status.value:
+        return None
+    return table, doc
+
+
 # ---------------------------------------------------------------- the leader signs
 
 @subscribe("outgoing.sign_requested", name="sign_outgoing")
 def sign_outgoing(event: DomainEvent) -> None:
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.outgoing import service as outgoing
-    from chalicelib.outgoing.store import OutgoingStore
 
-    table = Table()
-    doc_id = event.payload["id"]
-    doc = OutgoingStore(table).get(doc_id)
-    if doc is None or doc["status"] != OutStatus.SIGNING.value:
-        return  # done already, or taken back
+    waiting = _waiting(event, OutStatus.SIGNING)
+    if waiting is None:
+        return
+    table, doc = waiting
+    doc_id = doc["id"]
     key = f"outgoing/{doc_id}/signed.pdf"
     try:
         signed, layout = _with_retries(lambda: _sign(doc, table))
@@ -155,15 +166,13 @@ def _sign(doc: dict[str, Any], table: Any) -> tuple[bytes, dict[str, Any]]:
 
 @subscribe("outgoing.issue_requested", name="issue_outgoing")
 def issue_outgoing(event: DomainEvent) -> None:
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.outgoing import service as outgoing
-    from chalicelib.outgoing.store import OutgoingStore
 
-    table = Table()
-    doc_id = event.payload["id"]
-    doc = OutgoingStore(table).get(doc_id)
-    if doc is None or doc["status"] != OutStatus.ISSUING.value:
+    waiting = _waiting(event, OutStatus.ISSUING)
+    if waiting is None:
         return
+    table, doc = waiting
+    doc_id = doc["id"]
     try:
         issued = _with_retries(lambda: _issue(doc, table))
         key = f"outgoing/{doc_id}/issued.pdf"
