@@ -20,7 +20,7 @@ def settle_complaint(event: DomainEvent, mailer: Mailer) -> None:
     from chalicelib.outputs.mail import compose_mail
 
     table = Table()
-    doc = outgoing.get(event.payload["id"], table)
+    doc = outgoing.document(event.payload["id"], table)
     if doc is None or not doc.get("complaint_id"):
         return
     cases = complaints.use_cases(table)

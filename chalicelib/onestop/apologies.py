@@ -96,7 +96,7 @@ def _draft_apology(d: dict[str, Any], now: datetime, deps: Deps) -> None:
               "quyết chưa bảo đảm thời hạn đã hẹn. Sở Kế hoạch và Đầu tư thành thật xin lỗi "
               f"ông/bà và hẹn lại thời gian trả kết quả: {new:%H:%M ngày %d/%m/%Y}.\n\n"
               "Rất mong nhận được sự thông cảm của ông/bà."), table=table)
-    outgoing.link_dossier(draft["id"], d["id"], table=table)
+    outgoing.set_origin(draft["id"], {"dossier_id": d["id"]}, new_version=True, table=table)
     fresh = deps.store.get(d["id"]) or d
     uow = deps.store.unit_of_work()
     save(deps, uow, fresh, {**fresh, "apology_id": draft["id"], "late": True,

@@ -826,25 +826,9 @@ def document(doc_id: str, table: Table | None = None) -> dict[str, Any] | None:
     return OutgoingStore(table or Table()).get(doc_id)
 
 
-def link(doc_id: str, table: Table | None = None, **fields: Any) -> None:
-    """Name what a document was drafted for (``meeting_id``, ``dossier_id``,
-    ``complaint_id``), for the capabilities that draft through this one."""
-    OutgoingStore(table or Table()).link(doc_id, **fields)
-
-
-def link_dossier(out_id: str, dossier_id: str, table: Table | None = None) -> None:
-    """The draft answers a one-stop dossier (its apology letter)."""
-    link(out_id, table, dossier_id=dossier_id)
-
-
-def get(doc_id: str, table: Table | None = None) -> dict[str, Any] | None:
-    """A document by id with no caller to check: for the workflow steps of the
-    capabilities that drafted it (a complaint's answer, a meeting's letter)."""
-    return document(doc_id, table)
-
-
 def set_origin(doc_id: str, origin: dict[str, str], *, new_version: bool = False,
                table: Table | None = None) -> None:
-    """Note on a draft what it was drafted for (``complaint_id``, ``meeting_id``),
+    """Note on a draft what it was drafted for (``complaint_id``, ``meeting_id``,
+    ``dossier_id``),
     so that its issue reaches back there."""
     OutgoingStore(table or Table()).link(doc_id, bump=new_version, **origin)

@@ -20,6 +20,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import ConditionFailed, Page, Table
 from chalicelib.kernel.events import iso
+from chalicelib.work import items
 
 CLAIM_DAYS = 40
 
@@ -54,19 +55,11 @@ class WorkStore:
 
     def open_page(self, limit: int) -> Page:
         """The first ``limit`` open items of the agency, oldest deadline first."""
-        return self.table.query("OPENWORK", index="gsi3", limit=limit)
+        return self.table.query(items.OPEN_PARTITION, index="gsi3", limit=limit)
 
     def due_before(self, horizon: datetime) -> list[dict[str, Any]]:
         """Every open item whose deadline is before ``horizon``."""
-        out: list[dict[str, Any]] = []
-        start = None
-        while True:
-            found, last = self.table.query_range("OPENWORK", index="gsi3", low=None,
-                                                 below=iso(horizon), start=start, limit=1000)
-            out.extend(found)
-            if last is None:
-                return out
-            start = last
+        return list(items.open_due_before(self.table, iso(horizon), page=1000))
 
     # ---- preferences
 
