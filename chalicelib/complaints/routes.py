@@ -43,6 +43,15 @@ def _person(b: Any) -> dict[str, Any]:
             "email": str(b.email) if b.email else "", "protected": b.protect_identity}
 
 
+def _changed(call: Call, action: str, **arguments: Any) -> dict[str, Any]:
+    """Apply the case action named (each takes the caller and the case in the path,
+    then its own arguments) and answer with the case as the caller now sees it,
+    through the same use cases."""
+    cases = use_cases()
+    getattr(cases, action)(call.user, call.params["case_id"], **arguments)
+    return cases.view(call.user, call.params["case_id"])
+
+
 @route(complaints_bp, "/api/public/complaints", methods=("POST",),
        body=S + "PublicFilingIn", policy=FILE, tags=TAGS,
        summary="File a complaint, denunciation or petition; returns the tracking code")
@@ -109,57 +118,45 @@ def identity(call: Call) -> dict[str, Any]:
        summary="Kind, complexity, remote area, second complaint: the clocks follow")
 def classify(call: Call) -> dict[str, Any]:
     b = call.body
-    cases = use_cases()
-    cases.classify(call.user, call.params["case_id"], kind=b.kind.value,
-                   complexity=b.complexity.value, remote=b.remote,
-                   multi_site=b.multi_site, second_of=b.second_of,
-                   decision_date=b.decision_date)
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "classify", kind=b.kind.value,
+                    complexity=b.complexity.value,
+                    remote=b.remote,
+                    multi_site=b.multi_site,
+                    second_of=b.second_of,
+                    decision_date=b.decision_date)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/accept", methods=("POST",), policy=DESK,
        tags=TAGS, summary="Accept (thụ lý): the settlement clock starts; the person is told")
 def accept(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.accept(call.user, call.params["case_id"])
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "accept")
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/transfer", methods=("POST",),
        body=S + "TransferIn", policy=DESK, tags=TAGS,
        summary="Transfer to the competent body with a reason; the person is told")
 def transfer(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.transfer(call.user, call.params["case_id"], to=call.body.to,
-                   reason=call.body.reason)
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "transfer", to=call.body.to, reason=call.body.reason)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/refuse", methods=("POST",),
        body=S + "ReasonIn", policy=DESK, tags=TAGS,
        summary="Refuse to accept, with the reason; the person is told")
 def refuse(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.refuse(call.user, call.params["case_id"], reason=call.body.reason)
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "refuse", reason=call.body.reason)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/merge", methods=("POST",),
        body=S + "MergeIn", policy=DESK, tags=TAGS, summary="Merge a duplicate into a case")
 def merge(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.merge(call.user, call.params["case_id"], into=call.body.into)
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "merge", into=call.body.into)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/assign", methods=("POST",),
        body=S + "AssignIn", policy=Policy.only(Role.LEADER, Role.UNIT_HEAD), tags=TAGS,
        summary="Give the case to a unit (leader) and an officer (leader or the unit's head)")
 def assign(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.assign(call.user, call.params["case_id"], unit=call.body.unit,
-                 officer=call.body.officer)
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "assign", unit=call.body.unit, officer=call.body.officer)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/notes", methods=("POST",),
@@ -174,28 +171,21 @@ def note(call: Call) -> dict[str, Any]:
        body=S + "ExtendIn", policy=Policy.only(Role.LEADER), tags=TAGS,
        summary="Extend a denunciation's settlement by a written decision")
 def extend(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.extend(call.user, call.params["case_id"], days=call.body.days,
-                 decision=call.body.decision)
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "extend", days=call.body.days, decision=call.body.decision)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/pause", methods=("POST",),
        body=S + "ReasonIn", policy=Policy.only(Role.LEADER), tags=TAGS,
        summary="Suspend a denunciation's settlement (the clock stops)")
 def pause(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.pause(call.user, call.params["case_id"], reason=call.body.reason)
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "pause", reason=call.body.reason)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/resume", methods=("POST",),
        policy=Policy.only(Role.LEADER), tags=TAGS,
        summary="Resume a suspended settlement (the clock runs on)")
 def resume(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.resume(call.user, call.params["case_id"])
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "resume")
 
 
 @route(complaints_bp, "/api/complaints/{case_id}/dialogue", methods=("POST",),
@@ -223,9 +213,7 @@ def answer(call: Call) -> dict[str, Any]:
 @route(complaints_bp, "/api/complaints/{case_id}/close", methods=("POST",), policy=SIGNED_IN,
        tags=TAGS, summary="Close a settled case")
 def close(call: Call) -> dict[str, Any]:
-    cases = use_cases()
-    cases.close(call.user, call.params["case_id"])
-    return cases.view(call.user, call.params["case_id"])
+    return _changed(call, "close")
 
 
 @route(complaints_bp, "/api/reports/complaints", query=S + "DashboardQuery",
