@@ -130,14 +130,19 @@ class FakeTrail:
         return ChainHead(chain, len(self.entries.get(chain, [])), "")
 
     def append(self, uow: FakeUnitOfWork, head: ChainHead, caller: Caller | None, action: str,
-               *, summary: str = "", before: Any = None, after: Any = None) -> dict[str, Any]:
-        entry = {"seq": head.seq + 1, "actor": caller.username if caller else "system",
+               *, summary: str = "", before: Any = None, after: Any = None,
+               actor: str | None = None) -> dict[str, Any]:
+        entry = {"seq": head.seq + 1,
+                 "actor": actor or (caller.username if caller else "system"),
                  "action": action, "summary": summary, "before": before, "after": after}
         append_at(uow, self.entries, head, entry)
         return entry
 
     def actions(self, chain: str) -> list[str]:
         return [e["action"] for e in self.entries.get(chain, [])]
+
+    def actors(self, chain: str) -> list[str]:
+        return [e["actor"] for e in self.entries.get(chain, [])]
 
 
 class FakeDirectory:
@@ -203,22 +208,6 @@ class FakeTaskStore(EventedStore):
 
 
 # ---- one-stop (onestop) --------------------------------------------------------
-
-
-class FakeOneStopTrail(FakeTrail):
-    """The trail as the one-stop use cases call it: online and system changes
-    name their actor."""
-
-    def append(self, uow: FakeUnitOfWork, head: ChainHead, caller: Caller | None, action: str,
-               *, summary: str = "", before: Any = None, after: Any = None,
-               actor: str | None = None) -> dict[str, Any]:
-        entry = super().append(uow, head, caller, action, summary=summary, before=before,
-                               after=after)
-        entry["actor"] = actor or entry["actor"]
-        return entry
-
-    def actors(self, chain: str) -> list[str]:
-        return [e["actor"] for e in self.entries.get(chain, [])]
 
 
 class FakeOneStopStore(EventedStore):

@@ -30,11 +30,13 @@ class UnitOfWork(Protocol):
 
 
 class AuditTrail(Protocol):
-    """Each item's hash-chained trail; entries join the change's unit of work."""
+    """Each item's hash-chained trail; entries join the change's unit of work. A
+    change no one signed in made (an online filing, a job) names its ``actor``."""
 
     def head(self, chain: str) -> ChainHead: ...
     def append(self, uow: UnitOfWork, head: ChainHead, caller: Caller | None, action: str, *,
-               summary: str = "", before: Any = None, after: Any = None) -> Mapping[str, Any]: ...
+               summary: str = "", before: Any = None, after: Any = None,
+               actor: str | None = None) -> Mapping[str, Any]: ...
 
 
 class Directory(Protocol):

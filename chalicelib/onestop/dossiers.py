@@ -9,19 +9,18 @@ a unit test hands in ``deps`` with fakes instead (``tests/fakes.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.access import ItemAccess, Kind, can_view
-from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
-from chalicelib.kernel.ports import CalendarSource, Clock, UnitOfWork
+from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, UnitOfWork
 from chalicelib.notifications.service import mail_event
 from chalicelib.onestop import rules
 from chalicelib.onestop.store import OneStopStore
@@ -38,15 +37,6 @@ def chain_of(dossier_id: str) -> str:
     return f"dossier:{dossier_id}"
 
 
-class DossierTrail(Protocol):
-    """The audit trail (``audit.trail.Trail``); online and system changes name
-    their actor ("online", "system") since no one signed in made them."""
-
-    def head(self, chain: str) -> ChainHead: ...
-    def append(self, uow: Any, head: ChainHead, caller: Caller | None, action: str, *,
-               summary: str = "", before: Any = None, after: Any = None,
-               actor: str | None = None) -> Mapping[str, Any]: ...
-
 
 def _calendar() -> Any:
     from chalicelib.calendar.service import agency_calendar
@@ -57,7 +47,7 @@ def _calendar() -> Any:
 @dataclass
 class Deps:
     store: OneStopStore
-    trail: DossierTrail
+    trail: AuditTrail
     # The organisation's units (code, name): the catalogue names a step's
     # performer by its published name.
     units: Callable[[], list[dict[str, Any]]]

@@ -27,7 +27,7 @@ from chalicelib.onestop.results import return_result
 from chalicelib.onestop.supplements import request_supplement, supplied, supply_online
 from chalicelib.onestop.withdrawal import stop, withdraw
 from chalicelib.work import items
-from tests.fakes import FakeOneStopStore, FakeOneStopTrail, FixedClock
+from tests.fakes import FakeOneStopStore, FakeTrail, FixedClock
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -60,7 +60,7 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture()
 def deps() -> Deps:
     calendar = AgencyCalendar()
-    return Deps(store=FakeOneStopStore(SEED_PROCEDURES), trail=FakeOneStopTrail(),
+    return Deps(store=FakeOneStopStore(SEED_PROCEDURES), trail=FakeTrail(),
                 units=lambda: UNITS, calendar=lambda: calendar, clock=FixedClock(MONDAY))
 
 
