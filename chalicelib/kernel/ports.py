@@ -46,10 +46,6 @@ class Directory(Protocol):
     def unit(self, code: str) -> Mapping[str, Any] | None: ...
 
 
-class EventPublisher(Protocol):
-    def publish(self, events: Sequence[DomainEvent]) -> None: ...
-
-
 class Mailer(Protocol):
     def send(
         self,
@@ -61,8 +57,3 @@ class Mailer(Protocol):
         attachments: Sequence[tuple[str, str, bytes]] = (),
     ) -> str: ...
 
-
-class IdentityProvider(Protocol):
-    def login(self, username: str, password: str) -> dict[str, Any]: ...
-    def refresh(self, refresh_token: str) -> dict[str, Any]: ...
-    def sign_out(self, username: str) -> None: ...

@@ -27,7 +27,6 @@ from enum import StrEnum
 from chalicelib.kernel.calendar import DEFAULT_TZ
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
 
-TZID = "Asia/Ho_Chi_Minh"
 TZ = DEFAULT_TZ
 # A meeting room's invitation list, chair not counted. It also keeps every change
 # of a meeting inside one DynamoDB transaction (100 items: the meeting, the old
