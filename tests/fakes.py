@@ -444,6 +444,38 @@ class FakeWorkStore:
     def open_of(self, assignee: str) -> list[dict[str, Any]]:
         return [dict(w) for w in self._open() if w["assignee"] == assignee]
 
+    def inbox(self, person: str, queues: list[str]
+              ) -> tuple[list[dict[str, Any]], dict[str, Any] | None, bool]:
+        self.inbox_reads = [person, *queues]
+        found = [w for q in [person, *queues] for w in self.open_of(q)]
+        return found, self.prefs.get(person.split("#", 1)[1]), False
+
+    def todos(self, parent_key: str, prefix: str) -> list[dict[str, Any]]:
+        return [dict(w) for w in self.work
+                if w["pk"] == parent_key and w["sk"].startswith(prefix)]
+
+    def add_todo(self, uow: FakeUnitOfWork, todo: dict[str, Any]) -> None:
+        def put() -> None:
+            self.work[:] = [w for w in self.work
+                            if (w["pk"], w["sk"]) != (todo["pk"], todo["sk"])]
+            self.work.append(dict(todo))
+        uow.add(put)
+
+    def save_todo(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
+                  ) -> None:
+        def put() -> None:
+            current = next(w for w in self.work if (w["pk"], w["sk"]) == (after["pk"], after["sk"]))
+            if current["version"] != before["version"]:
+                raise AssertionError("changed since it was read")
+            self.work[self.work.index(current)] = dict(after)
+        uow.add(put)
+
+    def add_counter(self, uow: FakeUnitOfWork, unit: str, field: str, week: str) -> None:
+        def add() -> None:
+            row = self.counters.setdefault((unit, week), {})
+            row[field] = row.get(field, 0) + 1
+        uow.add(add)
+
     def open_page(self, limit: int) -> Any:
         from chalicelib.adapters.dynamo import Page
 

@@ -140,6 +140,7 @@ class Table:
         limit: int = 50,
         cursor: str | None = None,
         forward: bool = True,
+        consistent: bool = False,
     ) -> Page:
         sort: tuple[str, dict[str, Any]] | None = None
         if sk_prefix is not None:
@@ -149,6 +150,8 @@ class Table:
         elif sk_before is not None:
             sort = "#sk < :before", {":before": sk_before}
         kwargs = self._key_query(pk_value, index=index, sort=sort, limit=limit, forward=forward)
+        if consistent and index is None:  # index reads are eventually consistent only
+            kwargs["ConsistentRead"] = True
         start = decode_cursor(cursor)
         if start:
             kwargs["ExclusiveStartKey"] = start

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.kernel.events import iso, utcnow
-from chalicelib.work.rules import Part, WorkStatus
+from chalicelib.work.rules import ACTION_RULES, Action, Part, WorkStatus
 
 if TYPE_CHECKING:
     from chalicelib.adapters.dynamo import Table
@@ -20,11 +20,18 @@ OPEN_PARTITION = "OPENWORK"  # gsi3: every open work item, by deadline
 
 
 def work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
-               deadline: datetime, by: str, unit: str, parent: str = "DOC") -> dict[str, Any]:
+               deadline: datetime, by: str, unit: str, parent: str = "DOC", *,
+               action: Action | None = None, link: str | None = None) -> dict[str, Any]:
     """One assignee's part. ``parent`` is the item kind it belongs to (DOC, TASK…):
     every kind's work shares this shape, so my-work lists and reminders treat
-    them alike."""
-    return {
+    them alike. ``action`` is what the assignee must do (the inbox's kind);
+    without it the part's own kind is assumed (see ``action_of``)."""
+    extra: dict[str, Any] = {}
+    if action is not None:
+        extra["action"] = action.value
+    if link is not None:
+        extra["link"] = link
+    return {**extra,
         "pk": f"{parent}#{doc['id']}", "sk": f"WORK#{assignee}", "kind": "work",
         "doc_id": doc["id"], "assignee": assignee, "unit": unit, "part": part.value,
         "instruction": instruction, "deadline": iso(deadline), "assigned_by": by,
@@ -36,12 +43,81 @@ def work_item(doc: dict[str, Any], assignee: str, part: Part, instruction: str,
     }
 
 
+def todo(parent: str, parent_id: str, action: Action, assignee: str, *, subject: str,
+         deadline: datetime, by: str, unit: str | None, link: str, now: datetime,
+         secret: bool = False, note: str = "") -> dict[str, Any]:
+    """A pending action that is not a share of the work itself (register, distribute,
+    review, sign, issue, decide…): the same shape as a part, so that the inbox, the
+    digest, escalation and the counters treat it alike, under the parent's partition
+    with its own sort key so that it never mixes with the parts."""
+    ident = f"{action.value}#{assignee}"
+    return {
+        "pk": f"{parent}#{parent_id}", "sk": f"TODO#{ident}", "kind": "work",
+        "doc_id": parent_id, "assignee": assignee, "unit": unit or "", "part": "action",
+        "action": action.value, "link": link, "instruction": note,
+        "deadline": iso(deadline), "assigned_by": by, "assigned_at": iso(now),
+        "status": WorkStatus.OPEN.value, "progress": 0, "subject": subject,
+        "do_mat": "1" if secret else "", "version": 1,
+        "gsi2pk": f"WORK#{assignee}", "gsi2sk": f"{iso(deadline)}#{parent_id}#{action.value}",
+        "gsi3pk": OPEN_PARTITION,
+        "gsi3sk": f"{iso(deadline)}#{parent_id}#{assignee}#{action.value}",
+    }
+
+
+TODO_PREFIX = "TODO#"
+
+
+def is_todo(work: dict[str, Any]) -> bool:
+    return str(work.get("sk", "")).startswith(TODO_PREFIX)
+
+
+def todo_prefix(action: Action | None = None) -> str:
+    """The sort-key prefix of a parent's pending actions (of one kind)."""
+    return TODO_PREFIX + (f"{action.value}#" if action else "")
+
+
+def action_of(work: dict[str, Any]) -> Action:
+    """What the holder of a work item must do: the recorded action, or for parts
+    written before actions were recorded, the kind of their parent."""
+    if work.get("action"):
+        return Action(work["action"])
+    kind, _ = parent_of(work)
+    if kind == "DOC":
+        if work.get("part") == Part.SUPPORT.value:
+            return Action.OPINION
+        return Action.ASSIGN if is_unit(work["assignee"]) else Action.HANDLE
+    return {"TASK": Action.TASK, "CASE": Action.ANSWER_CASE,
+            "DOSSIER": Action.DOSSIER_STEP}.get(kind, Action.TASK)
+
+
+PAGES = {"DOC": "document", "TASK": "task", "CASE": "complaint", "DOSSIER": "dossier",
+         "OUT": "outgoing-doc", "MEETING": "meeting", "INTAKE": "intake"}
+
+
+def link_of(work: dict[str, Any]) -> str:
+    """The page where the action is taken: recorded with the item, or the parent's page."""
+    if work.get("link"):
+        return str(work["link"])
+    kind, ident = parent_of(work)
+    return f"/app/{PAGES.get(kind, 'work')}?id={ident}"
+
+
+def label_of(work: dict[str, Any]) -> str:
+    return ACTION_RULES[action_of(work)].label
+
+
+def item_id(work: dict[str, Any]) -> str:
+    """A stable name of one work item for the API (its parent and its holder's part)."""
+    return f"{work['pk']}/{work['sk']}"
+
+
 def reindexed(work: dict[str, Any], deadline: datetime) -> dict[str, Any]:
     """The same open work with a new deadline (an approved extension)."""
     parent_id = work["pk"].split("#", 1)[1]
+    suffix = f"#{work['action']}" if is_todo(work) else ""
     return {**work, "deadline": iso(deadline), "version": int(work["version"]) + 1,
-            "gsi2sk": f"{iso(deadline)}#{parent_id}",
-            "gsi3sk": f"{iso(deadline)}#{parent_id}#{work['assignee']}"}
+            "gsi2sk": f"{iso(deadline)}#{parent_id}{suffix}",
+            "gsi3sk": f"{iso(deadline)}#{parent_id}#{work['assignee']}{suffix}"}
 
 
 def closed(work: dict[str, Any], status: WorkStatus, **extra: Any) -> dict[str, Any]:
@@ -65,6 +141,16 @@ def person(username: str) -> str:
 def unit(code: str) -> str:
     """How work items name a unit that holds a part (its heads act on it)."""
     return f"UNIT#{code}"
+
+
+def role(name: str) -> str:
+    """How work items name the holders of a role across the agency (the clerks, the
+    leaders, the one-stop desk): any of them may act, and the first to act closes it."""
+    return f"ROLE#{name}"
+
+
+def is_role(assignee: str) -> bool:
+    return assignee.startswith("ROLE#")
 
 
 def is_person(assignee: str) -> bool:

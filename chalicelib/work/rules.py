@@ -22,6 +22,13 @@ class WorkStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     RETURNED = "returned"
+    CANCELLED = "cancelled"  # nobody must act any more (recalled, withdrawn, transferred)
+
+
+def week_key(day: date) -> str:
+    """The ISO week a completion is counted in (the weekly counters' sort key)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def check_deadline(calendar: AgencyCalendar, now: datetime, deadline: datetime | date,
@@ -88,3 +95,114 @@ def timeliness(calendar: AgencyCalendar, deadline: datetime | None, now: datetim
     if calendar.working_days_between(now, deadline) <= due_soon_days:
         return Timeliness("due_soon", LABELS["due_soon"])
     return Timeliness("on_time", LABELS["on_time"])
+
+
+# ---------------------------------------------------------------- pending actions
+
+class Action(StrEnum):
+    """Every kind of pending action a person (or a unit, or the holders of a role)
+    must take. The value is the ``kind`` the inbox shows."""
+
+    REGISTER = "incoming.register"  # văn thư vào sổ văn bản đến
+    DISTRIBUTE = "incoming.distribute"  # lãnh đạo phân phối
+    ASSIGN = "incoming.assign"  # trưởng đơn vị chủ trì giao cán bộ
+    HANDLE = "incoming.handle"  # cán bộ xử lý
+    OPINION = "incoming.opinion"  # đơn vị phối hợp cho ý kiến
+    REVIEW_COMPLETION = "incoming.review_completion"  # trưởng đơn vị duyệt kết quả
+    REVIEW = "outgoing.review"  # kiểm tra dự thảo (từng người trong chuỗi)
+    SIGN = "outgoing.sign"  # người ký hoặc người được ủy quyền
+    ISSUE = "outgoing.issue"  # văn thư cấp số, phát hành
+    REVISE = "outgoing.revise"  # người soạn thảo sửa dự thảo bị trả lại
+    TASK = "task.handle"  # thực hiện nhiệm vụ được giao
+    DECIDE_EXTENSION = "task.decide_extension"  # người giao quyết định gia hạn
+    CLASSIFY = "complaint.classify"  # bộ phận tiếp nhận phân loại, thụ lý
+    ASSIGN_CASE = "complaint.assign"  # lãnh đạo giao giải quyết
+    ANSWER_CASE = "complaint.answer"  # đơn vị/cán bộ giải quyết
+    APPROVE_ANSWER = "complaint.approve"  # lãnh đạo duyệt văn bản giải quyết
+    DOSSIER_STEP = "dossier.step"  # bước xử lý hồ sơ của đơn vị
+    SIGN_RESULT = "dossier.sign_result"  # ký kết quả hồ sơ
+    RETURN_RESULT = "dossier.return_result"  # bộ phận một cửa trả kết quả
+    ANSWER_INVITATION = "meeting.answer"  # trả lời giấy mời họp
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    label: str  # what the inbox calls the action (Vietnamese, shown to people)
+    group: str  # the inbox group it is shown under
+    days: Decimal | None  # working days allowed; None: the deadline comes with the work
+    source: str  # where the time limit comes from
+    urgent_at_once: bool = False  # Decree 30: urgent documents are handled at once
+
+
+DECREE30_SAME_OR_NEXT_DAY = "trong ngày, chậm nhất ngày làm việc tiếp theo"
+AGENCY_SETTING = "Quy chế làm việc của cơ quan (thiết lập theo loại việc)"
+
+# The agency's settings per kind of action. Decree 30/2020/NĐ-CP fixes the clerk's
+# and the leader's steps on documents ("same working day, at the latest the next");
+# the other steps are the agency's own rules, so they are data here with the rule
+# they come from, to be changed per agency and versioned like the other settings.
+ACTION_RULES: dict[Action, ActionRule] = {
+    Action.REGISTER: ActionRule("Vào sổ văn bản đến", "Văn bản đến", Decimal(1),
+                                f"Nghị định 30/2020/NĐ-CP, Điều 22: {DECREE30_SAME_OR_NEXT_DAY}",
+                                urgent_at_once=True),
+    Action.DISTRIBUTE: ActionRule("Phân phối văn bản đến", "Văn bản đến", Decimal(1),
+                                  f"Nghị định 30/2020/NĐ-CP, Điều 23: {DECREE30_SAME_OR_NEXT_DAY}",
+                                  urgent_at_once=True),
+    Action.ASSIGN: ActionRule("Giao cán bộ xử lý văn bản đến", "Văn bản đến", Decimal(1),
+                              "Nghị định 30/2020/NĐ-CP, Điều 23–24; " + AGENCY_SETTING,
+                              urgent_at_once=True),
+    Action.HANDLE: ActionRule("Xử lý văn bản đến", "Văn bản đến", None,
+                              "Hạn do lãnh đạo, trưởng đơn vị giao (Nghị định 30, Điều 24)"),
+    Action.OPINION: ActionRule("Phối hợp, cho ý kiến", "Văn bản đến", None,
+                               "Hạn do lãnh đạo giao (Nghị định 30, Điều 24)"),
+    Action.REVIEW_COMPLETION: ActionRule("Duyệt kết quả xử lý của cán bộ", "Văn bản đến",
+                                         Decimal(1), AGENCY_SETTING),
+    Action.REVIEW: ActionRule("Kiểm tra dự thảo văn bản đi", "Văn bản đi", Decimal(2),
+                              "Nghị định 30/2020/NĐ-CP, Điều 11–12; " + AGENCY_SETTING),
+    Action.SIGN: ActionRule("Ký duyệt văn bản đi", "Văn bản đi", Decimal(2),
+                            "Nghị định 30/2020/NĐ-CP, Điều 13; " + AGENCY_SETTING),
+    Action.ISSUE: ActionRule("Cấp số, phát hành văn bản đi", "Văn bản đi", Decimal(1),
+                             f"Nghị định 30/2020/NĐ-CP, Điều 18: {DECREE30_SAME_OR_NEXT_DAY}",
+                             urgent_at_once=True),
+    Action.REVISE: ActionRule("Chỉnh sửa dự thảo bị trả lại", "Văn bản đi", Decimal(2),
+                              AGENCY_SETTING),
+    Action.TASK: ActionRule("Thực hiện nhiệm vụ", "Nhiệm vụ", None, "Hạn do người giao việc đặt"),
+    Action.DECIDE_EXTENSION: ActionRule("Quyết định đề nghị gia hạn", "Nhiệm vụ", Decimal(1),
+                                        AGENCY_SETTING),
+    Action.CLASSIFY: ActionRule("Phân loại, thụ lý đơn", "Đơn thư", None,
+                                "Luật Khiếu nại 2011, Luật Tố cáo 2018 (thời hạn thụ lý)"),
+    Action.ASSIGN_CASE: ActionRule("Giao giải quyết đơn", "Đơn thư", Decimal(2), AGENCY_SETTING),
+    Action.ANSWER_CASE: ActionRule("Giải quyết đơn", "Đơn thư", None,
+                                   "Luật Khiếu nại 2011, Luật Tố cáo 2018 (thời hạn giải quyết)"),
+    Action.APPROVE_ANSWER: ActionRule("Duyệt văn bản giải quyết đơn", "Đơn thư", Decimal(2),
+                                      AGENCY_SETTING),
+    Action.DOSSIER_STEP: ActionRule("Xử lý hồ sơ một cửa", "Hồ sơ một cửa", None,
+                                    "Phần thời hạn của bước theo quy trình nội bộ "
+                                    "(Nghị định 61/2018/NĐ-CP)"),
+    Action.SIGN_RESULT: ActionRule("Ký kết quả hồ sơ", "Hồ sơ một cửa", Decimal("0.5"),
+                                   "Quy trình nội bộ giải quyết thủ tục hành chính"),
+    Action.RETURN_RESULT: ActionRule("Trả kết quả hồ sơ", "Hồ sơ một cửa", None,
+                                     "Ngày hẹn trả kết quả (Nghị định 61/2018/NĐ-CP)"),
+    Action.ANSWER_INVITATION: ActionRule("Trả lời giấy mời họp", "Lịch họp", None,
+                                         "Trước giờ họp"),
+}
+
+URGENT_WITHIN_DAYS = Decimal("0.25")  # "at once": two working hours, the agency's reading
+
+
+def action_deadline(calendar: AgencyCalendar, now: datetime, action: Action, *,
+                    urgent: bool = False) -> datetime | None:
+    """When a pending action is due under its rule: urgent documents at once,
+    "the same working day, at the latest the next" as the end of the next working
+    day, other steps their working days. ``None`` when the work brings its own
+    deadline (the caller passes it)."""
+    rule = ACTION_RULES[action]
+    if urgent and rule.urgent_at_once:
+        return calendar.add_working_days(now, URGENT_WITHIN_DAYS)
+    if rule.days is None:
+        return None
+    if rule.days == 1:
+        start = calendar.start_of_counting(now).astimezone(calendar.tz).date()
+        return datetime.combine(calendar.next_working_day(start), calendar.periods[-1][1],
+                                calendar.tz)
+    return calendar.add_working_days(now, rule.days)

@@ -23,7 +23,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import CalendarSource, Clock, Mailer
 from chalicelib.organisation.store import Directory
 from chalicelib.work import items as work_items
-from chalicelib.work.rules import timeliness
+from chalicelib.work.rules import ACTION_RULES, timeliness, week_key
 from chalicelib.work.store import WorkStore, completion_update
 
 DUE_SOON_DAYS = Decimal(2)
@@ -44,14 +44,18 @@ def _view(item: dict[str, Any], cal: AgencyCalendar, now: datetime,
     deadline = instant(item.get("deadline"))
     state = timeliness(cal, deadline, now, instant(item.get("completed_at")), due_soon_days)
     kind, ident = work_items.parent_of(item)
-    page = {"DOC": "document", "TASK": "task", "CASE": "complaint",
-            "DOSSIER": "dossier"}.get(kind, "work")
+    action = work_items.action_of(item)
+    rule = ACTION_RULES[action]
+    subject = item.get("subject", "") if not item.get("do_mat") else "(Văn bản mật)"
     return {
+        "item_id": work_items.item_id(item), "kind": action.value, "kind_label": rule.label,
+        "group": rule.group, "title": subject or rule.label,
         "source": f"{'incoming' if kind == 'DOC' else kind.lower()}:{ident}",
-        "link": f"/app/{page}?id={ident}",
+        "link": work_items.link_of(item),
         "assignee": item["assignee"], "unit": item.get("unit"), "part": item.get("part"),
-        "subject": item.get("subject", "") if not item.get("do_mat") else "(Văn bản mật)",
+        "subject": subject, "instruction": item.get("instruction", ""),
         "so_den_text": item.get("so_den_text"), "deadline": item.get("deadline"),
+        "assigned_at": item.get("assigned_at"), "assigned_by": item.get("assigned_by"),
         "status": item.get("status"), "progress": int(item.get("progress") or 0),
         "timeliness": state.code, "timeliness_label": state.label,
     }
@@ -64,14 +68,57 @@ def _sorted(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(views, key=lambda v: (ORDER.get(v["timeliness"], 9), v["deadline"] or ""))
 
 
+def queues_of(caller: Caller) -> list[str]:
+    """The unit and role queues the caller answers for besides their own work: the
+    unit they head, and the agency-wide queues of the clerks, the leaders and the
+    one-stop desk."""
+    out = []
+    if Role.UNIT_HEAD in caller.roles and caller.unit:
+        out.append(work_items.unit(caller.unit))
+    out += [work_items.role(r.value) for r in (Role.LEADER, Role.CLERK, Role.ONE_STOP)
+            if r in caller.roles]
+    return out
+
+
+def _prefs_from(item: dict[str, Any] | None) -> dict[str, Any]:
+    prefs = dict(DEFAULT_PREFS)
+    if item:
+        prefs.update({k: item[k] for k in DEFAULT_PREFS if k in item})
+    prefs["due_soon_days"] = int(prefs["due_soon_days"])
+    return prefs
+
+
 def my_work(caller: Caller, table: Table | None = None, *, store: WorkStore | None = None,
             calendar: CalendarSource | None = None, clock: Clock | None = None
             ) -> dict[str, Any]:
+    """The caller's inbox: every open item of theirs, of the unit they head and of
+    the role queues they belong to (marked ``for_unit``/``for_role``), overdue first
+    then the oldest deadline, with counts per group. One request per queue,
+    whatever the amount of open work in the agency (the preferences ride in the
+    person's partition)."""
     store = _store(table, store)
     cal, now = (calendar or agency_calendar)(), (clock or utcnow)()
-    window = Decimal(preferences(caller.username, store=store)["due_soon_days"])
-    return {"items": _sorted([_view(i, cal, now, window)
-                              for i in store.open_of(work_items.person(caller.username))])}
+    person = work_items.person(caller.username)
+    found, prefs_item, more = store.inbox(person, queues_of(caller))
+    window = Decimal(_prefs_from(prefs_item)["due_soon_days"])
+    views = []
+    for item in found:
+        if item.get("waiting") is False:  # handed on: the unit's officers act now
+            continue
+        view = _view(item, cal, now, window)
+        if work_items.is_unit(item["assignee"]):
+            view["for_unit"] = work_items.name_of(item["assignee"])
+        elif work_items.is_role(item["assignee"]):
+            view["for_role"] = work_items.name_of(item["assignee"])
+        views.append(view)
+    views = _sorted(views)
+    groups: dict[str, dict[str, Any]] = {}
+    for v in views:
+        g = groups.setdefault(v["group"], {"group": v["group"], "count": 0, "overdue": 0})
+        g["count"] += 1
+        g["overdue"] += v["timeliness"] == "overdue"
+    return {"items": views, "groups": list(groups.values()), "count": len(views),
+            "overdue": sum(g["overdue"] for g in groups.values()), "truncated": more}
 
 
 def unit_work(caller: Caller, unit: str | None = None, table: Table | None = None, *,
@@ -114,12 +161,7 @@ def agency_work(caller: Caller, limit: int = 200, table: Table | None = None, *,
 
 def preferences(username: str, table: Table | None = None, *,
                 store: WorkStore | None = None) -> dict[str, Any]:
-    item = _store(table, store).preferences(username)
-    prefs = dict(DEFAULT_PREFS)
-    if item:
-        prefs.update({k: item[k] for k in DEFAULT_PREFS if k in item})
-    prefs["due_soon_days"] = int(prefs["due_soon_days"])
-    return prefs
+    return _prefs_from(_store(table, store).preferences(username))
 
 
 def set_preferences(username: str, digest: bool, instant: bool, due_soon_days: int,
@@ -258,11 +300,6 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
                           "escalation", context, head["email"]):
                 sent += 1
     return {"sent": sent, "overdue_items": len(late)}
-
-
-def week_key(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def count_completion(unit: str, code: str, day: date) -> dict[str, Any]:

@@ -5,7 +5,11 @@ under their parent by the capability that owns the parent.)
 - open work: the sparse indexes gsi2 ``WORK#{assignee}`` / ``{deadline}#{parent}``
   (one assignee's open work by deadline) and gsi3 ``OPENWORK`` /
   ``{deadline}#{parent}#{assignee}`` (everything open, by deadline);
-- reminder preferences: ``USER#{username}/PREFS`` (digest, instant, due_soon_days);
+- pending actions (``work.items.todo``): under their parent, sort key
+  ``TODO#{action}#{assignee}``, in the same open-work indexes;
+- reminder preferences: ``USER#{username}/PREFS`` (digest, instant, due_soon_days,
+  per-kind mail choices), also in the person's gsi2 partition after every
+  deadline (sort key ``~PREFS``) so that the inbox reads them with the work;
 - once-a-day claims: ``DIGEST#{user}`` / ``ESCALATE#{user}`` / ``WEEKLY#{user}``,
   sort key the day or the ISO week, expiring after 40 days;
 - weekly completion counters: ``STATS#work#{unit}/{ISO week}`` (early, on_time,
@@ -18,11 +22,14 @@ import time
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.dynamo import ConditionFailed, Page, Table
+from chalicelib.adapters.dynamo import ConditionFailed, Page, Table, put_op
+from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.events import iso
 from chalicelib.work import items
 
 CLAIM_DAYS = 40
+PREFS_SORT = "~PREFS"  # sorts after every ISO deadline in the person's partition
+INBOX_PAGE = 1000  # one page per queue: the inbox is a bounded number of requests
 
 
 def completion_update(unit: str, field: str, week: str) -> dict[str, Any]:
@@ -48,10 +55,49 @@ class WorkStore:
         cursor = None
         while True:
             page = self.table.query(f"WORK#{assignee}", index="gsi2", limit=500, cursor=cursor)
-            out.extend(page.items)
+            out.extend(i for i in page.items if i.get("kind") == "work")
             cursor = page.cursor
             if not cursor:
                 return out
+
+    def inbox(self, person: str, queues: list[str]
+              ) -> tuple[list[dict[str, Any]], dict[str, Any] | None, bool]:
+        """One request per queue: the person's open work with their preferences
+        (the person's partition), then each unit or role queue they answer for.
+        Returns the work, the preferences item and whether a queue held more than
+        one page (then only the earliest deadlines are listed)."""
+        found: list[dict[str, Any]] = []
+        prefs: dict[str, Any] | None = None
+        more = False
+        for assignee in [person, *queues]:
+            page = self.table.query(f"WORK#{assignee}", index="gsi2", limit=INBOX_PAGE)
+            more = more or bool(page.cursor)
+            for item in page.items:
+                if item.get("kind") == "prefs":
+                    prefs = item
+                elif item.get("kind") == "work":
+                    found.append(item)
+        return found, prefs, more
+
+    # ---- pending actions (written in the owning capability's unit of work)
+
+    def todos(self, parent_key: str, prefix: str) -> list[dict[str, Any]]:
+        """The pending actions under a parent (``items.todo_prefix``), read strongly
+        consistent: the transaction that closes them follows."""
+        return self.table.query(parent_key, sk_prefix=prefix, limit=100, consistent=True).items
+
+    def add_todo(self, uow: UnitOfWork, todo: dict[str, Any]) -> None:
+        """A new pending action, or the same action opened again for the same holder
+        (a draft sent back to its reviewer)."""
+        uow.add(put_op(todo))
+
+    def save_todo(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """A pending action changed (closed, moved) over the version it was read at."""
+        uow.add(put_op(after, condition="#v = :v", names={"#v": "version"},
+                       values={":v": before["version"]}))
+
+    def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str) -> None:
+        uow.add(completion_update(unit, field, week))
 
     def open_page(self, limit: int) -> Page:
         """The first ``limit`` open items of the agency, oldest deadline first."""
@@ -68,7 +114,8 @@ class WorkStore:
 
     def save_preferences(self, username: str, prefs: dict[str, Any]) -> None:
         """The person's own settings, last write wins (no one else edits them)."""
-        self.table.put({"pk": f"USER#{username}", "sk": "PREFS", "kind": "prefs", **prefs})
+        self.table.put({"pk": f"USER#{username}", "sk": "PREFS", "kind": "prefs", **prefs,
+                        "gsi2pk": f"WORK#{items.person(username)}", "gsi2sk": PREFS_SORT})
 
     # ---- once-a-day claims
 

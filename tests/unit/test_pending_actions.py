@@ -1,0 +1,133 @@
+"""Pending actions against fakes of the work store: the deadline each kind gets
+under its rule (Decree 30's "same working day, at the latest the next", urgent
+at once, the agency's settings), opening and closing them in the capability's
+unit of work, and the inbox that lists them for the person, the unit they head
+and their role queues. No AWS; the calendar is the agency calendar without
+overrides."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from chalicelib.kernel.calendar import AgencyCalendar
+from chalicelib.kernel.events import instant
+from chalicelib.kernel.identity import Caller, Role
+from chalicelib.work import items
+from chalicelib.work import service as work
+from chalicelib.work.pending import WORK_OPENED, Pending
+from chalicelib.work.rules import ACTION_RULES, Action, WorkStatus, action_deadline
+from tests.fakes import FakeUnitOfWork, FakeWorkStore, FixedClock
+
+CAL = AgencyCalendar()
+# Friday 4 December 2026, 10:00 in Hà Nội (03:00 UTC); the next working day is Monday.
+FRIDAY_10 = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
+FRIDAY_18 = datetime(2026, 12, 4, 11, 0, tzinfo=UTC)
+LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
+HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PDKKD")
+OFFICER = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
+
+
+def _local(moment: datetime) -> tuple[int, int, int, int]:
+    local = moment.astimezone(CAL.tz)
+    return local.month, local.day, local.hour, local.minute
+
+
+def test_every_action_has_a_label_a_group_and_a_named_source() -> None:
+    assert set(ACTION_RULES) == set(Action)
+    for rule in ACTION_RULES.values():
+        assert rule.label and rule.group and rule.source
+
+
+def test_registering_and_distributing_are_due_by_the_end_of_the_next_working_day() -> None:
+    due = action_deadline(CAL, FRIDAY_10, Action.DISTRIBUTE)
+    assert due is not None and _local(due) == (12, 7, 17, 0)  # Monday 17:00
+    # Received after hours the clock starts on Monday: due on Tuesday.
+    late = action_deadline(CAL, FRIDAY_18, Action.REGISTER)
+    assert late is not None and _local(late) == (12, 8, 17, 0)
+
+
+def test_urgent_documents_are_due_at_once_and_other_rules_take_their_working_days() -> None:
+    urgent = action_deadline(CAL, FRIDAY_10, Action.ISSUE, urgent=True)
+    # Two working hours, the lunch break not counted: still Friday.
+    assert urgent == CAL.add_working_days(FRIDAY_10, Decimal("0.25"))
+    assert _local(urgent)[:2] == (12, 4)
+    # Urgency does not shorten the agency's own settings.
+    review = action_deadline(CAL, FRIDAY_10, Action.REVIEW, urgent=True)
+    assert review is not None and _local(review) == (12, 8, 10, 0)
+    assert action_deadline(CAL, FRIDAY_10, Action.HANDLE) is None
+
+
+def test_an_action_opened_and_closed_by_another_entitled_person() -> None:
+    store = FakeWorkStore()
+    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
+    uow = FakeUnitOfWork()
+    todo = pending.open(uow, "DOC", "d1", Action.DISTRIBUTE, items.role("leader"),
+                        subject="Kế hoạch Tết Nguyên Đán", link="/app/document?id=d1",
+                        by="vanthu", unit="BGD")
+    uow.commit()
+    assert [e.type for e in uow.events] == [] and todo["assignee"] == "ROLE#leader"
+    inbox = work.my_work(LEADER, store=store, calendar=lambda: CAL, clock=FixedClock(FRIDAY_10))
+    assert [(i["kind"], i["title"], i["link"], i["for_role"]) for i in inbox["items"]] == [
+        ("incoming.distribute", "Kế hoạch Tết Nguyên Đán", "/app/document?id=d1", "leader")]
+    assert inbox["groups"] == [{"group": "Văn bản đến", "count": 1, "overdue": 0}]
+    assert store.inbox_reads == ["U#giamdoc", "ROLE#leader"]
+    # Nobody but the leaders sees it.
+    assert work.my_work(HEAD, store=store, calendar=lambda: CAL,
+                        clock=FixedClock(FRIDAY_10))["items"] == []
+
+    uow = FakeUnitOfWork()
+    ended = pending.close(uow, "DOC", "d1", Action.DISTRIBUTE, by="phogiamdoc")
+    uow.commit()
+    assert [(e["status"], e["completed_by"]) for e in ended] == [("done", "phogiamdoc")]
+    assert work.my_work(LEADER, store=store, calendar=lambda: CAL,
+                        clock=FixedClock(FRIDAY_10))["items"] == []
+    assert store.counters == {("BGD", "2026-W49"): {"early": 1}}
+
+
+def test_opening_announces_the_work_without_a_secret_subject() -> None:
+    store = FakeWorkStore()
+    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
+    uow = FakeUnitOfWork()
+    pending.open(uow, "DOC", "d2", Action.HANDLE, items.person("chuyenvien"),
+                 subject="Nội dung mật", link="/app/document?id=d2", by="truongphong",
+                 unit="PDKKD", due=datetime(2026, 12, 10, 10, tzinfo=UTC), secret=True)
+    (event,) = uow.events
+    assert event.type == WORK_OPENED
+    assert event.payload["assignee"] == "U#chuyenvien" and event.payload["subject"] == ""
+    assert instant(event.payload["deadline"]) == datetime(2026, 12, 10, 10, tzinfo=UTC)
+    uow.commit()
+    view = work.my_work(OFFICER, store=store, calendar=lambda: CAL,
+                        clock=FixedClock(FRIDAY_10))["items"]
+    assert [v["title"] for v in view] == ["(Văn bản mật)"]
+
+
+def test_the_heads_inbox_marks_the_units_items_and_leaves_out_work_handed_on() -> None:
+    store = FakeWorkStore()
+    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
+    uow = FakeUnitOfWork()
+    pending.open(uow, "DOC", "d3", Action.ASSIGN, items.unit("PDKKD"), subject="Giao việc",
+                 link="/app/document?id=d3", by="giamdoc", unit="PDKKD")
+    pending.open(uow, "DOC", "d4", Action.ASSIGN, items.unit("PDKKD"), subject="Đã giao",
+                 link="/app/document?id=d4", by="giamdoc", unit="PDKKD")
+    uow.commit()
+    handed = next(w for w in store.work if w["doc_id"] == "d4")
+    handed["waiting"] = False
+    inbox = work.my_work(HEAD, store=store, calendar=lambda: CAL, clock=FixedClock(FRIDAY_10))
+    assert [(i["title"], i["for_unit"]) for i in inbox["items"]] == [("Giao việc", "PDKKD")]
+    assert store.inbox_reads == ["U#truongphong", "UNIT#PDKKD"]
+
+
+def test_closing_all_of_a_parent_cancels_without_counting() -> None:
+    store = FakeWorkStore()
+    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
+    uow = FakeUnitOfWork()
+    pending.open(uow, "OUT", "o1", Action.SIGN, items.person("giamdoc"), subject="Công văn",
+                 link="/app/outgoing-doc?id=o1", by="chuyenvien", unit="PDKKD")
+    uow.commit()
+    uow = FakeUnitOfWork()
+    (ended,) = pending.close_all(uow, "OUT", "o1", by="chuyenvien",
+                                 outcome=WorkStatus.CANCELLED)
+    uow.commit()
+    assert ended["status"] == "cancelled" and store.counters == {}
+    assert store.open_of(items.person("giamdoc")) == []
