@@ -186,6 +186,27 @@ def _heads(directory: Directory, unit: str, cache: dict[str, list[dict[str, Any]
     return cache[unit]
 
 
+def _holders(directory: Directory, role: str, cache: dict[str, list[dict[str, Any]]]
+             ) -> list[dict[str, Any]]:
+    """The active holders of a role across the agency (a role queue's people)."""
+    from chalicelib.organisation.service import list_users
+
+    if "*" not in cache:
+        cache["*"] = [u for u in list_users(store=directory) if u["status"] == "active"]
+    return [u for u in cache["*"] if role in u["roles"]]
+
+
+def _people_of(directory: Directory, assignee: str, cache: dict[str, list[dict[str, Any]]]
+               ) -> list[str]:
+    """Who answers for an item: the person, a unit's heads, a role's holders."""
+    who = work_items.name_of(assignee)
+    if work_items.is_person(assignee):
+        return [who]
+    if work_items.is_role(assignee):
+        return [u["username"] for u in _holders(directory, who, cache)]
+    return [h["username"] for h in _heads(directory, who, cache)]
+
+
 def _job_run(table: Table | None, store: WorkStore | None, directory: Directory | None,
              now: datetime | None, calendar: CalendarSource | None
              ) -> tuple[WorkStore, Directory, datetime, AgencyCalendar]:
@@ -226,14 +247,11 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
     horizon = cal.add_working_days(now, DUE_SOON_DAYS + 3)  # widest preference allowed
     due = store.due_before(horizon)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    heads_cache: dict[str, list[dict[str, Any]]] = {}
+    cache: dict[str, list[dict[str, Any]]] = {}
     for item in due:
-        who = work_items.name_of(item["assignee"])
-        if work_items.is_person(item["assignee"]):
-            per_person[who].append(item)
-        else:  # a unit's part goes to the unit's heads
-            for head in _heads(directory, who, heads_cache):
-                per_person[head["username"]].append(item)
+        # A unit's part goes to the unit's heads, a queue's to the role's holders.
+        for username in _people_of(directory, item["assignee"], cache):
+            per_person[username].append(item)
     sent = skipped = 0
     base = get_settings().public_base_url
     for username, items in sorted(per_person.items()):
@@ -258,6 +276,19 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
     return {"sent": sent, "skipped": skipped, "due_items": len(due), "day": today.isoformat()}
 
 
+def _holder_name(directory: Directory, item: dict[str, Any], unit_names: dict[str, str]) -> str:
+    """Who holds an item, as a head reads it: a person's name, a unit's, a queue's."""
+    from chalicelib.kernel.identity import ROLE_LABELS
+
+    who = work_items.name_of(item["assignee"])
+    if work_items.is_person(item["assignee"]):
+        profile = directory.user(who)
+        return str(profile.get("full_name") or who) if profile else who
+    if work_items.is_role(item["assignee"]):
+        return next((vi for r, (vi, _) in ROLE_LABELS.items() if r.value == who), who)
+    return unit_names.get(who, who)
+
+
 def working_days_back(cal: AgencyCalendar, now: datetime, days: int) -> datetime:
     """The instant ``days`` working days before ``now`` (same time of day)."""
     day = now.astimezone(cal.tz).date()
@@ -276,6 +307,7 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
     """Work overdue by ESCALATE_AFTER_DAYS working days: a summary to each head
     of the unit concerned, once a day."""
     from chalicelib.kernel.config import get_settings
+    from chalicelib.organisation.service import list_units
 
     store, directory, now, cal = _job_run(table, store, directory, now, calendar)
     today = now.astimezone(cal.tz).date()
@@ -289,12 +321,15 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
             per_unit[item["unit"]].append(item)
     sent = 0
     cache: dict[str, list[dict[str, Any]]] = {}
+    unit_names = {u["code"]: u["name"] for u in list_units(store=directory)}
     for unit, items in sorted(per_unit.items()):
-        views = _sorted([_view(i, cal, now) for i in items])
+        views = _sorted([{**_view(i, cal, now), "holder": _holder_name(directory, i, unit_names)}
+                         for i in items])
         for head in _heads(directory, unit, cache):
             if not head.get("email"):
                 continue
-            context = {"name": head["full_name"], "unit": unit, "items": views,
+            context = {"name": head["full_name"], "unit": unit_names.get(unit, unit),
+                       "items": views,
                        "days": ESCALATE_AFTER_DAYS, "base": get_settings().public_base_url}
             if _mail_once(store, mailer, "ESCALATE", head["username"], today.isoformat(),
                           "escalation", context, head["email"]):
