@@ -96,6 +96,8 @@ class Pending:
         for todo in self.store.todos(f"{parent}#{parent_id}", prefix):
             if todo.get("status") != WorkStatus.OPEN.value:
                 continue
+            if assignee is not None and todo["assignee"] != assignee:
+                continue  # the prefix of U#an also matches U#anh
             after = items.closed(todo, outcome, completed_at=iso(now), completed_by=by)
             self.store.save_todo(uow, todo, after)
             code = timeliness(cal, instant(todo.get("deadline")), now, now).code
