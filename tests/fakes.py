@@ -285,10 +285,11 @@ class FakeOneStopStore(EventedStore):
         return read + 1
 
     @staticmethod
-    def step_work(dossier: dict[str, Any], index: int, *, by: str) -> dict[str, Any]:
+    def step_work(dossier: dict[str, Any], index: int, *, by: str, **given: Any
+                  ) -> dict[str, Any]:
         from chalicelib.onestop.store import OneStopStore
 
-        return OneStopStore.step_work(dossier, index, by=by)
+        return OneStopStore.step_work(dossier, index, by=by, **given)
 
     @staticmethod
     def is_dossier_work(work: dict[str, Any]) -> bool:
