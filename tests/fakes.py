@@ -285,10 +285,11 @@ class FakeOneStopStore(EventedStore):
         return read + 1
 
     @staticmethod
-    def step_work(dossier: dict[str, Any], index: int, *, by: str) -> dict[str, Any]:
+    def step_work(dossier: dict[str, Any], index: int, *, by: str, **given: Any
+                  ) -> dict[str, Any]:
         from chalicelib.onestop.store import OneStopStore
 
-        return OneStopStore.step_work(dossier, index, by=by)
+        return OneStopStore.step_work(dossier, index, by=by, **given)
 
     @staticmethod
     def is_dossier_work(work: dict[str, Any]) -> bool:
@@ -862,8 +863,11 @@ class FakeCaseStore(EventedStore):
     """``complaints.store.CaseStore`` in memory: cases, filers, notes, work and the
     dashboard counters."""
 
-    def __init__(self) -> None:
+    def __init__(self, pending: FakeWorkStore | None = None) -> None:
         super().__init__()
+        # The work store the cases' pending actions go to: the open-work index
+        # holds them with the cases' work, so the dashboard sees both.
+        self.pending = pending
         self.cases: dict[str, dict[str, Any]] = {}
         self.people: dict[str, dict[str, Any]] = {}
         self.case_notes: dict[str, list[dict[str, Any]]] = {}
@@ -899,8 +903,10 @@ class FakeCaseStore(EventedStore):
                            accept=accept)
 
     def open_work_due_before(self, below: str) -> Iterable[dict[str, Any]]:
-        due = [w for w in self.work_items.values()
-               if w["status"] == "open" and w["deadline"] < below]
+        todos = self.pending.work if self.pending else []
+        due = [w for w in [*self.work_items.values(), *todos]
+               if w["status"] == "open" and w["pk"].startswith("CASE#")
+               and w["deadline"] < below]
         return [dict(w) for w in sorted(due, key=lambda w: w["deadline"])]
 
     def add(self, uow: FakeUnitOfWork, case: dict[str, Any], person: dict[str, Any],

@@ -30,6 +30,7 @@ from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import person_scope, unit_scope
 from chalicelib.kernel.events import instant, iso
 from chalicelib.meetings.rules import ACTIVE, REMINDER_LEAD, MeetingStatus
+from chalicelib.work import items
 
 KIND = "meeting"
 # What a list shows of a meeting, copied onto every invitation.
@@ -111,6 +112,11 @@ class MeetingStore:
                 yield from found
                 if not start:
                     break
+
+    def open_answers_due_before(self, below: str, parent: str) -> Iterator[dict[str, Any]]:
+        """The meetings' pending actions (``parent`` items) still open whose
+        deadline (the start) is before ``below``, read from the open-work index."""
+        return items.open_due_before(self.table, below, parent=parent)
 
     # ------------------------------------------------------------ writing
 
