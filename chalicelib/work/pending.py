@@ -93,6 +93,7 @@ class Pending:
         cal = self.calendar()
         prefix = items.todo_prefix(action) + (assignee or "")
         ended = []
+        counted: set[tuple[str, str]] = set()
         for todo in self.store.todos(f"{parent}#{parent_id}", prefix):
             if todo.get("status") != WorkStatus.OPEN.value:
                 continue
@@ -102,9 +103,12 @@ class Pending:
             self.store.save_todo(uow, todo, after)
             code = timeliness(cal, instant(todo.get("deadline")), now, now).code
             if outcome is WorkStatus.DONE and todo.get("unit") and code in COUNTED:
-                self.store.add_counter(uow, todo["unit"], COUNTED[code],
-                                       week_key(now.astimezone(cal.tz).date()))
+                counted.add((todo["unit"], COUNTED[code]))
             ended.append(after)
+        # One action done is counted once per unit, however many held it (a signer
+        # and a delegate): a transaction also takes one write per counter item.
+        for unit, field in sorted(counted):
+            self.store.add_counter(uow, unit, field, week_key(now.astimezone(cal.tz).date()))
         return ended
 
     def close_all(self, uow: UnitOfWork, parent: str, parent_id: str, *, by: str,
