@@ -57,11 +57,15 @@ class DraftActions:
 
     # ------------------------------------------------------------ who
 
-    def signers(self, doc: dict[str, Any]) -> list[str]:
-        """The signer and every delegate who may sign for them today."""
-        return [doc["signer"], *sorted(set(self.neighbours.delegates(doc["signer"],
-                                                                     self.today()))
-                                       - {doc["signer"]})]
+    def signers(self, doc: dict[str, Any]) -> list[tuple[str, str]]:
+        """(assignee, unit counted) of the signer and of every delegate who may sign
+        for them today. One signature is one action: only the signer's item counts
+        in the unit's weekly figures (and two counts of one unit cannot share the
+        closing transaction)."""
+        signer = doc["signer"]
+        delegates = sorted(set(self.neighbours.delegates(signer, self.today())) - {signer})
+        return [(items.person(signer), self._unit_of(signer)),
+                *((items.person(name), "") for name in delegates)]
 
     def reviewers(self, doc: dict[str, Any]) -> list[tuple[str, str]]:
         """(assignee, unit counted) of the review step the draft is at."""
@@ -75,7 +79,7 @@ class DraftActions:
             if office:
                 return [(items.unit(office), office)]
             return [(items.role("clerk"), "")]
-        return [(items.person(name), self._unit_of(name)) for name in self.signers(doc)]
+        return self.signers(doc)
 
     def _unit_of(self, username: str) -> str:
         return str((self.neighbours.user(username) or {}).get("unit") or "")
@@ -125,9 +129,8 @@ class DraftActions:
                            outcome=WorkStatus.DONE if status == OutStatus.APPROVED.value
                            else WorkStatus.RETURNED)
         if status == OutStatus.APPROVED.value:
-            for name in self.signers(after):
-                self._open(uow, after, Action.SIGN, items.person(name), by=by,
-                           unit=self._unit_of(name))
+            for assignee, unit in self.signers(after):
+                self._open(uow, after, Action.SIGN, assignee, by=by, unit=unit)
         else:
             self._open(uow, after, Action.REVISE, items.person(after["created_by"]), by=by,
                        unit=after["drafting_unit"])

@@ -463,6 +463,9 @@ def test_the_delegate_is_asked_with_the_signer_and_either_signature_ends_both(
     signs = [w for w in outgoing.pending.store.work if w["action"] == "outgoing.sign"]
     assert {(w["assignee"], w["completed_by"]) for w in signs} == {
         ("U#giamdoc", "phogiamdoc"), ("U#phogiamdoc", "phogiamdoc")}
+    # One signature, counted once: against the signer's unit.
+    assert {(w["assignee"], w["unit"]) for w in signs} == {
+        ("U#giamdoc", "BGD"), ("U#phogiamdoc", "")}
     # An urgent document is numbered at once: two working hours.
     assert _inbox(outgoing, CLERK) == [("outgoing.issue", "clerk",
                                         f"/app/outgoing-doc?id={doc_id}")]
