@@ -846,6 +846,10 @@ class FakeNeighbours:
         return next((d for d in self.delegations if d["delegate"] == delegate
                      and d["start"] <= day.isoformat() <= d["end"]), None)
 
+    def delegates(self, grantor: str, day: Any) -> list[str]:
+        return sorted({d["delegate"] for d in self.delegations if d["grantor"] == grantor
+                       and d["start"] <= day.isoformat() <= d["end"]})
+
     def office_unit(self) -> str | None:
         return self.office
 
