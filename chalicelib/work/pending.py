@@ -93,7 +93,7 @@ class Pending:
         cal = self.calendar()
         prefix = items.todo_prefix(action) + (assignee or "")
         ended = []
-        counted: set[tuple[str, str]] = set()
+        counted: dict[str, str] = {}
         for todo in self.store.todos(f"{parent}#{parent_id}", prefix):
             if todo.get("status") != WorkStatus.OPEN.value:
                 continue
@@ -103,12 +103,13 @@ class Pending:
             self.store.save_todo(uow, todo, after)
             code = timeliness(cal, instant(todo.get("deadline")), now, now).code
             if outcome is WorkStatus.DONE and todo.get("unit") and code in COUNTED:
-                counted.add((todo["unit"], COUNTED[code]))
+                counted.setdefault(todo["unit"], COUNTED[code])
             ended.append(after)
         # One action done is counted once per unit, however many held it (a signer
         # and a delegate): a transaction also takes one write per counter item.
-        for unit, field in sorted(counted):
-            self.store.add_counter(uow, unit, field, week_key(now.astimezone(cal.tz).date()))
+        for unit, field in sorted(counted.items()):
+            self.store.add_counter(uow, unit, field, week_key(now.astimezone(cal.tz).date()),
+                                   action.value)
         return ended
 
     def close_all(self, uow: UnitOfWork, parent: str, parent_id: str, *, by: str,

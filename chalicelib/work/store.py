@@ -32,11 +32,13 @@ PREFS_SORT = "~PREFS"  # sorts after every ISO deadline in the person's partitio
 INBOX_PAGE = 1000  # one page per queue: the inbox is a bounded number of requests
 
 
-def completion_update(unit: str, field: str, week: str) -> dict[str, Any]:
+def completion_update(unit: str, field: str, week: str, source: str = "") -> dict[str, Any]:
     """Add one to a unit's weekly counter ``field`` (early, on_time, late): an
-    operation for the completing transaction."""
+    operation for the completing transaction. ``source`` (a kind of pending action)
+    keeps a counter item of its own, so that one transaction may count a part and
+    an action of the same unit: DynamoDB refuses two writes of one item in it."""
     return {"Update": {
-        "Key": {"pk": f"STATS#work#{unit}", "sk": week},
+        "Key": {"pk": f"STATS#work#{unit}", "sk": f"{week}#{source}" if source else week},
         "UpdateExpression": "ADD #f :one SET kind = :k",
         "ExpressionAttributeNames": {"#f": field},
         "ExpressionAttributeValues": {":one": 1, ":k": "work_stats"},
@@ -96,8 +98,9 @@ class WorkStore:
         uow.add(put_op(after, condition="#v = :v", names={"#v": "version"},
                        values={":v": before["version"]}))
 
-    def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str) -> None:
-        uow.add(completion_update(unit, field, week))
+    def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str,
+                    source: str = "") -> None:
+        uow.add(completion_update(unit, field, week, source))
 
     def open_page(self, limit: int) -> Page:
         """The first ``limit`` open items of the agency, oldest deadline first."""
@@ -136,5 +139,10 @@ class WorkStore:
     # ---- counters
 
     def week_counters(self, unit: str, week: str) -> dict[str, Any] | None:
-        return self.table.get(f"STATS#work#{unit}", week)
-
+        """The unit's counts for the week, summed over its counter items (parts and
+        each kind of pending action)."""
+        found = self.table.query(f"STATS#work#{unit}", sk_prefix=week, limit=100).items
+        if not found:
+            return None
+        return {field: sum(int(i.get(field, 0)) for i in found)
+                for field in ("early", "on_time", "late")}
