@@ -33,6 +33,7 @@ PAGES = {
     "incoming": ("incoming.html", "Văn bản đến"),
     "document": ("document.html", "Văn bản đến"),
     "work": ("work.html", "Công việc của tôi"),
+    "notifications": ("notifications.html", "Thông báo"),
     "tasks": ("tasks.html", "Giao việc"),
     "task": ("task.html", "Công việc được giao"),
     "meetings": ("meetings.html", "Lịch họp"),

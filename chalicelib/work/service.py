@@ -23,6 +23,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import CalendarSource, Clock, Mailer
 from chalicelib.organisation.store import Directory
 from chalicelib.work import items as work_items
+from chalicelib.work.mail_prefs import mail_choices
 from chalicelib.work.rules import ACTION_RULES, timeliness, week_key
 from chalicelib.work.store import WorkStore, completion_update
 
@@ -81,10 +82,11 @@ def queues_of(caller: Caller) -> list[str]:
 
 
 def _prefs_from(item: dict[str, Any] | None) -> dict[str, Any]:
-    prefs = dict(DEFAULT_PREFS)
+    prefs: dict[str, Any] = dict(DEFAULT_PREFS)
     if item:
         prefs.update({k: item[k] for k in DEFAULT_PREFS if k in item})
     prefs["due_soon_days"] = int(prefs["due_soon_days"])
+    prefs["mail"] = mail_choices((item or {}).get("mail"))
     return prefs
 
 
@@ -165,11 +167,17 @@ def preferences(username: str, table: Table | None = None, *,
 
 
 def set_preferences(username: str, digest: bool, instant: bool, due_soon_days: int,
-                    table: Table | None = None, *,
-                    store: WorkStore | None = None) -> dict[str, Any]:
+                    table: Table | None = None, *, store: WorkStore | None = None,
+                    mail: dict[str, str] | None = None) -> dict[str, Any]:
+    """Save the person's reminder settings. ``mail`` (kind -> instant, digest or
+    off) replaces the per-kind choices; left out, the saved ones stay, so a
+    client that knows only the two switches changes nothing else."""
     store = _store(table, store)
+    if mail is None:
+        mail = mail_choices((store.preferences(username) or {}).get("mail"))
     store.save_preferences(username, {"digest": digest, "instant": instant,
                                       "due_soon_days": due_soon_days,
+                                      "mail": mail_choices(mail),
                                       "updated_at": iso(utcnow())})
     return preferences(username, store=store)
 
