@@ -46,4 +46,4 @@ def get_prefs(call: Call) -> dict[str, Any]:
 def put_prefs(call: Call) -> dict[str, Any]:
     b = call.body
     return work.set_preferences(call.user.username, b.digest, b.instant, b.due_soon_days,
-                                mail=b.mail)
+                                mail=b.mail_choices())

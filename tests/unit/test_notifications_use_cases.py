@@ -275,3 +275,33 @@ def test_the_same_event_and_person_always_make_the_same_id() -> None:
     assert a == notices.notice_id("e1", "2026-12-07T02:00:00.000Z", "giamdoc")
     assert a != notices.notice_id("e1", "2026-12-07T02:00:00.000Z", "phogiamdoc")
     assert a.startswith("20261207T020000000Z-") and notices.ID_PATTERN.match(a)
+
+
+# ---------------------------------------------------------------- overdue, from the digest job
+
+def test_the_digest_job_announces_each_overdue_item_once_per_person_without_mail() -> None:
+    store = FakeWorkStore()
+    late = [{"item_id": "DOC#d2/WORK#U#chuyenvien", "title": "Báo cáo quý IV",
+             "link": "/app/document?id=d2", "deadline": "2026-12-03T10:00:00.000Z"},
+            {"item_id": "TASK#t1/WORK#U#chuyenvien", "title": "Tổng hợp số liệu",
+             "link": "/app/task?id=t1", "deadline": "2026-12-04T10:00:00.000Z"}]
+    assert work.notice_overdue(store, "chuyenvien", late) == 2
+    assert work.notice_overdue(store, "chuyenvien", late) == 0  # the next morning: known
+    assert work.notice_overdue(store, "truongphong", late[:1]) == 1  # another person
+    payloads = [e.payload for e in store.published]
+    assert [e.type for e in store.published] == ["notice.requested"] * 3
+    assert payloads[0] == {"to": ["chuyenvien"], "kind": "overdue",
+                           "title": "Quá hạn: Báo cáo quý IV", "link": "/app/document?id=d2",
+                           "deadline": "2026-12-03T10:00:00.000Z", "mail": False}
+
+
+def test_an_overdue_notice_not_announced_is_tried_again_the_next_run() -> None:
+    class Refusing(FakeWorkStore):
+        def publish(self, events: list[Any]) -> None:
+            raise RuntimeError("queue down")
+
+    store = Refusing()
+    late = [{"item_id": "DOC#d2/WORK#U#chuyenvien", "title": "Báo cáo", "link": "/app/work",
+             "deadline": "2026-12-03T10:00:00.000Z"}]
+    work.notice_overdue(store, "chuyenvien", late)
+    assert store.claims == set()  # given back
