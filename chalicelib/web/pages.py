@@ -65,6 +65,11 @@ def _page_context(page: str) -> dict[str, object]:
 
         return {"document_types": list(numbering.DOCUMENT_TYPES.items()),
                 "authorities": list(numbering.SIGNING_AUTHORITIES.items())}
+    if page == "work":
+        from chalicelib.work.mail_prefs import CHOICE_LABELS, MAIL_KINDS
+
+        return {"mail_kinds": list(MAIL_KINDS.items()),
+                "mail_choices": list(CHOICE_LABELS.items())}
     if page in ("complaints", "complaint"):
         from chalicelib.complaints.clocks import CaseKind, Complexity
         from chalicelib.complaints.rules import STATUS_LABELS
