@@ -91,23 +91,28 @@ class NoticeStore:
             return False
         return True
 
-    def mark_all_read(self, username: str, at: str, attempts: int = 5) -> int:
-        """Every unread notice read, a transaction per batch with the counter's
-        update; a batch that lost a race with another reader is read again.
-        Finally the counter is set to nothing unread (it may have drifted when
-        unread notices expired)."""
+    def mark_all_read(self, username: str, at: str) -> int:
+        """Every unread notice read: the sparse unread index a page at a time (a
+        cursor, so that the index's lag never shows a page twice), each page in
+        one transaction with the counter's update; a page that lost a race with
+        another reader is marked one by one. Finally the counter is set to
+        nothing unread (it may have drifted when unread notices expired)."""
         marked = 0
-        for _ in range(attempts * 20):
-            ids = [i["sk"] for i in self.table.query(_unread_pk(username), index="gsi1",
-                                                      limit=BATCH).items]
-            if not ids:
+        cursor = None
+        while True:
+            page = self.table.query(_unread_pk(username), index="gsi1", limit=BATCH,
+                                    cursor=cursor)
+            ids = [i["sk"] for i in page.items]
+            if ids:
+                try:
+                    self.table.transact([*(_read_op(username, i, at) for i in ids),
+                                         _counter_add(username, -len(ids))])
+                    marked += len(ids)
+                except Conflict:
+                    marked += sum(self.mark_read(username, i, at) for i in ids)
+            cursor = page.cursor
+            if not cursor:
                 break
-            try:
-                self.table.transact([*(_read_op(username, i, at) for i in ids),
-                                     _counter_add(username, -len(ids))])
-                marked += len(ids)
-            except Conflict:
-                continue  # someone marked one of them meanwhile: read the index again
         self.table.update(_pk(username), COUNTER_SORT, "SET unread = :zero, kind = :k",
                           values={":zero": 0, ":k": "notice_counter"})
         return marked

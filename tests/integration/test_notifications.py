@@ -237,3 +237,22 @@ def test_overdue_off_leaves_overdue_work_out_of_the_digest(aws_env, accounts, as
     send_digests(mailer=mailer(), now=MONDAY)
     (digest,) = [m for m in read_moto_ses() if m["subject"].startswith("[Nhắc việc")]
     assert "Tờ trình sắp đến hạn" in digest["text"] and "Báo cáo quá hạn" not in digest["text"]
+
+
+def test_read_all_reads_more_than_one_transaction_holds(aws_env, accounts, as_role):
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.notifications.notices import notice_id
+    from chalicelib.notifications.store import NoticeStore
+
+    store = NoticeStore(Table())
+    for n in range(130):
+        at = (MONDAY + timedelta(seconds=n)).isoformat(timespec="milliseconds")
+        store.add("chuyenvien", {"id": notice_id(f"e{n}", at, "chuyenvien"),
+                                 "notice_kind": "other", "title": f"Thông báo {n}",
+                                 "link": "/app/work", "created_at": at})
+    officer = as_role("officer")
+    assert _mine(officer, "?limit=1")["unread"] == 130
+    done = json.loads(officer.send("POST", "/api/notifications/read-all").body)
+    assert done == {"marked": 130, "unread": 0}
+    assert _mine(officer, "?limit=100")["items"][-1]["read"] is True
+    assert store.unread("chuyenvien") == 0
