@@ -112,6 +112,7 @@ def load_steps() -> None:
     from chalicelib.incoming import steps as _incoming_steps  # noqa: F401
     from chalicelib.meetings import service as _meetings  # noqa: F401
     from chalicelib.notifications import service as _notifications  # noqa: F401
+    from chalicelib.notifications import steps as _notification_steps  # noqa: F401
     from chalicelib.onestop import steps as _onestop_steps  # noqa: F401
     from chalicelib.outgoing import steps as _outgoing_steps  # noqa: F401
     from chalicelib.search import service as _search  # noqa: F401

@@ -503,6 +503,9 @@ class FakeWorkStore:
     def release(self, kind: str, username: str, period: str) -> None:
         self.claims.discard((kind, username, period))
 
+    def publish(self, events: list[Any]) -> None:
+        self.published = [*getattr(self, "published", []), *events]
+
     def week_counters(self, unit: str, week: str) -> dict[str, Any] | None:
         return self.counters.get((unit, week))
 

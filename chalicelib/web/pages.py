@@ -33,6 +33,7 @@ PAGES = {
     "incoming": ("incoming.html", "Văn bản đến"),
     "document": ("document.html", "Văn bản đến"),
     "work": ("work.html", "Công việc của tôi"),
+    "notifications": ("notifications.html", "Thông báo"),
     "tasks": ("tasks.html", "Giao việc"),
     "task": ("task.html", "Công việc được giao"),
     "meetings": ("meetings.html", "Lịch họp"),
@@ -64,6 +65,11 @@ def _page_context(page: str) -> dict[str, object]:
 
         return {"document_types": list(numbering.DOCUMENT_TYPES.items()),
                 "authorities": list(numbering.SIGNING_AUTHORITIES.items())}
+    if page == "work":
+        from chalicelib.work.mail_prefs import CHOICE_LABELS, MAIL_KINDS
+
+        return {"mail_kinds": list(MAIL_KINDS.items()),
+                "mail_choices": list(CHOICE_LABELS.items())}
     if page in ("complaints", "complaint"):
         from chalicelib.complaints.clocks import CaseKind, Complexity
         from chalicelib.complaints.rules import STATUS_LABELS

@@ -23,6 +23,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import CalendarSource, Clock, Mailer
 from chalicelib.organisation.store import Directory
 from chalicelib.work import items as work_items
+from chalicelib.work.mail_prefs import OFF, OVERDUE, mail_choice, mail_choices
 from chalicelib.work.rules import ACTION_RULES, timeliness, week_key
 from chalicelib.work.store import WorkStore, completion_update
 
@@ -81,10 +82,11 @@ def queues_of(caller: Caller) -> list[str]:
 
 
 def _prefs_from(item: dict[str, Any] | None) -> dict[str, Any]:
-    prefs = dict(DEFAULT_PREFS)
+    prefs: dict[str, Any] = dict(DEFAULT_PREFS)
     if item:
         prefs.update({k: item[k] for k in DEFAULT_PREFS if k in item})
     prefs["due_soon_days"] = int(prefs["due_soon_days"])
+    prefs["mail"] = mail_choices((item or {}).get("mail"))
     return prefs
 
 
@@ -165,11 +167,17 @@ def preferences(username: str, table: Table | None = None, *,
 
 
 def set_preferences(username: str, digest: bool, instant: bool, due_soon_days: int,
-                    table: Table | None = None, *,
-                    store: WorkStore | None = None) -> dict[str, Any]:
+                    table: Table | None = None, *, store: WorkStore | None = None,
+                    mail: dict[str, str] | None = None) -> dict[str, Any]:
+    """Save the person's reminder settings. ``mail`` (kind -> instant, digest or
+    off) changes the choices of the kinds it names; the others stay as saved,
+    so a client that knows only the two switches changes nothing else."""
     store = _store(table, store)
+    saved = mail_choices((store.preferences(username) or {}).get("mail"))
+    mail = {**saved, **(mail or {})}
     store.save_preferences(username, {"digest": digest, "instant": instant,
                                       "due_soon_days": due_soon_days,
+                                      "mail": mail_choices(mail),
                                       "updated_at": iso(utcnow())})
     return preferences(username, store=store)
 
@@ -232,6 +240,33 @@ def _mail_once(store: WorkStore, mailer: Mailer, kind: str, username: str, day: 
     return True
 
 
+NOTICE_REQUESTED = "notice.requested"  # notifications turn it into in-app notices
+OVERDUE_NOTICES_PER_COMMIT = 50
+
+
+def notice_overdue(store: WorkStore, username: str, views: list[dict[str, Any]]) -> int:
+    """An in-app "quá hạn" notice for each item of the person newly seen overdue,
+    once per item and person (a claim). The digest itself is the mail, so the
+    notice asks for none. Best effort: a notice that cannot be announced gives
+    its claim back for the next run and never stops the digest."""
+    from chalicelib.kernel.events import DomainEvent
+    from chalicelib.kernel.logging import logger
+
+    fresh = [v for v in views if store.claim("OVERDUE", username, v["item_id"])]
+    for start in range(0, len(fresh), OVERDUE_NOTICES_PER_COMMIT):
+        chunk = fresh[start:start + OVERDUE_NOTICES_PER_COMMIT]
+        events = [DomainEvent(NOTICE_REQUESTED, v["item_id"], {
+            "to": [username], "kind": OVERDUE, "title": f"Quá hạn: {v['title']}",
+            "link": v["link"], "deadline": v["deadline"], "mail": False}) for v in chunk]
+        try:
+            store.publish(events)
+        except Exception:  # noqa: BLE001 - the digest goes on; the next run tries again
+            logger.exception("overdue notices not announced")
+            for v in chunk:
+                store.release("OVERDUE", username, v["item_id"])
+    return len(fresh)
+
+
 def send_digests(*, now: datetime | None = None, table: Table | None = None,
                  mailer: Mailer, store: WorkStore | None = None,
                  directory: Directory | None = None,
@@ -260,6 +295,9 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
         window = cal.add_working_days(now, days)
         views = [_view(i, cal, now, days) for i in items if instant(i["deadline"]) <= window]
         views = _sorted([v for v in views if v["timeliness"] in ("overdue", "due_soon")])
+        notice_overdue(store, username, [v for v in views if v["timeliness"] == "overdue"])
+        if mail_choice(prefs, OVERDUE) == OFF:  # no mail for it; the in-app notice stays
+            views = [v for v in views if v["timeliness"] != "overdue"]
         if not views or not prefs["digest"]:
             skipped += 1
             continue

@@ -11,7 +11,8 @@ under their parent by the capability that owns the parent.)
   per-kind mail choices), also in the person's gsi2 partition after every
   deadline (sort key ``~PREFS``) so that the inbox reads them with the work;
 - once-a-day claims: ``DIGEST#{user}`` / ``ESCALATE#{user}`` / ``WEEKLY#{user}``,
-  sort key the day or the ISO week, expiring after 40 days;
+  sort key the day or the ISO week, expiring after 40 days; once-per-item
+  claims ``OVERDUE#{user}`` / ``{item id}`` (the overdue notice), the same;
 - weekly completion counters: ``STATS#work#{unit}/{ISO week}`` (early, on_time,
   late), added to by the transaction that completes the work.
 """
@@ -24,7 +25,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import ConditionFailed, Page, Table, put_op
 from chalicelib.adapters.outbox import UnitOfWork
-from chalicelib.kernel.events import iso
+from chalicelib.kernel.events import DomainEvent, iso
 from chalicelib.work import items
 
 CLAIM_DAYS = 40
@@ -135,6 +136,16 @@ class WorkStore:
 
     def release(self, kind: str, username: str, period: str) -> None:
         self.table.delete(f"{kind}#{username}", period)
+
+    # ---- announcements of the jobs
+
+    def publish(self, events: list[DomainEvent]) -> None:
+        """Events a job raises outside any change (overdue notices): committed to
+        the outbox and published like a change's, so a lost send is swept."""
+        uow = UnitOfWork(self.table)
+        for event in events:
+            uow.emit(event)
+        uow.commit()
 
     # ---- counters
 

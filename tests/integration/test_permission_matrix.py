@@ -420,6 +420,26 @@ MATRIX[("PUT", "/api/me/preferences")] = Row(
     fixed("/api/me/preferences", {"digest": True, "instant": False, "due_soon_days": 3}),
     roles(ALL))
 
+# ---- notifications: one's own / another person's
+
+def _notice(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.notifications.notices import notice_id
+    from chalicelib.notifications.store import NoticeStore
+
+    owner = ctx.me if variant == "own" else ("giamdoc" if ctx.me != "giamdoc" else "vanthu")
+    note = notice_id(uuid.uuid4().hex, "2026-12-07T02:00:00.000Z", owner)
+    NoticeStore(Table()).add(owner, {"id": note, "notice_kind": "decided", "title": "Thử",
+                                     "link": "/app/work", "created_at": "2026-12-07T02:00:00.000Z"})
+    return (f"/api/notifications/{note}/read", None)
+
+
+MATRIX[("GET", "/api/notifications")] = Row(fixed("/api/notifications"), roles(ALL))
+MATRIX[("POST", "/api/notifications/read-all")] = Row(fixed("/api/notifications/read-all"),
+                                                      roles(ALL))
+MATRIX[("POST", "/api/notifications/{note_id}/read")] = Row(
+    _notice, lambda _role, variant: variant == "own", ("own", "other"))
+
 # ---- tasks: the caller's own unit / another unit / assigned to the caller
 
 TASK_VARIANTS = ("own unit", "other unit", "assigned")

@@ -124,12 +124,17 @@
       prefsForm.elements.digest.checked = Boolean(p.digest);
       prefsForm.elements.instant.checked = Boolean(p.instant);
       prefsForm.elements.due_soon_days.value = String(p.due_soon_days || 2);
+      prefsForm.querySelectorAll("[data-mail-kind]").forEach((s) => {
+        s.value = (p.mail && p.mail[s.dataset.mailKind]) || "instant";
+      });
     };
+    const mailChoices = () => Object.fromEntries(
+      [...prefsForm.querySelectorAll("[data-mail-kind]")].map((s) => [s.dataset.mailKind, s.value]));
     onSubmit(prefsForm, async () => {
       savedNote.hidden = true;
       const saved = await api("/api/me/preferences", { method: "PUT", json: {
         digest: prefsForm.elements.digest.checked, instant: prefsForm.elements.instant.checked,
-        due_soon_days: Number(prefsForm.elements.due_soon_days.value) } });
+        due_soon_days: Number(prefsForm.elements.due_soon_days.value), mail: mailChoices() } });
       fillPrefs(saved);
       const parts = [saved.digest ? "nhận thư tổng hợp buổi sáng" : "không nhận thư tổng hợp",
         saved.instant ? "nhận thư báo khi được giao việc" : "không nhận thư báo khi được giao việc"];
