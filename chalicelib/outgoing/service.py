@@ -31,7 +31,6 @@ from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidI
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, Clock, UnitOfWork
-from chalicelib.notifications.service import mail_event
 from chalicelib.outgoing.inbox import DraftActions, current_step
 from chalicelib.outgoing.neighbours import Neighbours, TableNeighbours
 from chalicelib.outgoing.rules import (
@@ -407,8 +406,8 @@ class Outgoing:
             self._note(doc_id, caller, comment, "submit", uow)
         self._audit(uow, doc_id, caller, "outgoing.submit",
                     summary="Trình duyệt" + (f": {comment}" if comment else ""))
+        # The reviewer is told by the pending action's work.opened (notifications).
         self.actions.submitted(uow, after, by=caller.username)
-        self._notify_step(uow, after)
         uow.commit()
         return self.view(caller, doc_id)
 
@@ -426,29 +425,6 @@ class Outgoing:
     def _clerks(self) -> list[str]:
         return [u["username"] for u in self.neighbours.users()
                 if "clerk" in u["roles"] and u["status"] == "active"]
-
-    def _step_people(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
-        step = current_step(doc)
-        if step is None:
-            return []
-        users = [u for u in self.neighbours.users()
-                 if u["status"] == "active" and u.get("email")]
-        if step == Step.SIGNER:
-            return [u for u in users if u["username"] == doc["signer"]]
-        unit = doc["drafting_unit"] if step == Step.UNIT_HEAD else doc.get("office_unit")
-        return [u for u in users if "unit_head" in u["roles"] and u.get("unit") == unit]
-
-    def _notify_step(self, uow: UnitOfWork, doc: dict[str, Any]) -> None:
-        people = self._step_people(doc)
-        if not people or doc.get("do_mat"):
-            return
-        step = current_step(doc)
-        uow.emit(mail_event(chain_of(doc["id"]), [u["email"] for u in people], "notice", {
-            "subject": f"Văn bản đi chờ duyệt: {doc['subject']}",
-            "recipient_name": ", ".join(u["full_name"] for u in people),
-            "body": f"{doc['type_name']} “{doc['subject']}” đang chờ bước: "
-                    f"{STEP_LABELS[step] if step else ''}.",
-            "link": f"{self.base_url()}/app/outgoing-doc?id={doc['id']}"}))
 
     def decide(self, caller: Caller, doc_id: str, *, approve: bool, comment: str
                ) -> dict[str, Any]:
@@ -489,8 +465,6 @@ class Outgoing:
                     summary=f"{'Đồng ý' if approve else 'Trả lại'} ({review[index]['label']})"
                     + (f": {comment}" if comment else ""))
         self.actions.reviewed(uow, doc, after, by=caller.username)
-        if after["status"] == OutStatus.IN_REVIEW.value:
-            self._notify_step(uow, after)
         uow.commit()
         return self.view(caller, doc_id)
 

@@ -163,10 +163,11 @@ def test_the_review_chain_runs_unit_head_office_signer(outgoing: Outgoing) -> No
     submitted = outgoing.submit(DRAFTER, doc_id, "Kính trình")
     assert submitted["status"] == "in_review"
     assert [s["step"] for s in submitted["review"]] == ["unit_head", "office", "signer"]
-    # The head of the drafting unit is told by e-mail.
-    mail = outgoing.store.events[-1]
-    assert mail.payload["to"] == ["tp@so.gov.vn"]
-    assert mail.payload["context"]["link"] == f"https://eoffice.test/app/outgoing-doc?id={doc_id}"
+    # The drafting unit's heads are asked through their inbox (which also mails them).
+    (asked,) = [e for e in outgoing.store.events if e.type == "work.opened"]
+    assert (asked.payload["assignee"], asked.payload["action"], asked.payload["link"]) == (
+        "UNIT#PDKKD", "outgoing.review", f"/app/outgoing-doc?id={doc_id}")
+    assert not [e for e in outgoing.store.events if e.type == "mail.requested"]
     # Not the office's turn yet: the office does not even see the draft.
     with pytest.raises(NotFound):
         outgoing.decide(OFFICE_HEAD, doc_id, approve=True, comment="")
