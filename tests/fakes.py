@@ -183,10 +183,12 @@ class FakeTaskStore(EventedStore):
     def part(self, task_id: str, assignee: str) -> dict[str, Any] | None:
         return copy_of(self.work, (task_id, assignee))
 
-    def page(self, scopes: Iterable[str], cursor: str | None, limit: int) -> ScopedPage:
+    def page(self, scopes: Iterable[str], cursor: str | None, limit: int,
+             accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
         from chalicelib.work.task_store import access_of
 
-        return scoped_page(self.tasks.values(), access_of, scopes, limit, newest="created_at")
+        return scoped_page(self.tasks.values(), access_of, scopes, limit, newest="created_at",
+                           accept=accept)
 
     def add(self, uow: FakeUnitOfWork, task: dict[str, Any], parts: list[dict[str, Any]]
             ) -> None:

@@ -47,6 +47,7 @@ from chalicelib.kernel.access import Kind, can_view, scopes_for
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
+from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, Directory
 from chalicelib.notifications.service import mail_event
@@ -349,9 +350,20 @@ class Complaints:
                                            "protected")}
 
     def list_visible(self, caller: Caller, *, cursor: str | None = None, limit: int = 20,
-                     status: str | None = None) -> dict[str, Any]:
+                     status: str | None = None, q: str | None = None) -> dict[str, Any]:
+        """``q``: words of the code, the kind or the summary, diacritics ignored.
+        Never who filed it: the list entries do not hold the filer; and a
+        protected denunciation is matched by its code and kind only, since its
+        content may name the denouncer, who must not be findable by name."""
+        words = filter_words(q)
+
+        def accept(i: dict[str, Any]) -> bool:
+            return (not status or i.get("status") == status) and matches(
+                words, i.get("code"), clocks.CaseKind(i["kind"]).label_vi,
+                None if i.get("protected") else i.get("summary"))
+
         page = self.store.page(scopes_for(caller, Kind.COMPLAINT), cursor, limit,
-                               (lambda i: i.get("status") == status) if status else None)
+                               accept if status or words else None)
         found = [json_ready({k: i.get(k) for k in SUMMARY}) | {
             "status_label": STATUS_LABELS[CaseStatus(i["status"])],
             "kind_label": clocks.CaseKind(i["kind"]).label_vi} for i in page.items]
@@ -781,8 +793,9 @@ def identity(caller: Caller, case_id: str, table: Table | None = None) -> dict[s
 
 
 def list_visible(caller: Caller, *, cursor: str | None = None, limit: int = 20,
-                 status: str | None = None, table: Table | None = None) -> dict[str, Any]:
-    return use_cases(table).list_visible(caller, cursor=cursor, limit=limit, status=status)
+                 status: str | None = None, q: str | None = None,
+                 table: Table | None = None) -> dict[str, Any]:
+    return use_cases(table).list_visible(caller, cursor=cursor, limit=limit, status=status, q=q)
 
 
 def lookup(code: str, phone_last4: str, table: Table | None = None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ was read in (the mail's sequence, the reminder's start).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from chalicelib.meetings.rules import ACTIVE, REMINDER_LEAD, MeetingStatus
 from chalicelib.work import items
 
 KIND = "meeting"
+Accept = Callable[[dict[str, Any]], bool]
 # What a list shows of a meeting, copied onto every invitation.
 SUMMARY = ("title", "start", "end", "place", "online_url", "chair", "chair_name", "status",
            "sequence")
@@ -86,15 +87,17 @@ class MeetingStore:
             if not cursor:
                 return out
 
-    def page_of_person(self, username: str, cursor: str | None, limit: int) -> ScopedPage:
+    def page_of_person(self, username: str, cursor: str | None, limit: int,
+                       accept: Accept | None = None) -> ScopedPage:
         """The invitations of one member of staff, latest start first."""
         return list_scoped(KIND, [person_scope(username)], limit=limit, cursor=cursor,
-                           table=self.table)
+                           accept=accept, table=self.table)
 
-    def page_of_unit(self, unit: str, cursor: str | None, limit: int) -> ScopedPage:
+    def page_of_unit(self, unit: str, cursor: str | None, limit: int,
+                     accept: Accept | None = None) -> ScopedPage:
         """The meetings scheduled from a unit, latest start first."""
         return list_scoped(KIND, [unit_scope(unit)], limit=limit, cursor=cursor,
-                           table=self.table)
+                           accept=accept, table=self.table)
 
     def page_scheduled_by(self, username: str, cursor: str | None, limit: int) -> Page:
         return self.table.query(f"BY#{username}#{KIND}", index="gsi2", limit=limit,

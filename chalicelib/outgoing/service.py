@@ -29,6 +29,7 @@ from chalicelib.kernel import numbering
 from chalicelib.kernel.access import Kind, can_view, scopes_for
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, Clock, UnitOfWork
 from chalicelib.outgoing.inbox import DraftActions, current_step
@@ -647,9 +648,17 @@ class Outgoing:
                 "actions": self._actions(caller, doc)}
 
     def list_visible(self, caller: Caller, *, cursor: str | None = None, limit: int = 20,
-                     status: str | None = None) -> dict[str, Any]:
+                     status: str | None = None, q: str | None = None) -> dict[str, Any]:
+        """``q``: words of the subject, number, type or signer, diacritics ignored."""
+        words = filter_words(q)
+
+        def accept(i: dict[str, Any]) -> bool:
+            return (not status or i.get("status") == status) and matches(
+                words, i.get("subject"), i.get("number_text"), i.get("type_name"),
+                i.get("signer"))
+
         page = self.store.page(scopes_for(caller, Kind.OUTGOING), cursor, limit,
-                               (lambda i: i.get("status") == status) if status else None)
+                               accept if status or words else None)
         items = [{k: i.get(k) for k in SUMMARY} | {
             "status_label": STATUS_LABELS[OutStatus(i["status"])]} for i in page.items]
         return {"items": items, "cursor": page.cursor}
@@ -789,8 +798,10 @@ def view(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, A
 
 
 def list_visible(caller: Caller, *, cursor: str | None = None, limit: int = 20,
-                 status: str | None = None, table: Table | None = None) -> dict[str, Any]:
-    return outgoing_for(table).list_visible(caller, cursor=cursor, limit=limit, status=status)
+                 status: str | None = None, q: str | None = None,
+                 table: Table | None = None) -> dict[str, Any]:
+    return outgoing_for(table).list_visible(caller, cursor=cursor, limit=limit, status=status,
+                                            q=q)
 
 
 def download_url(caller: Caller, doc_id: str, *, which: str, s3: Any, bucket: str,

@@ -48,6 +48,7 @@ PAGES = {
     "dossiers": ("dossiers.html", "Hồ sơ một cửa"),
     "dossier": ("dossier.html", "Hồ sơ một cửa"),
     "onestop-report": ("onestop_report.html", "Báo cáo tình hình giải quyết TTHC (mẫu số 06)"),
+    "search": ("search.html", "Kết quả tìm kiếm"),
 }
 
 # The public verification page: anyone may open it, a few times a minute.

@@ -21,6 +21,7 @@ from chalicelib.kernel.access import Kind, can_view, scopes_for
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
+from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, Directory
 from chalicelib.work import items
@@ -137,9 +138,12 @@ class Tasks:
         return {**{k: task.get(k) for k in (*SUMMARY, "description", "units", "people")},
                 "version": int(task["version"]), "parts": parts}
 
-    def list_visible(self, caller: Caller, cursor: str | None = None, limit: int = 20
-                     ) -> dict[str, Any]:
-        page = self.store.page(scopes_for(caller, Kind.TASK), cursor, limit)
+    def list_visible(self, caller: Caller, cursor: str | None = None, limit: int = 20,
+                     q: str | None = None) -> dict[str, Any]:
+        """``q``: words of the title, diacritics ignored."""
+        words = filter_words(q)
+        page = self.store.page(scopes_for(caller, Kind.TASK), cursor, limit,
+                               (lambda i: matches(words, i.get("title"))) if words else None)
         return {"items": [{k: i.get(k) for k in SUMMARY} for i in page.items],
                 "cursor": page.cursor}
 

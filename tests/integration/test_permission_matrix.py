@@ -235,6 +235,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/intake/{intake_id}/retry"): Row(_rejected_intake, roles(CLERK_ONLY)),
     ("POST", "/api/intake/upload"): Row(fixed("/api/intake/upload"), roles(CLERK_ONLY)),
     ("GET", "/api/incoming"): Row(fixed("/api/incoming"), roles(ALL)),
+    ("GET", "/api/search"): Row(fixed("/api/search?q=van ban"), roles(ALL)),
     ("POST", "/api/incoming"): Row(fixed("/api/incoming", {
         "so_ky_hieu": "5/TB-X", "co_quan_ban_hanh": "Sở X", "trich_yeu": "Giấy"}),
         roles(CLERK_ONLY)),
