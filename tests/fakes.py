@@ -26,11 +26,20 @@ class FakeUnitOfWork:
         self.events: list[DomainEvent] = []
         self.committed = False
         self._on_commit = on_commit
+        self.counted: dict[tuple[str, str], dict[str, int]] = {}
 
     def add(self, operation: Any) -> None:
         if not callable(operation):
             raise TypeError("the fakes write through callables, not DynamoDB operations")
         self.operations.append(operation)
+
+    def count(self, pk: str, sk: str, **fields: int) -> None:
+        """Counters land in ``counted`` at commit (as the real one merges them)."""
+        def add() -> None:
+            row = self.counted.setdefault((pk, sk), {})
+            for name, amount in fields.items():
+                row[name] = row.get(name, 0) + amount
+        self.operations.append(add)
 
     def emit(self, event: DomainEvent) -> None:
         self.events.append(event)

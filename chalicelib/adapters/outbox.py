@@ -44,19 +44,46 @@ class UnitOfWork:
         self.publish = publish
         self.operations: list[dict[str, Any]] = []
         self.events: list[DomainEvent] = []
+        self.counts: dict[tuple[str, str], dict[str, int]] = {}
 
     def add(self, operation: dict[str, Any]) -> None:
         self.operations.append(operation)
 
+    def count(self, pk: str, sk: str, **fields: int) -> None:
+        """Add to counters of one item (``kind`` ``stats``). Every count of the change
+        for the same item becomes a single update at commit: a transaction may
+        write an item only once, and one change often counts twice in one place (two
+        officers of a unit assigned, a part and an action of the same person)."""
+        row = self.counts.setdefault((pk, sk), {})
+        for name, amount in fields.items():
+            row[name] = row.get(name, 0) + amount
+
     def emit(self, event: DomainEvent) -> None:
         self.events.append(event)
 
+    def _count_ops(self) -> list[dict[str, Any]]:
+        ops = []
+        for (pk, sk), row in self.counts.items():
+            fields = {f: n for f, n in row.items() if n}
+            if not fields:
+                continue
+            names = {f"#f{i}": f for i, f in enumerate(fields)}
+            values: dict[str, Any] = {f":v{i}": n for i, n in enumerate(fields.values())}
+            values[":k"] = "stats"
+            ops.append({"Update": {
+                "Key": {"pk": pk, "sk": sk},
+                "UpdateExpression": "ADD " + ", ".join(f"#f{i} :v{i}" for i in range(len(fields)))
+                                    + " SET kind = :k",
+                "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}})
+        return ops
+
     def commit(self) -> list[DomainEvent]:
-        ops = self.operations + [put_op(event_item(e)) for e in self.events]
+        ops = (self.operations + self._count_ops()
+               + [put_op(event_item(e)) for e in self.events])
         if len(ops) > 100:
             raise ValueError("a DynamoDB transaction holds at most 100 items")
         self.table.transact(ops)
-        committed, self.operations, self.events = self.events, [], []
+        committed, self.operations, self.events, self.counts = self.events, [], [], {}
         if self.publish and committed:
             from chalicelib.adapters.queue import publish_safely
 

@@ -196,3 +196,23 @@ def test_odd_object_keys_are_never_used_as_paths(aws_env):
     assert not any("\u202e" in n or "\u0007" in n or "/" in n for n in names)
     stored = s3.list_objects_v2(Bucket=aws_env["DOCUMENTS_BUCKET"])["Contents"]
     assert all(o["Key"].startswith(("files/sha256/", "text/sha256/")) for o in stored)
+
+
+def test_counts_of_one_item_in_one_change_become_one_write(aws_env):
+    """DynamoDB refuses a transaction that writes an item twice: the unit of work
+    merges every count of the same counter item into one update."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.outbox import UnitOfWork
+
+    uow = UnitOfWork(Table(), publish=False)
+    uow.count("STATS#test#PDKKD", "2026-12", assigned=1)
+    uow.count("STATS#test#PDKKD", "2026-12", assigned=1, completed=1)
+    uow.count("STATS#test#PDKKD", "2026-11", late=1)
+    uow.commit()
+    uow.count("STATS#test#PDKKD", "2026-12", assigned=1)
+    uow.commit()
+    table = Table()
+    assert table.get("STATS#test#PDKKD", "2026-12") == {
+        "pk": "STATS#test#PDKKD", "sk": "2026-12", "kind": "stats", "assigned": 3,
+        "completed": 1}
+    assert table.get("STATS#test#PDKKD", "2026-11")["late"] == 1
