@@ -20,12 +20,14 @@ from chalicelib.kernel.access import Secrecy
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.identity import Caller, Role
+from chalicelib.work.pending import WORK_OPENED, Pending
 from chalicelib.work.rules import Part
 from tests.fakes import (
     FakeIncomingStore,
     FakeIntakeStore,
     FakeOrganisation,
     FakeTrail,
+    FakeWorkStore,
     FixedClock,
 )
 
@@ -57,18 +59,23 @@ class World:
         units=("PDKKD", "PTH")))
     clock: FixedClock = field(default_factory=lambda: FixedClock(MONDAY))
     counted: list[tuple[str, str, date]] = field(default_factory=list)
+    work: FakeWorkStore = field(default_factory=FakeWorkStore)
 
     def calendar(self) -> AgencyCalendar:
         return AgencyCalendar()
 
+    @property
+    def pending(self) -> Pending:
+        return Pending(self.work, self.calendar, self.clock)
+
     def register(self, meta: Metadata = META, **kw: Any) -> dict[str, Any]:
         kw.setdefault("arrival", MONDAY)
         return incoming.register(None, meta, source="paper", store=self.store,
-                                 trail=self.trail, clock=self.clock, **kw)
+                                 trail=self.trail, pending=self.pending, clock=self.clock, **kw)
 
     def ports(self, *names: str) -> dict[str, Any]:
         every = {"store": self.store, "trail": self.trail, "directory": self.organisation,
-                 "calendar": self.calendar, "clock": self.clock}
+                 "calendar": self.calendar, "clock": self.clock, "pending": self.pending}
         return {n: every[n] for n in names}
 
     def distribute(self, doc: dict[str, Any], by: Caller = LEADER, lead: str = "PDKKD",
@@ -78,7 +85,7 @@ class World:
         return handling.distribute(
             by, doc["id"], lead_unit=lead, lead_deadline=deadline,
             supporting=supporting or [], instruction="Phòng ĐKKD chủ trì", version=version,
-            **self.ports("store", "trail", "directory", "calendar", "clock"))
+            **self.ports("store", "trail", "directory", "calendar", "clock", "pending"))
 
     def assign(self, doc: dict[str, Any], officers: list[tuple[str, Part]],
                by: Caller = HEAD, deadline: date | None = None) -> dict[str, Any]:
@@ -93,7 +100,7 @@ class World:
 
         return handling.complete(by, doc["id"], "Đã trả lời", answer="456/SKH-ĐKKD",
                                  count=count, **self.ports("store", "trail", "calendar",
-                                                           "clock"))
+                                                           "clock", "directory", "pending"))
 
 
 @pytest.fixture()
@@ -116,7 +123,8 @@ def test_numbers_follow_each_other_and_start_again_each_year_in_hanoi(world: Wor
     assert [(d["so_den"], d["so_den_text"], d["year"]) for d in (first, second, new_year)] == [
         (1, "01", 2026), (2, "02", 2026), (1, "01", 2027)]
     assert world.trail.actions(chain_of(first["id"])) == ["incoming.register"]
-    assert [e.type for e in world.store.events] == ["incoming.registered"] * 3
+    # Each registration also asks the leaders to distribute it, in its transaction.
+    assert [e.type for e in world.store.events] == [WORK_OPENED, "incoming.registered"] * 3
 
 
 def test_a_number_taken_meanwhile_is_read_again_never_given_twice(world: World) -> None:
@@ -135,7 +143,7 @@ def test_a_number_taken_meanwhile_is_read_again_never_given_twice(world: World) 
 
     assert doc["so_den"] == 2
     assert world.trail.actions(chain_of(doc["id"])) == ["incoming.register"]
-    assert len(world.store.events) == 1
+    assert [e.type for e in world.store.events] == [WORK_OPENED, "incoming.registered"]
 
 
 def test_urgent_documents_are_flagged_and_secret_ones_get_no_receipt(world: World) -> None:
@@ -143,7 +151,8 @@ def test_urgent_documents_are_flagged_and_secret_ones_get_no_receipt(world: Worl
                    sender_email="vanthu@stc.gov.vn")
     world.register(secrecy=Secrecy.MAT, people=["giamdoc"], sender_email="vanthu@stc.gov.vn")
 
-    urgent, secret = (e.payload for e in world.store.events)
+    urgent, secret = (e.payload for e in world.store.events
+                      if e.type == "incoming.registered")
     assert urgent["urgent"] is True and urgent["receipt_to"] == "vanthu@stc.gov.vn"
     assert secret["urgent"] is False and secret["receipt_to"] is None
 
@@ -173,14 +182,14 @@ def test_a_review_over_a_stale_version_is_refused(world: World) -> None:
     doc = world.register()
     with pytest.raises(Conflict):
         incoming.correct(CLERK, doc["id"], META, Secrecy.NONE, version=7,
-                         **world.ports("store", "trail", "clock"))
+                         **world.ports("store", "trail", "clock", "pending"))
     assert world.trail.actions(chain_of(doc["id"])) == ["incoming.register"]
 
 
 def test_marking_a_document_secret_keeps_it_to_the_people_named(world: World) -> None:
     doc = world.register(units=["PDKKD"])
     after = incoming.correct(CLERK, doc["id"], META, Secrecy.MAT, version=1,
-                             **world.ports("store", "trail", "clock"))
+                             **world.ports("store", "trail", "clock", "pending"))
 
     assert after["do_mat"] == "mat" and after["people"] == ["vanthu"]
     assert after["version"] == 2
@@ -201,7 +210,7 @@ def test_completing_the_metadata_registers_the_waiting_intake_record(world: Worl
     assert doc["metadata_complete"] is False
 
     incoming.correct(CLERK, doc["id"], META, Secrecy.NONE, version=1, intakes=intakes,
-                     **world.ports("store", "trail", "clock"))
+                     **world.ports("store", "trail", "clock", "pending"))
 
     record = intakes.records["r1"]
     assert (record["status"], record["reason"], record["version"]) == ("registered", "", 2)
@@ -258,7 +267,8 @@ def test_distribution_gives_each_unit_its_part_and_its_register(world: World) ->
         ("UNIT#PTH", "support", "2026-12-11T10:00:00.000Z")]
     assert [d["id"] for d in registers.entries(2026, "PTH", store=world.store)] == [doc["id"]]
     assert world.trail.entries[chain_of(doc["id"])][-1]["summary"] == "Giao PDKKD chủ trì"
-    assert world.store.events[-1].payload == {"id": doc["id"], "units": ["PDKKD", "PTH"]}
+    assert world.store.events[-1].payload == {"id": doc["id"], "units": ["PDKKD", "PTH"],
+                                              "lead_officer": None}
     assert incoming.view(HEAD, doc["id"], **world.ports("store", "trail"))["id"] == doc["id"]
     with pytest.raises(Conflict) as caught:
         world.distribute(doc)
