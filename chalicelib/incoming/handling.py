@@ -211,7 +211,8 @@ def assign(caller: Caller, doc_id: str, *, officers: list[tuple[str, Part]],
     store.save_part(uow, unit_work, _handed_on(unit_work, waiting=False))
     for name, part in officers:
         officer_part = work_item(after, items.person(name), part, instruction, due,
-                                 caller.username, caller.unit, action=inbox.officer_action(part),
+                                 caller.username, caller.unit,
+                                 action=inbox.officer_action(part, unit_work["part"]),
                                  link=inbox.doc_link(doc_id))
         store.add_part(uow, officer_part)
         inbox.announce(uow, officer_part)

@@ -46,10 +46,11 @@ def is_secret(doc: dict[str, Any]) -> bool:
     return bool(doc.get("do_mat"))
 
 
-def officer_action(part: Part) -> Action:
-    """An officer leading the unit's share handles the document; one supporting
-    it gives an opinion (as the supporting units do)."""
-    return Action.HANDLE if part is Part.LEAD else Action.OPINION
+def officer_action(part: Part, unit_part: str = Part.LEAD.value) -> Action:
+    """An officer leading a lead unit's share handles the document; one supporting
+    it, or working on a supporting unit's share, gives an opinion."""
+    return Action.HANDLE if part is Part.LEAD and unit_part == Part.LEAD.value \
+        else Action.OPINION
 
 
 def announce(uow: UnitOfWork, part: dict[str, Any]) -> None:

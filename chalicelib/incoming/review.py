@@ -81,7 +81,9 @@ def send_back_to_officer(caller: Caller, doc_id: str, reason: str, *,
     assert deadline is not None
     reopened = {**work_item(doc, items.person(officer), Part(before["part"]),
                             before.get("instruction", ""), deadline, caller.username,
-                            before["unit"], action=Action.HANDLE, link=inbox.doc_link(doc_id)),
+                            before["unit"],
+                            action=inbox.officer_action(Part.LEAD, unit_work["part"]),
+                            link=inbox.doc_link(doc_id)),
                 "version": int(before["version"]) + 1, "returned_reason": reason,
                 "returned_at": iso(clock())}
     uow = store.unit_of_work()
