@@ -400,3 +400,126 @@ def test_the_registers_show_a_secret_document_by_its_number_only(world: World) -
     assert tracking[0][3] == "2026-12-11" and tracking[0][4] == "Đã phân phối"
     assert tracking[1][1] == "(Văn bản mật)" and tracking[1][4] == "Chưa phân phối"
     assert secret["so_den"] == 2
+
+
+# ---- pending actions (the work inbox) -------------------------------------------------
+
+
+LEADERS = Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD")
+
+
+def _open_todos(world: World, doc_id: str) -> list[tuple[str, str]]:
+    return sorted((w["action"], w["assignee"]) for w in world.work.todos(f"DOC#{doc_id}", "")
+                  if w["status"] == "open")
+
+
+def test_registering_asks_the_leaders_and_an_unread_intake_the_clerks(world: World) -> None:
+    urgent = world.register(Metadata(**{**META.__dict__, "do_khan": Urgency.KHAN}))
+    plain = world.register(Metadata(so_ky_hieu="12/UBND"), intake_id="r1", review=True)
+
+    assert _open_todos(world, urgent["id"]) == [("incoming.distribute", "ROLE#leader")]
+    assert _open_todos(world, plain["id"]) == [("incoming.distribute", "ROLE#leader"),
+                                               ("incoming.register", "ROLE#clerk")]
+    due = {w["doc_id"]: w["deadline"] for w in world.work.work
+           if w["action"] == "incoming.distribute"}
+    # Urgent: at once (two working hours); otherwise by the end of the next working day.
+    assert due[urgent["id"]] == "2026-12-07T04:00:00.000Z"
+    assert due[plain["id"]] == "2026-12-08T10:00:00.000Z"
+    assert all(w["link"] == f"/app/document?id={w['doc_id']}" for w in world.work.work)
+
+    intakes = FakeIntakeStore([{"id": "r1", "status": "needs_review", "version": 1}])
+    incoming.correct(CLERK, plain["id"], META, Secrecy.NONE, version=1, intakes=intakes,
+                     **world.ports("store", "trail", "clock", "pending"))
+    assert _open_todos(world, plain["id"]) == [("incoming.distribute", "ROLE#leader")]
+
+    world.distribute(plain, by=LEADERS)
+    assert _open_todos(world, plain["id"]) == []
+    closed = next(w for w in world.work.work if w["doc_id"] == plain["id"]
+                  and w["action"] == "incoming.distribute")
+    assert closed["completed_by"] == "phogiamdoc"
+
+
+def test_parts_carry_their_action_and_an_assignment_takes_the_unit_out_of_the_inbox(
+        world: World) -> None:
+    doc = world.register()
+    world.distribute(doc, supporting=[("PTH", FRIDAY)])
+    unit = world.store.part(doc["id"], "UNIT#PDKKD")
+    assert (unit["action"], unit["link"]) == ("incoming.assign", f"/app/document?id={doc['id']}")
+    assert world.store.part(doc["id"], "UNIT#PTH")["action"] == "incoming.opinion"
+    assert "waiting" not in unit
+
+    world.assign(doc, [("chuyenvien", Part.LEAD), ("dongnghiep", Part.SUPPORT)])
+    assert world.store.part(doc["id"], "UNIT#PDKKD")["waiting"] is False
+    assert world.store.part(doc["id"], "U#chuyenvien")["action"] == "incoming.handle"
+    assert world.store.part(doc["id"], "U#dongnghiep")["action"] == "incoming.opinion"
+    opened = [e.payload["assignee"] for e in world.store.events if e.type == WORK_OPENED]
+    assert opened[-2:] == ["U#chuyenvien", "U#dongnghiep"]
+
+    handling.send_back(OFFICER, doc["id"], "Không đúng chuyên môn",
+                       **world.ports("store", "trail", "directory", "clock"))
+    assert "waiting" not in world.store.part(doc["id"], "UNIT#PDKKD")
+
+
+def test_directed_distribution_names_an_active_officer_of_the_lead_unit(world: World) -> None:
+    doc = world.register()
+
+    def direct(officer: str) -> dict[str, Any]:
+        return handling.distribute(
+            LEADER, doc["id"], lead_unit="PDKKD", lead_deadline=FRIDAY, supporting=[],
+            instruction="", version=world.store.docs[doc["id"]]["version"],
+            lead_officer=officer,
+            **world.ports("store", "trail", "directory", "calendar", "clock", "pending"))
+
+    for wrong in ("khac", "nghiviec", "khongco"):
+        with pytest.raises(InvalidInput) as caught:
+            direct(wrong)
+        assert _fields(caught) == ["lead_officer"]
+
+    after = direct("dongnghiep")
+    assert after["status"] == "in_progress" and "dongnghiep" in after["people"]
+    assert world.store.part(doc["id"], "UNIT#PDKKD")["waiting"] is False
+    officer = world.store.part(doc["id"], "U#dongnghiep")
+    assert (officer["action"], officer["part"]) == ("incoming.handle", "lead")
+    announced = [e.payload["assignee"] for e in world.store.events if e.type == WORK_OPENED]
+    assert "U#dongnghiep" in announced and "UNIT#PDKKD" not in announced
+    colleague = Caller("dongnghiep", frozenset({Role.OFFICER}), unit="PDKKD")
+    assert world.complete(doc, colleague) == {"document_completed": True}
+
+
+def test_a_reviewing_unit_holds_the_officers_result_until_a_head_approves(
+        world: World) -> None:
+    from chalicelib.incoming import review
+
+    world.organisation.units["PDKKD"]["review_completion"] = True
+    doc = world.register()
+    world.distribute(doc)
+    world.assign(doc, [("chuyenvien", Part.LEAD)])
+    ports = world.ports("store", "trail", "calendar", "clock", "pending")
+
+    assert world.complete(doc, OFFICER) == {"document_completed": False,
+                                            "awaiting_review": True}
+    assert world.store.docs[doc["id"]]["status"] == "in_progress"
+    assert world.store.part(doc["id"], "UNIT#PDKKD")["status"] == "open"
+    assert _open_todos(world, doc["id"]) == [("incoming.review_completion", "UNIT#PDKKD")]
+    with pytest.raises(NotFound):  # another unit's head does not even see it
+        review.approve(OTHER_HEAD, doc["id"], **ports)
+    with pytest.raises(Forbidden):
+        review.approve(OFFICER, doc["id"], **ports)
+
+    review.send_back_to_officer(HEAD, doc["id"], "Bổ sung số liệu", **ports)
+    part = world.store.part(doc["id"], "U#chuyenvien")
+    assert (part["status"], part["action"], part["returned_reason"]) == (
+        "open", "incoming.handle", "Bổ sung số liệu")
+    assert _open_todos(world, doc["id"]) == []
+    with pytest.raises(Conflict):  # nothing waits for review now
+        review.approve(HEAD, doc["id"], **ports)
+
+    world.complete(doc, OFFICER)
+    assert review.approve(HEAD, doc["id"], "Đồng ý", **ports) == {"document_completed": True}
+    stored = world.store.docs[doc["id"]]
+    assert (stored["status"], stored["answer"]) == ("completed", "456/SKH-ĐKKD")
+    unit = world.store.part(doc["id"], "UNIT#PDKKD")
+    assert (unit["status"], unit["approved_by"]) == ("done", "truongphong")
+    assert "submitted" not in unit and _open_todos(world, doc["id"]) == []
+    assert world.trail.actions(chain_of(doc["id"]))[-3:] == [
+        "incoming.return_completion", "incoming.complete", "incoming.approve_completion"]
