@@ -17,11 +17,13 @@ from chalicelib.incoming.register_routes import registers_bp
 from chalicelib.incoming.routes import incoming_bp
 from chalicelib.meetings.jobs import meeting_jobs_bp
 from chalicelib.meetings.routes import meetings_bp
+from chalicelib.notifications.routes import notifications_bp
 from chalicelib.onestop.routes import onestop_bp
 from chalicelib.organisation.routes import org_bp
 from chalicelib.organisation.session_routes import auth_bp
 from chalicelib.outgoing.routes import outgoing_bp
 from chalicelib.outgoing.verification_routes import verification_bp
+from chalicelib.search.routes import search_bp
 from chalicelib.signing.key_routes import pki_bp
 from chalicelib.web.pages import pages_bp
 from chalicelib.work.routes import work_bp
@@ -42,7 +44,7 @@ BLUEPRINTS = (
     authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp, handling_bp,
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
     meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp, complaints_bp,
-    onestop_bp,
+    onestop_bp, notifications_bp, search_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

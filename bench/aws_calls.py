@@ -86,6 +86,7 @@ def counting_every_session() -> Iterator[CallCounter]:
 class Request:
     url: str
     body: Any = None  # JSON-serialisable; None sends no body
+    cookie: str | None = None  # the Cookie header a browser would send
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,12 @@ class Sessions:
 
 def send(client: Any, method: str, request: Request,
          token: str | None = None) -> tuple[int, Any]:
-    headers = {"Content-Type": "application/json"}
+    # X-Requested-With: what the site's scripts send (the cookie routes need it).
+    headers = {"Content-Type": "application/json", "X-Requested-With": "eoffice"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    if request.cookie:
+        headers["Cookie"] = request.cookie
     body = json.dumps(request.body).encode() if request.body is not None else b""
     resp = client.http.request(method, request.url, headers=headers, body=body)
     try:
@@ -176,7 +180,8 @@ RECIPES: dict[tuple[str, str], Recipe] = {
                                     "password": s.account("officer")["password"]}),
         kind="auth"),
     ("POST", "/api/auth/refresh"): lambda s: Probe(
-        Request("/api/auth/refresh", {"refresh_token": s.tokens("clerk")["refresh_token"]}),
+        Request("/api/auth/refresh",
+                cookie=f"eoffice_refresh={s.tokens('clerk')['refresh_token']}"),
         kind="auth"),
     ("POST", "/api/auth/logout"): lambda s: Probe(
         Request("/api/auth/logout", {}), role="one_stop", kind="auth", last=True),

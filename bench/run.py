@@ -9,6 +9,8 @@ run (``<!-- bench:NAME:start -->`` … ``<!-- bench:NAME:end -->``):
 - ``signing``: PAdES signing through KMS against bare pyHanko with a local key;
 - ``signing_flow``: signed documents per minute through the SQS signing step of
   the whole local runtime (``make run``) against bare signing with the same key;
+- ``inbox``: AWS calls of ``GET /api/work/mine`` at two sizes of the department's
+  open work (a leader, a head of unit, an officer);
 - ``onestop``: report form 06 over a simulated month at two sizes (items read and
   requests follow units × days, not dossiers) and the wall time of one report.
 
@@ -31,7 +33,8 @@ from datetime import UTC, datetime
 
 from bench.report import PERFORMANCE_DOC, write_section
 
-FAMILIES = ("foundation", "ingest", "search", "work", "signing", "signing_flow", "onestop")
+FAMILIES = ("foundation", "ingest", "search", "work", "inbox", "signing", "signing_flow",
+            "onestop")
 
 
 def _stamp(quick: bool) -> str:
@@ -85,6 +88,14 @@ def work(quick: bool) -> tuple[str, bool]:
 
     text, ok = _attempt("work", lambda: work_scale.run(quick))
     return _with_stamp(text, quick, "## Work tracking: reminder and escalation at scale"), ok
+
+
+def inbox(quick: bool) -> tuple[str, bool]:
+    from bench import inbox as family
+
+    text, ok = _attempt("inbox", lambda: family.run(quick))
+    return _with_stamp(text, quick, "## Work inbox: AWS calls of GET /api/work/mine against "
+                                    "the department's open work"), ok
 
 
 def signing(quick: bool) -> tuple[str, bool]:
@@ -151,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             section, ok = ingest(args.quick)
         elif name == "work":
             section, ok = work(args.quick)
+        elif name == "inbox":
+            section, ok = inbox(args.quick)
         elif name == "signing":
             section, ok = signing(args.quick)
         elif name == "signing_flow":

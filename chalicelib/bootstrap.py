@@ -61,12 +61,13 @@ def work_store(t: Table | None = None) -> WorkStore:
 
 def tasks() -> Tasks:
     from chalicelib.calendar.service import agency_calendar
+    from chalicelib.work.pending import Pending
     from chalicelib.work.task_store import TaskStore
     from chalicelib.work.tasks import Tasks
 
     t = table()
     return Tasks(store=TaskStore(t), trail=trail(t), directory=directory(t),
-                 calendar=agency_calendar)
+                 calendar=agency_calendar, pending=Pending.over(t, agency_calendar))
 
 
 def outgoing() -> Outgoing:
@@ -74,9 +75,11 @@ def outgoing() -> Outgoing:
     from chalicelib.outgoing.neighbours import TableNeighbours
     from chalicelib.outgoing.service import Outgoing
     from chalicelib.outgoing.store import OutgoingStore
+    from chalicelib.work.pending import Pending
 
     t = table()
-    return Outgoing(store=OutgoingStore(t), trail=trail(t), neighbours=TableNeighbours(t))
+    return Outgoing(store=OutgoingStore(t), trail=trail(t), neighbours=TableNeighbours(t),
+                    pending=Pending.over(t))
 
 
 def complaints() -> Complaints:
@@ -109,6 +112,7 @@ def load_steps() -> None:
     from chalicelib.incoming import steps as _incoming_steps  # noqa: F401
     from chalicelib.meetings import service as _meetings  # noqa: F401
     from chalicelib.notifications import service as _notifications  # noqa: F401
+    from chalicelib.notifications import steps as _notification_steps  # noqa: F401
     from chalicelib.onestop import steps as _onestop_steps  # noqa: F401
     from chalicelib.outgoing import steps as _outgoing_steps  # noqa: F401
     from chalicelib.search import service as _search  # noqa: F401

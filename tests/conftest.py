@@ -103,7 +103,9 @@ class Session:
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+        # What the site's own scripts send with every call (api/routing.py
+        # check_same_origin): sign-out refuses calls without it.
+        return {"Authorization": f"Bearer {self.token}", "X-Requested-With": "eoffice"}
 
     def get(self, path: str, accept: str | None = None) -> Any:
         extra = {"Accept": accept} if accept else {}

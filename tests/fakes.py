@@ -183,10 +183,12 @@ class FakeTaskStore(EventedStore):
     def part(self, task_id: str, assignee: str) -> dict[str, Any] | None:
         return copy_of(self.work, (task_id, assignee))
 
-    def page(self, scopes: Iterable[str], cursor: str | None, limit: int) -> ScopedPage:
+    def page(self, scopes: Iterable[str], cursor: str | None, limit: int,
+             accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
         from chalicelib.work.task_store import access_of
 
-        return scoped_page(self.tasks.values(), access_of, scopes, limit, newest="created_at")
+        return scoped_page(self.tasks.values(), access_of, scopes, limit, newest="created_at",
+                           accept=accept)
 
     def add(self, uow: FakeUnitOfWork, task: dict[str, Any], parts: list[dict[str, Any]]
             ) -> None:
@@ -285,10 +287,11 @@ class FakeOneStopStore(EventedStore):
         return read + 1
 
     @staticmethod
-    def step_work(dossier: dict[str, Any], index: int, *, by: str) -> dict[str, Any]:
+    def step_work(dossier: dict[str, Any], index: int, *, by: str, **given: Any
+                  ) -> dict[str, Any]:
         from chalicelib.onestop.store import OneStopStore
 
-        return OneStopStore.step_work(dossier, index, by=by)
+        return OneStopStore.step_work(dossier, index, by=by, **given)
 
     @staticmethod
     def is_dossier_work(work: dict[str, Any]) -> bool:
@@ -470,7 +473,8 @@ class FakeWorkStore:
             self.work[self.work.index(current)] = dict(after)
         uow.add(put)
 
-    def add_counter(self, uow: FakeUnitOfWork, unit: str, field: str, week: str) -> None:
+    def add_counter(self, uow: FakeUnitOfWork, unit: str, field: str, week: str,
+                    source: str = "") -> None:
         def add() -> None:
             row = self.counters.setdefault((unit, week), {})
             row[field] = row.get(field, 0) + 1
@@ -500,6 +504,9 @@ class FakeWorkStore:
 
     def release(self, kind: str, username: str, period: str) -> None:
         self.claims.discard((kind, username, period))
+
+    def publish(self, events: list[Any]) -> None:
+        self.published = [*getattr(self, "published", []), *events]
 
     def week_counters(self, unit: str, week: str) -> dict[str, Any] | None:
         return self.counters.get((unit, week))
@@ -845,6 +852,10 @@ class FakeNeighbours:
         return next((d for d in self.delegations if d["delegate"] == delegate
                      and d["start"] <= day.isoformat() <= d["end"]), None)
 
+    def delegates(self, grantor: str, day: Any) -> list[str]:
+        return sorted({d["delegate"] for d in self.delegations if d["grantor"] == grantor
+                       and d["start"] <= day.isoformat() <= d["end"]})
+
     def office_unit(self) -> str | None:
         return self.office
 
@@ -862,8 +873,11 @@ class FakeCaseStore(EventedStore):
     """``complaints.store.CaseStore`` in memory: cases, filers, notes, work and the
     dashboard counters."""
 
-    def __init__(self) -> None:
+    def __init__(self, pending: FakeWorkStore | None = None) -> None:
         super().__init__()
+        # The work store the cases' pending actions go to: the open-work index
+        # holds them with the cases' work, so the dashboard sees both.
+        self.pending = pending
         self.cases: dict[str, dict[str, Any]] = {}
         self.people: dict[str, dict[str, Any]] = {}
         self.case_notes: dict[str, list[dict[str, Any]]] = {}
@@ -899,8 +913,10 @@ class FakeCaseStore(EventedStore):
                            accept=accept)
 
     def open_work_due_before(self, below: str) -> Iterable[dict[str, Any]]:
-        due = [w for w in self.work_items.values()
-               if w["status"] == "open" and w["deadline"] < below]
+        todos = self.pending.work if self.pending else []
+        due = [w for w in [*self.work_items.values(), *todos]
+               if w["status"] == "open" and w["pk"].startswith("CASE#")
+               and w["deadline"] < below]
         return [dict(w) for w in sorted(due, key=lambda w: w["deadline"])]
 
     def add(self, uow: FakeUnitOfWork, case: dict[str, Any], person: dict[str, Any],

@@ -53,14 +53,19 @@ class Policy:
     roles: frozenset[Role] | None = None
     rate_limit: tuple[int, int] | None = None  # (requests, seconds) per source IP
     description: str = ""
+    # The route acts on the session cookie, which the browser attaches by itself:
+    # only the site's own scripts may call it (see check_same_origin).
+    same_origin: bool = False
 
     @classmethod
-    def anyone(cls, description: str, rate_limit: tuple[int, int] | None = None) -> Policy:
-        return cls(public=True, rate_limit=rate_limit, description=description)
+    def anyone(cls, description: str, rate_limit: tuple[int, int] | None = None,
+               same_origin: bool = False) -> Policy:
+        return cls(public=True, rate_limit=rate_limit, description=description,
+                   same_origin=same_origin)
 
     @classmethod
-    def signed_in(cls) -> Policy:
-        return cls(description="any signed-in user")
+    def signed_in(cls, same_origin: bool = False) -> Policy:
+        return cls(description="any signed-in user", same_origin=same_origin)
 
     @classmethod
     def only(cls, *roles: Role) -> Policy:
@@ -229,6 +234,8 @@ def _build_call(
     caller = None if policy.public else _caller(context, headers, source_ip, request_id)
     if caller is not None and policy.roles is not None and not caller.has_any(policy.roles):
         raise Forbidden()
+    if policy.same_origin:
+        check_same_origin(headers)
     raw = request.raw_body or b""
     if len(raw) > MAX_JSON_BODY and body_ref is not None:
         raise TooLarge(MAX_JSON_BODY)
@@ -249,6 +256,49 @@ def _build_call(
         caller=caller, body=parsed_body, query=parsed_query, params=params, raw_body=raw,
         headers=headers, source_ip=source_ip, request_id=request_id,
     )
+
+
+# The header the site's scripts send with every API call. A page of another site
+# cannot add it to a request to this one without a CORS preflight, which this
+# API never grants; a plain form or link cannot add it at all.
+SAME_ORIGIN_HEADER = "X-Requested-With"
+SAME_ORIGIN_VALUE = "eoffice"
+
+
+def check_same_origin(headers: dict[str, str]) -> None:
+    """Refuses (403) a call to a cookie route that may come from another site:
+    the custom header is required, and what the browser says of the caller
+    (Sec-Fetch-Site, Origin), when it says it, must be this site."""
+    if headers.get(SAME_ORIGIN_HEADER.lower(), "").strip().lower() != SAME_ORIGIN_VALUE:
+        raise _cross_site()
+    site = headers.get("sec-fetch-site")
+    if site is not None and site.strip().lower() != "same-origin":
+        raise _cross_site()
+    origin = headers.get("origin")
+    if origin is not None and not _own_origin(origin.strip().lower(),
+                                              headers.get("host", "").strip().lower()):
+        raise _cross_site()
+
+
+def _own_origin(origin: str, host: str) -> bool:
+    from urllib.parse import urlsplit
+
+    from chalicelib.kernel.config import get_settings
+
+    public = urlsplit(get_settings().public_base_url.lower())
+    if origin == f"{public.scheme}://{public.netloc}":
+        return True
+    # Reached under another name than the public one (the API's own domain, or
+    # localhost for 127.0.0.1): the Host header is the browser's, not the page's.
+    seen = urlsplit(origin)
+    return bool(host) and seen.scheme in ("http", "https") and seen.netloc == host
+
+
+def _cross_site() -> Forbidden:
+    error = Forbidden("Yêu cầu bị từ chối vì không xuất phát từ trang của hệ thống.",
+                      "Refused: the request does not come from this site's own pages.")
+    error.code = "cross_site_request"
+    return error
 
 
 def _source_ip(request: Any) -> str:

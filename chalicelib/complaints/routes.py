@@ -96,7 +96,8 @@ def file_desk(call: Call) -> dict[str, Any]:
        summary="Cases the caller may see, newest first")
 def list_cases(call: Call) -> dict[str, Any]:
     q = call.query
-    return use_cases().list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status)
+    return use_cases().list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status,
+                                    q=q.q)
 
 
 @route(complaints_bp, "/api/complaints/{case_id}", policy=SIGNED_IN, tags=TAGS,

@@ -49,6 +49,7 @@ class LookupQuery(BaseModel):
 
 
 class ListQuery(BaseModel):
+    q: str | None = Field(default=None, max_length=200)  # words, diacritics ignored
     cursor: str | None = Field(default=None, max_length=4000)
     limit: int = Field(default=20, ge=1, le=100)
     status: str | None = Field(default=None, max_length=20)

@@ -47,12 +47,14 @@ from chalicelib.kernel.access import Kind, can_view, scopes_for
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
+from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, Directory
 from chalicelib.notifications.service import mail_event
 from chalicelib.work import items
 from chalicelib.work.items import closed, reindexed, work_item
-from chalicelib.work.rules import Part, WorkStatus
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import Action, Part, WorkStatus
 
 __all__ = [
     "KIND", "SUMMARY", "Complaints", "access_of", "accept", "add_note", "assign",
@@ -68,7 +70,25 @@ UPLOADS = UploadArea("complaints/uploads", 10 * 1024 * 1024, expires_in=900)
 INTAKE_ROLES = frozenset({Role.CLERK, Role.LEADER})
 # The trail names a filing from the public page "public", not "system".
 PUBLIC = Caller("public", frozenset())
-DESK_INSTRUCTION = "Xem xét, thụ lý đơn"
+# Who classifies and accepts a received case: the clerks (the leaders may too,
+# but the desk is the clerks'), chased in the office's name when there is one.
+DESK_QUEUE = items.role("clerk")
+ASSIGN_QUEUE = items.role("leader")
+
+
+def page_of(case_id: str) -> str:
+    """Where the case's actions are taken."""
+    return f"/app/complaint?id={case_id}"
+
+
+def _desk_due(case: dict[str, Any]) -> str | None:
+    """The legal deadline of the desk's decision on a received case."""
+    c = case.get("clocks") or {}
+    return c.get("accept_by") or c.get("transfer_by")
+
+
+def _title(case: dict[str, Any]) -> str:
+    return f"{case['code']}: {case['summary'][:120]}"
 
 
 def chain_of(case_id: str) -> str:
@@ -191,6 +211,14 @@ class Complaints:
     office: Callable[[], str | None] = lambda: None
     # Where the public pages are: the person's notices link to the lookup.
     public_url: Callable[[], str] = public_base_url
+    # The case's pending actions (classify, assign), opened and closed in the
+    # case's own transactions; built over the store's table unless handed in.
+    pending: Pending | None = None
+
+    def _pending(self) -> Pending:
+        if self.pending is None:
+            self.pending = Pending.over(self.store.table, self.calendar, self.clock)
+        return self.pending
 
     # ------------------------------------------------------------ clocks
 
@@ -255,15 +283,10 @@ class Complaints:
             case["units"] = [desk]
             case["desk_unit"] = desk
         case = self._refresh(case)
-        work = []
-        first_deadline = case["clocks"].get("accept_by") or case["clocks"].get("transfer_by")
-        if desk and first_deadline:
-            work.append(work_item({"id": case_id, "trich_yeu": f"{code}: {content[:120]}"},
-                                  items.unit(desk), Part.LEAD, DESK_INSTRUCTION,
-                                  instant(first_deadline), "system", desk,
-                                  parent=WORK_PARENT))
         uow = self.store.unit_of_work()
-        case = self.store.add(uow, case, clean, work)
+        case = self.store.add(uow, case, clean)
+        # The desk must classify and accept (or pass on) by the legal deadline.
+        self._open_desk(uow, case, by=caller.username if caller else "public")
         self.store.count(uow, case_kind.value, received=1, open=1)
         # A new case has a new chain: nothing to read.
         self.trail.append(uow, ChainHead(chain_of(case_id)), caller or PUBLIC,
@@ -327,9 +350,20 @@ class Complaints:
                                            "protected")}
 
     def list_visible(self, caller: Caller, *, cursor: str | None = None, limit: int = 20,
-                     status: str | None = None) -> dict[str, Any]:
+                     status: str | None = None, q: str | None = None) -> dict[str, Any]:
+        """``q``: words of the code, the kind or the summary, diacritics ignored.
+        Never who filed it: the list entries do not hold the filer; and a
+        protected denunciation is matched by its code and kind only, since its
+        content may name the denouncer, who must not be findable by name."""
+        words = filter_words(q)
+
+        def accept(i: dict[str, Any]) -> bool:
+            return (not status or i.get("status") == status) and matches(
+                words, i.get("code"), clocks.CaseKind(i["kind"]).label_vi,
+                None if i.get("protected") else i.get("summary"))
+
         page = self.store.page(scopes_for(caller, Kind.COMPLAINT), cursor, limit,
-                               (lambda i: i.get("status") == status) if status else None)
+                               accept if status or words else None)
         found = [json_ready({k: i.get(k) for k in SUMMARY}) | {
             "status_label": STATUS_LABELS[CaseStatus(i["status"])],
             "kind_label": clocks.CaseKind(i["kind"]).label_vi} for i in page.items]
@@ -362,14 +396,28 @@ class Complaints:
                            f"Cannot {action_vi} in state {case['status']}.", "invalid_state")
         return case
 
-    def _desk_work_done(self, case: dict[str, Any]) -> list[dict[str, Any]]:
-        """The desk's acceptance work ends with its decision."""
-        desk = case.get("desk_unit")
-        work = self.store.work_of(case["id"], items.unit(desk)) if desk else None
-        if work is None or work["status"] != WorkStatus.OPEN.value or \
-                work.get("instruction") != DESK_INSTRUCTION:
-            return []
-        return [closed(work, WorkStatus.DONE, completed_at=iso(self.clock()))]
+    def _open_desk(self, uow: UnitOfWork, case: dict[str, Any], *, by: str) -> None:
+        """The clerks' action on a received case, due at the legal acceptance (or
+        transfer) deadline of its clock; the office (if any) is chased for it.
+        Opened again (a new deadline) when a classification changes the clock."""
+        due = _desk_due(case)
+        self._pending().open(uow, WORK_PARENT, case["id"], Action.CLASSIFY, DESK_QUEUE,
+                             subject=_title(case), link=page_of(case["id"]), by=by,
+                             unit=case.get("desk_unit"), due=instant(due) if due else None)
+
+    def _desk_decided(self, caller: Caller, case: dict[str, Any], *, accepted: bool = False
+                      ) -> Callable[[UnitOfWork], None]:
+        """The desk's decision ends its action (counted on time or late), the only
+        one a received case has; accepted, the leaders must assign the case;
+        passed on, refused or merged, nothing is left to do on it."""
+        def write(uow: UnitOfWork) -> None:
+            pending = self._pending()
+            pending.close(uow, WORK_PARENT, case["id"], Action.CLASSIFY, by=caller.username)
+            if accepted:
+                pending.open(uow, WORK_PARENT, case["id"], Action.ASSIGN_CASE, ASSIGN_QUEUE,
+                             subject=_title(case), link=page_of(case["id"]),
+                             by=caller.username)
+        return write
 
     def _commit(self, caller: Caller, before: dict[str, Any], after: dict[str, Any],
                 action: str, summary: str, *, notify: str | None = None,
@@ -422,6 +470,10 @@ class Complaints:
             if was != kind:
                 self.store.count(uow, was, received=-1, open=-1)
                 self.store.count(uow, kind, received=1, open=1)
+            # The kind sets the acceptance clock: the desk's deadline follows it.
+            moved = self._refresh(after)
+            if _desk_due(moved) != _desk_due(case):
+                self._open_desk(uow, moved, by=caller.username)
 
         return self._commit(caller, case, after, "complaint.classify",
                             f"Phân loại: {clocks.CaseKind(kind).label_vi}, "
@@ -450,7 +502,8 @@ class Complaints:
                  "accepted_by": caller.username,
                  "people": sorted(set(case["people"]) | {caller.username})}
         return self._commit(caller, case, after, "complaint.accept", "Thụ lý đơn",
-                            work=self._desk_work_done(case), notify="complaint_notice",
+                            also=self._desk_decided(caller, case, accepted=True),
+                            notify="complaint_notice",
                             message="Đơn của ông/bà đã được thụ lý giải quyết.")
 
     def transfer(self, caller: Caller, case_id: str, *, to: str, reason: str
@@ -464,7 +517,7 @@ class Complaints:
                  "transfer_reason": reason, "finished_at": now, "late": late}
         return self._commit(caller, case, after, "complaint.transfer",
                             f"Chuyển đơn đến {to}: {reason}", notify="complaint_notice",
-                            work=self._desk_work_done(case),
+                            also=self._desk_decided(caller, case),
                             counters={"open": -1, "transferred": 1},
                             message=f"Đơn không thuộc thẩm quyền giải quyết của Sở và đã được "
                                     f"chuyển đến {to}. Lý do: {reason}")
@@ -476,7 +529,7 @@ class Complaints:
                  "finished_at": iso(self.clock())}
         return self._commit(caller, case, after, "complaint.refuse", f"Không thụ lý: {reason}",
                             notify="complaint_notice", counters={"open": -1, "refused": 1},
-                            work=self._desk_work_done(case),
+                            also=self._desk_decided(caller, case),
                             message=f"Đơn không được thụ lý. Lý do: {reason}")
 
     def merge(self, caller: Caller, case_id: str, *, into: str) -> dict[str, Any]:
@@ -494,7 +547,8 @@ class Complaints:
                  "merged_into_code": target["code"], "finished_at": iso(self.clock())}
         return self._commit(caller, case, after, "complaint.merge",
                             f"Gộp vào đơn {target['code']}", counters={"open": -1, "merged": 1},
-                            work=self._desk_work_done(case), notify="complaint_notice",
+                            also=self._desk_decided(caller, case),
+                            notify="complaint_notice",
                             message=f"Đơn trùng nội dung với đơn {target['code']} và được "
                                     "giải quyết cùng đơn đó.")
 
@@ -527,8 +581,11 @@ class Complaints:
             deadline = handling
         subject = {"id": case_id, "trich_yeu": f"{case['code']}: {case['summary'][:120]}"}
         assignee = items.person(officer) if officer else items.unit(unit)
+        # The assignee's part is their pending action: answer the case by the
+        # legal settlement deadline.
         work = work_item(subject, assignee, Part.LEAD, "Giải quyết đơn", instant(deadline),
-                         caller.username, unit, parent=WORK_PARENT)
+                         caller.username, unit, parent=WORK_PARENT,
+                         action=Action.ANSWER_CASE, link=page_of(case_id))
         # Open work of an earlier assignment ends; the same assignee's is replaced.
         replaced = [w for w in self.store.work(case_id)
                     if w["status"] == WorkStatus.OPEN.value and w["assignee"] != assignee]
@@ -536,6 +593,9 @@ class Complaints:
         def drop_replaced(uow: UnitOfWork) -> None:
             for old in replaced:
                 self.store.drop_work(uow, old)
+            # The leaders' action ends with the first assignment (by anyone entitled).
+            self._pending().close(uow, WORK_PARENT, case_id, Action.ASSIGN_CASE,
+                                  by=caller.username)
 
         people = set(case["people"]) | ({officer} if officer else set())
         after = {**case, "status": CaseStatus.IN_PROGRESS.value, "unit": unit,
@@ -644,6 +704,9 @@ class Complaints:
         for work in self.store.work(case_id):
             if work["status"] == WorkStatus.OPEN.value:
                 self.store.put_work(uow, closed(work, WorkStatus.DONE, completed_at=now))
+        # Nothing is left to do on a settled case (normally nothing else is open).
+        self._pending().close_all(uow, WORK_PARENT, case_id, by="system",
+                                  outcome=WorkStatus.CANCELLED)
         self.store.count(uow, case["kind"], open=-1, **({"settled_on_time": 1} if on_time
                                                         else {"settled_late": 1}))
         self.trail.append(uow, self.trail.head(chain_of(case_id)), None, "complaint.settled",
@@ -671,13 +734,13 @@ class Complaints:
         due_soon = overdue = 0
         # "~" sorts after "#": work due exactly at the end of the window is in.
         for work in self.store.open_work_due_before(f"{iso(soon)}~"):
-            row = by_unit.setdefault(str(work.get("unit") or ""), {"due_soon": 0, "overdue": 0})
-            if work["deadline"] < iso(now):
-                row["overdue"] += 1
-                overdue += 1
-            else:
-                row["due_soon"] += 1
-                due_soon += 1
+            late = work["deadline"] < iso(now)
+            overdue += late
+            due_soon += not late
+            if not work.get("unit"):
+                continue  # the leaders' own action (assigning): counted, no unit's row
+            row = by_unit.setdefault(str(work["unit"]), {"due_soon": 0, "overdue": 0})
+            row["overdue" if late else "due_soon"] += 1
         return {"kinds": kinds, "due_soon": due_soon, "overdue": overdue,
                 "units": [{"unit": u, **v} for u, v in sorted(by_unit.items())]}
 
@@ -730,8 +793,9 @@ def identity(caller: Caller, case_id: str, table: Table | None = None) -> dict[s
 
 
 def list_visible(caller: Caller, *, cursor: str | None = None, limit: int = 20,
-                 status: str | None = None, table: Table | None = None) -> dict[str, Any]:
-    return use_cases(table).list_visible(caller, cursor=cursor, limit=limit, status=status)
+                 status: str | None = None, q: str | None = None,
+                 table: Table | None = None) -> dict[str, Any]:
+    return use_cases(table).list_visible(caller, cursor=cursor, limit=limit, status=status, q=q)
 
 
 def lookup(code: str, phone_last4: str, table: Table | None = None) -> dict[str, Any]:

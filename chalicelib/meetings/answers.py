@@ -23,11 +23,21 @@ from chalicelib.meetings.rules import (
 )
 from chalicelib.meetings.store import MeetingStore
 from chalicelib.meetings.views import meeting_view
-from chalicelib.meetings.visibility import chain_of, load, load_visible, my_invitation, ports
+from chalicelib.meetings.visibility import (
+    answered,
+    chain_of,
+    load,
+    load_visible,
+    my_invitation,
+    pending_over,
+    ports,
+)
+from chalicelib.work.pending import Pending
 
 
 def _record_answer(actor: Caller, meeting: dict[str, Any], inv: dict[str, Any], answer: Answer,
-                   store: MeetingStore, trail: AuditTrail) -> dict[str, Any]:
+                   store: MeetingStore, trail: AuditTrail, pending: Pending | None
+                   ) -> dict[str, Any]:
     if meeting["status"] == MeetingStatus.CANCELLED.value:
         raise Conflict("Cuộc họp đã bị huỷ.", "The meeting was cancelled.", "meeting_cancelled")
     if instant(meeting["end"]) <= utcnow():
@@ -36,6 +46,10 @@ def _record_answer(actor: Caller, meeting: dict[str, Any], inv: dict[str, Any], 
     now = iso(utcnow())
     uow = store.unit_of_work()
     store.record_answer(uow, inv, partstat.value, now)
+    if inv.get("username"):
+        # Answered (in the app or by the mailed link): nothing waits for them.
+        answered(pending_over(store, pending), uow, meeting["id"], inv["username"],
+                 by=actor.username)
     label = PARTSTAT_LABELS[partstat]
     trail.append(uow, trail.head(chain_of(meeting["id"])), actor, "meeting.answer",
                  summary=f"{inv.get('name') or inv.get('email')}: {label}"[:200],
@@ -48,8 +62,8 @@ def _record_answer(actor: Caller, meeting: dict[str, Any], inv: dict[str, Any], 
 
 
 def answer(caller: Caller, meeting_id: str, value: Answer, table: Table | None = None, *,
-           store: MeetingStore | None = None, trail: AuditTrail | None = None
-           ) -> dict[str, Any]:
+           store: MeetingStore | None = None, trail: AuditTrail | None = None,
+           pending: Pending | None = None) -> dict[str, Any]:
     """A member of staff answers their own invitation."""
     store, trail = ports(table, store, trail)
     meeting = load_visible(caller, meeting_id, store=store)
@@ -59,7 +73,7 @@ def answer(caller: Caller, meeting_id: str, value: Answer, table: Table | None =
                         "You are not invited to this meeting.")
         err.code = "not_invited"
         raise err
-    return _record_answer(caller, meeting, inv, value, store, trail)
+    return _record_answer(caller, meeting, inv, value, store, trail, pending)
 
 
 def _by_token(token: str, store: MeetingStore) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -93,12 +107,13 @@ def token_view(token: str, table: Table | None = None, *, store: MeetingStore | 
 
 def answer_by_token(token: str, value: Answer, *, source_ip: str = "", user_agent: str = "",
                     table: Table | None = None, store: MeetingStore | None = None,
-                    trail: AuditTrail | None = None) -> dict[str, Any]:
+                    trail: AuditTrail | None = None, pending: Pending | None = None
+                    ) -> dict[str, Any]:
     """An answer from the e-mail link (guests, and staff away from the app)."""
     store, trail = ports(table, store, trail)
     meeting, inv = _by_token(token, store)
     who = inv.get("username") or f"khach:{inv.get('email')}"
     actor = Caller(who, frozenset(), source_ip=source_ip, user_agent=user_agent)
-    out = _record_answer(actor, meeting, inv, value, store, trail)
+    out = _record_answer(actor, meeting, inv, value, store, trail, pending)
     out["meeting"] = meeting_view(meeting)
     return out

@@ -1,4 +1,5 @@
-"""Scheduled job of meetings: the reminder one hour before. A thin entry; the
+"""Scheduled jobs of meetings: the reminder one hour before, and the unanswered
+invitations of meetings that are over leaving the inboxes. Thin entries; the
 work (and the claim that keeps a rerun from reminding twice) is in the service."""
 
 from __future__ import annotations
@@ -18,3 +19,12 @@ def remind_meetings(event: Any) -> dict[str, int]:
     from chalicelib.meetings.service import remind_due
 
     return remind_due(table=table())
+
+
+@meeting_jobs_bp.schedule(Rate(1, unit=Rate.HOURS), name="expire_meeting_answers")
+def expire_meeting_answers(event: Any) -> dict[str, int]:
+    """Pending answers to invitations of meetings that are over leave the inboxes."""
+    from chalicelib.bootstrap import table
+    from chalicelib.meetings.service import expire_answers
+
+    return expire_answers(table=table())

@@ -1,7 +1,8 @@
 """The reminder an hour before a meeting: the job claims each meeting due (a
 conditional write with its audit entry and event, so a second run claims nothing
 twice), a step fans it out to everyone invited, and each mail claims its
-invitation before it goes."""
+invitation before it goes. And, once a meeting is over, the answers nobody gave
+leave the inboxes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
-from chalicelib.kernel.events import DomainEvent, utcnow
+from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.ports import AuditTrail, Mailer
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.meetings.delivery import answer_links, commit_retrying, context, deliver, emit_all
@@ -23,7 +24,9 @@ from chalicelib.meetings.rules import (
     new_token,
 )
 from chalicelib.meetings.store import MeetingStore
-from chalicelib.meetings.visibility import chain_of, load, ports
+from chalicelib.meetings.visibility import WORK_PARENT, chain_of, load, pending_over, ports
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import WorkStatus
 
 
 def remind_due(now: datetime | None = None, table: Table | None = None) -> dict[str, int]:
@@ -97,3 +100,26 @@ def send_reminder(table: Table, payload: dict[str, Any], mailer: Mailer) -> None
         return True
 
     commit_retrying(store, build)
+
+
+def expire_answers(now: datetime | None = None, table: Table | None = None, *,
+                   pending: Pending | None = None) -> dict[str, int]:
+    """Invitations nobody answered by the end of their meeting: an answer is no
+    longer possible, so the pending answers leave the inboxes (cancelled). Reads
+    only the open work already past its deadline, the meetings' among it."""
+    store, _trail = ports(table)
+    pending = pending_over(store, pending)
+    now = now or utcnow()
+    over: dict[str, bool] = {}
+    closed = 0
+    for item in store.open_answers_due_before(iso(now), WORK_PARENT):
+        meeting_id = item["doc_id"]
+        if meeting_id not in over:
+            meeting = store.get(meeting_id)
+            over[meeting_id] = meeting is None or instant(meeting["end"]) <= now
+            if over[meeting_id]:
+                uow = store.unit_of_work()
+                closed += len(pending.close_all(uow, WORK_PARENT, meeting_id, by="system",
+                                                outcome=WorkStatus.CANCELLED))
+                uow.commit()
+    return {"meetings": sum(over.values()), "closed": closed}

@@ -35,10 +35,10 @@ def create(call: Call) -> dict[str, Any]:
 def list_meetings(call: Call) -> dict[str, Any]:
     q = call.query
     if q.scope == "scheduled":
-        return meetings.list_scheduled(call.user, limit=q.limit, cursor=q.cursor)
+        return meetings.list_scheduled(call.user, limit=q.limit, cursor=q.cursor, q=q.q)
     if q.scope == "unit":
-        return meetings.list_unit(call.user, q.unit, limit=q.limit, cursor=q.cursor)
-    return meetings.list_mine(call.user, limit=q.limit, cursor=q.cursor)
+        return meetings.list_unit(call.user, q.unit, limit=q.limit, cursor=q.cursor, q=q.q)
+    return meetings.list_mine(call.user, limit=q.limit, cursor=q.cursor, q=q.q)
 
 
 @route(meetings_bp, "/api/meetings/{meeting_id}", policy=SIGNED_IN, tags=("meetings",),

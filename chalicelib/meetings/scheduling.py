@@ -34,7 +34,18 @@ from chalicelib.meetings.rules import (
 )
 from chalicelib.meetings.store import KIND, MeetingStore, summary_of
 from chalicelib.meetings.views import meeting_view
-from chalicelib.meetings.visibility import can_edit_meeting, chain_of, load_visible, ports
+from chalicelib.meetings.visibility import (
+    WORK_PARENT,
+    answered,
+    ask_answer,
+    can_edit_meeting,
+    chain_of,
+    load_visible,
+    pending_over,
+    ports,
+)
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import WorkStatus
 
 # ---------------------------------------------------------------- input
 
@@ -218,12 +229,19 @@ def _audit_snapshot(meeting: dict[str, Any], people: Iterable[Invitee]) -> dict[
 # ---------------------------------------------------------------- changes
 
 
+def _asked(who: Invitee) -> bool:
+    """Staff invited (not the chair, who accepts by chairing) answer in the app."""
+    return bool(who.username) and who.role != AttendeeRole.CHAIR
+
+
 def create(caller: Caller, data: MeetingInput, table: Table | None = None, *,
            store: MeetingStore | None = None, trail: AuditTrail | None = None,
-           directory: Directory | None = None, calendar: CalendarSource | None = None
-           ) -> dict[str, Any]:
-    """Schedule a meeting; the invitations go out by workflow steps after the commit."""
+           directory: Directory | None = None, calendar: CalendarSource | None = None,
+           pending: Pending | None = None) -> dict[str, Any]:
+    """Schedule a meeting; the invitations go out by workflow steps after the commit,
+    and each member of staff invited is asked to answer before it starts."""
     store, trail = ports(table, store, trail)
+    pending = pending_over(store, pending)
     directory = _directory(table, directory)
     now = utcnow()
     start, end = check_schedule(title=data.title, start=data.start, end=data.end,
@@ -247,6 +265,8 @@ def create(caller: Caller, data: MeetingInput, table: Table | None = None, *,
     meeting = store.add(uow, meeting, now)
     for who in [chair, *invitees]:
         store.add_invitation(uow, meeting, _new_invitation(meeting, who, 0))
+        if _asked(who):
+            ask_answer(pending, uow, meeting, str(who.username), by=caller.username)
     trail.append(uow, trail.head(chain_of(meeting_id)), caller, "meeting.create",
                  summary=f"Lên lịch họp: {meeting['title']}"[:200],
                  after=_audit_snapshot(meeting, [chair, *invitees]))
@@ -286,10 +306,14 @@ def as_same_instant(value: datetime, stored: str) -> bool:
 def update(caller: Caller, meeting_id: str, data: MeetingInput, version: int,
            table: Table | None = None, *, store: MeetingStore | None = None,
            trail: AuditTrail | None = None, directory: Directory | None = None,
-           calendar: CalendarSource | None = None) -> dict[str, Any]:
+           calendar: CalendarSource | None = None, pending: Pending | None = None
+           ) -> dict[str, Any]:
     """Change a meeting: SEQUENCE moves up by one and everyone invited gets the
-    new invitation; someone taken off the list gets a cancellation."""
+    new invitation; someone taken off the list gets a cancellation. Those asked
+    to answer again (a new time, a new invitation) get a new pending answer due
+    at the new start; those taken off the list or made the chair, none."""
     store, trail = ports(table, store, trail)
+    pending = pending_over(store, pending)
     directory = _directory(table, directory)
     before = _editable(caller, meeting_id, version, store)
     data = replace(data, chair=data.chair or before["chair"])  # a clerk's edit keeps the chair
@@ -324,6 +348,8 @@ def update(caller: Caller, meeting_id: str, data: MeetingInput, version: int,
         inv = existing.get(slug)
         if inv is None:
             store.add_invitation(uow, after, _new_invitation(after, who, seq))
+            if _asked(who):
+                ask_answer(pending, uow, after, str(who.username), by=caller.username)
             continue
         changes: dict[str, Any] = {"role": who.role.value, "name": who.name, "email": who.email,
                                    "state": ACTIVE, **_mail_owed(who, "request", seq)}
@@ -335,8 +361,12 @@ def update(caller: Caller, meeting_id: str, data: MeetingInput, version: int,
             changes["partstat"] = (PartStat.ACCEPTED if chair_now
                                    else PartStat.NEEDS_ACTION).value
         store.rewrite_invitation(uow, inv, after, changes)
+        _answer_again(pending, uow, before, after, inv, who, changes, by=caller.username)
     for slug in active_before - set(wanted):
         inv = existing[slug]
+        if inv.get("username"):
+            answered(pending, uow, meeting_id, inv["username"], by=caller.username,
+                     outcome=WorkStatus.CANCELLED)
         store.rewrite_invitation(uow, inv, after,
                                  {"state": REMOVED, **_mail_owed(inv, "cancel", seq)},
                                  remove_from_list=True)
@@ -352,11 +382,35 @@ def update(caller: Caller, meeting_id: str, data: MeetingInput, version: int,
     return out
 
 
+def _answer_again(pending: Pending, uow: UnitOfWork, before: dict[str, Any],
+                  after: dict[str, Any], inv: dict[str, Any], who: Invitee,
+                  changes: dict[str, Any], *, by: str) -> None:
+    """The pending answer of someone still invited, after a change: asked again
+    when their answer was reset (a new time, back on the list) or when the start
+    moved while they had not answered (the deadline moves with it); none when
+    they are now the chair."""
+    if not who.username:
+        return
+    if who.role == AttendeeRole.CHAIR:
+        if inv["role"] != AttendeeRole.CHAIR.value:
+            answered(pending, uow, after["id"], who.username, by=by,
+                     outcome=WorkStatus.CANCELLED)
+        return
+    reset = changes.get("partstat") == PartStat.NEEDS_ACTION.value
+    unanswered = inv.get("partstat") == PartStat.NEEDS_ACTION.value and \
+        inv.get("state") == ACTIVE
+    if reset or (unanswered and before["start"] != after["start"]):
+        ask_answer(pending, uow, after, who.username, by=by)
+
+
 def cancel(caller: Caller, meeting_id: str, version: int, reason: str = "",
            table: Table | None = None, *, store: MeetingStore | None = None,
-           trail: AuditTrail | None = None) -> dict[str, Any]:
-    """Cancel: everyone invited gets METHOD:CANCEL with the next SEQUENCE."""
+           trail: AuditTrail | None = None, pending: Pending | None = None
+           ) -> dict[str, Any]:
+    """Cancel: everyone invited gets METHOD:CANCEL with the next SEQUENCE; nobody
+    must answer any more."""
     store, trail = ports(table, store, trail)
+    pending = pending_over(store, pending)
     before = _editable(caller, meeting_id, version, store)
     seq = int(before["sequence"]) + 1
     now = iso(utcnow())
@@ -368,6 +422,8 @@ def cancel(caller: Caller, meeting_id: str, version: int, reason: str = "",
         if inv.get("state") == ACTIVE:
             # Still in the invitees' lists, shown as cancelled.
             store.rewrite_invitation(uow, inv, after, _mail_owed(inv, "cancel", seq))
+    pending.close_all(uow, WORK_PARENT, meeting_id, by=caller.username,
+                      outcome=WorkStatus.CANCELLED)
     trail.append(uow, trail.head(chain_of(meeting_id)), caller, "meeting.cancel",
                  summary=(f"Huỷ cuộc họp: {after['cancel_reason']}" if reason
                           else "Huỷ cuộc họp")[:200],

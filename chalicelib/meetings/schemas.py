@@ -93,6 +93,7 @@ class MeetingListQuery(BaseModel):
     # mine: chaired or invited; scheduled: scheduled by me; unit: a unit's (head, leaders)
     scope: Literal["mine", "scheduled", "unit"] = "mine"
     unit: str | None = Field(default=None, max_length=20)
+    q: str | None = Field(default=None, max_length=200)  # words, diacritics ignored
     cursor: str | None = Field(default=None, max_length=4000)
     limit: int = Field(default=20, ge=1, le=100)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from chalicelib.meetings.answers import answer, answer_by_token, token_view
 from chalicelib.meetings.invitation_mail import dispatch_mail, send_mail
-from chalicelib.meetings.reminders import dispatch_reminders, remind_due
+from chalicelib.meetings.reminders import dispatch_reminders, expire_answers, remind_due
 from chalicelib.meetings.rules import ACTIVE, CHANGED, MAIL_DUE, REMINDER_DUE, REMOVED, format_when
 from chalicelib.meetings.scheduling import (
     AgendaIn,
@@ -42,7 +42,7 @@ from chalicelib.meetings.visibility import (
 __all__ = [
     "ACTIVE", "CHANGED", "KIND", "MAIL_DUE", "REMINDER_DUE", "REMOVED", "AgendaIn", "Guest",
     "Invitee", "MeetingInput", "answer", "answer_by_token", "as_same_instant", "can_edit_meeting",
-    "cancel", "chain_of", "create", "dispatch_mail", "dispatch_reminders",
+    "cancel", "chain_of", "create", "dispatch_mail", "dispatch_reminders", "expire_answers",
     "ensure_can_read_trail", "format_when", "list_mine", "list_scheduled", "list_unit",
     "load_visible", "remind_due", "reminder_bucket", "send_mail", "token_view", "update", "view",
 ]

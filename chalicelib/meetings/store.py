@@ -20,7 +20,7 @@ was read in (the mail's sequence, the reminder's start).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,8 +30,10 @@ from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import person_scope, unit_scope
 from chalicelib.kernel.events import instant, iso
 from chalicelib.meetings.rules import ACTIVE, REMINDER_LEAD, MeetingStatus
+from chalicelib.work import items
 
 KIND = "meeting"
+Accept = Callable[[dict[str, Any]], bool]
 # What a list shows of a meeting, copied onto every invitation.
 SUMMARY = ("title", "start", "end", "place", "online_url", "chair", "chair_name", "status",
            "sequence")
@@ -85,15 +87,17 @@ class MeetingStore:
             if not cursor:
                 return out
 
-    def page_of_person(self, username: str, cursor: str | None, limit: int) -> ScopedPage:
+    def page_of_person(self, username: str, cursor: str | None, limit: int,
+                       accept: Accept | None = None) -> ScopedPage:
         """The invitations of one member of staff, latest start first."""
         return list_scoped(KIND, [person_scope(username)], limit=limit, cursor=cursor,
-                           table=self.table)
+                           accept=accept, table=self.table)
 
-    def page_of_unit(self, unit: str, cursor: str | None, limit: int) -> ScopedPage:
+    def page_of_unit(self, unit: str, cursor: str | None, limit: int,
+                     accept: Accept | None = None) -> ScopedPage:
         """The meetings scheduled from a unit, latest start first."""
         return list_scoped(KIND, [unit_scope(unit)], limit=limit, cursor=cursor,
-                           table=self.table)
+                           accept=accept, table=self.table)
 
     def page_scheduled_by(self, username: str, cursor: str | None, limit: int) -> Page:
         return self.table.query(f"BY#{username}#{KIND}", index="gsi2", limit=limit,
@@ -111,6 +115,11 @@ class MeetingStore:
                 yield from found
                 if not start:
                     break
+
+    def open_answers_due_before(self, below: str, parent: str) -> Iterator[dict[str, Any]]:
+        """The meetings' pending actions (``parent`` items) still open whose
+        deadline (the start) is before ``below``, read from the open-work index."""
+        return items.open_due_before(self.table, below, parent=parent)
 
     # ------------------------------------------------------------ writing
 

@@ -3,11 +3,13 @@ mine (chaired or invited), those I scheduled, those of my unit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.errors import Forbidden
 from chalicelib.kernel.events import instant
+from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller
 from chalicelib.meetings.rules import (
     ACTIVE,
@@ -77,25 +79,46 @@ def view(caller: Caller, meeting_id: str, table: Table | None = None, *,
     return meeting_view(meeting, caller, store.invitations(meeting_id))
 
 
+def _matching(q: str | None) -> Callable[[dict[str, Any]], bool] | None:
+    """The filter of a list's ``q``: words of the title, place or chair, diacritics
+    ignored."""
+    words = filter_words(q)
+    if not words:
+        return None
+    return lambda i: matches(words, i.get("title"), i.get("place"), i.get("chair_name"))
+
+
 def list_mine(caller: Caller, *, limit: int = 20, cursor: str | None = None,
-              table: Table | None = None) -> dict[str, Any]:
+              q: str | None = None, table: Table | None = None) -> dict[str, Any]:
     """Meetings the caller chairs or is invited to, latest start first."""
-    page = MeetingStore(table or Table()).page_of_person(caller.username, cursor, limit)
+    page = MeetingStore(table or Table()).page_of_person(caller.username, cursor, limit,
+                                                         _matching(q))
     return {"items": [list_view(i) for i in page.items], "cursor": page.cursor}
 
 
 def list_scheduled(caller: Caller, *, limit: int = 20, cursor: str | None = None,
-                   table: Table | None = None) -> dict[str, Any]:
+                   q: str | None = None, table: Table | None = None) -> dict[str, Any]:
     """Meetings the caller scheduled, latest start first."""
-    page = MeetingStore(table or Table()).page_scheduled_by(caller.username, cursor, limit)
-    return {"items": [list_view(i) for i in page.items], "cursor": page.cursor}
+    accept = _matching(q)
+    store = MeetingStore(table or Table())
+    found: list[dict[str, Any]] = []
+    while True:
+        # A filtered list reads on until its page is full or the list ends; asking
+        # only for as many as are missing keeps the cursor right after the last read.
+        page = store.page_scheduled_by(caller.username, cursor, limit - len(found))
+        found += [i for i in page.items if accept is None or accept(i)]
+        cursor = page.cursor
+        if cursor is None or len(found) >= limit:
+            break
+    return {"items": [list_view(i) for i in found], "cursor": cursor}
 
 
 def list_unit(caller: Caller, unit: str | None = None, *, limit: int = 20,
-              cursor: str | None = None, table: Table | None = None) -> dict[str, Any]:
+              cursor: str | None = None, q: str | None = None,
+              table: Table | None = None) -> dict[str, Any]:
     """Meetings scheduled from a unit: its head (own unit) and leaders (any)."""
     unit = unit or caller.unit
     if not unit or not is_supervisor(caller, {"unit": unit}):
         raise Forbidden()
-    page = MeetingStore(table or Table()).page_of_unit(unit, cursor, limit)
+    page = MeetingStore(table or Table()).page_of_unit(unit, cursor, limit, _matching(q))
     return {"items": [list_view(i) for i in page.items], "cursor": page.cursor}

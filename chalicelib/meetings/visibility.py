@@ -8,10 +8,16 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.errors import NotFound
+from chalicelib.kernel.events import instant
 from chalicelib.kernel.identity import Caller, Role
-from chalicelib.kernel.ports import AuditTrail
+from chalicelib.kernel.ports import AuditTrail, UnitOfWork
 from chalicelib.meetings.rules import ACTIVE, invite_slug
 from chalicelib.meetings.store import MeetingStore
+from chalicelib.work import items
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import Action, WorkStatus
+
+WORK_PARENT = "MEETING"  # the parent kind of a meeting's pending actions
 
 
 def chain_of(meeting_id: str) -> str:
@@ -28,6 +34,33 @@ def ports(table: Table | None, store: MeetingStore | None = None,
         store = store or MeetingStore(t)
         trail = trail or Trail(t)
     return store, trail
+
+
+def pending_over(store: MeetingStore, pending: Pending | None) -> Pending:
+    """The pending actions handed in, or the real ones over the store's table."""
+    return pending or Pending.over(store.table)
+
+
+def page_of(meeting_id: str) -> str:
+    """Where an invitation is answered."""
+    return f"/app/meeting?id={meeting_id}"
+
+
+def ask_answer(pending: Pending, uow: UnitOfWork, meeting: dict[str, Any], username: str, *,
+               by: str) -> None:
+    """A member of staff invited must answer before the meeting starts (asked
+    again, with the new start, when the meeting moves)."""
+    pending.open(uow, WORK_PARENT, meeting["id"], Action.ANSWER_INVITATION,
+                 items.person(username), subject=meeting["title"], link=page_of(meeting["id"]),
+                 by=by, due=instant(meeting["start"]))
+
+
+def answered(pending: Pending, uow: UnitOfWork, meeting_id: str, username: str, *, by: str,
+             outcome: WorkStatus = WorkStatus.DONE) -> None:
+    """The person's invitation needs no answer any more (answered, taken off the
+    list, made the chair)."""
+    pending.close(uow, WORK_PARENT, meeting_id, Action.ANSWER_INVITATION, by=by,
+                  assignee=items.person(username), outcome=outcome)
 
 
 def load(store: MeetingStore, meeting_id: str) -> dict[str, Any]:

@@ -23,7 +23,10 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, UnitOfWork
 from chalicelib.notifications.service import mail_event
 from chalicelib.onestop import rules
-from chalicelib.onestop.store import OneStopStore
+from chalicelib.onestop.store import WORK_PARENT, OneStopStore
+from chalicelib.work import items
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import Action
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 S = rules.DossierStatus
@@ -31,6 +34,8 @@ S = rules.DossierStatus
 # department's one-stop desk in the national catalogue; a setting in production).
 DEFAULT_RECEIVING_CODE = "000.00.12.H26"
 RECEIVING_UNIT = "MC"  # Bộ phận Một cửa: where dossiers are received and returned
+LEADERS_UNIT = "BGD"  # where the catalogue's "Lãnh đạo Sở" steps land (reception.unit_code)
+DESK_QUEUE = items.role("one_stop")
 
 
 def chain_of(dossier_id: str) -> str:
@@ -53,6 +58,65 @@ class Deps:
     units: Callable[[], list[dict[str, Any]]]
     calendar: CalendarSource = field(default=_calendar)
     clock: Clock = utcnow
+    # The dossiers' pending actions (sign the result, return it), opened and
+    # closed in the dossier's transactions; built over the store's table unless
+    # handed in.
+    pending: Pending | None = None
+
+
+def pending_of(deps: Deps) -> Pending:
+    if deps.pending is None:
+        deps.pending = Pending.over(deps.store.table, deps.calendar, deps.clock)
+    return deps.pending
+
+
+def page_of(dossier_id: str) -> str:
+    """Where the dossier's actions are taken."""
+    return f"/app/dossier?id={dossier_id}"
+
+
+def title_of(d: dict[str, Any]) -> str:
+    return f"{d['code']}: {d['procedure']['name']}"[:300]
+
+
+def step_assignee(step: dict[str, Any]) -> str:
+    """The desk's steps (receiving, handing back) are any one-stop officer's to
+    take; another unit's step is its heads' to share out."""
+    return DESK_QUEUE if step["unit"] == RECEIVING_UNIT else items.unit(step["unit"])
+
+
+def step_work(deps: Deps, d: dict[str, Any], index: int, *, by: str) -> dict[str, Any]:
+    """The work item of the dossier's step ``index``, for whoever acts on it."""
+    return deps.store.step_work(d, index, by=by, assignee=step_assignee(d["steps"][index]),
+                                link=page_of(d["id"]))
+
+
+def signer_queue(step: dict[str, Any]) -> str:
+    """Who signs the result at a signing step: the leaders when the step is
+    theirs, else the heads of the step's unit."""
+    if rules.signed_by_leaders(step) or step["unit"] == LEADERS_UNIT:
+        return items.role("leader")
+    return items.unit(step["unit"])
+
+
+def ask_signature(deps: Deps, uow: UnitOfWork, d: dict[str, Any], index: int, *,
+                  by: str) -> bool:
+    """At a signing step, the signer is asked to sign the result (unless it is
+    signed or being signed already), by the step's deadline at the latest."""
+    step = d["steps"][index]
+    if not rules.signs_result(step) or d.get("result_status") in ("signing", "signed"):
+        return False
+    pending_of(deps).open(uow, WORK_PARENT, d["id"], Action.SIGN_RESULT, signer_queue(step),
+                          subject=title_of(d), link=page_of(d["id"]), by=by,
+                          unit=step["unit"], due=instant(step["deadline"]))
+    return True
+
+
+def ask_return(deps: Deps, uow: UnitOfWork, d: dict[str, Any], *, by: str) -> None:
+    """A resolved dossier: the desk hands the result back by the appointment."""
+    pending_of(deps).open(uow, WORK_PARENT, d["id"], Action.RETURN_RESULT, DESK_QUEUE,
+                          subject=title_of(d), link=page_of(d["id"]), by=by,
+                          unit=RECEIVING_UNIT, due=instant(d["appointment_at"]))
 
 
 def deps_for(table: Table | None, given: Deps | None = None) -> Deps:

@@ -11,21 +11,28 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.errors import Conflict, Forbidden
 from chalicelib.kernel.events import instant, iso
 from chalicelib.kernel.identity import Caller
+from chalicelib.kernel.ports import UnitOfWork
 from chalicelib.onestop import rules
 from chalicelib.onestop.dossiers import (
     Deps,
     S,
     acts,
+    ask_return,
+    ask_signature,
     finished_work,
     mail,
     opened,
+    pending_of,
     record,
     save,
     scheduled_overdue,
+    step_work,
     timeline,
     transition,
 )
 from chalicelib.onestop.reading import view
+from chalicelib.onestop.store import WORK_PARENT
+from chalicelib.work.rules import Action, WorkStatus
 
 
 def advance(caller: Caller, dossier_id: str, *, note: str = "",
@@ -70,13 +77,14 @@ def advance(caller: Caller, dossier_id: str, *, note: str = "",
     else:
         next_unit = d["steps"][index + 1]["unit"]
         after["units"] = sorted(set(d["units"]) | {next_unit})
-        work = deps.store.step_work(after, index + 1, by=caller.username)
+        work = step_work(deps, after, index + 1, by=caller.username)
         # The same unit's next step replaces its finished one (one item per unit).
         done = [w for w in done if w["assignee"] != work["assignee"]] + [work]
     uow = deps.store.unit_of_work()
     saved = save(deps, uow, d, after)
     for w in done:
         deps.store.put_work(uow, w)
+    _hand_on_actions(deps, uow, caller, d, after, index, last)
     deps.store.count(uow, deltas)
     record(deps, uow, caller, dossier_id, "dossier.advance",
            summary=f"{step['name']} → {receiver} ({verdict.label_vi})")
@@ -85,3 +93,20 @@ def advance(caller: Caller, dossier_id: str, *, note: str = "",
                       "kết quả sẵn sàng để trả."))
     uow.commit()
     return view(caller, dossier_id, deps=deps)
+
+
+def _hand_on_actions(deps: Deps, uow: UnitOfWork, caller: Caller, d: dict[str, Any],
+                     after: dict[str, Any], index: int, last: bool) -> None:
+    """The pending actions the hand-off moves: the result is to be signed at the
+    signing step (no longer once the dossier has left it unsigned: its signer
+    cannot act any more), and handed back once the dossier is resolved."""
+    pending = pending_of(deps)
+    leaving = rules.signs_result(d["steps"][index])
+    entering = not last and rules.signs_result(d["steps"][index + 1])
+    if leaving and not entering:
+        pending.close(uow, WORK_PARENT, d["id"], Action.SIGN_RESULT, by=caller.username,
+                      outcome=WorkStatus.CANCELLED)
+    if entering and not leaving:
+        ask_signature(deps, uow, after, index + 1, by=caller.username)
+    if last:
+        ask_return(deps, uow, after, by=caller.username)

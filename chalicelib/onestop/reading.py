@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table, json_ready
 from chalicelib.kernel.access import can_view
 from chalicelib.kernel.errors import NotFound
+from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.onestop.dossiers import TZ, Deps, S, access_of, acts, deps_for, load_dossier
 from chalicelib.onestop.store import KEYS
@@ -43,13 +44,16 @@ def actions(caller: Caller, d: dict[str, Any]) -> list[str]:
     return out
 
 
-def list_visible(caller: Caller, *, month: str | None = None, table: Table | None = None,
-                 deps: Deps | None = None) -> dict[str, Any]:
+def list_visible(caller: Caller, *, month: str | None = None, q: str | None = None,
+                 table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
     """Dossiers received in a month (YYYY-MM) that the caller may see: the desk and
-    leaders see all; a unit sees those that pass through it."""
+    leaders see all; a unit sees those that pass through it. ``q``: words of the
+    code, the procedure or the applicant's name, diacritics ignored."""
+    words = filter_words(q)
     deps = deps_for(table, deps)
     month = month or deps.clock().astimezone(TZ).strftime("%Y-%m")
-    items = [i for i in deps.store.received_in(month) if can_view(caller, access_of(i))]
+    items = [i for i in deps.store.received_in(month) if can_view(caller, access_of(i))
+             and matches(words, i["code"], i["procedure"]["name"], i["applicant"]["name"])]
     return {"month": month, "items": [{
         "id": i["id"], "code": i["code"], "procedure": i["procedure"]["name"],
         "applicant": i["applicant"]["name"], "status": int(i["status"]),

@@ -20,13 +20,16 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.onestop import rules
 from chalicelib.onestop.dossiers import (
     DEFAULT_RECEIVING_CODE,
+    LEADERS_UNIT,
     RECEIVING_UNIT,
     TZ,
     Deps,
     S,
+    ask_signature,
     chain_of,
     deps_for,
     load_dossier,
+    step_work,
 )
 from chalicelib.onestop.procedures import in_force, procedure_view
 
@@ -52,7 +55,7 @@ def unit_code(name: str | None, units: list[dict[str, Any]]) -> str:
     if "một cửa" in folded:
         return RECEIVING_UNIT
     if "lãnh đạo" in folded or "giám đốc" in folded:
-        return "BGD"
+        return LEADERS_UNIT
     return RECEIVING_UNIT
 
 
@@ -120,8 +123,9 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
     target = rules.appointment(procedure, now, cal, target=True)
     start = cal.start_of_counting(now)
     units = deps.units()
+    # The performer's role is kept: it tells the step where the result is signed.
     steps = [{"name": s.name, "unit": unit_code(s.performer_unit, units),
-              "share": str(s.share), "deadline": iso(deadline)}
+              "role": s.performer_role or "", "share": str(s.share), "deadline": iso(deadline)}
              for s, deadline in rules.step_deadlines(procedure, start, cal)]
     online = caller is None
     # Form 06 counts a dossier under the unit that settles it: the unit of the
@@ -149,7 +153,9 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
         if idempotency_key:
             store.add_submission(uow, idempotency_key, dossier_id,
                                  int((now + timedelta(days=7)).timestamp()))
-        store.put_work(uow, store.step_work(dossier, 0, by="system"))
+        # The first step's holder must act (the desk, for a dossier received online).
+        store.put_work(uow, step_work(deps, dossier, 0, by="system"))
+        ask_signature(deps, uow, dossier, 0, by="system")
         store.count(uow, rules.received_deltas(owner, now, appointment, online=online))
         deps.trail.append(uow, ChainHead(chain_of(dossier_id)), caller, "dossier.receive",
                           summary=f"Tiếp nhận hồ sơ {code}: {procedure.name}",

@@ -17,11 +17,13 @@ from chalicelib.onestop.dossiers import (
     Deps,
     S,
     acts,
+    ask_signature,
     chain_of,
     deps_for,
     load_dossier,
     mail,
     opened,
+    pending_of,
     record,
     save,
     timeline,
@@ -29,6 +31,8 @@ from chalicelib.onestop.dossiers import (
 )
 from chalicelib.onestop.reading import view
 from chalicelib.onestop.rules import RESULT_REQUESTED
+from chalicelib.onestop.store import WORK_PARENT
+from chalicelib.work.rules import Action
 
 
 def request_result(caller: Caller, dossier_id: str, table: Table | None = None, *,
@@ -49,6 +53,9 @@ def request_result(caller: Caller, dossier_id: str, table: Table | None = None, 
     require_fresh_auth(caller, deps.clock())
     uow = deps.store.unit_of_work()
     save(deps, uow, d, {**d, "result_status": "signing", "result_failure": None})
+    # Signed by whoever is entitled: the signer's action ends.
+    pending_of(deps).close(uow, WORK_PARENT, dossier_id, Action.SIGN_RESULT,
+                           by=caller.username)
     record(deps, uow, caller, dossier_id, "dossier.result", "Ký số kết quả giải quyết")
     uow.emit(DomainEvent(RESULT_REQUESTED, chain_of(dossier_id),
                          {"id": dossier_id, "signer": caller.username,
@@ -65,7 +72,12 @@ def record_result(dossier_id: str, *, table: Table | None = None, deps: Deps | N
     if d is None or d.get("result_status") != "signing":
         return
     uow = deps.store.unit_of_work()
-    save(deps, uow, d, {**d, **fields})
+    after = save(deps, uow, d, {**d, **fields})
+    index = int(d["step_index"])
+    if fields.get("result_status") != "signed" and index < len(d["steps"]) and \
+            int(d["status"]) in (int(S.RECEIVED), int(S.IN_PROGRESS)):
+        # The signing failed: the signer is asked again while the step is theirs.
+        ask_signature(deps, uow, after, index, by="system")
     record(deps, uow, None, dossier_id, "dossier.result",
            "Kết quả đã ký số" if fields.get("result_status") == "signed"
            else "Ký số kết quả không thành công", actor="system")
@@ -97,6 +109,8 @@ def return_result(caller: Caller, dossier_id: str, *, how: str, now: datetime | 
                                                           else " trực tiếp"), now)}
     uow = deps.store.unit_of_work()
     saved = save(deps, uow, d, after)
+    pending_of(deps).close(uow, WORK_PARENT, dossier_id, Action.RETURN_RESULT,
+                           by=caller.username)
     record(deps, uow, caller, dossier_id, "dossier.return",
            "Trả kết quả " + ("trực tuyến" if how == "online" else "trực tiếp"))
     if how == "online" and d.get("result_key") and d["applicant"].get("email"):

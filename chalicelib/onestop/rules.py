@@ -917,3 +917,28 @@ def will_miss(
 
 
 RESULT_REQUESTED = "dossier.result_requested"
+
+
+# ---------------------------------------------------------------- who signs the result
+
+# The internal process names the signing step by its performer ("Lãnh đạo
+# phòng", "Lãnh đạo Sở"); dossiers received before the performer was kept on
+# their steps are read by the step's name ("Ký duyệt kết quả").
+_SIGNER_ROLE = "lãnh đạo"
+_SIGNING_NAME = "ký"
+# A performer above the units: the department's leaders sign.
+_DEPARTMENT_SIGNERS = ("lãnh đạo sở", "giám đốc")
+
+
+def signs_result(step: Mapping[str, object]) -> bool:
+    """Whether the result is signed at this step of a dossier."""
+    role = str(step.get("role") or "").casefold()
+    if role:
+        return role.startswith(_SIGNER_ROLE)
+    return str(step.get("name") or "").casefold().startswith(_SIGNING_NAME)
+
+
+def signed_by_leaders(step: Mapping[str, object]) -> bool:
+    """Whether the department's leaders (not the head of the step's unit) sign."""
+    role = str(step.get("role") or "").casefold()
+    return any(name in role for name in _DEPARTMENT_SIGNERS)

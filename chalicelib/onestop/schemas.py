@@ -83,6 +83,7 @@ class ReturnIn(BaseModel):
 
 class ListQuery(BaseModel):
     month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
+    q: str | None = Field(default=None, max_length=200)  # words, diacritics ignored
 
 
 class Form06Query(BaseModel):

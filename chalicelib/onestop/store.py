@@ -7,8 +7,10 @@
   ``DOSSIERCODE#{code}`` / ``{id}`` and by the month it was received under gsi3
   ``DOSSIERS#{yyyy-mm}`` / ``{received_at}#{id}``; every save is conditional on
   the version it was read at;
-- ``DOSSIER#{id}/WORK#UNIT#{unit}`` the current step's work, a work item of the
-  shape of ``work.items`` (so my-work lists and reminders see it);
+- ``DOSSIER#{id}/WORK#{assignee}`` the current step's work, a work item of the
+  shape of ``work.items`` (so my-work lists and reminders see it): ``UNIT#{unit}``
+  for a unit's step, ``ROLE#one_stop`` for the desk's; the dossier's other
+  pending actions (sign, return) are ``work.pending``'s ``TODO#…`` items;
 - ``DOSSIERKEY#{key}/KEY`` the idempotency key of an online submission;
 - ``COUNTER#dossier#{unit code}#{yymmdd}/COUNTER`` the daily sequence of codes,
   moved by a write conditional on the value read;
@@ -30,7 +32,7 @@ from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.events import instant
 from chalicelib.onestop.rules import CounterDelta
 from chalicelib.work import items
-from chalicelib.work.rules import Part
+from chalicelib.work.rules import Action, Part
 
 # The attributes the table adds to a dossier: its keys, never shown.
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi3pk", "gsi3sk")
@@ -131,14 +133,16 @@ class OneStopStore:
     # ------------------------------------------------------------ the steps' work
 
     @staticmethod
-    def step_work(dossier: dict[str, Any], index: int, *, by: str) -> dict[str, Any]:
-        """The work item of step ``index``, given to the step's unit."""
+    def step_work(dossier: dict[str, Any], index: int, *, by: str,
+                  assignee: str | None = None, link: str | None = None) -> dict[str, Any]:
+        """The work item of step ``index``, given to ``assignee`` (by default the
+        step's unit), counted under the step's unit: the dossier-step action."""
         step = dossier["steps"][index]
         subject = {"id": dossier["id"], "trich_yeu": f"{dossier['code']}: "
                    f"{dossier['procedure']['name']}"[:300]}
-        work = items.work_item(subject, items.unit(step["unit"]), Part.LEAD, step["name"],
-                               instant(step["deadline"]), by, step["unit"],
-                               parent=WORK_PARENT)
+        work = items.work_item(subject, assignee or items.unit(step["unit"]), Part.LEAD,
+                               step["name"], instant(step["deadline"]), by, step["unit"],
+                               parent=WORK_PARENT, action=Action.DOSSIER_STEP, link=link)
         work["step_index"] = index
         return work
 

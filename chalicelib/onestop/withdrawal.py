@@ -19,6 +19,7 @@ from chalicelib.onestop.dossiers import (
     finished_work,
     mail,
     opened,
+    pending_of,
     record,
     save,
     scheduled_overdue,
@@ -26,6 +27,8 @@ from chalicelib.onestop.dossiers import (
     transition,
 )
 from chalicelib.onestop.reading import find_by_code, lookup
+from chalicelib.onestop.store import WORK_PARENT
+from chalicelib.work.rules import WorkStatus
 
 
 def stop(caller: Caller, dossier_id: str, *, reason: str, now: datetime | None = None,
@@ -43,6 +46,9 @@ def stop(caller: Caller, dossier_id: str, *, reason: str, now: datetime | None =
     saved = save(deps, uow, d, after)
     for w in done:
         deps.store.put_work(uow, w)
+    # Nobody must sign or hand back a result any more.
+    pending_of(deps).close_all(uow, WORK_PARENT, dossier_id, by=caller.username,
+                               outcome=WorkStatus.CANCELLED)
     deps.store.count(uow, rules.stopped_deltas(d["owner_unit"], now, scheduled_overdue(d)))
     record(deps, uow, caller, dossier_id, "dossier.stop", f"Dừng xử lý: {reason}")
     if d["applicant"].get("email"):

@@ -1,44 +1,68 @@
-"""Sign-in, refresh, sign-out and the caller's profile."""
+"""Sign-in, refresh, sign-out and the caller's profile.
+
+A browser session is two halves: the short-lived ID token each tab keeps and
+sends as a bearer token, and the refresh token the browser keeps for all tabs
+in an HttpOnly cookie (organisation.session_cookie). A tab without a token
+asks ``/api/auth/refresh`` for one; that route and sign-out act on the cookie,
+so they take calls from the site's own pages only (Policy ``same_origin``).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
-from chalicelib.api.routing import Call, Policy, route
+from chalicelib.api.routing import JSON_HEADERS, Call, Policy, error_response, route
+from chalicelib.kernel.errors import Unauthenticated
 from chalicelib.kernel.identity import ROLE_LABELS
 from chalicelib.kernel.lazy import lazy_module
+from chalicelib.organisation import session_cookie
 
 users = lazy_module("chalicelib.organisation.users")
 
 if TYPE_CHECKING:
-    from chalicelib.organisation.session_schemas import LoginResponse, Profile, Tokens
+    from pydantic import BaseModel
+
+    from chalicelib.organisation.session_schemas import Profile
 
 auth_bp = Blueprint(__name__)
 S = "chalicelib.organisation.session_schemas:"
 
 
 def _profile(username: str) -> Profile:
+    return _shown(users.profile(username))
+
+
+def _shown(data: dict[str, Any]) -> Profile:
     from chalicelib.organisation.session_schemas import Profile
 
-    data = users.profile(username)
     return Profile(
         **data,
         role_labels=[ROLE_LABELS[r][0] for r in users.known_roles(data["roles"])],
     )
 
 
+def _answer(model: BaseModel, cookie: str | None) -> Response:
+    headers = dict(JSON_HEADERS)
+    if cookie:
+        headers["Set-Cookie"] = cookie
+    return Response(body=model.model_dump_json(), status_code=200, headers=headers)
+
+
 @route(auth_bp, "/api/auth/login", methods=("POST",), body=S + "LoginRequest",
        response=S + "LoginResponse", policy=Policy.anyone("sign in", rate_limit=(20, 60)),
-       summary="Sign in", tags=("auth",))
-def login(call: Call) -> LoginResponse:
+       summary="Sign in (the refresh token is set as an HttpOnly cookie)", tags=("auth",))
+def login(call: Call) -> Response:
     from chalicelib.organisation.session_schemas import LoginResponse
 
     tokens = users.identity().login(call.body.username, call.body.password)
     profile = _profile(call.body.username)
     _audit_session(call, profile.username, "auth.login", "Đăng nhập")
-    return LoginResponse(**tokens, user=profile)
+    out = LoginResponse(id_token=tokens["id_token"], access_token=tokens["access_token"],
+                        expires_in=tokens["expires_in"], user=profile)
+    refresh_token = tokens.get("refresh_token")
+    return _answer(out, session_cookie.set_cookie(refresh_token) if refresh_token else None)
 
 
 def _audit_session(call: Call, username: str, action: str, summary: str) -> None:
@@ -50,22 +74,52 @@ def _audit_session(call: Call, username: str, action: str, summary: str) -> None
     audit.record(f"user:{username}", who, action, summary=summary)
 
 
-@route(auth_bp, "/api/auth/refresh", methods=("POST",), body=S + "RefreshRequest",
-       response=S + "Tokens", policy=Policy.anyone("refresh a session", rate_limit=(60, 60)),
-       summary="Refresh the session tokens", tags=("auth",))
-def refresh(call: Call) -> Tokens:
-    from chalicelib.organisation.session_schemas import Tokens
+# Every new tab (and every tab once an hour) comes here, so the limit is wider
+# than sign-in's; an office behind one address shares it.
+@route(auth_bp, "/api/auth/refresh", methods=("POST",), response=S + "LoginResponse",
+       policy=Policy.anyone("resume the session of the refresh cookie", rate_limit=(120, 60),
+                            same_origin=True),
+       summary="New tokens for a tab, from the session cookie", tags=("auth",))
+def refresh(call: Call) -> Response:
+    from chalicelib.organisation.session_schemas import LoginResponse
 
-    return Tokens(**users.identity().refresh(call.body.refresh_token))
+    refresh_token = session_cookie.read_cookie(call.headers.get("cookie", ""))
+    if refresh_token is None:
+        raise users.session_over()
+    try:
+        tokens = users.identity().refresh(refresh_token)
+        claims = _claims(tokens["id_token"])
+        profile = users.resumable_profile(
+            claims["cognito:username"], float(claims.get("auth_time") or claims.get("iat") or 0))
+    except Unauthenticated as exc:
+        # Expired, revoked, or the account disabled: the browser forgets the token.
+        return error_response(401, exc.code, exc.message, exc.message_en, call.request_id,
+                              headers={"Set-Cookie": session_cookie.clear_cookie()})
+    _audit_session(call, profile["username"], "auth.refresh", "Tiếp tục phiên đăng nhập")
+    out = LoginResponse(id_token=tokens["id_token"], access_token=tokens["access_token"],
+                        expires_in=tokens["expires_in"], user=_shown(profile))
+    # Cognito answers a new refresh token only when it rotates them.
+    rotated = tokens.get("refresh_token")
+    return _answer(out, session_cookie.set_cookie(rotated) if rotated else None)
 
 
-@route(auth_bp, "/api/auth/logout", methods=("POST",), policy=Policy.signed_in(),
-       summary="Sign out everywhere (revokes refresh tokens)", tags=("auth",))
-def logout(call: Call) -> dict[str, bool]:
+def _claims(id_token: str) -> dict[str, Any]:
+    # Not verified again: the token is Cognito's own answer to our call just now,
+    # not something the client sent.
+    import jwt
+
+    return dict(jwt.decode(id_token, options={"verify_signature": False}))
+
+
+@route(auth_bp, "/api/auth/logout", methods=("POST",), policy=Policy.signed_in(same_origin=True),
+       summary="Sign out everywhere (revokes refresh tokens, clears the cookie)",
+       tags=("auth",))
+def logout(call: Call) -> Response:
     users.identity().sign_out(call.user.username)
     users.revoke_sessions(call.user.username)
     _audit_session(call, call.user.username, "auth.logout", "Đăng xuất")
-    return {"ok": True}
+    return Response(body='{"ok": true}', status_code=200,
+                    headers={**JSON_HEADERS, "Set-Cookie": session_cookie.clear_cookie()})
 
 
 @route(auth_bp, "/api/auth/me", policy=Policy.signed_in(), response=S + "Profile",

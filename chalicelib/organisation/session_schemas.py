@@ -10,10 +10,6 @@ class LoginRequest(BaseModel):
     password: str = Field(min_length=1, max_length=256)
 
 
-class RefreshRequest(BaseModel):
-    refresh_token: str = Field(min_length=1, max_length=4096)
-
-
 class Profile(BaseModel):
     username: str
     full_name: str
@@ -25,9 +21,11 @@ class Profile(BaseModel):
 
 
 class Tokens(BaseModel):
+    """The tokens a tab holds. The refresh token is never in a body: it goes to
+    the browser as an HttpOnly cookie (organisation.session_cookie)."""
+
     id_token: str
     access_token: str
-    refresh_token: str | None = None
     expires_in: int
 
 

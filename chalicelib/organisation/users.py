@@ -14,7 +14,7 @@ from chalicelib.adapters.aws import client
 from chalicelib.adapters.cognito import CognitoIdentity
 from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.config import get_settings
-from chalicelib.kernel.errors import NotFound
+from chalicelib.kernel.errors import NotFound, Unauthenticated
 from chalicelib.kernel.events import iso, utcnow
 from chalicelib.kernel.identity import Role
 from chalicelib.organisation.store import Directory
@@ -33,11 +33,35 @@ def _store(table: Table | None, store: Directory | None) -> Directory:
     return store or Directory(table or Table())
 
 
+def session_over() -> Unauthenticated:
+    return Unauthenticated("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.",
+                           "The session has expired; sign in again.")
+
+
 def profile(username: str, table: Table | None = None, *,
             store: Directory | None = None) -> dict[str, Any]:
     item = _store(table, store).user(username)
     if item is None:
         raise NotFound()
+    return _shown(item)
+
+
+def resumable_profile(username: str, auth_time: float, table: Table | None = None, *,
+                      store: Directory | None = None) -> dict[str, Any]:
+    """The profile of a user whose sign-in at ``auth_time`` (epoch seconds) may
+    go on: refused as a session that is over when the account is unknown or
+    disabled, or was signed out everywhere (or had its password reset) after that
+    sign-in. The authorizer applies the same rules to each ID token, so a session
+    renewed here is never one the next API call refuses."""
+    item = _store(table, store).user(username)
+    if item is None or item.get("status") != "active":
+        raise session_over()
+    if auth_time < float(item.get("tokens_valid_after", 0)):
+        raise session_over()
+    return _shown(item)
+
+
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "username": item["username"],
         "full_name": item.get("full_name", ""),

@@ -23,6 +23,9 @@ class Neighbours(Protocol):
     def delegation(self, delegate: str, day: date) -> Mapping[str, Any] | None:
         """The delegation under which ``delegate`` acts on ``day``."""
         ...
+    def delegates(self, grantor: str, day: date) -> list[str]:
+        """Who may act for ``grantor`` on ``day`` under a delegation in force."""
+        ...
     def office_unit(self) -> str | None: ...
     def agency(self) -> Mapping[str, str]:
         """The agency as printed on its documents (name, code, place, head_title, parent)."""
@@ -54,6 +57,14 @@ class TableNeighbours:
         from chalicelib.organisation.service import active_delegation_for
 
         return active_delegation_for(delegate, day, self.table)
+
+    def delegates(self, grantor: str, day: date) -> list[str]:
+        from chalicelib.organisation.service import list_delegations
+
+        when = day.isoformat()
+        names = {d["delegate"] for d in list_delegations(grantor, self.table)
+                 if d["status"] == "active" and d["start"] <= when <= d["end"]}
+        return sorted(n for n in names if (self.user(n) or {}).get("status") == "active")
 
     def office_unit(self) -> str | None:
         from chalicelib.organisation.service import office_unit

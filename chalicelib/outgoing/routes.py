@@ -48,7 +48,8 @@ def create(call: Call) -> dict[str, Any]:
        summary="Outgoing documents the caller may see, newest first")
 def list_outgoing(call: Call) -> dict[str, Any]:
     q = call.query
-    return use_cases().list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status)
+    return use_cases().list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status,
+                                    q=q.q)
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}", policy=SIGNED_IN, tags=TAGS,

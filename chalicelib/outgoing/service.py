@@ -29,9 +29,10 @@ from chalicelib.kernel import numbering
 from chalicelib.kernel.access import Kind, can_view, scopes_for
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, Clock, UnitOfWork
-from chalicelib.notifications.service import mail_event
+from chalicelib.outgoing.inbox import DraftActions, current_step
 from chalicelib.outgoing.neighbours import Neighbours, TableNeighbours
 from chalicelib.outgoing.rules import (
     AUTHORITIES,
@@ -47,6 +48,7 @@ from chalicelib.outgoing.rules import (
     require_fresh_auth,
 )
 from chalicelib.outgoing.store import STORAGE_ATTRIBUTES, SUMMARY, OutgoingStore, access_of
+from chalicelib.work.pending import Pending
 
 KIND = Kind.OUTGOING.value
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -82,12 +84,6 @@ def _reviewer(doc: dict[str, Any], step: Step) -> Reviewer:
     return Reviewer(step, usernames=frozenset({doc["signer"]}))
 
 
-def _current_step(doc: dict[str, Any]) -> Step | None:
-    steps = doc.get("review") or []
-    index = int(doc.get("review_index") or 0)
-    if doc["status"] != OutStatus.IN_REVIEW.value or index >= len(steps):
-        return None
-    return Step(steps[index]["step"])
 
 
 def _sniff(data: bytes, declared: str) -> str:
@@ -112,8 +108,14 @@ class Outgoing:
     store: OutgoingStore
     trail: AuditTrail
     neighbours: Neighbours
+    pending: Pending
     clock: Clock = utcnow
     base_url: Callable[[], str] = public_base_url
+
+    @property
+    def actions(self) -> DraftActions:
+        """The draft's pending actions in the work inbox."""
+        return DraftActions(self.pending, self.neighbours, self._today)
 
     # ------------------------------------------------------------ access
 
@@ -139,7 +141,7 @@ class Outgoing:
         return found
 
     def _may_act(self, caller: Caller, doc: dict[str, Any]) -> bool:
-        step = _current_step(doc)
+        step = current_step(doc)
         if step is None:
             return False
         if step == Step.OFFICE and Role.CLERK in caller.roles:
@@ -405,13 +407,14 @@ class Outgoing:
             self._note(doc_id, caller, comment, "submit", uow)
         self._audit(uow, doc_id, caller, "outgoing.submit",
                     summary="Trình duyệt" + (f": {comment}" if comment else ""))
-        self._notify_step(uow, after)
+        # The reviewer is told by the pending action's work.opened (notifications).
+        self.actions.submitted(uow, after, by=caller.username)
         uow.commit()
         return self.view(caller, doc_id)
 
     def _with_step_access(self, doc: dict[str, Any]) -> dict[str, Any]:
         """The office sees a document once it reaches the office's check."""
-        step = _current_step(doc)
+        step = current_step(doc)
         if step == Step.OFFICE and doc.get("office_unit"):
             if doc.get("do_mat"):
                 heads = [u["username"] for u in self.neighbours.users(doc["office_unit"])
@@ -423,29 +426,6 @@ class Outgoing:
     def _clerks(self) -> list[str]:
         return [u["username"] for u in self.neighbours.users()
                 if "clerk" in u["roles"] and u["status"] == "active"]
-
-    def _step_people(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
-        step = _current_step(doc)
-        if step is None:
-            return []
-        users = [u for u in self.neighbours.users()
-                 if u["status"] == "active" and u.get("email")]
-        if step == Step.SIGNER:
-            return [u for u in users if u["username"] == doc["signer"]]
-        unit = doc["drafting_unit"] if step == Step.UNIT_HEAD else doc.get("office_unit")
-        return [u for u in users if "unit_head" in u["roles"] and u.get("unit") == unit]
-
-    def _notify_step(self, uow: UnitOfWork, doc: dict[str, Any]) -> None:
-        people = self._step_people(doc)
-        if not people or doc.get("do_mat"):
-            return
-        step = _current_step(doc)
-        uow.emit(mail_event(chain_of(doc["id"]), [u["email"] for u in people], "notice", {
-            "subject": f"Văn bản đi chờ duyệt: {doc['subject']}",
-            "recipient_name": ", ".join(u["full_name"] for u in people),
-            "body": f"{doc['type_name']} “{doc['subject']}” đang chờ bước: "
-                    f"{STEP_LABELS[step] if step else ''}.",
-            "link": f"{self.base_url()}/app/outgoing-doc?id={doc['id']}"}))
 
     def decide(self, caller: Caller, doc_id: str, *, approve: bool, comment: str
                ) -> dict[str, Any]:
@@ -485,8 +465,7 @@ class Outgoing:
         self._audit(uow, doc_id, caller, "outgoing.approve" if approve else "outgoing.return",
                     summary=f"{'Đồng ý' if approve else 'Trả lại'} ({review[index]['label']})"
                     + (f": {comment}" if comment else ""))
-        if after["status"] == OutStatus.IN_REVIEW.value:
-            self._notify_step(uow, after)
+        self.actions.reviewed(uow, doc, after, by=caller.username)
         uow.commit()
         return self.view(caller, doc_id)
 
@@ -546,6 +525,13 @@ class Outgoing:
         uow = self.store.unit_of_work()
         after = self.store.save(uow, doc, {**doc, **fields, "status": status.value})
         self._audit(uow, doc_id, None, action, summary=summary)
+        # The outcome of a step ends the action it carried out; a failure ends none.
+        if status == OutStatus.SIGNED:
+            self.actions.signed(uow, after)
+        elif status == OutStatus.ISSUED:
+            self.actions.issued(uow, after)
+        elif status == OutStatus.REPLACED:
+            self.actions.cancelled(uow, doc_id, by="")
         for event in events or []:
             uow.emit(event)
         uow.commit()
@@ -603,6 +589,7 @@ class Outgoing:
         uow = self.store.unit_of_work()
         self.store.save(uow, doc, after)
         self._audit(uow, doc_id, caller, "outgoing.recall", summary=f"Thu hồi: {reason}")
+        self.actions.cancelled(uow, doc_id, by=caller.username)
         uow.emit(DomainEvent("outgoing.recalled", chain_of(doc_id),
                              {"id": doc_id, "reason": reason}))
         uow.commit()
@@ -661,9 +648,17 @@ class Outgoing:
                 "actions": self._actions(caller, doc)}
 
     def list_visible(self, caller: Caller, *, cursor: str | None = None, limit: int = 20,
-                     status: str | None = None) -> dict[str, Any]:
+                     status: str | None = None, q: str | None = None) -> dict[str, Any]:
+        """``q``: words of the subject, number, type or signer, diacritics ignored."""
+        words = filter_words(q)
+
+        def accept(i: dict[str, Any]) -> bool:
+            return (not status or i.get("status") == status) and matches(
+                words, i.get("subject"), i.get("number_text"), i.get("type_name"),
+                i.get("signer"))
+
         page = self.store.page(scopes_for(caller, Kind.OUTGOING), cursor, limit,
-                               (lambda i: i.get("status") == status) if status else None)
+                               accept if status or words else None)
         items = [{k: i.get(k) for k in SUMMARY} | {
             "status_label": STATUS_LABELS[OutStatus(i["status"])]} for i in page.items]
         return {"items": items, "cursor": page.cursor}
@@ -697,7 +692,7 @@ def outgoing_for(table: Table | None = None) -> Outgoing:
 
     table = table or Table()
     return Outgoing(store=OutgoingStore(table), trail=Trail(table),
-                    neighbours=TableNeighbours(table))
+                    neighbours=TableNeighbours(table), pending=Pending.over(table))
 
 
 # ---------------------------------------------------------------- the module's use cases
@@ -803,8 +798,10 @@ def view(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, A
 
 
 def list_visible(caller: Caller, *, cursor: str | None = None, limit: int = 20,
-                 status: str | None = None, table: Table | None = None) -> dict[str, Any]:
-    return outgoing_for(table).list_visible(caller, cursor=cursor, limit=limit, status=status)
+                 status: str | None = None, q: str | None = None,
+                 table: Table | None = None) -> dict[str, Any]:
+    return outgoing_for(table).list_visible(caller, cursor=cursor, limit=limit, status=status,
+                                            q=q)
 
 
 def download_url(caller: Caller, doc_id: str, *, which: str, s3: Any, bucket: str,

@@ -33,6 +33,7 @@ PAGES = {
     "incoming": ("incoming.html", "Văn bản đến"),
     "document": ("document.html", "Văn bản đến"),
     "work": ("work.html", "Công việc của tôi"),
+    "notifications": ("notifications.html", "Thông báo"),
     "tasks": ("tasks.html", "Giao việc"),
     "task": ("task.html", "Công việc được giao"),
     "meetings": ("meetings.html", "Lịch họp"),
@@ -47,6 +48,7 @@ PAGES = {
     "dossiers": ("dossiers.html", "Hồ sơ một cửa"),
     "dossier": ("dossier.html", "Hồ sơ một cửa"),
     "onestop-report": ("onestop_report.html", "Báo cáo tình hình giải quyết TTHC (mẫu số 06)"),
+    "search": ("search.html", "Kết quả tìm kiếm"),
 }
 
 # The public verification page: anyone may open it, a few times a minute.
@@ -64,6 +66,11 @@ def _page_context(page: str) -> dict[str, object]:
 
         return {"document_types": list(numbering.DOCUMENT_TYPES.items()),
                 "authorities": list(numbering.SIGNING_AUTHORITIES.items())}
+    if page == "work":
+        from chalicelib.work.mail_prefs import CHOICE_LABELS, MAIL_KINDS
+
+        return {"mail_kinds": list(MAIL_KINDS.items()),
+                "mail_choices": list(CHOICE_LABELS.items())}
     if page in ("complaints", "complaint"):
         from chalicelib.complaints.clocks import CaseKind, Complexity
         from chalicelib.complaints.rules import STATUS_LABELS

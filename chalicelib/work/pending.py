@@ -93,16 +93,23 @@ class Pending:
         cal = self.calendar()
         prefix = items.todo_prefix(action) + (assignee or "")
         ended = []
+        counted: dict[str, str] = {}
         for todo in self.store.todos(f"{parent}#{parent_id}", prefix):
             if todo.get("status") != WorkStatus.OPEN.value:
                 continue
+            if assignee is not None and todo["assignee"] != assignee:
+                continue  # the prefix of U#an also matches U#anh
             after = items.closed(todo, outcome, completed_at=iso(now), completed_by=by)
             self.store.save_todo(uow, todo, after)
             code = timeliness(cal, instant(todo.get("deadline")), now, now).code
             if outcome is WorkStatus.DONE and todo.get("unit") and code in COUNTED:
-                self.store.add_counter(uow, todo["unit"], COUNTED[code],
-                                       week_key(now.astimezone(cal.tz).date()))
+                counted.setdefault(todo["unit"], COUNTED[code])
             ended.append(after)
+        # One action done is counted once per unit, however many held it (a signer
+        # and a delegate): a transaction also takes one write per counter item.
+        for unit, field in sorted(counted.items()):
+            self.store.add_counter(uow, unit, field, week_key(now.astimezone(cal.tz).date()),
+                                   action.value)
         return ended
 
     def close_all(self, uow: UnitOfWork, parent: str, parent_id: str, *, by: str,

@@ -45,4 +45,5 @@ def get_prefs(call: Call) -> dict[str, Any]:
        policy=Policy.signed_in(), tags=("work",), summary="Change my reminder preferences")
 def put_prefs(call: Call) -> dict[str, Any]:
     b = call.body
-    return work.set_preferences(call.user.username, b.digest, b.instant, b.due_soon_days)
+    return work.set_preferences(call.user.username, b.digest, b.instant, b.due_soon_days,
+                                mail=b.mail_choices())

@@ -23,6 +23,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import CalendarSource, Clock, Mailer
 from chalicelib.organisation.store import Directory
 from chalicelib.work import items as work_items
+from chalicelib.work.mail_prefs import OFF, OVERDUE, mail_choice, mail_choices
 from chalicelib.work.rules import ACTION_RULES, timeliness, week_key
 from chalicelib.work.store import WorkStore, completion_update
 
@@ -81,10 +82,11 @@ def queues_of(caller: Caller) -> list[str]:
 
 
 def _prefs_from(item: dict[str, Any] | None) -> dict[str, Any]:
-    prefs = dict(DEFAULT_PREFS)
+    prefs: dict[str, Any] = dict(DEFAULT_PREFS)
     if item:
         prefs.update({k: item[k] for k in DEFAULT_PREFS if k in item})
     prefs["due_soon_days"] = int(prefs["due_soon_days"])
+    prefs["mail"] = mail_choices((item or {}).get("mail"))
     return prefs
 
 
@@ -165,11 +167,17 @@ def preferences(username: str, table: Table | None = None, *,
 
 
 def set_preferences(username: str, digest: bool, instant: bool, due_soon_days: int,
-                    table: Table | None = None, *,
-                    store: WorkStore | None = None) -> dict[str, Any]:
+                    table: Table | None = None, *, store: WorkStore | None = None,
+                    mail: dict[str, str] | None = None) -> dict[str, Any]:
+    """Save the person's reminder settings. ``mail`` (kind -> instant, digest or
+    off) changes the choices of the kinds it names; the others stay as saved,
+    so a client that knows only the two switches changes nothing else."""
     store = _store(table, store)
+    saved = mail_choices((store.preferences(username) or {}).get("mail"))
+    mail = {**saved, **(mail or {})}
     store.save_preferences(username, {"digest": digest, "instant": instant,
                                       "due_soon_days": due_soon_days,
+                                      "mail": mail_choices(mail),
                                       "updated_at": iso(utcnow())})
     return preferences(username, store=store)
 
@@ -184,6 +192,27 @@ def _heads(directory: Directory, unit: str, cache: dict[str, list[dict[str, Any]
         cache[unit] = [u for u in list_users(unit, store=directory)
                        if Role.UNIT_HEAD.value in u["roles"] and u["status"] == "active"]
     return cache[unit]
+
+
+def _holders(directory: Directory, role: str, cache: dict[str, list[dict[str, Any]]]
+             ) -> list[dict[str, Any]]:
+    """The active holders of a role across the agency (a role queue's people)."""
+    from chalicelib.organisation.service import list_users
+
+    if "*" not in cache:
+        cache["*"] = [u for u in list_users(store=directory) if u["status"] == "active"]
+    return [u for u in cache["*"] if role in u["roles"]]
+
+
+def _people_of(directory: Directory, assignee: str, cache: dict[str, list[dict[str, Any]]]
+               ) -> list[str]:
+    """Who answers for an item: the person, a unit's heads, a role's holders."""
+    who = work_items.name_of(assignee)
+    if work_items.is_person(assignee):
+        return [who]
+    if work_items.is_role(assignee):
+        return [u["username"] for u in _holders(directory, who, cache)]
+    return [h["username"] for h in _heads(directory, who, cache)]
 
 
 def _job_run(table: Table | None, store: WorkStore | None, directory: Directory | None,
@@ -211,6 +240,33 @@ def _mail_once(store: WorkStore, mailer: Mailer, kind: str, username: str, day: 
     return True
 
 
+NOTICE_REQUESTED = "notice.requested"  # notifications turn it into in-app notices
+OVERDUE_NOTICES_PER_COMMIT = 50
+
+
+def notice_overdue(store: WorkStore, username: str, views: list[dict[str, Any]]) -> int:
+    """An in-app "quá hạn" notice for each item of the person newly seen overdue,
+    once per item and person (a claim). The digest itself is the mail, so the
+    notice asks for none. Best effort: a notice that cannot be announced gives
+    its claim back for the next run and never stops the digest."""
+    from chalicelib.kernel.events import DomainEvent
+    from chalicelib.kernel.logging import logger
+
+    fresh = [v for v in views if store.claim("OVERDUE", username, v["item_id"])]
+    for start in range(0, len(fresh), OVERDUE_NOTICES_PER_COMMIT):
+        chunk = fresh[start:start + OVERDUE_NOTICES_PER_COMMIT]
+        events = [DomainEvent(NOTICE_REQUESTED, v["item_id"], {
+            "to": [username], "kind": OVERDUE, "title": f"Quá hạn: {v['title']}",
+            "link": v["link"], "deadline": v["deadline"], "mail": False}) for v in chunk]
+        try:
+            store.publish(events)
+        except Exception:  # noqa: BLE001 - the digest goes on; the next run tries again
+            logger.exception("overdue notices not announced")
+            for v in chunk:
+                store.release("OVERDUE", username, v["item_id"])
+    return len(fresh)
+
+
 def send_digests(*, now: datetime | None = None, table: Table | None = None,
                  mailer: Mailer, store: WorkStore | None = None,
                  directory: Directory | None = None,
@@ -226,14 +282,11 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
     horizon = cal.add_working_days(now, DUE_SOON_DAYS + 3)  # widest preference allowed
     due = store.due_before(horizon)
     per_person: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    heads_cache: dict[str, list[dict[str, Any]]] = {}
+    cache: dict[str, list[dict[str, Any]]] = {}
     for item in due:
-        who = work_items.name_of(item["assignee"])
-        if work_items.is_person(item["assignee"]):
-            per_person[who].append(item)
-        else:  # a unit's part goes to the unit's heads
-            for head in _heads(directory, who, heads_cache):
-                per_person[head["username"]].append(item)
+        # A unit's part goes to the unit's heads, a queue's to the role's holders.
+        for username in _people_of(directory, item["assignee"], cache):
+            per_person[username].append(item)
     sent = skipped = 0
     base = get_settings().public_base_url
     for username, items in sorted(per_person.items()):
@@ -242,6 +295,9 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
         window = cal.add_working_days(now, days)
         views = [_view(i, cal, now, days) for i in items if instant(i["deadline"]) <= window]
         views = _sorted([v for v in views if v["timeliness"] in ("overdue", "due_soon")])
+        notice_overdue(store, username, [v for v in views if v["timeliness"] == "overdue"])
+        if mail_choice(prefs, OVERDUE) == OFF:  # no mail for it; the in-app notice stays
+            views = [v for v in views if v["timeliness"] != "overdue"]
         if not views or not prefs["digest"]:
             skipped += 1
             continue
@@ -256,6 +312,19 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
                       profile["email"]):
             sent += 1
     return {"sent": sent, "skipped": skipped, "due_items": len(due), "day": today.isoformat()}
+
+
+def _holder_name(directory: Directory, item: dict[str, Any], unit_names: dict[str, str]) -> str:
+    """Who holds an item, as a head reads it: a person's name, a unit's, a queue's."""
+    from chalicelib.kernel.identity import ROLE_LABELS
+
+    who = work_items.name_of(item["assignee"])
+    if work_items.is_person(item["assignee"]):
+        profile = directory.user(who)
+        return str(profile.get("full_name") or who) if profile else who
+    if work_items.is_role(item["assignee"]):
+        return next((vi for r, (vi, _) in ROLE_LABELS.items() if r.value == who), who)
+    return unit_names.get(who, who)
 
 
 def working_days_back(cal: AgencyCalendar, now: datetime, days: int) -> datetime:
@@ -276,6 +345,7 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
     """Work overdue by ESCALATE_AFTER_DAYS working days: a summary to each head
     of the unit concerned, once a day."""
     from chalicelib.kernel.config import get_settings
+    from chalicelib.organisation.service import list_units
 
     store, directory, now, cal = _job_run(table, store, directory, now, calendar)
     today = now.astimezone(cal.tz).date()
@@ -289,12 +359,15 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
             per_unit[item["unit"]].append(item)
     sent = 0
     cache: dict[str, list[dict[str, Any]]] = {}
+    unit_names = {u["code"]: u["name"] for u in list_units(store=directory)}
     for unit, items in sorted(per_unit.items()):
-        views = _sorted([_view(i, cal, now) for i in items])
+        views = _sorted([{**_view(i, cal, now), "holder": _holder_name(directory, i, unit_names)}
+                         for i in items])
         for head in _heads(directory, unit, cache):
             if not head.get("email"):
                 continue
-            context = {"name": head["full_name"], "unit": unit, "items": views,
+            context = {"name": head["full_name"], "unit": unit_names.get(unit, unit),
+                       "items": views,
                        "days": ESCALATE_AFTER_DAYS, "base": get_settings().public_base_url}
             if _mail_once(store, mailer, "ESCALATE", head["username"], today.isoformat(),
                           "escalation", context, head["email"]):

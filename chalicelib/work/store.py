@@ -11,7 +11,8 @@ under their parent by the capability that owns the parent.)
   per-kind mail choices), also in the person's gsi2 partition after every
   deadline (sort key ``~PREFS``) so that the inbox reads them with the work;
 - once-a-day claims: ``DIGEST#{user}`` / ``ESCALATE#{user}`` / ``WEEKLY#{user}``,
-  sort key the day or the ISO week, expiring after 40 days;
+  sort key the day or the ISO week, expiring after 40 days; once-per-item
+  claims ``OVERDUE#{user}`` / ``{item id}`` (the overdue notice), the same;
 - weekly completion counters: ``STATS#work#{unit}/{ISO week}`` (early, on_time,
   late), added to by the transaction that completes the work.
 """
@@ -24,7 +25,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import ConditionFailed, Page, Table, put_op
 from chalicelib.adapters.outbox import UnitOfWork
-from chalicelib.kernel.events import iso
+from chalicelib.kernel.events import DomainEvent, iso
 from chalicelib.work import items
 
 CLAIM_DAYS = 40
@@ -32,11 +33,13 @@ PREFS_SORT = "~PREFS"  # sorts after every ISO deadline in the person's partitio
 INBOX_PAGE = 1000  # one page per queue: the inbox is a bounded number of requests
 
 
-def completion_update(unit: str, field: str, week: str) -> dict[str, Any]:
+def completion_update(unit: str, field: str, week: str, source: str = "") -> dict[str, Any]:
     """Add one to a unit's weekly counter ``field`` (early, on_time, late): an
-    operation for the completing transaction."""
+    operation for the completing transaction. ``source`` (a kind of pending action)
+    keeps a counter item of its own, so that one transaction may count a part and
+    an action of the same unit: DynamoDB refuses two writes of one item in it."""
     return {"Update": {
-        "Key": {"pk": f"STATS#work#{unit}", "sk": week},
+        "Key": {"pk": f"STATS#work#{unit}", "sk": f"{week}#{source}" if source else week},
         "UpdateExpression": "ADD #f :one SET kind = :k",
         "ExpressionAttributeNames": {"#f": field},
         "ExpressionAttributeValues": {":one": 1, ":k": "work_stats"},
@@ -96,8 +99,9 @@ class WorkStore:
         uow.add(put_op(after, condition="#v = :v", names={"#v": "version"},
                        values={":v": before["version"]}))
 
-    def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str) -> None:
-        uow.add(completion_update(unit, field, week))
+    def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str,
+                    source: str = "") -> None:
+        uow.add(completion_update(unit, field, week, source))
 
     def open_page(self, limit: int) -> Page:
         """The first ``limit`` open items of the agency, oldest deadline first."""
@@ -133,8 +137,23 @@ class WorkStore:
     def release(self, kind: str, username: str, period: str) -> None:
         self.table.delete(f"{kind}#{username}", period)
 
+    # ---- announcements of the jobs
+
+    def publish(self, events: list[DomainEvent]) -> None:
+        """Events a job raises outside any change (overdue notices): committed to
+        the outbox and published like a change's, so a lost send is swept."""
+        uow = UnitOfWork(self.table)
+        for event in events:
+            uow.emit(event)
+        uow.commit()
+
     # ---- counters
 
     def week_counters(self, unit: str, week: str) -> dict[str, Any] | None:
-        return self.table.get(f"STATS#work#{unit}", week)
-
+        """The unit's counts for the week, summed over its counter items (parts and
+        each kind of pending action)."""
+        found = self.table.query(f"STATS#work#{unit}", sk_prefix=week, limit=100).items
+        if not found:
+            return None
+        return {field: sum(int(i.get(field, 0)) for i in found)
+                for field in ("early", "on_time", "late")}

@@ -27,7 +27,8 @@ def create(call: Call) -> dict[str, Any]:
 @route(tasks_bp, "/api/tasks", query=S + "ListQuery", policy=SIGNED_IN, tags=("work",),
        summary="Tasks the caller may see, newest first")
 def list_tasks(call: Call) -> dict[str, Any]:
-    return use_cases().list_visible(call.user, call.query.cursor, call.query.limit)
+    return use_cases().list_visible(call.user, call.query.cursor, call.query.limit,
+                                    q=call.query.q)
 
 
 @route(tasks_bp, "/api/tasks/{task_id}", policy=SIGNED_IN, tags=("work",),

@@ -25,6 +25,7 @@ class TaskIn(BaseModel):
 
 
 class ListQuery(BaseModel):
+    q: str | None = Field(default=None, max_length=200)  # words, diacritics ignored
     cursor: str | None = Field(default=None, max_length=2000)
     limit: int = Field(default=20, ge=1, le=100)
 

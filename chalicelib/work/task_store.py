@@ -9,7 +9,7 @@ on the version it was read at, so a lost race is a 409, never an overwrite.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table, put_op
@@ -44,8 +44,10 @@ class TaskStore:
         """``assignee`` as work items name it: ``U#{username}`` or ``UNIT#{code}``."""
         return self.table.get(f"TASK#{task_id}", f"WORK#{assignee}", consistent=True)
 
-    def page(self, scopes: Iterable[str], cursor: str | None, limit: int) -> ScopedPage:
-        return list_scoped(KIND, scopes, cursor=cursor, limit=limit, table=self.table)
+    def page(self, scopes: Iterable[str], cursor: str | None, limit: int,
+             accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
+        return list_scoped(KIND, scopes, cursor=cursor, limit=limit, accept=accept,
+                           table=self.table)
 
     def add(self, uow: UnitOfWork, task: dict[str, Any], parts: list[dict[str, Any]]) -> None:
         """A new task (refused if its id exists), its list entries and its parts."""

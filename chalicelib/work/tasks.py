@@ -21,16 +21,24 @@ from chalicelib.kernel.access import Kind, can_view, scopes_for
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
+from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, Directory
 from chalicelib.work import items
 from chalicelib.work.items import closed, reindexed, work_item
-from chalicelib.work.rules import Part, WorkStatus, check_deadline, timeliness
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import Action, Part, WorkStatus, check_deadline, timeliness
 from chalicelib.work.task_store import SUMMARY, TaskStore, access_of
 
 # Policy: an extension adds at most this many working days to the current deadline.
 MAX_EXTENSION_DAYS = Decimal(10)
 PRIORITIES = ("normal", "high", "urgent")
+PARENT = "TASK"
+NOTICE_REQUESTED = "notice.requested"  # the notifications capability tells the person
+
+
+def link(task_id: str) -> str:
+    return f"/app/task?id={task_id}"
 
 
 def chain_of(task_id: str) -> str:
@@ -43,6 +51,7 @@ class Tasks:
     trail: AuditTrail
     directory: Directory
     calendar: CalendarSource
+    pending: Pending
     clock: Clock = utcnow
 
     def _assignee(self, name: str) -> tuple[str, str]:
@@ -129,9 +138,12 @@ class Tasks:
         return {**{k: task.get(k) for k in (*SUMMARY, "description", "units", "people")},
                 "version": int(task["version"]), "parts": parts}
 
-    def list_visible(self, caller: Caller, cursor: str | None = None, limit: int = 20
-                     ) -> dict[str, Any]:
-        page = self.store.page(scopes_for(caller, Kind.TASK), cursor, limit)
+    def list_visible(self, caller: Caller, cursor: str | None = None, limit: int = 20,
+                     q: str | None = None) -> dict[str, Any]:
+        """``q``: words of the title, diacritics ignored."""
+        words = filter_words(q)
+        page = self.store.page(scopes_for(caller, Kind.TASK), cursor, limit,
+                               (lambda i: matches(words, i.get("title"))) if words else None)
         return {"items": [{k: i.get(k) for k in SUMMARY} for i in page.items],
                 "cursor": page.cursor}
 
@@ -176,9 +188,12 @@ class Tasks:
         uow.commit()
         return self.view(caller, task_id)
 
+    def _local_day(self, moment: datetime) -> str:
+        return f"{moment.astimezone(self.calendar().tz):%d/%m/%Y}"
+
     def request_extension(self, caller: Caller, task_id: str, *, until: date | datetime,
                           reason: str) -> dict[str, Any]:
-        self.load_visible(caller, task_id)
+        task = self.load_visible(caller, task_id)
         work = self._my_work(caller, task_id)
         cal = self.calendar()
         current = instant(work["deadline"])
@@ -197,10 +212,18 @@ class Tasks:
                 [FieldProblem("until", f"Quá {MAX_EXTENSION_DAYS} ngày làm việc.",
                               f"More than {MAX_EXTENSION_DAYS} working days.")])
         extension = {"until": iso(wanted), "reason": reason, "requested_at": iso(self.clock()),
-                     "status": "pending"}
+                     "requested_by": caller.username, "status": "pending"}
         uow = self.store.unit_of_work()
         self.store.save_part(uow, work, {**work, "extension": extension,
                                          "version": int(work["version"]) + 1})
+        # One item per task for the assigner, whoever asks: asked again, it is due anew.
+        assigner = task["created_by"]
+        self.pending.open(uow, PARENT, task_id, Action.DECIDE_EXTENSION, items.person(assigner),
+                          subject=task["title"], link=link(task_id), by=caller.username,
+                          unit=str((self.directory.user(assigner) or {}).get("unit") or "")
+                          or None,
+                          note=f"{caller.full_name or caller.username} đề nghị gia hạn đến "
+                               f"{self._local_day(wanted)}: {reason}"[:500])
         self.trail.append(uow, self.trail.head(chain_of(task_id)), caller,
                           "task.extension_request", summary=reason[:200], after=extension)
         uow.emit(DomainEvent("task.extension_requested", chain_of(task_id), {"id": task_id}))
@@ -235,8 +258,36 @@ class Tasks:
                           "task.extension_" + ("approve" if approve else "refuse"),
                           summary=note[:200], before={"deadline": work["deadline"]},
                           after={"deadline": new["deadline"]})
+        # Another part's request still waiting keeps the assigner's item open.
+        waiting = [p for p in self.store.parts(task_id) if p["assignee"] != work["assignee"]
+                   and (p.get("extension") or {}).get("status") == "pending"]
+        if not waiting:
+            self.pending.close(uow, PARENT, task_id, Action.DECIDE_EXTENSION,
+                               by=caller.username)
+        self._tell_decision(uow, task, work, decided)
         uow.commit()
         return self.view(caller, task_id)
+
+    def _tell_decision(self, uow: Any, task: dict[str, Any], work: dict[str, Any],
+                       decided: dict[str, Any]) -> None:
+        """Ask the notifications capability to tell the requester the decision."""
+        requester = decided.get("requested_by") or (
+            items.name_of(work["assignee"]) if items.is_person(work["assignee"]) else None)
+        if not requester:
+            return  # a unit's request from before requesters were recorded
+        title = f"Đề nghị gia hạn nhiệm vụ “{task['title']}”"
+        if decided["status"] == "approved":
+            until = instant(decided["until"])
+            assert until is not None
+            title += f" đã được chấp thuận đến {self._local_day(until)}"
+        else:
+            title += " không được chấp thuận"
+            if decided.get("note"):
+                title += f": {decided['note']}"
+        # The subject names the task as its pending actions do (``work.pending``).
+        uow.emit(DomainEvent(NOTICE_REQUESTED, f"{PARENT}#{task['id']}", {
+            "to": [requester], "kind": "task.extension_decided", "title": title,
+            "link": link(task["id"])}))
 
     def reopen(self, caller: Caller, task_id: str, reason: str) -> dict[str, Any]:
         task = self.load_visible(caller, task_id)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,8 +199,9 @@ def aws_client(info: dict[str, Any], service: str) -> Any:
 
 
 def api_call(base_url: str, method: str, path: str, body: Any = None,
-             token: str | None = None) -> tuple[int, Any]:
-    headers = {"Accept": "application/json"}
+             token: str | None = None, headers: dict[str, str] | None = None,
+             ) -> tuple[int, Any]:
+    headers = {"Accept": "application/json", **(headers or {})}
     data = None
     if body is not None:
         headers["Content-Type"] = "application/json"
@@ -215,10 +217,30 @@ def api_call(base_url: str, method: str, path: str, body: Any = None,
 
 
 def api_login(base_url: str, username: str, password: str) -> dict[str, Any]:
-    status, body = api_call(base_url, "POST", "/api/auth/login",
-                            {"username": username, "password": password})
-    assert status == 200, body
-    return body
+    """The login route's answer, plus ``refresh_cookie``: the Set-Cookie header
+    with the refresh token a browser would keep (see ``open_signed_in``)."""
+    request = urllib.request.Request(
+        base_url + "/api/auth/login", method="POST",
+        data=json.dumps({"username": username, "password": password}).encode(),
+        headers={"Accept": "application/json", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as resp:
+            body = json.loads(resp.read())
+            body["refresh_cookie"] = resp.headers.get("Set-Cookie", "")
+    except urllib.error.HTTPError as exc:
+        raise AssertionError(f"sign-in failed: {exc.code} {exc.read()!r}") from exc
+    return dict(body)
+
+
+def refresh_cookie(base_url: str, set_cookie: str) -> dict[str, Any]:
+    """A Set-Cookie header of the login route as a Playwright cookie."""
+    first, *attributes = [part.strip() for part in set_cookie.split(";")]
+    name, _, value = first.partition("=")
+    flags = {a.partition("=")[0].lower(): a.partition("=")[2] for a in attributes}
+    host = urllib.parse.urlsplit(base_url).hostname
+    return {"name": name, "value": value, "domain": host, "path": flags["path"],
+            "httpOnly": "httponly" in flags, "secure": "secure" in flags,
+            "sameSite": flags["samesite"]}
 
 
 @pytest.fixture(scope="session")
@@ -316,13 +338,18 @@ def visible_menu(page: Any) -> list[str]:
 
 def open_signed_in(page: Any, base_url: str, session: dict[str, Any], path: str) -> None:
     """Open ``path`` as the user of ``session`` (tokens from an API sign-in), the
-    way the login page leaves them: in this tab's sessionStorage."""
-    page.goto(base_url + "/login")
+    way the login page leaves them: the tokens in this tab's sessionStorage, the
+    refresh token in the browser's HttpOnly cookie."""
+    # A page of the site that starts no script: the sign-in page would try the
+    # cookie on its own while it is being set.
+    page.goto(base_url + "/api/health")
     page.evaluate(
         "s => sessionStorage.setItem('eoffice.session', JSON.stringify(s))",
         {"id_token": session["id_token"], "access_token": session["access_token"],
-         "refresh_token": session.get("refresh_token"), "user": session["user"]},
+         "user": session["user"]},
     )
+    if session.get("refresh_cookie"):
+        page.context.add_cookies([refresh_cookie(base_url, session["refresh_cookie"])])
     page.goto(base_url + path)
     page.wait_for_selector("body[data-loaded]")
 

@@ -104,16 +104,22 @@ def test_logout_returns_to_login_and_protected_pages_then_redirect(
     sign_in_with_form(page, account["username"], account["password"])
     page.wait_for_url(url + "/app/calendar")  # back where the user was going
     expect(page.locator("header .who-name")).to_have_text(account["full_name"])
-    refresh_token = page.evaluate(
-        "JSON.parse(sessionStorage.getItem('eoffice.session')).refresh_token")
+    # The refresh token is the browser's, out of the page's reach.
+    refresh = next(c for c in page.context.cookies() if c["name"] == "eoffice_refresh")
+    assert refresh["httpOnly"] and refresh["sameSite"] == "Strict"
+    assert refresh["path"] == "/api/auth" and refresh["secure"]
+    assert "eoffice_refresh" not in page.evaluate("document.cookie")
+    assert "refresh_token" not in page.evaluate("sessionStorage.getItem('eoffice.session')")
 
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(url + "/login")
     session_of.forget(account["username"])  # signed out everywhere: tokens revoked
     expect(page.locator(".flash.ok")).to_contain_text("Bạn đã đăng xuất.")
     assert page.evaluate("sessionStorage.getItem('eoffice.session')") is None
+    assert "eoffice_refresh" not in {c["name"] for c in page.context.cookies()}
     # Signed out everywhere: the refresh token no longer opens a session.
-    status, body = api_call(url, "POST", "/api/auth/refresh", {"refresh_token": refresh_token})
+    status, body = api_call(url, "POST", "/api/auth/refresh", headers={
+        "Cookie": f"eoffice_refresh={refresh['value']}", "X-Requested-With": "eoffice"})
     assert status == 401, body
 
     page.goto(url + "/app/calendar")
@@ -137,9 +143,10 @@ def test_expired_id_token_is_renewed_and_a_dead_session_goes_to_login(
     # sent back to the page after signing in.
     page.evaluate("""() => {
         const s = JSON.parse(sessionStorage.getItem('eoffice.session'));
-        s.id_token = 'expired.not-a.jwt'; s.refresh_token = 'revoked';
+        s.id_token = 'expired.not-a.jwt';
         sessionStorage.setItem('eoffice.session', JSON.stringify(s));
     }""")
+    page.context.clear_cookies()  # the browser session gone (expired, or another browser)
     page.goto(url + "/app/outbox")
     page.wait_for_url(url + "/login?next=%2Fapp%2Foutbox")
     expect(page.locator(".flash .flash-vi")).to_have_text("Bạn cần đăng nhập để tiếp tục.")

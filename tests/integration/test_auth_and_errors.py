@@ -91,15 +91,16 @@ def test_logout_revokes_the_refresh_token(client, accounts):
     resp = client.http.post("/api/auth/login", headers=JSON, body=json.dumps(
         {"username": a["username"], "password": a["password"]}).encode())
     tokens = json.loads(resp.body)
-    refreshed = client.http.post("/api/auth/refresh", headers=JSON, body=json.dumps(
-        {"refresh_token": tokens["refresh_token"]}).encode())
+    # The refresh token is the browser's cookie (tests/integration/test_sessions.py).
+    cookie = resp.headers["Set-Cookie"].split(";")[0]
+    own = {"Cookie": cookie, "X-Requested-With": "eoffice"}
+    refreshed = client.http.post("/api/auth/refresh", headers=own, body=b"")
     assert refreshed.status_code == 200
     assert json.loads(refreshed.body)["id_token"]
-    out = client.http.post("/api/auth/logout",
-                           headers={"Authorization": f"Bearer {tokens['id_token']}"})
+    out = client.http.post("/api/auth/logout", headers={
+        "Authorization": f"Bearer {tokens['id_token']}", "X-Requested-With": "eoffice"})
     assert out.status_code == 200
-    again = client.http.post("/api/auth/refresh", headers=JSON, body=json.dumps(
-        {"refresh_token": tokens["refresh_token"]}).encode())
+    again = client.http.post("/api/auth/refresh", headers=own, body=b"")
     assert again.status_code == 401
     # The ID token itself cannot be revoked at Cognito; the app refuses it anyway.
     stale = client.http.get("/api/auth/me",

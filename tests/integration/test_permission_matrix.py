@@ -247,6 +247,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/intake/upload"): Row(fixed("/api/intake/upload"), roles(CLERK_ONLY)),
     ("POST", "/api/intake/{intake_id}/reject"): Row(_parked_intake, roles(CLERK_ONLY)),
     ("GET", "/api/incoming"): Row(fixed("/api/incoming"), roles(ALL)),
+    ("GET", "/api/search"): Row(fixed("/api/search?q=van ban"), roles(ALL)),
     ("POST", "/api/incoming"): Row(fixed("/api/incoming", {
         "so_ky_hieu": "5/TB-X", "co_quan_ban_hanh": "Sở X", "trich_yeu": "Giấy"}),
         roles(CLERK_ONLY)),
@@ -460,6 +461,26 @@ MATRIX[("GET", "/api/me/preferences")] = Row(fixed("/api/me/preferences"), roles
 MATRIX[("PUT", "/api/me/preferences")] = Row(
     fixed("/api/me/preferences", {"digest": True, "instant": False, "due_soon_days": 3}),
     roles(ALL))
+
+# ---- notifications: one's own / another person's
+
+def _notice(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.notifications.notices import notice_id
+    from chalicelib.notifications.store import NoticeStore
+
+    owner = ctx.me if variant == "own" else ("giamdoc" if ctx.me != "giamdoc" else "vanthu")
+    note = notice_id(uuid.uuid4().hex, "2026-12-07T02:00:00.000Z", owner)
+    NoticeStore(Table()).add(owner, {"id": note, "notice_kind": "decided", "title": "Thử",
+                                     "link": "/app/work", "created_at": "2026-12-07T02:00:00.000Z"})
+    return (f"/api/notifications/{note}/read", None)
+
+
+MATRIX[("GET", "/api/notifications")] = Row(fixed("/api/notifications"), roles(ALL))
+MATRIX[("POST", "/api/notifications/read-all")] = Row(fixed("/api/notifications/read-all"),
+                                                      roles(ALL))
+MATRIX[("POST", "/api/notifications/{note_id}/read")] = Row(
+    _notice, lambda _role, variant: variant == "own", ("own", "other"))
 
 # ---- tasks: the caller's own unit / another unit / assigned to the caller
 

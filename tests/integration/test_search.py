@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import boto3
 
@@ -143,3 +144,157 @@ def test_a_rare_term_with_a_common_one_does_not_walk_the_common_list(aws_env, as
     # common lists are not paged through.
     assert calls.count("Query") <= 13, calls
     assert calls.count("GetItem") <= 2 and calls.count("BatchGetItem") <= 1, calls
+
+
+# ---- GET /api/search: every kind, each through its own capability's visibility
+
+TET = "Tết Nguyên Đán"
+
+
+def _people(client, accounts):
+    from tests.conftest import login
+
+    return {name: login(client, name, a["password"]) for name, a in accounts.items()}
+
+
+def _ok(resp):
+    assert 200 <= resp.status_code < 300, resp.body
+    return json.loads(resp.body)
+
+
+def _found(session, q: str = "tet nguyen dan") -> dict[str, list[str]]:
+    """The ids found per kind; every result carries kind, title and link."""
+    body = _ok(session.get(f"/api/search?q={q}"))
+    out: dict[str, list[str]] = {}
+    for item in body["items"]:
+        assert item["title"] and item["link"].startswith("/app/") and item["kind_label"]
+        out.setdefault(item["kind"], []).append(item["id"])
+    return out
+
+
+def _everything_about_tet(client, people) -> dict[str, str]:
+    """One item of each kind whose words include "Tết Nguyên Đán"."""
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.onestop.service import ensure_catalogue
+
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    ids = {"incoming": _register(f"V/v nghỉ {TET} năm 2027", "UBND Thành phố", 1,
+                                 units=["PDKKD"])["id"]}
+    ids["outgoing"] = _ok(people["chuyenvien"].send("POST", "/api/outgoing", {
+        "type_code": "CV", "subject": f"Kế hoạch trực {TET}", "signer": "giamdoc",
+        "recipients_internal": ["VP"]}))["id"]
+    due = agency_calendar().working_day_on_or_after(
+        datetime.now(zone).date() + timedelta(days=7)).isoformat()
+    ids["task"] = _ok(people["truongphong"].send("POST", "/api/tasks", {
+        "title": f"Chuẩn bị quà {TET} cho doanh nghiệp", "lead": "chuyenvien",
+        "deadline": due}))["id"]
+    day = (datetime.now(zone) + timedelta(days=3)).date()
+    start = datetime(day.year, day.month, day.day, 9, tzinfo=zone)
+    ids["meeting"] = _ok(people["giamdoc"].send("POST", "/api/meetings", {
+        "title": f"Họp chuẩn bị {TET}", "start": start.isoformat(),
+        "end": (start + timedelta(hours=1)).isoformat(), "place": "Phòng họp số 1",
+        "participants": ["chuyenvien"]}))["id"]
+    filed = _ok(client.http.post("/api/public/complaints", headers={
+        "Content-Type": "application/json"}, body=json.dumps({
+            "kind": "petition", "name": "Lê Thị Kiến", "phone": "0912345678",
+            "address": "5 Hàng Bài, Hà Nội",
+            "content": f"Kiến nghị công bố sớm lịch nghỉ {TET} cho doanh nghiệp."}).encode()))
+    ids["complaint"] = _case_id(filed["code"])
+    ensure_catalogue()
+    ids["dossier"] = _ok(people["motcua"].send("POST", "/api/dossiers", {
+        "procedure": "DKDN-DNTN", "papers": {}, "papers_seen": _required(client),
+        "applicant": {"name": f"Hộ kinh doanh {TET}", "phone": "0987654321"}}))["id"]
+    return ids
+
+
+def _case_id(code: str) -> str:
+    from chalicelib.adapters.dynamo import Table
+
+    return str(Table().query(f"CASECODE#{code}", index="gsi1", limit=1).items[0]["id"])
+
+
+def _required(client) -> list[str]:
+    procs = json.loads(client.http.get("/api/public/procedures").body)["procedures"]
+    proc = next(p for p in procs if p["code"] == "DKDN-DNTN")
+    return [p["code"] for p in proc["papers"] if p["required"]]
+
+
+def test_one_search_finds_every_kind_each_person_may_see(aws_env, client, accounts):
+    people = _people(client, accounts)
+    ids = _everything_about_tet(client, people)
+    _index(aws_env)
+    # The leader sees the whole agency: every kind, diacritics and case folded.
+    leader = _found(people["giamdoc"], "TET nguyên dan")
+    for kind in ("incoming", "complaint", "dossier", "task", "meeting"):
+        assert leader.get(kind) == [ids[kind]], (kind, leader)
+    # The officer: their draft, their task, their invitation; not the incoming
+    # document nobody gave them, not the complaint, not the dossier.
+    officer = _found(people["chuyenvien"])
+    assert officer == {"outgoing": [ids["outgoing"]], "task": [ids["task"]],
+                       "meeting": [ids["meeting"]]}, officer
+    # The head of the document's unit finds it; the head of another unit does not.
+    assert _found(people["truongphong"])["incoming"] == [ids["incoming"]]
+    other_head = _found(people["chanhvanphong"])
+    assert "incoming" not in other_head and "task" not in other_head, other_head
+    # The one-stop desk: its dossier, nothing of the documents or the officer's work.
+    assert _found(people["motcua"]) == {"dossier": [ids["dossier"]]}
+    # Each kind's group says where the full list is, with the same words.
+    body = _ok(people["giamdoc"].get("/api/search?q=tet nguyen dan&kind=task"))
+    assert [g["kind"] for g in body["groups"]] == ["task"]
+    assert body["groups"][0]["link"] == "/app/tasks?q=tet+nguyen+dan"
+    assert body["items"][0]["link"] == f"/app/task?id={ids['task']}"
+
+
+def test_each_list_takes_the_same_words(aws_env, client, accounts):
+    people = _people(client, accounts)
+    ids = _everything_about_tet(client, people)
+    _index(aws_env)
+    leader, officer, desk = people["giamdoc"], people["chuyenvien"], people["motcua"]
+
+    def listed(session, path: str) -> list[str]:
+        return [i["id"] for i in _ok(session.get(path))["items"]]
+
+    assert listed(officer, "/api/outgoing?q=tet nguyen dan") == [ids["outgoing"]]
+    assert listed(officer, "/api/outgoing?q=tet nguyen dan&status=issued") == []
+    assert listed(officer, "/api/outgoing?q=ha noi") == []
+    assert listed(officer, "/api/tasks?q=TẾT") == [ids["task"]]
+    assert listed(officer, "/api/meetings?q=chuan bi tet") == [ids["meeting"]]
+    assert listed(leader, "/api/meetings?scope=scheduled&q=chuan bi tet") == [ids["meeting"]]
+    assert listed(leader, "/api/meetings?scope=scheduled&q=hop giao ban") == []
+    assert listed(leader, "/api/complaints?q=nguyen dan") == [ids["complaint"]]
+    assert listed(desk, "/api/dossiers?q=ho kinh doanh tet") == [ids["dossier"]]
+    assert listed(desk, "/api/dossiers?q=cong ty") == []
+    # A filter without a word is refused, naming q, like the incoming search.
+    for path in ("/api/outgoing?q=a", "/api/tasks?q=%2C", "/api/dossiers?q=b"):
+        resp = desk.get(path)
+        assert resp.status_code == 400, path
+        assert [f["path"] for f in json.loads(resp.body)["error"]["fields"]] == ["q"]
+
+
+def test_a_protected_denouncer_cannot_be_found_by_name(aws_env, client, accounts):
+    people = _people(client, accounts)
+    body = {"kind": "denunciation", "name": "Phan Văn Tố", "phone": "0912000111",
+            "address": "1 Tràng Tiền, Hà Nội", "protect_identity": True,
+            "content": "Tôi là Phan Văn Tố, tố cáo việc nhận quà dịp Tết Nguyên Đán."}
+    code = _ok(client.http.post("/api/public/complaints", headers={
+        "Content-Type": "application/json"}, body=json.dumps(body).encode()))["code"]
+    leader = people["giamdoc"]
+    # By its code (or kind), yes; by any word of its content, which names the
+    # denouncer, no: neither in the list nor in the global search.
+    assert _found(leader, code) == {"complaint": [_case_id(code)]}
+    assert _found(leader, "phan van to") == {}
+    assert _ok(leader.get("/api/complaints?q=phan van to"))["items"] == []
+    found = _ok(leader.get(f"/api/search?q={code}"))["items"][0]
+    assert found["subtitle"] == "" and "Phan" not in json.dumps(found, ensure_ascii=False)
+
+
+def test_bad_global_queries_are_400_naming_q(aws_env, as_role):
+    leader = as_role("leader")
+    for q in ("", "%20%20", "a", "x" * 201):
+        resp = leader.get(f"/api/search?q={q}")
+        assert resp.status_code == 400, q
+        error = json.loads(resp.body)["error"]
+        assert [f["path"] for f in error["fields"]] == ["q"], (q, error)
+        assert error["message"] and error["message_en"]
+    assert leader.get("/api/search").status_code == 400
+    assert leader.get("/api/search?q=tet&kind=nothing").status_code == 400

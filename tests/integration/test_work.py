@@ -163,8 +163,12 @@ def test_instant_notices_follow_the_preference(aws_env, accounts, as_role):
     pumps = {p.name: p for p in pollers_for(app_module.app, boto3.client("sqs"),
                                           "ap-southeast-1")}
     pumps["on_workflow_message"].drain()
-    notices = [m["to"][0] for m in read_moto_ses() if "văn bản đến số" in m["subject"]]
-    assert notices == ["truongphong@skhdt.example"]  # the officer turned notices off
+    # The parts are told by their work.opened notice (the leaders' distribution aside).
+    notices = sorted((m["to"][0], m["subject"]) for m in read_moto_ses()
+                     if "Đề nghị cấp phép" in m["subject"] and "Phân phối" not in m["subject"])
+    # the officer turned notices off
+    assert notices == [("truongphong@skhdt.example",
+                        "[Việc cần xử lý] Giao cán bộ xử lý văn bản đến: Đề nghị cấp phép")]
 
 
 def test_demo_work_gives_the_digest_one_mail_per_person_with_due_work(aws_env, accounts):
@@ -185,3 +189,42 @@ def test_demo_work_gives_the_digest_one_mail_per_person_with_due_work(aws_env, a
     assert "chuyenvien@skhdt.example" in recipients
     assert "motcua@skhdt.example" not in recipients  # nothing due: no mail
     assert send_digests(mailer=mailer(), now=morning)["sent"] == 0
+
+
+def test_the_morning_digest_carries_the_pending_approvals(aws_env, accounts):
+    """A draft waits for the leader's signature and a registered document for a
+    leader's distribution since Thursday afternoon: Friday's 07:30 digest lists both,
+    named by what is to be done; the distribution (the leaders' queue) reaches every
+    active leader, the signature only the signer."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.adapters.outbox import UnitOfWork
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.work import items
+    from chalicelib.work.pending import Pending
+    from chalicelib.work.rules import Action
+    from chalicelib.work.service import send_digests
+    from chalicelib.work.store import WorkStore
+
+    thursday_afternoon = MORNING - timedelta(hours=17)  # Thu 26 Nov, 14:30 in Hanoi
+    pending = Pending(WorkStore(Table()), agency_calendar, lambda: thursday_afternoon)
+    uow = UnitOfWork()
+    pending.open(uow, "OUT", "o-1", Action.SIGN, items.person("giamdoc"),
+                 subject="Công văn góp ý dự thảo quy hoạch", link="/app/outgoing-doc?id=o-1",
+                 by="chuyenvien", unit="PDKKD")
+    pending.open(uow, "DOC", "d-1", Action.DISTRIBUTE, items.role("leader"),
+                 subject="Kế hoạch Tết Nguyên Đán", link="/app/document?id=d-1", by="vanthu")
+    uow.commit()
+
+    result = send_digests(mailer=mailer(), now=MORNING)
+    mails = {m["to"][0]: m for m in _digests()}
+    leaders = {f"{u}@skhdt.example" for u, p in accounts.items() if p["role"] == "leader"}
+    assert leaders and set(mails) == leaders and result["sent"] == len(leaders)
+    signer = mails["giamdoc@skhdt.example"]
+    assert "Ký duyệt văn bản đi: Công văn góp ý dự thảo quy hoạch" in signer["text"]
+    assert "Phân phối văn bản đến: Kế hoạch Tết Nguyên Đán" in signer["text"]
+    assert "/app/outgoing-doc?id=o-1" in signer["text"]
+    # Local time, the end of Friday (the next working day after Thursday).
+    assert "Hạn: 17:00 27/11/2026" in signer["text"]
+    for other in leaders - {"giamdoc@skhdt.example"}:
+        assert "Công văn góp ý" not in mails[other]["text"]
+        assert "Kế hoạch Tết Nguyên Đán" in mails[other]["text"]

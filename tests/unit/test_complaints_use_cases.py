@@ -15,7 +15,10 @@ from chalicelib.complaints.service import Complaints, chain_of
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.identity import Caller, Role
-from tests.fakes import FakeCaseStore, FakeDirectory, FakeTrail, FixedClock
+from chalicelib.work import items
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import Action
+from tests.fakes import FakeCaseStore, FakeDirectory, FakeTrail, FakeWorkStore, FixedClock
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -34,9 +37,19 @@ def cases() -> Complaints:
                "nguoivp": {"status": "active", "unit": "VP"}},
         units=("PTH", "VP"))
     calendar = AgencyCalendar()
-    return Complaints(store=FakeCaseStore(), trail=FakeTrail(), directory=directory,
-                      calendar=lambda: calendar, clock=FixedClock(MONDAY), office=lambda: "VP",
-                      public_url=lambda: "https://dichvucong.example")
+    clock, work = FixedClock(MONDAY), FakeWorkStore()
+    return Complaints(store=FakeCaseStore(work), trail=FakeTrail(), directory=directory,
+                      calendar=lambda: calendar, clock=clock, office=lambda: "VP",
+                      public_url=lambda: "https://dichvucong.example",
+                      pending=Pending(work, lambda: calendar, clock))
+
+
+def _desk_action(cases: Complaints, case_id: str) -> dict[str, Any]:
+    """The clerks' pending action on a received case."""
+    store = cases.store
+    assert isinstance(store, FakeCaseStore) and store.pending is not None
+    (todo,) = store.pending.todos(f"CASE#{case_id}", items.todo_prefix(Action.CLASSIFY))
+    return todo
 
 
 def _file(cases: Complaints, kind: str = "complaint", *, protected: bool = False,
@@ -72,10 +85,12 @@ def test_a_public_filing_reaches_the_desk_with_its_acceptance_deadline(
 
     assert case["status"] == "received" and case["code"].startswith("KN-261207-")
     assert case["units"] == ["VP"] and case["people"] == []
-    # The office is chased for acceptance until the case is decided.
-    desk_work = store.work_of(case["id"], "UNIT#VP")
-    assert desk_work is not None and desk_work["status"] == "open"
+    # The clerks must decide by the acceptance deadline, the office chased for it.
+    desk_work = _desk_action(cases, case["id"])
+    assert (desk_work["action"], desk_work["assignee"], desk_work["unit"],
+            desk_work["status"]) == ("complaint.classify", "ROLE#clerk", "VP", "open")
     assert desk_work["deadline"] == case["deadline"] == case["clocks"]["accept_by"]
+    assert store.work(case["id"]) == []
     assert store.counters("complaint") == {"received": 1, "open": 1}
     assert cases.trail.entries[chain_of(case["id"])][0]["actor"] == "public"
     assert _mails(cases) == ["complaint_receipt"]
@@ -105,7 +120,7 @@ def test_only_the_desk_decides_on_a_received_case(cases: Complaints) -> None:
     # The desk's acceptance work ends with the decision; the person is told.
     store = cases.store
     assert isinstance(store, FakeCaseStore)
-    assert store.work_of(case["id"], "UNIT#VP")["status"] == "done"
+    assert _desk_action(cases, case["id"])["status"] == "done"
     assert _mails(cases)[-1] == "complaint_notice"
     with pytest.raises(Conflict) as caught:
         cases.accept(CLERK, case["id"])
@@ -212,7 +227,11 @@ def test_the_issued_answer_settles_the_case_once_and_counts_it(cases: Complaints
     assert cases.settle_from_answer(case_id, answer) is True
     settled = store.get(case_id)
     assert settled is not None and settled["status"] == "settled" and settled["on_time"]
-    assert [w["status"] for w in store.work(case_id)] == ["done", "done"]
+    # The officer's part ends, and no pending action is left on the case.
+    assert [w["status"] for w in store.work(case_id)] == ["done"]
+    assert store.pending is not None and {
+        (t["action"], t["status"]) for t in store.pending.todos(f"CASE#{case_id}", "TODO#")} == {
+        ("complaint.classify", "done"), ("complaint.assign", "done")}
     assert store.counters("complaint") == {"received": 1, "open": 0, "settled_on_time": 1}
     assert cases.trail.entries[chain_of(case_id)][-1]["actor"] == "system"
     # A redelivered event settles nothing twice.

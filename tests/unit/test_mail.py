@@ -58,3 +58,17 @@ def test_only_the_composition_root_builds_the_ses_mailer() -> None:
     builders = sorted(str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
                       if "SesMailer(" in p.read_text(encoding="utf-8"))
     assert builders == ["bootstrap.py"]
+
+
+def test_a_long_vietnamese_subject_arrives_whole() -> None:
+    import email
+    from email import policy
+
+    from chalicelib.adapters.mailer import mime_message
+
+    subject = ("[Việc mới] Ký duyệt văn bản đi: Công văn góp ý dự thảo quy hoạch của anh "
+               "chị em trong đơn vị về việc triển khai kế hoạch năm 2027")
+    raw = mime_message("noreply@so.gov.vn", ["a@so.gov.vn"], subject, "Nội dung").as_bytes()
+    back = email.message_from_bytes(raw, policy=policy.default)
+    assert back["Subject"] == subject
+    assert back.get_content().strip() == "Nội dung"

@@ -16,7 +16,8 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.meetings import answers, scheduling, visibility
 from chalicelib.meetings.rules import Answer
 from chalicelib.meetings.scheduling import Guest, MeetingInput
-from tests.fakes import FakeDirectory, FakeMeetingStore, FakeTrail
+from chalicelib.work.pending import Pending
+from tests.fakes import FakeDirectory, FakeMeetingStore, FakeTrail, FakeWorkStore
 
 CLERK = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
 DIRECTOR = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
@@ -41,9 +42,11 @@ class Ports:
             "nghiviec": {"status": "disabled", "unit": "PTH"}})
         calendar = AgencyCalendar()
         self.calendar = lambda: calendar
+        self.work = FakeWorkStore()
+        self.pending = Pending(self.work, self.calendar)
 
     def kw(self) -> dict[str, Any]:
-        return {"store": self.store, "trail": self.trail}
+        return {"store": self.store, "trail": self.trail, "pending": self.pending}
 
     def people(self) -> dict[str, Any]:
         return {**self.kw(), "directory": self.directory, "calendar": self.calendar}
@@ -73,6 +76,11 @@ def _schedule(ports: Ports, **changes: Any) -> dict[str, Any]:
     return scheduling.create(CLERK, _input(**changes), **ports.people())
 
 
+def _changes(ports: Ports) -> list[Any]:
+    """The meeting's own events (the inbox announces its pending answers too)."""
+    return [e for e in ports.store.events if e.type.startswith("meeting.")]
+
+
 def _owed(ports: Ports, meeting_id: str) -> dict[str, tuple[str, str]]:
     return {i["slug"]: (i["mail_kind"], i["mail_status"])
             for i in ports.store.invitations(meeting_id)}
@@ -90,8 +98,13 @@ def test_scheduling_invites_the_chair_staff_and_guests_and_owes_them_mail(
     assert sorted(s for _, s in _owed(ports, meeting["id"]).values()) == [
         "no_address", "pending", "pending", "pending"]
     assert ports.trail.actions(visibility.chain_of(meeting["id"])) == ["meeting.create"]
-    assert [(e.type, e.payload["sequence"]) for e in ports.store.events] == [
+    assert [(e.type, e.payload["sequence"]) for e in _changes(ports)] == [
         ("meeting.changed", 0)]
+    # The staff invited (not the chair, not the guest) are asked to answer by the start.
+    asked = [(t["assignee"], t["action"], t["deadline"]) for t in ports.work.open_of(
+        "U#chuyenvien") + ports.work.open_of("U#khongthu") + ports.work.open_of("U#giamdoc")]
+    assert asked == [("U#chuyenvien", "meeting.answer", meeting["start"]),
+                     ("U#khongthu", "meeting.answer", meeting["start"])]
 
 
 def test_every_unknown_person_and_bad_address_is_named_at_once(ports: Ports) -> None:
@@ -141,7 +154,7 @@ def test_an_unchanged_meeting_owes_no_mail(ports: Ports) -> None:
     data = _input()
     meeting_id = scheduling.create(CLERK, data, **ports.people())["id"]
     same = scheduling.update(CLERK, meeting_id, data, 1, **ports.people())
-    assert same["sequence"] == 0 and len(ports.store.events) == 1
+    assert same["sequence"] == 0 and len(_changes(ports)) == 1
 
 
 def test_invitees_answer_their_own_invitation_until_it_is_cancelled(ports: Ports) -> None:

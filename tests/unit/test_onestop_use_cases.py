@@ -27,7 +27,8 @@ from chalicelib.onestop.results import return_result
 from chalicelib.onestop.supplements import request_supplement, supplied, supply_online
 from chalicelib.onestop.withdrawal import stop, withdraw
 from chalicelib.work import items
-from tests.fakes import FakeOneStopStore, FakeTrail, FixedClock
+from chalicelib.work.pending import Pending
+from tests.fakes import FakeOneStopStore, FakeTrail, FakeWorkStore, FixedClock
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -60,8 +61,10 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture()
 def deps() -> Deps:
     calendar = AgencyCalendar()
+    clock = FixedClock(MONDAY)
     return Deps(store=FakeOneStopStore(SEED_PROCEDURES), trail=FakeTrail(),
-                units=lambda: UNITS, calendar=lambda: calendar, clock=FixedClock(MONDAY))
+                units=lambda: UNITS, calendar=lambda: calendar, clock=clock,
+                pending=Pending(FakeWorkStore(), lambda: calendar, clock))
 
 
 def _at_desk(deps: Deps, **applicant: str) -> dict:
@@ -88,8 +91,10 @@ def test_the_desk_receives_a_dossier_with_its_code_appointment_and_first_step(
     assert [s["unit"] for s in first["steps"]] == ["MC", "PDKKD", "PDKKD", "MC"]
     # Three working days: Thursday 10 December, 09:00 in Hà Nội.
     assert first["appointment_at"] == "2026-12-10T02:00:00.000Z"
-    # The desk holds the first step; form 06 counts the dossier under the examining unit.
-    assert [w["assignee"] for w in deps.store.work(first["id"])] == [items.unit("MC")]
+    # The desk holds the first step (any one-stop officer takes it, counted under
+    # the desk); form 06 counts the dossier under the examining unit.
+    assert [(w["assignee"], w["unit"], w["action"]) for w in deps.store.work(first["id"])] \
+        == [(items.role("one_stop"), "MC", "dossier.step")]
     assert first["owner_unit"] == "PDKKD"
     assert deps.store.counted("PDKKD") == {"received_in_person": 2, "open": 2, "overdue": 2}
     assert deps.trail.actions(chain_of(first["id"])) == ["dossier.receive"]
@@ -177,7 +182,7 @@ def test_only_the_current_steps_unit_hands_the_dossier_on(deps: Deps) -> None:
     assert (hand_off["giver"], hand_off["giver_unit"], hand_off["receiver_unit"],
             hand_off["timeliness"]) == ("motcua", "MC", "PDKKD", "on_time")
     work = {w["assignee"]: w["status"] for w in deps.store.work(d["id"])}
-    assert work == {items.unit("MC"): "done", items.unit("PDKKD"): "open"}
+    assert work == {items.role("one_stop"): "done", items.unit("PDKKD"): "open"}
     assert "advance" in view(EXAMINER, d["id"], deps=deps)["actions"]
     # The desk still sees it but no longer acts on it; another unit never sees it.
     with pytest.raises(Forbidden):

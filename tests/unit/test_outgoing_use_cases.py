@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.errors import (
     Conflict,
     Forbidden,
@@ -21,7 +22,15 @@ from chalicelib.kernel.errors import (
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.outgoing.rules import OutStatus
 from chalicelib.outgoing.service import Outgoing, chain_of
-from tests.fakes import FakeNeighbours, FakeOutgoingStore, FakeTrail, FixedClock
+from chalicelib.work import service as work
+from chalicelib.work.pending import Pending
+from tests.fakes import (
+    FakeNeighbours,
+    FakeOutgoingStore,
+    FakeTrail,
+    FakeWorkStore,
+    FixedClock,
+)
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -50,6 +59,7 @@ def outgoing() -> Outgoing:
         units=("PDKKD", "VP", "BGD", "PTH"), office="VP",
         incoming_seen={"den-1": {"chuyenvien"}})
     return Outgoing(store=FakeOutgoingStore(), trail=FakeTrail(), neighbours=neighbours,
+                    pending=Pending(FakeWorkStore(), AgencyCalendar, FixedClock(NOW)),
                     clock=FixedClock(NOW), base_url=lambda: "https://eoffice.test")
 
 
@@ -153,10 +163,11 @@ def test_the_review_chain_runs_unit_head_office_signer(outgoing: Outgoing) -> No
     submitted = outgoing.submit(DRAFTER, doc_id, "Kính trình")
     assert submitted["status"] == "in_review"
     assert [s["step"] for s in submitted["review"]] == ["unit_head", "office", "signer"]
-    # The head of the drafting unit is told by e-mail.
-    mail = outgoing.store.events[-1]
-    assert mail.payload["to"] == ["tp@so.gov.vn"]
-    assert mail.payload["context"]["link"] == f"https://eoffice.test/app/outgoing-doc?id={doc_id}"
+    # The drafting unit's heads are asked through their inbox (which also mails them).
+    (asked,) = [e for e in outgoing.store.events if e.type == "work.opened"]
+    assert (asked.payload["assignee"], asked.payload["action"], asked.payload["link"]) == (
+        "UNIT#PDKKD", "outgoing.review", f"/app/outgoing-doc?id={doc_id}")
+    assert not [e for e in outgoing.store.events if e.type == "mail.requested"]
     # Not the office's turn yet: the office does not even see the draft.
     with pytest.raises(NotFound):
         outgoing.decide(OFFICE_HEAD, doc_id, approve=True, comment="")
@@ -209,8 +220,12 @@ def test_a_secret_document_names_the_office_heads_and_then_the_clerks(outgoing: 
     outgoing.decide(OFFICE_HEAD, doc_id, approve=True, comment="")
     approved = outgoing.decide(LEADER, doc_id, approve=True, comment="")
     assert "vanthu" in approved["people"]
-    # Secret documents send no e-mail about their review.
-    assert not [e for e in outgoing.store.events if e.type != "outgoing.created"]
+    # Secret documents send no e-mail about their review; the inbox is told of
+    # the work without its subject.
+    assert not [e for e in outgoing.store.events
+                if e.type not in ("outgoing.created", "work.opened")]
+    opened = [e.payload for e in outgoing.store.events if e.type == "work.opened"]
+    assert len(opened) == 4 and {p["subject"] for p in opened} == {""}
 
 
 def test_the_administrator_alone_changes_the_review_chains(outgoing: Outgoing) -> None:
@@ -349,3 +364,128 @@ def test_lists_show_what_the_caller_may_see(outgoing: Outgoing) -> None:
     assert [i["id"] for i in outgoing.list_visible(DRAFTER)["items"]] == [doc_id]
     assert outgoing.list_visible(STRANGER)["items"] == []
     assert outgoing.list_visible(DRAFTER, status="approved")["items"] == []
+
+
+# ---------------------------------------------------------------- the work inbox
+
+def _inbox(outgoing: Outgoing, caller: Caller) -> list[tuple[str, str, str]]:
+    found = work.my_work(caller, store=outgoing.pending.store, calendar=AgencyCalendar,
+                         clock=FixedClock(NOW))["items"]
+    return [(i["kind"], i.get("for_unit") or i.get("for_role") or "", i["link"])
+            for i in found]
+
+
+def _open(outgoing: Outgoing, assignee: str) -> list[dict[str, Any]]:
+    return outgoing.pending.store.open_of(assignee)
+
+
+def test_each_reviewer_is_asked_in_turn_and_any_entitled_person_ends_the_step(
+        outgoing: Outgoing) -> None:
+    doc_id = _draft(outgoing)["id"]
+    link = f"/app/outgoing-doc?id={doc_id}"
+    assert _inbox(outgoing, HEAD) == []  # a draft asks nothing of anyone
+    outgoing.submit(DRAFTER, doc_id)
+    assert _inbox(outgoing, HEAD) == [("outgoing.review", "PDKKD", link)]
+    (todo,) = _open(outgoing, "UNIT#PDKKD")
+    # Two working days under the agency's setting: Wednesday 9 December, 09:00.
+    assert todo["deadline"] == "2026-12-09T02:00:00.000Z" and todo["unit"] == "PDKKD"
+    assert todo["subject"] == "Quyết định thành lập tổ"
+
+    outgoing.decide(HEAD, doc_id, approve=True, comment="")
+    assert _inbox(outgoing, HEAD) == []
+    assert _inbox(outgoing, OFFICE_HEAD) == [("outgoing.review", "VP", link)]
+    assert _inbox(outgoing, CLERK) == []  # the office's queue is its heads'
+    # A clerk may check the format too: the office's item ends with it.
+    outgoing.decide(CLERK, doc_id, approve=True, comment="")
+    assert _inbox(outgoing, OFFICE_HEAD) == []
+    assert _inbox(outgoing, LEADER) == [("outgoing.review", "", link)]
+    outgoing.decide(LEADER, doc_id, approve=True, comment="")
+    assert _inbox(outgoing, LEADER) == [("outgoing.sign", "", link)]
+    for nobody in (DRAFTER, HEAD, OFFICE_HEAD, CLERK, DEPUTY, STRANGER):
+        assert _inbox(outgoing, nobody) == []
+    ended = [w for w in outgoing.pending.store.work if w["status"] == "done"]
+    assert sorted(w["completed_by"] for w in ended) == ["giamdoc", "truongphong", "vanthu"]
+
+
+def test_a_returned_draft_asks_the_drafter_until_resubmitted(outgoing: Outgoing) -> None:
+    doc_id = _draft(outgoing)["id"]
+    outgoing.submit(DRAFTER, doc_id)
+    outgoing.decide(HEAD, doc_id, approve=False, comment="Sửa căn cứ")
+    assert [k for k, _, _ in _inbox(outgoing, DRAFTER)] == ["outgoing.revise"]
+    assert _inbox(outgoing, HEAD) == []
+    (returned,) = [w for w in outgoing.pending.store.work if w["action"] == "outgoing.review"]
+    assert returned["status"] == "returned"
+    outgoing.submit(DRAFTER, doc_id)
+    assert _inbox(outgoing, DRAFTER) == []
+    assert [k for k, _, _ in _inbox(outgoing, HEAD)] == ["outgoing.review"]
+
+
+def test_a_draft_of_the_office_is_checked_by_the_office_in_one_item(outgoing: Outgoing
+                                                                   ) -> None:
+    office_officer = Caller("chuyenvienvp", frozenset({Role.OFFICER}), unit="VP")
+    doc = outgoing.create(office_officer, type_code="QĐ", subject="Quy chế văn thư",
+                          signer="giamdoc", authority="", recipients_internal=[],
+                          recipients_external=[], do_khan="Thường", do_mat="", answers=None)
+    outgoing.store.docs[doc["id"]].update(current_key="k", current_version=1, versions=1)
+    outgoing.submit(office_officer, doc["id"])
+    outgoing.decide(OFFICE_HEAD, doc["id"], approve=True, comment="")
+    # Both the content and the format step are the office's: still one item, due anew.
+    assert [k for k, _, _ in _inbox(outgoing, OFFICE_HEAD)] == ["outgoing.review"]
+    outgoing.decide(OFFICE_HEAD, doc["id"], approve=True, comment="")
+    assert _inbox(outgoing, OFFICE_HEAD) == []
+    assert [k for k, _, _ in _inbox(outgoing, LEADER)] == ["outgoing.review"]
+
+
+def test_the_delegate_is_asked_with_the_signer_and_either_signature_ends_both(
+        outgoing: Outgoing) -> None:
+    outgoing.neighbours.delegations.append({"grantor": "giamdoc", "delegate": "phogiamdoc",  # type: ignore[attr-defined]
+                                            "kind": "KT.", "start": "2026-12-01",
+                                            "end": "2026-12-31"})
+    doc_id = _draft(outgoing)["id"]
+    outgoing.store.docs[doc_id]["do_khan"] = "Khẩn"
+    outgoing.submit(DRAFTER, doc_id)
+    outgoing.decide(HEAD, doc_id, approve=True, comment="")
+    outgoing.decide(OFFICE_HEAD, doc_id, approve=True, comment="")
+    # The signer's review may be taken by the delegate too.
+    assert [k for k, _, _ in _inbox(outgoing, DEPUTY)] == ["outgoing.review"]
+    outgoing.decide(DEPUTY, doc_id, approve=True, comment="")
+    assert [k for k, _, _ in _inbox(outgoing, LEADER)] == ["outgoing.sign"]
+    assert [k for k, _, _ in _inbox(outgoing, DEPUTY)] == ["outgoing.sign"]
+
+    outgoing.request_signing(DEPUTY, doc_id)
+    # KMS failed: the signature is still to be made, by either of them.
+    outgoing.mark(doc_id, OutStatus.SIGNING_FAILED, expect=OutStatus.SIGNING,
+                  action="outgoing.sign_failed", summary="Ký số không thành công")
+    assert [k for k, _, _ in _inbox(outgoing, LEADER)] == ["outgoing.sign"]
+    outgoing.retry(LEADER, doc_id)
+    outgoing.mark(doc_id, OutStatus.SIGNED, expect=OutStatus.SIGNING,
+                  action="outgoing.signed", summary="Đã ký số")
+    assert _inbox(outgoing, LEADER) == [] and _inbox(outgoing, DEPUTY) == []
+    signs = [w for w in outgoing.pending.store.work if w["action"] == "outgoing.sign"]
+    assert {(w["assignee"], w["completed_by"]) for w in signs} == {
+        ("U#giamdoc", "phogiamdoc"), ("U#phogiamdoc", "phogiamdoc")}
+    # One signature, counted once: against the signer's unit.
+    assert {(w["assignee"], w["unit"]) for w in signs} == {
+        ("U#giamdoc", "BGD"), ("U#phogiamdoc", "")}
+    # An urgent document is numbered at once: two working hours.
+    assert _inbox(outgoing, CLERK) == [("outgoing.issue", "clerk",
+                                        f"/app/outgoing-doc?id={doc_id}")]
+    (issue,) = _open(outgoing, "ROLE#clerk")
+    assert issue["deadline"] == "2026-12-07T04:00:00.000Z"
+
+
+def test_the_clerks_item_stays_until_the_document_is_out(outgoing: Outgoing) -> None:
+    doc_id = _signed(outgoing)
+    (issue,) = _open(outgoing, "ROLE#clerk")
+    # Not urgent: by the end of the next working day (Decree 30, Art. 18).
+    assert issue["deadline"] == "2026-12-08T10:00:00.000Z"
+    outgoing.issue(CLERK, doc_id)
+    outgoing.mark(doc_id, OutStatus.ISSUE_FAILED, expect=OutStatus.ISSUING,
+                  action="outgoing.issue_failed", summary="Phát hành không thành công")
+    assert [k for k, _, _ in _inbox(outgoing, CLERK)] == ["outgoing.issue"]
+    outgoing.retry(CLERK, doc_id)
+    outgoing.mark(doc_id, OutStatus.ISSUED, expect=OutStatus.ISSUING,
+                  action="outgoing.issued", summary="Đã phát hành", issued_by="vanthu")
+    assert _inbox(outgoing, CLERK) == []
+    assert [w["completed_by"] for w in outgoing.pending.store.work
+            if w["action"] == "outgoing.issue"] == ["vanthu"]

@@ -131,3 +131,20 @@ def test_closing_all_of_a_parent_cancels_without_counting() -> None:
     uow.commit()
     assert ended["status"] == "cancelled" and store.counters == {}
     assert store.open_of(items.person("giamdoc")) == []
+
+
+def test_closing_one_holders_action_leaves_a_namesake_prefix_alone() -> None:
+    store = FakeWorkStore()
+    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
+    uow = FakeUnitOfWork()
+    for name in ("an", "anh"):
+        pending.open(uow, "MEETING", "m1", Action.ANSWER_INVITATION, items.person(name),
+                     subject="Họp giao ban", link="/app/meeting?id=m1", by="giamdoc",
+                     due=datetime(2026, 12, 7, 2, tzinfo=UTC))
+    uow.commit()
+    uow = FakeUnitOfWork()
+    (ended,) = pending.close(uow, "MEETING", "m1", Action.ANSWER_INVITATION, by="an",
+                             assignee=items.person("an"))
+    uow.commit()
+    assert ended["assignee"] == "U#an"
+    assert [w["assignee"] for w in store.open_of(items.person("anh"))] == ["U#anh"]

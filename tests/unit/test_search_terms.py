@@ -20,3 +20,25 @@ def test_query_terms_keep_order_drop_noise_and_cap():
     assert query_terms("  Hà  nội, hà NỘI ") == ["ha", "noi"]
     assert query_terms("a b c") == []
     assert len(query_terms(" ".join(f"tu{i}" for i in range(20)))) == 8
+
+
+def test_a_lists_filter_matches_whole_folded_syllables():
+    from chalicelib.kernel.folding import filter_words, matches
+
+    words = filter_words("tet nguyen dan")
+    assert matches(words, "Kế hoạch nghỉ", "Tết Nguyên Đán năm 2027")
+    assert not matches(words, "Tết Dương lịch")  # every word, not any
+    assert not matches(filter_words("nguy"), "Nguyên")  # whole syllables, like the index
+    assert filter_words(None) == filter_words("  ") == []
+    assert matches([], "anything")
+
+
+def test_a_filter_without_a_word_is_refused_naming_q():
+    import pytest
+
+    from chalicelib.kernel.errors import InvalidInput
+    from chalicelib.kernel.folding import filter_words
+
+    with pytest.raises(InvalidInput) as err:
+        filter_words("a ,")
+    assert [f.path for f in err.value.fields] == ["q"]

@@ -12,8 +12,10 @@ import pytest
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.identity import Caller, Role
+from chalicelib.work import service as work
+from chalicelib.work.pending import Pending
 from chalicelib.work.tasks import Tasks, chain_of
-from tests.fakes import FakeDirectory, FakeTaskStore, FakeTrail, FixedClock
+from tests.fakes import FakeDirectory, FakeTaskStore, FakeTrail, FakeWorkStore, FixedClock
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -28,12 +30,20 @@ def tasks() -> Tasks:
     directory = FakeDirectory(
         users={"chuyenvien": {"status": "active", "unit": "PDKKD"},
                "truongphong": {"status": "active", "unit": "PDKKD"},
+               "giamdoc": {"status": "active", "unit": "BGD"},
                "khac": {"status": "active", "unit": "PTH"},
                "nghiviec": {"status": "disabled", "unit": "PTH"}},
         units=("PDKKD", "PTH"))
     calendar = AgencyCalendar()
     return Tasks(store=FakeTaskStore(), trail=FakeTrail(), directory=directory,
-                 calendar=lambda: calendar, clock=FixedClock(MONDAY))
+                 calendar=lambda: calendar, clock=FixedClock(MONDAY),
+                 pending=Pending(FakeWorkStore(), lambda: calendar, FixedClock(MONDAY)))
+
+
+def _inbox(tasks: Tasks, caller: Caller) -> list[tuple[str, str, str]]:
+    found = work.my_work(caller, store=tasks.pending.store, calendar=tasks.calendar,
+                         clock=FixedClock(MONDAY))["items"]
+    return [(i["kind"], i["title"], i["link"]) for i in found]
 
 
 def _give(tasks: Tasks, by: Caller = LEADER, lead: str = "chuyenvien",
@@ -105,6 +115,44 @@ def test_an_extension_is_asked_by_the_assignee_and_decided_by_the_assigner(tasks
         tasks.decide_extension(LEADER, task["id"], assignee="chuyenvien", approve=False, note="")
     assert tasks.trail.actions(chain_of(task["id"])) == [
         "task.create", "task.extension_request", "task.extension_approve"]
+
+
+def test_the_assigner_is_asked_to_decide_and_the_requester_is_told(tasks: Tasks) -> None:
+    task = _give(tasks)
+    tasks.request_extension(OFFICER, task["id"], until=date(2026, 12, 16), reason="Chờ số liệu")
+    link = f"/app/task?id={task['id']}"
+    assert _inbox(tasks, LEADER) == [("task.decide_extension", task["title"], link)]
+    (todo,) = tasks.pending.store.open_of("U#giamdoc")
+    # One working day under the agency's setting: the end of Tuesday 8 December.
+    assert todo["deadline"] == "2026-12-08T10:00:00.000Z" and todo["unit"] == "BGD"
+    assert "16/12/2026" in todo["instruction"]
+    # Nobody else is asked (the parts themselves live in the task store here).
+    assert _inbox(tasks, OFFICER) == [] and _inbox(tasks, HEAD) == []
+
+    tasks.store.events.clear()
+    tasks.decide_extension(LEADER, task["id"], assignee="chuyenvien", approve=True, note="")
+    assert _inbox(tasks, LEADER) == []
+    (notice,) = [e for e in tasks.store.events if e.type == "notice.requested"]
+    assert notice.subject_id == f"TASK#{task['id']}"
+    assert notice.payload == {
+        "to": ["chuyenvien"], "kind": "task.extension_decided", "link": link,
+        "title": f"Đề nghị gia hạn nhiệm vụ “{task['title']}” đã được chấp thuận đến 16/12/2026"}
+
+
+def test_a_refusal_is_told_and_another_request_keeps_the_item_open(tasks: Tasks) -> None:
+    task = _give(tasks, supporting=["truongphong"])
+    tasks.request_extension(OFFICER, task["id"], until=date(2026, 12, 16), reason="Chờ số liệu")
+    tasks.request_extension(HEAD, task["id"], until=date(2026, 12, 15), reason="Bận họp")
+    tasks.store.events.clear()
+    tasks.decide_extension(LEADER, task["id"], assignee="chuyenvien", approve=False,
+                           note="Cần nộp đúng hạn")
+    (notice,) = [e for e in tasks.store.events if e.type == "notice.requested"]
+    assert notice.payload["to"] == ["chuyenvien"]
+    assert notice.payload["title"].endswith("không được chấp thuận: Cần nộp đúng hạn")
+    # The head's request still waits for the assigner.
+    assert [k for k, _, _ in _inbox(tasks, LEADER)] == ["task.decide_extension"]
+    tasks.decide_extension(LEADER, task["id"], assignee="truongphong", approve=True, note="")
+    assert _inbox(tasks, LEADER) == []
 
 
 def test_the_leads_completion_completes_the_task_and_only_the_assigner_reopens_it(

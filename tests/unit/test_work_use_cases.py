@@ -16,6 +16,7 @@ from chalicelib.kernel.errors import Forbidden
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.work import service as work
 from chalicelib.work.items import closed, person, unit, work_item
+from chalicelib.work.mail_prefs import MAIL_KINDS
 from chalicelib.work.rules import Part, WorkStatus
 from tests.fakes import FakeMailer, FakeOrganisationStore, FakeWorkStore
 
@@ -100,9 +101,11 @@ def test_my_work_puts_the_overdue_first_and_hides_a_secret_subject(store) -> Non
 
 def test_a_wider_due_soon_window_is_the_persons_choice(store) -> None:
     work.set_preferences("chuyenvien", True, True, 5, store=store)
+    every_kind_at_once = {k: "instant" for k in MAIL_KINDS}
     assert work.preferences("chuyenvien", store=store) == {
-        "digest": True, "instant": True, "due_soon_days": 5}
-    assert work.preferences("ai", store=store) == work.DEFAULT_PREFS
+        "digest": True, "instant": True, "due_soon_days": 5, "mail": every_kind_at_once}
+    assert work.preferences("ai", store=store) == {**work.DEFAULT_PREFS,
+                                                   "mail": every_kind_at_once}
     mine = work.my_work(OFFICER, store=store, **_lists())["items"]
     assert [i["timeliness"] for i in mine] == ["overdue", "due_soon", "on_time"]
 

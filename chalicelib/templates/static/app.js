@@ -6,7 +6,7 @@
 (() => {
   const E = window.eoffice;
   const { nfc, flash, STAGE_KEY, loadSession, saveSession, clearSession, keepNotice, takeNotice,
-    goToLogin, me, api, showError, auditHref, currentTrail } = E;
+    markResumeTried, goToLogin, resumeSession, me, api, showError, auditHref, currentTrail } = E;
 
   // ------------------------------------------------------------------ layout
 
@@ -69,8 +69,17 @@
   function setupLogout() {
     document.querySelectorAll("[data-action=logout]").forEach((b) => b.addEventListener("click", async () => {
       b.disabled = true;
-      try { await api("/api/auth/logout", { method: "POST" }); } catch { /* signing out locally anyway */ }
+      try {
+        await api("/api/auth/logout", { method: "POST" });
+      } catch (e) {
+        // The cookie that keeps every tab signed in is cleared by the server only:
+        // unless the session is over anyway (401, on its way to the sign-in page),
+        // say that signing out failed rather than pretend.
+        if (e.status !== 401) { b.disabled = false; showError(e); }
+        return;
+      }
       clearSession();
+      markResumeTried();
       keepNotice({ message: "Bạn đã đăng xuất.", message_en: "You have signed out.", ok: true });
       location.assign("/login");
     }));
@@ -85,8 +94,11 @@
     const notice = takeNotice();
     if (notice) flash(notice.message, { en: notice.message_en, ok: notice.ok });
 
-    const session = loadSession();
+    // A tab without tokens (a new tab, a link from an e-mail) resumes the
+    // browser's session from its cookie before it is sent to sign in.
+    let session = loadSession();
     if (body.dataset.auth === "required") {
+      if (!session) session = await resumeSession();
       if (!session) { goToLogin(); return; }
       try {
         const me = await api("/api/auth/me");

@@ -27,18 +27,34 @@
     return err;
   }
 
-  async function refreshTokens(session) {
-    try {
-      const r = await fetch("/api/auth/refresh", {
-        method: "POST", headers: { "Content-Type": "application/json", "Accept": "application/json" },
-        body: JSON.stringify({ refresh_token: session.refresh_token }),
-      });
-      if (!r.ok) return false;
-      const t = await r.json();
-      Object.assign(session, { id_token: t.id_token, access_token: t.access_token });
-      saveSession(session);
-      return true;
-    } catch { return false; }
+  // What every call to the API carries: cookie routes (refresh, sign-out) refuse
+  // calls without it, which a page of another site cannot add.
+  // (Only on this site's paths: another host would see a preflight for it.)
+  const SAME_ORIGIN = { "X-Requested-With": "eoffice" };
+  const ownHeaders = (path) => (String(path).startsWith("/") && !String(path).startsWith("//") ? SAME_ORIGIN : {});
+
+  // This tab's tokens from the browser session (the HttpOnly refresh cookie,
+  // which the script never sees): resolves the new session, or null when there is
+  // none (never signed in, signed out, expired, account disabled). Calls of this
+  // page that need it at the same moment share one request.
+  let resuming = null;
+  function resumeSession() {
+    if (!resuming) {
+      resuming = (async () => {
+        try {
+          const r = await fetch("/api/auth/refresh", {
+            method: "POST", credentials: "same-origin",
+            headers: { "Accept": "application/json", ...SAME_ORIGIN },
+          });
+          if (!r.ok) return null;
+          const t = await r.json();
+          const session = { id_token: t.id_token, access_token: t.access_token, user: t.user };
+          saveSession(session);
+          return session;
+        } catch { return null; }
+      })().finally(() => { resuming = null; });
+    }
+    return resuming;
   }
 
   // api(path, {method, json, auth, raw, accept}): auth=false for the sign-in call
@@ -47,13 +63,13 @@
   async function api(path, options = {}, retried = false) {
     const { method = "GET", json, auth = true, raw = false, accept = "application/json" } = options;
     const session = auth ? loadSession() : null;
-    const headers = { "Accept": accept };
+    const headers = { "Accept": accept, ...ownHeaders(path) };
     if (session) headers["Authorization"] = "Bearer " + session.id_token;
     const init = { method, headers, credentials: "same-origin" };
     if (json !== undefined) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(json); }
     let r;
     try { r = await fetch(path, init); } catch { throw networkError(); }
-    if (r.status === 401 && session && session.refresh_token && !retried && await refreshTokens(session)) {
+    if (r.status === 401 && session && !retried && await resumeSession()) {
       return api(path, options, true);
     }
     if (raw && r.ok) return r;
@@ -163,12 +179,12 @@
   // user's token rides along, refreshed once if it has expired.
   async function postFile(path, file, { auth = true } = {}, retried = false) {
     const session = auth ? loadSession() : null;
-    const headers = { "Accept": "application/json", "Content-Type": file.type || "application/pdf" };
+    const headers = { "Accept": "application/json", "Content-Type": file.type || "application/pdf", ...ownHeaders(path) };
     if (session) headers["Authorization"] = "Bearer " + session.id_token;
     let r;
     try { r = await fetch(path, { method: "POST", headers, body: file, credentials: "same-origin" }); }
     catch { throw networkError(); }
-    if (r.status === 401 && session && session.refresh_token && !retried && await refreshTokens(session)) {
+    if (r.status === 401 && session && !retried && await resumeSession()) {
       return postFile(path, file, { auth }, true);
     }
     let body = null;
@@ -177,5 +193,5 @@
     return body;
   }
 
-  Object.assign(E, { postFile, ApiError, networkError, refreshTokens, api, localError, download, openPrintable, pageCsp, CSP_FALLBACKS, cspSources, cspSourceMatches, cspAllows, cspAllowsOtherHosts });
+  Object.assign(E, { postFile, ApiError, networkError, SAME_ORIGIN, resumeSession, api, localError, download, openPrintable, pageCsp, CSP_FALLBACKS, cspSources, cspSourceMatches, cspAllows, cspAllowsOtherHosts });
 })();

@@ -26,10 +26,14 @@
   function pagedList({ list, busy = list, more, fetchPage, item, empty, count, counted }) {
     let cursor = null;
     let shown = 0;
+    let generation = 0;
     const load = async (append = false) => {
+      // A search typed quickly starts loads that overlap: only the last one shows.
+      const mine = ++generation;
       busy.setAttribute("aria-busy", "true");
       try {
         const res = await fetchPage(append ? cursor : null);
+        if (mine !== generation) return [];
         const items = res.items || [];
         if (!append) { list.replaceChildren(); shown = 0; }
         for (const x of items) list.append(item(x));
@@ -60,5 +64,56 @@
     return q;
   }
 
-  Object.assign(E, { reloader, reloadOn, pagedList, shownCount, pageQuery });
+  // A query worth sending: a word of two letters or a number (the API refuses less).
+  const searchable = (q) => /[\p{L}\p{N}]{2,}|\p{N}/u.test(q || "");
+
+  // A list's search and filter form (role=search): its fields are the API's query.
+  // The list reads itself again while the search is typed (debounced), at once when
+  // a filter changes or the form is submitted; the fields are kept in the address,
+  // so a link ("/app/incoming?q=…", the header's search) opens the list filtered.
+  // Answers values(): the filters set, ready for pageQuery.
+  function filterForm(form, load, { delay = 350 } = {}) {
+    const asked = new URLSearchParams(location.search);
+    const fields = () => [...form.elements].filter((c) => c.name && !["submit", "button"].includes(c.type));
+    for (const c of fields()) if (asked.has(c.name)) c.value = asked.get(c.name);
+    const values = () => {
+      const out = {};
+      for (const c of fields()) {
+        const v = (c.value || "").trim();
+        if (v && (c.name !== "q" || searchable(v))) out[c.name] = v;
+      }
+      return out;
+    };
+    const run = reloader(async () => {
+      const kept = new URLSearchParams(location.search);
+      for (const c of fields()) kept.delete(c.name);
+      for (const [k, v] of Object.entries(values())) kept.set(k, v);
+      const query = kept.toString();
+      history.replaceState(null, "", query ? "?" + query : location.pathname);
+      await load();
+    });
+    let timer = null;
+    form.addEventListener("input", (ev) => {
+      if (ev.target.type !== "search") return;
+      clearTimeout(timer);
+      timer = setTimeout(run, delay);
+    });
+    form.addEventListener("change", (ev) => { if (ev.target.type !== "search") run(); });
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); clearTimeout(timer); run(); });
+    return values;
+  }
+
+  // The export buttons ([data-export=xlsx|pdf]) of a register: `pathOf(format)`
+  // answers the API's path (null: nothing to export, with `why` shown).
+  function exportButtons(root, pathOf, nameOf) {
+    const TYPES = { pdf: "application/pdf", xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" };
+    root.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", async () => {
+      const format = b.dataset.export;
+      b.disabled = true;
+      flash("");
+      try { await E.download(pathOf(format), TYPES[format], nameOf(format)); } catch (e) { showError(e); } finally { b.disabled = false; }
+    }));
+  }
+
+  Object.assign(E, { reloader, reloadOn, pagedList, shownCount, pageQuery, searchable, filterForm, exportButtons });
 })();

@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { api, el, onSubmit, pagedList, pageQuery, reloader, shownCount } = E;
+  const { api, el, onSubmit, pagedList, pageQuery, reloader, shownCount, filterForm, exportButtons } = E;
   const { OPEN, KIND_LABELS, day, statusBadge, kindDependent, filingBody } = E.complaints;
 
   const caseHref = (id) => "/app/complaint?id=" + encodeURIComponent(id);
@@ -29,15 +29,19 @@
         ? el("span", { class: "badge " + (c.deadline < now ? "badge-overdue" : "badge-muted") },
           (c.deadline < now ? "Quá hạn " : "Hạn ") + day(c.deadline)) : ""),
       cell("c-status", statusBadge(c)));
+    let filters = () => ({});
     const load = pagedList({
       list: tbody, busy: tbody.parentElement, more, item: row, count, counted: shownCount("đơn"),
-      fetchPage: (cursor) => api("/api/complaints?" + pageQuery(cursor, { limit: "20", status: statusSelect.value })),
+      fetchPage: (cursor) => api("/api/complaints?" + pageQuery(cursor, { limit: "20", ...filters() })),
       empty: () => el("tr", {}, el("td", { colspan: "4", class: "empty" },
-        statusSelect.value ? "Không có đơn nào ở trạng thái này." : "Chưa có đơn nào bạn được xem.")),
+        filters().q ? "Không có đơn nào khớp với từ khoá tìm."
+          : statusSelect.value ? "Không có đơn nào ở trạng thái này." : "Chưa có đơn nào bạn được xem.")),
     });
+    filters = filterForm(document.getElementById("cp-filters"), load);
     const reload = reloader(load);
     document.querySelector("[data-action=reload]").addEventListener("click", reload);
-    statusSelect.addEventListener("change", reload);
+    exportButtons(document.querySelector(".list-export"), () => "/api/reports/complaints?format=xlsx",
+      () => "don-thu.xlsx");
 
     // ---- the desk (clerk, leader)
     const form = document.getElementById("cp-desk-form");

@@ -122,22 +122,36 @@
         class: "badge " + (OPEN.has(d.status) && d.appointment_at < now ? "badge-overdue" : "badge-muted") },
       stamp(d.appointment_at)) : ""),
       cell("c-status", statusBadge(d)));
+    let filters = () => ({});
+    let generation = 0;
     const load = async () => {
+      const mine = ++generation;
       tbody.parentElement.setAttribute("aria-busy", "true");
       try {
-        const q = month.value ? "?month=" + encodeURIComponent(month.value) : "";
-        const res = await api("/api/dossiers" + q);
+        const res = await api("/api/dossiers?" + E.pageQuery(null, filters()));
+        if (mine !== generation) return; // a later search has started
         const items = res.items || [];
         tbody.replaceChildren(...items.map(row));
         if (!items.length) {
-          tbody.append(el("tr", {}, el("td", { colspan: "4", class: "empty" }, "Không có hồ sơ nào trong tháng này.")));
+          tbody.append(el("tr", {}, el("td", { colspan: "4", class: "empty" }, filters().q
+            ? "Không có hồ sơ nào khớp với từ khoá tìm trong tháng này." : "Không có hồ sơ nào trong tháng này.")));
         }
         count.textContent = items.length ? `${items.length} hồ sơ.` : "";
       } finally { tbody.parentElement.removeAttribute("aria-busy"); }
     };
+    filters = E.filterForm(document.getElementById("os-filters"), load);
     const reload = reloader(load);
     document.querySelector("[data-action=reload]").addEventListener("click", reload);
-    month.addEventListener("change", reload);
+    // Form 06 over the month shown (its first to its last day).
+    const period = () => {
+      const [y, m] = (month.value || vnToday().slice(0, 7)).split("-").map(Number);
+      const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+      const mm = String(m).padStart(2, "0");
+      return { from: `${y}-${mm}-01`, to: `${y}-${mm}-${String(last).padStart(2, "0")}` };
+    };
+    E.exportButtons(document.querySelector(".list-export"),
+      () => "/api/reports/form06?" + E.pageQuery(null, { ...period(), format: "xlsx" }),
+      () => `mau-06-${month.value || vnToday().slice(0, 7)}.xlsx`);
 
     const form = document.getElementById("os-desk-form");
     if (form && (E.hasRole("one_stop") || E.hasRole("leader"))) await desk(form);

@@ -4,7 +4,7 @@
 (() => {
   const E = window.eoffice;
   const { el, hasRole, api, shortDate, vnDateOf, urgencyBadge, secrecyBadge, docStatusBadge, docHref,
-    reloadOn, pagedList, shownCount, pageQuery } = E;
+    reloadOn, pagedList, shownCount, pageQuery, filterForm, exportButtons } = E;
 
   E.pages.incoming = async () => {
     const tbody = document.querySelector("#docs tbody");
@@ -29,12 +29,21 @@
           d.metadata_complete ? "" : el("span", { class: "badge badge-warn" }, "Cần bổ sung thông tin")) : ""),
       cell("c-urgency", urgencyBadge(d.do_khan)),
       cell("c-status", docStatusBadge(d.status)));
+    const form = document.getElementById("doc-filters");
+    let filters = () => ({});
     const load = pagedList({
       list: tbody, busy: tbody.parentElement, more, item: row, count, counted: shownCount("văn bản"),
-      fetchPage: (cursor) => api("/api/incoming?" + pageQuery(cursor, { limit: "20" })),
-      empty: () => el("tr", {}, el("td", { colspan: "6", class: "empty" }, "Chưa có văn bản đến nào bạn được xem.")),
+      fetchPage: (cursor) => api("/api/incoming?" + pageQuery(cursor, { limit: "20", ...filters() })),
+      empty: () => el("tr", {}, el("td", { colspan: "6", class: "empty" }, Object.keys(filters()).length
+        ? "Không có văn bản đến nào khớp với điều kiện tìm." : "Chưa có văn bản đến nào bạn được xem.")),
     });
+    filters = filterForm(form, load);
     reloadOn(document.querySelector("[data-action=reload]"), "click", load);
+    // The register of the year searched (Decree 30 App. IV); a head of unit gets the unit's.
+    const year = () => (filters().since || "").slice(0, 4) || String(E.vnYear());
+    const unit = () => (hasRole("clerk") || hasRole("leader") ? "" : E.me().unit || "");
+    exportButtons(document.querySelector(".list-export"), (format) => "/api/registers/incoming?" +
+      pageQuery(null, { year: year(), unit: unit(), format }), (format) => `so-van-ban-den-${year()}.${format}`);
     await load();
   };
 })();

@@ -55,13 +55,17 @@
       pastFold.hidden = !done.length;
       pastFold.querySelector("[data-out=past-count]").textContent = `(${done.length})`;
     };
+    let filters = () => ({});
+    let generation = 0;
     const load = async (append = false) => {
+      const mine = ++generation;
       chips.querySelectorAll(".filter-chip").forEach((c) => c.setAttribute("aria-pressed", String(c.dataset.scope === scope)));
       upcoming.setAttribute("aria-busy", "true");
       try {
-        const q = new URLSearchParams({ scope, limit: "100" });
+        const q = new URLSearchParams({ scope, limit: "100", ...filters() });
         if (append && cursor) q.set("cursor", cursor);
         const out = await api("/api/meetings?" + q);
+        if (mine !== generation) return; // a later search has started
         items = append ? items.concat(out.items || []) : out.items || [];
         cursor = out.cursor || null;
         more.hidden = !cursor;
@@ -72,7 +76,9 @@
       const c = ev.target.closest(".filter-chip");
       if (!c || c.dataset.scope === scope) return;
       scope = c.dataset.scope;
-      history.replaceState(null, "", scope === "mine" ? location.pathname : "?scope=" + scope);
+      const kept = new URLSearchParams(location.search);
+      if (scope === "mine") kept.delete("scope"); else kept.set("scope", scope);
+      history.replaceState(null, "", kept.toString() ? "?" + kept : location.pathname);
       flash("");
       try { await load(); } catch (e) { showError(e); }
     });
@@ -80,6 +86,7 @@
       more.disabled = true;
       try { await load(true); } catch (e) { showError(e); } finally { more.disabled = false; }
     });
+    filters = E.filterForm(document.getElementById("meetings-filters"), load);
     reloadOn(document.querySelector(".tasks-list [data-action=reload]"), "click", load);
 
     if (scopes.includes("scheduled")) {

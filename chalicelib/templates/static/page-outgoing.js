@@ -4,7 +4,7 @@
 (() => {
   const E = window.eoffice;
   const { api, el, fillSigners, localError, nfc, onSubmit, out, pagedList, pageQuery, reloadOn, secrecyBadge,
-    shownCount, urgencyBadge } = E;
+    shownCount, urgencyBadge, filterForm, exportButtons } = E;
   const { docHref, statusBadge, isoDay } = E.outgoing;
 
   // ---------------------------------------------------------------- the list
@@ -25,14 +25,19 @@
         el("span", { class: "row-tags" }, el("span", { class: "chip" }, d.type_name || d.type_code), secrecyBadge(d.do_mat))),
       cell("c-urgency", urgencyBadge(d.do_khan)),
       cell("c-status", statusBadge(d)));
+    let filters = () => ({});
     const load = pagedList({
       list: tbody, busy: tbody.parentElement, more, item: row, count, counted: shownCount("văn bản"),
-      fetchPage: (cursor) => api("/api/outgoing?" + pageQuery(cursor, { limit: "20", status: statusSelect.value })),
+      fetchPage: (cursor) => api("/api/outgoing?" + pageQuery(cursor, { limit: "20", ...filters() })),
       empty: () => el("tr", {}, el("td", { colspan: "4", class: "empty" },
-        statusSelect.value ? "Không có văn bản đi nào ở trạng thái này." : "Chưa có văn bản đi nào bạn được xem.")),
+        filters().q ? "Không có văn bản đi nào khớp với từ khoá tìm."
+          : statusSelect.value ? "Không có văn bản đi nào ở trạng thái này." : "Chưa có văn bản đi nào bạn được xem.")),
     });
+    filters = filterForm(document.getElementById("og-filters"), load);
     reloadOn(document.querySelector("[data-action=reload]"), "click", load);
-    reloadOn(statusSelect, "change", load);
+    const year = String(E.vnYear());
+    exportButtons(document.querySelector(".list-export"),
+      (format) => `/api/registers/outgoing?year=${year}&format=${format}`, (format) => `so-van-ban-di-${year}.${format}`);
 
     // ---- the draft form
     const form = document.getElementById("og-form");

@@ -33,11 +33,14 @@
           el("span", {}, "Người giao: " + dir.nameOf(t.created_by)),
           el("span", { class: "muted" }, "Giao ngày " + shortDate(vnDateOf(t.created_at)))));
     };
+    let filters = () => ({});
     const load = pagedList({
       list, more, item: row,
-      fetchPage: (cursor) => api("/api/tasks?" + pageQuery(cursor, { limit: "20" })),
-      empty: () => el("li", { class: "empty" }, "Chưa có công việc nào bạn được xem."),
+      fetchPage: (cursor) => api("/api/tasks?" + pageQuery(cursor, { limit: "20", ...filters() })),
+      empty: () => el("li", { class: "empty" }, filters().q
+        ? "Không có công việc nào khớp với từ khoá tìm." : "Chưa có công việc nào bạn được xem."),
     });
+    filters = E.filterForm(document.getElementById("tasks-filters"), load);
     reloadOn(document.querySelector(".tasks-list [data-action=reload]"), "click", load);
 
     const form = document.getElementById("task-form");

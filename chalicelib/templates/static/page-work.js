@@ -35,20 +35,19 @@
     }
 
     const item = (w) => {
-      const isTask = String(w.source).startsWith("task:");
-      const kind = isTask ? "Giao việc" : "Văn bản đến" + (w.so_den_text ? " số " + w.so_den_text : "");
+      const kind = (w.kind_label || "Công việc") + (w.so_den_text ? " — số đến " + w.so_den_text : "");
       const who = scope === "mine" ? "" : dir.assignee(w.assignee);
       const progress = Number(w.progress) || 0;
       return el("li", { class: "work-item t-" + (w.timeliness || "none"), "data-source": w.source, "data-timeliness": w.timeliness },
         el("div", { class: "work-top" },
           timelinessBadge(w.timeliness, w.timeliness_label),
           el("span", { class: "chip" }, kind),
-          w.part ? el("span", { class: "chip chip-plain" }, PART_NAMES[w.part] || w.part) : ""),
-        el("a", { class: "work-link", href: appLink(w.link) }, w.subject || "(không có trích yếu)"),
+          PART_NAMES[w.part] ? el("span", { class: "chip chip-plain" }, PART_NAMES[w.part]) : ""),
+        el("a", { class: "work-link", href: appLink(w.link) }, w.title || w.subject || "(không có trích yếu)"),
         el("p", { class: "work-meta" },
           who ? el("span", { class: "work-who" }, who) : "",
           el("span", {}, w.deadline ? "Hạn: " + formatInstant(w.deadline) : "Không có hạn"),
-          el("span", { class: "work-progress" },
+          w.part === "action" ? "" : el("span", { class: "work-progress" },
             el("progress", { max: "100", value: String(progress), "aria-label": "Tiến độ" }), ` ${progress}%`)));
     };
     const SCOPE_TEXT = {
@@ -125,12 +124,17 @@
       prefsForm.elements.digest.checked = Boolean(p.digest);
       prefsForm.elements.instant.checked = Boolean(p.instant);
       prefsForm.elements.due_soon_days.value = String(p.due_soon_days || 2);
+      prefsForm.querySelectorAll("[data-mail-kind]").forEach((s) => {
+        s.value = (p.mail && p.mail[s.dataset.mailKind]) || "instant";
+      });
     };
+    const mailChoices = () => Object.fromEntries(
+      [...prefsForm.querySelectorAll("[data-mail-kind]")].map((s) => [s.dataset.mailKind, s.value]));
     onSubmit(prefsForm, async () => {
       savedNote.hidden = true;
       const saved = await api("/api/me/preferences", { method: "PUT", json: {
         digest: prefsForm.elements.digest.checked, instant: prefsForm.elements.instant.checked,
-        due_soon_days: Number(prefsForm.elements.due_soon_days.value) } });
+        due_soon_days: Number(prefsForm.elements.due_soon_days.value), mail: mailChoices() } });
       fillPrefs(saved);
       const parts = [saved.digest ? "nhận thư tổng hợp buổi sáng" : "không nhận thư tổng hợp",
         saved.instant ? "nhận thư báo khi được giao việc" : "không nhận thư báo khi được giao việc"];

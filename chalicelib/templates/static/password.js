@@ -42,8 +42,9 @@
         const fresh = await api("/api/auth/login", { method: "POST", auth: false,
           json: { username: user.username, password } });
         const session = loadSession() || {};
+        // (The sign-in also renewed the browser's refresh cookie.)
         saveSession({ ...session, id_token: fresh.id_token, access_token: fresh.access_token,
-          refresh_token: fresh.refresh_token || session.refresh_token, user: fresh.user || session.user });
+          user: fresh.user || session.user });
         const r = await fetch(path, { method: "POST", credentials: "same-origin",
           headers: { "Accept": "application/json", "Authorization": "Bearer " + fresh.id_token } });
         let body = null;
