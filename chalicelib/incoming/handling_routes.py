@@ -15,6 +15,7 @@ from chalicelib.work.rules import Part
 
 handling = lazy_module("chalicelib.incoming.handling")
 incoming = lazy_module("chalicelib.incoming.service")
+review = lazy_module("chalicelib.incoming.review")
 
 handling_bp = Blueprint(__name__)
 S = "chalicelib.incoming.schemas:"
@@ -47,7 +48,7 @@ def distribute(call: Call) -> dict[str, Any]:
     return handling.distribute(
         call.user, call.params["doc_id"], lead_unit=b.lead_unit, lead_deadline=b.lead_deadline,
         supporting=[(s.unit, s.deadline) for s in b.supporting], instruction=b.instruction,
-        version=b.version)
+        version=b.version, lead_officer=b.lead_officer)
 
 
 @route(handling_bp, "/api/incoming/{doc_id}/assign", methods=("POST",), body=S + "AssignIn",
@@ -86,6 +87,20 @@ def send_back(call: Call) -> dict[str, Any]:
 def complete(call: Call) -> dict[str, Any]:
     return handling.complete(call.user, call.params["doc_id"], call.body.result,
                              answer=call.body.answer)
+
+
+@route(handling_bp, "/api/incoming/{doc_id}/completion/approve", methods=("POST",),
+       body=S + "ApproveCompletionIn", policy=Policy.only(Role.UNIT_HEAD), tags=("incoming",),
+       summary="The head of unit approves an officer's completion awaiting review")
+def approve_completion(call: Call) -> dict[str, Any]:
+    return review.approve(call.user, call.params["doc_id"], call.body.note)
+
+
+@route(handling_bp, "/api/incoming/{doc_id}/completion/return", methods=("POST",),
+       body=S + "ReturnCompletionIn", policy=Policy.only(Role.UNIT_HEAD), tags=("incoming",),
+       summary="The head of unit returns an officer's completion with a reason")
+def return_completion(call: Call) -> dict[str, Any]:
+    return review.send_back_to_officer(call.user, call.params["doc_id"], call.body.reason)
 
 
 @route(handling_bp, "/api/incoming/{doc_id}/slip", policy=SIGNED_IN, tags=("incoming",),

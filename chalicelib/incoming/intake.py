@@ -28,12 +28,17 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.incoming import inbox
 from chalicelib.incoming.intake_store import IntakeStore, with_status_key
 from chalicelib.incoming.rules import IntakeStatus, Metadata, Urgency
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import Action
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+INTAKE_PARENT = "INTAKE"  # a file parked before registration waits under its record
+WAITING_FOR_A_CLERK = (IntakeStatus.NEEDS_REVIEW.value, IntakeStatus.FAILED.value)
 
 REASONS = {
     "too_large": ("Tệp vượt quá 50 MiB.", "The file is larger than 50 MiB."),
@@ -91,10 +96,18 @@ def _moved(record: dict[str, Any], status: IntakeStatus, reason: tuple[str, str]
                             "version": int(record.get("version", 1)) + 1})
 
 
-def _finish(store: IntakeStore, new: dict[str, Any], event: str | None = None
-            ) -> dict[str, Any] | None:
+def _finish(store: IntakeStore, new: dict[str, Any], event: str | None = None,
+            pending: Pending | None = None) -> dict[str, Any] | None:
+    """The record moved on from ``processing``; one parked for review or failed
+    (nothing registered) waits for a clerk, in the same transaction."""
     uow = store.unit_of_work()
     store.save_from_processing(uow, new)
+    if new["status"] in WAITING_FOR_A_CLERK and not new.get("document_id"):
+        inbox.pending_of(store.table, pending).open(
+            uow, INTAKE_PARENT, new["id"], Action.REGISTER, inbox.CLERKS,
+            subject=new.get("file_name") or "Tệp văn bản đến",
+            link=f"/app/intake?status={new['status']}", by="system",
+            note=new.get("reason", ""))
     if event:
         uow.emit(DomainEvent(event, f"intake:{new['id']}", {"status": new["status"]}))
     try:
@@ -214,7 +227,7 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
             file={"key": file_key, "sha256": digest, "pages": report.pages, "text_key": text_key,
                   "name": record["file_name"]},
             intake_id=record_id, duplicate_of=possible["id"] if possible else None,
-            sender_email=sender,
+            sender_email=sender, review=status is IntakeStatus.NEEDS_REVIEW,
             extra_ops=[store.from_processing(pending)], doc_id=doc_id, table=table,
         )
     except Conflict:
@@ -266,8 +279,8 @@ def list_records(status: str | None, cursor: str | None, limit: int = 50,
     return [_record_view(i) for i in found], next_cursor
 
 
-def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = None
-          ) -> dict[str, Any]:
+def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = None,
+          by: str = "system", pending: Pending | None = None) -> dict[str, Any]:
     """Send a failed or rejected file through the pipeline again."""
     from chalicelib.kernel.errors import InvalidInput, NotFound
 
@@ -281,7 +294,12 @@ def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = Non
                            "Only failed or rejected files that were not registered can be "
                            "retried.", "not_retryable")
     retried = {**_moved(record, IntakeStatus.PROCESSING), "reason": "", "reason_en": ""}
-    store.replace(record, retried)
+    uow = store.unit_of_work()
+    store.save(uow, record, retried)
+    # The pipeline asks again if the file still needs a clerk.
+    inbox.pending_of(store.table, pending).close(uow, INTAKE_PARENT, record_id, Action.REGISTER,
+                                                 by=by)
+    uow.commit()
     notification = {"Records": [{"eventTime": record.get("arrival_at"), "s3": {
         "bucket": {"name": record["source_bucket"]},
         "object": {"key": urllib.parse.quote_plus(record["source_key"], safe="/"),
@@ -290,3 +308,33 @@ def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = Non
 
     sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(notification))
     return _record_view(retried)
+
+
+def reject(record_id: str, reason: str, *, by: str, table: Table | None = None,
+           pending: Pending | None = None) -> dict[str, Any]:
+    """A clerk sets aside a file that will not be registered from the intake (an
+    encrypted copy, a file registered by hand instead), with the reason: no clerk
+    is asked about it any more."""
+    from chalicelib.kernel.errors import InvalidInput, NotFound
+
+    store = IntakeStore(table or Table())
+    record = store.get(record_id)
+    if record is None:
+        raise NotFound()
+    if record["status"] not in (IntakeStatus.FAILED.value, IntakeStatus.NEEDS_REVIEW.value) \
+            or record.get("document_id"):
+        raise InvalidInput("Chỉ loại được tệp lỗi hoặc cần xem xét chưa vào sổ.",
+                           "Only failed files or files waiting for review that were not "
+                           "registered can be set aside.", "not_rejectable")
+    text = unicodedata.normalize("NFC", " ".join(reason.split()))
+    rejected = {**_moved(record, IntakeStatus.REJECTED,
+                         (f"Văn thư không vào sổ: {text}", f"Set aside by a clerk: {text}")),
+                "rejected_by": by}
+    uow = store.unit_of_work()
+    store.save(uow, record, rejected)
+    inbox.pending_of(store.table, pending).close(uow, INTAKE_PARENT, record_id, Action.REGISTER,
+                                                 by=by)
+    uow.emit(DomainEvent("intake.rejected", f"intake:{record_id}",
+                         {"status": rejected["status"], "by": by}))
+    uow.commit()
+    return _record_view(rejected)

@@ -43,7 +43,14 @@ def intake_retry(call: Call) -> dict[str, Any]:
     from chalicelib.kernel.config import get_settings
 
     return intake.retry(call.params["intake_id"], sqs=client("sqs"),
-                        queue_url=get_settings().ingest_queue_url)
+                        queue_url=get_settings().ingest_queue_url, by=call.user.username)
+
+
+@route(incoming_bp, "/api/intake/{intake_id}/reject", methods=("POST",), body=S + "RejectIn",
+       policy=CLERK, tags=("incoming",),
+       summary="Set aside a failed file or one waiting for review, with the reason")
+def intake_reject(call: Call) -> dict[str, Any]:
+    return intake.reject(call.params["intake_id"], call.body.reason, by=call.user.username)
 
 
 @route(incoming_bp, "/api/intake/upload", methods=("POST",), policy=CLERK, tags=("incoming",),

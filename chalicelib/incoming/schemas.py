@@ -21,6 +21,12 @@ class IntakeQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=2000)
 
 
+class RejectIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+    _norm = field_validator("reason")(_nfc)
+
+
 class ListQuery(BaseModel):
     q: str | None = Field(default=None, max_length=200)
     cursor: str | None = Field(default=None, max_length=4000)
@@ -83,6 +89,8 @@ class DistributeIn(BaseModel):
     lead_deadline: dt.date | dt.datetime
     supporting: list[SupportIn] = Field(default_factory=list, max_length=20)
     instruction: str = Field(default="", max_length=1000)
+    # Decree 30 Art. 23: the leader may name the officer who leads, too.
+    lead_officer: str | None = Field(default=None, min_length=1, max_length=64)
     version: int = Field(ge=1)
 
     _norm = field_validator("instruction")(_nfc)
@@ -124,6 +132,18 @@ class CompleteIn(BaseModel):
     answer: str | None = Field(default=None, max_length=42)  # số, ký hiệu of the reply
 
     _norm = field_validator("result")(_nfc)
+
+
+class ReturnCompletionIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=1000)
+
+    _norm = field_validator("reason")(_nfc)
+
+
+class ApproveCompletionIn(BaseModel):
+    note: str = Field(default="", max_length=1000)
+
+    _norm = field_validator("note")(_nfc)
 
 
 class RegisterQuery(BaseModel):

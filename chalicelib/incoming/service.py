@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.adapters.scoped_lists import ScopedPage
+from chalicelib.incoming import inbox
 from chalicelib.incoming.intake_store import IntakeStore
 from chalicelib.incoming.rules import URGENT, DocStatus, Metadata, Urgency, format_so_den
 from chalicelib.incoming.store import SUMMARY_FIELDS, IncomingStore, access_of
@@ -29,6 +30,8 @@ from chalicelib.kernel.errors import Conflict, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.ports import AuditTrail, Clock, Directory
+from chalicelib.work.pending import Pending
+from chalicelib.work.rules import Action
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 KIND = Kind.INCOMING.value
@@ -65,12 +68,17 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
              intake_id: str | None = None,
              extra_ops: list[dict[str, Any]] | None = None, duplicate_of: str | None = None,
              doc_id: str | None = None, sender_email: str | None = None,
+             review: bool = False,
              table: Table | None = None, store: IncomingStore | None = None,
-             trail: AuditTrail | None = None, clock: Clock = utcnow) -> dict[str, Any]:
+             trail: AuditTrail | None = None, pending: Pending | None = None,
+             clock: Clock = utcnow) -> dict[str, Any]:
     """Give the document the next số đến of its arrival year and enter it in the
     register, with whatever else the caller's change writes (``extra_ops``).
-    ``sender_email``: where the same-day receipt goes (Decree 30 Art. 20)."""
+    ``sender_email``: where the same-day receipt goes (Decree 30 Art. 20).
+    The leaders must now distribute it; with ``review`` (an intake that read
+    too little, or a possible duplicate) the clerks must first complete it."""
     store, trail = store_of(table, store), trail_of(table, trail)
+    pending = inbox.pending_of(table, pending, clock=clock)
     meta = meta.normalised()
     meta.check_lengths()
     arrival_local = arrival.astimezone(TZ)
@@ -104,6 +112,8 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
         store.add(uow, doc, counter_read=current)
         for op in extra_ops or []:
             uow.add(op)
+        _ask_to_act(uow, pending, doc, by=caller.username if caller else "system",
+                    review=review)
         # A new document has a new chain: nothing to read.
         trail.append(uow, ChainHead(chain_of(doc_id)), caller, "incoming.register",
                      summary=f"Số đến {format_so_den(number)}/{year}: {meta.so_ky_hieu}",
@@ -119,6 +129,23 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
         return doc
     raise Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
                    "The incoming register is busy; retry.", "register_busy")
+
+
+def _ask_to_act(uow: UnitOfWork, pending: Pending, doc: dict[str, Any], *, by: str,
+                review: bool) -> None:
+    """A registered document waits for the leaders' distribution (Decree 30 Art.
+    23: the same working day or the next; urgent ones at once), and, when the
+    intake could not read it whole, for a clerk to complete its metadata."""
+    urgent = doc.get("do_khan", Urgency.THUONG) != Urgency.THUONG
+    subject, link = inbox.subject_of(doc), inbox.doc_link(doc["id"])
+    secret = inbox.is_secret(doc)
+    if review:
+        pending.open(uow, inbox.PARENT, doc["id"], Action.REGISTER, inbox.CLERKS,
+                     subject=subject or "Văn bản đến chưa đủ thông tin", link=link, by=by,
+                     urgent=urgent, secret=secret,
+                     note="Bổ sung, đối chiếu thông tin văn bản để hoàn tất vào sổ")
+    pending.open(uow, inbox.PARENT, doc["id"], Action.DISTRIBUTE, inbox.LEADERS,
+                 subject=subject, link=link, by=by, urgent=urgent, secret=secret)
 
 
 def find_by_hash(sha256: str, table: Table | None = None) -> dict[str, Any] | None:
@@ -220,9 +247,10 @@ def day(value: str | None) -> date | None:
 def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, version: int,
             table: Table | None = None, *, store: IncomingStore | None = None,
             trail: AuditTrail | None = None, intakes: IntakeStore | None = None,
-            clock: Clock = utcnow) -> dict[str, Any]:
+            pending: Pending | None = None, clock: Clock = utcnow) -> dict[str, Any]:
     """The clerk's review: fix the detected metadata, mark secrecy. Who changed
-    what is in the audit entry's before/after."""
+    what is in the audit entry's before/after. Complete metadata ends the wait
+    for a clerk (whoever of them corrected it)."""
     store, trail = store_of(table, store), trail_of(table, trail)
     before = load_at_version(caller, doc_id, version, store=store)
     meta = meta.normalised()
@@ -243,9 +271,12 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
     }
     uow = store.unit_of_work()
     store.save(uow, before, after, duplicate_key=meta.duplicate_key())
-    if after["metadata_complete"] and before.get("intake_id"):
-        _complete_intake(uow, before["intake_id"], intakes or IntakeStore(table or Table()),
-                         clock)
+    if after["metadata_complete"]:
+        if before.get("intake_id"):
+            _complete_intake(uow, before["intake_id"], intakes or IntakeStore(table or Table()),
+                             clock)
+        inbox.pending_of(table, pending, clock=clock).close(
+            uow, inbox.PARENT, doc_id, Action.REGISTER, by=caller.username)
     changed = {k: after[k] for k in public_view(after) if public_view(before).get(k)
                != public_view(after).get(k) and k != "version"}
     trail.append(uow, trail.head(chain_of(doc_id)), caller, "incoming.correct",

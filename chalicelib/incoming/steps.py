@@ -64,45 +64,5 @@ def receipt_to_sender(event: DomainEvent, mailer: Mailer) -> None:
     compose_mail("notice", context, [to]).send(mailer)
 
 
-def _notify_assignees(doc_id: str, usernames: list[str], what: str, mailer: Mailer) -> None:
-    """An instant notice to each assignee who wants them (preferences)."""
-    from chalicelib.adapters.dynamo import Table
-    from chalicelib.incoming.store import IncomingStore
-    from chalicelib.kernel.config import get_settings
-    from chalicelib.organisation.service import get_user
-    from chalicelib.outputs.mail import compose_mail
-    from chalicelib.work.service import preferences
-
-    table = Table()
-    doc = IncomingStore(table).get(doc_id, consistent=False)
-    if doc is None:
-        return
-    for username in usernames:
-        if not preferences(username, table)["instant"]:
-            continue
-        profile = get_user(username, table)
-        if profile["status"] != "active" or not profile.get("email"):
-            continue
-        subject = "(Văn bản mật)" if doc.get("do_mat") else doc.get("trich_yeu", "")
-        context = {
-            "subject": f"{what}: văn bản đến số {doc['so_den_text']}",
-            "recipient_name": profile["full_name"],
-            "body": f"{what} — {subject}. Hạn xử lý: {(doc.get('deadline') or '')[:10]}.",
-            "link": f"{get_settings().public_base_url}/app/document?id={doc_id}",
-        }
-        compose_mail("notice", context, [profile["email"]]).send(mailer)
-
-
-@subscribe("incoming.assigned", name="notify_assigned_officers", needs=("mailer",))
-def notify_assigned_officers(event: DomainEvent, mailer: Mailer) -> None:
-    _notify_assignees(event.payload["id"], list(event.payload.get("officers") or []),
-                      "Anh/chị được giao xử lý", mailer)
-
-
-@subscribe("incoming.distributed", name="notify_unit_heads", needs=("mailer",))
-def notify_unit_heads(event: DomainEvent, mailer: Mailer) -> None:
-    from chalicelib.adapters.dynamo import Table
-    from chalicelib.organisation.service import heads_of
-
-    heads = heads_of(Table(), list(event.payload.get("units") or []))
-    _notify_assignees(event.payload["id"], heads, "Đơn vị được phân phối", mailer)
+# Officers and the heads of the units a document is distributed to are told by the
+# pending actions' work.opened (notifications): one notice and mail per part.

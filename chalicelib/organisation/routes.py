@@ -31,14 +31,16 @@ def units(call: Call) -> dict[str, Any]:
        tags=("organisation",), summary="Create a unit")
 def create_unit(call: Call) -> dict[str, Any]:
     b = call.body
-    return org.save_unit(call.user, b.code, b.name, b.kind, b.parent, None)
+    return org.save_unit(call.user, b.code, b.name, b.kind, b.parent, None,
+                         review_completion=b.review_completion)
 
 
 @route(org_bp, "/api/org/units/{code}", methods=("PUT",), body=S + "UnitUpdate", policy=ADMIN,
        tags=("organisation",), summary="Rename, move or retype a unit")
 def update_unit(call: Call) -> dict[str, Any]:
     b = call.body
-    return org.save_unit(call.user, call.params["code"], b.name, b.kind, b.parent, b.version)
+    return org.save_unit(call.user, call.params["code"], b.name, b.kind, b.parent, b.version,
+                         review_completion=b.review_completion)
 
 
 @route(org_bp, "/api/org/options", policy=Policy.signed_in(), tags=("organisation",),

@@ -21,6 +21,7 @@ class UnitIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: UnitKind
     parent: str | None = Field(default=None, max_length=20)
+    review_completion: bool = False  # the head reviews an officer's completion
 
     _norm = field_validator("name")(_nfc)
 
@@ -29,6 +30,7 @@ class UnitUpdate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: UnitKind
     parent: str | None = Field(default=None, max_length=20)
+    review_completion: bool | None = None  # absent: unchanged
     version: int = Field(ge=1)
 
     _norm = field_validator("name")(_nfc)

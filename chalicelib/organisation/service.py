@@ -62,20 +62,25 @@ def list_units(table: Table | None = None, *,
 
 def _unit_view(item: dict[str, Any]) -> dict[str, Any]:
     return {"code": item["code"], "name": item["name"], "kind": item.get("unit_kind"),
-            "parent": item.get("parent"), "version": int(item.get("version", 1))}
+            "parent": item.get("parent"), "version": int(item.get("version", 1)),
+            "review_completion": bool(item.get("review_completion"))}
 
 
 def _unit_item(code: str, name: str, kind: UnitKind, parent: str | None,
-               version: int) -> dict[str, Any]:
+               version: int, review_completion: bool) -> dict[str, Any]:
     return {"code": code, "name": name, "unit_kind": kind.value, "parent": parent,
-            "version": version, "updated_at": iso(utcnow())}
+            "version": version, "review_completion": review_completion,
+            "updated_at": iso(utcnow())}
 
 
 def save_unit(caller: Caller, code: str, name: str, kind: UnitKind, parent: str | None,
               version: int | None, table: Table | None = None, *,
+              review_completion: bool | None = None,
               store: Directory | None = None, trail: AuditTrail | None = None
               ) -> dict[str, Any]:
-    """Create (version None) or update (the version the editor saw)."""
+    """Create (version None) or update (the version the editor saw).
+    ``review_completion``: the head reviews an officer's completion before the
+    unit's part closes (None keeps the unit's current rule; new units: off)."""
     store = _store(table, store)
     trail = _trail(store, trail)
     if not UNIT_CODE.match(code):
@@ -92,7 +97,9 @@ def save_unit(caller: Caller, code: str, name: str, kind: UnitKind, parent: str 
         raise NotFound()
     check_unit_parent(code, parent, {c: u["parent"] for c, u in units.items()})
     new_version = 1 if version is None else version + 1
-    item = _unit_item(code, name, kind, parent, new_version)
+    if review_completion is None:
+        review_completion = bool(current and current.get("review_completion"))
+    item = _unit_item(code, name, kind, parent, new_version, review_completion)
     uow = store.unit_of_work()
     if version is None:
         store.add_unit(uow, item)

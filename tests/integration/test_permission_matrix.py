@@ -180,6 +180,17 @@ def _rejected_intake(ctx: Ctx, _v: str) -> Request:
     return (f"/api/intake/{rid}/retry", None)
 
 
+def _parked_intake(ctx: Ctx, _v: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
+
+    rid = uuid.uuid4().hex
+    Table().put({"pk": f"INTAKE#{rid}", "sk": "INTAKE", "kind": "intake", "id": rid,
+                 "status": "needs_review", "source_bucket": "b", "source_key": "incoming/x.pdf",
+                 "created_at": "2026-11-27T00:00:00Z", "version": 1, "gsi1pk": "INTAKE",
+                 "gsi1sk": f"2026-11-27T00:00:00Z#{rid}"})
+    return (f"/api/intake/{rid}/reject", {"reason": "Đã vào sổ bản giấy"})
+
+
 CLERK_ONLY = frozenset({Role.CLERK})
 
 MATRIX: dict[tuple[str, str], Row] = {
@@ -234,6 +245,7 @@ MATRIX: dict[tuple[str, str], Row] = {
                                                                       Role.LEADER}))),
     ("POST", "/api/intake/{intake_id}/retry"): Row(_rejected_intake, roles(CLERK_ONLY)),
     ("POST", "/api/intake/upload"): Row(fixed("/api/intake/upload"), roles(CLERK_ONLY)),
+    ("POST", "/api/intake/{intake_id}/reject"): Row(_parked_intake, roles(CLERK_ONLY)),
     ("GET", "/api/incoming"): Row(fixed("/api/incoming"), roles(ALL)),
     ("GET", "/api/search"): Row(fixed("/api/search?q=van ban"), roles(ALL)),
     ("POST", "/api/incoming"): Row(fixed("/api/incoming", {
@@ -382,6 +394,35 @@ MATRIX[("POST", "/api/incoming/{doc_id}/send-back")] = Row(
 MATRIX[("POST", "/api/incoming/{doc_id}/complete")] = Row(
     lambda c, v: (f"/api/incoming/{_with_my_work(c, v)}/complete", {"result": "Xong"}),
     _work_allowed, WORK_VARIANTS)
+
+
+
+def _awaiting_review(ctx: Ctx, variant: str) -> str:
+    """A distributed document whose lead unit holds an officer's result for review."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.kernel.events import iso
+    from chalicelib.work.items import closed, work_item
+    from chalicelib.work.rules import Part, WorkStatus
+
+    doc_id = _distributed(ctx, variant)
+    doc = Table().get(f"DOC#{doc_id}", "DOC", consistent=True)
+    unit_part = next(i for i in Table().query(f"DOC#{doc_id}", sk_prefix="WORK#UNIT#").items
+                     if i["part"] == "lead")
+    officer = work_item(doc, "U#canbo", Part.LEAD, "", _far(), "giamdoc", unit_part["unit"])
+    Table().put(closed(officer, WorkStatus.DONE, result="Xong"))
+    Table().put({**unit_part, "submitted": {"by": "canbo", "result": "Xong", "answer": None,
+                                            "at": iso(_far())}})
+    return doc_id
+
+
+# Only a head of the unit holding the result reviews it (as for assigning).
+MATRIX[("POST", "/api/incoming/{doc_id}/completion/approve")] = Row(
+    lambda c, v: (f"/api/incoming/{_awaiting_review(c, v)}/completion/approve", {}),
+    lambda role, v: role == Role.UNIT_HEAD and v in ("own unit", "secret"), DOC_VARIANTS)
+MATRIX[("POST", "/api/incoming/{doc_id}/completion/return")] = Row(
+    lambda c, v: (f"/api/incoming/{_awaiting_review(c, v)}/completion/return",
+                  {"reason": "Bổ sung"}),
+    lambda role, v: role == Role.UNIT_HEAD and v in ("own unit", "secret"), DOC_VARIANTS)
 
 # ---- registers: the agency's (clerk, leaders) and a unit's (also its head)
 

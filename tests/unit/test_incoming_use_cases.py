@@ -20,12 +20,14 @@ from chalicelib.kernel.access import Secrecy
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.identity import Caller, Role
+from chalicelib.work.pending import WORK_OPENED, Pending
 from chalicelib.work.rules import Part
 from tests.fakes import (
     FakeIncomingStore,
     FakeIntakeStore,
     FakeOrganisation,
     FakeTrail,
+    FakeWorkStore,
     FixedClock,
 )
 
@@ -57,18 +59,23 @@ class World:
         units=("PDKKD", "PTH")))
     clock: FixedClock = field(default_factory=lambda: FixedClock(MONDAY))
     counted: list[tuple[str, str, date]] = field(default_factory=list)
+    work: FakeWorkStore = field(default_factory=FakeWorkStore)
 
     def calendar(self) -> AgencyCalendar:
         return AgencyCalendar()
 
+    @property
+    def pending(self) -> Pending:
+        return Pending(self.work, self.calendar, self.clock)
+
     def register(self, meta: Metadata = META, **kw: Any) -> dict[str, Any]:
         kw.setdefault("arrival", MONDAY)
         return incoming.register(None, meta, source="paper", store=self.store,
-                                 trail=self.trail, clock=self.clock, **kw)
+                                 trail=self.trail, pending=self.pending, clock=self.clock, **kw)
 
     def ports(self, *names: str) -> dict[str, Any]:
         every = {"store": self.store, "trail": self.trail, "directory": self.organisation,
-                 "calendar": self.calendar, "clock": self.clock}
+                 "calendar": self.calendar, "clock": self.clock, "pending": self.pending}
         return {n: every[n] for n in names}
 
     def distribute(self, doc: dict[str, Any], by: Caller = LEADER, lead: str = "PDKKD",
@@ -78,7 +85,7 @@ class World:
         return handling.distribute(
             by, doc["id"], lead_unit=lead, lead_deadline=deadline,
             supporting=supporting or [], instruction="Phòng ĐKKD chủ trì", version=version,
-            **self.ports("store", "trail", "directory", "calendar", "clock"))
+            **self.ports("store", "trail", "directory", "calendar", "clock", "pending"))
 
     def assign(self, doc: dict[str, Any], officers: list[tuple[str, Part]],
                by: Caller = HEAD, deadline: date | None = None) -> dict[str, Any]:
@@ -93,7 +100,7 @@ class World:
 
         return handling.complete(by, doc["id"], "Đã trả lời", answer="456/SKH-ĐKKD",
                                  count=count, **self.ports("store", "trail", "calendar",
-                                                           "clock"))
+                                                           "clock", "directory", "pending"))
 
 
 @pytest.fixture()
@@ -116,7 +123,8 @@ def test_numbers_follow_each_other_and_start_again_each_year_in_hanoi(world: Wor
     assert [(d["so_den"], d["so_den_text"], d["year"]) for d in (first, second, new_year)] == [
         (1, "01", 2026), (2, "02", 2026), (1, "01", 2027)]
     assert world.trail.actions(chain_of(first["id"])) == ["incoming.register"]
-    assert [e.type for e in world.store.events] == ["incoming.registered"] * 3
+    # Each registration also asks the leaders to distribute it, in its transaction.
+    assert [e.type for e in world.store.events] == [WORK_OPENED, "incoming.registered"] * 3
 
 
 def test_a_number_taken_meanwhile_is_read_again_never_given_twice(world: World) -> None:
@@ -135,7 +143,7 @@ def test_a_number_taken_meanwhile_is_read_again_never_given_twice(world: World) 
 
     assert doc["so_den"] == 2
     assert world.trail.actions(chain_of(doc["id"])) == ["incoming.register"]
-    assert len(world.store.events) == 1
+    assert [e.type for e in world.store.events] == [WORK_OPENED, "incoming.registered"]
 
 
 def test_urgent_documents_are_flagged_and_secret_ones_get_no_receipt(world: World) -> None:
@@ -143,7 +151,8 @@ def test_urgent_documents_are_flagged_and_secret_ones_get_no_receipt(world: Worl
                    sender_email="vanthu@stc.gov.vn")
     world.register(secrecy=Secrecy.MAT, people=["giamdoc"], sender_email="vanthu@stc.gov.vn")
 
-    urgent, secret = (e.payload for e in world.store.events)
+    urgent, secret = (e.payload for e in world.store.events
+                      if e.type == "incoming.registered")
     assert urgent["urgent"] is True and urgent["receipt_to"] == "vanthu@stc.gov.vn"
     assert secret["urgent"] is False and secret["receipt_to"] is None
 
@@ -173,14 +182,14 @@ def test_a_review_over_a_stale_version_is_refused(world: World) -> None:
     doc = world.register()
     with pytest.raises(Conflict):
         incoming.correct(CLERK, doc["id"], META, Secrecy.NONE, version=7,
-                         **world.ports("store", "trail", "clock"))
+                         **world.ports("store", "trail", "clock", "pending"))
     assert world.trail.actions(chain_of(doc["id"])) == ["incoming.register"]
 
 
 def test_marking_a_document_secret_keeps_it_to_the_people_named(world: World) -> None:
     doc = world.register(units=["PDKKD"])
     after = incoming.correct(CLERK, doc["id"], META, Secrecy.MAT, version=1,
-                             **world.ports("store", "trail", "clock"))
+                             **world.ports("store", "trail", "clock", "pending"))
 
     assert after["do_mat"] == "mat" and after["people"] == ["vanthu"]
     assert after["version"] == 2
@@ -201,7 +210,7 @@ def test_completing_the_metadata_registers_the_waiting_intake_record(world: Worl
     assert doc["metadata_complete"] is False
 
     incoming.correct(CLERK, doc["id"], META, Secrecy.NONE, version=1, intakes=intakes,
-                     **world.ports("store", "trail", "clock"))
+                     **world.ports("store", "trail", "clock", "pending"))
 
     record = intakes.records["r1"]
     assert (record["status"], record["reason"], record["version"]) == ("registered", "", 2)
@@ -258,7 +267,8 @@ def test_distribution_gives_each_unit_its_part_and_its_register(world: World) ->
         ("UNIT#PTH", "support", "2026-12-11T10:00:00.000Z")]
     assert [d["id"] for d in registers.entries(2026, "PTH", store=world.store)] == [doc["id"]]
     assert world.trail.entries[chain_of(doc["id"])][-1]["summary"] == "Giao PDKKD chủ trì"
-    assert world.store.events[-1].payload == {"id": doc["id"], "units": ["PDKKD", "PTH"]}
+    assert world.store.events[-1].payload == {"id": doc["id"], "units": ["PDKKD", "PTH"],
+                                              "lead_officer": None}
     assert incoming.view(HEAD, doc["id"], **world.ports("store", "trail"))["id"] == doc["id"]
     with pytest.raises(Conflict) as caught:
         world.distribute(doc)
@@ -390,3 +400,126 @@ def test_the_registers_show_a_secret_document_by_its_number_only(world: World) -
     assert tracking[0][3] == "2026-12-11" and tracking[0][4] == "Đã phân phối"
     assert tracking[1][1] == "(Văn bản mật)" and tracking[1][4] == "Chưa phân phối"
     assert secret["so_den"] == 2
+
+
+# ---- pending actions (the work inbox) -------------------------------------------------
+
+
+LEADERS = Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD")
+
+
+def _open_todos(world: World, doc_id: str) -> list[tuple[str, str]]:
+    return sorted((w["action"], w["assignee"]) for w in world.work.todos(f"DOC#{doc_id}", "")
+                  if w["status"] == "open")
+
+
+def test_registering_asks_the_leaders_and_an_unread_intake_the_clerks(world: World) -> None:
+    urgent = world.register(Metadata(**{**META.__dict__, "do_khan": Urgency.KHAN}))
+    plain = world.register(Metadata(so_ky_hieu="12/UBND"), intake_id="r1", review=True)
+
+    assert _open_todos(world, urgent["id"]) == [("incoming.distribute", "ROLE#leader")]
+    assert _open_todos(world, plain["id"]) == [("incoming.distribute", "ROLE#leader"),
+                                               ("incoming.register", "ROLE#clerk")]
+    due = {w["doc_id"]: w["deadline"] for w in world.work.work
+           if w["action"] == "incoming.distribute"}
+    # Urgent: at once (two working hours); otherwise by the end of the next working day.
+    assert due[urgent["id"]] == "2026-12-07T04:00:00.000Z"
+    assert due[plain["id"]] == "2026-12-08T10:00:00.000Z"
+    assert all(w["link"] == f"/app/document?id={w['doc_id']}" for w in world.work.work)
+
+    intakes = FakeIntakeStore([{"id": "r1", "status": "needs_review", "version": 1}])
+    incoming.correct(CLERK, plain["id"], META, Secrecy.NONE, version=1, intakes=intakes,
+                     **world.ports("store", "trail", "clock", "pending"))
+    assert _open_todos(world, plain["id"]) == [("incoming.distribute", "ROLE#leader")]
+
+    world.distribute(plain, by=LEADERS)
+    assert _open_todos(world, plain["id"]) == []
+    closed = next(w for w in world.work.work if w["doc_id"] == plain["id"]
+                  and w["action"] == "incoming.distribute")
+    assert closed["completed_by"] == "phogiamdoc"
+
+
+def test_parts_carry_their_action_and_an_assignment_takes_the_unit_out_of_the_inbox(
+        world: World) -> None:
+    doc = world.register()
+    world.distribute(doc, supporting=[("PTH", FRIDAY)])
+    unit = world.store.part(doc["id"], "UNIT#PDKKD")
+    assert (unit["action"], unit["link"]) == ("incoming.assign", f"/app/document?id={doc['id']}")
+    assert world.store.part(doc["id"], "UNIT#PTH")["action"] == "incoming.opinion"
+    assert "waiting" not in unit
+
+    world.assign(doc, [("chuyenvien", Part.LEAD), ("dongnghiep", Part.SUPPORT)])
+    assert world.store.part(doc["id"], "UNIT#PDKKD")["waiting"] is False
+    assert world.store.part(doc["id"], "U#chuyenvien")["action"] == "incoming.handle"
+    assert world.store.part(doc["id"], "U#dongnghiep")["action"] == "incoming.opinion"
+    opened = [e.payload["assignee"] for e in world.store.events if e.type == WORK_OPENED]
+    assert opened[-2:] == ["U#chuyenvien", "U#dongnghiep"]
+
+    handling.send_back(OFFICER, doc["id"], "Không đúng chuyên môn",
+                       **world.ports("store", "trail", "directory", "clock"))
+    assert "waiting" not in world.store.part(doc["id"], "UNIT#PDKKD")
+
+
+def test_directed_distribution_names_an_active_officer_of_the_lead_unit(world: World) -> None:
+    doc = world.register()
+
+    def direct(officer: str) -> dict[str, Any]:
+        return handling.distribute(
+            LEADER, doc["id"], lead_unit="PDKKD", lead_deadline=FRIDAY, supporting=[],
+            instruction="", version=world.store.docs[doc["id"]]["version"],
+            lead_officer=officer,
+            **world.ports("store", "trail", "directory", "calendar", "clock", "pending"))
+
+    for wrong in ("khac", "nghiviec", "khongco"):
+        with pytest.raises(InvalidInput) as caught:
+            direct(wrong)
+        assert _fields(caught) == ["lead_officer"]
+
+    after = direct("dongnghiep")
+    assert after["status"] == "in_progress" and "dongnghiep" in after["people"]
+    assert world.store.part(doc["id"], "UNIT#PDKKD")["waiting"] is False
+    officer = world.store.part(doc["id"], "U#dongnghiep")
+    assert (officer["action"], officer["part"]) == ("incoming.handle", "lead")
+    announced = [e.payload["assignee"] for e in world.store.events if e.type == WORK_OPENED]
+    assert "U#dongnghiep" in announced and "UNIT#PDKKD" not in announced
+    colleague = Caller("dongnghiep", frozenset({Role.OFFICER}), unit="PDKKD")
+    assert world.complete(doc, colleague) == {"document_completed": True}
+
+
+def test_a_reviewing_unit_holds_the_officers_result_until_a_head_approves(
+        world: World) -> None:
+    from chalicelib.incoming import review
+
+    world.organisation.units["PDKKD"]["review_completion"] = True
+    doc = world.register()
+    world.distribute(doc)
+    world.assign(doc, [("chuyenvien", Part.LEAD)])
+    ports = world.ports("store", "trail", "calendar", "clock", "pending")
+
+    assert world.complete(doc, OFFICER) == {"document_completed": False,
+                                            "awaiting_review": True}
+    assert world.store.docs[doc["id"]]["status"] == "in_progress"
+    assert world.store.part(doc["id"], "UNIT#PDKKD")["status"] == "open"
+    assert _open_todos(world, doc["id"]) == [("incoming.review_completion", "UNIT#PDKKD")]
+    with pytest.raises(NotFound):  # another unit's head does not even see it
+        review.approve(OTHER_HEAD, doc["id"], **ports)
+    with pytest.raises(Forbidden):
+        review.approve(OFFICER, doc["id"], **ports)
+
+    review.send_back_to_officer(HEAD, doc["id"], "Bổ sung số liệu", **ports)
+    part = world.store.part(doc["id"], "U#chuyenvien")
+    assert (part["status"], part["action"], part["returned_reason"]) == (
+        "open", "incoming.handle", "Bổ sung số liệu")
+    assert _open_todos(world, doc["id"]) == []
+    with pytest.raises(Conflict):  # nothing waits for review now
+        review.approve(HEAD, doc["id"], **ports)
+
+    world.complete(doc, OFFICER)
+    assert review.approve(HEAD, doc["id"], "Đồng ý", **ports) == {"document_completed": True}
+    stored = world.store.docs[doc["id"]]
+    assert (stored["status"], stored["answer"]) == ("completed", "456/SKH-ĐKKD")
+    unit = world.store.part(doc["id"], "UNIT#PDKKD")
+    assert (unit["status"], unit["approved_by"]) == ("done", "truongphong")
+    assert "submitted" not in unit and _open_todos(world, doc["id"]) == []
+    assert world.trail.actions(chain_of(doc["id"]))[-3:] == [
+        "incoming.return_completion", "incoming.complete", "incoming.approve_completion"]

@@ -46,10 +46,23 @@ def test_a_new_unit_is_recorded_with_its_audit_entry_and_event(store, trail) -> 
                          store=store, trail=trail)
 
     assert unit == {"code": "PTH", "name": "Phòng Tổng hợp", "kind": "specialised",
-                    "parent": "BGD", "version": 1}
+                    "parent": "BGD", "version": 1, "review_completion": False}
     assert [u["code"] for u in org.list_units(store=store)] == ["BGD", "PDKKD", "PTH", "VP"]
     assert trail.actions("unit:PTH") == ["unit.create"]
     assert [e.type for e in store.events] == ["unit.saved"]
+
+
+def test_a_units_review_rule_is_set_and_kept_by_an_update_that_leaves_it_out(
+        store, trail) -> None:
+    org.save_unit(ADMIN, "PTH", "Phòng Tổng hợp", UnitKind.SPECIALISED, "BGD", None,
+                  review_completion=True, store=store, trail=trail)
+    kept = org.save_unit(ADMIN, "PTH", "Phòng Tổng hợp, Quy hoạch", UnitKind.SPECIALISED,
+                         "BGD", 1, store=store, trail=trail)
+    assert (kept["version"], kept["review_completion"]) == (2, True)
+    off = org.save_unit(ADMIN, "PTH", "Phòng Tổng hợp", UnitKind.SPECIALISED, "BGD", 2,
+                        review_completion=False, store=store, trail=trail)
+    assert off["review_completion"] is False
+    assert store.unit("PTH")["review_completion"] is False
 
 
 def test_a_unit_code_is_checked_and_never_taken_twice(store, trail) -> None:

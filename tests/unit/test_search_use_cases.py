@@ -12,10 +12,19 @@ import pytest
 from chalicelib.incoming import service as incoming
 from chalicelib.incoming.rules import Metadata, Urgency
 from chalicelib.kernel.access import Secrecy
+from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.errors import InvalidInput
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.search import service as search
-from tests.fakes import FakeDirectory, FakeIncomingStore, FakePostingStore, FakeTrail
+from chalicelib.work.pending import Pending
+from tests.fakes import (
+    FakeDirectory,
+    FakeIncomingStore,
+    FakePostingStore,
+    FakeTrail,
+    FakeWorkStore,
+    FixedClock,
+)
 
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
@@ -34,7 +43,9 @@ class Index:
                                                co_quan_ban_hanh="UBND tỉnh",
                                                trich_yeu=subject, do_khan=urgency),
                                 arrival=MONDAY + timedelta(minutes=minutes), source="paper",
-                                store=self.documents, trail=self.trail, **kw)
+                                store=self.documents, trail=self.trail,
+                                pending=Pending(FakeWorkStore(), AgencyCalendar,
+                                                FixedClock(MONDAY)), **kw)
         self.index(doc["id"])
         return doc["id"]
 

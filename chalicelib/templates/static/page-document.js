@@ -126,12 +126,16 @@
         el("span", { class: "progress-value" }, `${p.progress || 0}%`)),
       p.instruction && p.instruction !== h.instruction ? el("p", { class: "part-text" }, "Ý kiến giao: ", p.instruction) : "",
       p.result ? el("p", { class: "part-text" }, p.status === "returned" ? "Lý do: " : "Kết quả: ", p.result) : "",
+      p.submitted ? el("p", { class: "part-text" }, el("span", { class: "badge badge-warn" }, "Chờ trưởng đơn vị duyệt"),
+        " ", nameOf(p.submitted.by), ": ", p.submitted.result) : "",
+      p.returned_reason && p.status === "open" ? el("p", { class: "part-text" }, "Trưởng đơn vị trả lại: ", p.returned_reason) : "",
       p.answer ? el("p", { class: "part-text" }, "Văn bản trả lời: ", el("strong", {}, p.answer)) : "");
     };
     const renderHandling = () => {
       facts(out(handlingCard, "direction"), [
         ["Trạng thái", docStatusBadge(doc.status)],
         ["Đơn vị chủ trì", h.lead_unit ? unitName.get(h.lead_unit) || h.lead_unit : ""],
+        ["Cán bộ chủ trì", h.lead_officer ? nameOf(h.lead_officer) : ""],
         ["Hạn xử lý", h.deadline ? formatInstant(h.deadline) : ""],
         ["Ý kiến chỉ đạo", h.instruction || ""],
       ]);
@@ -190,6 +194,7 @@
     const distCard = q("#distribute");
     const assignCard = q("#assign");
     const workCard = q("#my-work");
+    const reviewCard = q("#review");
     const unitPart = () => (h.parts || []).find((p) => p.assignee === "UNIT#" + user.unit && p.status === "open");
     const myPart = () => (h.parts || []).find((p) => p.assignee === "U#" + user.username && p.status === "open");
 
@@ -201,6 +206,8 @@
       distCard.hidden = !(roles.has("leader") && doc.status === "registered");
       assignCard.hidden = !(roles.has("unit_head") && unitPart());
       workCard.hidden = !myPart();
+      reviewCard.hidden = !(roles.has("unit_head") && unitPart() && unitPart().submitted);
+      if (!reviewCard.hidden) renderReview();
       if (!assignCard.hidden) renderAssign();
       if (!workCard.hidden) renderMyWork();
     };
@@ -268,8 +275,19 @@
       renumber();
       select.focus();
     };
+    // Directed distribution: the lead officer is one of the lead unit's active members.
+    const fillLeadOfficers = () => {
+      const code = distForm.elements.lead_unit.value;
+      const staff = people.filter((p) => code && p.unit === code && p.status === "active")
+        .sort((a, b) => a.full_name.localeCompare(b.full_name, "vi"));
+      distForm.elements.lead_officer.replaceChildren(
+        el("option", { value: "" }, "— Không chỉ định (trưởng đơn vị giao việc) —"),
+        ...staff.map((p) => el("option", { value: p.username }, [p.full_name, p.title].filter(Boolean).join(" — "))));
+    };
     if (roles.has("leader")) {
       fillUnitSelect(distForm.elements.lead_unit, unitChoices, { first: { value: "", label: "— Chọn đơn vị chủ trì —" }, value: "" });
+      distForm.elements.lead_unit.addEventListener("change", fillLeadOfficers);
+      fillLeadOfficers();
       distForm.querySelector("[data-action=add-support]").addEventListener("click", addSupport);
       rows.addEventListener("click", (ev) => {
         const b = ev.target.closest("[data-action=remove-support]");
@@ -280,6 +298,7 @@
       onSubmit(distForm, async (data) => {
         const body = { lead_unit: data.lead_unit, instruction: nfc(data.instruction).trim(), version: doc.version,
           supporting: [] };
+        if (data.lead_officer) body.lead_officer = data.lead_officer;
         if (data.lead_deadline) {
           body.lead_deadline = suggested && data.lead_deadline === suggested.date ? suggested.instant : data.lead_deadline;
         }
@@ -303,7 +322,9 @@
           return;
         }
         await refresh();
-        flash(`Đã phân phối văn bản: ${unitName.get(body.lead_unit) || body.lead_unit} chủ trì, hạn ${formatInstant(h.deadline)}.`, { ok: true });
+        flash(`Đã phân phối văn bản: ${unitName.get(body.lead_unit) || body.lead_unit} chủ trì` +
+          (body.lead_officer ? ` (cán bộ chủ trì ${nameOf(body.lead_officer)})` : "") +
+          `, hạn ${formatInstant(h.deadline)}.`, { ok: true });
         handlingCard.scrollIntoView({ block: "start" });
       });
       if (doc.status === "registered") {
@@ -364,6 +385,36 @@
       });
     }
 
+    // Head of a unit that reviews completions: approve the officer's result or return it.
+    const approveForm = q("#approve-form");
+    const returnForm = q("#return-form");
+    function renderReview() {
+      const s = unitPart().submitted;
+      facts(out(reviewCard, "submitted"), [
+        ["Cán bộ", s.by_name || nameOf(s.by)], ["Gửi lúc", formatInstant(s.at)],
+        ["Kết quả xử lý", s.result], ["Văn bản trả lời", s.answer || ""],
+      ]);
+    }
+    if (roles.has("unit_head")) {
+      onSubmit(approveForm, async (data) => {
+        const r = await api(base + "/completion/approve", { method: "POST", json: { note: nfc(data.note || "").trim() } });
+        approveForm.reset();
+        await refresh();
+        flash(r.document_completed ? "Đã duyệt kết quả; văn bản đã hoàn thành." : "Đã duyệt kết quả; phần việc của đơn vị đã hoàn thành.", { ok: true });
+      });
+      onSubmit(returnForm, async (data) => {
+        const reason = nfc(data.reason || "").trim();
+        if (!reason) {
+          throw localError("Chưa ghi lý do trả lại.", "The reason is missing.",
+            [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+        }
+        const r = await api(base + "/completion/return", { method: "POST", json: { reason } });
+        returnForm.reset();
+        await refresh();
+        flash(`Đã trả lại ${nameOf(r.officer)} để xử lý tiếp.`, { ok: true });
+      });
+    }
+
     // Officer with open work: progress, completion, passing on or sending back.
     const progressForm = q("#progress-form");
     const range = q("#pg-progress-range");
@@ -398,7 +449,8 @@
       const r = await api(base + "/complete", { method: "POST", json: filled({ result: nfc(data.result).trim(), answer: answer || null }) });
       completeForm.reset();
       await refresh();
-      flash(r.document_completed ? "Đã hoàn thành phần việc; văn bản đã hoàn thành." : "Đã hoàn thành phần việc của bạn.", { ok: true });
+      flash(r.document_completed ? "Đã hoàn thành phần việc; văn bản đã hoàn thành."
+        : r.awaiting_review ? "Đã gửi kết quả; phần việc chờ trưởng đơn vị duyệt." : "Đã hoàn thành phần việc của bạn.", { ok: true });
       handlingCard.scrollIntoView({ block: "start" });
     });
     onSubmit(sendForm, async (data) => {

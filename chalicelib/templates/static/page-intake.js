@@ -17,6 +17,8 @@
     if (!known.has(status)) status = "";
 
     const retryable = (r) => ["failed", "rejected"].includes(r.status) || (r.status === "needs_review" && !r.document_id);
+    // A file that waits for a clerk and will not be registered from here (e.g. registered on paper).
+    const setAsidable = (r) => !r.document_id && ["failed", "needs_review"].includes(r.status);
     const recordItem = (r) => {
       const s = INTAKE_STATUS[r.status] || { label: r.status, cls: "badge-muted" };
       const original = uploadedName(r.file_name);
@@ -33,7 +35,9 @@
         r.document_id || (isClerk && retryable(r)) ? el("div", { class: "actions" },
           r.document_id ? el("a", { class: "button-link", href: docHref(r.document_id) }, "Xem văn bản") : "",
           isClerk && retryable(r) ? el("button", { type: "button", class: "secondary small", "data-action": "retry",
-            "data-id": r.id }, "Thử lại") : "") : "");
+            "data-id": r.id }, "Thử lại") : "",
+          isClerk && setAsidable(r) ? el("button", { type: "button", class: "secondary small", "data-action": "set-aside",
+            "data-id": r.id }, "Không vào sổ") : "") : "");
     };
     const load = pagedList({
       list, more, item: recordItem,
@@ -56,6 +60,31 @@
       try { await load(); } catch (e) { showError(e); }
     });
     reloadOn(document.querySelector(".intake-list [data-action=reload]"), "click", load);
+    // Setting a file aside asks for the reason in place, under the record.
+    list.addEventListener("click", (ev) => {
+      const b = ev.target.closest("[data-action=set-aside]");
+      if (!b || b.closest("li").querySelector("form.set-aside")) return;
+      const fid = "sa-" + b.dataset.id;
+      const form = el("form", { class: "form-row set-aside", novalidate: true, "data-id": b.dataset.id },
+        el("div", { class: "field wide" },
+          el("label", { for: fid }, "Lý do không vào sổ"),
+          el("input", { id: fid, name: "reason", maxlength: "500", required: true,
+            placeholder: "Ví dụ: đã vào sổ bản giấy" }),
+          el("p", { class: "field-error", id: fid + "-error", "data-error-for": "reason", hidden: true })),
+        el("button", { type: "submit", class: "primary small" }, "Xác nhận"));
+      b.closest("li").append(form);
+      onSubmit(form, async (data) => {
+        const reason = nfc(data.reason || "").trim();
+        if (!reason) {
+          throw localError("Chưa ghi lý do.", "The reason is missing.",
+            [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+        }
+        const r = await api(`/api/intake/${encodeURIComponent(form.dataset.id)}/reject`, { method: "POST", json: { reason } });
+        flash(`Đã để riêng tệp ${uploadedName(r.file_name) || r.file_name}: không vào sổ.`, { ok: true });
+        await load();
+      });
+      form.elements.reason.focus();
+    });
     list.addEventListener("click", async (ev) => {
       const b = ev.target.closest("[data-action=retry]");
       if (!b) return;

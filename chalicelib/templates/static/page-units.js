@@ -34,7 +34,8 @@
           el("div", { class: "tree-row" },
             el("span", { class: "tree-text" },
               el("a", { class: "tree-name", href: "/app/users?unit=" + encodeURIComponent(unit.code) }, unit.name),
-              el("span", { class: "tree-meta" }, el("code", {}, unit.code), " · ", kindLabel(options, unit.kind))),
+              el("span", { class: "tree-meta" }, el("code", {}, unit.code), " · ", kindLabel(options, unit.kind),
+                unit.review_completion ? " · Trưởng đơn vị duyệt kết quả" : "")),
             isAdmin ? el("button", { type: "button", class: "secondary small", "data-action": "edit-unit",
               "data-code": unit.code, "aria-label": "Sửa " + unit.name }, "Sửa") : ""));
         (lists.get(key) || tree).append(li);
@@ -62,6 +63,7 @@
       editForm.elements.version.value = unit.version;
       editForm.elements.name.value = unit.name;
       editForm.elements.kind.value = unit.kind;
+      editForm.elements.review_completion.checked = !!unit.review_completion;
       fillUnitSelect(editForm.elements.parent, units, {
         first: { value: "", label: "— Không có (đơn vị cấp cao nhất) —" },
         disabled: subtreeOf(units, unit.code), value: unit.parent || "" });
@@ -86,7 +88,8 @@
       onSubmit(createForm, async (data) => {
         const code = data.code.trim();
         const saved = await api("/api/org/units", { method: "POST", json: {
-          code, name: data.name, kind: data.kind, parent: data.parent || null } });
+          code, name: data.name, kind: data.kind, parent: data.parent || null,
+          review_completion: createForm.elements.review_completion.checked } });
         createForm.reset();
         await load();
         flash(`Đã thêm đơn vị ${saved.name} (${saved.code}).`, { ok: true });
@@ -96,7 +99,8 @@
       onSubmit(editForm, async (data) => {
         try {
           const saved = await api("/api/org/units/" + encodeURIComponent(data.code), { method: "PUT", json: {
-            name: data.name, kind: data.kind, parent: data.parent || null, version: Number(data.version) } });
+            name: data.name, kind: data.kind, parent: data.parent || null,
+            review_completion: editForm.elements.review_completion.checked, version: Number(data.version) } });
           await load();
           editCard.hidden = true;
           flash(`Đã lưu đơn vị ${saved.name} (${saved.code}).`, { ok: true });

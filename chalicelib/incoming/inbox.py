@@ -1,0 +1,64 @@
+"""What incoming documents ask of people, as work-inbox items.
+
+The register and distribute steps are pending actions of a role queue
+(``work.pending``): the clerks' and the leaders'. The unit's and the officers'
+shares are the document's parts (``work.items.work_item``), which carry their
+action and link so that the inbox shows them the same way; opening a part is
+announced like opening a pending action, so that the notifications treat both
+alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from chalicelib.adapters.dynamo import Table
+from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.kernel.events import DomainEvent
+from chalicelib.kernel.ports import CalendarSource
+from chalicelib.work import items
+from chalicelib.work.pending import WORK_OPENED, Pending
+from chalicelib.work.rules import ACTION_RULES, Action, Part
+
+PARENT = "DOC"
+CLERKS = items.role("clerk")
+LEADERS = items.role("leader")
+
+
+def doc_link(doc_id: str) -> str:
+    """The page where every action on an incoming document is taken."""
+    return f"/app/document?id={doc_id}"
+
+
+def pending_of(table: Table | None, pending: Pending | None = None, *,
+               calendar: CalendarSource | None = None,
+               clock: Callable[[], datetime] | None = None) -> Pending:
+    return pending or Pending.over(table, calendar, clock)
+
+
+def subject_of(doc: dict[str, Any]) -> str:
+    return str(doc.get("trich_yeu") or doc.get("so_ky_hieu") or "")
+
+
+def is_secret(doc: dict[str, Any]) -> bool:
+    return bool(doc.get("do_mat"))
+
+
+def officer_action(part: Part, unit_part: str = Part.LEAD.value) -> Action:
+    """An officer leading a lead unit's share handles the document; one supporting
+    it, or working on a supporting unit's share, gives an opinion."""
+    return Action.HANDLE if part is Part.LEAD and unit_part == Part.LEAD.value \
+        else Action.OPINION
+
+
+def announce(uow: UnitOfWork, part: dict[str, Any]) -> None:
+    """A part written for someone to act on, announced like a pending action."""
+    action = items.action_of(part)
+    secret = bool(part.get("do_mat"))
+    uow.emit(DomainEvent(WORK_OPENED, part["pk"], {
+        "assignee": part["assignee"], "action": action.value,
+        "label": ACTION_RULES[action].label, "subject": "" if secret else part.get("subject", ""),
+        "link": items.link_of(part), "deadline": part["deadline"],
+        "by": part.get("assigned_by", ""), "item_id": items.item_id(part), "secret": secret}))
