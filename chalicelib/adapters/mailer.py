@@ -25,9 +25,11 @@ def mime_message(sender: str, to: Sequence[str], subject: str, text: str,
     msg["Subject"] = subject
     msg["Date"] = formatdate(usegmt=True)
     msg["Message-ID"] = make_msgid(domain=sender.split("@")[-1])
-    msg.set_content(text)
+    # Quoted-printable as before: the long-line policy above would otherwise send
+    # the bodies as raw 8-bit, which not every relay takes.
+    msg.set_content(text, cte="quoted-printable")
     if html:
-        msg.add_alternative(html, subtype="html")
+        msg.add_alternative(html, subtype="html", cte="quoted-printable")
     for filename, content_type, data in attachments:
         maintype, _, subtype = content_type.partition("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
