@@ -99,8 +99,8 @@ def test_the_leader_starts_from_what_waits_and_a_mailed_link_opens_signed_in(
         loaded(leader)
         due = _a_working_day_after(url, people["giamdoc"]["id_token"], 5)
         form = leader.locator("#distribute-form")
-        form.get_by_label("Đơn vị chủ trì").select_option("PDKKD")
-        form.get_by_label("Hạn xử lý", exact=True).fill(due.isoformat())
+        form.get_by_label("Đơn vị chủ trì", exact=True).select_option("PDKKD")
+        form.get_by_label("Hạn xử lý của đơn vị chủ trì").fill(due.isoformat())
         form.get_by_role("button", name="Phân phối").click()
         expect(leader.locator(".flash.ok")).to_be_visible()
 
