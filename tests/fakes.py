@@ -467,6 +467,11 @@ class FakeWorkStore:
                 if w["pk"] == parent_key and w["sk"].startswith(prefix)]
 
     def add_todo(self, uow: FakeUnitOfWork, todo: dict[str, Any]) -> None:
+        from chalicelib.work.store import measured
+
+        # The measures move as the real store moves them (counts in the unit of work).
+        todo = measured(uow, todo, revise=todo.get("action") == "outgoing.revise")
+
         def put() -> None:
             self.work[:] = [w for w in self.work
                             if (w["pk"], w["sk"]) != (todo["pk"], todo["sk"])]
@@ -475,6 +480,10 @@ class FakeWorkStore:
 
     def save_todo(self, uow: FakeUnitOfWork, before: dict[str, Any], after: dict[str, Any]
                   ) -> None:
+        from chalicelib.work.store import measured
+
+        after = measured(uow, after)
+
         def put() -> None:
             current = next(w for w in self.work if (w["pk"], w["sk"]) == (after["pk"], after["sk"]))
             if current["version"] != before["version"]:

@@ -34,6 +34,7 @@ from chalicelib.adapters.scoped_lists import (
 )
 from chalicelib.kernel.access import ItemAccess, Kind, item_scopes
 from chalicelib.work import items
+from chalicelib.work.store import measured, unmeasured
 
 KIND = Kind.COMPLAINT.value
 # What a list shows of a case, copied into each of its list entries.
@@ -108,7 +109,7 @@ class CaseStore:
         uow.add(put_op({"pk": _pk(case["id"]), "sk": "PERSON", "kind": "case_person",
                         **person}))
         for part in work:
-            uow.add(put_op(part))
+            uow.add(put_op(measured(uow, part)))
         for entry in self._entries(item):
             uow.add(put_op(entry))
         return item
@@ -124,9 +125,10 @@ class CaseStore:
                         "kind": "case_note", **note}))
 
     def put_work(self, uow: UnitOfWork, work: dict[str, Any]) -> None:
-        uow.add(put_op(work))
+        uow.add(put_op(measured(uow, work)))
 
     def drop_work(self, uow: UnitOfWork, work: dict[str, Any]) -> None:
+        unmeasured(uow, work)
         uow.add({"Delete": {"Key": {"pk": work["pk"], "sk": work["sk"]}}})
 
     def count(self, uow: UnitOfWork, kind: str, **deltas: int) -> None:

@@ -29,6 +29,7 @@ from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import ItemAccess, Kind, Secrecy, item_scopes
 from chalicelib.work.rules import WorkStatus
+from chalicelib.work.store import measured
 
 KIND = Kind.INCOMING.value
 # What a list shows of a document, copied into each of its list entries.
@@ -201,6 +202,7 @@ class IncomingStore:
                  ) -> None:
         """A new part (``work.items.work_item``). ``unless_open``: refused while the
         assignee already has an open part (a transfer to a colleague)."""
+        work = measured(uow, work)
         if unless_open:
             uow.add(put_op(work, condition="attribute_not_exists(pk) OR #s <> :open",
                            names={"#s": "status"}, values={":open": WorkStatus.OPEN.value}))
@@ -225,7 +227,7 @@ class IncomingStore:
 
     def save_part(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]
                   ) -> None:
-        uow.add(_versioned(before, after))
+        uow.add(_versioned(before, measured(uow, after)))
 
     def notes(self, doc_id: str) -> list[dict[str, Any]]:
         return self.table.query(f"DOC#{doc_id}", sk_prefix="NOTE#", limit=500).items

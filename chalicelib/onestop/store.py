@@ -33,6 +33,7 @@ from chalicelib.kernel.events import instant
 from chalicelib.onestop.rules import CounterDelta
 from chalicelib.work import items
 from chalicelib.work.rules import Action, Part
+from chalicelib.work.store import measured
 
 # The attributes the table adds to a dossier: its keys, never shown.
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi3pk", "gsi3sk")
@@ -154,7 +155,7 @@ class OneStopStore:
         return self.table.query(f"DOSSIER#{dossier_id}", sk_prefix="WORK#", limit=50).items
 
     def put_work(self, uow: UnitOfWork, work: dict[str, Any]) -> None:
-        uow.add(put_op(work))
+        uow.add(put_op(measured(uow, work)))
 
     # ------------------------------------------------------------ form 06 counters
 

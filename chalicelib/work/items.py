@@ -10,8 +10,15 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.kernel.events import iso, utcnow
-from chalicelib.work.rules import ACTION_RULES, Action, Part, WorkStatus
+from chalicelib.kernel.events import instant, iso, utcnow
+from chalicelib.work.rules import (
+    ACTION_RULES,
+    COMPLETION_STATES,
+    Action,
+    Measured,
+    Part,
+    WorkStatus,
+)
 
 if TYPE_CHECKING:
     from chalicelib.adapters.dynamo import Table
@@ -178,3 +185,34 @@ def open_due_before(table: Table, below: str, *, parent: str | None = None,
         yield from (w for w in found if parent is None or w["pk"].startswith(f"{parent}#"))
         if not start:
             return
+
+
+def measured_state(work: dict[str, Any], tz: Any) -> Measured:
+    """How a work item counts now (pure: from the item alone)."""
+    status = work.get("status")
+    assignee = str(work.get("assignee", ""))
+    deadline = instant(work.get("deadline"))
+    done_at = instant(work.get("completed_at"))
+    if status == WorkStatus.DONE.value:
+        if deadline is None or done_at is None or done_at <= deadline:
+            early = (deadline is not None and done_at is not None
+                     and done_at.astimezone(tz).date() < deadline.astimezone(tz).date())
+            state = "early" if early else "on_time"
+        else:
+            state = "late"
+    elif status == WorkStatus.OPEN.value:
+        state = "open"
+    elif status == WorkStatus.RETURNED.value:
+        state = "handed_back"
+    else:
+        state = "cancelled"
+    if is_person(assignee):
+        holder: str | None = assignee
+    elif state in COMPLETION_STATES and work.get("completed_by"):
+        holder = person(str(work["completed_by"]))  # a queue's item counts for its doer
+    else:
+        holder = None
+    moment = deadline or instant(work.get("assigned_at"))
+    month = moment.astimezone(tz).strftime("%Y-%m") if moment else "0000-00"
+    unit_holder = unit(str(work["unit"])) if work.get("unit") else None
+    return Measured(holder, unit_holder, month, state)

@@ -206,3 +206,71 @@ def action_deadline(calendar: AgencyCalendar, now: datetime, action: Action, *,
         return datetime.combine(calendar.next_working_day(start), calendar.periods[-1][1],
                                 calendar.tz)
     return calendar.add_working_days(now, rule.days)
+
+
+# ---------------------------------------------------------------- measures
+
+MEASURE_FIELDS = ("assigned", "completed", "early", "on_time", "late", "returned",
+                  "extensions_asked", "extensions_granted")
+COMPLETION_STATES = ("early", "on_time", "late")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Where and how a work item counts in the monthly measures (staff evaluation):
+    for whom (a person, and the unit), in which month (of its deadline, so that
+    completed ÷ assigned compares like with like) and in which state."""
+
+    person: str | None  # U#name: the holder, or who completed a queue's item
+    unit: str | None  # UNIT#code
+    month: str  # YYYY-MM, local
+    state: str  # open | handed_back | early | on_time | late | cancelled
+
+    def as_item(self) -> dict[str, str]:
+        return {"person": self.person or "", "unit": self.unit or "", "month": self.month,
+                "state": self.state}
+
+    @classmethod
+    def from_item(cls, value: dict[str, str] | None) -> Measured | None:
+        if not value:
+            return None
+        return cls(value.get("person") or None, value.get("unit") or None, value["month"],
+                   value["state"])
+
+
+def contributions(state: str) -> dict[str, int]:
+    """What one item in ``state`` adds to its month's counters."""
+    if state == "open" or state == "handed_back":
+        return {"assigned": 1}
+    if state in COMPLETION_STATES:
+        return {"assigned": 1, "completed": 1, state: 1}
+    return {}  # cancelled: nobody had to do it after all
+
+
+def measure_changes(before: Measured | None, after: Measured, *, revise: bool = False
+                    ) -> list[tuple[str, str, dict[str, int]]]:
+    """The counter changes from ``before`` to ``after``: (holder, month, fields).
+    An item never measured before (new, or older than the measures) counts whole.
+    A completed item opened again was returned for revision, as is a new
+    revision asked of a drafter (``revise``)."""
+    changes: dict[tuple[str, str], dict[str, int]] = {}
+
+    def add(holder: str | None, month: str, fields: dict[str, int], sign: int) -> None:
+        if not holder:
+            return
+        row = changes.setdefault((holder, month), {})
+        for name, n in fields.items():
+            row[name] = row.get(name, 0) + sign * n
+
+    if before is not None:
+        for holder in (before.person, before.unit):
+            add(holder, before.month, contributions(before.state), -1)
+    for holder in (after.person, after.unit):
+        add(holder, after.month, contributions(after.state), 1)
+    reopened = before is not None and before.state in COMPLETION_STATES \
+        and after.state == "open"
+    if reopened or (revise and before is None):
+        for holder in (after.person, after.unit):
+            add(holder, after.month, {"returned": 1}, 1)
+    return [(h, m, {f: n for f, n in row.items() if n}) for (h, m), row in changes.items()
+            if any(row.values())]

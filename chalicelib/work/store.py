@@ -14,7 +14,13 @@ under their parent by the capability that owns the parent.)
   sort key the day or the ISO week, expiring after 40 days; once-per-item
   claims ``OVERDUE#{user}`` / ``{item id}`` (the overdue notice), the same;
 - weekly completion counters: ``STATS#work#{unit}/{ISO week}`` (early, on_time,
-  late), added to by the transaction that completes the work.
+  late), added to by the transaction that completes the work;
+- monthly measures for staff evaluation and the dashboard:
+  ``STATS#eval#U#{username}`` and ``STATS#eval#UNIT#{code}`` / ``{YYYY-MM}``
+  (assigned, completed, early, on_time, late, returned, extensions_asked,
+  extensions_granted, mark_*), moved by every write of a work item in the same
+  transaction (``measured``): each item remembers how it was counted
+  (``measured``), so a write moves the counters by the difference.
 """
 
 from __future__ import annotations
@@ -44,6 +50,43 @@ def completion_update(unit: str, field: str, week: str, source: str = "") -> dic
         "ExpressionAttributeNames": {"#f": field},
         "ExpressionAttributeValues": {":one": 1, ":k": "work_stats"},
     }}
+
+
+MEASURES = "STATS#eval#"
+
+
+def measured(uow: UnitOfWork, work: dict[str, Any], *, revise: bool = False) -> dict[str, Any]:
+    """The work item to write, with the monthly measures moved to its new state in
+    the same unit of work. Every store that writes a work item calls this (the
+    parts, the pending actions): counting is never a scan of the work."""
+    from chalicelib.kernel.calendar import DEFAULT_TZ
+    from chalicelib.work.rules import Measured, measure_changes
+
+    after = items.measured_state(work, DEFAULT_TZ)
+    before = Measured.from_item(work.get("measured"))
+    if before == after:
+        return work
+    for holder, month, fields in measure_changes(before, after, revise=revise):
+        uow.count(f"{MEASURES}{holder}", month, **fields)
+    return {**work, "measured": after.as_item()}
+
+
+def unmeasured(uow: UnitOfWork, work: dict[str, Any]) -> None:
+    """A work item deleted: take back what it counted."""
+    from chalicelib.work.rules import Measured, contributions
+
+    before = Measured.from_item(work.get("measured"))
+    if before is None:
+        return
+    for holder in (before.person, before.unit):
+        if holder and contributions(before.state):
+            uow.count(f"{MEASURES}{holder}", before.month,
+                      **{f: -n for f, n in contributions(before.state).items()})
+
+
+def count_measure(uow: UnitOfWork, holder: str, month: str, **fields: int) -> None:
+    """Add to a person's or unit's month directly (extensions, reviewers' marks)."""
+    uow.count(f"{MEASURES}{holder}", month, **fields)
 
 
 class WorkStore:
@@ -92,12 +135,20 @@ class WorkStore:
     def add_todo(self, uow: UnitOfWork, todo: dict[str, Any]) -> None:
         """A new pending action, or the same action opened again for the same holder
         (a draft sent back to its reviewer)."""
-        uow.add(put_op(todo))
+        uow.add(put_op(measured(uow, todo, revise=todo.get("action") == "outgoing.revise")))
 
     def save_todo(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
         """A pending action changed (closed, moved) over the version it was read at."""
-        uow.add(put_op(after, condition="#v = :v", names={"#v": "version"},
+        uow.add(put_op(measured(uow, after), condition="#v = :v", names={"#v": "version"},
                        values={":v": before["version"]}))
+
+    def months(self, holders: list[str], months: list[str]
+               ) -> dict[tuple[str, str], dict[str, Any]]:
+        """The monthly measures of people (``items.person``) or units (``items.unit``):
+        one item per holder and month, read in batches of 100."""
+        keys = [(f"{MEASURES}{h}", m) for h in holders for m in months]
+        found = self.table.batch_get(keys)
+        return {(pk[len(MEASURES):], sk): item for (pk, sk), item in found.items()}
 
     def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str,
                     source: str = "") -> None:

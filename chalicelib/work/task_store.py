@@ -16,6 +16,7 @@ from chalicelib.adapters.dynamo import Table, put_op
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import ItemAccess, Kind, item_scopes
+from chalicelib.work.store import measured
 
 KIND = Kind.TASK.value
 # What a list shows of a task, copied into each of its list entries.
@@ -56,7 +57,7 @@ class TaskStore:
         for entry in self._entries(task):
             uow.add(put_op(entry))
         for part in parts:
-            uow.add(put_op(part))
+            uow.add(put_op(measured(uow, part)))
 
     def save(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
         """The task over the version it was read at. Its scopes never change after
@@ -64,7 +65,7 @@ class TaskStore:
         uow.add(self._versioned(before, after))
 
     def save_part(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
-        uow.add(self._versioned(before, after))
+        uow.add(self._versioned(before, measured(uow, after)))
 
     @staticmethod
     def _versioned(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -307,6 +307,7 @@ class Tasks:
                              max(due, self.clock()), caller.username, lead["unit"],
                              parent="TASK")
         reopened["version"] = int(lead["version"]) + 1
+        reopened["measured"] = lead.get("measured")  # a return for revision, not a new task
         uow = self.store.unit_of_work()
         self.store.save_part(uow, lead, reopened)
         self.store.save(uow, task, {**task, "status": "open",

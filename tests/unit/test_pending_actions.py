@@ -148,3 +148,56 @@ def test_closing_one_holders_action_leaves_a_namesake_prefix_alone() -> None:
     uow.commit()
     assert ended["assignee"] == "U#an"
     assert [w["assignee"] for w in store.open_of(items.person("anh"))] == ["U#anh"]
+
+
+# ---- monthly measures (staff evaluation): moved by every write of a work item
+
+def test_an_action_counts_assigned_then_done_for_its_holder_and_unit_in_its_deadlines_month(
+) -> None:
+    store = FakeWorkStore()
+    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
+    uow = FakeUnitOfWork()
+    pending.open(uow, "OUT", "o9", Action.SIGN, items.person("giamdoc"), subject="Công văn",
+                 link="/app/outgoing-doc?id=o9", by="chuyenvien", unit="BGD")
+    uow.commit()
+    assert uow.counted == {("STATS#eval#U#giamdoc", "2026-12"): {"assigned": 1},
+                           ("STATS#eval#UNIT#BGD", "2026-12"): {"assigned": 1}}
+    uow = FakeUnitOfWork()
+    pending.close(uow, "OUT", "o9", Action.SIGN, by="giamdoc")
+    uow.commit()
+    # Signed the same Friday, due on Tuesday: early; nothing assigned twice.
+    assert uow.counted == {("STATS#eval#U#giamdoc", "2026-12"): {"completed": 1, "early": 1},
+                           ("STATS#eval#UNIT#BGD", "2026-12"): {"completed": 1, "early": 1}}
+
+
+def test_a_queues_item_counts_for_whoever_did_it() -> None:
+    store = FakeWorkStore()
+    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
+    uow = FakeUnitOfWork()
+    pending.open(uow, "OUT", "o8", Action.ISSUE, items.role("clerk"), subject="Công văn",
+                 link="/app/outgoing-doc?id=o8", by="giamdoc", unit="VP")
+    uow.commit()
+    assert uow.counted == {("STATS#eval#UNIT#VP", "2026-12"): {"assigned": 1}}
+    uow = FakeUnitOfWork()
+    pending.close(uow, "OUT", "o8", Action.ISSUE, by="vanthu")
+    uow.commit()
+    assert uow.counted == {
+        ("STATS#eval#U#vanthu", "2026-12"): {"assigned": 1, "completed": 1, "early": 1},
+        ("STATS#eval#UNIT#VP", "2026-12"): {"completed": 1, "early": 1}}
+
+
+def test_a_completed_part_opened_again_was_returned_for_revision() -> None:
+    from chalicelib.kernel.calendar import DEFAULT_TZ
+    from chalicelib.work.items import closed, measured_state, work_item
+    from chalicelib.work.rules import Part, measure_changes
+
+    part = work_item({"id": "d9", "trich_yeu": "Báo cáo"}, items.person("chuyenvien"), Part.LEAD,
+                     "", datetime(2026, 11, 30, 10, tzinfo=UTC), "truongphong", "PDKKD")
+    done = closed(part, WorkStatus.DONE, completed_at="2026-12-01T03:00:00Z")
+    was = measured_state(done, DEFAULT_TZ)
+    assert was.state == "late" and was.month == "2026-11"
+    again = {**part, "measured": was.as_item()}
+    changes = measure_changes(was, measured_state(again, DEFAULT_TZ))
+    assert sorted(changes) == [
+        ("U#chuyenvien", "2026-11", {"completed": -1, "late": -1, "returned": 1}),
+        ("UNIT#PDKKD", "2026-11", {"completed": -1, "late": -1, "returned": 1})]
