@@ -49,10 +49,11 @@ def page_of(meeting_id: str) -> str:
 def ask_answer(pending: Pending, uow: UnitOfWork, meeting: dict[str, Any], username: str, *,
                by: str) -> None:
     """A member of staff invited must answer before the meeting starts (asked
-    again, with the new start, when the meeting moves)."""
+    again, with the new start, when the meeting moves). The invitation mail with
+    its calendar file is the mail: the inbox's notice stays in the app."""
     pending.open(uow, WORK_PARENT, meeting["id"], Action.ANSWER_INVITATION,
                  items.person(username), subject=meeting["title"], link=page_of(meeting["id"]),
-                 by=by, due=instant(meeting["start"]))
+                 by=by, due=instant(meeting["start"]), mail=False)
 
 
 def answered(pending: Pending, uow: UnitOfWork, meeting_id: str, username: str, *, by: str,

@@ -35,7 +35,8 @@ def opened_event(event: DomainEvent) -> Event:
     subject = "" if p.get("secret") else str(p.get("subject") or "")
     return Event(event_id=event.id, occurred_at=event.occurred_at, kind=str(p["action"]),
                  title=f"{what}: {subject}" if subject else what, link=str(p.get("link") or ""),
-                 what=what, subject=subject, deadline=p.get("deadline"))
+                 what=what, subject=subject, deadline=p.get("deadline"),
+                 mail=p.get("mail", True) is not False)
 
 
 @subscribe(WORK_OPENED, name="notify_work_opened", needs=("mailer",))

@@ -69,9 +69,11 @@ class Pending:
     def open(self, uow: UnitOfWork, parent: str, parent_id: str, action: Action,
              assignee: str, *, subject: str, link: str, by: str, unit: str | None = None,
              urgent: bool = False, due: datetime | None = None, secret: bool = False,
-             note: str = "") -> dict[str, Any]:
+             note: str = "", mail: bool = True) -> dict[str, Any]:
         """Ask ``assignee`` (``items.person/unit/role``) to take ``action`` on the
-        parent, due under the action's rule. Returns the item written."""
+        parent, due under the action's rule. Returns the item written. ``mail=False``
+        when the change sends its own mail for it (a meeting's invitation): the
+        notice is then in-app only, so nobody gets two mails for one event."""
         now = self.clock()
         todo = items.todo(parent, parent_id, action, assignee, subject=subject,
                           deadline=self.deadline(action, urgent=urgent, due=due), by=by,
@@ -80,7 +82,7 @@ class Pending:
         uow.emit(DomainEvent(WORK_OPENED, f"{parent}#{parent_id}", {
             "assignee": assignee, "action": action.value, "label": ACTION_RULES[action].label,
             "subject": "" if secret else subject, "link": link, "deadline": todo["deadline"],
-            "by": by, "item_id": items.item_id(todo), "secret": secret}))
+            "by": by, "item_id": items.item_id(todo), "secret": secret, "mail": mail}))
         return todo
 
     def close(self, uow: UnitOfWork, parent: str, parent_id: str, action: Action, *,
