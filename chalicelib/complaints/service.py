@@ -53,7 +53,7 @@ from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, Directory
 from chalicelib.notifications.service import mail_event
 from chalicelib.work import items
 from chalicelib.work.items import closed, reindexed, work_item
-from chalicelib.work.pending import Pending
+from chalicelib.work.pending import Pending, announce
 from chalicelib.work.rules import Action, Part, WorkStatus
 
 __all__ = [
@@ -593,6 +593,7 @@ class Complaints:
         def drop_replaced(uow: UnitOfWork) -> None:
             for old in replaced:
                 self.store.drop_work(uow, old)
+            announce(uow, work)  # the unit's heads or the officer are told
             # The leaders' action ends with the first assignment (by anyone entitled).
             self._pending().close(uow, WORK_PARENT, case_id, Action.ASSIGN_CASE,
                                   by=caller.username)

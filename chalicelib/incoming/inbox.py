@@ -16,11 +16,11 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
-from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.ports import CalendarSource
 from chalicelib.work import items
-from chalicelib.work.pending import WORK_OPENED, Pending
-from chalicelib.work.rules import ACTION_RULES, Action, Part
+from chalicelib.work.pending import Pending
+from chalicelib.work.pending import announce as work_announce
+from chalicelib.work.rules import Action, Part
 
 PARENT = "DOC"
 CLERKS = items.role("clerk")
@@ -55,10 +55,4 @@ def officer_action(part: Part, unit_part: str = Part.LEAD.value) -> Action:
 
 def announce(uow: UnitOfWork, part: dict[str, Any]) -> None:
     """A part written for someone to act on, announced like a pending action."""
-    action = items.action_of(part)
-    secret = bool(part.get("do_mat"))
-    uow.emit(DomainEvent(WORK_OPENED, part["pk"], {
-        "assignee": part["assignee"], "action": action.value,
-        "label": ACTION_RULES[action].label, "subject": "" if secret else part.get("subject", ""),
-        "link": items.link_of(part), "deadline": part["deadline"],
-        "by": part.get("assigned_by", ""), "item_id": items.item_id(part), "secret": secret}))
+    work_announce(uow, part)

@@ -32,6 +32,7 @@ from chalicelib.onestop.dossiers import (
 )
 from chalicelib.onestop.reading import view
 from chalicelib.onestop.store import WORK_PARENT
+from chalicelib.work.pending import announce
 from chalicelib.work.rules import Action, WorkStatus
 
 
@@ -84,6 +85,8 @@ def advance(caller: Caller, dossier_id: str, *, note: str = "",
     saved = save(deps, uow, d, after)
     for w in done:
         deps.store.put_work(uow, w)
+        if w["status"] == WorkStatus.OPEN.value:
+            announce(uow, w)  # the next step's holders are told
     _hand_on_actions(deps, uow, caller, d, after, index, last)
     deps.store.count(uow, deltas)
     record(deps, uow, caller, dossier_id, "dossier.advance",

@@ -32,6 +32,7 @@ from chalicelib.onestop.dossiers import (
     step_work,
 )
 from chalicelib.onestop.procedures import in_force, procedure_view
+from chalicelib.work.pending import announce
 
 UPLOADS = UploadArea("dossiers/uploads", 20 * 1024 * 1024, expires_in=1800)
 # Attempts at a code before the desk answers "busy": each lost race re-reads
@@ -154,7 +155,10 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
             store.add_submission(uow, idempotency_key, dossier_id,
                                  int((now + timedelta(days=7)).timestamp()))
         # The first step's holder must act (the desk, for a dossier received online).
-        store.put_work(uow, step_work(deps, dossier, 0, by="system"))
+        # Whoever received it at the desk is not told of their own dossier.
+        first = step_work(deps, dossier, 0, by=caller.username if caller else "system")
+        store.put_work(uow, first)
+        announce(uow, first)
         ask_signature(deps, uow, dossier, 0, by="system")
         store.count(uow, rules.received_deltas(owner, now, appointment, online=online))
         deps.trail.append(uow, ChainHead(chain_of(dossier_id)), caller, "dossier.receive",

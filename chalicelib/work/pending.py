@@ -37,6 +37,20 @@ WORK_OPENED = "work.opened"
 COUNTED = {"done_early": "early", "done_on_time": "on_time", "done_late": "late"}
 
 
+def announce(uow: UnitOfWork, item: dict[str, Any], *, mail: bool = True) -> None:
+    """A work item written for someone to act on (a pending action, or a part: a task,
+    a case to answer, a dossier step, an officer's share), announced in the same unit
+    of work: the notifications capability tells the people behind its assignee."""
+    action = items.action_of(item)
+    secret = bool(item.get("do_mat"))
+    uow.emit(DomainEvent(WORK_OPENED, item["pk"], {
+        "assignee": item["assignee"], "action": action.value,
+        "label": ACTION_RULES[action].label, "subject": "" if secret else item.get("subject", ""),
+        "link": items.link_of(item), "deadline": item["deadline"],
+        "by": item.get("assigned_by", ""), "item_id": items.item_id(item), "secret": secret,
+        "mail": mail}))
+
+
 class Pending:
     """Opens and closes pending actions in a capability's unit of work."""
 
@@ -79,10 +93,7 @@ class Pending:
                           deadline=self.deadline(action, urgent=urgent, due=due), by=by,
                           unit=unit, link=link, now=now, secret=secret, note=note)
         self.store.add_todo(uow, todo)
-        uow.emit(DomainEvent(WORK_OPENED, f"{parent}#{parent_id}", {
-            "assignee": assignee, "action": action.value, "label": ACTION_RULES[action].label,
-            "subject": "" if secret else subject, "link": link, "deadline": todo["deadline"],
-            "by": by, "item_id": items.item_id(todo), "secret": secret, "mail": mail}))
+        announce(uow, todo, mail=mail)
         return todo
 
     def close(self, uow: UnitOfWork, parent: str, parent_id: str, action: Action, *,

@@ -26,7 +26,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, Directory
 from chalicelib.work import items
 from chalicelib.work.items import closed, reindexed, work_item
-from chalicelib.work.pending import Pending
+from chalicelib.work.pending import Pending, announce
 from chalicelib.work.rules import Action, Part, WorkStatus, check_deadline, timeliness
 from chalicelib.work.task_store import SUMMARY, TaskStore, access_of
 
@@ -110,6 +110,8 @@ class Tasks:
                            parent="TASK") for who, unit, part in assignees]
         uow = self.store.unit_of_work()
         self.store.add(uow, task, parts)
+        for part in parts:  # each assignee is told (the form promises a mail)
+            announce(uow, part)
         # A new task has a new chain: nothing to read.
         self.trail.append(uow, ChainHead(chain_of(task_id)), caller, "task.create",
                           summary=title, after={"lead": lead, "supporting": supporting,
@@ -310,6 +312,7 @@ class Tasks:
         reopened["measured"] = lead.get("measured")  # a return for revision, not a new task
         uow = self.store.unit_of_work()
         self.store.save_part(uow, lead, reopened)
+        announce(uow, reopened)
         self.store.save(uow, task, {**task, "status": "open",
                                     "version": int(task["version"]) + 1})
         self.trail.append(uow, self.trail.head(chain_of(task_id)), caller, "task.reopen",

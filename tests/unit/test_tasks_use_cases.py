@@ -62,7 +62,9 @@ def test_a_leader_gives_a_task_to_a_person_and_a_unit(tasks: Tasks) -> None:
     assert task["deadline"] == "2026-12-11T10:00:00.000Z"
     assert task["people"] == ["chuyenvien", "giamdoc"] and task["units"] == ["PTH"]
     assert tasks.trail.actions(chain_of(task["id"])) == ["task.create"]
-    assert [e.type for e in tasks.store.events] == ["task.created"]
+    # Each assignee is told through their inbox (the notifications capability mails).
+    assert [(e.type, e.payload.get("assignee")) for e in tasks.store.events] == [
+        ("work.opened", "U#chuyenvien"), ("work.opened", "UNIT#PTH"), ("task.created", None)]
     # The lead sees it; an officer of another unit does not even learn it exists.
     assert tasks.view(OFFICER, task["id"])["title"] == "Báo cáo quý IV"
     with pytest.raises(NotFound):
@@ -171,8 +173,11 @@ def test_the_leads_completion_completes_the_task_and_only_the_assigner_reopens_i
         tasks.reopen(OFFICER, task["id"], "Thiếu số liệu")
     reopened = tasks.reopen(LEADER, task["id"], "Thiếu số liệu")
     assert reopened["status"] == "open" and reopened["parts"][0]["status"] == "open"
-    assert [e.type for e in tasks.store.events] == [
+    assert [e.type for e in tasks.store.events if e.type != "work.opened"] == [
         "task.created", "task.completed", "task.completed", "task.reopened"]
+    # Reopened, the lead is told again.
+    assert [e.payload["assignee"] for e in tasks.store.events if e.type == "work.opened"][-1] \
+        == "U#chuyenvien"
 
 
 def test_a_change_over_a_stale_version_is_a_conflict_and_writes_nothing(tasks: Tasks) -> None:
