@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, api_call, api_login, browsers, open_signed_in
+from tests.e2e.conftest import DESKTOP, api_call, api_login, browsers, open_signed_in, shot
 from tests.e2e.test_work import today_vn, working_day
 
 pytestmark = pytest.mark.e2e
@@ -71,3 +71,4 @@ def test_an_officer_sees_their_own_score_and_nobody_elses(
         expect(items.first.locator("a")).to_have_attribute("href", f"/app/task?id={task['id']}")
         # The unit's round is not published: the officer reads none of it.
         expect(page.locator("#ev-people tbody")).to_contain_text("chưa được công khai")
+        shot(page, "evaluation-officer")
