@@ -500,7 +500,7 @@ class Evaluations:
                            "The round is decided; it cannot change.", "round_closed")
 
     def _chain(self, unit: str, period: Period) -> str:
-        return f"evaluation:{unit}/{period}"
+        return f"evaluation:{unit}:{period}"
 
     def self_assess(self, caller: Caller, unit: str, period_text: str | None, *, text: str,
                     band: Band) -> dict[str, Any]:

@@ -301,13 +301,17 @@ def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(
     assert officer.get(f"/api/evaluation/cv2/form?period={PERIOD}",
                        accept="*/*").status_code == 403
 
-    # Everything audited on the round's trail.
-    from chalicelib.audit.trail import entries
-
-    actions = [e["action"] for e in entries(f"evaluation:{UNIT}/{PERIOD}")]
+    # Everything audited on the round's trail, read by its head and the leaders.
+    trail = _body(head.get(f"/api/audit/evaluation:{UNIT}:{PERIOD}"))["entries"]
+    actions = [e["action"] for e in trail]
     assert actions.count("evaluation.propose") == 6
     assert actions[-3:] == ["evaluation.self", "evaluation.decide", "evaluation.publish"]
-    assert [e["action"] for e in entries("evaluation:chuyenvien")] == ["evaluation.mark"] * 2
+    assert _body(leader.get("/api/audit/evaluation:chuyenvien"))["entries"][0]["action"] == \
+        "evaluation.mark"
+    assert officer.get(f"/api/audit/evaluation:{UNIT}:{PERIOD}").status_code == 404
+    assert officer.get("/api/audit/evaluation:cv2").status_code == 404
+    marks = _body(officer.get("/api/audit/evaluation:chuyenvien"))["entries"]
+    assert [e["action"] for e in marks] == ["evaluation.mark"] * 2
 
 
 def test_who_may_read_a_persons_evaluation(month):
