@@ -72,3 +72,13 @@ def test_an_officer_sees_their_own_score_and_nobody_elses(
         # The unit's round is not published: the officer reads none of it.
         expect(page.locator("#ev-people tbody")).to_contain_text("chưa được công khai")
         shot(page, "evaluation-officer")
+
+        # The head sees the unit's people, the new officer among them, and may propose.
+        lead = open_page(DESKTOP)
+        open_signed_in(lead, url, session_of("truongphong"), "/app/evaluation")
+        lead.fill("#ev-period", period)
+        lead.click("[data-action=round]")
+        row = lead.locator(f"#ev-people tr[data-user={name}]")
+        expect(row).to_contain_text("Phan Thị Thu")
+        expect(row.locator("input[name=general_points]")).to_be_visible()
+        shot(lead, "evaluation-head")

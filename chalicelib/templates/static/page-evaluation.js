@@ -124,17 +124,19 @@
       const band = el("select", { name: "band", "aria-label": `Đề xuất xếp loại ${p.full_name}` },
         el("option", { value: "" }, "Theo số liệu"),
         ...BANDS.map(([v, l]) => el("option", { value: v, ...(proposal.band === v ? { selected: "" } : {}) }, l)));
+      const well = el("input", { type: "checkbox", name: "general_well", ...(proposal.general_well ? { checked: "" } : {}) });
+      const wellLabel = el("label", { class: "check" }, well, " Thực hiện tốt tiêu chí chung");
       const save = el("button", { type: "button", class: "secondary small" }, "Lưu");
       save.addEventListener("click", async () => {
         try {
           await api(`${roundPath()}/people/${encodeURIComponent(p.username)}`, { method: "PUT", json: {
-            general_points: points.value === "" ? null : points.value, general_well: true,
+            general_points: points.value === "" ? null : points.value, general_well: well.checked,
             band: band.value || null, note: "" } });
           flash("Đã lưu đề xuất.", { ok: true });
           await loadRound();
         } catch (e) { showError(e); }
       });
-      return el("td", { class: "ev-propose" }, points, band, save);
+      return el("td", { class: "ev-propose" }, points, band, wellLabel, save);
     }
 
     function decisionCell(p) {
