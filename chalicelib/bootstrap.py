@@ -20,6 +20,7 @@ from chalicelib.kernel.ports import Mailer
 if TYPE_CHECKING:
     from chalicelib.audit.trail import Trail
     from chalicelib.complaints.service import Complaints
+    from chalicelib.evaluation.service import Evaluations
     from chalicelib.onestop.dossiers import Deps as OneStopDeps
     from chalicelib.organisation.store import Directory
     from chalicelib.outgoing.service import Outgoing
@@ -68,6 +69,17 @@ def tasks() -> Tasks:
     t = table()
     return Tasks(store=TaskStore(t), trail=trail(t), directory=directory(t),
                  calendar=agency_calendar, pending=Pending.over(t, agency_calendar))
+
+
+def evaluations() -> Evaluations:
+    """Staff evaluation: scores from the monthly measures, marks, rounds."""
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.evaluation.service import Evaluations
+    from chalicelib.evaluation.store import EvaluationStore
+
+    t = table()
+    return Evaluations(store=EvaluationStore(t), work=work_store(t), trail=trail(t),
+                       directory=directory(t), calendar=agency_calendar)
 
 
 def outgoing() -> Outgoing:

@@ -97,6 +97,23 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
 
         load_dossier(caller, ident, Table())  # supervisors of dossiers they may see
         return
+    if kind == "evaluation" and ident:
+        # A unit's round (``{unit}:{period}``): its heads and the leaders; a
+        # person's marks (``{username}``): whoever may read their evaluation.
+        from chalicelib.bootstrap import evaluations
+        from chalicelib.kernel.errors import Forbidden
+
+        unit, colon, _period = ident.partition(":")
+        if colon:
+            if Role.LEADER in caller.roles or (Role.UNIT_HEAD in caller.roles
+                                               and caller.unit == unit):
+                return
+            raise NotFound()
+        try:
+            evaluations().readable_person(caller, ident)
+        except Forbidden:
+            raise NotFound() from None
+        return
     if kind == "outgoing" and ident:
         from chalicelib.outgoing.service import load
 

@@ -72,7 +72,7 @@ def create_user(call: Call) -> dict[str, Any]:
     b = call.body
     profile, password = org.create_user(call.user, username=b.username, full_name=b.full_name,
                                         email=str(b.email), unit=b.unit, roles=b.roles,
-                                        title=b.title)
+                                        title=b.title, category=b.category)
     return {"user": profile, "initial_password": password}
 
 
@@ -82,7 +82,7 @@ def update_user(call: Call) -> dict[str, Any]:
     b = call.body
     return org.update_user(call.user, call.params["username"], version=b.version,
                            full_name=b.full_name, email=str(b.email), unit=b.unit,
-                           roles=b.roles, title=b.title)
+                           roles=b.roles, title=b.title, category=b.category)
 
 
 @route(org_bp, "/api/org/users/{username}/disable", methods=("POST",), policy=ADMIN,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
@@ -43,6 +44,8 @@ class UserIn(BaseModel):
     unit: str = Field(min_length=1, max_length=20)
     roles: list[Role] = Field(min_length=1, max_length=6)
     title: str = Field(default="", max_length=100)  # SignerInfo.Position
+    # Staff evaluation: viên chức or công chức (absent: công chức).
+    category: Literal["vien_chuc", "cong_chuc"] | None = None
 
     _norm = field_validator("full_name", "title")(_nfc)
 
@@ -53,6 +56,7 @@ class UserUpdate(BaseModel):
     unit: str = Field(min_length=1, max_length=20)
     roles: list[Role] = Field(min_length=1, max_length=6)
     title: str = Field(default="", max_length=100)
+    category: Literal["vien_chuc", "cong_chuc"] | None = None  # absent: unchanged
     version: int = Field(ge=1)
 
     _norm = field_validator("full_name", "title")(_nfc)

@@ -123,6 +123,7 @@ def _profile_view(item: dict[str, Any]) -> dict[str, Any]:
         "title": item.get("title", ""), "roles": sorted(item.get("roles") or []),
         "status": item.get("status", "active"), "version": int(item.get("version", 1)),
         "has_signature": bool(item.get("signature_key")),
+        "category": item.get("category") or "cong_chuc",
     }
 
 
@@ -157,7 +158,8 @@ def _cognito_attributes(full_name: str, email: str, unit: str) -> dict[str, str]
 
 
 def create_user(caller: Caller, *, username: str, full_name: str, email: str, unit: str,
-                roles: list[Role], title: str, table: Table | None = None,
+                roles: list[Role], title: str, category: str | None = None,
+                table: Table | None = None,
                 directory: CognitoDirectory | None = None, store: Directory | None = None,
                 trail: AuditTrail | None = None) -> tuple[dict[str, Any], str]:
     """Returns the profile and the initial password, shown once to the administrator."""
@@ -178,6 +180,8 @@ def create_user(caller: Caller, *, username: str, full_name: str, email: str, un
         "unit_name": unit_name, "title": title, "roles": sorted(r.value for r in roles),
         "status": "active", "version": 1, "created_at": now, "updated_at": now,
     }
+    if category:
+        item["category"] = category
     uow = store.unit_of_work()
     store.add_user(uow, item)
     chain = f"user:{username}"
@@ -212,7 +216,8 @@ def _save_profile(caller: Caller, before: dict[str, Any], after: dict[str, Any],
 
 
 def update_user(caller: Caller, username: str, *, version: int, full_name: str, email: str,
-                unit: str, roles: list[Role], title: str, table: Table | None = None,
+                unit: str, roles: list[Role], title: str, category: str | None = None,
+                table: Table | None = None,
                 directory: CognitoDirectory | None = None, store: Directory | None = None,
                 trail: AuditTrail | None = None) -> dict[str, Any]:
     store = _store(table, store)
@@ -227,6 +232,8 @@ def update_user(caller: Caller, username: str, *, version: int, full_name: str, 
     directory.set_groups(username, {r.value for r in roles})
     after = {**before, "full_name": full_name, "email": email, "unit": unit,
              "unit_name": unit_name, "title": title, "roles": sorted(r.value for r in roles)}
+    if category:
+        after["category"] = category
     return _save_profile(caller, before, after, "user.update", store, trail,
                          summary=full_name)
 

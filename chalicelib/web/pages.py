@@ -49,6 +49,7 @@ PAGES = {
     "dossier": ("dossier.html", "Hồ sơ một cửa"),
     "onestop-report": ("onestop_report.html", "Báo cáo tình hình giải quyết TTHC (mẫu số 06)"),
     "search": ("search.html", "Kết quả tìm kiếm"),
+    "evaluation": ("evaluation.html", "Đánh giá, xếp loại"),
 }
 
 # The public verification page: anyone may open it, a few times a minute.

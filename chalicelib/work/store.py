@@ -20,7 +20,12 @@ under their parent by the capability that owns the parent.)
   (assigned, completed, early, on_time, late, returned, extensions_asked,
   extensions_granted, mark_*), moved by every write of a work item in the same
   transaction (``measured``): each item remembers how it was counted
-  (``measured``), so a write moves the counters by the difference.
+  (``measured``), so a write moves the counters by the difference;
+- closed work that counts for a person (done, or handed back): the sparse gsi2
+  entry ``COUNTED#U#{username}`` / ``{YYYY-MM}#{pk}#{sk}`` (the month it counts
+  in), set by ``measured`` when the item leaves the open-work index, so that
+  staff evaluation lists the items behind a person's month (``counted``) without
+  a scan. Items closed before this index existed are not in it.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ def completion_update(unit: str, field: str, week: str, source: str = "") -> dic
 
 
 MEASURES = "STATS#eval#"
+COUNTED = "COUNTED#"  # gsi2: closed work counted for a person, by month
 
 
 def measured(uow: UnitOfWork, work: dict[str, Any], *, revise: bool = False) -> dict[str, Any]:
@@ -60,15 +66,26 @@ def measured(uow: UnitOfWork, work: dict[str, Any], *, revise: bool = False) -> 
     the same unit of work. Every store that writes a work item calls this (the
     parts, the pending actions): counting is never a scan of the work."""
     from chalicelib.kernel.calendar import DEFAULT_TZ
-    from chalicelib.work.rules import Measured, measure_changes
+    from chalicelib.work.rules import Measured, WorkStatus, contributions, measure_changes
 
     after = items.measured_state(work, DEFAULT_TZ)
     before = Measured.from_item(work.get("measured"))
     if before == after:
         return work
+    returned = False
     for holder, month, fields in measure_changes(before, after, revise=revise):
         uow.count(f"{MEASURES}{holder}", month, **fields)
-    return {**work, "measured": after.as_item()}
+        returned = returned or fields.get("returned", 0) > 0
+    out = {**work, "measured": after.as_item()}
+    if returned:  # how often it was sent back for revision (the evaluation's drill-down)
+        out["times_returned"] = int(work.get("times_returned") or 0) + 1
+    if out.get("status") != WorkStatus.OPEN.value and after.person \
+            and contributions(after.state):
+        # Closed work leaves the open-work index (items.closed): it joins the
+        # person's counted items by month, for the evaluation's drill-down.
+        out["gsi2pk"] = f"{COUNTED}{after.person}"
+        out["gsi2sk"] = f"{after.month}#{work['pk']}#{work['sk']}"
+    return out
 
 
 def unmeasured(uow: UnitOfWork, work: dict[str, Any]) -> None:
@@ -149,6 +166,22 @@ class WorkStore:
         keys = [(f"{MEASURES}{h}", m) for h in holders for m in months]
         found = self.table.batch_get(keys)
         return {(pk[len(MEASURES):], sk): item for (pk, sk), item in found.items()}
+
+    def counted(self, person: str, first_month: str, last_month: str,
+                limit: int = 2000) -> list[dict[str, Any]]:
+        """The closed work items (done or handed back) counted for a person
+        (``items.person``) in the months ``first_month``..``last_month`` (YYYY-MM),
+        read a page at a time up to ``limit`` items."""
+        out: list[dict[str, Any]] = []
+        start: dict[str, Any] | None = None
+        while len(out) < limit:
+            found, start = self.table.query_range(
+                f"{COUNTED}{person}", index="gsi2", low=f"{first_month}#",
+                below=f"{last_month}#~", start=start, limit=min(500, limit - len(out)))
+            out.extend(i for i in found if i.get("kind") == "work")
+            if not start:
+                break
+        return out
 
     def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str,
                     source: str = "") -> None:

@@ -28,6 +28,7 @@ from chalicelib.work import items
 from chalicelib.work.items import closed, reindexed, work_item
 from chalicelib.work.pending import Pending, announce
 from chalicelib.work.rules import Action, Part, WorkStatus, check_deadline, timeliness
+from chalicelib.work.store import count_measure
 from chalicelib.work.task_store import SUMMARY, TaskStore, access_of
 
 # Policy: an extension adds at most this many working days to the current deadline.
@@ -218,6 +219,7 @@ class Tasks:
         uow = self.store.unit_of_work()
         self.store.save_part(uow, work, {**work, "extension": extension,
                                          "version": int(work["version"]) + 1})
+        self._count_extension(uow, caller.username, work, extensions_asked=1)
         # One item per task for the assigner, whoever asks: asked again, it is due anew.
         assigner = task["created_by"]
         self.pending.open(uow, PARENT, task_id, Action.DECIDE_EXTENSION, items.person(assigner),
@@ -256,6 +258,8 @@ class Tasks:
             new = {**work, "extension": decided, "version": int(work["version"]) + 1}
         uow = self.store.unit_of_work()
         self.store.save_part(uow, work, new)
+        if approve and pending.get("requested_by"):
+            self._count_extension(uow, str(pending["requested_by"]), work, extensions_granted=1)
         self.trail.append(uow, self.trail.head(chain_of(task_id)), caller,
                           "task.extension_" + ("approve" if approve else "refuse"),
                           summary=note[:200], before={"deadline": work["deadline"]},
@@ -269,6 +273,20 @@ class Tasks:
         self._tell_decision(uow, task, work, decided)
         uow.commit()
         return self.view(caller, task_id)
+
+    def _count_extension(self, uow: Any, requester: str, work: dict[str, Any],
+                         **fields: int) -> None:
+        """Staff evaluation's measures: an extension asked (or granted) counts for the
+        person who asked and their unit, in the month of the deadline it was asked
+        against (the part's deadline before any approval moves it), so that a
+        month's granted never exceeds its asked."""
+        deadline = instant(work["deadline"])
+        assert deadline is not None
+        month = f"{deadline.astimezone(self.calendar().tz):%Y-%m}"
+        count_measure(uow, items.person(requester), month, **fields)
+        unit = str((self.directory.user(requester) or {}).get("unit") or work.get("unit") or "")
+        if unit:
+            count_measure(uow, items.unit(unit), month, **fields)
 
     def _tell_decision(self, uow: Any, task: dict[str, Any], work: dict[str, Any],
                        decided: dict[str, Any]) -> None:

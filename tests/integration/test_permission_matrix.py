@@ -977,6 +977,106 @@ MATRIX[("GET", "/api/reports/form06")] = Row(
     fixed("/api/reports/form06?from=2026-11-01&to=2026-11-30"), roles(ONE_STOP_DESK))
 
 
+# ---- staff evaluation: a person (oneself / of PDKKD / of another unit); a round of
+# the caller's unit / of another unit (each case its own period, so rounds start open)
+
+EVAL_PERSON_VARIANTS = ("own", "PDKKD person", "other unit person")
+
+
+def _eval_person(ctx: Ctx, variant: str) -> str:
+    if variant == "own":
+        return ctx.me
+    if variant == "PDKKD person":
+        return "chuyenvien" if ctx.me != "chuyenvien" else "truongphong"
+    return "vanthu" if ctx.me != "vanthu" else "motcua"
+
+
+def _eval_person_allowed(role: Role, variant: str) -> bool:
+    # The person, the heads of their unit (the matrix's head is PDKKD's), leaders.
+    return variant == "own" or role == Role.LEADER or (
+        role == Role.UNIT_HEAD and variant == "PDKKD person")
+
+
+def _eval(suffix: str) -> Callable[[Ctx, str], Request]:
+    return lambda c, v: (f"/api/evaluation/{_eval_person(c, v)}{suffix}", None)
+
+
+def _round_unit(ctx: Ctx, variant: str) -> str:
+    return ctx.unit if variant == "own unit" else ("PTH" if ctx.unit != "PTH" else "PDKKD")
+
+
+def _round_period(ctx: Ctx) -> str:
+    return f"{2030 + ctx.n % 60}-{1 + (ctx.n // 60) % 12:02d}"
+
+
+def _round(suffix: str, body: Any = None) -> Callable[[Ctx, str], Request]:
+    return lambda c, v: (f"/api/evaluation/rounds/{_round_unit(c, v)}/{_round_period(c)}"
+                         f"{suffix}", body)
+
+
+def _head_of_round(role: Role, variant: str) -> bool:
+    return role == Role.LEADER or (role == Role.UNIT_HEAD and variant == "own unit")
+
+
+def _proposal(ctx: Ctx, variant: str) -> Request:
+    unit = _round_unit(ctx, variant)
+    who = "chuyenvien" if unit == "PDKKD" else ctx.fresh_user()
+    return (f"/api/evaluation/rounds/{unit}/{_round_period(ctx)}/people/{who}",
+            {"general_points": 20, "note": "Thử"})
+
+
+def _decided_round(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.bootstrap import evaluations
+    from chalicelib.evaluation.band_rules import Band
+    from chalicelib.kernel.identity import Caller
+
+    unit, period = _round_unit(ctx, variant), _round_period(ctx)
+    decided = evaluations().decide(Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD"),
+                                   unit, period, unit_band=Band.HTT, decisions=[], version=0)
+    return (f"/api/evaluation/rounds/{unit}/{period}/publish", {"version": decided["version"]})
+
+
+def _done_item(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.bootstrap import tasks
+    from chalicelib.kernel.identity import Caller
+
+    person = "chuyenvien" if variant == "PDKKD item" else ctx.fresh_user()
+    unit = "PDKKD" if variant == "PDKKD item" else "PTH"
+    task_id = tasks().create(Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD"),
+                             title="Việc chấm", description="", lead=person, supporting=[],
+                             deadline=_due(), priority="normal")["id"]
+    tasks().complete(Caller(person, frozenset({Role.OFFICER}), unit=unit), task_id, "Xong")
+    return ("/api/evaluation/marks", {"item_id": f"TASK#{task_id}/WORK#U#{person}",
+                                      "mark": "tot", "reason": "Thử"})
+
+
+MATRIX[("GET", "/api/evaluation/{username}")] = Row(
+    _eval("?period=2026-11"), _eval_person_allowed, EVAL_PERSON_VARIANTS)
+MATRIX[("GET", "/api/evaluation/{username}/items")] = Row(
+    _eval("/items?period=2026-11&field=completed"), _eval_person_allowed, EVAL_PERSON_VARIANTS)
+MATRIX[("GET", "/api/evaluation/{username}/form")] = Row(
+    _eval("/form?period=2026-11"), _eval_person_allowed, EVAL_PERSON_VARIANTS)
+MATRIX[("POST", "/api/evaluation/marks")] = Row(
+    _done_item, lambda role, v: role == Role.LEADER or (role == Role.UNIT_HEAD
+                                                        and v == "PDKKD item"),
+    ("PDKKD item", "PTH item"))
+MATRIX[("GET", "/api/evaluation/rounds/{unit}/{period}")] = Row(
+    _round(""), _head_of_round, ("own unit", "other unit"))
+MATRIX[("GET", "/api/evaluation/rounds/{unit}/{period}/export")] = Row(
+    _round("/export"), _head_of_round, ("own unit", "other unit"))
+MATRIX[("PUT", "/api/evaluation/rounds/{unit}/{period}/self")] = Row(
+    _round("/self", {"text": "Tự đánh giá", "band": "HTT"}),
+    lambda _role, v: v == "own unit", ("own unit", "other unit"))
+MATRIX[("PUT", "/api/evaluation/rounds/{unit}/{period}/people/{username}")] = Row(
+    _proposal, lambda role, v: role == Role.UNIT_HEAD and v == "own unit",
+    ("own unit", "other unit"))
+MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/decision")] = Row(
+    _round("/decision", {"unit_band": "HTT", "version": 0, "decisions": []}),
+    lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
+MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/publish")] = Row(
+    _decided_round, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
+
+
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
 
 
