@@ -8,6 +8,7 @@ from chalicelib.api.system import system_bp
 from chalicelib.audit.routes import audit_bp
 from chalicelib.calendar.routes import calendar_bp
 from chalicelib.complaints.routes import complaints_bp
+from chalicelib.dashboard.routes import dashboard_bp
 from chalicelib.evaluation.routes import evaluation_bp
 from chalicelib.handlers.schedule import schedule_bp
 from chalicelib.handlers.workflow import workflow_bp
@@ -45,7 +46,7 @@ BLUEPRINTS = (
     authorizer_bp, auth_bp, org_bp, audit_bp, calendar_bp, incoming_bp, grants_bp, handling_bp,
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
     meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp, complaints_bp,
-    onestop_bp, notifications_bp, search_bp, evaluation_bp,
+    onestop_bp, notifications_bp, search_bp, evaluation_bp, dashboard_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

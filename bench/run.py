@@ -12,7 +12,9 @@ run (``<!-- bench:NAME:start -->`` … ``<!-- bench:NAME:end -->``):
 - ``inbox``: AWS calls of ``GET /api/work/mine`` at two sizes of the department's
   open work (a leader, a head of unit, an officer);
 - ``onestop``: report form 06 over a simulated month at two sizes (items read and
-  requests follow units × days, not dossiers) and the wall time of one report.
+  requests follow units × days, not dossiers) and the wall time of one report;
+- ``dashboard``: the leaders' dashboard (and a unit's year of measures) at two
+  sizes of work history: items read follow units × months, never the work.
 
 ``--only ingest,search`` runs some of them; ``--quick`` runs smaller versions
 (fewer rounds, smaller collections) for a fast look, and says so in the text.
@@ -34,7 +36,7 @@ from datetime import UTC, datetime
 from bench.report import PERFORMANCE_DOC, write_section
 
 FAMILIES = ("foundation", "ingest", "search", "work", "inbox", "signing", "signing_flow",
-            "onestop")
+            "onestop", "dashboard")
 
 
 def _stamp(quick: bool) -> str:
@@ -121,6 +123,13 @@ def onestop(quick: bool) -> tuple[str, bool]:
                                     "of dossiers"), ok
 
 
+def dashboard(quick: bool) -> tuple[str, bool]:
+    from bench import dashboard as family
+
+    text, ok = _attempt("dashboard", lambda: family.run(quick))
+    return _with_stamp(text, quick, "## Leaders' dashboard: reads against the work history"), ok
+
+
 def _with_stamp(text: str, quick: bool, heading: str) -> str:
     """The family's own heading first, then when and where it was measured."""
     if text.startswith("## "):
@@ -170,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             section, ok = signing_flow(args.quick)
         elif name == "onestop":
             section, ok = onestop(args.quick)
+        elif name == "dashboard":
+            section, ok = dashboard(args.quick)
         else:
             section, ok = search(args.quick)
         failed = failed or not ok

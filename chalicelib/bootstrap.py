@@ -20,6 +20,7 @@ from chalicelib.kernel.ports import Mailer
 if TYPE_CHECKING:
     from chalicelib.audit.trail import Trail
     from chalicelib.complaints.service import Complaints
+    from chalicelib.dashboard.service import Dashboard
     from chalicelib.evaluation.service import Evaluations
     from chalicelib.onestop.dossiers import Deps as OneStopDeps
     from chalicelib.organisation.store import Directory
@@ -115,6 +116,16 @@ def onestop() -> OneStopDeps:
 
     t = table()
     return Deps(store=OneStopStore(t), trail=trail(t), units=lambda: list_units(t))
+
+
+def dashboard() -> Dashboard:
+    """The leaders' dashboard over its sources (as ``dashboard.service.dashboard_for``).
+    The evaluation bands come from the ``Bands`` port: none until the evaluation
+    capability publishes rounds (wire its reader here then)."""
+    from chalicelib.dashboard.service import Dashboard
+    from chalicelib.dashboard.sources import sources_for
+
+    return Dashboard(sources=sources_for(table()))
 
 
 def load_steps() -> None:

@@ -65,3 +65,16 @@ def onestop_late_check(event: Any) -> dict[str, int]:
     from chalicelib.onestop.service import draft_apologies
 
     return draft_apologies(deps=onestop())
+
+
+# Hourly, on the hour, 07:00–17:00 in Hanoi (UTC+7) on weekdays; holidays and the
+# agency's overrides are checked in code. Keeps the dashboard's overdue figures
+# (the measures' overdue_open) from the open-work index only.
+@schedule_bp.schedule(Cron(0, "0-10", "?", "*", "MON-FRI", "*"), name="snapshot_overdue")
+def snapshot_overdue(event: Any) -> dict[str, Any]:
+    from chalicelib.bootstrap import work_store
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.dashboard.snapshot import snapshot_overdue as run
+    from chalicelib.kernel.events import utcnow
+
+    return run(store=work_store(), clock=utcnow, calendar=agency_calendar)

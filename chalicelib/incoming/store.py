@@ -13,7 +13,12 @@
   the shape of ``work.items``), opinions and progress notes
   (``DOC#{id}/NOTE#{at}#{rand}``), and a unit's register entry
   (``DOC#{id}/UNITREG#{code}``, gsi3 ``REGISTER#incoming#{year}#UNIT#{code}`` /
-  ``{so_den:08}``).
+  ``{so_den:08}``);
+- monthly volumes for the dashboard: ``STATS#volume#incoming`` / ``{YYYY-MM}``
+  (documents registered that month, by local arrival date) and
+  ``STATS#volume#incoming#UNIT#{code}`` / ``{YYYY-MM}`` (documents given to the
+  unit at distribution, by the same date), field ``n``, added in the
+  registering and distributing transactions.
 
 Every save of the document or of a part is conditional on the version it was
 read at, so a lost race is a 409, never an overwrite.
@@ -58,6 +63,15 @@ def scope_entries(doc: dict[str, Any]) -> list[dict[str, Any]]:
 def register_partition(year: int, unit: str | None = None) -> str:
     """The gsi3 partition of the agency's (or one unit's) incoming register."""
     return f"REGISTER#incoming#{year}" + (f"#UNIT#{unit}" if unit else "")
+
+
+VOLUME = "STATS#volume#incoming"
+
+
+def _volume_key(doc: dict[str, Any], unit: str | None = None) -> tuple[str, str]:
+    """The month counter a document counts in (its local arrival month)."""
+    month = str(doc.get("arrival_date") or doc["arrival_at"])[:7]
+    return VOLUME + (f"#UNIT#{unit}" if unit else ""), month
 
 
 def _counter_key(year: int) -> tuple[str, str]:
@@ -115,6 +129,7 @@ class IncomingStore:
         uow.add(put_op(doc, condition="attribute_not_exists(pk)"))
         for entry in scope_entries(doc):
             uow.add(put_op(entry))
+        uow.count(*_volume_key(doc), n=1)
 
     def save(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any], *,
              duplicate_key: str | None = None) -> None:
@@ -188,6 +203,15 @@ class IncomingStore:
             "pk": f"DOC#{doc['id']}", "sk": f"UNITREG#{unit}", "kind": "unit_register",
             "doc_id": doc["id"], "gsi3pk": register_partition(int(doc["year"]), unit),
             "gsi3sk": f"{int(doc['so_den']):08d}"}))
+        uow.count(*_volume_key(doc, unit), n=1)
+
+    def volumes(self, units: Iterable[str | None], months: Iterable[str]
+                ) -> dict[tuple[str | None, str], int]:
+        """Documents registered (unit None) or given to a unit, per month: one
+        counter item per (unit, month), read in batches of 100."""
+        keys = {(VOLUME + (f"#UNIT#{u}" if u else ""), m): (u, m) for u in units for m in months}
+        found = self.table.batch_get(list(keys))
+        return {keys[k]: int(item.get("n", 0)) for k, item in found.items() if k in keys}
 
     # ---- work and notes --------------------------------------------------------
 

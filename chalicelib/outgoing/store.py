@@ -9,7 +9,11 @@
 - ``COUNTER#outgoing#{year}#{series}/COUNTER`` the number counter of a series;
 - ``DELIVERY#{token}/DELIVERY`` an e-mailed delivery link (doc_id, recipient,
   expires_at, ttl);
-- ``CONFIG#review_chains/CHAINS`` the review chain of each document type.
+- ``CONFIG#review_chains/CHAINS`` the review chain of each document type;
+- ``STATS#volume#outgoing`` / ``{YYYY-MM}`` and
+  ``STATS#volume#outgoing#UNIT#{drafting unit}`` / ``{YYYY-MM}`` documents
+  numbered (issued) that month, field ``n``, added in the numbering transaction
+  (the dashboard's volumes).
 
 Every save of a document is conditional on the version it was read at (a lost
 race is a 409, never an overwrite) and rewrites its list entries for its scopes.
@@ -32,6 +36,7 @@ from chalicelib.adapters.scoped_lists import (
 from chalicelib.kernel.access import ItemAccess, Kind, Secrecy, item_scopes
 
 KIND = Kind.OUTGOING.value
+VOLUME = "STATS#volume#outgoing"
 # What a list shows of a document, copied into each of its list entries.
 SUMMARY = ("id", "type_code", "type_name", "subject", "status", "do_khan", "do_mat",
            "number_text", "issued_on", "signer", "created_by", "created_at", "updated_at")
@@ -96,6 +101,14 @@ class OutgoingStore:
         item = self.table.get(*self._counter_key(year, series), consistent=True)
         return int(item["value"]) if item else None
 
+    def volumes(self, units: Iterable[str | None], months: Iterable[str]
+                ) -> dict[tuple[str | None, str], int]:
+        """Documents numbered per month, of the agency (unit None) or drafted by a
+        unit: one counter item per (unit, month), read in batches of 100."""
+        keys = {(VOLUME + (f"#UNIT#{u}" if u else ""), m): (u, m) for u in units for m in months}
+        found = self.table.batch_get(list(keys))
+        return {keys[k]: int(item.get("n", 0)) for k, item in found.items() if k in keys}
+
     def review_chains(self) -> dict[str, list[str]]:
         """The chains an administrator set, by document type (the others default)."""
         stored = self.table.get("CONFIG#review_chains", "CHAINS") or {}
@@ -136,6 +149,10 @@ class OutgoingStore:
         else:
             uow.add(put_op(item, condition="#v = :v", names={"#v": "value"},
                            values={":v": counter}))
+        month = str(after.get("issued_on") or "")[:7] or f"{year}-01"
+        uow.count(VOLUME, month, n=1)
+        if after.get("drafting_unit"):
+            uow.count(f"{VOLUME}#UNIT#{after['drafting_unit']}", month, n=1)
         after = {**after, "gsi3pk": f"REGISTER#outgoing#{year}",
                  "gsi3sk": f"{series}#{number:08d}"}
         return self.save(uow, before, after)

@@ -20,7 +20,12 @@ under their parent by the capability that owns the parent.)
   (assigned, completed, early, on_time, late, returned, extensions_asked,
   extensions_granted, mark_*), moved by every write of a work item in the same
   transaction (``measured``): each item remembers how it was counted
-  (``measured``), so a write moves the counters by the difference;
+  (``measured``), so a write moves the counters by the difference; their
+  ``overdue_open`` is SET (not added) by the hourly overdue snapshot
+  (``dashboard.snapshot``), which keeps what it set last in
+  ``STATS#overdue`` / ``LAST`` (the keys it set, the agency's overdue now by
+  unit, person and kind of work) so that the next run zeroes what is no longer
+  overdue;
 - closed work that counts for a person (done, or handed back): the sparse gsi2
   entry ``COUNTED#U#{username}`` / ``{YYYY-MM}#{pk}#{sk}`` (the month it counts
   in), set by ``measured`` when the item leaves the open-work index, so that
@@ -59,6 +64,7 @@ def completion_update(unit: str, field: str, week: str, source: str = "") -> dic
 
 MEASURES = "STATS#eval#"
 COUNTED = "COUNTED#"  # gsi2: closed work counted for a person, by month
+OVERDUE_STATE = ("STATS#overdue", "LAST")
 
 
 def measured(uow: UnitOfWork, work: dict[str, Any], *, revise: bool = False) -> dict[str, Any]:
@@ -182,6 +188,25 @@ class WorkStore:
             if not start:
                 break
         return out
+
+    # ---- the overdue snapshot (dashboard.snapshot)
+
+    def overdue_state(self) -> dict[str, Any] | None:
+        """What the last overdue snapshot set: ``keys`` [[holder, month], ...],
+        ``at``, ``units``/``people``/``kinds`` (overdue now)."""
+        return self.table.get(OVERDUE_STATE[0], OVERDUE_STATE[1], consistent=True)
+
+    def set_overdue(self, counts: dict[tuple[str, str], int], state: dict[str, Any]) -> None:
+        """SET each (holder, month)'s ``overdue_open`` to its count (zeros included:
+        those no longer overdue), then remember ``state``. Not a transaction: a
+        job that dies half-way is set right by the next run, which sets every key
+        again from the open work."""
+        for (holder, month), n in counts.items():
+            self.table.update(f"{MEASURES}{holder}", month,
+                              "SET overdue_open = :n, kind = if_not_exists(kind, :k)",
+                              values={":n": int(n), ":k": "stats"})
+        self.table.put({"pk": OVERDUE_STATE[0], "sk": OVERDUE_STATE[1], "kind": "overdue_state",
+                        **state})
 
     def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str,
                     source: str = "") -> None:

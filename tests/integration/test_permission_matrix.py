@@ -457,6 +457,13 @@ MATRIX[("GET", "/api/work/unit")] = Row(
         "PTH" if c.unit != "PTH" else "PDKKD")), None),
     lambda role, v: role == Role.LEADER or (role == Role.UNIT_HEAD and v == "own unit"),
     ("own unit", "other unit"))
+# The dashboard: leaders any unit (or all), heads of unit their own only.
+MATRIX[("GET", "/api/dashboard")] = Row(
+    lambda c, v: ("/api/dashboard?from=2026-11-01&to=2026-11-30" + {
+        "all": "", "own unit": "&unit=" + c.unit,
+        "other unit": "&unit=" + ("PTH" if c.unit != "PTH" else "PDKKD")}[v], None),
+    lambda role, v: role == Role.LEADER or (role == Role.UNIT_HEAD and v != "other unit"),
+    ("all", "own unit", "other unit"))
 MATRIX[("GET", "/api/me/preferences")] = Row(fixed("/api/me/preferences"), roles(ALL))
 MATRIX[("PUT", "/api/me/preferences")] = Row(
     fixed("/api/me/preferences", {"digest": True, "instant": False, "due_soon_days": 3}),
