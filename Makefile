@@ -21,19 +21,23 @@ venv: $(VENV)/.installed
 run: venv
 	$(PY) -m chalicelib.local.run
 
-## Lint, unit, integration and end-to-end tests.
+## Lint, unit, integration and end-to-end tests. Unit and integration tests run
+## in JOBS processes (pytest-xdist; each has its own in-process moto); the
+## end-to-end tests share one local runtime and one Chromium, so they run in one.
+JOBS ?= 2
 test: venv
 	$(PY) -m ruff check .
-	$(PY) -m pytest tests -p no:cacheprovider
+	$(PY) -m pytest tests/unit tests/integration -p no:cacheprovider -n $(JOBS)
+	$(PY) -m pytest tests/e2e -p no:cacheprovider
 
 lint: venv
 	$(PY) -m ruff check .
 
 unit: venv
-	$(PY) -m pytest tests/unit
+	$(PY) -m pytest tests/unit -n $(JOBS)
 
 integration: venv
-	$(PY) -m pytest tests/integration
+	$(PY) -m pytest tests/integration -n $(JOBS)
 
 e2e: venv
 	$(PY) -m pytest tests/e2e

@@ -119,13 +119,17 @@ def onestop() -> OneStopDeps:
 
 
 def dashboard() -> Dashboard:
-    """The leaders' dashboard over its sources (as ``dashboard.service.dashboard_for``).
-    The evaluation bands come from the ``Bands`` port: none until the evaluation
-    capability publishes rounds (wire its reader here then)."""
+    """The leaders' dashboard over its sources (as ``dashboard.service.dashboard_for``);
+    the evaluation bands are the published rounds' (``evaluation.service``)."""
     from chalicelib.dashboard.service import Dashboard
     from chalicelib.dashboard.sources import sources_for
+    from chalicelib.evaluation.service import published_bands
+    from chalicelib.evaluation.store import EvaluationStore
 
-    return Dashboard(sources=sources_for(table()))
+    t = table()
+    rounds = EvaluationStore(t)
+    return Dashboard(sources=sources_for(
+        t, bands=lambda units, months: published_bands(rounds, units, months)))
 
 
 def load_steps() -> None:

@@ -717,3 +717,26 @@ def _criteria_parts(m: Measures) -> list[dict[str, Any]]:
 
 def local_day(moment: datetime, tz: Any) -> str:
     return f"{moment.astimezone(tz):%d/%m/%Y}"
+
+
+def published_bands(store: EvaluationStore, units: list[str], months: list[str]
+                    ) -> dict[str, dict[str, int]] | None:
+    """The dashboard's evaluation block: for each unit, how many people each band
+    holds in the rounds published ("công khai") for these months, or the quarters
+    and years they make up; unpublished proposals and decisions are never shown.
+    One query per unit and period: O(units × periods), never the work."""
+    periods = list(dict.fromkeys(
+        [*months, *(f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" for m in months),
+         *(m[:4] for m in months)]))
+    out: dict[str, dict[str, int]] = {}
+    for unit in units:
+        for period in periods:
+            header, people = store.round(unit, period)
+            if header is None or header.get("status") != PUBLISHED:
+                continue
+            row = out.setdefault(unit, {})
+            for entry in people.values():
+                band = (entry.get("decision") or {}).get("band")
+                if band:
+                    row[band] = row.get(band, 0) + 1
+    return out or None

@@ -60,7 +60,10 @@ def test_each_role_signs_in_and_sees_its_name_role_and_only_its_menu(
 
     expect(page.locator("header .who-name")).to_have_text(account["full_name"])
     expect(page.locator("header .who-role")).to_have_text(ROLE_LABELS[role])
-    expect(page.locator("main h2").first).to_have_text(f"Xin chào, {account['full_name']}")
+    # The first screen is what waits for the person; the greeting follows it.
+    expect(page.locator("main h2").first).to_have_text("Việc chờ bạn xử lý")
+    expect(page.locator("main h2", has_text="Xin chào")).to_have_text(
+        f"Xin chào, {account['full_name']}")
     expect(page.locator("main dd[data-bind=role_labels]")).to_have_text(ROLE_LABELS[role])
     assert visible_menu(page) == MENUS[role]
     expect(page.locator("#nav").get_by_role("link", name="Nhật ký của tôi")).to_have_attribute(

@@ -286,6 +286,10 @@ def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(
     assert "score" not in published["people"][0]  # the unit reads the bands only
     own = _body(officer.get(f"/api/evaluation/chuyenvien?period={PERIOD}"))
     assert own["round"]["decision"]["band"] == "HTXS" and own["round"]["status"] == "published"
+    # Published, the bands reach the leaders' dashboard for that month.
+    board = _body(leader.get(f"/api/dashboard?from={PERIOD}-01&to={PERIOD}-31&unit={UNIT}"))
+    assert board["bands"]["published"] is True
+    assert board["bands"]["by_unit"][0]["bands"] == {"HTXS": 1, "HTT": 4, "HT": 1}
 
     # Exports: the unit's round as XLSX, the person's form as PDF.
     sheet = head.get(url + "/export", accept="*/*")
