@@ -41,6 +41,11 @@ MENUS["leader"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp n
                    "Sổ văn bản đi", "Đơn thư", "Theo dõi đơn thư", "Hồ sơ một cửa",
                    "Báo cáo mẫu 06", "Giao việc", "Lịch họp", "Lịch làm việc", "Uỷ quyền ký",
                    "Nhật ký của tôi", "Hộp thư đi"]
+# Everyone but the administrator reads their evaluation (and heads and leaders run rounds).
+for _role in ("clerk", "officer", "unit_head", "leader", "one_stop"):
+    _menu = list(MENUS[_role])
+    _menu.insert(_menu.index("Lịch họp") + 1, "Đánh giá, xếp loại")
+    MENUS[_role] = _menu
 # An administrator manages the organisation and the keys, and drafts nothing.
 MENUS["admin"] = ["Trang chủ", "Công việc", "Văn bản đến", "Giao việc", "Lịch họp", "Lịch làm việc",
                   "Điều chỉnh lịch", "Đơn vị", "Tài khoản", "Chứng thư số", "Uỷ quyền ký",
