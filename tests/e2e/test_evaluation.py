@@ -57,7 +57,11 @@ def test_an_officer_sees_their_own_score_and_nobody_elses(
         # An officer has no choice of person: the page shows their own result only.
         expect(page.locator("#ev-username")).to_be_hidden()
         page.fill("#ev-period", period)
-        page.click("#ev-form button[type=submit]")
+        # The first load may already show this month: wait for the chosen period's
+        # answer, which draws the page again, before opening anything on it.
+        with page.expect_response(lambda r: f"?period={period}" in r.url
+                                  and "/api/evaluation/" in r.url):
+            page.click("#ev-form button[type=submit]")
         # One task, done before its deadline; no general points entered yet (0/30).
         expect(page.locator("[data-out=score]")).to_have_text("70.00")
         expect(page.locator(".ev-summary [data-band]")).to_have_attribute("data-band", "HTT")

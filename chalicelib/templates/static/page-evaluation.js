@@ -83,12 +83,17 @@
       }));
     }
 
+    // Only the latest load is shown: an earlier answer arriving late (the page's first
+    // load racing the person's own choice) must not replace what they opened.
+    let loads = 0;
     async function load() {
+      const mine = ++loads;
       flash("");
       itemsBox.replaceChildren();
       try {
-        show(await api(`/api/evaluation/${encodeURIComponent(select.value)}?period=${encodeURIComponent(period())}`));
-      } catch (e) { result.replaceChildren(); showError(e, form); }
+        const out = await api(`/api/evaluation/${encodeURIComponent(select.value)}?period=${encodeURIComponent(period())}`);
+        if (mine === loads) show(out);
+      } catch (e) { if (mine === loads) { result.replaceChildren(); showError(e, form); } }
     }
     onSubmit(form, load);
     form.querySelector("[data-action=form-pdf]").addEventListener("click", async () => {
