@@ -401,8 +401,10 @@ def _auth_explanation(results: list[RouteResult]) -> str:
         "(name, unit, roles) is read from the table for the response (`GetItem`), and the "
         "per-source rate limit that guards every public route against password guessing is "
         "one conditional `UpdateItem` (a write by nature: it counts attempts). "
-        f"{measured} Refresh is the same without the profile read; sign-out is one Cognito "
-        "call that revokes the user's refresh tokens."
+        f"{measured} Refresh takes the refresh token from the session cookie and, like "
+        "sign-in, reads the profile (to refuse a disabled or signed-out account) and writes "
+        "the audit entry of the renewal (docs/permissions.md, Sessions); sign-out is one "
+        "Cognito call that revokes the user's refresh tokens."
     )
 
 
