@@ -40,7 +40,10 @@ def approve(page: Any, url: str, session: dict[str, Any], doc_path: str, step: s
     expect(review).to_contain_text(f"Bước hiện tại: {step}.")
     review.get_by_label("Ý kiến").fill("Đồng ý.")
     review.get_by_role("button", name="Đồng ý", exact=True).click()
-    expect(page.locator(".flash.ok")).to_be_visible()
+    # One transaction closes this step's inbox item, opens the next one's and moves
+    # the counters; the local runtime serialises its DynamoDB requests, so a loaded
+    # machine may take longer than the default five seconds.
+    expect(page.locator(".flash.ok")).to_be_visible(timeout=20_000)
     done = page.locator("#og-chain li[data-decision=approved]").filter(has_text=step)
     expect(done).to_have_count(1)
 
