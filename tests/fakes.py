@@ -491,8 +491,7 @@ class FakeWorkStore:
             self.work[self.work.index(current)] = dict(after)
         uow.add(put)
 
-    def add_counter(self, uow: FakeUnitOfWork, unit: str, field: str, week: str,
-                    source: str = "") -> None:
+    def add_counter(self, uow: FakeUnitOfWork, unit: str, field: str, week: str) -> None:
         def add() -> None:
             row = self.counters.setdefault((unit, week), {})
             row[field] = row.get(field, 0) + 1

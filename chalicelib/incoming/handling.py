@@ -317,7 +317,7 @@ def complete(caller: Caller, doc_id: str, result: str, *, answer: str | None = N
              trail: AuditTrail | None = None, directory: People | None = None,
              pending: Pending | None = None, calendar: CalendarSource = agency_calendar,
              clock: Clock = utcnow,
-             count: Callable[[str, str, date], Any] | None = None) -> dict[str, Any]:
+             count: Callable[[Any, str, str, date], None] | None = None) -> dict[str, Any]:
     """An officer completes their part. The lead officer's completion completes the
     unit's part, and the lead unit's completes the document; where the unit's rule
     says so (``review_completion``) its heads review the result first. ``count``:
@@ -336,7 +336,7 @@ def complete(caller: Caller, doc_id: str, result: str, *, answer: str | None = N
             from chalicelib.work.service import count_completion as count
         cal = calendar()
         state = timeliness(cal, deadline, clock(), clock())
-        uow.add(count(work["unit"], state.code, clock().astimezone(cal.tz).date()))
+        count(uow, work["unit"], state.code, clock().astimezone(cal.tz).date())
     finished_doc = to_review = False
     if work["part"] == Part.LEAD.value:
         unit_work = store.part(doc_id, items.unit(work["unit"]))

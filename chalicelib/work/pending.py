@@ -121,8 +121,7 @@ class Pending:
         # One action done is counted once per unit, however many held it (a signer
         # and a delegate): a transaction also takes one write per counter item.
         for unit, field in sorted(counted.items()):
-            self.store.add_counter(uow, unit, field, week_key(now.astimezone(cal.tz).date()),
-                                   action.value)
+            self.store.add_counter(uow, unit, field, week_key(now.astimezone(cal.tz).date()))
         return ended
 
     def close_all(self, uow: UnitOfWork, parent: str, parent_id: str, *, by: str,

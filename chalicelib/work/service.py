@@ -21,11 +21,12 @@ from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.events import instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import CalendarSource, Clock, Mailer
+from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
 from chalicelib.organisation.store import Directory
 from chalicelib.work import items as work_items
 from chalicelib.work.mail_prefs import OFF, OVERDUE, mail_choice, mail_choices
 from chalicelib.work.rules import ACTION_RULES, timeliness, week_key
-from chalicelib.work.store import WorkStore, completion_update
+from chalicelib.work.store import WorkStore, count_week
 
 DUE_SOON_DAYS = Decimal(2)
 ESCALATE_AFTER_DAYS = 2
@@ -375,10 +376,10 @@ def escalate(*, now: datetime | None = None, table: Table | None = None,
     return {"sent": sent, "overdue_items": len(late)}
 
 
-def count_completion(unit: str, code: str, day: date) -> dict[str, Any]:
-    """An update for the unit's weekly counters (added to the completing transaction)."""
+def count_completion(uow: UnitOfWorkPort, unit: str, code: str, day: date) -> None:
+    """Count a completion in the unit's weekly counters, in the completing transaction."""
     field = {"done_early": "early", "done_on_time": "on_time", "done_late": "late"}[code]
-    return completion_update(unit, field, week_key(day))
+    count_week(uow, unit, field, week_key(day))
 
 
 def weekly_summary(*, now: datetime | None = None, table: Table | None = None,

@@ -14,7 +14,7 @@ under their parent by the capability that owns the parent.)
   sort key the day or the ISO week, expiring after 40 days; once-per-item
   claims ``OVERDUE#{user}`` / ``{item id}`` (the overdue notice), the same;
 - weekly completion counters: ``STATS#work#{unit}/{ISO week}`` (early, on_time,
-  late), added to by the transaction that completes the work;
+  late), added to by the transaction that completes the work (``add_counter``);
 - monthly measures for staff evaluation and the dashboard:
   ``STATS#eval#U#{username}`` and ``STATS#eval#UNIT#{code}`` / ``{YYYY-MM}``
   (assigned, completed, early, on_time, late, returned, extensions_asked,
@@ -42,6 +42,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import ConditionFailed, Page, Table, put_op
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.events import DomainEvent, iso
+from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
 from chalicelib.work import items
 
 CLAIM_DAYS = 40
@@ -49,17 +50,10 @@ PREFS_SORT = "~PREFS"  # sorts after every ISO deadline in the person's partitio
 INBOX_PAGE = 1000  # one page per queue: the inbox is a bounded number of requests
 
 
-def completion_update(unit: str, field: str, week: str, source: str = "") -> dict[str, Any]:
-    """Add one to a unit's weekly counter ``field`` (early, on_time, late): an
-    operation for the completing transaction. ``source`` (a kind of pending action)
-    keeps a counter item of its own, so that one transaction may count a part and
-    an action of the same unit: DynamoDB refuses two writes of one item in it."""
-    return {"Update": {
-        "Key": {"pk": f"STATS#work#{unit}", "sk": f"{week}#{source}" if source else week},
-        "UpdateExpression": "ADD #f :one SET kind = :k",
-        "ExpressionAttributeNames": {"#f": field},
-        "ExpressionAttributeValues": {":one": 1, ":k": "work_stats"},
-    }}
+def count_week(uow: UnitOfWorkPort, unit: str, field: str, week: str) -> None:
+    """Add one to a unit's weekly counter ``field`` (early, on_time, late) in the
+    completing transaction; the unit of work merges every count of one item."""
+    uow.count(f"STATS#work#{unit}", week, **{field: 1})
 
 
 MEASURES = "STATS#eval#"
@@ -208,9 +202,8 @@ class WorkStore:
         self.table.put({"pk": OVERDUE_STATE[0], "sk": OVERDUE_STATE[1], "kind": "overdue_state",
                         **state})
 
-    def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str,
-                    source: str = "") -> None:
-        uow.add(completion_update(unit, field, week, source))
+    def add_counter(self, uow: UnitOfWork, unit: str, field: str, week: str) -> None:
+        count_week(uow, unit, field, week)
 
     def open_page(self, limit: int) -> Page:
         """The first ``limit`` open items of the agency, oldest deadline first."""
@@ -259,10 +252,4 @@ class WorkStore:
     # ---- counters
 
     def week_counters(self, unit: str, week: str) -> dict[str, Any] | None:
-        """The unit's counts for the week, summed over its counter items (parts and
-        each kind of pending action)."""
-        found = self.table.query(f"STATS#work#{unit}", sk_prefix=week, limit=100).items
-        if not found:
-            return None
-        return {field: sum(int(i.get(field, 0)) for i in found)
-                for field in ("early", "on_time", "late")}
+        return self.table.get(f"STATS#work#{unit}", week)

@@ -95,8 +95,8 @@ class World:
             **self.ports("store", "trail", "directory", "calendar", "clock"))
 
     def complete(self, doc: dict[str, Any], by: Caller) -> dict[str, Any]:
-        def count(unit: str, code: str, day: date) -> Any:
-            return lambda: self.counted.append((unit, code, day))
+        def count(uow: Any, unit: str, code: str, day: date) -> None:
+            uow.add(lambda: self.counted.append((unit, code, day)))
 
         return handling.complete(by, doc["id"], "Đã trả lời", answer="456/SKH-ĐKKD",
                                  count=count, **self.ports("store", "trail", "calendar",
