@@ -249,6 +249,15 @@ class Table:
                 raise ConditionFailed() from exc
             raise
 
+    def put_new(self, item: Item) -> bool:
+        """Write ``item`` unless its key exists; whether it was written. The shape of
+        every claim (one mail, one digest, one notice per person and event)."""
+        try:
+            self.put(item, condition="attribute_not_exists(pk)")
+        except ConditionFailed:
+            return False
+        return True
+
     def update(self, pk: str, sk: str, expression: str, *, condition: str | None = None,
                names: dict[str, str] | None = None, values: dict[str, Any] | None = None,
                ) -> Item:

@@ -41,7 +41,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock
 from chalicelib.work import items
 from chalicelib.work.items import closed, work_item
-from chalicelib.work.pending import Pending
+from chalicelib.work.pending import Pending, announce
 from chalicelib.work.rules import Action, Part, WorkStatus, check_deadline, timeliness
 
 
@@ -154,7 +154,7 @@ def distribute(caller: Caller, doc_id: str, *, lead_unit: str, lead_deadline: da
     for part in parts:
         store.add_part(uow, part)
         if part.get("waiting") is not False:
-            inbox.announce(uow, part)
+            announce(uow, part)
     for code in after["units"]:
         store.add_unit_register(uow, after, code)
     trail.append(uow, trail.head(chain_of(doc_id)), caller, "incoming.distribute",
@@ -215,7 +215,7 @@ def assign(caller: Caller, doc_id: str, *, officers: list[tuple[str, Part]],
                                  action=inbox.officer_action(part, unit_work["part"]),
                                  link=inbox.doc_link(doc_id))
         store.add_part(uow, officer_part)
-        inbox.announce(uow, officer_part)
+        announce(uow, officer_part)
     trail.append(uow, trail.head(chain_of(doc_id)), caller, "incoming.assign",
                  summary="Giao cán bộ xử lý",
                  after={"officers": [{"username": n, "part": p.value} for n, p in officers],
@@ -301,7 +301,7 @@ def send_back(caller: Caller, doc_id: str, reason: str, *, to: str | None = None
                           caller.username, work["unit"], action=items.action_of(work),
                           link=inbox.doc_link(doc_id))
         store.add_part(uow, moved, unless_open=True)
-        inbox.announce(uow, moved)
+        announce(uow, moved)
         after = {**doc, "people": sorted({*(doc.get("people") or []), to})}
         _save_doc(store, uow, doc, after, clock())
         action = "incoming.transfer"

@@ -15,11 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
-from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.ports import CalendarSource
 from chalicelib.work import items
 from chalicelib.work.pending import Pending
-from chalicelib.work.pending import announce as work_announce
 from chalicelib.work.rules import Action, Part
 
 PARENT = "DOC"
@@ -51,8 +49,3 @@ def officer_action(part: Part, unit_part: str = Part.LEAD.value) -> Action:
     it, or working on a supporting unit's share, gives an opinion."""
     return Action.HANDLE if part is Part.LEAD and unit_part == Part.LEAD.value \
         else Action.OPINION
-
-
-def announce(uow: UnitOfWork, part: dict[str, Any]) -> None:
-    """A part written for someone to act on, announced like a pending action."""
-    work_announce(uow, part)

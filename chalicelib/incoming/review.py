@@ -21,7 +21,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock
 from chalicelib.work import items
 from chalicelib.work.items import work_item
-from chalicelib.work.pending import Pending
+from chalicelib.work.pending import Pending, announce
 from chalicelib.work.rules import Action, Part, WorkStatus
 
 
@@ -95,7 +95,7 @@ def send_back_to_officer(caller: Caller, doc_id: str, reason: str, *,
     store.save_part(uow, unit_work, {**waiting, "version": int(unit_work["version"]) + 1})
     pending.close(uow, inbox.PARENT, doc_id, Action.REVIEW_COMPLETION, by=caller.username,
                   outcome=WorkStatus.RETURNED, assignee=items.unit(caller.unit or ""))
-    inbox.announce(uow, reopened)
+    announce(uow, reopened)
     trail.append(uow, trail.head(chain_of(doc_id)), caller, "incoming.return_completion",
                  summary=reason[:200], after={"officer": officer})
     uow.emit(DomainEvent("incoming.completion_returned", chain_of(doc_id),

@@ -22,7 +22,6 @@ import time
 from typing import Any
 
 from chalicelib.adapters.dynamo import (
-    ConditionFailed,
     Table,
     decode_cursor,
     encode_cursor,
@@ -156,13 +155,9 @@ class NoticeStore:
     # ---- one mail per event per person
 
     def claim_mail(self, event_id: str, username: str) -> bool:
-        try:
-            self.table.put({"pk": f"NOTE_MAIL#{event_id}", "sk": username, "kind": "claim",
-                            "expires_at": int(time.time()) + CLAIM_DAYS * 86400},
-                           condition="attribute_not_exists(pk)")
-        except ConditionFailed:
-            return False
-        return True
+        return self.table.put_new({"pk": f"NOTE_MAIL#{event_id}", "sk": username,
+                                   "kind": "claim",
+                                   "expires_at": int(time.time()) + CLAIM_DAYS * 86400})
 
     def release_mail(self, event_id: str, username: str) -> None:
         self.table.delete(f"NOTE_MAIL#{event_id}", username)

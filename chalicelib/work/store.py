@@ -39,7 +39,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from chalicelib.adapters.dynamo import ConditionFailed, Page, Table, put_op
+from chalicelib.adapters.dynamo import Page, Table, put_op
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.events import DomainEvent, iso
 from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
@@ -228,13 +228,8 @@ class WorkStore:
     def claim(self, kind: str, username: str, period: str) -> bool:
         """At most one ``kind`` (DIGEST, ESCALATE, WEEKLY) per person per period,
         however often a job runs or retries."""
-        try:
-            self.table.put({"pk": f"{kind}#{username}", "sk": period, "kind": "claim",
-                            "expires_at": int(time.time()) + CLAIM_DAYS * 86400},
-                           condition="attribute_not_exists(pk)")
-        except ConditionFailed:
-            return False
-        return True
+        return self.table.put_new({"pk": f"{kind}#{username}", "sk": period, "kind": "claim",
+                                   "expires_at": int(time.time()) + CLAIM_DAYS * 86400})
 
     def release(self, kind: str, username: str, period: str) -> None:
         self.table.delete(f"{kind}#{username}", period)
