@@ -39,7 +39,7 @@ from typing import Any
 
 from bench.embedded import embedded_aws
 from bench.report import table
-from bench.work_scale import Probe, _ensure_live, probing_every_session
+from bench.work_scale import Probe, ensure_live, probing_every_session
 
 SIZES = (2_000, 20_000)
 QUICK_SIZES = (500, 5_000)
@@ -151,7 +151,7 @@ def one_size(n: int) -> dict[str, Any]:
         out["load_s"] = time.perf_counter() - started
         probe = CountingProbe()
         with probing_every_session(probe):
-            out["counted_by"] = _ensure_live(probe)
+            out["counted_by"] = ensure_live(probe)
             store = WorkStore(Table())
             with probe.recording():
                 out["snapshot"] = snapshot_overdue(store=store, clock=lambda: CLOSE,

@@ -31,12 +31,12 @@ from bench.report import table
 from bench.work_scale import (
     NOW,
     Probe,
-    _backend_put,
-    _ensure_live,
-    _profile_item,
-    _unit_item,
+    backend_put,
     department,
+    ensure_live,
     probing_every_session,
+    profile_item,
+    unit_item,
     work_items,
 )
 
@@ -91,11 +91,11 @@ def measure_size(probe: Probe, total: int) -> list[Measured]:
 
     dept = department(USERS, UNITS)
     with embedded_aws(seed_users=False):
-        put = _backend_put()
+        put = backend_put()
         for code in dept.units:
-            put(_unit_item(code))
+            put(unit_item(code))
         for username, unit, head in dept.users:
-            put(_profile_item(username, unit, head, "2025-01-01T00:00:00Z"))
+            put(profile_item(username, unit, head, "2025-01-01T00:00:00Z"))
         own = _own_work()
         for item in own:
             put(item)
@@ -104,7 +104,7 @@ def measure_size(probe: Probe, total: int) -> list[Measured]:
                                timedelta(days=60)):
             if item["assignee"] not in measured:  # the others' work only grows
                 put(item)
-        _ensure_live(probe)
+        ensure_live(probe)
         agency_calendar()  # cached a minute per process, as in a warm Lambda
         out = []
         for name, caller in _callers().items():

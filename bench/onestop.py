@@ -54,7 +54,7 @@ from bench.report import table
 from bench.work_scale import (
     MotoQueryClock,
     Probe,
-    _ensure_live,
+    ensure_live,
     probing_every_session,
     timing_moto_queries,
 )
@@ -458,7 +458,7 @@ def measure_size(n: int, repeats: int, probe: Probe) -> SizeRun:
             Counter("online" if d.online else "in person" for d in dossiers),
             len(counter_items), sum(1 for (_, d) in counters if d <= MONTH_TO),
             _table_items(), simulate_s, load_s)
-        run.counted_by = _ensure_live(probe)
+        run.counted_by = ensure_live(probe)
         leader = Caller("lanhdao", frozenset({Role.LEADER}), unit="BGD")
 
         def report() -> dict[str, Any]:

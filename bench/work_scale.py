@@ -185,7 +185,7 @@ def probing_every_session(probe: Probe) -> Iterator[Probe]:
             handlers.BUILTIN_HANDLERS.remove(spec)
 
 
-def _ensure_live(probe: Probe) -> str:
+def ensure_live(probe: Probe) -> str:
     """A boto3 default session made before the handlers were added (e.g. by an
     earlier benchmark in the same process) does not have them: register them on
     the DynamoDB client the app uses instead. Returns how the calls are counted."""
@@ -282,14 +282,14 @@ def department(n_users: int, n_units: int) -> Department:
     return Department(units, users)
 
 
-def _unit_item(code: str) -> dict[str, Any]:
+def unit_item(code: str) -> dict[str, Any]:
     # The shape of organisation/users.ensure_unit.
     return {"pk": f"UNIT#{code}", "sk": "UNIT", "kind": "unit", "code": code,
             "name": f"Phòng {code}", "unit_kind": "specialised", "gsi1pk": "UNITS",
             "gsi1sk": code, "version": 1}
 
 
-def _profile_item(username: str, unit: str, head: bool, stamp: str) -> dict[str, Any]:
+def profile_item(username: str, unit: str, head: bool, stamp: str) -> dict[str, Any]:
     # The shape of organisation/users.ensure_user (the table part; no Cognito user).
     return {"pk": f"USER#{username}", "sk": "PROFILE", "kind": "user", "username": username,
             "full_name": f"Cán bộ {username}", "email": f"{username}@skhdt.example",
@@ -328,7 +328,7 @@ def work_items(dept: Department, n: int, seed: int, low: timedelta,
                          deadline, "lanhdao", unit, parent=parent)
 
 
-def _backend_put() -> Callable[[dict[str, Any]], None]:
+def backend_put() -> Callable[[dict[str, Any]], None]:
     """Items straight into moto's DynamoDB backend: the same ``put_item`` that
     moto's BatchWriteItem handler calls for each item, without HTTP and botocore."""
     from moto.dynamodb.models import dynamodb_backends
@@ -352,14 +352,14 @@ def load(dept: Department, size: Size) -> tuple[int, float]:
     from chalicelib.kernel.events import iso
 
     started = time.perf_counter()
-    put = _backend_put()
+    put = backend_put()
     stamp = iso(NOW - timedelta(days=400))
     count = 0
     for code in dept.units:
-        put(_unit_item(code))
+        put(unit_item(code))
         count += 1
     for username, unit, head in dept.users:
-        put(_profile_item(username, unit, head, stamp))
+        put(profile_item(username, unit, head, stamp))
         count += 1
     for item in work_items(dept, size.due_items, SEED_DUE, DUE_FROM, DUE_TO):
         put(item)
@@ -471,7 +471,7 @@ def measure_size(probe: Probe, size: Size, dept: Department) -> SizeRun:
     with embedded_aws(seed_users=False):
         loaded, seconds = load(dept, size)
         run = SizeRun(size, len(dept.users), len(dept.units), loaded, seconds)
-        run.counted_by = _ensure_live(probe)
+        run.counted_by = ensure_live(probe)
         run.jobs.append(_run_job(probe, "digest", send_digests))
         run.jobs.append(_run_job(probe, "escalation", escalate))
         run.empty_query_ms = _empty_query_ms()
