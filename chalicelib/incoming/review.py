@@ -79,16 +79,11 @@ def send_back_to_officer(caller: Caller, doc_id: str, reason: str, *,
         raise Conflict()  # changed meanwhile: read again
     deadline = instant(before["deadline"])
     assert deadline is not None
-    reopened = {**work_item(doc, items.person(officer), Part(before["part"]),
-                            before.get("instruction", ""), deadline, caller.username,
-                            before["unit"],
-                            action=inbox.officer_action(Part.LEAD, unit_work["part"]),
-                            link=inbox.doc_link(doc_id)),
-                "version": int(before["version"]) + 1, "returned_reason": reason,
-                "returned_at": iso(clock()),
-                # Counted as done until now: the measures take the completion back and
-                # count a return for revision (``work.store.measured``).
-                "measured": before.get("measured")}
+    reopened = {**items.reopened(before, work_item(
+        doc, items.person(officer), Part(before["part"]), before.get("instruction", ""),
+        deadline, caller.username, before["unit"],
+        action=inbox.officer_action(Part.LEAD, unit_work["part"]), link=inbox.doc_link(doc_id))),
+        "returned_reason": reason, "returned_at": iso(clock())}
     uow = store.unit_of_work()
     store.save_part(uow, before, reopened)
     waiting = {k: v for k, v in unit_work.items() if k != "submitted"}

@@ -118,6 +118,14 @@ def item_id(work: dict[str, Any]) -> str:
     return f"{work['pk']}/{work['sk']}"
 
 
+def reopened(before: dict[str, Any], fresh: dict[str, Any]) -> dict[str, Any]:
+    """A finished work item given back to its holder (``fresh``, as ``work_item``
+    shapes it anew) over the version read: it keeps how it was counted, so that the
+    measures take the completion back and count a return for revision rather than
+    a new assignment (``work.store.measured``)."""
+    return {**fresh, "version": int(before["version"]) + 1, "measured": before.get("measured")}
+
+
 def reindexed(work: dict[str, Any], deadline: datetime) -> dict[str, Any]:
     """The same open work with a new deadline (an approved extension)."""
     parent_id = work["pk"].split("#", 1)[1]

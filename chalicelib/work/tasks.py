@@ -323,11 +323,9 @@ class Tasks:
         due = instant(task["deadline"])
         assert due is not None
         subject = {"id": task_id, "trich_yeu": task["title"]}
-        reopened = work_item(subject, lead["assignee"], Part.LEAD, lead.get("instruction", ""),
-                             max(due, self.clock()), caller.username, lead["unit"],
-                             parent="TASK")
-        reopened["version"] = int(lead["version"]) + 1
-        reopened["measured"] = lead.get("measured")  # a return for revision, not a new task
+        reopened = items.reopened(lead, work_item(
+            subject, lead["assignee"], Part.LEAD, lead.get("instruction", ""),
+            max(due, self.clock()), caller.username, lead["unit"], parent="TASK"))
         uow = self.store.unit_of_work()
         self.store.save_part(uow, lead, reopened)
         announce(uow, reopened)
