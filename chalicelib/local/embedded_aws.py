@@ -28,6 +28,17 @@ _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 # services stay concurrent: an SQS long poll must not hold up everyone else.
 # The snapshot takes the same lock so that it never walks a table mid-write.
 _REQUESTS = threading.Lock()
+# Calls that only read: the periodic save skips a snapshot when nothing else
+# came in since the last one. Walking a large state holds DynamoDB for a while
+# (seconds, late in an end-to-end run), so idle saves must cost nothing. An SQS
+# receive only hides a message for a while; a snapshot taken before it makes the
+# message visible again after a restart, which at-least-once delivery allows.
+_READS = frozenset({
+    "DynamoDB_20120810.GetItem", "DynamoDB_20120810.BatchGetItem", "DynamoDB_20120810.Query",
+    "DynamoDB_20120810.Scan", "DynamoDB_20120810.TransactGetItems",
+    "DynamoDB_20120810.DescribeTable", "DynamoDB_20120810.ListTables",
+    "AmazonSQS.ReceiveMessage", "AmazonSQS.GetQueueUrl", "AmazonSQS.GetQueueAttributes",
+})
 
 
 def _load_private_key(pem: bytes) -> Any:
@@ -116,6 +127,9 @@ class EmbeddedAws:
         self.host, self.port, self.state_file = host, port, state_file
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._changes = 0  # calls that may have changed state; read without a lock
+        self._saved_at_change = -1
+        self.last_save_seconds = 0.0
 
     @property
     def endpoint(self) -> str:
@@ -138,6 +152,8 @@ class EmbeddedAws:
         moto_app = DomainDispatcherApplication(create_backend_app)
 
         def app(environ: dict[str, Any], start_response: Any) -> Any:
+            if self._may_change(environ):
+                self._changes += 1
             if environ.get("PATH_INFO") == "/_eoffice/ses/sent":
                 from chalicelib.adapters.dev_outbox import read_moto_ses
 
@@ -157,9 +173,29 @@ class EmbeddedAws:
                                         name="moto")
         self._thread.start()
 
-    def save(self) -> None:
-        if self.state_file is not None:
-            save_state(self.state_file)
+    @staticmethod
+    def _may_change(environ: dict[str, Any]) -> bool:
+        target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if target:
+            return target not in _READS
+        # S3 reads are GET/HEAD; any other call (an older client's query protocol
+        # included, whose action sits in the body) counts as a change.
+        return environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+
+    def save(self, *, only_if_changed: bool = False) -> bool:
+        """Snapshot moto to disk; with ``only_if_changed``, not when no call that
+        may change state came in since the last snapshot. Returns whether it wrote."""
+        if self.state_file is None:
+            return False
+        seen = self._changes
+        if only_if_changed and seen == self._saved_at_change:
+            return False
+        started = time.monotonic()
+        wrote = save_state(self.state_file)
+        self.last_save_seconds = time.monotonic() - started
+        if wrote:
+            self._saved_at_change = seen
+        return wrote
 
     def stop(self) -> None:
         if self._server is not None:

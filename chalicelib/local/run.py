@@ -155,7 +155,10 @@ class Runtime:
 
     def _save_periodically(self) -> None:
         while not self._stopping.wait(15):
-            self.aws.save()
+            if self.aws.save(only_if_changed=True) and self.aws.last_save_seconds > 1:
+                # Every DynamoDB call waits while the state is walked: say so.
+                self.say(f"Lưu trạng thái mất {self.aws.last_save_seconds:.1f} s / "
+                         f"state snapshot took {self.aws.last_save_seconds:.1f} s")
 
     def stop(self) -> None:
         self._stopping.set()

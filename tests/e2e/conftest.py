@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import require_tool
 
@@ -37,6 +38,10 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+# The same patience for assertions as for actions (set_default_timeout below):
+# on two busy cores a save that runs every DynamoDB call through the runtime's
+# one lock can take longer than Playwright's 5 s default.
+expect.set_options(timeout=15_000)
 
 
 def free_port() -> int:
