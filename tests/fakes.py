@@ -522,6 +522,12 @@ class FakeWorkStore:
     def release(self, kind: str, username: str, period: str) -> None:
         self.claims.discard((kind, username, period))
 
+    def seen_overdue(self, username: str) -> set[str]:
+        return set(getattr(self, "overdue_seen", {}).get(username, set()))
+
+    def remember_overdue(self, username: str, item_ids: set[str]) -> None:
+        self.overdue_seen = {**getattr(self, "overdue_seen", {}), username: set(item_ids)}
+
     def publish(self, events: list[Any]) -> None:
         self.published = [*getattr(self, "published", []), *events]
 

@@ -242,29 +242,45 @@ def _mail_once(store: WorkStore, mailer: Mailer, kind: str, username: str, day: 
 
 
 NOTICE_REQUESTED = "notice.requested"  # notifications turn it into in-app notices
-OVERDUE_NOTICES_PER_COMMIT = 50
+# More newly overdue items than this make one notice that counts them: a bell
+# with two hundred lines is read by no one, the inbox lists them all in red.
+OVERDUE_NOTICES_ONE_BY_ONE = 10
 
 
-def notice_overdue(store: WorkStore, username: str, views: list[dict[str, Any]]) -> int:
-    """An in-app "quá hạn" notice for each item of the person newly seen overdue,
-    once per item and person (a claim). The digest itself is the mail, so the
-    notice asks for none. Best effort: a notice that cannot be announced gives
-    its claim back for the next run and never stops the digest."""
+def notice_overdue(store: WorkStore, username: str, views: list[dict[str, Any]], *,
+                   day: str = "") -> int:
+    """An in-app "quá hạn" notice for the person's work newly seen overdue: one
+    per item, or one that counts them when there are many. What was announced is
+    remembered in one item per person (ids of work still overdue), so a run costs
+    one read and one write per person, not one per item. The digest itself is the
+    mail, so the notice asks for none. Best effort: a notice that cannot be
+    announced is tried again the next run and never stops the digest."""
     from chalicelib.kernel.events import DomainEvent
     from chalicelib.kernel.logging import logger
 
-    fresh = [v for v in views if store.claim("OVERDUE", username, v["item_id"])]
-    for start in range(0, len(fresh), OVERDUE_NOTICES_PER_COMMIT):
-        chunk = fresh[start:start + OVERDUE_NOTICES_PER_COMMIT]
+    seen = store.seen_overdue(username)
+    current = {v["item_id"] for v in views}
+    fresh = [v for v in views if v["item_id"] not in seen]
+    if not fresh:
+        if seen - current:  # some are done or no longer overdue: forget them
+            store.remember_overdue(username, seen & current)
+        return 0
+    if len(fresh) > OVERDUE_NOTICES_ONE_BY_ONE:
+        earliest = min(v["deadline"] for v in fresh)
+        events = [DomainEvent(NOTICE_REQUESTED, f"OVERDUE#{username}#{day or earliest}", {
+            "to": [username], "kind": OVERDUE, "title": f"{len(fresh)} việc mới quá hạn",
+            "link": "/app/work", "deadline": earliest, "mail": False})]
+    else:
         events = [DomainEvent(NOTICE_REQUESTED, v["item_id"], {
             "to": [username], "kind": OVERDUE, "title": f"Quá hạn: {v['title']}",
-            "link": v["link"], "deadline": v["deadline"], "mail": False}) for v in chunk]
-        try:
-            store.publish(events)
-        except Exception:  # noqa: BLE001 - the digest goes on; the next run tries again
-            logger.exception("overdue notices not announced")
-            for v in chunk:
-                store.release("OVERDUE", username, v["item_id"])
+            "link": v["link"], "deadline": v["deadline"], "mail": False}) for v in fresh]
+    try:
+        store.publish(events)  # at most OVERDUE_NOTICES_ONE_BY_ONE: one commit
+    except Exception:  # noqa: BLE001 - the digest goes on; the next run tries again
+        logger.exception("overdue notices not announced")
+        store.remember_overdue(username, seen & current)
+        return 0
+    store.remember_overdue(username, current)
     return len(fresh)
 
 
@@ -296,7 +312,8 @@ def send_digests(*, now: datetime | None = None, table: Table | None = None,
         window = cal.add_working_days(now, days)
         views = [_view(i, cal, now, days) for i in items if instant(i["deadline"]) <= window]
         views = _sorted([v for v in views if v["timeliness"] in ("overdue", "due_soon")])
-        notice_overdue(store, username, [v for v in views if v["timeliness"] == "overdue"])
+        notice_overdue(store, username, [v for v in views if v["timeliness"] == "overdue"],
+                       day=today.isoformat())
         if mail_choice(prefs, OVERDUE) == OFF:  # no mail for it; the in-app notice stays
             views = [v for v in views if v["timeliness"] != "overdue"]
         if not views or not prefs["digest"]:

@@ -46,6 +46,9 @@ from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
 from chalicelib.work import items
 
 CLAIM_DAYS = 40
+# Ids of about 60 characters: well inside DynamoDB's 400 KB per item. Past it, the
+# oldest ids are forgotten and their items may be counted as new once more.
+SEEN_OVERDUE_MAX = 4000
 PREFS_SORT = "~PREFS"  # sorts after every ISO deadline in the person's partition
 INBOX_PAGE = 1000  # one page per queue: the inbox is a bounded number of requests
 
@@ -233,6 +236,21 @@ class WorkStore:
 
     def release(self, kind: str, username: str, period: str) -> None:
         self.table.delete(f"{kind}#{username}", period)
+
+    # ---- what the person was already told is overdue
+
+    def seen_overdue(self, username: str) -> set[str]:
+        item = self.table.get(f"OVERDUE#{username}", "SEEN")
+        return set((item or {}).get("items") or [])
+
+    def remember_overdue(self, username: str, item_ids: set[str]) -> None:
+        """One item per person holding the ids of their work now overdue and
+        announced: one read and one write per person and run, however many items."""
+        if not item_ids:
+            self.table.delete(f"OVERDUE#{username}", "SEEN")
+            return
+        self.table.put({"pk": f"OVERDUE#{username}", "sk": "SEEN", "kind": "overdue_seen",
+                        "items": sorted(item_ids)[:SEEN_OVERDUE_MAX]})
 
     # ---- announcements of the jobs
 

@@ -295,6 +295,33 @@ def test_the_digest_job_announces_each_overdue_item_once_per_person_without_mail
                            "deadline": "2026-12-03T10:00:00.000Z", "mail": False}
 
 
+def test_work_done_and_overdue_again_is_announced_again() -> None:
+    store = FakeWorkStore()
+    late = [{"item_id": "DOC#d2/WORK#U#chuyenvien", "title": "Báo cáo quý IV",
+             "link": "/app/document?id=d2", "deadline": "2026-12-03T10:00:00.000Z"}]
+    assert work.notice_overdue(store, "chuyenvien", late) == 1
+    assert work.notice_overdue(store, "chuyenvien", []) == 0  # done (or extended)
+    assert store.seen_overdue("chuyenvien") == set()  # forgotten: nothing grows
+    assert work.notice_overdue(store, "chuyenvien", late) == 1  # reopened and late again
+
+
+def test_many_newly_overdue_items_make_one_notice_that_counts_them() -> None:
+    store = FakeWorkStore()
+    late = [{"item_id": f"DOC#d{n}/WORK#U#chuyenvien", "title": f"Văn bản {n}",
+             "link": f"/app/document?id=d{n}", "deadline": f"2026-12-{n + 1:02d}T10:00:00.000Z"}
+            for n in range(work.OVERDUE_NOTICES_ONE_BY_ONE + 2)]
+    assert work.notice_overdue(store, "chuyenvien", late, day="2026-12-20") == len(late)
+    [event] = store.published
+    assert event.payload == {"to": ["chuyenvien"], "kind": "overdue",
+                             "title": f"{len(late)} việc mới quá hạn", "link": "/app/work",
+                             "deadline": "2026-12-01T10:00:00.000Z", "mail": False}
+    # The next run, one more: one notice of its own.
+    more = {"item_id": "TASK#t9/WORK#U#chuyenvien", "title": "Tổng hợp", "link": "/app/task?id=t9",
+            "deadline": "2026-12-19T10:00:00.000Z"}
+    assert work.notice_overdue(store, "chuyenvien", [*late, more], day="2026-12-21") == 1
+    assert store.published[-1].payload["title"] == "Quá hạn: Tổng hợp"
+
+
 def test_an_overdue_notice_not_announced_is_tried_again_the_next_run() -> None:
     class Refusing(FakeWorkStore):
         def publish(self, events: list[Any]) -> None:
@@ -303,5 +330,7 @@ def test_an_overdue_notice_not_announced_is_tried_again_the_next_run() -> None:
     store = Refusing()
     late = [{"item_id": "DOC#d2/WORK#U#chuyenvien", "title": "Báo cáo", "link": "/app/work",
              "deadline": "2026-12-03T10:00:00.000Z"}]
-    work.notice_overdue(store, "chuyenvien", late)
-    assert store.claims == set()  # given back
+    assert work.notice_overdue(store, "chuyenvien", late) == 0
+    assert store.seen_overdue("chuyenvien") == set()  # not remembered as told
+    store.publish = FakeWorkStore.publish.__get__(store)  # the queue is back
+    assert work.notice_overdue(store, "chuyenvien", late) == 1
