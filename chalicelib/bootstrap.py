@@ -74,13 +74,16 @@ def tasks() -> Tasks:
 
 def evaluations() -> Evaluations:
     """Staff evaluation: scores from the monthly measures, marks, rounds."""
+    from chalicelib.adapters.files import BucketFiles
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.evaluation.service import Evaluations
     from chalicelib.evaluation.store import EvaluationStore
+    from chalicelib.kernel.config import get_settings
 
     t = table()
     return Evaluations(store=EvaluationStore(t), work=work_store(t), trail=trail(t),
-                       directory=directory(t), calendar=agency_calendar)
+                       directory=directory(t), calendar=agency_calendar,
+                       files=BucketFiles(get_settings().documents_bucket))
 
 
 def outgoing() -> Outgoing:
@@ -136,6 +139,7 @@ def load_steps() -> None:
     """Import every module that registers workflow steps with
     ``kernel.subscribers.subscribe`` (explicit: no discovery by file name)."""
     from chalicelib.complaints import steps as _complaint_steps  # noqa: F401
+    from chalicelib.evaluation import steps as _evaluation_steps  # noqa: F401
     from chalicelib.incoming import steps as _incoming_steps  # noqa: F401
     from chalicelib.meetings import service as _meetings  # noqa: F401
     from chalicelib.notifications import service as _notifications  # noqa: F401
@@ -155,7 +159,7 @@ def mailer() -> Mailer:
 # What a workflow step may ask for with ``subscribe(..., needs=(...))``. The step
 # runner hands them in: a step cannot import this module to fetch them itself,
 # since load_steps imports the steps (the import graph would have a cycle).
-COLLABORATORS: dict[str, Callable[[], Any]] = {"mailer": mailer}
+COLLABORATORS: dict[str, Callable[[], Any]] = {"mailer": mailer, "evaluations": evaluations}
 
 
 def collaborators(needs: Iterable[str]) -> dict[str, Any]:

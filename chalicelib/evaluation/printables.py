@@ -1,8 +1,9 @@
 """The person's evaluation form (phiếu đánh giá, xếp loại) as a PDF: who, which
 period and rule set, each part of the score with the counts behind it, the
 self-assessment, the head's proposal and the leader's decision. Drawn with
-``outputs.pdf`` (the embedded Vietnamese font); printed unsigned: the signing
-path is not wired for it yet (docs/evaluation.md)."""
+``outputs.pdf`` (the embedded Vietnamese font). Before publication it prints
+unsigned; at publication ``evaluation_form_to_sign`` leaves the leader's
+signature area, which the signing step fills (docs/evaluation.md)."""
 
 from __future__ import annotations
 
@@ -25,10 +26,48 @@ def _band(label: str | None) -> str:
     return label or "—"
 
 
+# The signature area, in millimetres: what the signing appearance needs to stay
+# legible (name, title, time), as in adapters/signing's default layout.
+SIGNATURE_W, SIGNATURE_H = 60.0, 25.0
+POINTS_PER_MM = 72 / 25.4
+
+
 def evaluation_form(body: dict[str, Any], *, agency: str, printed_at: datetime, tz: Any
                     ) -> bytes:
     """``body``: what ``GET /api/evaluation/{username}`` answers; ``agency``: the
     agency's name as printed."""
+    pdf = _form(body, agency=agency)
+    pdf.ln(4)
+    paragraph(pdf, f"In lúc {printed_at.astimezone(tz):%H:%M ngày %d/%m/%Y}.", size=10,
+              height=5, style="I", align="R")
+    return output(pdf)
+
+
+def evaluation_form_to_sign(body: dict[str, Any], *, agency: str, signer_title: str
+                            ) -> tuple[bytes, tuple[int, float, float, float, float]]:
+    """The published form with the leader's signature block at the bottom right:
+    the title over an empty area that the signature's appearance fills (name,
+    title and time of signing, so the name is printed once). Returns the PDF and
+    the area as (page index, x, y, width, height) in PDF points from the bottom
+    left, as the signing adapter's ``Box`` takes it."""
+    pdf = _form(body, agency=agency)
+    needed = 14 + SIGNATURE_H + 6
+    if pdf.get_y() + needed > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(6)
+    block_x = pdf.l_margin + pdf.epw / 2
+    pdf.set_x(block_x)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.multi_cell(pdf.epw / 2, 6, text(signer_title).upper() or "LÃNH ĐẠO SỞ", align="C",
+                   new_x="LMARGIN", new_y="NEXT")
+    top = pdf.get_y() + 2
+    x = block_x + (pdf.epw / 2 - SIGNATURE_W) / 2
+    box = (pdf.page - 1, x * POINTS_PER_MM, (pdf.h - top - SIGNATURE_H) * POINTS_PER_MM,
+           SIGNATURE_W * POINTS_PER_MM, SIGNATURE_H * POINTS_PER_MM)
+    return output(pdf), box
+
+
+def _form(body: dict[str, Any], *, agency: str) -> Any:
     from fpdf.fonts import FontFace
 
     pdf = new_pdf(faces=("", "B", "I"), margins=(25, 20, 20), page_break=18)
@@ -88,7 +127,4 @@ def evaluation_form(body: dict[str, Any], *, agency: str, printed_at: datetime, 
         ("Lý do điều chỉnh", text("; ".join([*(decision.get("reasons") or []),
                                              decision.get("reason") or ""]).strip("; "))),
     ], label_w=45, size=11, height=6)
-    pdf.ln(4)
-    paragraph(pdf, f"In lúc {printed_at.astimezone(tz):%H:%M ngày %d/%m/%Y}.", size=10,
-              height=5, style="I", align="R")
-    return output(pdf)
+    return pdf

@@ -103,10 +103,20 @@ def decide(call: Call) -> dict[str, Any]:
 
 @route(evaluation_bp, ROUND + "/publish", methods=("POST",), body=S + "PublishIn",
        policy=Policy.only(Role.LEADER), tags=("evaluation",),
-       summary="Publish the decided bands to the unit (công khai)")
+       summary="Publish the decided bands to the unit (công khai) and sign every person's "
+               "form (needs a sign-in under five minutes old)")
 def publish(call: Call) -> dict[str, Any]:
     p = call.params
     return use_cases().publish(call.user, p["unit"], p["period"], call.body.version)
+
+
+@route(evaluation_bp, ROUND + "/forms/sign", methods=("POST",),
+       policy=Policy.only(Role.LEADER), tags=("evaluation",),
+       summary="Sign the published round's forms again after a failed signing "
+               "(needs a sign-in under five minutes old)")
+def sign_forms_again(call: Call) -> dict[str, Any]:
+    p = call.params
+    return use_cases().sign_forms_again(call.user, p["unit"], p["period"])
 
 
 @route(evaluation_bp, ROUND + "/export", policy=Policy.only(Role.UNIT_HEAD, Role.LEADER),

@@ -17,7 +17,7 @@ The use cases receive their collaborators from the composition root
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -30,9 +30,10 @@ from chalicelib.evaluation.quota_rules import Quota, Rated, allowed_htxs, apply_
 from chalicelib.evaluation.rules import Method, RuleSet, rule_set_for
 from chalicelib.evaluation.store import EvaluationStore
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
-from chalicelib.kernel.events import instant, iso, utcnow
+from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock
+from chalicelib.kernel.reauth import require_fresh_auth
 from chalicelib.work import items as work_items
 from chalicelib.work.rules import ACTION_RULES, COMPLETION_STATES, Measured
 from chalicelib.work.store import WorkStore, count_measure
@@ -58,6 +59,23 @@ NO_GENERAL = ("Người đứng đầu đơn vị chưa nhập điểm tiêu ch�
               "0/30 điểm.")
 NO_GENERAL_WELL = ("Người đứng đầu đơn vị chưa xác nhận thực hiện tốt các tiêu chí chung: "
                    "chưa xét mức Hoàn thành xuất sắc.")
+
+
+# The forms of a published round: signed by the publishing leader in a workflow
+# step (evaluation/steps.py), stored, and then what the form route answers.
+FORMS_REQUESTED = "evaluation.forms_requested"
+SIGNING, SIGNED, FAILED = "signing", "signed", "failed"
+FORM_STATUS_LABELS = {SIGNING: "Đang ký số phiếu đánh giá", SIGNED: "Phiếu đánh giá đã ký số",
+                      FAILED: "Ký số phiếu đánh giá không thành công"}
+# (pdf, signature area, signer) → the signed pdf: the signing adapter, given by the step.
+SignForm = Callable[[bytes, tuple[int, float, float, float, float], str], bytes]
+
+
+class Files(Protocol):
+    """Where signed forms are kept (the documents bucket)."""
+
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def get(self, key: str) -> bytes: ...
 
 
 class People(Protocol):
@@ -131,6 +149,7 @@ class Evaluations:
     directory: People
     calendar: CalendarSource
     clock: Clock = utcnow
+    files: Files | None = None
 
     # ------------------------------------------------------------ who may read
 
@@ -472,6 +491,7 @@ class Evaluations:
                 "decided_at": (header or {}).get("decided_at"),
                 "published_by": (header or {}).get("published_by"),
                 "published_at": (header or {}).get("published_at"),
+                **_forms_state(header),
                 "people": people, "can_decide": role == "leader",
                 "can_propose": role == "head" and status == OPEN}
 
@@ -491,7 +511,7 @@ class Evaluations:
                 "status": PUBLISHED, "status_label": STATUS_LABELS[PUBLISHED],
                 "unit_band": header.get("unit_band") if header else None,
                 "published_at": (header or {}).get("published_at"), "people": people,
-                "can_decide": False, "can_propose": False}
+                **_forms_state(header), "can_decide": False, "can_propose": False}
 
     def _open_round(self, unit: str, period: Period) -> None:
         header = self.store.header(unit, str(period))
@@ -638,6 +658,9 @@ class Evaluations:
 
     def publish(self, caller: Caller, unit: str, period_text: str | None, version: int
                 ) -> dict[str, Any]:
+        """Publication to the unit, and the signature of every person's form by the
+        publishing leader: a signature is the signer's act, so the leader confirms
+        with their password (a fresh sign-in); the forms are signed in a step."""
         period = parse_period(period_text)
         if self._unit_role(caller, unit) != "leader":
             raise _forbidden("Chỉ lãnh đạo Sở công khai kết quả.", "Only a leader publishes.")
@@ -647,14 +670,97 @@ class Evaluations:
                            "not_decided")
         if int(header["version"]) != version:
             raise Conflict()
+        require_fresh_auth(caller, self.clock())
         uow = self.store.unit_of_work()
         self.store.save_header(uow, unit, str(period), header, {
             **header, "status": PUBLISHED, "published_by": caller.username,
-            "published_at": iso(self.clock())})
+            "published_at": iso(self.clock()), "forms_status": SIGNING, "forms_failure": None})
         self.trail.append(uow, self.trail.head(self._chain(unit, period)), caller,
                           "evaluation.publish", summary=f"{unit} {period}")
+        uow.emit(self._forms_requested(unit, period, caller.username))
         uow.commit()
         return self.round_view(caller, unit, str(period))
+
+    def sign_forms_again(self, caller: Caller, unit: str, period_text: str | None
+                         ) -> dict[str, Any]:
+        """After a failed signing step, the leader confirms again."""
+        period = parse_period(period_text)
+        if self._unit_role(caller, unit) != "leader":
+            raise _forbidden("Chỉ lãnh đạo Sở ký phiếu đánh giá.", "Only a leader signs.")
+        header = self.store.header(unit, str(period))
+        if (header or {}).get("status") != PUBLISHED or header.get("forms_status") != FAILED:
+            raise Conflict("Không có phiếu đánh giá chờ ký lại.", "No forms to sign again.",
+                           "nothing_to_sign")
+        require_fresh_auth(caller, self.clock())
+        uow = self.store.unit_of_work()
+        self.store.save_header(uow, unit, str(period), header, {
+            **header, "forms_status": SIGNING, "forms_failure": None})
+        self.trail.append(uow, self.trail.head(self._chain(unit, period)), caller,
+                          "evaluation.sign_again", summary=f"{unit} {period}")
+        uow.emit(self._forms_requested(unit, period, caller.username))
+        uow.commit()
+        return self.round_view(caller, unit, str(period))
+
+    def _forms_requested(self, unit: str, period: Period, signer: str) -> DomainEvent:
+        return DomainEvent(FORMS_REQUESTED, self._chain(unit, period),
+                           {"unit": unit, "period": str(period), "signer": signer,
+                            "at": iso(self.clock())})
+
+    def sign_forms(self, unit: str, period_text: str, signer: str, sign: SignForm) -> str:
+        """The step: each decided person's form, with the figures of the round as
+        published, signed with ``signer``'s key and kept. A form already signed is
+        kept as it is, so a redelivered event signs only what is missing. Returns
+        the forms' status; a failure is recorded for the leader to retry."""
+        from chalicelib.evaluation.printables import evaluation_form_to_sign
+        from chalicelib.kernel.logging import logger
+
+        period = parse_period(period_text)
+        header, entries = self.store.round(unit, str(period), consistent=True)
+        if (header or {}).get("status") != PUBLISHED or header.get("forms_status") != SIGNING:
+            return str((header or {}).get("forms_status") or "")
+        assert self.files is not None, "the composition root gives the files"
+        agency = str((getattr(self.directory, "agency", lambda: None)() or {}).get("name")
+                     or "Sở Kế hoạch và Đầu tư")
+        leader = self.directory.user(signer) or {}
+        status, failure = SIGNED, None
+        for name, entry in sorted(entries.items()):
+            if not entry.get("decision") or entry.get("form_key"):
+                continue
+            try:
+                profile = self.directory.user(name)
+                if profile is None:
+                    continue
+                body = self._evaluation(profile, period, entry=entry)
+                body["round"] = {"status": PUBLISHED, "self": entry.get("self"),
+                                 "proposal": entry.get("proposal"),
+                                 "decision": entry.get("decision")}
+                pdf, box = evaluation_form_to_sign(
+                    body, agency=agency, signer_title=str(leader.get("title") or ""))
+                signed = sign(pdf, box, signer)
+                key = f"evaluation/{unit}/{period}/{name}.pdf"
+                self.files.put(key, signed, "application/pdf")
+                uow = self.store.unit_of_work()
+                self.store.save_entry(uow, unit, str(period), entry, {
+                    **entry, "form_key": key, "form_signed_by": signer,
+                    "form_signed_at": iso(self.clock())})
+                uow.commit()
+            except Exception as exc:  # noqa: BLE001 - every failure ends in a visible state
+                logger.exception("evaluation form not signed", extra={"unit": unit,
+                                                                      "person": name})
+                status = FAILED
+                failure = str(getattr(exc, "message", "") or "Lỗi khi ký số.")[:300]
+                break
+        header = self.store.header(unit, str(period))
+        if header is not None and header.get("forms_status") == SIGNING:
+            uow = self.store.unit_of_work()
+            self.store.save_header(uow, unit, str(period), header, {
+                **header, "forms_status": status, "forms_failure": failure})
+            self.trail.append(uow, self.trail.head(self._chain(unit, period)), None,
+                              "evaluation.forms_signed" if status == SIGNED
+                              else "evaluation.forms_failed",
+                              summary=FORM_STATUS_LABELS[status], actor="system")
+            uow.commit()
+        return status
 
     # ------------------------------------------------------------ exports
 
@@ -687,13 +793,26 @@ class Evaluations:
 
     def form_pdf(self, caller: Caller, username: str, period_text: str | None
                  ) -> tuple[str, bytes]:
+        """The signed form once the round is published and signed; before, the form
+        as it stands, printed unsigned."""
         from chalicelib.evaluation.printables import evaluation_form
 
         body = self.evaluate(caller, username, period_text)
+        entry = self.store.entry(str(body.get("unit") or ""), body["period"], username) \
+            if body["round"]["status"] == PUBLISHED else None
+        if entry and entry.get("form_key") and self.files is not None:
+            return (f"phieu-danh-gia-{username}-{body['period']}-da-ky.pdf",
+                    self.files.get(str(entry["form_key"])))
         agency = getattr(self.directory, "agency", lambda: None)() or {}
         return (f"phieu-danh-gia-{username}-{body['period']}.pdf",
                 evaluation_form(body, agency=str(agency.get("name") or "Sở Kế hoạch và Đầu tư"),
                                 printed_at=self.clock(), tz=self.calendar().tz))
+
+
+def _forms_state(header: Mapping[str, Any] | None) -> dict[str, Any]:
+    status = (header or {}).get("forms_status")
+    return {"forms_status": status, "forms_status_label": FORM_STATUS_LABELS.get(status or ""),
+            "forms_failure": (header or {}).get("forms_failure")}
 
 
 def _criteria_parts(m: Measures) -> list[dict[str, Any]]:

@@ -39,7 +39,7 @@ def request_result(caller: Caller, dossier_id: str, table: Table | None = None, 
                    deps: Deps | None = None) -> dict[str, Any]:
     """The signer of the unit confirms (a sign-in under five minutes old); the
     workflow step composes, signs and seals the result (onestop/steps.py)."""
-    from chalicelib.outgoing.rules import require_fresh_auth
+    from chalicelib.kernel.reauth import require_fresh_auth
 
     deps = deps_for(table, deps)
     d = load_dossier(caller, dossier_id, deps=deps)

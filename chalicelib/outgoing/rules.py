@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from enum import StrEnum
 
-from chalicelib.kernel.errors import Conflict, FieldProblem, InvalidInput, Unauthenticated
+from chalicelib.kernel.errors import Conflict, FieldProblem, InvalidInput
 from chalicelib.kernel.identity import Caller, Role
 
 
@@ -94,19 +93,6 @@ AUTHORITIES = {
     "Q.": "Quyền người đứng đầu",
     "TUQ.": "Thừa ủy quyền",
 }
-
-# A leader confirms signing with a sign-in no older than this.
-FRESH_AUTH = timedelta(minutes=5)
-
-
-def require_fresh_auth(caller: Caller, now: datetime) -> None:
-    if caller.auth_time is None or now - caller.auth_time > FRESH_AUTH:
-        error = Unauthenticated(
-            "Vui lòng nhập lại mật khẩu để xác nhận ký số (phiên đăng nhập quá 5 phút).",
-            "Sign in again to confirm the signature (your sign-in is older than 5 minutes).")
-        error.code = "reauthentication_required"
-        raise error
-
 
 @dataclass(frozen=True)
 class Reviewer:

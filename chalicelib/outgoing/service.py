@@ -32,6 +32,7 @@ from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, Clock, UnitOfWork
+from chalicelib.kernel.reauth import require_fresh_auth
 from chalicelib.outgoing.inbox import DraftActions, current_step
 from chalicelib.outgoing.neighbours import Neighbours, TableNeighbours
 from chalicelib.outgoing.rules import (
@@ -45,7 +46,6 @@ from chalicelib.outgoing.rules import (
     check_chain,
     default_chain,
     ensure_status,
-    require_fresh_auth,
 )
 from chalicelib.outgoing.store import STORAGE_ATTRIBUTES, SUMMARY, OutgoingStore, access_of
 from chalicelib.work.pending import Pending

@@ -267,7 +267,7 @@ def notice_overdue(store: WorkStore, username: str, views: list[dict[str, Any]],
         return 0
     if len(fresh) > OVERDUE_NOTICES_ONE_BY_ONE:
         earliest = min(v["deadline"] for v in fresh)
-        events = [DomainEvent(NOTICE_REQUESTED, f"OVERDUE#{username}#{day or earliest}", {
+        events = [DomainEvent(NOTICE_REQUESTED, f"overdue:{username}:{day or earliest}", {
             "to": [username], "kind": OVERDUE, "title": f"{len(fresh)} việc mới quá hạn",
             "link": "/app/work", "deadline": earliest, "mail": False})]
     else:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from chalicelib.kernel.identity import Caller, Role
+from tests.aws import drain_workflow
 from tests.conftest import login
 
 PASSWORD = "Danh-gia-2026!Thu"
@@ -150,7 +151,35 @@ def _part(body: dict[str, Any], name: str) -> dict[str, Any]:
     return next(p for p in body["parts"] if p["name"] == name)
 
 
-def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(month):
+@pytest.fixture
+def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
+    from chalicelib.signing.keys import ensure_dev_pki
+
+    ensure_dev_pki()
+
+
+def _pdfsig(data: bytes, tmp_path: Any) -> str:
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    tool = require_tool("pdfsig", "poppler-utils")
+    path = tmp_path / f"form-{len(data)}.pdf"
+    path.write_bytes(data)
+    # pdfsig exits 0 even for an invalid signature: the text is the verdict.
+    return subprocess.run([tool, str(path)], capture_output=True, text=True, check=False).stdout
+
+
+def _pdf_text(data: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(BytesIO(data)).pages)
+
+
+def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(
+        month, pki, tmp_path):
     head, leader = month["session"]("truongphong"), month["session"]("giamdoc")
     ids = month["ids"]
 
@@ -278,7 +307,20 @@ def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(
     assert decided["status"] == "decided"
     # Decided: the head's proposals are closed.
     assert head.send("PUT", f"{url}/people/cv5", {"general_points": 20}).status_code == 409
-    _body(leader.send("POST", url + "/publish", {"version": decided["version"]}))
+    # Publishing signs every form: the leader's sign-in must be fresh.
+    from chalicelib.evaluation import routes as evaluation_routes
+    from chalicelib.kernel.errors import Unauthenticated
+
+    stale = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")  # no sign-in time
+    with pytest.raises(Unauthenticated) as refused:
+        evaluation_routes.use_cases().publish(stale, UNIT, PERIOD, decided["version"])
+    assert refused.value.code == "reauthentication_required"
+    before = officer.get(f"/api/evaluation/chuyenvien/form?period={PERIOD}", accept="*/*")
+    assert "Signature" not in _pdfsig(before.body, tmp_path)  # decided, not yet signed
+    publishing = _body(leader.send("POST", url + "/publish", {"version": decided["version"]}))
+    assert publishing["forms_status"] == "signing"
+    drain_workflow()
+    assert _body(leader.get(url))["forms_status"] == "signed"
     published = _body(officer.get(url))
     assert {p["username"]: p["band"] for p in published["people"]} == {
         "chuyenvien": "HTXS", "cv2": "HTT", "cv3": "HT", "cv4": "HTT", "cv5": "HTT",
@@ -302,6 +344,14 @@ def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(
     assert cells[0][1] == "Họ và tên" and len(cells) == 7
     form = officer.get(f"/api/evaluation/chuyenvien/form?period={PERIOD}", accept="*/*")
     assert form.status_code == 200 and form.body[:5] == b"%PDF-"
+    verdict = _pdfsig(form.body, tmp_path)
+    assert verdict.count("Signature is Valid.") == 1, verdict
+    assert "Phạm Quốc Hùng" in verdict  # the publishing leader's certificate
+    words = _pdf_text(form.body)
+    assert "Hoàn thành xuất sắc" in words and "Trần Văn Minh" in words
+    # The stored form does not move when the figures do: it is what was signed.
+    assert officer.get(f"/api/evaluation/chuyenvien/form?period={PERIOD}",
+                       accept="*/*").body == form.body
     assert officer.get(f"/api/evaluation/cv2/form?period={PERIOD}",
                        accept="*/*").status_code == 403
 
@@ -309,7 +359,8 @@ def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(
     trail = _body(head.get(f"/api/audit/evaluation:{UNIT}:{PERIOD}"))["entries"]
     actions = [e["action"] for e in trail]
     assert actions.count("evaluation.propose") == 6
-    assert actions[-3:] == ["evaluation.self", "evaluation.decide", "evaluation.publish"]
+    assert actions[-4:] == ["evaluation.self", "evaluation.decide", "evaluation.publish",
+                            "evaluation.forms_signed"]
     assert _body(leader.get("/api/audit/evaluation:chuyenvien"))["entries"][0]["action"] == \
         "evaluation.mark"
     assert officer.get(f"/api/audit/evaluation:{UNIT}:{PERIOD}").status_code == 404

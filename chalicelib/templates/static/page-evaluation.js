@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, me, api, flash, out, showError, onSubmit, todayVN, formatInstant } = E;
+  const { el, me, api, flash, out, showError, onSubmit, todayVN, formatInstant, passwordDialog } = E;
 
   const BANDS = [["HTXS", "Hoàn thành xuất sắc nhiệm vụ"], ["HTT", "Hoàn thành tốt nhiệm vụ"],
     ["HT", "Hoàn thành nhiệm vụ"], ["KHT", "Không hoàn thành nhiệm vụ"]];
@@ -167,7 +167,11 @@
       out(document, "round-status").textContent = `${round.status_label}.` + (q
         ? ` Tỷ lệ Hoàn thành xuất sắc ${q.share_percent} %: tối đa ${q.allowed_htxs}/${q.eligible} người từ Hoàn thành tốt trở lên.`
           + (round.unit_band_assumed ? " (Tạm coi đơn vị Hoàn thành tốt nhiệm vụ.)" : "")
-        : "");
+        : "") + (round.forms_status_label ? ` ${round.forms_status_label}` : "")
+        + (round.forms_failure ? `: ${round.forms_failure}` : round.forms_status_label ? "." : "");
+      const publishButton = decision.querySelector("[data-action=publish]");
+      publishButton.hidden = round.status === "published";
+      decision.querySelector("[data-action=sign-again]").hidden = round.forms_status !== "failed";
       body.replaceChildren(...round.people.map((p) => el("tr", { "data-user": p.username },
         el("td", {}, el("a", { href: "#", "data-person": p.username }, p.full_name || p.username), p.head ? " (trưởng đơn vị)" : ""),
         el("td", { class: "num" }, p.score ?? "—"),
@@ -192,12 +196,25 @@
       flash("Đã quyết định xếp loại.", { ok: true });
       await loadRound();
     });
-    decision.querySelector("[data-action=publish]").addEventListener("click", async () => {
-      try {
-        await api(`${roundPath()}/publish`, { method: "POST", json: { version: round.version } });
-        flash("Đã công khai kết quả cho đơn vị.", { ok: true });
+    // Publishing signs every person's form: the leader's password again (a
+    // fresh sign-in), then the request; the forms are signed in the background.
+    passwordDialog({
+      dialog: document.getElementById("ev-sign-dialog"), form: document.getElementById("ev-sign-form"),
+      trigger: [decision.querySelector("[data-action=publish]"), decision.querySelector("[data-action=sign-again]")],
+      path: () => round.status === "published" ? `${roundPath()}/forms/sign` : `${roundPath()}/publish`,
+      json: () => round.status === "published" ? null : { version: round.version },
+      done: async () => {
+        flash("Đã công khai kết quả cho đơn vị; hệ thống đang ký số phiếu đánh giá.", { ok: true });
         await loadRound();
-      } catch (e) { showError(e); }
+        // Signing runs as a background step: look again every 2 s, at most a minute.
+        const until = Date.now() + 60_000;
+        while (round.forms_status === "signing" && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 2000));
+          await loadRound();
+        }
+        if (round.forms_status === "signed") flash("Đã ký số phiếu đánh giá của đơn vị.", { ok: true });
+      },
+      failed: async () => { await loadRound(); },
     });
     document.querySelector("[data-action=export]").addEventListener("click", async () => {
       try { await E.download(`${roundPath()}/export`, XLSX, "danh-gia.xlsx"); } catch (e) { showError(e); }

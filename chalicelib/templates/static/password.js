@@ -8,10 +8,12 @@
   const { ApiError, api, loadSession, saveSession, me, flash, out, showError, clearFieldErrors, setBusy,
     localError, field } = E;
 
-  // `trigger` opens the dialog; the confirmed password posts to `path`.
-  // `done(body)` after the API took it; `failed(e)` after any error but the
-  // password's own (the dialog closed, the error shown in the page).
-  function passwordDialog({ dialog, form, trigger, path, done, failed }) {
+  // `trigger` (one button or several) opens the dialog; the confirmed password
+  // posts to `path` (a string, or a function asked at the time of posting), with
+  // `json()` as the body when given. `done(body)` after the API took it;
+  // `failed(e)` after any error but the password's own (the dialog closed, the
+  // error shown in the page).
+  function passwordDialog({ dialog, form, trigger, path, json, done, failed }) {
     const user = me();
     const message = out(form, "sign-message");
     const ask = (text) => {
@@ -25,7 +27,8 @@
     };
     const close = () => { if (dialog.open) dialog.close(); dialog.removeAttribute("open"); };
     form.querySelector("[data-action=cancel-sign]").addEventListener("click", close);
-    trigger.addEventListener("click", () => { flash(""); ask(""); });
+    (Array.isArray(trigger) ? trigger : [trigger]).forEach((t) =>
+      t.addEventListener("click", () => { flash(""); ask(""); }));
 
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -45,8 +48,11 @@
         // (The sign-in also renewed the browser's refresh cookie.)
         saveSession({ ...session, id_token: fresh.id_token, access_token: fresh.access_token,
           user: fresh.user || session.user });
-        const r = await fetch(path, { method: "POST", credentials: "same-origin",
-          headers: { "Accept": "application/json", "Authorization": "Bearer " + fresh.id_token } });
+        const headers = { "Accept": "application/json", "Authorization": "Bearer " + fresh.id_token };
+        const payload = json ? json() : null;
+        if (payload) headers["Content-Type"] = "application/json";
+        const r = await fetch(typeof path === "function" ? path() : path, { method: "POST",
+          credentials: "same-origin", headers, body: payload ? JSON.stringify(payload) : undefined });
         let body = null;
         try { body = await r.json(); } catch { body = null; }
         if (!r.ok) {
