@@ -47,8 +47,10 @@ class Dashboard:
         return {
             **span, "months": months, "unit": scope.unit, "agency": scope.agency and
             scope.unit is None, "units": [{"code": c, "name": names.get(c, c)} for c in codes],
+            # The incoming list filters by arrival dates (since/until) and unit.
             "incoming": self._volumes(self.sources.incoming, codes, months, scope.unit,
-                                      names, "/app/incoming", span),
+                                      names, "/app/incoming",
+                                      {"since": frm.isoformat(), "until": to.isoformat()}),
             "outgoing": self._volumes(self.sources.outgoing, codes, months, scope.unit,
                                       names, "/app/outgoing-register", {"year": str(to.year)}),
             "on_time": self._on_time(codes, months, names),

@@ -84,11 +84,11 @@ def incoming_list(call: Call) -> dict[str, Any]:
         q = call.query
         return search(call.user, q.q, limit=q.limit, cursor=q.cursor, since=q.since,
                       until=q.until, urgency=q.do_khan.value if q.do_khan else None,
-                      status=q.status)
+                      status=q.status, unit=q.unit)
     q = call.query
     page = incoming.list_visible(call.user, limit=q.limit, cursor=q.cursor, since=q.since,
                                  until=q.until, urgency=q.do_khan.value if q.do_khan else None,
-                                 status=q.status)
+                                 status=q.status, unit=q.unit)
     return {"items": page.items, "cursor": page.cursor}
 
 

@@ -33,6 +33,8 @@ class ListQuery(BaseModel):
     limit: int = Field(default=20, ge=1, le=100)
     since: dt.date | None = None  # arrival date, inclusive
     until: dt.date | None = None  # arrival date, inclusive
+    # Only the documents given to this unit (the leaders' dashboard links here).
+    unit: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,20}$")
     do_khan: Urgency | None = None
     status: str | None = Field(default=None,
                                pattern="^(registered|distributed|in_progress|completed)$")

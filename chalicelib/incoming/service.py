@@ -24,9 +24,9 @@ from chalicelib.incoming import inbox
 from chalicelib.incoming.intake_store import IntakeStore
 from chalicelib.incoming.rules import URGENT, DocStatus, Metadata, Urgency, format_so_den
 from chalicelib.incoming.store import SUMMARY_FIELDS, IncomingStore, access_of
-from chalicelib.kernel.access import Kind, Secrecy, can_view, scopes_for
+from chalicelib.kernel.access import Kind, Secrecy, can_view, scopes_for, unit_scopes
 from chalicelib.kernel.audit_chain import ChainHead
-from chalicelib.kernel.errors import Conflict, NotFound
+from chalicelib.kernel.errors import Conflict, Forbidden, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.ports import AuditTrail, Clock, Directory
@@ -208,18 +208,32 @@ def view(caller: Caller, doc_id: str, table: Table | None = None, *,
     return public_view(doc)
 
 
+def visible_scopes(caller: Caller, unit: str | None = None) -> frozenset[str]:
+    """The partitions a list or a search of the caller reads: all they may see,
+    or only what was given to ``unit`` (403 when they may not see all of it)."""
+    if unit is None:
+        return scopes_for(caller, Kind.INCOMING)
+    scopes = unit_scopes(caller, Kind.INCOMING, unit)
+    if scopes is None:
+        raise Forbidden("Bạn không được xem toàn bộ văn bản của đơn vị này.",
+                        "You may not see all of this unit's documents.")
+    return scopes
+
+
 def list_visible(caller: Caller, *, limit: int = 20, cursor: str | None = None,
                  since: date | None = None, until: date | None = None,
                  urgency: str | None = None, status: str | None = None,
+                 unit: str | None = None,
                  table: Table | None = None, store: IncomingStore | None = None
                  ) -> ScopedPage:
-    """``since``/``until``: arrival dates (inclusive) in the agency's time zone."""
+    """``since``/``until``: arrival dates (inclusive) in the agency's time zone;
+    ``unit``: only the documents given to that unit."""
     def accept(entry: dict[str, Any]) -> bool:
         return ((urgency is None or entry.get("do_khan") == urgency)
                 and (status is None or entry.get("status") == status))
 
     page = store_of(table, store).page(
-        scopes_for(caller, Kind.INCOMING), limit=limit, cursor=cursor,
+        visible_scopes(caller, unit), limit=limit, cursor=cursor,
         since=day_bound(since), until=day_bound(until, next_day=True),
         accept=accept if (urgency or status) else None)
     items = [{k: i.get(k) for k in SUMMARY_FIELDS} for i in page.items]

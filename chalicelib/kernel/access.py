@@ -111,6 +111,16 @@ def scopes_for(caller: Caller, kind: Kind) -> frozenset[str]:
     return frozenset(scopes)
 
 
+def unit_scopes(caller: Caller, kind: Kind, unit: str) -> frozenset[str] | None:
+    """The one partition of ``unit``'s items of ``kind``, for a caller who may see
+    all of it (the agency's, or their own unit's); None for anyone else. A secret
+    item is indexed under its people only, so the unit's partition never holds it."""
+    seen = scopes_for(caller, kind)
+    if AGENCY in seen or unit_scope(unit) in seen:
+        return frozenset({unit_scope(unit)})
+    return None
+
+
 def can_view(caller: Caller, access: ItemAccess) -> bool:
     return bool(scopes_for(caller, access.kind) & item_scopes(access))
 

@@ -8,8 +8,8 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import directory, table
 from chalicelib.bootstrap import outgoing as use_cases
-from chalicelib.bootstrap import table
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
 from chalicelib.outgoing.rules import DOCX
@@ -158,8 +158,11 @@ def register(call: Call) -> Any:
 
     q = call.query
     title, subtitle = "Sổ đăng ký văn bản đi", f"Năm {q.year}"
-    data = rows(outgoing.register_entries(q.year, table()))
+    data = rows(outgoing.register_entries(q.year, table(), unit=q.unit))
     stem = f"so-van-ban-di-{q.year}"
+    if q.unit:
+        name = str((directory(table()).unit(q.unit) or {}).get("name") or q.unit)
+        subtitle, stem = f"{subtitle} — {name}", f"{stem}-{q.unit}"
     if q.format == "xlsx":
         return Response(body=to_xlsx(title, COLUMNS, data, WIDTHS), status_code=200, headers={
             "Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{stem}.xlsx"'})

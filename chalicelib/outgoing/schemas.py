@@ -101,6 +101,8 @@ class FileQuery(BaseModel):
 
 class RegisterQuery(BaseModel):
     year: int = Field(ge=2000, le=2100)
+    # The documents drafted by one unit (the leaders' dashboard links here).
+    unit: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,20}$")
     format: str = Field(default="json", pattern="^(json|xlsx|pdf)$")
 
 

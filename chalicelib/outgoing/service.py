@@ -813,8 +813,11 @@ def find_by_code(code: str, table: Table | None = None) -> dict[str, Any] | None
     return OutgoingStore(table or Table()).by_code(code.strip().upper())
 
 
-def register_entries(year: int, table: Table | None = None) -> list[dict[str, Any]]:
-    return OutgoingStore(table or Table()).register(year)
+def register_entries(year: int, table: Table | None = None, *, unit: str | None = None
+                     ) -> list[dict[str, Any]]:
+    """The year's register; with ``unit``, the documents that unit drafted."""
+    entries = OutgoingStore(table or Table()).register(year)
+    return [e for e in entries if unit is None or e.get("drafting_unit") == unit]
 
 
 def document(doc_id: str, table: Table | None = None) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.scoped_lists import decode_scope_cursor, encode_scope_cursor
 from chalicelib.incoming.store import IncomingStore
-from chalicelib.kernel.access import Kind, item_scopes, scopes_for
+from chalicelib.kernel.access import Kind, item_scopes
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.identity import Caller
@@ -154,12 +154,13 @@ def _intersect(lists: list[_Postings]) -> Iterator[str]:
 
 def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None,
            since: Any = None, until: Any = None, urgency: str | None = None,
-           status: str | None = None, table: Table | None = None,
+           status: str | None = None, unit: str | None = None, table: Table | None = None,
            documents: IncomingStore | None = None, postings: PostingStore | None = None
            ) -> dict[str, Any]:
     """``since``/``until``: arrival dates, inclusive; urgency and status filter the
-    matches (all within the caller's own scopes)."""
-    from chalicelib.incoming.service import SUMMARY_FIELDS, day_bound
+    matches (all within the caller's own scopes); ``unit``: only what was given
+    to that unit."""
+    from chalicelib.incoming.service import SUMMARY_FIELDS, day_bound, visible_scopes
 
     if documents is None or postings is None:
         table = table or Table()
@@ -177,7 +178,7 @@ def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None
     per_scope = {
         scope: _intersect([_Postings(postings, posting_partition(scope, w), low, high,
                                      limit + 1) for w in words])
-        for scope in sorted(scopes_for(caller, Kind.INCOMING))
+        for scope in sorted(visible_scopes(caller, unit))
     }
     heads = {scope: next(it, None) for scope, it in per_scope.items()}
     items: list[dict[str, Any]] = []

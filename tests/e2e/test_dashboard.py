@@ -74,6 +74,17 @@ def test_the_leader_opens_a_units_overdue_figure_from_the_dashboard(
         expect(page.locator("#work-list [data-timeliness='overdue']").first).to_be_visible()
         assert page.locator("#work-list [data-timeliness='overdue']").count() >= unit["count"]
 
+        # A unit's incoming figure opens the list of what the unit was given, that
+        # period, with the filters shown as set.
+        page.go_back()
+        loaded(page)
+        dash.locator(f"[data-figure='incoming-{unit['unit']}']").click()
+        page.wait_for_url(f"**/app/incoming?unit={unit['unit']}&since={today:%Y-%m-01}"
+                          f"&until={today}")
+        loaded(page)
+        expect(page.locator("#doc-unit")).to_have_value(unit["unit"])
+        expect(page.locator("#doc-since")).to_have_value(f"{today:%Y-%m-01}")
+
         officer = open_page(DESKTOP)
         open_signed_in(officer, url, session_of("chuyenvien"), "/")
         expect(officer.locator("#inbox")).to_be_visible()

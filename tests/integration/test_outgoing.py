@@ -181,6 +181,12 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
     # The outgoing register, on screen and exported.
     register = _body(people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}"))
     assert register["rows"][0][0] == "01/SKHĐT-PDKKD"
+    # The dashboard's link for a unit's figure: the documents that unit drafted.
+    drafted = _body(people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}&unit=PDKKD"))
+    assert [r[0] for r in drafted["rows"]] == ["01/SKHĐT-PDKKD"]
+    assert "Phòng Đăng ký kinh doanh" in drafted["subtitle"]
+    assert _body(people["vanthu"].get(
+        f"/api/registers/outgoing?year={doc['year']}&unit=PTH"))["rows"] == []
     assert register["columns"][0] == "Số, ký hiệu văn bản"
     xlsx = people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}&format=xlsx",
                                 accept="*/*")

@@ -298,3 +298,25 @@ def test_bad_global_queries_are_400_naming_q(aws_env, as_role):
         assert error["message"] and error["message_en"]
     assert leader.get("/api/search").status_code == 400
     assert leader.get("/api/search?q=tet&kind=nothing").status_code == 400
+
+
+def test_a_unit_filter_narrows_lists_and_searches_to_what_the_unit_was_given(aws_env, as_role):
+    """The leaders' dashboard links a unit's incoming figure to the list filtered
+    by it: the unit's partition only, for those who may see all of it."""
+    ours = _register("Báo cáo đăng ký doanh nghiệp", "Sở Tài chính", 1, units=["PDKKD"])
+    _register("Báo cáo quy hoạch tổng hợp", "Sở Tài chính", 2, units=["PTH"])
+    _register("Báo cáo chung của Sở", "Sở Tài chính", 3)
+    _index(aws_env)
+    leader, clerk, head = as_role("leader"), as_role("clerk"), as_role("unit_head")
+    assert len(_ids(leader.get("/api/incoming"))) == 3
+    assert _ids(leader.get("/api/incoming?unit=PDKKD")) == [ours["id"]]
+    assert _ids(clerk.get("/api/incoming?unit=PDKKD&q=bao cao")) == [ours["id"]]
+    assert _ids(head.get("/api/incoming?unit=PDKKD")) == [ours["id"]]  # their own unit
+    # A head asking for another unit, an officer for the whole of theirs: 403.
+    for caller, unit in ((head, "PTH"), (as_role("officer"), "PDKKD")):
+        for path in (f"/api/incoming?unit={unit}", f"/api/incoming?unit={unit}&q=bao cao"):
+            resp = caller.get(path)
+            assert resp.status_code == 403, (path, resp.body)
+    bad = leader.get("/api/incoming?unit=../x")
+    assert bad.status_code == 400
+    assert json.loads(bad.body)["error"]["fields"][0]["path"] == "unit"

@@ -79,7 +79,7 @@ def test_the_leader_sees_every_unit_from_counters_with_links():
     assert out["incoming"]["total"] == 12
     assert out["incoming"]["by_unit"][0] == {"unit": "PDKKD", "name": "Phòng Đăng ký kinh doanh",
                                              "count": 3, "link": "/app/incoming?unit=PDKKD"
-                                             "&from=2026-03-01&to=2026-04-30"}
+                                             "&since=2026-03-01&until=2026-04-30"}
     assert out["outgoing"]["total"] == 4
     overdue = out["overdue"]
     assert [(r["unit"], r["count"]) for r in overdue["by_unit"]] == [("PDKKD", 2), ("PTH", 1)]

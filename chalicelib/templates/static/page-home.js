@@ -38,15 +38,16 @@
     const person = (u) => dir.nameOf(u);
     const parts = [];
     // Volumes of documents.
-    const vol = (v) => v.by_unit.map((r) => el("tr", {}, el("th", { scope: "row" }, r.name), el("td", {}, link(r.link, r.count))));
+    const vol = (v, kind) => v.by_unit.map((r) => el("tr", {}, el("th", { scope: "row" }, r.name),
+      el("td", {}, link(r.link, r.count, `${kind}-${r.unit}`))));
     parts.push(block("Văn bản đến và văn bản đi",
       el("p", { class: "dash-totals" },
         el("span", {}, "Văn bản đến: ", el("strong", {}, link(d.incoming.link, d.incoming.total, "incoming-total"))),
         el("span", {}, "Văn bản đi (đã cấp số): ", el("strong", {}, link(d.outgoing.link, d.outgoing.total, "outgoing-total")))),
       table("Theo tháng", ["Tháng", "Văn bản đến", "Văn bản đi"], d.months.map((m, i) => el("tr", {},
         el("th", { scope: "row" }, monthLabel(m)), el("td", {}, num(d.incoming.by_month[i].count)), el("td", {}, num(d.outgoing.by_month[i].count))))),
-      d.units.length > 1 ? table("Văn bản đến giao cho đơn vị", ["Đơn vị", "Số văn bản"], vol(d.incoming)) : "",
-      d.units.length > 1 ? table("Văn bản đi theo đơn vị soạn thảo", ["Đơn vị", "Số văn bản"], vol(d.outgoing)) : ""));
+      d.units.length > 1 ? table("Văn bản đến giao cho đơn vị", ["Đơn vị", "Số văn bản"], vol(d.incoming, "incoming")) : "",
+      d.units.length > 1 ? table("Văn bản đi theo đơn vị soạn thảo", ["Đơn vị", "Số văn bản"], vol(d.outgoing, "outgoing")) : ""));
     // On-time rate per unit.
     const ot = d.on_time;
     parts.push(block("Tỷ lệ hoàn thành đúng hạn theo đơn vị",

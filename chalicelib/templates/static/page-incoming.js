@@ -37,13 +37,23 @@
       empty: () => el("tr", {}, el("td", { colspan: "6", class: "empty" }, Object.keys(filters()).length
         ? "Không có văn bản đến nào khớp với điều kiện tìm." : "Chưa có văn bản đến nào bạn được xem.")),
     });
+    // Clerks and leaders may narrow the list to what one unit was given (the
+    // leaders' dashboard links here with ?unit=); the options exist before the
+    // form reads the address.
+    if (hasRole("clerk") || hasRole("leader")) {
+      const dir = await E.directory();
+      E.fillUnitSelect(form.elements.unit, dir.units.filter((u) => u.kind !== "leadership"),
+        { first: { value: "", label: "Tất cả" }, value: "" });
+    } else {
+      form.elements.unit.closest(".field").remove();
+    }
     filters = filterForm(form, load);
     reloadOn(document.querySelector("[data-action=reload]"), "click", load);
     // The register of the year searched (Decree 30 App. IV); a head of unit gets the unit's.
     const year = () => (filters().since || "").slice(0, 4) || String(E.vnYear());
-    const unit = () => (hasRole("clerk") || hasRole("leader") ? "" : E.me().unit || "");
+    const unit = () => (hasRole("clerk") || hasRole("leader") ? filters().unit || "" : E.me().unit || "");
     exportButtons(document.querySelector(".list-export"), (format) => "/api/registers/incoming?" +
-      pageQuery(null, { year: year(), unit: unit(), format }), (format) => `so-van-ban-den-${year()}.${format}`);
+      pageQuery(null, { year: year(), unit: unit(), format }), (format) => `so-van-ban-den-${year()}${unit() ? "-" + unit() : ""}.${format}`);
     await load();
   };
 })();

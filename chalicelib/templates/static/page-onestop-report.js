@@ -59,8 +59,12 @@
     const root = table.closest("main");
     const dir = await E.directory().catch(() => ({ unitName: new Map() }));
     const today = vnToday();
-    form.elements.from.value = today.slice(0, 8) + "01";
-    form.elements.to.value = today;
+    // The period and unit from the address (the leaders' dashboard links here).
+    const asked = new URLSearchParams(location.search);
+    const day = (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v || "") ? v : "");
+    form.elements.from.value = day(asked.get("from")) || today.slice(0, 8) + "01";
+    form.elements.to.value = day(asked.get("to")) || today;
+    const focusUnit = asked.get("unit") || "";
 
     const period = () => {
       const from = form.elements.from.value;
@@ -85,7 +89,8 @@
         el("th", { scope: "col", "data-col": k }, l))));
       table.querySelector("thead").replaceChildren(top, second);
       const keys = GROUPS.flatMap(([prefix]) => inGroup(prefix).map(([k]) => k));
-      const line = (r, total) => el("tr", { class: total ? "cd-total" : "", "data-unit": total ? "total" : r.unit },
+      const line = (r, total) => el("tr", { class: total ? "cd-total" : r.unit === focusUnit ? "row-focus" : "",
+        "data-unit": total ? "total" : r.unit, ...(!total && r.unit === focusUnit ? { "aria-current": "true" } : {}) },
         el("td", {}, total ? r.unit || "Tổng cộng" : dir.unitName.get(r.unit) || r.unit || ""),
         ...keys.map((k) => el("td", { class: "num", "data-col": k }, String(r[k] ?? 0))),
         el("td", { class: "num", "data-col": "progress_score" }, score(r.progress_score)));

@@ -13,14 +13,25 @@
     const count = document.getElementById("reg-count");
     const year = E.vnYear();
     const select = form.elements.year;
-    const asked = Number(new URLSearchParams(location.search).get("year")) || year;
+    const params = new URLSearchParams(location.search);
+    const asked = Number(params.get("year")) || year;
+    // A unit from the address (the leaders' dashboard links here with one).
+    const unitSelect = form.elements.unit;
+    const dir = await E.directory();
+    E.fillUnitSelect(unitSelect, dir.units.filter((u) => u.kind !== "leadership"),
+      { first: { value: "", label: "Cả cơ quan" }, value: params.get("unit") || "" });
+    const query = (format) => {
+      const q = new URLSearchParams({ year: select.value, format });
+      if (unitSelect.value) q.set("unit", unitSelect.value);
+      return q.toString();
+    };
     for (let y = year; y >= year - 5; y -= 1) select.append(el("option", { value: String(y) }, String(y)));
     if (asked < year - 5 || asked > year) select.append(el("option", { value: String(asked) }, String(asked)));
     select.value = String(asked);
     const load = async () => {
       table.setAttribute("aria-busy", "true");
       try {
-        const res = await api(`/api/registers/outgoing?year=${encodeURIComponent(select.value)}&format=json`);
+        const res = await api(`/api/registers/outgoing?${query("json")}`);
         const columns = res.columns || [];
         table.tHead.rows[0].replaceChildren(...columns.map((c) => el("th", { scope: "col" }, c)));
         const body = table.tBodies[0];
@@ -31,7 +42,9 @@
       } finally { table.removeAttribute("aria-busy"); }
     };
     onSubmit(form, async () => {
-      history.replaceState(null, "", `?year=${select.value}`);
+      const kept = new URLSearchParams({ year: select.value });
+      if (unitSelect.value) kept.set("unit", unitSelect.value);
+      history.replaceState(null, "", `?${kept}`);
       await load();
     });
     document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", async () => {
@@ -39,9 +52,9 @@
       flash("");
       const kind = b.dataset.export;
       try {
-        await E.download(`/api/registers/outgoing?year=${encodeURIComponent(select.value)}&format=${kind}`,
+        await E.download(`/api/registers/outgoing?${query(kind)}`,
           kind === "pdf" ? "application/pdf" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          `so-van-ban-di-${select.value}.${kind}`);
+          `so-van-ban-di-${select.value}${unitSelect.value ? "-" + unitSelect.value : ""}.${kind}`);
       } catch (e) { showError(e); } finally { b.disabled = false; }
     }));
     await load();
