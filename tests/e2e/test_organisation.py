@@ -105,6 +105,8 @@ def test_admin_creates_a_unit_and_an_account_whose_role_and_status_apply_at_the_
     create.get_by_label("Thư điện tử").fill("lethuha@skhdt.example")
     create.get_by_label("Đơn vị", exact=True).select_option("PKTDN")
     create.get_by_label("Chức vụ").select_option("Chuyên viên")
+    # A public employee: evaluated under Decree 233/2026, not as a civil servant.
+    create.get_by_label("Đối tượng đánh giá, xếp loại").select_option("vien_chuc")
     create.get_by_role("button", name="Thêm tài khoản").click()
     expect(create.locator(".field-error[data-error-for=roles]")).to_contain_text(
         "Chọn ít nhất một vai trò.")
@@ -135,6 +137,7 @@ def test_admin_creates_a_unit_and_an_account_whose_role_and_status_apply_at_the_
     row.get_by_role("button", name="Quản lý").click()
     edit = admin.locator("#user-edit-form")
     expect(edit.get_by_label("Họ và tên")).to_have_value("Lê Thu Hà")
+    expect(edit.get_by_label("Đối tượng đánh giá, xếp loại")).to_have_value("vien_chuc")
     expect(edit.get_by_role("checkbox", name="Chuyên viên")).to_be_checked()
     edit.get_by_role("checkbox", name="Chuyên viên").uncheck()
     edit.get_by_role("checkbox", name="Lãnh đạo Sở").check()

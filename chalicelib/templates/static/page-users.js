@@ -131,6 +131,7 @@
         editForm.elements.email.value = p.email || "";
         fillUnitSelect(editForm.elements.unit, units, { first: { value: "", label: "— Chọn đơn vị —" }, value: p.unit || "" });
         fillPositions(editForm.elements.title, options.positions, p.title || "");
+        editForm.elements.category.value = p.category || "cong_chuc";
         fillRoleChecks(editForm.querySelector("[data-role-checks]"), options, "ue", p.roles || []);
         const active = p.status === "active";
         editCard.querySelector("[data-action=disable]").hidden = !active || p.username === self;
@@ -186,7 +187,7 @@
       onSubmit(createForm, async (data) => {
         const out = await api("/api/org/users", { method: "POST", json: {
           username: data.username.trim(), full_name: data.full_name, email: data.email.trim(),
-          unit: data.unit, roles: checkedRoles(createForm), title: data.title } });
+          unit: data.unit, roles: checkedRoles(createForm), title: data.title, category: data.category } });
         createForm.reset();
         fillRoleChecks(createForm.querySelector("[data-role-checks]"), options, "uc");
         flash(`Đã thêm tài khoản ${out.user.username} (${out.user.full_name}).`, { ok: true });
@@ -200,7 +201,8 @@
         try {
           const p = await api("/api/org/users/" + encodeURIComponent(username), { method: "PUT", json: {
             full_name: data.full_name, email: data.email.trim(), unit: data.unit,
-            roles: checkedRoles(editForm), title: data.title, version: Number(data.version) } });
+            roles: checkedRoles(editForm), title: data.title, category: data.category,
+            version: Number(data.version) } });
           await afterChange(p, `Đã lưu tài khoản ${p.username}. Thay đổi có hiệu lực từ thao tác kế tiếp của người dùng.`);
         } catch (e) {
           if (e.status !== 409) throw e;
