@@ -138,6 +138,14 @@ def _deadline(case: dict[str, Any]) -> str | None:
     return None
 
 
+def _month(value: str) -> str:
+    """The local month (``YYYY-MM``) of a stored instant: what the dashboard's
+    period counts it in."""
+    moment = instant(value)
+    assert moment is not None
+    return moment.astimezone(TZ).strftime("%Y-%m")
+
+
 def _local_day(value: str | None) -> str:
     moment = instant(value)
     return moment.astimezone(TZ).strftime("%d/%m/%Y") if moment else ""
@@ -287,7 +295,7 @@ class Complaints:
         case = self.store.add(uow, case, clean)
         # The desk must classify and accept (or pass on) by the legal deadline.
         self._open_desk(uow, case, by=caller.username if caller else "public")
-        self.store.count(uow, case_kind.value, received=1, open=1)
+        self.store.count(uow, case_kind.value, _month(case["received_at"]), received=1, open=1)
         # A new case has a new chain: nothing to read.
         self.trail.append(uow, ChainHead(chain_of(case_id)), caller or PUBLIC,
                           "complaint.receive",
@@ -434,7 +442,7 @@ class Complaints:
         if also:
             also(uow)
         if counters:
-            self.store.count(uow, before["kind"], **counters)
+            self.store.count(uow, before["kind"], _month(iso(self.clock())), **counters)
         self.trail.append(uow, self.trail.head(chain_of(before["id"])), caller, action,
                           summary=summary)
         if notify:
@@ -468,8 +476,9 @@ class Complaints:
         def move_counters(uow: UnitOfWork) -> None:
             # The counters follow the case into its new kind, in the same transaction.
             if was != kind:
-                self.store.count(uow, was, received=-1, open=-1)
-                self.store.count(uow, kind, received=1, open=1)
+                month = _month(case["received_at"])
+                self.store.count(uow, was, month, received=-1, open=-1)
+                self.store.count(uow, kind, month, received=1, open=1)
             # The kind sets the acceptance clock: the desk's deadline follows it.
             moved = self._refresh(after)
             if _desk_due(moved) != _desk_due(case):
@@ -708,8 +717,8 @@ class Complaints:
         # Nothing is left to do on a settled case (normally nothing else is open).
         self._pending().close_all(uow, WORK_PARENT, case_id, by="system",
                                   outcome=WorkStatus.CANCELLED)
-        self.store.count(uow, case["kind"], open=-1, **({"settled_on_time": 1} if on_time
-                                                        else {"settled_late": 1}))
+        self.store.count(uow, case["kind"], _month(now), open=-1,
+                         **({"settled_on_time": 1} if on_time else {"settled_late": 1}))
         self.trail.append(uow, self.trail.head(chain_of(case_id)), None, "complaint.settled",
                           summary="Đã ban hành văn bản giải quyết "
                                   f"{outgoing_doc.get('number_text')}")

@@ -10,6 +10,9 @@
   ``{received_at}#{id}``);
 - ``CASE#{id}/WORK#{assignee}`` the work (``work.items``): the desk's acceptance
   deadline, then the settlement deadline of the unit or officer assigned;
+- ``STATS#complaint#{kind}/YYYY-MM`` the month's flows (received by the month of
+  receipt, settled on time / late, transferred, refused, merged by the month
+  they happened), for the leaders' dashboard of a period;
 - ``STATS#complaint#{kind}/TOTAL`` counters for the dashboard (received, open,
   settled_on_time, settled_late, transferred, refused, merged), moved by ADD in
   the transaction of the change they count.
@@ -88,6 +91,13 @@ class CaseStore:
     def counters(self, kind: str) -> dict[str, Any]:
         return self.table.get(f"STATS#complaint#{kind}", "TOTAL") or {}
 
+    def monthly(self, kinds: Iterable[str], months: Iterable[str]
+                ) -> dict[tuple[str, str], dict[str, Any]]:
+        """The counters of each kind and month (``YYYY-MM``): one batch read."""
+        keys = {(f"STATS#complaint#{k}", m): (k, m) for k in kinds for m in months}
+        found = self.table.batch_get(list(keys))
+        return {keys[key]: item for key, item in found.items() if key in keys}
+
     def page(self, scopes: Iterable[str], cursor: str | None, limit: int,
              accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
         return list_scoped(KIND, scopes, cursor=cursor, limit=limit, accept=accept,
@@ -131,13 +141,15 @@ class CaseStore:
         unmeasured(uow, work)
         uow.add({"Delete": {"Key": {"pk": work["pk"], "sk": work["sk"]}}})
 
-    def count(self, uow: UnitOfWork, kind: str, **deltas: int) -> None:
-        """Dashboard counters move in the same transaction as the change they count."""
-        names = {f"#{k}": k for k in deltas}
-        values = {f":{k}": v for k, v in deltas.items()}
-        uow.add(update_op(f"STATS#complaint#{kind}", "TOTAL",
-                          "ADD " + ", ".join(f"#{k} :{k}" for k in deltas),
-                          names=names, values=values))
+    def count(self, uow: UnitOfWork, kind: str, month: str | None = None,
+              **deltas: int) -> None:
+        """Dashboard counters move in the same transaction as the change they count:
+        the running totals, and with ``month`` (local ``YYYY-MM`` of the event) the
+        month's flows (what is open is a state, kept in the totals only)."""
+        uow.add(_add_op(f"STATS#complaint#{kind}", "TOTAL", deltas))
+        flows = {k: v for k, v in deltas.items() if k != "open"}
+        if month and flows:
+            uow.add(_add_op(f"STATS#complaint#{kind}", month, flows))
 
     @staticmethod
     def _entries(case: dict[str, Any]) -> list[dict[str, Any]]:
@@ -146,3 +158,9 @@ class CaseStore:
                  "gsi1pk": partition(scope, KIND),
                  "gsi1sk": f"{case['received_at']}#{case['id']}", **summary}
                 for scope in sorted(item_scopes(access_of(case)))]
+
+
+def _add_op(pk: str, sk: str, deltas: dict[str, int]) -> dict[str, Any]:
+    return update_op(pk, sk, "ADD " + ", ".join(f"#{k} :{k}" for k in deltas),
+                     names={f"#{k}": k for k in deltas},
+                     values={f":{k}": v for k, v in deltas.items()})

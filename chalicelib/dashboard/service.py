@@ -56,7 +56,7 @@ class Dashboard:
             "on_time": self._on_time(codes, months, names),
             "overdue": self._overdue(codes, scope.unit, names),
             "dossiers": self._dossiers(codes, frm, to, names, leader=scope.agency),
-            "complaints": self._complaints(codes, scope, names),
+            "complaints": self._complaints(codes, scope, names, months),
             "bands": self._bands(codes, months, names),
         }
 
@@ -120,15 +120,15 @@ class Dashboard:
         return {"rows": rows, "total": total,
                 "link": _link("/app/onestop-report", **span) if leader else "/app/dossiers"}
 
-    def _complaints(self, codes: list[str], scope: rules.Scope, names: dict[str, str]
-                    ) -> dict[str, Any]:
+    def _complaints(self, codes: list[str], scope: rules.Scope, names: dict[str, str],
+                    months: list[str]) -> dict[str, Any]:
         state = self.sources.overdue_now() or {}
         kinds = state.get("kinds") or {}
         link = "/app/complaints-dashboard" if scope.agency else "/app/complaints"
         by_unit = [{"unit": c, "name": names.get(c, c),
                     "overdue": int((kinds.get(c) or {}).get("CASE", 0)), "link": link}
                    for c in codes]
-        return {"kinds": self.sources.complaints() if scope.agency else [],
+        return {"kinds": self.sources.complaints(months) if scope.agency else [],
                 "by_unit": by_unit, "at": state.get("at"), "link": link}
 
     def _bands(self, codes: list[str], months: list[str], names: dict[str, str]

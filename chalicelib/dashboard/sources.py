@@ -9,7 +9,7 @@ them, in the transaction of the change they count; none reads work items.
 - overdue now by unit and person: ``WorkStore.overdue_state``, 1 item;
 - one-stop dossiers and the 766 score: ``OneStopStore.daily_counters`` and
   ``onestop.rules.form06``, units × days (form 06 carries over the days before);
-- complaints by kind: ``CaseStore.counters``, 3 items;
+- complaints by kind: ``CaseStore.monthly`` and ``counters``, kinds × (months + 1) items;
 - evaluation bands: the ``Bands`` port (published rounds of ``evaluation``),
   nothing until a round is published.
 """
@@ -48,7 +48,7 @@ class Sources:
     incoming: Callable[[list[str | None], list[str]], dict[tuple[str | None, str], int]]
     outgoing: Callable[[list[str | None], list[str]], dict[tuple[str | None, str], int]]
     dossiers: Callable[[list[str], date, date], dict[str, Any]]  # {"rows", "total"}
-    complaints: Callable[[], list[dict[str, Any]]]
+    complaints: Callable[[list[str]], list[dict[str, Any]]]
     bands: Bands = no_published_round
 
 
@@ -82,19 +82,22 @@ def form06_rows(table: Table, units: list[str], frm: date, to: date) -> dict[str
     return {"rows": [_form06_line(r) for r in rows], "total": total}
 
 
-def complaint_kinds(table: Table) -> list[dict[str, Any]]:
-    """The complaints dashboard's counters by kind (since the start: they are kept
-    as running totals, ``STATS#complaint#{kind}`` / ``TOTAL``)."""
+def complaint_kinds(table: Table, months: list[str]) -> list[dict[str, Any]]:
+    """Complaints by kind for the period's months: received, settled on time and
+    late (the months' counters, ``STATS#complaint#{kind}`` / ``YYYY-MM``), and
+    what is open now (the running total's ``open``): kinds × (months + 1) items."""
     from chalicelib.complaints.clocks import CaseKind
     from chalicelib.complaints.store import CaseStore
 
     store = CaseStore(table)
+    found = store.monthly([k.value for k in CaseKind], months)
     out = []
     for kind in CaseKind:
-        counted = store.counters(kind.value)
+        flows = [found.get((kind.value, m)) or {} for m in months]
         out.append({"kind": kind.value, "label": kind.label_vi,
-                    **{k: int(counted.get(k) or 0) for k in (
-                        "received", "open", "settled_on_time", "settled_late")}})
+                    "open": int(store.counters(kind.value).get("open") or 0),
+                    **{k: sum(int(f.get(k) or 0) for f in flows) for k in (
+                        "received", "settled_on_time", "settled_late")}})
     return out
 
 
@@ -111,4 +114,5 @@ def sources_for(table: Table | None = None, *, bands: Bands | None = None) -> So
                    overdue_now=work.overdue_state, incoming=IncomingStore(t).volumes,
                    outgoing=OutgoingStore(t).volumes,
                    dossiers=lambda units, frm, to: form06_rows(t, units, frm, to),
-                   complaints=lambda: complaint_kinds(t), bands=bands or no_published_round)
+                   complaints=lambda months: complaint_kinds(t, months),
+                   bands=bands or no_published_round)

@@ -165,6 +165,22 @@ def test_a_complaint_filed_online_is_accepted_settled_with_a_signed_answer(
     dash = _body(leader.get("/api/reports/complaints"))
     row = next(k for k in dash["kinds"] if k["kind"] == "complaint")
     assert row["received"] == 1 and row["settled_on_time"] == 1 and row["open"] == 0
+    # The leaders' dashboard counts the period's flows: received in the month of
+    # receipt, settled in the month of settlement; none before.
+    from zoneinfo import ZoneInfo
+
+    def local(value: str) -> date:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(
+            ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+    received_on, settled_on = local(case["received_at"]), local(case["settled_at"])
+    board = _body(leader.get(f"/api/dashboard?from={received_on:%Y-%m-01}&to={settled_on}"))
+    kind = next(k for k in board["complaints"]["kinds"] if k["kind"] == "complaint")
+    assert (kind["received"], kind["settled_on_time"], kind["open"]) == (1, 1, 0)
+    before = received_on.replace(day=1) - timedelta(days=1)
+    earlier = _body(leader.get(f"/api/dashboard?from={before:%Y-%m-01}&to={before}"))
+    kind = next(k for k in earlier["complaints"]["kinds"] if k["kind"] == "complaint")
+    assert (kind["received"], kind["settled_on_time"]) == (0, 0)
     assert officer.send("POST", f"/api/complaints/{case_id}/close").status_code == 200
 
 

@@ -44,7 +44,7 @@ class Reads:
         return Sources(units=lambda: UNITS, measures=self.measures,
                        overdue_now=lambda: self.state, incoming=self.incoming,
                        outgoing=lambda holders, months: {(None, "2026-03"): 4},
-                       dossiers=self.dossiers, complaints=lambda: [
+                       dossiers=self.dossiers, complaints=lambda months: [
                            {"kind": "complaint", "label": "Khiếu nại", "received": 3,
                             "open": 1, "settled_on_time": 1, "settled_late": 1}], **extra)
 

@@ -85,7 +85,7 @@
     // Complaints against their legal clocks.
     const cp = d.complaints;
     parts.push(block("Đơn thư khiếu nại, tố cáo, phản ánh",
-      cp.kinds.length ? table("Lũy kế theo loại đơn", ["Loại đơn", "Đã nhận", "Đang giải quyết", "Giải quyết đúng hạn", "Giải quyết quá hạn"],
+      cp.kinds.length ? table("Theo loại đơn, trong kỳ (đang giải quyết: hiện nay)", ["Loại đơn", "Nhận trong kỳ", "Đang giải quyết", "Giải quyết đúng hạn", "Giải quyết quá hạn"],
         cp.kinds.map((k) => el("tr", {}, el("th", { scope: "row" }, el("a", { href: appLink(cp.link) }, k.label)),
           ...["received", "open", "settled_on_time", "settled_late"].map((f) => el("td", {}, num(k[f])))))) : "",
       table("Đơn thư quá thời hạn giải quyết theo luật, theo đơn vị", ["Đơn vị", "Quá hạn"], cp.by_unit.map((r) => el("tr", {},
