@@ -86,3 +86,56 @@ def test_an_officer_sees_their_own_score_and_nobody_elses(
         expect(row).to_contain_text("Phan Thị Thu")
         expect(row.locator("input[name=general_points]")).to_be_visible()
         shot(lead, "evaluation-head")
+
+
+def test_the_leader_publishes_a_round_and_the_forms_come_back_signed(
+    browser: Any, runtime: dict[str, Any], session_of: Any, tmp_path: Any
+) -> None:
+    """Publishing signs every person's form with the leader's key: the page asks
+    for the password, the forms are signed in the background, and the officer's
+    downloaded form is valid for poppler's pdfsig."""
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    pdfsig = require_tool("pdfsig", "poppler-utils")
+    url = runtime["url"]
+    passwords = {a["username"]: a["password"] for a in runtime["accounts"]}
+    leader = session_of("giamdoc")
+    period = today_vn().strftime("%Y-%m")
+    path = f"/api/evaluation/rounds/PDKKD/{period}"
+    status, round_ = api_call(url, "GET", path, token=leader["id_token"])
+    assert status == 200, round_
+    status, decided = api_call(url, "POST", path + "/decision", {
+        "unit_band": "HTT", "decisions": [], "version": round_["version"]},
+        token=leader["id_token"])
+    assert status == 200 and decided["status"] == "decided", decided
+
+    with browsers(browser) as open_page:
+        page = open_page(DESKTOP)
+        open_signed_in(page, url, leader, "/app/evaluation")
+        page.fill("#ev-period", period)
+        page.select_option("#ev-unit", "PDKKD")
+        page.click("[data-action=round]")
+        expect(page.locator("[data-out=round-status]")).to_contain_text("Đã quyết định")
+        page.get_by_role("button", name="Công khai và ký số phiếu đánh giá").click()
+        dialog = page.locator("#ev-sign-dialog")
+        expect(dialog).to_be_visible()
+        dialog.get_by_label("Mật khẩu").fill(passwords["giamdoc"])
+        dialog.get_by_role("button", name="Xác nhận ký số").click()
+        expect(page.locator(".flash.ok")).to_contain_text("Đã công khai kết quả cho đơn vị")
+        # The background step signs every form; the page looks again until it has.
+        expect(page.locator("[data-out=round-status]")).to_contain_text(
+            "Phiếu đánh giá đã ký số", timeout=60_000)
+
+        officer = open_page(DESKTOP)
+        open_signed_in(officer, url, session_of("chuyenvien"), "/app/evaluation")
+        officer.fill("#ev-period", period)
+        with officer.expect_download() as download:
+            officer.click("[data-action=form-pdf]")
+        saved = tmp_path / "phieu.pdf"
+        download.value.save_as(saved)
+    report = subprocess.run([pdfsig, str(saved)], capture_output=True, text=True,
+                            timeout=60).stdout
+    assert report.count("Signature is Valid.") == 1, report
+    assert "Phạm Quốc Hùng" in report
