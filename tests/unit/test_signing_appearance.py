@@ -76,3 +76,30 @@ def test_qr_block() -> None:
     assert "Mã xác thực: XT7K2P9Q" in text
     with pytest.raises(ValueError):
         appearance.text_block(width=0, height=10, text="x")
+
+
+def test_the_leader_stamp_names_the_signer_once_and_keeps_its_text_clear_of_the_seal(
+        tmp_path) -> None:
+    """The document prints the name under the box; the stamp says it only in
+    "Ký bởi", and starts its text right of the third the seal will cover."""
+    import re
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    data = appearance.leader_stamp(
+        width=200, height=70, full_name="Phạm Quốc Hùng", position="Giám đốc Sở",
+        signed_at=datetime(2026, 12, 1, 22, 15, tzinfo=UTC), signature_png=None,
+        clear_left=66.7)
+    text = _page(data)[2]
+    assert text.count("Phạm Quốc Hùng") == 1 and "Ký bởi: Phạm Quốc Hùng" in text
+    assert "Thời gian ký: 02/12/2026 05:15:00 +07:00" in text
+    path = tmp_path / "stamp.pdf"
+    path.write_bytes(data)
+    xhtml = subprocess.run([require_tool("pdftotext", "poppler-utils"), "-bbox", str(path), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"', xhtml)]
+    assert lefts and min(lefts) >= 66.7
+    sizes = [float(y1) - float(y0) for y0, y1 in
+             re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', xhtml)]
+    assert min(sizes) >= 6  # still legible

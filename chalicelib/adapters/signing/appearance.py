@@ -99,30 +99,30 @@ def _image(pdf: FPDF, png: bytes, *, x: float, y: float, width: float, height: f
 
 
 def leader_stamp(*, width: float, height: float, full_name: str, position: str,
-                 signed_at: datetime, signature_png: bytes | None) -> bytes:
-    """The leader's handwritten signature (Appendix I: blue, centred) above
-    the full name, then who signed, as what and when."""
+                 signed_at: datetime, signature_png: bytes | None,
+                 clear_left: float = 0.0) -> bytes:
+    """The leader's handwritten signature (Appendix I: blue, centred), then who
+    signed, as what and when. The full name is not repeated here: the document
+    prints it once, under this box. ``clear_left`` is how much of the box's left
+    the agency seal will cover (Appendix I: about a third of the signature): the
+    signature image may run under the seal, the text starts right of it so that
+    it stays legible once the seal is stamped."""
     full_name, position = _nfc(full_name), _nfc(position)
-    pdf = _page(width, height, "RB")
+    pdf = _page(width, height, "R")
     pad = min(2.0, width * 0.02)
     inner = width - 2 * pad
+    text_x = min(max(pad, clear_left + pad), width * 0.5)
     small = max(MIN_FONT, min(7.0, height / 10))
-    name_size = max(MIN_FONT, min(10.0, height / 7))
     info = [f"Ký bởi: {full_name}", f"Chức vụ: {position}",
             f"Thời gian ký: {vn_time(signed_at)}"]
-    info_height = len(info) * small * 1.2
-    name_top = height - pad - info_height - name_size * 1.3
-    art_height = max(0.0, name_top - pad)
+    info_top = height - pad - len(info) * small * 1.2
+    art_height = max(0.0, info_top - pad)
     if signature_png and art_height > 4:
         _image(pdf, signature_png, x=pad, y=pad, width=inner, height=art_height)
-    elif art_height > 4:
-        # no image on file: the name in the signature's colour keeps the layout
-        _line(pdf, full_name, x=pad, y=pad + max(0.0, art_height - name_size * 1.6) / 2,
-              width=inner, size=name_size * 1.3, style="B", color=BLUE)
-    y = _line(pdf, full_name, x=pad, y=name_top, width=inner, size=name_size, style="B")
-    y += name_size * 0.1
+    y = info_top
     for text in info:
-        y = _line(pdf, text, x=pad, y=y, width=inner, size=small, align="L", color=BLUE)
+        y = _line(pdf, text, x=text_x, y=y, width=width - pad - text_x, size=small, align="L",
+                  color=BLUE)
     return _out(pdf)
 
 
