@@ -34,7 +34,7 @@ def environment() -> Any:
 
 
 def _local(value: str | None) -> Any:
-    from datetime import datetime
+    from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
     if not value:
@@ -44,8 +44,11 @@ def _local(value: str | None) -> Any:
         from datetime import date
 
         return date.fromisoformat(text)
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(
-        ZoneInfo("Asia/Ho_Chi_Minh"))
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        # Stored instants are UTC; a naive one must not take the machine's zone.
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def local_date(value: str | None) -> str:

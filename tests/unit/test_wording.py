@@ -223,3 +223,32 @@ def test_the_storage_line_names_the_unit_the_drafter_and_the_copies() -> None:
 
 def test_the_templates_folder_is_what_the_renderer_reads() -> None:
     assert Path(TEMPLATES, "mail", "weekly.txt").is_file()
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("2026-12-04T10:00:00.000Z", "04/12/2026 17:00"),   # an instant: Hanoi time
+    ("2026-12-01T22:15:00Z", "02/12/2026 05:15"),       # the Hanoi day, not the UTC one
+    ("2026-12-01T22:15:00", "02/12/2026 05:15"),        # no offset: stored UTC
+    ("2026-12-05", "05/12/2026"),                       # a deadline by the day stays that day
+    (None, ""),
+])
+def test_an_assignment_mail_shows_its_deadline_in_hanoi_time(stored: str | None,
+                                                             shown: str) -> None:
+    from chalicelib.notifications.notices import local_time
+
+    assert local_time(stored) == shown
+
+
+@pytest.mark.parametrize("stored, date_shown, time_shown", [
+    ("2026-12-01T22:15:00.000Z", "02/12/2026", "05:15 02/12/2026"),
+    ("2026-12-01T22:15:00", "02/12/2026", "05:15 02/12/2026"),  # naive: stored UTC
+    ("2026-12-02T05:15:00+07:00", "02/12/2026", "05:15 02/12/2026"),
+    ("2026-12-05", "05/12/2026", "05/12/2026"),
+    (None, "", ""),
+])
+def test_the_template_filters_show_the_hanoi_day_and_time(stored: str | None, date_shown: str,
+                                                         time_shown: str) -> None:
+    from chalicelib.outputs.templating import local_date, local_datetime
+
+    assert local_date(stored) == date_shown
+    assert local_datetime(stored) == time_shown
