@@ -41,6 +41,14 @@ def vn_time(moment: datetime) -> str:
     return f"{local:%d/%m/%Y %H:%M:%S} {offset[:3]}:{offset[3:]}"
 
 
+def vn_iso(moment: datetime) -> str:
+    """ISO 8601 in Hanoi time with its offset, to the second:
+    "2026-12-02T05:15:00+07:00" (a naive moment is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
 def _page(width: float, height: float, styles: str = "") -> FPDF:
     """A blank page of the box's size with Liberation Serif in the given
     styles ("R" regular, "B" bold): fpdf2 parses a whole TTF per style and
@@ -193,6 +201,23 @@ def text_block(*, width: float, height: float, text: str, size: float = 13,
     y = (height - len(lines) * size * 1.2) / 2
     for line in lines:
         y = _line(pdf, line, x=0, y=y, width=width, size=size, style=style, align=align[:1])
+    return _out(pdf)
+
+
+ATTACHMENT_SIZE = 10.0
+
+
+def attachment_stamp(*, width: float, height: float, number_text: str,
+                     signed_at: datetime) -> bytes:
+    """The agency's signature on an attachment or a scanned copy (Decree 30,
+    Appendix I): no image, black Times New Roman 10 pt, the main document's
+    number and symbol (or the copy's kind and copying agency) over the signing
+    time in ISO 8601 with +07:00, right-aligned for the top right of page 1."""
+    pdf = _page(width, height, "R")
+    lines = [_nfc(number_text).strip(), vn_iso(signed_at)]
+    y = (height - len(lines) * ATTACHMENT_SIZE * 1.2) / 2
+    for line in lines:
+        y = _line(pdf, line, x=0, y=y, width=width, size=ATTACHMENT_SIZE, align="R")
     return _out(pdf)
 
 
