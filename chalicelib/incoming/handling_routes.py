@@ -109,4 +109,28 @@ def slip(call: Call) -> Response:
     from chalicelib.api.html import render_page
 
     data = handling.handling_view(call.user, call.params["doc_id"])
-    return render_page("slip.html", title="Phiếu giải quyết văn bản đến", **data)
+    return render_page("slip.html", title="Phiếu giải quyết văn bản đến",
+                       names=_holder_names(data["parts"]), **data)
+
+
+def _holder_names(parts: list[dict[str, Any]]) -> dict[str, str]:
+    """What the printed slip calls each holder: a person by full name, a unit
+    by its name (the slip is read on paper, where "U#chuyenvien" or "PDKKD"
+    mean nothing)."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.organisation.service import list_units
+    from chalicelib.organisation.store import Directory
+    from chalicelib.work import items
+
+    directory = Directory(Table())
+    units = {u["code"]: u["name"] for u in list_units(store=directory)}
+    names: dict[str, str] = {}
+    for part in parts:
+        assignee = part["assignee"]
+        who = items.name_of(assignee)
+        if items.is_unit(assignee):
+            names[assignee] = units.get(who, who)
+        elif items.is_person(assignee):
+            profile = directory.user(who) or {}
+            names[assignee] = str(profile.get("full_name") or who)
+    return names

@@ -48,6 +48,7 @@ def receipt_to_sender(event: DomainEvent, mailer: Mailer) -> None:
     from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming.store import IncomingStore
     from chalicelib.outputs.mail import compose_mail
+    from chalicelib.outputs.templating import local_date
 
     doc = IncomingStore(Table()).get(event.payload["id"], consistent=False)
     if doc is None or doc.get("do_mat"):
@@ -56,7 +57,7 @@ def receipt_to_sender(event: DomainEvent, mailer: Mailer) -> None:
         "subject": f"Xác nhận đã nhận văn bản {doc.get('so_ky_hieu') or ''}".strip(),
         "recipient_name": doc.get("co_quan_ban_hanh") or "Quý cơ quan",
         "body": (f"Sở Kế hoạch và Đầu tư đã nhận văn bản số {doc.get('so_ky_hieu') or '(không rõ)'}"
-                 f" ngày {doc.get('ngay_ban_hanh') or '(không rõ)'} về "
+                 f" ngày {local_date(doc.get('ngay_ban_hanh')) or '(không rõ)'} về "
                  f"\"{doc.get('trich_yeu') or ''}\", vào sổ văn bản đến số "
                  f"{doc['so_den_text']}/{doc['year']}."),
         "link": "",

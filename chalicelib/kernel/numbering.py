@@ -13,6 +13,7 @@ legal documents (NĐ, TT, ...) that a department never issues.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
@@ -28,8 +29,11 @@ __all__ = [
     "format_number",
     "has_type_code",
     "is_known_type",
+    "initials",
     "number_line",
+    "plain_subject",
     "series_of",
+    "storage_line",
     "signature_title",
     "type_name",
 ]
@@ -162,6 +166,35 @@ def date_line(place: str, day: date) -> str:
         raise ValueError("Thiếu địa danh của ngày ban hành")
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+# "V/v", "V/V", "v/v:" or "Về việc" typed before a subject line.
+_VV: Final = re.compile(r"^\s*(?:v\s*/\s*v|về\s+việc)\b\s*[:.\-–]?\s*", re.IGNORECASE)
+
+
+def plain_subject(subject: str) -> str:
+    """The subject line without a leading "V/v" (or "Về việc"): the officer
+    types the subject, the document and its mail add "V/v" once (Appendix I,
+    II.5.b), so a typed "V/v" would print twice. Repeated prefixes go too."""
+    text = _nfc(subject).strip()
+    while (match := _VV.match(text)) and match.end():
+        text = text[match.end():]
+    return text
+
+
+def initials(full_name: str) -> str:
+    """"Trần Văn Minh" → "TVM": the drafter's mark on the "Lưu:" line."""
+    return "".join(word[0] for word in _nfc(full_name).split() if word[0].isalpha()).upper()
+
+
+def storage_line(unit_abbreviation: str, drafter_name: str, copies: int = 2) -> str:
+    """The "Lưu:" line closing "Nơi nhận" (Appendix I, II.9.b and the forms of
+    Appendix I: "Lưu: VT, A.XX(n)."): the clerk's office (VT), the drafting
+    unit's abbreviation, the drafter's initials and the number of copies kept."""
+    unit = _nfc(unit_abbreviation).strip()
+    mark = initials(drafter_name)
+    tail = f"{unit}.{mark}" if unit and mark else unit or mark
+    return f"Lưu: VT, {tail}({copies:02d})." if tail else f"Lưu: VT({copies:02d})."
 
 
 def _upper(text: str) -> str:

@@ -15,12 +15,12 @@ from chalicelib.organisation.rules import generate_password as new_password
 from chalicelib.organisation.users import ensure_unit, ensure_user
 
 UNITS = [
-    # code, name, kind, parent
-    ("BGD", "Ban Giám đốc Sở", "leadership", None),
-    ("VP", "Văn phòng Sở", "office", "BGD"),
-    ("PDKKD", "Phòng Đăng ký kinh doanh", "specialised", "BGD"),
-    ("PTH", "Phòng Tổng hợp, Quy hoạch", "specialised", "BGD"),
-    ("MC", "Bộ phận Một cửa", "one_stop", "VP"),
+    # code, name, kind, parent, abbreviation (what a document's symbol prints)
+    ("BGD", "Ban Giám đốc Sở", "leadership", None, "BGĐ"),
+    ("VP", "Văn phòng Sở", "office", "BGD", "VP"),
+    ("PDKKD", "Phòng Đăng ký kinh doanh", "specialised", "BGD", "ĐKKD"),
+    ("PTH", "Phòng Tổng hợp, Quy hoạch", "specialised", "BGD", "THQH"),
+    ("MC", "Bộ phận Một cửa", "one_stop", "VP", "MC"),
 ]
 
 
@@ -48,9 +48,9 @@ DEMO_USERS = [
 
 def seed(passwords: dict[str, str], mail_domain: str = "skhdt.example") -> list[dict[str, str]]:
     """Returns the demo accounts (username, password, role, unit)."""
-    unit_names = {code: name for code, name, _, _ in UNITS}
-    for code, name, kind, parent in UNITS:
-        ensure_unit(code, name, kind, parent)
+    unit_names = {code: name for code, name, _, _, _ in UNITS}
+    for code, name, kind, parent, abbreviation in UNITS:
+        ensure_unit(code, name, kind, parent, abbreviation=abbreviation)
     accounts = []
     for user in DEMO_USERS:
         password = passwords.get(user.username) or new_password()

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 from typing import Any, Protocol
 
 from chalicelib.kernel.calendar import DEFAULT_TZ
@@ -110,7 +110,14 @@ def safe_link(link: str | None) -> str:
 
 
 def local_time(value: str | None, tz: tzinfo = DEFAULT_TZ) -> str:
+    """A deadline as people here read it: "04/12/2026 17:00" in ``tz``. A bare
+    date ("2026-12-05", a deadline set by the day) stays that day: read as an
+    instant it would be midnight in the machine's zone, and shift."""
+    if value and len(value) == 10:
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
     moment = instant(value)
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # stored instants are UTC
     return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M") if moment else ""
 
 

@@ -32,7 +32,7 @@ def units(call: Call) -> dict[str, Any]:
 def create_unit(call: Call) -> dict[str, Any]:
     b = call.body
     return org.save_unit(call.user, b.code, b.name, b.kind, b.parent, None,
-                         review_completion=b.review_completion)
+                         review_completion=b.review_completion, abbreviation=b.abbreviation)
 
 
 @route(org_bp, "/api/org/units/{code}", methods=("PUT",), body=S + "UnitUpdate", policy=ADMIN,
@@ -40,7 +40,7 @@ def create_unit(call: Call) -> dict[str, Any]:
 def update_unit(call: Call) -> dict[str, Any]:
     b = call.body
     return org.save_unit(call.user, call.params["code"], b.name, b.kind, b.parent, b.version,
-                         review_completion=b.review_completion)
+                         review_completion=b.review_completion, abbreviation=b.abbreviation)
 
 
 @route(org_bp, "/api/org/options", policy=Policy.signed_in(), tags=("organisation",),

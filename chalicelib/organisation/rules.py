@@ -34,6 +34,17 @@ POSITIONS = (
 )
 
 UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,19}$")
+# A unit's abbreviation as printed in a document's symbol ("ĐKKD" in
+# "05/SKHĐT-ĐKKD"): upper-case letters (Đ included) and digits. The code is an
+# internal key and often cannot be it (no Đ in a code).
+UNIT_ABBREVIATION = re.compile(r"^[A-ZĐ0-9]{1,20}$")
+
+
+def unit_abbreviation(unit: Mapping[str, object] | None, code: str) -> str:
+    """What a document prints for the unit: its abbreviation, else its code
+    (units created before abbreviations existed)."""
+    return str((unit or {}).get("abbreviation") or code)
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._\-]{2,63}$")
 
 

@@ -23,6 +23,7 @@ class UnitIn(BaseModel):
     kind: UnitKind
     parent: str | None = Field(default=None, max_length=20)
     review_completion: bool = False  # the head reviews an officer's completion
+    abbreviation: str | None = Field(default=None, max_length=20)  # "ĐKKD"; absent: the code
 
     _norm = field_validator("name")(_nfc)
 
@@ -32,6 +33,7 @@ class UnitUpdate(BaseModel):
     kind: UnitKind
     parent: str | None = Field(default=None, max_length=20)
     review_completion: bool | None = None  # absent: unchanged
+    abbreviation: str | None = Field(default=None, max_length=20)  # absent: unchanged
     version: int = Field(ge=1)
 
     _norm = field_validator("name")(_nfc)

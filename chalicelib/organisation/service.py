@@ -25,6 +25,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail
 from chalicelib.organisation.rules import (
     DEFAULT_AGENCY,
+    UNIT_ABBREVIATION,
     UNIT_CODE,
     USERNAME,
     Delegation,
@@ -33,6 +34,7 @@ from chalicelib.organisation.rules import (
     check_delegation,
     check_unit_parent,
     generate_password,
+    unit_abbreviation,
 )
 from chalicelib.organisation.store import Directory
 
@@ -63,24 +65,48 @@ def list_units(table: Table | None = None, *,
 def _unit_view(item: dict[str, Any]) -> dict[str, Any]:
     return {"code": item["code"], "name": item["name"], "kind": item.get("unit_kind"),
             "parent": item.get("parent"), "version": int(item.get("version", 1)),
-            "review_completion": bool(item.get("review_completion"))}
+            "review_completion": bool(item.get("review_completion")),
+            "abbreviation": unit_abbreviation(item, item["code"])}
 
 
 def _unit_item(code: str, name: str, kind: UnitKind, parent: str | None,
-               version: int, review_completion: bool) -> dict[str, Any]:
-    return {"code": code, "name": name, "unit_kind": kind.value, "parent": parent,
+               version: int, review_completion: bool, abbreviation: str | None
+               ) -> dict[str, Any]:
+    item = {"code": code, "name": name, "unit_kind": kind.value, "parent": parent,
             "version": version, "review_completion": review_completion,
             "updated_at": iso(utcnow())}
+    if abbreviation:
+        item["abbreviation"] = abbreviation
+    return item
+
+
+def _checked_abbreviation(value: str | None) -> str | None:
+    import unicodedata
+
+    if value is None or not value.strip():
+        return None
+    text = unicodedata.normalize("NFC", value.strip().upper())
+    if not UNIT_ABBREVIATION.match(text):
+        raise InvalidInput("Tên viết tắt của đơn vị không hợp lệ.", "Invalid unit abbreviation.",
+                           "invalid_abbreviation",
+                           [FieldProblem("abbreviation",
+                                         "Chữ in hoa và số, không dấu cách (tối đa 20), "
+                                         "ví dụ ĐKKD.",
+                                         "Upper-case letters and digits, no spaces (20 at most), "
+                                         "e.g. ĐKKD.")])
+    return text
 
 
 def save_unit(caller: Caller, code: str, name: str, kind: UnitKind, parent: str | None,
               version: int | None, table: Table | None = None, *,
-              review_completion: bool | None = None,
+              review_completion: bool | None = None, abbreviation: str | None = None,
               store: Directory | None = None, trail: AuditTrail | None = None
               ) -> dict[str, Any]:
     """Create (version None) or update (the version the editor saw).
     ``review_completion``: the head reviews an officer's completion before the
-    unit's part closes (None keeps the unit's current rule; new units: off)."""
+    unit's part closes (None keeps the unit's current rule; new units: off).
+    ``abbreviation``: what the unit's documents print in their symbol ("ĐKKD";
+    None keeps the current one; none at all prints the code)."""
     store = _store(table, store)
     trail = _trail(store, trail)
     if not UNIT_CODE.match(code):
@@ -96,10 +122,13 @@ def save_unit(caller: Caller, code: str, name: str, kind: UnitKind, parent: str 
     if version is not None and current is None:
         raise NotFound()
     check_unit_parent(code, parent, {c: u["parent"] for c, u in units.items()})
+    abbreviation = _checked_abbreviation(abbreviation)
+    if abbreviation is None and current is not None and current["abbreviation"] != code:
+        abbreviation = current["abbreviation"]
     new_version = 1 if version is None else version + 1
     if review_completion is None:
         review_completion = bool(current and current.get("review_completion"))
-    item = _unit_item(code, name, kind, parent, new_version, review_completion)
+    item = _unit_item(code, name, kind, parent, new_version, review_completion, abbreviation)
     uow = store.unit_of_work()
     if version is None:
         store.add_unit(uow, item)

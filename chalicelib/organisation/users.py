@@ -83,11 +83,13 @@ def revoke_sessions(username: str, table: Table | None = None, *,
 
 
 def ensure_unit(code: str, name: str, kind: str, parent: str | None = None,
-                table: Table | None = None) -> bool:
+                table: Table | None = None, abbreviation: str | None = None) -> bool:
     """Create the unit unless it exists (the seed runs on every start and must not
     undo what an administrator changed since). Returns whether it was created."""
-    return _store(table, None).add_unit_once(
-        {"code": code, "name": name, "unit_kind": kind, "parent": parent, "version": 1})
+    unit = {"code": code, "name": name, "unit_kind": kind, "parent": parent, "version": 1}
+    if abbreviation:
+        unit["abbreviation"] = abbreviation
+    return _store(table, None).add_unit_once(unit)
 
 
 def ensure_user(username: str, password: str, full_name: str, email: str, roles: list[Role],

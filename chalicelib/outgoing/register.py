@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 COLUMNS = ("Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung",
            "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản",
@@ -17,9 +22,21 @@ def _date(iso_day: str | None) -> str:
     return f"{iso_day[8:10]}/{iso_day[5:7]}/{iso_day[:4]}"
 
 
-def rows(docs: list[dict[str, Any]]) -> list[list[str]]:
+def _local_day(instant: str | None) -> str:
+    """The Hanoi date of a stored UTC instant: a document issued at 05:15 on
+    02/12 in Hanoi (22:15 on 01/12 UTC) was passed on on 02/12."""
+    if not instant:
+        return ""
+    moment = datetime.fromisoformat(instant.replace("Z", "+00:00")).astimezone(TZ)
+    return f"{moment:%d/%m/%Y}"
+
+
+def rows(docs: list[dict[str, Any]], abbreviations: Mapping[str, str] | None = None
+         ) -> list[list[str]]:
     """One line per number taken, in number order; secret documents show only
-    their number and marking (the content stays in the secret register)."""
+    their number and marking (the content stays in the secret register).
+    ``abbreviations``: unit code → what the register prints for the unit."""
+    abbreviations = abbreviations or {}
     out = []
     for doc in docs:
         secret = bool(doc.get("do_mat"))
@@ -38,9 +55,10 @@ def rows(docs: list[dict[str, Any]]) -> list[list[str]]:
             "(Văn bản mật)" if secret else f"{doc.get('type_name', '')}: {doc.get('subject', '')}",
             str(doc.get("signed_by_name") or doc.get("signed_by") or doc.get("signer") or ""),
             "" if secret else "; ".join(recipients),
-            f"{doc.get('drafting_unit', '')}, VT",
+            f"{abbreviations.get(unit, unit)}, VT" if (unit := doc.get("drafting_unit", ""))
+            else "VT",
             str(1 + len(recipients)),
-            _date((doc.get("issued_at") or "")[:10]),
+            _local_day(doc.get("issued_at")),
             "",
             "; ".join(notes),
         ])

@@ -154,11 +154,13 @@ def set_chains(call: Call) -> dict[str, Any]:
        policy=Policy.only(Role.CLERK, Role.LEADER), tags=("registers",),
        summary="The outgoing register (Decree 30 columns) by year, as JSON, XLSX or PDF")
 def register(call: Call) -> Any:
+    from chalicelib.organisation.service import list_units
     from chalicelib.outgoing.register import COLUMNS, WIDTHS, rows
 
     q = call.query
     title, subtitle = "Sổ đăng ký văn bản đi", f"Năm {q.year}"
-    data = rows(outgoing.register_entries(q.year, table(), unit=q.unit))
+    abbreviations = {u["code"]: u["abbreviation"] for u in list_units(table())}
+    data = rows(outgoing.register_entries(q.year, table(), unit=q.unit), abbreviations)
     stem = f"so-van-ban-di-{q.year}"
     if q.unit:
         name = str((directory(table()).unit(q.unit) or {}).get("name") or q.unit)

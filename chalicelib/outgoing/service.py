@@ -122,6 +122,11 @@ class Outgoing:
     def _today(self) -> Any:
         return self.clock().astimezone(TZ).date()
 
+    def unit_abbreviation(self, code: str) -> str:
+        """The drafting unit as a document's symbol and "Lưu:" line print it
+        ("ĐKKD"), not its internal code ("PDKKD"); the code when it has none."""
+        return str((self.neighbours.unit(code) or {}).get("abbreviation") or code)
+
     def _profile(self, username: str) -> dict[str, Any] | None:
         profile = self.neighbours.user(username)
         return dict(profile) if profile and profile.get("status") == "active" else None
@@ -352,10 +357,16 @@ class Outgoing:
         profile = self._profile(signer) or {}
         title = numbering.signature_title(authority, head_title=agency["head_title"],
                                           signer_title=str(profile.get("title") or "Giám đốc"))
+        drafter = self.neighbours.user(doc["created_by"]) or {}
+        unit = self.unit_abbreviation(doc["drafting_unit"])
+        # The "Lưu:" line is the office's, not the drafter's: it names the drafting
+        # unit by its abbreviation, the drafter's initials and the copies kept.
+        recipients = [*(r for r in recipients if not _is_storage_line(r)),
+                      numbering.storage_line(unit, str(drafter.get("full_name") or ""))]
         result = compose(ComposeInput(
             type_code=doc["type_code"], agency_parent=agency["parent"],
             agency_name=agency["name"], agency_code=agency["code"],
-            unit_code=doc["drafting_unit"], place=agency["place"], subject=doc["subject"],
+            unit_code=unit, place=agency["place"], subject=doc["subject"],
             body=body, recipients=recipients, authority=authority, signature_title=title,
             signer_name=str(profile.get("full_name") or signer),
             year=self.clock().astimezone(TZ).year, secret=bool(doc.get("do_mat")),
@@ -555,9 +566,9 @@ class Outgoing:
             series = numbering.series_of(doc["type_code"], bool(doc.get("do_mat")))
             current = self.store.counter(today.year, series)
             number = (current or 0) + 1
-            text = numbering.format_number(number, type_code=doc["type_code"],
-                                           agency_code=agency["code"],
-                                           unit_code=doc["drafting_unit"])
+            text = numbering.format_number(
+                number, type_code=doc["type_code"], agency_code=agency["code"],
+                unit_code=self.unit_abbreviation(doc["drafting_unit"]))
             after = {**doc, "status": OutStatus.ISSUING.value, "number": number,
                      "number_text": text, "series": series, "year": today.year,
                      "issued_on": today.isoformat(), "issued_by": caller.username,
@@ -832,3 +843,8 @@ def set_origin(doc_id: str, origin: dict[str, str], *, new_version: bool = False
     ``dossier_id``),
     so that its issue reaches back there."""
     OutgoingStore(table or Table()).link(doc_id, bump=new_version, **origin)
+
+
+def _is_storage_line(line: str) -> bool:
+    """A "Lưu: ..." line the drafter typed (with or without its dash)."""
+    return line.strip().lstrip("-– ").casefold().startswith("lưu")

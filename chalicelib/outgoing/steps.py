@@ -153,9 +153,13 @@ def _sign(doc: dict[str, Any], table: Any) -> tuple[bytes, dict[str, Any]]:
     position = str(profile.get("title") or "")
     if authority:
         position = f"{authority} {agency_profile(table)['head_title']} — {position}"
-    appearance = leader_stamp(width=layout.signature.width, height=layout.signature.height,
+    # The seal is stamped at issuance over the signature's left: its text keeps clear.
+    sig, seal = layout.signature, layout.seal
+    under_seal = seal.x + seal.width - sig.x if seal.page == sig.page else 0.0
+    appearance = leader_stamp(width=sig.width, height=sig.height,
                               full_name=str(profile.get("full_name") or signer),
-                              position=position, signed_at=utcnow(), signature_png=image)
+                              position=position, signed_at=utcnow(), signature_png=image,
+                              clear_left=max(0.0, min(under_seal, sig.width)))
     signed = sign_leader(prepared, signer=signing_keys.signer_for(signer, table),
                          box=layout.signature, appearance_pdf=appearance)
     return signed, {name: asdict(getattr(layout, name))

@@ -81,7 +81,9 @@ PARAGRAPH_GAP: Final = 6 * 25.4 / 72
 FIRST_INDENT: Final = 12.7
 ADDRESSEE_LEFT: Final = 25.0
 BOX_LINE_H: Final = 7.0  # the blank number and date lines
-SIGNATURE_W: Final = 170 * 25.4 / 72
+# Wide enough that the signing text ("Ký bởi", "Chức vụ", "Thời gian ký") fits
+# at 7 pt right of the third the seal covers.
+SIGNATURE_W: Final = 200 * 25.4 / 72
 SIGNATURE_H: Final = 70 * 25.4 / 72
 # Round seals of a department are about 36 mm across; the box is the seal at
 # real size, as Appendix I asks.
@@ -357,7 +359,9 @@ def _header(pdf: Pdf, data: ComposeInput, urgency: str | None) -> tuple[float, B
     left_y = right_y = row + BOX_LINE_H
     if data.type_code == numbering.CONG_VAN:
         # Appendix I, II.5.b: "V/v" 12-13 pt upright, centred, 6 pt under the number.
-        left_y, _ = _block(pdf, f"V/v {_one_line(data.subject)}", LEFT, HEAD_LEFT_W,
+        # "V/v" once, whatever the officer typed before the subject.
+        subject = numbering.plain_subject(_one_line(data.subject))
+        left_y, _ = _block(pdf, f"V/v {subject}", LEFT, HEAD_LEFT_W,
                            left_y + PARAGRAPH_GAP - 1, style="", size=12)
     if data.secret or urgency:
         left_y += 2

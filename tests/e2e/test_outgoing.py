@@ -135,7 +135,7 @@ def test_a_draft_goes_from_the_officer_to_an_issued_verified_document(
         failed = clerk.locator("#og-head [data-out=failure]")
         assert failed.is_hidden(), failed.inner_text()
         number = clerk.locator("#og-head [data-out=number]").inner_text().strip()
-        assert re.fullmatch(r"\d{2,}/SKHĐT-PDKKD", number), number
+        assert re.fullmatch(r"\d{2,}/SKHĐT-ĐKKD", number), number
         assert unicodedata.is_normalized("NFC", number)
         expect(clerk.locator("#og-head [data-out=issued-on]")).to_contain_text("Ngày ban hành: ")
         expect(clerk.locator("#og-head [data-file=issued]")).to_be_visible()

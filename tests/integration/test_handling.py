@@ -73,7 +73,13 @@ def test_receipt_to_completion(doc, as_role):
     assert lead["status"] == "done" and lead["timeliness"] in ("done_early", "done_on_time")
     assert [n["note_kind"] for n in view["notes"]] == ["opinion", "progress"]
     slip = leader.get(f"/api/incoming/{doc_id}/slip")
-    assert slip.status_code == 200 and "Phiếu giải quyết văn bản đến" in slip.body.decode()
+    printed = slip.body.decode()
+    assert slip.status_code == 200 and "Phiếu giải quyết văn bản đến" in printed
+    # People and units by their names, not by username or unit code.
+    assert "<td>Trần Văn Minh</td>" in printed
+    assert "<td>Phòng Đăng ký kinh doanh</td>" in printed
+    assert "<td>Phòng Tổng hợp, Quy hoạch</td>" in printed
+    assert "<td>chuyenvien</td>" not in printed and "<td>PDKKD</td>" not in printed
     actions = [e["action"] for e in _body(leader.get(f"/api/audit/incoming:{doc_id}"))["entries"]]
     for expected in ("incoming.distribute", "incoming.assign", "incoming.opinion",
                      "incoming.progress", "incoming.complete"):

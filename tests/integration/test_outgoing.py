@@ -146,7 +146,7 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
     assert resp.status_code == 200, resp.body
     numbered = _body(resp)
     assert numbered["status"] == "issuing"
-    assert numbered["number_text"] == "01/SKHĐT-PDKKD"
+    assert numbered["number_text"] == "01/SKHĐT-ĐKKD"
     _drain()
     doc = _status(people["vanthu"], doc_id)
     assert doc["status"] == "issued", doc.get("failure")
@@ -160,7 +160,7 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
                                     body=issued))
     assert report["ok"] is True and report["in_register"] and report["matches_issued_file"]
     assert report["verdict"]["level"] == "good"
-    assert report["register"]["number_text"] == "01/SKHĐT-PDKKD"
+    assert report["register"]["number_text"] == "01/SKHĐT-ĐKKD"
     assert len(report["signatures"]) == 2
 
     by_code = _body(client.http.get(f"/api/verify/{doc['code']}"))
@@ -168,7 +168,7 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
 
     # The external recipient's mail: the PDF attached and a link that lasts.
     (mail,) = [m for m in _mails() if m["to"] == "congty@example.vn"]
-    assert "01/SKHĐT-PDKKD" in mail["subject"]
+    assert "01/SKHĐT-ĐKKD" in mail["subject"]
     assert mail["attachments"] and mail["attachments"][0] == issued
     link = re.search(r"http://testserver(/d/[\w-]+)", mail["text"]).group(1)
     resp = client.http.get(link)
@@ -176,14 +176,14 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
 
     # The unit named inside the agency receives it as an incoming document.
     listing = _body(people["chanhvanphong"].get("/api/incoming"))["items"]
-    assert any(i.get("so_ky_hieu") == "01/SKHĐT-PDKKD" for i in listing)
+    assert any(i.get("so_ky_hieu") == "01/SKHĐT-ĐKKD" for i in listing)
 
     # The outgoing register, on screen and exported.
     register = _body(people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}"))
-    assert register["rows"][0][0] == "01/SKHĐT-PDKKD"
+    assert register["rows"][0][0] == "01/SKHĐT-ĐKKD"
     # The dashboard's link for a unit's figure: the documents that unit drafted.
     drafted = _body(people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}&unit=PDKKD"))
-    assert [r[0] for r in drafted["rows"]] == ["01/SKHĐT-PDKKD"]
+    assert [r[0] for r in drafted["rows"]] == ["01/SKHĐT-ĐKKD"]
     assert "Phòng Đăng ký kinh doanh" in drafted["subtitle"]
     assert _body(people["vanthu"].get(
         f"/api/registers/outgoing?year={doc['year']}&unit=PTH"))["rows"] == []
@@ -192,7 +192,7 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
                                 accept="*/*")
     sheet = load_workbook(io.BytesIO(xlsx.body)).active
     assert [c.value for c in sheet[3]][:2] == ["Số, ký hiệu văn bản", "Ngày tháng văn bản"] \
-        or any("01/SKHĐT-PDKKD" == c.value for row in sheet.iter_rows() for c in row)
+        or any("01/SKHĐT-ĐKKD" == c.value for row in sheet.iter_rows() for c in row)
     pdf = people["vanthu"].get(f"/api/registers/outgoing?year={doc['year']}&format=pdf",
                                accept="*/*")
     assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
@@ -202,7 +202,7 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
 
     year = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
     tracking = _body(people["vanthu"].get(f"/api/registers/tracking?year={year}"))
-    assert any("01/SKHĐT-PDKKD" in row for row in tracking["rows"])
+    assert any("01/SKHĐT-ĐKKD" in row for row in tracking["rows"])
 
     # A byte changed inside the signed content: every verifier says so.
     marker = issued.find(b"/Contents")
@@ -507,7 +507,7 @@ def test_a_secret_document_has_its_own_series_and_stays_among_named_people(pki, 
     _drain()
     # The clerk was named when it was approved, so it can be numbered and issued.
     issued = _body(people["vanthu"].send("POST", f"/api/outgoing/{secret_id}/issue"))
-    assert issued["series"] == "secret" and issued["number_text"] == "01/SKHĐT-PDKKD"
+    assert issued["series"] == "secret" and issued["number_text"] == "01/SKHĐT-ĐKKD"
     _drain()
     doc = _status(people["vanthu"], secret_id)
     assert doc["status"] == "issued"
@@ -516,7 +516,7 @@ def test_a_secret_document_has_its_own_series_and_stays_among_named_people(pki, 
     people["giamdoc"].send("POST", f"/api/outgoing/{regular_id}/sign")
     _drain()
     regular = _body(people["vanthu"].send("POST", f"/api/outgoing/{regular_id}/issue"))
-    assert regular["series"] == "regular" and regular["number_text"] == "01/SKHĐT-PDKKD"
+    assert regular["series"] == "regular" and regular["number_text"] == "01/SKHĐT-ĐKKD"
     _drain()
     # Never e-mailed; the public learns only that it exists; the register masks it.
     # (both name the same external recipient: only the regular one reached it)

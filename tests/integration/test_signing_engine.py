@@ -342,6 +342,31 @@ def test_issue_without_leader_signature_for_attachments(pki: Pki, tmp_path: Path
     assert NUMBER in pdftotext(final, tmp_path)
 
 
+def test_an_attachment_carries_the_agency_signature_text_top_right(pki: Pki,
+                                                                   tmp_path: Path) -> None:
+    """Appendix I: the agency signs each attachment file at the top right of
+    page 1, no image, the number and symbol and the ISO 8601 time (+07:00)."""
+    from chalicelib.adapters.signing import pdf
+
+    source = vietnamese_pdf(2)
+    _, seal = _signers(pki)
+    final = pdf.seal_attachment(source, number_text=NUMBER, seal_signer=seal,
+                                signed_at=datetime(2026, 12, 1, 22, 15, 7, tzinfo=UTC))
+    assert pdfsig(final, tmp_path) == {"AgencySeal": "Signature is Valid."}
+    path = tmp_path / "attachment.pdf"
+    path.write_bytes(final)
+    xhtml = subprocess.run([require_tool("pdftotext", "poppler-utils"), "-bbox", "-f", "1",
+                            "-l", "1", str(path), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    words = {w: (float(x0), float(y0)) for x0, y0, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" [^>]*>(.*?)</word>', xhtml)}
+    assert "123/QĐ-SNV" in words and "2026-12-02T05:15:07+07:00" in words
+    page_w = float(re.search(r'<page width="([\d.]+)"', xhtml).group(1))
+    for word in ("123/QĐ-SNV", "2026-12-02T05:15:07+07:00"):
+        x0, top = words[word]
+        assert x0 > page_w / 2 and top < 100  # top right of page 1
+
+
 # ------------------------------------------------- what must be caught
 
 

@@ -102,7 +102,8 @@ def assert_layout(composed: ComposedPdf, tmp_path: Path) -> list[list[tuple]]:
     sig, seal = composed.signature, composed.seal
     assert seal.x < sig.x < seal.x + seal.width <= sig.x + sig.width / 3 + 0.01
     assert seal.y < sig.y + sig.height and sig.y < seal.y + seal.height
-    assert 160 <= sig.width <= 180 and 60 <= sig.height <= 80
+    # Wide enough for the signing text right of the seal's third.
+    assert 190 <= sig.width <= 210 and 60 <= sig.height <= 80
     pages = words_by_page(composed.pdf, tmp_path)
     assert len(pages) == composed.pages
     for box in (composed.number, composed.date, composed.signature, composed.qr):
@@ -156,6 +157,14 @@ def test_cong_van_with_addressees_and_marks(tmp_path: Path) -> None:
     for expected in ("Kính gửi:", "- Sở Tài chính;", "- Sở Nội vụ.", "MẬT", "HỎA TỐC",
                      "TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"):
         assert expected in text, expected
+
+
+@pytest.mark.parametrize("typed", ["V/v góp ý dự thảo quy chế", "V/v V/v góp ý dự thảo quy chế",
+                                   "v/v: góp ý dự thảo quy chế", "góp ý dự thảo quy chế"])
+def test_a_cong_van_prints_v_v_once_whatever_was_typed(typed: str, tmp_path: Path) -> None:
+    text = pdftotext(compose(document(type_code="CV", subject=typed)).pdf, tmp_path)
+    assert "V/v góp ý dự thảo quy chế" in text
+    assert text.count("V/v") == 1
 
 
 def test_single_addressee_stays_on_the_line(tmp_path: Path) -> None:

@@ -46,7 +46,8 @@ def test_a_new_unit_is_recorded_with_its_audit_entry_and_event(store, trail) -> 
                          store=store, trail=trail)
 
     assert unit == {"code": "PTH", "name": "Phòng Tổng hợp", "kind": "specialised",
-                    "parent": "BGD", "version": 1, "review_completion": False}
+                    "parent": "BGD", "version": 1, "review_completion": False,
+                    "abbreviation": "PTH"}  # no abbreviation given: the code
     assert [u["code"] for u in org.list_units(store=store)] == ["BGD", "PDKKD", "PTH", "VP"]
     assert trail.actions("unit:PTH") == ["unit.create"]
     assert [e.type for e in store.events] == ["unit.saved"]
@@ -63,6 +64,23 @@ def test_a_units_review_rule_is_set_and_kept_by_an_update_that_leaves_it_out(
                         review_completion=False, store=store, trail=trail)
     assert off["review_completion"] is False
     assert store.unit("PTH")["review_completion"] is False
+
+
+def test_a_units_abbreviation_is_what_its_documents_print_and_an_update_keeps_it(
+        store, trail) -> None:
+    unit = org.save_unit(ADMIN, "PTH", "Phòng Tổng hợp", UnitKind.SPECIALISED, "BGD", None,
+                         abbreviation="thqh", store=store, trail=trail)
+    assert unit["abbreviation"] == "THQH"
+    kept = org.save_unit(ADMIN, "PTH", "Phòng Tổng hợp, Quy hoạch", UnitKind.SPECIALISED,
+                         "BGD", 1, store=store, trail=trail)
+    assert kept["abbreviation"] == "THQH" and store.unit("PTH")["abbreviation"] == "THQH"
+    renamed = org.save_unit(ADMIN, "PTH", "Phòng Tổng hợp", UnitKind.SPECIALISED, "BGD", 2,
+                            abbreviation="ĐKKD", store=store, trail=trail)
+    assert renamed["abbreviation"] == "ĐKKD"
+    with pytest.raises(InvalidInput) as caught:
+        org.save_unit(ADMIN, "PTH", "Phòng Tổng hợp", UnitKind.SPECIALISED, "BGD", 3,
+                      abbreviation="TH QH", store=store, trail=trail)
+    assert [p.path for p in caught.value.fields] == ["abbreviation"]
 
 
 def test_a_unit_code_is_checked_and_never_taken_twice(store, trail) -> None:

@@ -76,3 +76,48 @@ def test_qr_block() -> None:
     assert "Mã xác thực: XT7K2P9Q" in text
     with pytest.raises(ValueError):
         appearance.text_block(width=0, height=10, text="x")
+
+
+def test_the_leader_stamp_names_the_signer_once_and_keeps_its_text_clear_of_the_seal(
+        tmp_path) -> None:
+    """The document prints the name under the box; the stamp says it only in
+    "Ký bởi", and starts its text right of the third the seal will cover."""
+    import re
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    data = appearance.leader_stamp(
+        width=200, height=70, full_name="Phạm Quốc Hùng", position="Giám đốc Sở",
+        signed_at=datetime(2026, 12, 1, 22, 15, tzinfo=UTC), signature_png=None,
+        clear_left=66.7)
+    text = _page(data)[2]
+    assert text.count("Phạm Quốc Hùng") == 1 and "Ký bởi: Phạm Quốc Hùng" in text
+    assert "Thời gian ký: 02/12/2026 05:15:00 +07:00" in text
+    path = tmp_path / "stamp.pdf"
+    path.write_bytes(data)
+    xhtml = subprocess.run([require_tool("pdftotext", "poppler-utils"), "-bbox", str(path), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"', xhtml)]
+    assert lefts and min(lefts) >= 66.7
+    sizes = [float(y1) - float(y0) for y0, y1 in
+             re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', xhtml)]
+    assert min(sizes) >= 6  # still legible
+
+
+def test_the_attachment_stamp_is_the_number_and_the_iso_time_in_10_pt_black() -> None:
+    """Appendix I: no image, the main document's number and symbol and the
+    signing time in ISO 8601 with +07:00, Times New Roman 10 pt, black."""
+    data = appearance.attachment_stamp(width=200, height=30, number_text="Số: 01/SKHĐT-ĐKKD",
+                                       signed_at=datetime(2026, 12, 1, 22, 15, 7, 120,
+                                                          tzinfo=UTC))
+    width, height, text = _page(data)
+    assert (width, height) == (200, 30)
+    assert "Số: 01/SKHĐT-ĐKKD" in text and "2026-12-02T05:15:07+07:00" in text
+    assert b"/Subtype /Image" not in data
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    content = page.get_contents().get_data()
+    # 10 pt; no colour set, so the default black (the leader's text sets blue "rg").
+    assert b" 10.00 Tf" in content and b" rg" not in content
+    fonts = [str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()]
+    assert fonts and all("LiberationSerif" in f for f in fonts)  # Times New Roman metrics

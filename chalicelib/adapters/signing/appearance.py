@@ -41,6 +41,14 @@ def vn_time(moment: datetime) -> str:
     return f"{local:%d/%m/%Y %H:%M:%S} {offset[:3]}:{offset[3:]}"
 
 
+def vn_iso(moment: datetime) -> str:
+    """ISO 8601 in Hanoi time with its offset, to the second:
+    "2026-12-02T05:15:00+07:00" (a naive moment is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
 def _page(width: float, height: float, styles: str = "") -> FPDF:
     """A blank page of the box's size with Liberation Serif in the given
     styles ("R" regular, "B" bold): fpdf2 parses a whole TTF per style and
@@ -99,30 +107,30 @@ def _image(pdf: FPDF, png: bytes, *, x: float, y: float, width: float, height: f
 
 
 def leader_stamp(*, width: float, height: float, full_name: str, position: str,
-                 signed_at: datetime, signature_png: bytes | None) -> bytes:
-    """The leader's handwritten signature (Appendix I: blue, centred) above
-    the full name, then who signed, as what and when."""
+                 signed_at: datetime, signature_png: bytes | None,
+                 clear_left: float = 0.0) -> bytes:
+    """The leader's handwritten signature (Appendix I: blue, centred), then who
+    signed, as what and when. The full name is not repeated here: the document
+    prints it once, under this box. ``clear_left`` is how much of the box's left
+    the agency seal will cover (Appendix I: about a third of the signature): the
+    signature image may run under the seal, the text starts right of it so that
+    it stays legible once the seal is stamped."""
     full_name, position = _nfc(full_name), _nfc(position)
-    pdf = _page(width, height, "RB")
+    pdf = _page(width, height, "R")
     pad = min(2.0, width * 0.02)
     inner = width - 2 * pad
+    text_x = min(max(pad, clear_left + pad), width * 0.5)
     small = max(MIN_FONT, min(7.0, height / 10))
-    name_size = max(MIN_FONT, min(10.0, height / 7))
     info = [f"Ký bởi: {full_name}", f"Chức vụ: {position}",
             f"Thời gian ký: {vn_time(signed_at)}"]
-    info_height = len(info) * small * 1.2
-    name_top = height - pad - info_height - name_size * 1.3
-    art_height = max(0.0, name_top - pad)
+    info_top = height - pad - len(info) * small * 1.2
+    art_height = max(0.0, info_top - pad)
     if signature_png and art_height > 4:
         _image(pdf, signature_png, x=pad, y=pad, width=inner, height=art_height)
-    elif art_height > 4:
-        # no image on file: the name in the signature's colour keeps the layout
-        _line(pdf, full_name, x=pad, y=pad + max(0.0, art_height - name_size * 1.6) / 2,
-              width=inner, size=name_size * 1.3, style="B", color=BLUE)
-    y = _line(pdf, full_name, x=pad, y=name_top, width=inner, size=name_size, style="B")
-    y += name_size * 0.1
+    y = info_top
     for text in info:
-        y = _line(pdf, text, x=pad, y=y, width=inner, size=small, align="L", color=BLUE)
+        y = _line(pdf, text, x=text_x, y=y, width=width - pad - text_x, size=small, align="L",
+                  color=BLUE)
     return _out(pdf)
 
 
@@ -193,6 +201,23 @@ def text_block(*, width: float, height: float, text: str, size: float = 13,
     y = (height - len(lines) * size * 1.2) / 2
     for line in lines:
         y = _line(pdf, line, x=0, y=y, width=width, size=size, style=style, align=align[:1])
+    return _out(pdf)
+
+
+ATTACHMENT_SIZE = 10.0
+
+
+def attachment_stamp(*, width: float, height: float, number_text: str,
+                     signed_at: datetime) -> bytes:
+    """The agency's signature on an attachment or a scanned copy (Decree 30,
+    Appendix I): no image, black Times New Roman 10 pt, the main document's
+    number and symbol (or the copy's kind and copying agency) over the signing
+    time in ISO 8601 with +07:00, right-aligned for the top right of page 1."""
+    pdf = _page(width, height, "R")
+    lines = [_nfc(number_text).strip(), vn_iso(signed_at)]
+    y = (height - len(lines) * ATTACHMENT_SIZE * 1.2) / 2
+    for line in lines:
+        y = _line(pdf, line, x=0, y=y, width=width, size=ATTACHMENT_SIZE, align="R")
     return _out(pdf)
 
 

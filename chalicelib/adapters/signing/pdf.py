@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pyhanko.pdf_utils import generic
@@ -43,7 +44,12 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from chalicelib.adapters.signing.appearance import qr_block, qr_caption_height, text_block
+from chalicelib.adapters.signing.appearance import (
+    attachment_stamp,
+    qr_block,
+    qr_caption_height,
+    text_block,
+)
 from chalicelib.adapters.signing.kms import KmsSigner
 from chalicelib.adapters.signing.loop import outside_event_loop
 
@@ -135,6 +141,26 @@ def default_layout(pdf_bytes: bytes) -> Layout:
                seal_side, seal_side)
     seal.x = max(seal.x, l_left + 5 * MM)
     return Layout(number=number, date=date, signature=signature, seal=seal, qr=qr)
+
+
+def attachment_box(pdf_bytes: bytes) -> Box:
+    """Top right of page 1, inside the right and top margins (Appendix I: the
+    agency signs each attachment file there)."""
+    left, bottom, right, top = _page_box(_reader(pdf_bytes).pages[0])
+    width, height = 200.0, 30.0
+    return Box(0, right - 15 * MM - width, top - 10 * MM - height, width, height)
+
+
+def seal_attachment(pdf_bytes: bytes, *, number_text: str, seal_signer: KmsSigner,
+                    signed_at: datetime, field_name: str = "AgencySeal",
+                    location: str | None = "Hà Nội") -> bytes:
+    """The agency's signature on an attachment file or a scanned copy: the
+    text of ``appearance.attachment_stamp`` at the top right of page 1."""
+    box = attachment_box(pdf_bytes)
+    stamp = attachment_stamp(width=box.width, height=box.height, number_text=number_text,
+                             signed_at=signed_at)
+    return _sign(_writer(pdf_bytes), signer=seal_signer, box=box, appearance_pdf=stamp,
+                 field_name=field_name, reason="Đóng dấu văn bản kèm theo", location=location)
 
 
 def _index(count: int, page: int) -> int:
