@@ -906,6 +906,7 @@ class FakeCaseStore(EventedStore):
         self.case_notes: dict[str, list[dict[str, Any]]] = {}
         self.work_items: dict[tuple[str, str], dict[str, Any]] = {}
         self.counted: dict[str, dict[str, int]] = {}
+        self.monthly: dict[tuple[str, str], dict[str, int]] = {}
 
     def get(self, case_id: str) -> dict[str, Any] | None:
         return copy_of(self.cases, case_id)
@@ -974,11 +975,18 @@ class FakeCaseStore(EventedStore):
     def drop_work(self, uow: FakeUnitOfWork, work: dict[str, Any]) -> None:
         uow.add(lambda: self.work_items.pop((work["doc_id"], work["assignee"]), None))
 
-    def count(self, uow: FakeUnitOfWork, kind: str, **deltas: int) -> None:
+    def count(self, uow: FakeUnitOfWork, kind: str, month: str | None = None,
+              **deltas: int) -> None:
+        """Running totals by kind in ``counted``; the months' flows in ``monthly``."""
         def write() -> None:
             counted = self.counted.setdefault(kind, {})
             for name, delta in deltas.items():
                 counted[name] = counted.get(name, 0) + delta
+            flows = {k: v for k, v in deltas.items() if k != "open"}
+            if month and flows:
+                row = self.monthly.setdefault((kind, month), {})
+                for name, delta in flows.items():
+                    row[name] = row.get(name, 0) + delta
 
         uow.add(write)
 

@@ -92,6 +92,8 @@ def test_a_public_filing_reaches_the_desk_with_its_acceptance_deadline(
     assert desk_work["deadline"] == case["deadline"] == case["clocks"]["accept_by"]
     assert store.work(case["id"]) == []
     assert store.counters("complaint") == {"received": 1, "open": 1}
+    # The dashboard's month: the local month of receipt; open is a state, not a flow.
+    assert store.monthly == {("complaint", "2026-12"): {"received": 1}}
     assert cases.trail.entries[chain_of(case["id"])][0]["actor"] == "public"
     assert _mails(cases) == ["complaint_receipt"]
     # The filer's identity is kept apart from the case.
