@@ -87,6 +87,9 @@ class Runtime:
         endpoint = self.aws.endpoint
         os.environ.update(base_environment(endpoint))
         self.say(f"AWS nhúng (moto) tại {endpoint}")
+        if self.aws.replayed:
+            self.say(f"Đã khôi phục {self.aws.replayed} yêu cầu ghi sau lần lưu cuối / "
+                     f"{self.aws.replayed} journaled requests replayed")
 
         from chalicelib.adapters.aws import reset_clients
         from chalicelib.local.provision import provision

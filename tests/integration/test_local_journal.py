@@ -113,7 +113,8 @@ def pdf(n: int) -> bytes:
 def write_batch(c: Child, tag: str, files: int) -> None:
     s3, ddb, sqs = c.client("s3"), c.client("dynamodb"), c.client("sqs")
     for n in range(files):
-        s3.put_object(Bucket="journal-test", Key=f"{tag}/{n}.pdf", Body=pdf(n), ContentType="application/pdf")
+        s3.put_object(Bucket="journal-test", Key=f"{tag}/{n}.pdf", Body=pdf(n),
+                      ContentType="application/pdf")
     ddb.transact_write_items(TransactItems=[
         {"Put": {"TableName": "t", "Item": {"pk": {"S": tag}, "sk": {"S": f"{n}"}}}}
         for n in range(3)])
