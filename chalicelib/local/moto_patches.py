@@ -27,6 +27,7 @@ DynamoDB model and moving ``PINNED`` on purpose.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
 import warnings
@@ -89,17 +90,22 @@ def is_applied() -> bool:
 
 
 class _TableIndexes:
-    """For each global index: index key values → primary keys of the items that
-    carry them; and for each primary key where it sits, so that a write moves it."""
+    """For each global index: index key values → its items in moto's query order
+    (as (sort key, primary key) entries, kept sorted on every write), and for each
+    primary key where it sits, so that a write moves it. moto still sorts what it
+    gets; sorted input makes that sort linear."""
 
     def __init__(self) -> None:
-        self.by_index: dict[str, dict[tuple[Any, ...], set[Key]]] = {}
+        self.by_index: dict[str, dict[tuple[Any, ...], list[Entry]]] = {}
         self.hash_attrs: dict[str, tuple[str, ...]] = {}
-        self.where: dict[str, dict[Key, tuple[Any, ...]]] = {}
+        self.sort_attrs: dict[str, list[str]] = {}
+        self.where: dict[str, dict[Key, tuple[tuple[Any, ...], Entry]]] = {}
 
-    def build(self, table: Any, name: str, hash_attrs: tuple[str, ...]) -> None:
+    def build(self, table: Any, index: Any, hash_attrs: tuple[str, ...]) -> None:
+        name = index.name
         self.by_index[name], self.where[name] = {}, {}
         self.hash_attrs[name] = hash_attrs
+        self.sort_attrs[name] = _sort_attrs(table, index, hash_attrs)
         for hash_set in table.items.values():
             items = hash_set.values() if table.range_key_attr else [hash_set]
             for item in items:
@@ -113,27 +119,63 @@ class _TableIndexes:
                 return
             values.append(value)
         index_key = tuple(values)
-        self.by_index[name].setdefault(index_key, set()).add(key)
-        self.where[name][key] = index_key
+        entry = (_sort_key(item, self.sort_attrs[name]), _plain(key), key)
+        bisect.insort(self.by_index[name].setdefault(index_key, []), entry)
+        self.where[name][key] = (index_key, entry)
 
     def refresh(self, table: Any, key: Key) -> None:
         item = _current(table, key)
         for name in self.by_index:
             old = self.where[name].pop(key, None)
             if old is not None:
-                bucket = self.by_index[name][old]
-                bucket.discard(key)
+                index_key, entry = old
+                bucket = self.by_index[name][index_key]
+                at = bisect.bisect_left(bucket, entry)
+                if at < len(bucket) and bucket[at] == entry:
+                    del bucket[at]
+                else:  # not where its key says: moto changed a value in place
+                    bucket[:] = [e for e in bucket if e[2] != key]
                 if not bucket:
-                    del self.by_index[name][old]
+                    del self.by_index[name][index_key]
             self._place(name, key, item)
 
     def candidates(self, table: Any, name: str, index_key: tuple[Any, ...]) -> list[Any]:
         found = []
-        for key in self.by_index[name].get(index_key, ()):
+        for _, _, key in self.by_index[name].get(index_key, ()):
             item = _current(table, key)
             if item is not None:
                 found.append(item)
         return found
+
+
+Entry = tuple[tuple[Any, ...], tuple[Any, ...], Key]
+
+
+def _sort_attrs(table: Any, index: Any, hash_attrs: tuple[str, ...]) -> list[str]:
+    """The attributes moto's query sorts a global index's items by (Table.query)."""
+    index_range = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+    if index_range:
+        range_attrs: list[str | None] = [*index_range, table.range_key_attr]
+    else:
+        range_attrs = [table.range_key_attr or table.hash_key_attr, table.range_key_attr]
+    return list(table._generate_attr_to_sort_by([*hash_attrs, table.hash_key_attr],
+                                                range_attrs))
+
+
+def _sort_key(item: Any, attrs: list[str]) -> tuple[Any, ...]:
+    # Plain values, copied now: moto may later change a DynamoType in place.
+    values = []
+    for attr in attrs:
+        value = item.attrs.get(attr)
+        if value is None:
+            return ()  # moto drops such an item from the answer; first is as good as any
+        values.append(value.cast_value)
+    return tuple(values)
+
+
+def _plain(key: Key) -> tuple[Any, ...]:
+    hash_key, range_key = key
+    return (hash_key.cast_value, None if range_key is None else range_key.cast_value)
 
 
 def _current(table: Any, key: Key) -> Any:
@@ -163,7 +205,7 @@ def _global_candidates(table: Any, index: Any,
         if indexes is None:
             indexes = _indexes[table] = _TableIndexes()
         if indexes.hash_attrs.get(index.name) != hash_attrs:
-            indexes.build(table, index.name, hash_attrs)
+            indexes.build(table, index, hash_attrs)
         return indexes.candidates(table, index.name,
                                   tuple(conditions[attr] for attr in hash_attrs))
 
