@@ -238,9 +238,10 @@ class EmbeddedAws:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if target:
             return target not in _READS
-        # S3 reads are GET/HEAD; any other call (an older client's query protocol
-        # included, whose action sits in the body) counts as a change.
-        return environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+        # S3 reads are GET/HEAD (OPTIONS: the browser's CORS preflight); any other
+        # call (an older client's query protocol included, whose action sits in
+        # the body) counts as a change.
+        return environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "OPTIONS")
 
     def save(self, *, only_if_changed: bool = False) -> bool:
         """Snapshot moto to disk; with ``only_if_changed``, not when no call that
