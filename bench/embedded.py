@@ -68,6 +68,9 @@ def embedded_aws(*, seed_users: bool = True) -> Iterator[EmbeddedAws]:
                 "EOFFICE_STAGE": "local",
             })
             reset_clients()
+            from chalicelib.local import moto_patches
+
+            moto_patches.apply()  # as the runtime and the tests: cost per item touched
             stack.enter_context(mock_aws())
             from chalicelib.local.provision import provision
 

@@ -33,6 +33,9 @@ def moto_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
     """moto in-process with every resource of the template; yields the env."""
     from moto import mock_aws
 
+    from chalicelib.local import moto_patches
+
+    moto_patches.apply()  # whole-table copies and sorts made the suite slow and large
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "JWKS_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")

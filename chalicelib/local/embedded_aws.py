@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from chalicelib.local.journal import Journal, record_of
+
 # cloudformation: the stack provision() created, so that a restart finds it.
 SERVICES = ("dynamodb", "s3", "sqs", "kms", "cognito-idp", "ses", "sts", "iam", "cloudformation")
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
@@ -28,6 +30,11 @@ _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 # services stay concurrent: an SQS long poll must not hold up everyone else.
 # The snapshot takes the same lock so that it never walks a table mid-write.
 _REQUESTS = threading.Lock()
+# Other mutating calls (S3 puts, SQS sends) take this one while they run and are
+# journaled, so that the journal's order is moto's and a snapshot (which takes
+# both locks) falls between two journal records, never inside one.
+_MUTATIONS = threading.Lock()
+_META = "_eoffice"  # the snapshot's own facts, beside the services' backends
 # Calls that only read: the periodic save skips a snapshot when nothing else
 # came in since the last one. Walking a large state holds DynamoDB for a while
 # (seconds, late in an end-to-end run), so idle saves must cost nothing. An SQS
@@ -38,6 +45,10 @@ _READS = frozenset({
     "DynamoDB_20120810.Scan", "DynamoDB_20120810.TransactGetItems",
     "DynamoDB_20120810.DescribeTable", "DynamoDB_20120810.ListTables",
     "AmazonSQS.ReceiveMessage", "AmazonSQS.GetQueueUrl", "AmazonSQS.GetQueueAttributes",
+    # Signing and key lookups change nothing; journaling them would only make
+    # each signature cost a disk write.
+    "TrentService.Sign", "TrentService.Verify", "TrentService.GetPublicKey",
+    "TrentService.DescribeKey", "TrentService.ListAliases",
 })
 
 
@@ -69,31 +80,40 @@ class _StatePickler(pickle.Pickler):
         return NotImplemented
 
 
-def snapshot_bytes() -> bytes:
+def snapshot_bytes(meta: dict[str, Any] | None = None) -> bytes:
     from moto.backends import get_backend
 
-    state = {
+    state: dict[str, Any] = {
         name: {account: dict(regions) for account, regions in get_backend(name).items()}
         for name in SERVICES
     }
+    if meta:
+        state[_META] = meta
     buf = io.BytesIO()
     _StatePickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
     return buf.getvalue()
 
 
-def save_state(path: Path, attempts: int = 5) -> bool:
+def save_state(path: Path, attempts: int = 5, journal: Journal | None = None) -> bool:
     """Write the snapshot atomically. Requests may be mutating moto while we
-    walk it; a walk that trips over that is simply tried again."""
+    walk it; a walk that trips over that is simply tried again. With a journal,
+    appending moves to a new generation at the snapshot's instant, and the older
+    generations go once the snapshot is on disk."""
     for _ in range(attempts):
         try:
-            with _REQUESTS:
-                data = snapshot_bytes()
+            with _REQUESTS, _MUTATIONS:
+                meta = {"journal_from": journal.generation + 1} if journal else None
+                data = snapshot_bytes(meta)
+                if journal is not None:
+                    journal.rotate()
         except RuntimeError:  # "dictionary changed size during iteration"
             time.sleep(0.05)
             continue
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
+        if meta is not None and journal is not None:
+            journal.drop_before(meta["journal_from"])
         return True
     return False
 
@@ -105,18 +125,20 @@ def load_state(path: Path) -> bool:
     return True
 
 
-def restore_bytes(data: bytes) -> None:
+def restore_bytes(data: bytes) -> dict[str, Any]:
     """Put a snapshot back into moto's backends (also used by tests to start
-    many cases from one provisioned, seeded state)."""
+    many cases from one provisioned, seeded state); returns its own facts."""
     from moto.backends import get_backend
 
     # Our own snapshot, written by snapshot_bytes in this process or on this machine.
     state = pickle.loads(data)  # noqa: S301
+    meta: dict[str, Any] = state.pop(_META, {})
     for name, accounts in state.items():
         backend_dict = get_backend(name)
         for account, regions in accounts.items():
             for region, backend in regions.items():
                 backend_dict[account][region] = backend
+    return meta
 
 
 class EmbeddedAws:
@@ -130,6 +152,8 @@ class EmbeddedAws:
         self._changes = 0  # calls that may have changed state; read without a lock
         self._saved_at_change = -1
         self.last_save_seconds = 0.0
+        self.replayed = 0  # journaled requests replayed at start
+        self._journal = Journal(state_file.parent) if state_file is not None else None
 
     @property
     def endpoint(self) -> str:
@@ -145,11 +169,19 @@ class EmbeddedAws:
         )
         from werkzeug.serving import make_server
 
+        from chalicelib.local import moto_patches
+
+        moto_patches.apply()  # before the state loads: costs per item touched, not per table
         # One line per AWS call would drown the runtime's own messages.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        if self.state_file is not None:
-            load_state(self.state_file)
         moto_app = DomainDispatcherApplication(create_backend_app)
+        if self.state_file is not None and self._journal is not None:
+            meta = restore_bytes(self.state_file.read_bytes()) if self.state_file.exists() else {}
+            since = int(meta.get("journal_from", 0))
+            self.replayed = self._journal.replay(since, moto_app)
+            if self.replayed:
+                self._changes += 1  # the next periodic save takes them in
+            self._journal.open(since)
 
         def app(environ: dict[str, Any], start_response: Any) -> Any:
             if self._may_change(environ):
@@ -161,7 +193,11 @@ class EmbeddedAws:
                 start_response("200 OK", [("Content-Type", "application/json"),
                                           ("Content-Length", str(len(body)))])
                 return [body]
-            if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB"):
+            dynamodb = str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB")
+            if self._journal is not None and self._may_change(environ):
+                return self._journaled(moto_app, environ, start_response,
+                                       _REQUESTS if dynamodb else _MUTATIONS)
+            if not dynamodb:
                 return moto_app(environ, start_response)
             with _REQUESTS:
                 # Drain the body inside the lock: moto may build it lazily.
@@ -173,14 +209,39 @@ class EmbeddedAws:
                                         name="moto")
         self._thread.start()
 
+    def _journaled(self, moto_app: Any, environ: dict[str, Any], start_response: Any,
+                   lock: Any) -> list[bytes]:
+        """Run a mutating request and record it before its answer leaves: once
+        the client has its 2xx, a crash can no longer lose the change."""
+        from werkzeug.wsgi import get_input_stream
+
+        body = get_input_stream(environ).read()
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        environ["wsgi.input_terminated"] = False
+        status: list[str] = []
+
+        def remember(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status.append(code)
+            return start_response(code, headers, exc_info)
+
+        with lock:
+            out = list(moto_app(environ, remember))
+            # A refused request (4xx/5xx) changed nothing worth replaying.
+            if status and status[0][:1] in ("2", "3") and self._journal is not None:
+                self._journal.append(record_of(environ, body))
+        return out
+
     @staticmethod
     def _may_change(environ: dict[str, Any]) -> bool:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if target:
             return target not in _READS
-        # S3 reads are GET/HEAD; any other call (an older client's query protocol
-        # included, whose action sits in the body) counts as a change.
-        return environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+        # S3 reads are GET/HEAD (OPTIONS: the browser's CORS preflight); any other
+        # call (an older client's query protocol included, whose action sits in
+        # the body) counts as a change.
+        return environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "OPTIONS")
 
     def save(self, *, only_if_changed: bool = False) -> bool:
         """Snapshot moto to disk; with ``only_if_changed``, not when no call that
@@ -191,7 +252,7 @@ class EmbeddedAws:
         if only_if_changed and seen == self._saved_at_change:
             return False
         started = time.monotonic()
-        wrote = save_state(self.state_file)
+        wrote = save_state(self.state_file, journal=self._journal)
         self.last_save_seconds = time.monotonic() - started
         if wrote:
             self._saved_at_change = seen
@@ -202,3 +263,5 @@ class EmbeddedAws:
             self._server.shutdown()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        if self._journal is not None:
+            self._journal.close()

@@ -87,6 +87,9 @@ class Runtime:
         endpoint = self.aws.endpoint
         os.environ.update(base_environment(endpoint))
         self.say(f"AWS nhúng (moto) tại {endpoint}")
+        if self.aws.replayed:
+            self.say(f"Đã khôi phục {self.aws.replayed} yêu cầu ghi sau lần lưu cuối / "
+                     f"{self.aws.replayed} journaled requests replayed")
 
         from chalicelib.adapters.aws import reset_clients
         from chalicelib.local.provision import provision
@@ -180,6 +183,23 @@ class Runtime:
         self.say("Đã dừng, dữ liệu đã lưu / stopped, state saved.")
 
 
+class StopRequest:
+    """Ctrl-C and SIGTERM only set a flag. A handler that takes a lock (as
+    ``Event.set`` does) can deadlock: Python runs it in the main thread, which
+    may be holding that very lock inside ``Event.wait``. Further signals while
+    stopping are absorbed, so a second Ctrl-C never interrupts the final save."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def install(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._handle)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.requested = True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="eoffice local runtime")
     parser.add_argument("--host", default=os.environ.get("EOFFICE_HOST", "127.0.0.1"))
@@ -189,15 +209,15 @@ def main(argv: list[str] | None = None) -> int:
         "EOFFICE_DATA", ROOT / ".eoffice")))
     args = parser.parse_args(argv)
     runtime = Runtime(args.host, args.port, args.moto_port, args.data_dir)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    stop = StopRequest()
+    stop.install()
     try:
         runtime.start()
-        while not stop.wait(1):
+        while not stop.requested:
             if runtime.chalice is not None and runtime.chalice.poll() is not None:
                 print("chalice local đã dừng bất thường / exited unexpectedly", file=sys.stderr)
                 return 1
+            time.sleep(0.2)  # a signal cuts the sleep short; the flag is read next
     finally:
         runtime.stop()
     return 0
