@@ -22,7 +22,7 @@ audit_bp = Blueprint(__name__)
 def trail(call: Call) -> dict[str, Any]:
     chain = call.params["item_id"]
     ensure_can_read(call.user, chain)
-    return {"item_id": chain, "entries": [audit.for_display(e) for e in audit.entries(chain)]}
+    return {"item_id": chain, "entries": [audit.for_display(e) for e in audit.timeline(chain)]}
 
 
 @route(audit_bp, "/api/audit/{item_id}/verify", policy=Policy.signed_in(), tags=("audit",),

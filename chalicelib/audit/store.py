@@ -4,6 +4,11 @@ Each chain is one partition ``AUDIT#{chain}``: its entries ``E#{seq:012}``
 (in order, never updated or deleted: every write is conditional on the entry
 not existing) and its head ``HEAD`` (seq, hash), which moves only from the
 sequence number the writer read, so two concurrent writers cannot fork a chain.
+
+Readings (a view, a download) are ``R#{at}#{id}`` items beside the chain, not in
+it: each is one unconditional-on-the-head put, so readers never serialize on the
+head and never conflict with each other or with a writer (#21). Signed
+checkpoints of the head are ``CP#{seq:012}`` (see ``audit.anchor``).
 """
 
 from __future__ import annotations
@@ -35,10 +40,24 @@ class AuditStore:
         return ChainHead(chain, int(item["seq"]), str(item["hash"]))
 
     def entries(self, chain: str) -> list[dict[str, Any]]:
+        return self._all(chain, "E#")
+
+    def readings(self, chain: str) -> list[dict[str, Any]]:
+        return self._all(chain, "R#")
+
+    def add_reading(self, chain: str, entry: dict[str, Any]) -> None:
+        """One reading on its own: its key is new (time and a random id), so the
+        condition only guards against overwriting, never against another reader."""
+        self.table.put({"pk": partition(chain), "sk": f"R#{entry['at']}#{entry['id']}",
+                        "kind": "audit_reading", **entry},
+                       condition="attribute_not_exists(pk)")
+
+    def _all(self, chain: str, prefix: str) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         cursor = None
         while True:
-            page = self.table.query(partition(chain), sk_prefix="E#", limit=500, cursor=cursor)
+            page = self.table.query(partition(chain), sk_prefix=prefix, limit=500,
+                                    cursor=cursor)
             out.extend(page.items)
             cursor = page.cursor
             if not cursor:
