@@ -562,7 +562,7 @@ class FakeAuditStore:
     def __init__(self) -> None:
         self.chains: dict[str, list[dict[str, Any]]] = {}
         self.reads: dict[str, list[dict[str, Any]]] = {}
-        self.checkpoints: dict[str, list[dict[str, Any]]] = {}
+        self.anchors: dict[str, list[dict[str, Any]]] = {}
 
     def unit_of_work(self) -> FakeUnitOfWork:
         return FakeUnitOfWork()
@@ -572,6 +572,18 @@ class FakeAuditStore:
 
     def add_reading(self, chain: str, entry: dict[str, Any]) -> None:
         self.reads.setdefault(chain, []).append(dict(entry))
+
+    def checkpoints(self, chain: str) -> list[dict[str, Any]]:
+        return [dict(c) for c in self.anchors.get(chain, [])]
+
+    def has_checkpoint(self, chain: str, seq: int) -> bool:
+        return any(int(c["seq"]) == seq for c in self.anchors.get(chain, []))
+
+    def add_checkpoint(self, chain: str, item: dict[str, Any]) -> bool:
+        if self.has_checkpoint(chain, int(item["seq"])):
+            return False
+        self.anchors.setdefault(chain, []).append(dict(item))
+        return True
 
     def head(self, chain: str) -> ChainHead | None:
         entries = self.chains.get(chain)

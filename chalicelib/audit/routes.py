@@ -33,7 +33,7 @@ def verify(call: Call) -> dict[str, Any]:
     verdict = audit.verify_chain(chain)
     return {"item_id": chain, "intact": verdict.intact, "entries": verdict.entries,
             "broken_at": verdict.broken_at, "reason": verdict.reason,
-            "reason_en": verdict.reason_en}
+            "reason_en": verdict.reason_en, "anchored_seq": verdict.anchored_seq}
 
 
 @route(audit_bp, "/api/audit/{item_id}/export", query="chalicelib.organisation.schemas:"

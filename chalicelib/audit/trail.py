@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.dynamo import Table
+
+if TYPE_CHECKING:
+    from chalicelib.audit.anchor import AnchorKey
 from chalicelib.audit.store import AuditStore
 from chalicelib.kernel.audit_chain import ChainHead, Verdict, next_entry, verify
 from chalicelib.kernel.events import iso, utcnow
@@ -91,9 +94,15 @@ def entries(chain: str, table: Table | None = None, *,
 
 
 def verify_chain(chain: str, table: Table | None = None, *,
-                 store: AuditStore | None = None) -> Verdict:
+                 store: AuditStore | None = None, key: AnchorKey | None = None) -> Verdict:
+    """The hash chain, then the chain held to its signed checkpoints: a rewrite
+    re-hashed to the head, or a dropped tail, is caught behind the last one."""
+    from chalicelib.audit.anchor import check
+
     store = _store(table, store)
-    return verify(store.entries(chain), store.head(chain))
+    chained = store.entries(chain)
+    return check(chain, chained, verify(chained, store.head(chain)),
+                 store.checkpoints(chain), key)
 
 
 def for_display(entry: dict[str, Any]) -> dict[str, Any]:
@@ -117,11 +126,14 @@ EXPORT_COLUMNS = (
 
 
 def export_rows(chain: str, table: Table | None = None, *,
-                store: AuditStore | None = None) -> list[list[str]]:
-    rows = [[label for _, label in EXPORT_COLUMNS]]
+                store: AuditStore | None = None) -> list[list[object]]:
+    """Header, then one row per entry or reading; the number stays a number (a
+    reading has none), everything else is text."""
+    rows: list[list[object]] = [[label for _, label in EXPORT_COLUMNS]]
     for entry in timeline(chain, table, store=store):
-        view = {**entry, "seq": int(entry["seq"]) if entry.get("seq") is not None else None}
-        rows.append(["" if view.get(name) is None else str(view.get(name))
+        seq = entry.get("seq")
+        rows.append([(int(seq) if seq is not None else None) if name == "seq"
+                     else ("" if entry.get(name) is None else str(entry.get(name)))
                      for name, _ in EXPORT_COLUMNS])
     return rows
 

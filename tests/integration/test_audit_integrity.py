@@ -107,3 +107,125 @@ def test_views_show_on_the_trail_page_and_in_the_export(aws_env, as_role):
     assert [r[3] for r in rows[1:3]] == ["incoming.register", "incoming.view"]
     assert rows[2][0] == ""  # a reading has no number in the chain
     assert json.loads(clerk.get(f"/api/audit/incoming:{doc['id']}/verify").body)["intact"]
+
+
+# ---------------------------------------------------------------- anchoring (#21 item 6)
+
+CHAIN = "unit:PKT"
+
+
+def _chain_of_three() -> None:
+    from chalicelib.audit import trail
+
+    for action in ("unit.create", "unit.update", "unit.update"):
+        trail.record(CHAIN, HEAD, action, summary=action, after={"name": action})
+
+
+def _anchor(minute: int = 0) -> dict[str, int]:
+    from chalicelib.audit.anchor import anchor_heads
+
+    return anchor_heads(clock=lambda: datetime(2026, 12, 7, 3, minute, tzinfo=UTC))
+
+
+def _rewrite_entry_two_and_rehash() -> None:
+    """What someone with write access to the table can do: change entry 2, re-hash
+    it and every entry after it, and move the head onto the new last hash."""
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.kernel.audit_chain import entry_hash
+
+    table = Table()
+    entries = table.query(f"AUDIT#{CHAIN}", sk_prefix="E#", limit=50).items
+    prev = entries[0]["hash"]
+    for entry in entries[1:]:
+        if int(entry["seq"]) == 2:
+            entry["actor"] = "ke_gian"
+        entry["prev_hash"] = prev
+        entry["hash"] = prev = entry_hash(entry)
+        table.put(entry)
+    head = table.get(f"AUDIT#{CHAIN}", "HEAD")
+    table.put({**head, "hash": prev})
+
+
+def _drop_last_entry() -> None:
+    from chalicelib.adapters.dynamo import Table
+
+    table = Table()
+    entries = table.query(f"AUDIT#{CHAIN}", sk_prefix="E#", limit=50).items
+    table.delete(f"AUDIT#{CHAIN}", entries[-1]["sk"])
+    head = table.get(f"AUDIT#{CHAIN}", "HEAD")
+    table.put({**head, "seq": entries[-2]["seq"], "hash": entries[-2]["hash"]})
+
+
+def test_a_chain_rewritten_and_rehashed_fails_verify_behind_a_signed_checkpoint(aws_env):
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.audit import trail
+    from chalicelib.kernel.audit_chain import verify
+
+    _chain_of_three()
+    assert _anchor() == {"heads": 1, "anchored": 1}
+    before = trail.verify_chain(CHAIN)
+    assert before.intact and before.anchored_seq == 3
+    _rewrite_entry_two_and_rehash()
+    # The hash chain alone is fooled: this is the attack of #21.
+    store = trail.AuditStore(Table())
+    assert verify(store.entries(CHAIN), store.head(CHAIN)).intact
+    verdict = trail.verify_chain(CHAIN)
+    assert not verdict.intact and verdict.broken_at == 1
+    assert "viết lại" in verdict.reason and "rewritten" in verdict.reason_en
+
+
+def test_a_tail_dropped_behind_a_checkpoint_fails_verify(aws_env):
+    from chalicelib.audit import trail
+
+    _chain_of_three()
+    _anchor()
+    _drop_last_entry()
+    verdict = trail.verify_chain(CHAIN)
+    assert not verdict.intact and verdict.entries == 2 and verdict.broken_at == 3
+    assert "cắt bớt" in verdict.reason
+
+
+def test_a_forged_or_moved_checkpoint_is_refused(aws_env):
+    """Checkpoints are writable by the anchor's role only, and even so a forged one
+    (a signature not of the key, or another seq's signature) is named."""
+    import base64
+
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.audit import trail
+
+    _chain_of_three()
+    _anchor()
+    table = Table()
+    cp = table.get(f"AUDITCP#{CHAIN}", f"CP#{3:012d}")
+    forged = {**cp, "sk": f"CP#{2:012d}", "seq": 2,
+              "hash": trail.AuditStore(table).entries(CHAIN)[1]["hash"]}
+    table.put(forged)  # seq 3's signature over seq 2's statement
+    verdict = trail.verify_chain(CHAIN)
+    assert not verdict.intact and verdict.broken_at == 2 and "chữ ký" in verdict.reason
+    table.put({**forged, "signature": base64.b64encode(b"x" * 256).decode()})
+    assert not trail.verify_chain(CHAIN).intact
+
+
+def test_the_job_anchors_each_moved_head_once_and_the_route_reports_it(aws_env, as_role,
+                                                                       monkeypatch):
+    """Run after run: only heads that moved get a new checkpoint; the verify route
+    says up to where the trail is anchored, and that a rewrite is detected."""
+    import json
+
+    import app as app_module
+    from chalicelib.audit import trail
+    from chalicelib.local.scheduler import jobs_of
+
+    assert "anchor_audit" in jobs_of(app_module.app)
+    doc = _register()
+    chain = f"incoming:{doc['id']}"
+    first = _anchor(0)
+    assert first["anchored"] >= 1
+    assert _anchor(15)["anchored"] == 0  # nothing moved
+    clerk = as_role("clerk")
+    verified = json.loads(clerk.get(f"/api/audit/{chain}/verify").body)
+    assert verified["intact"] and verified["anchored_seq"] == 1
+    monkeypatch.setattr(trail, "utcnow", lambda: datetime(2026, 12, 7, 3, 20, tzinfo=UTC))
+    trail.record(chain, HEAD, "incoming.progress", summary="Tiến độ")
+    assert _anchor(30)["anchored"] == 1
+    assert json.loads(clerk.get(f"/api/audit/{chain}/verify").body)["anchored_seq"] == 2
