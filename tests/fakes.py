@@ -147,6 +147,16 @@ class FakeTrail:
         append_at(uow, self.entries, head, entry)
         return entry
 
+    def note(self, chain: str, caller: Caller | None, action: str, *, summary: str = "",
+             actor: str | None = None) -> dict[str, Any]:
+        """A reading: kept in the same list, in order, so ``actions`` reads as the
+        trail page does (the real trail keeps it beside the chain)."""
+        entry = {"seq": None, "reading": True,
+                 "actor": actor or (caller.username if caller else "system"),
+                 "action": action, "summary": summary}
+        self.entries.setdefault(chain, []).append(entry)
+        return entry
+
     def actions(self, chain: str) -> list[str]:
         return [e["action"] for e in self.entries.get(chain, [])]
 
@@ -557,9 +567,29 @@ class FakeAuditStore:
 
     def __init__(self) -> None:
         self.chains: dict[str, list[dict[str, Any]]] = {}
+        self.reads: dict[str, list[dict[str, Any]]] = {}
+        self.anchors: dict[str, list[dict[str, Any]]] = {}
 
     def unit_of_work(self) -> FakeUnitOfWork:
         return FakeUnitOfWork()
+
+    def readings(self, chain: str) -> list[dict[str, Any]]:
+        return [dict(e) for e in self.reads.get(chain, [])]
+
+    def add_reading(self, chain: str, entry: dict[str, Any]) -> None:
+        self.reads.setdefault(chain, []).append(dict(entry))
+
+    def checkpoints(self, chain: str) -> list[dict[str, Any]]:
+        return [dict(c) for c in self.anchors.get(chain, [])]
+
+    def has_checkpoint(self, chain: str, seq: int) -> bool:
+        return any(int(c["seq"]) == seq for c in self.anchors.get(chain, []))
+
+    def add_checkpoint(self, chain: str, item: dict[str, Any]) -> bool:
+        if self.has_checkpoint(chain, int(item["seq"])):
+            return False
+        self.anchors.setdefault(chain, []).append(dict(item))
+        return True
 
     def head(self, chain: str) -> ChainHead | None:
         entries = self.chains.get(chain)

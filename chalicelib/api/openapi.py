@@ -66,7 +66,12 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
     for name in [p[1:-1] for p in spec.path.split("/") if p.startswith("{")]:
         params.append({"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
     if spec.query is not None:
-        qschema = resolve_model(spec.query).model_json_schema()
+        # Enums of a query (Urgency, IntakeStatus) are $defs: without the components
+        # template their $ref pointed into a schema that no longer exists (#21).
+        qschema = resolve_model(spec.query).model_json_schema(
+            ref_template="#/components/schemas/{model}")
+        for name, sub in qschema.pop("$defs", {}).items():
+            components[name] = sub
         required = set(qschema.get("required", []))
         for name, prop in qschema.get("properties", {}).items():
             params.append({"name": name, "in": "query", "required": name in required,

@@ -228,8 +228,11 @@ def _build_call(
     request: Any, params: dict[str, str], policy: Policy,
     body_ref: ModelRef | None, query_ref: ModelRef | None, request_id: str,
 ) -> Call:
+    from chalicelib.kernel.text import clean, clean_json
+
     context = request.context or {}
-    headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+    # The user agent lands in the audit trail: cleaned like any other outside text.
+    headers = {k.lower(): clean(v) for k, v in (request.headers or {}).items()}
     source_ip = _source_ip(request)
     caller = None if policy.public else _caller(context, headers, source_ip, request_id)
     if caller is not None and policy.roles is not None and not caller.has_any(policy.roles):
@@ -248,10 +251,12 @@ def _build_call(
                 "Nội dung gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON.",
                 "invalid_json",
             ) from exc
-        parsed_body = resolve_model(body_ref).model_validate(data)
+        # Invisible and control characters never reach a model, nor the store (#21).
+        parsed_body = resolve_model(body_ref).model_validate(clean_json(data))
     parsed_query = None
     if query_ref is not None:
-        parsed_query = resolve_model(query_ref).model_validate(dict(request.query_params or {}))
+        parsed_query = resolve_model(query_ref).model_validate(
+            {k: clean(v) for k, v in (request.query_params or {}).items()})
     return Call(
         caller=caller, body=parsed_body, query=parsed_query, params=params, raw_body=raw,
         headers=headers, source_ip=source_ip, request_id=request_id,

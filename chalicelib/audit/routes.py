@@ -22,7 +22,7 @@ audit_bp = Blueprint(__name__)
 def trail(call: Call) -> dict[str, Any]:
     chain = call.params["item_id"]
     ensure_can_read(call.user, chain)
-    return {"item_id": chain, "entries": [audit.for_display(e) for e in audit.entries(chain)]}
+    return {"item_id": chain, "entries": [audit.for_display(e) for e in audit.timeline(chain)]}
 
 
 @route(audit_bp, "/api/audit/{item_id}/verify", policy=Policy.signed_in(), tags=("audit",),
@@ -33,7 +33,7 @@ def verify(call: Call) -> dict[str, Any]:
     verdict = audit.verify_chain(chain)
     return {"item_id": chain, "intact": verdict.intact, "entries": verdict.entries,
             "broken_at": verdict.broken_at, "reason": verdict.reason,
-            "reason_en": verdict.reason_en}
+            "reason_en": verdict.reason_en, "anchored_seq": verdict.anchored_seq}
 
 
 @route(audit_bp, "/api/audit/{item_id}/export", query="chalicelib.organisation.schemas:"

@@ -6,14 +6,23 @@ conditional on the entry not existing), and chain per item: the chain's head
 moves only from the sequence number the writer read, so two concurrent writers
 cannot fork a chain — one of them gets a 409 and retries. Where the entries
 live is ``audit.store``'s business.
+
+A reading (a view, a download) changes nothing, so it is not a link of the
+chain: ``note`` writes it beside the chain, where no two readers can collide
+(#21: eight heads opening one document at once got six 409s). The trail shown
+and exported is both, in time order; ``verify`` checks the chain.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import uuid
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.dynamo import Table
+
+if TYPE_CHECKING:
+    from chalicelib.audit.anchor import AnchorKey
 from chalicelib.audit.store import AuditStore
 from chalicelib.kernel.audit_chain import ChainHead, Verdict, next_entry, verify
 from chalicelib.kernel.events import iso, utcnow
@@ -55,25 +64,57 @@ def record(chain: str, caller: Caller | None, action: str, *, summary: str = "",
     return entry
 
 
+def note(chain: str, caller: Caller | None, action: str, *, summary: str = "",
+         actor: str | None = None, table: Table | None = None,
+         store: AuditStore | None = None) -> dict[str, Any]:
+    """A reading: recorded at once, outside the chain, never in conflict."""
+    entry = {
+        "id": uuid.uuid4().hex, "chain": chain, "at": iso(utcnow()),
+        "actor": actor or (caller.username if caller else "system"), "action": action,
+        "ip": caller.source_ip if caller else "",
+        "user_agent": (caller.user_agent if caller else "")[:300], "summary": summary,
+    }
+    _store(table, store).add_reading(chain, entry)
+    return entry
+
+
+def timeline(chain: str, table: Table | None = None, *,
+             store: AuditStore | None = None) -> list[dict[str, Any]]:
+    """The chain's entries and the readings, oldest first (a reading and an entry
+    of the same instant: the entry first)."""
+    store = _store(table, store)
+    both = [*store.entries(chain), *store.readings(chain)]
+    return sorted(both, key=lambda e: (str(e["at"]), e.get("seq") is None,
+                                       int(e.get("seq") or 0)))
+
+
 def entries(chain: str, table: Table | None = None, *,
             store: AuditStore | None = None) -> list[dict[str, Any]]:
     return _store(table, store).entries(chain)
 
 
 def verify_chain(chain: str, table: Table | None = None, *,
-                 store: AuditStore | None = None) -> Verdict:
+                 store: AuditStore | None = None, key: AnchorKey | None = None) -> Verdict:
+    """The hash chain, then the chain held to its signed checkpoints: a rewrite
+    re-hashed to the head, or a dropped tail, is caught behind the last one."""
+    from chalicelib.audit.anchor import check
+
     store = _store(table, store)
-    return verify(store.entries(chain), store.head(chain))
+    chained = store.entries(chain)
+    return check(chain, chained, verify(chained, store.head(chain)),
+                 store.checkpoints(chain), key)
 
 
 def for_display(entry: dict[str, Any]) -> dict[str, Any]:
+    """One line of the trail; a reading has no ``seq`` nor ``hash`` (None)."""
+    chained = entry.get("seq") is not None
     return {
-        "seq": int(entry["seq"]), "at": entry["at"], "actor": entry["actor"],
+        "seq": int(entry["seq"]) if chained else None, "at": entry["at"], "actor": entry["actor"],
         "action": entry["action"], "ip": entry.get("ip", ""),
         "user_agent": entry.get("user_agent", ""), "summary": entry.get("summary", ""),
         "before": json.loads(entry["before"]) if entry.get("before") else None,
         "after": json.loads(entry["after"]) if entry.get("after") else None,
-        "hash": entry["hash"],
+        "hash": entry["hash"] if chained else None,
     }
 
 
@@ -85,11 +126,14 @@ EXPORT_COLUMNS = (
 
 
 def export_rows(chain: str, table: Table | None = None, *,
-                store: AuditStore | None = None) -> list[list[str]]:
-    rows = [[label for _, label in EXPORT_COLUMNS]]
-    for entry in entries(chain, table, store=store):
-        view = {**entry, "seq": int(entry["seq"])}
-        rows.append(["" if view.get(name) is None else str(view.get(name))
+                store: AuditStore | None = None) -> list[list[object]]:
+    """Header, then one row per entry or reading; the number stays a number (a
+    reading has none), everything else is text."""
+    rows: list[list[object]] = [[label for _, label in EXPORT_COLUMNS]]
+    for entry in timeline(chain, table, store=store):
+        seq = entry.get("seq")
+        rows.append([(int(seq) if seq is not None else None) if name == "seq"
+                     else ("" if entry.get(name) is None else str(entry.get(name)))
                      for name, _ in EXPORT_COLUMNS])
     return rows
 
@@ -110,3 +154,7 @@ class Trail:
                actor: str | None = None) -> dict[str, Any]:
         return append(uow, head, caller, action, summary=summary, before=before, after=after,
                       actor=actor, store=self.store)
+
+    def note(self, chain: str, caller: Caller | None, action: str, *, summary: str = "",
+             actor: str | None = None) -> dict[str, Any]:
+        return note(chain, caller, action, summary=summary, actor=actor, store=self.store)

@@ -349,11 +349,8 @@ class Complaints:
                             "The denouncer's identity is protected.")
         person = self.store.person(case_id) or {}
         if case.get("protected"):
-            uow = self.store.unit_of_work()
-            self.trail.append(uow, self.trail.head(chain_of(case_id)), caller,
-                              "complaint.identity_view",
-                              summary="Xem danh tính người tố cáo (được bảo vệ)")
-            uow.commit()
+            self.trail.note(chain_of(case_id), caller, "complaint.identity_view",
+                            summary="Xem danh tính người tố cáo (được bảo vệ)")
         return {k: person.get(k) for k in ("name", "id_number", "address", "phone", "email",
                                            "protected")}
 

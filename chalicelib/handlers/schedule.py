@@ -78,3 +78,13 @@ def snapshot_overdue(event: Any) -> dict[str, Any]:
     from chalicelib.kernel.events import utcnow
 
     return run(store=work_store(), clock=utcnow, calendar=agency_calendar)
+
+
+# Every 15 minutes: a signed checkpoint of each audit chain that moved, so that a
+# rewrite of the trail by someone with write access to the table is detected.
+@schedule_bp.schedule(Rate(15, unit=Rate.MINUTES), name="anchor_audit")
+def anchor_audit(event: Any) -> dict[str, int]:
+    from chalicelib.audit.anchor import anchor_heads
+    from chalicelib.bootstrap import table
+
+    return anchor_heads(table())

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
+from chalicelib.kernel.text import clean
 
 
 class Urgency(StrEnum):
@@ -62,7 +63,9 @@ REQUIRED_TO_REGISTER = ("so_ky_hieu", "co_quan_ban_hanh", "ngay_ban_hanh", "tric
 
 
 def nfc(text: str | None) -> str:
-    return unicodedata.normalize("NFC", text or "").strip()
+    """Outside text as stored: NFC, without control, bidi or zero-width characters
+    (a PDF's text layer carries whatever its producer put there), trimmed."""
+    return clean(text or "").strip()
 
 
 @dataclass(frozen=True)

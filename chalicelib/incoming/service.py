@@ -56,10 +56,8 @@ def trail_of(table: Table | None, trail: AuditTrail | None = None) -> AuditTrail
 
 def audit_reading(trail: AuditTrail, store: IncomingStore, doc_id: str, caller: Caller,
                   action: str, summary: str) -> None:
-    """An entry on its own (a view, a download): its own transaction."""
-    uow = store.unit_of_work()
-    trail.append(uow, trail.head(chain_of(doc_id)), caller, action, summary=summary)
-    uow.commit()
+    """A reading (a view, a download): beside the chain, so readers never conflict."""
+    trail.note(chain_of(doc_id), caller, action, summary=summary)
 
 
 def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source: str,

@@ -71,6 +71,8 @@ class Verdict:
     broken_at: int | None = None
     reason: str = ""
     reason_en: str = ""
+    # The last entry a signed checkpoint vouches for (0: none yet); see audit.anchor.
+    anchored_seq: int = 0
 
 
 def verify(entries: Iterable[Mapping[str, Any]], head: ChainHead | None) -> Verdict:

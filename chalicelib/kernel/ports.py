@@ -38,6 +38,11 @@ class AuditTrail(Protocol):
     def append(self, uow: UnitOfWork, head: ChainHead, caller: Caller | None, action: str, *,
                summary: str = "", before: Any = None, after: Any = None,
                actor: str | None = None) -> Mapping[str, Any]: ...
+    def note(self, chain: str, caller: Caller | None, action: str, *, summary: str = "",
+             actor: str | None = None) -> Mapping[str, Any]:
+        """A reading (a view, a download): recorded at once beside the chain, so
+        that readers never conflict with one another (#21)."""
+        ...
 
 
 class Directory(Protocol):

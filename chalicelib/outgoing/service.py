@@ -693,7 +693,9 @@ class Outgoing:
             "Bucket": bucket, "Key": key,
             "ResponseContentDisposition": f'inline; filename="{name}"',
             "ResponseContentType": kind}, ExpiresIn=300)
-        self._record(doc_id, caller, "outgoing.download", summary=f"Tải tệp ({which})")
+        # A reading: beside the chain, so concurrent downloads never conflict.
+        self.trail.note(chain_of(doc_id), caller, "outgoing.download",
+                        summary=f"Tải tệp ({which})")
         return {"url": url, "expires_in": 300}
 
 

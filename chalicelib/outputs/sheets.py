@@ -39,8 +39,9 @@ _TITLE_MAX: Final = 31
 
 def cell(value: object) -> tuple[str, bool]:
     """The text of one cell, and whether it must be kept from being read as a
-    formula. None is an empty cell; numbers are written as their text (the
-    registers print "01", not 1) and are never formulas."""
+    formula. None is an empty cell; a number (int, float, Decimal: XLSX writes
+    it as a number cell, CSV as its text) is never a formula. Registers that
+    print "01" pass the text "01"."""
     if value is None:
         return "", False
     text = unicodedata.normalize("NFC", str(value))
@@ -48,6 +49,10 @@ def cell(value: object) -> tuple[str, bool]:
     if isinstance(value, int | float | Decimal):
         return text, False
     return text, text.startswith("\t") or text.lstrip().startswith(_FORMULA_START)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def to_xlsx(title: str, header: Row, rows: Sequence[Row], widths: Sequence[int] = ()) -> bytes:
@@ -60,6 +65,10 @@ def to_xlsx(title: str, header: Row, rows: Sequence[Row], widths: Sequence[int] 
     sheet.title = cell(title)[0][:_TITLE_MAX]
     for r, row in enumerate([header, *rows], start=1):
         for c, value in enumerate(row, start=1):
+            if _is_number(value):
+                # A number stays a number cell (sums, sorting); never a formula.
+                sheet.cell(row=r, column=c, value=value)
+                continue
             text, literal = cell(value)
             target = sheet.cell(row=r, column=c, value=text)
             if literal:

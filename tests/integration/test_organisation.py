@@ -186,7 +186,7 @@ def test_audit_trail_records_changes_and_sign_ins_and_verifies(client, accounts,
     assert update["before"]["unit"] == "PDKKD" and update["after"]["unit"] == "PTH"
     verdict = _body(admin.get("/api/audit/user:truongphong/verify"))
     assert verdict == {"item_id": "user:truongphong", "intact": True, "entries": 2,
-                       "broken_at": None, "reason": "", "reason_en": ""}
+                       "broken_at": None, "reason": "", "reason_en": "", "anchored_seq": 0}
 
 
 def test_tampering_with_a_stored_audit_entry_is_detected(as_role, aws_env):

@@ -61,4 +61,25 @@ def test_the_export_has_vietnamese_headers_and_one_row_an_entry(store) -> None:
     trail.record("user:an", CLERK, "user.login", summary="Đăng nhập", store=store)
     rows = trail.export_rows("user:an", store=store)
     assert rows[0][:3] == ["STT", "Thời điểm (UTC)", "Người thực hiện"]
-    assert rows[1][0] == "1" and rows[1][2] == "vanthu" and rows[1][4] == "Đăng nhập"
+    assert rows[1][0] == 1 and rows[1][2] == "vanthu" and rows[1][4] == "Đăng nhập"
+
+
+def test_a_reading_is_shown_in_time_order_but_never_moves_the_chain(store) -> None:
+    """#21 item 3: readings sit beside the chain (no seq, no hash), so a reader
+    never races a reader or a writer for the head."""
+    port = trail.Trail(store=store)
+    trail.record("doc:1", CLERK, "doc.register", store=store)
+    head = port.head("doc:1")
+    port.note("doc:1", CLERK, "doc.view", summary="Xem văn bản")
+    port.note("doc:1", CLERK, "doc.view", summary="Xem văn bản")
+    assert port.head("doc:1") == head  # the head did not move
+    uow = store.unit_of_work()
+    port.append(uow, head, CLERK, "doc.correct")
+    uow.commit()  # a writer that read the head before the readings still wins
+    shown = [trail.for_display(e) for e in trail.timeline("doc:1", store=store)]
+    assert sorted((e["action"], e["seq"]) for e in shown) == [
+        ("doc.correct", 2), ("doc.register", 1), ("doc.view", None), ("doc.view", None)]
+    assert all(e["hash"] is None for e in shown if e["seq"] is None)
+    assert trail.verify_chain("doc:1", store=store).intact
+    rows = trail.export_rows("doc:1", store=store)
+    assert len(rows) == 5 and sorted(r[0] for r in rows[1:] if r[0] is not None) == [1, 2]

@@ -226,8 +226,10 @@
       const who = names.get(e.actor);
       const diff = auditDiff(e, { options });
       const cell = (label, ...content) => el("td", { "data-label": label }, el("div", { class: "cell" }, ...content));
-      tbody.append(el("tr", { "data-seq": String(e.seq), "data-action": e.action },
-        cell("Số", String(e.seq)),
+      // A reading (a view, a download) sits beside the chain: no number, no hash.
+      const chained = e.seq !== null && e.seq !== undefined;
+      tbody.append(el("tr", { "data-seq": chained ? String(e.seq) : "", "data-action": e.action },
+        cell("Số", chained ? String(e.seq) : el("span", { class: "muted", title: "Lượt xem, không thuộc chuỗi băm" }, "—")),
         cell("Thời điểm", el("time", { datetime: e.at }, formatInstant(e.at))),
         cell("Người thực hiện", who ? [who, el("span", { class: "muted" }, " (" + e.actor + ")")] : e.actor),
         cell("Hành động", el("span", { class: "action-name" }, ACTION_LABELS[e.action] || e.action),
@@ -239,7 +241,7 @@
         Object.assign(cell("Nguồn",
           e.ip ? el("span", {}, e.ip) : "",
           e.user_agent ? el("span", { class: "muted", title: e.user_agent }, shortAgent(e.user_agent)) : "",
-          el("code", { class: "hash", title: "Mã băm: " + e.hash }, "#" + e.hash.slice(0, 10))), { className: "source" })));
+          chained ? el("code", { class: "hash", title: "Mã băm: " + e.hash }, "#" + e.hash.slice(0, 10)) : ""), { className: "source" })));
     }
 
     actions.querySelector("[data-action=verify]").addEventListener("click", async (ev) => {
