@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+RATE_INSTANT = 1_796_001_830.0  # 2026-11-30 01:23:50 UTC: well inside a minute and an hour
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
@@ -62,6 +64,14 @@ def moto_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
         jwks.write_text(json.dumps(load_resource("cognitoidp/resources/jwks-public.json")))
         monkeypatch.setenv("JWKS_URL", jwks.as_uri())
         monkeypatch.setenv("PUBLIC_BASE_URL", "http://testserver")
+        # Rate limits count in wall-clock windows: a test that crosses a window's
+        # end would see its count start again. Pinned inside one window (the
+        # middle of a minute and of an hour), every limit is exact at any hour.
+        from types import SimpleNamespace
+
+        from chalicelib.api import ratelimit
+
+        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: RATE_INSTANT))
         reset_clients()
         _reset_module_caches()
         yield resources

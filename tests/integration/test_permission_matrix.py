@@ -1043,6 +1043,30 @@ def _decided_round(ctx: Ctx, variant: str) -> Request:
     return (f"/api/evaluation/rounds/{unit}/{period}/publish", {"version": decided["version"]})
 
 
+def _failed_forms(ctx: Ctx, variant: str) -> Request:
+    """A published round whose forms failed to sign: what "sign again" is for."""
+    from chalicelib.bootstrap import evaluations
+    from chalicelib.evaluation.band_rules import Band
+    from chalicelib.kernel.events import utcnow
+    from chalicelib.kernel.identity import Caller
+
+    unit, period = _round_unit(ctx, variant), _round_period(ctx)
+    leader = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD", auth_time=utcnow())
+    use_cases = evaluations()
+    decided = use_cases.decide(leader, unit, period, unit_band=Band.HTT, decisions=[],
+                               version=0)
+    use_cases.publish(leader, unit, period, decided["version"])
+
+    # As a failed signing step leaves it (a unit may have no one to sign for).
+    store = use_cases.store
+    header = store.header(unit, period)
+    uow = store.unit_of_work()
+    store.save_header(uow, unit, period, header, {**header, "forms_status": "failed",
+                                                  "forms_failure": "KMS unavailable"})
+    uow.commit()
+    return (f"/api/evaluation/rounds/{unit}/{period}/forms/sign", None)
+
+
 def _done_item(ctx: Ctx, variant: str) -> Request:
     from chalicelib.bootstrap import tasks
     from chalicelib.kernel.identity import Caller
@@ -1082,6 +1106,8 @@ MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/decision")] = Row(
     lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
 MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/publish")] = Row(
     _decided_round, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
+MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/forms/sign")] = Row(
+    _failed_forms, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
 
 
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
