@@ -50,7 +50,7 @@ def test_deadline_calculator_counts_working_days_in_vietnam_time(
     form.get_by_role("button", name="Tính hạn").click()
     error = page.locator(".field-error[data-error-for=days]")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("Phải lớn hơn hoặc bằng 0")
+    expect(error).to_have_text("Số ngày phải lớn hơn hoặc bằng 0.")
     expect(page.locator(".flash .flash-vi")).to_have_text("Dữ liệu không hợp lệ.")
     expect(page.locator("#due-result")).to_be_hidden()
 

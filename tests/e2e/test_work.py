@@ -141,8 +141,8 @@ def test_a_task_goes_from_the_head_to_the_officer_with_an_extension_and_back(
         officer.locator("#my-part").get_by_text("Hoàn thành phần việc", exact=True).click()
         done = officer.locator("#tk-complete-form")
         done.get_by_role("button", name="Hoàn thành").click()
-        expect(done.locator(".field-error[data-error-for=result]")).to_contain_text(
-            "Trường này là bắt buộc.")
+        expect(done.locator(".field-error[data-error-for=result]")).to_have_text(
+            "Chưa nhập kết quả.")
         done.get_by_label("Kết quả thực hiện").fill(
             "Đã gửi báo cáo tổng hợp kèm số liệu 30 quận, huyện.")
         done.get_by_role("button", name="Hoàn thành").click()

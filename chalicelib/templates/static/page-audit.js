@@ -253,12 +253,11 @@
         const when = formatInstant(new Date());
         if (v.intact) {
           verdict.replaceChildren(el("p", { class: "verdict-head" }, "✓ Chuỗi nhật ký nguyên vẹn"),
-            el("p", {}, `Đã kiểm tra ${v.entries} mục, mã băm nối liền từ mục đầu đến mục cuối (${when}).`),
-            el("p", { class: "en", lang: "en" }, "The hash chain is intact."));
+            el("p", {}, `Đã kiểm tra ${v.entries} mục, mã băm nối liền từ mục đầu đến mục cuối (${when}).`));
         } else {
           verdict.replaceChildren(el("p", { class: "verdict-head" },
             `✗ Chuỗi nhật ký bị phá vỡ${v.broken_at ? " tại mục số " + v.broken_at : ""}`),
-          el("p", {}, v.reason), v.reason_en ? el("p", { class: "en", lang: "en" }, v.reason_en) : "",
+          el("p", {}, v.reason),
           el("p", {}, `${v.entries} mục đầu tiên vẫn nối liền (${when}).`));
           const row = tbody.querySelector(`tr[data-seq="${v.broken_at}"]`);
           if (row) row.classList.add("broken");

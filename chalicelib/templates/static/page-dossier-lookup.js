@@ -4,7 +4,7 @@
 (() => {
   const E = window.eoffice;
   const { api, el, facts, flash, formatInstant, nfc, out, publicLookup, showNotFound, confirmAction,
-    showError, onSubmit, field, REQUIRED, localError } = E;
+    showError, onSubmit, field, required, localError } = E;
   const { OPEN, atDay, stamp, statusLabel } = E.onestop;
 
   const SUPPLEMENT = 5;
@@ -70,7 +70,7 @@
     onSubmit(withdrawForm, async (data) => {
       if (!asked) return;
       const reason = nfc(data.reason || "").trim();
-      if (!reason) throw localError("Chưa ghi lý do rút hồ sơ.", "Give a reason.", [field("reason", ...REQUIRED)]);
+      if (!reason) throw localError("Chưa ghi lý do rút hồ sơ.", "Give a reason.", [required("reason", "lý do rút hồ sơ")]);
       const ok = await confirmAction({ title: `Rút hồ sơ ${asked.code}?`, confirm: "Rút hồ sơ",
         text: "Sở sẽ dừng giải quyết hồ sơ theo yêu cầu của bạn. Không hoàn tác được." });
       if (!ok) return;

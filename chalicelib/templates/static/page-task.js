@@ -172,7 +172,7 @@
       const reason = nfc(data.reason).trim();
       if (!reason) {
         throw localError("Chưa ghi lý do.", "The reason is missing.",
-          [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+          [{ path: "reason", message: "Chưa nhập lý do.", message_en: "Field required." }]);
       }
       const ok = await confirmAction({ title: "Mở lại công việc?", confirm: "Mở lại",
         text: "Phần việc chủ trì được mở lại; lý do được ghi vào nhật ký công việc." });
