@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
     api_call,
+    api_login,
     browsers,
     loaded,
     open_signed_in,
@@ -54,6 +55,21 @@ def advance(page: Any) -> None:
     expect(card).to_be_visible()
     card.get_by_role("button", name="Hoàn thành bước này").click()
     expect(page.locator(".flash.ok")).to_be_visible()
+
+
+def sign_result(url: str, ident: str, password: str) -> None:
+    """The head of PDKKD signs the result through the API (a fresh sign-in, as the
+    dialog does) and the runtime's workflow step signs it; the page's own signing
+    is the subject of test_the_head_of_unit_signs_the_result_certificate."""
+    token = api_login(url, "truongphong", password)["id_token"]
+    status, body = api_call(url, "POST", f"/api/dossiers/{ident}/result", token=token)
+    assert status == 200, body
+    deadline = time.monotonic() + 60
+    while body.get("result_status") != "signed":
+        assert body.get("result_status") == "signing", body.get("result_failure")
+        assert time.monotonic() < deadline, "the result was not signed within 60 s"
+        time.sleep(0.5)
+        status, body = api_call(url, "GET", f"/api/dossiers/{ident}", token=token)
 
 
 def test_a_business_registration_goes_from_the_public_form_to_the_result_returned(
@@ -133,6 +149,14 @@ def test_a_business_registration_goes_from_the_public_form_to_the_result_returne
         expect(current).to_contain_text("Thẩm định hồ sơ")
         advance(officer)
         expect(current).to_contain_text("Ký duyệt kết quả")
+        # Nothing signed yet: the signing step is not handed on.
+        officer.locator("#os-advance").get_by_role("button", name="Hoàn thành bước này").click()
+        expect(officer.locator(".flash")).to_contain_text("Chưa ký số kết quả")
+        expect(current).to_contain_text("Ký duyệt kết quả")
+        passwords = {a["username"]: a["password"] for a in runtime["accounts"]}
+        sign_result(url, dossier_path.split("id=")[1], passwords["truongphong"])
+        officer.reload()
+        loaded(officer)
         advance(officer)
         expect(officer.locator("#os-advance")).to_be_hidden()
         expect(officer.locator("#os-slip tbody tr")).to_have_count(3)
@@ -203,7 +227,7 @@ def _upload(url: str) -> str:
     return str(post["upload_id"])
 
 
-def _resolved_online_dossier(url: str, session_of: Any) -> str:
+def _resolved_online_dossier(url: str, session_of: Any, runtime: dict[str, Any]) -> str:
     """A dossier submitted online and taken through its four steps (through the API)."""
     papers = {"GDN": [_upload(url)], "GTPL-CN": [_upload(url)]}
     status, d = api_call(url, "POST", "/api/public/dossiers", {
@@ -215,7 +239,11 @@ def _resolved_online_dossier(url: str, session_of: Any) -> str:
     status, listed = api_call(url, "GET", "/api/dossiers", token=desk)
     assert status == 200, listed
     ident = next(i["id"] for i in listed["items"] if i["code"] == d["code"])
-    for token in (desk, officer, officer, desk):
+    for token in (desk, officer, None, officer, desk):
+        if token is None:  # at "Ký duyệt kết quả": handed on once signed
+            passwords = {a["username"]: a["password"] for a in runtime["accounts"]}
+            sign_result(url, ident, passwords["truongphong"])
+            continue
         status, body = api_call(url, "POST", f"/api/dossiers/{ident}/advance", {"note": ""},
                                 token=token)
         assert status == 200, body
@@ -227,7 +255,7 @@ def test_the_director_reads_report_form_06(
     browser: Any, runtime: dict[str, Any], session_of: Any
 ) -> None:
     url = runtime["url"]
-    _resolved_online_dossier(url, session_of)
+    _resolved_online_dossier(url, session_of, runtime)
     with browsers(browser) as open_page:
         leader = open_page(DESKTOP)
         open_signed_in(leader, url, session_of("giamdoc"), "/")

@@ -69,7 +69,16 @@ def _advance_all(desk: dict[str, Any], dossier_id: str) -> dict[str, Any]:
         view = _body(desk["motcua"].get(f"/api/dossiers/{dossier_id}"))
         if view["status"] == 9:
             break
-        unit = view["steps"][view["step_index"]]["unit"]
+        step = view["steps"][view["step_index"]]
+        unit = step["unit"]
+        if step["name"] == "Ký duyệt kết quả" and view.get("result_status") != "signed":
+            # Handed on only once signed: the head signs, the workflow step makes it.
+            refused = desk[by_unit[unit]].send("POST", f"/api/dossiers/{dossier_id}/advance", {})
+            assert refused.status_code == 409, refused.body
+            assert _body(refused)["error"]["code"] == "result_not_signed"
+            signing = desk["truongphong"].send("POST", f"/api/dossiers/{dossier_id}/result")
+            assert signing.status_code == 200, signing.body
+            drain_workflow()
         resp = desk[by_unit[unit]].send("POST", f"/api/dossiers/{dossier_id}/advance",
                                         {"note": "Đã xong bước"})
         assert resp.status_code == 200, resp.body
@@ -124,6 +133,11 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     from chalicelib.signing.keys import ensure_dev_pki
 
     ensure_dev_pki()
+    # Not during the examination, although the unit is the head's: 409 naming the step.
+    early = desk["truongphong"].send("POST", f"/api/dossiers/{dossier_id}/result")
+    assert early.status_code == 409, early.body
+    assert _body(early)["error"]["code"] == "wrong_step"
+    assert "Thẩm định hồ sơ" in _body(early)["error"]["message"]
     desk["chuyenvien"].send("POST", f"/api/dossiers/{dossier_id}/advance", {})
     assert desk["chuyenvien"].send("POST", f"/api/dossiers/{dossier_id}/result"
                                    ).status_code == 403
