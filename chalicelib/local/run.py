@@ -127,8 +127,10 @@ class Runtime:
         self.aws.save()
 
         self.chalice = subprocess.Popen(  # noqa: S603 - our own fixed command line
-            [str(Path(sys.executable).parent / "chalice"), "local", "--host", self.host, "--port",
-             str(self.port), "--stage", "local", "--no-autoreload"],
+            # chalice local, with API Gateway's own refusals (unknown path, no
+            # token, TRACE) in our error shape as the stack's gateway responses do.
+            [sys.executable, "-m", "chalicelib.local.gateway", "--host", self.host, "--port",
+             str(self.port), "--stage", "local"],
             cwd=ROOT, env={**os.environ, **env},
             # Its own process group: stopping it must take any child with it.
             start_new_session=True,
