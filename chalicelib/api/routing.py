@@ -317,6 +317,8 @@ def _caller(context: dict[str, Any], headers: dict[str, str], source_ip: str,
         raise Unauthenticated()
     from datetime import UTC, datetime
 
+    from chalicelib.kernel.events import clock_offset
+
     auth_time = auth.get("auth_time")
     return Caller(
         username=username,
@@ -325,7 +327,10 @@ def _caller(context: dict[str, Any], headers: dict[str, str], source_ip: str,
         full_name=auth.get("full_name") or "",
         source_ip=source_ip,
         user_agent=headers.get("user-agent", ""),
-        auth_time=datetime.fromtimestamp(int(auth_time), UTC) if auth_time else None,
+        # The identity provider stamps the machine's time; the rules compare it
+        # with the application's clock (pinned in some local runs).
+        auth_time=(datetime.fromtimestamp(int(auth_time), UTC) + clock_offset()
+                   if auth_time else None),
         request_id=request_id,
     )
 

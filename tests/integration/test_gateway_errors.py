@@ -17,10 +17,10 @@ import pytest
 
 @pytest.fixture
 def served(aws_env: dict[str, str]) -> Iterator[str]:
-    import app as app_module
     from chalice.config import Config
     from chalice.local import HTTPServerThread
 
+    import app as app_module
     from chalicelib.local.gateway import local_server
 
     with socket.socket() as s:
