@@ -135,6 +135,11 @@ def test_a_task_goes_from_the_head_to_the_officer_with_an_extension_and_back(
         expect(part.locator("[data-extension=approved]")).to_contain_text("Đã đồng ý")
         expect(part.locator(".part-meta")).to_contain_text(
             f"Hạn: {_weekday(wanted)}, {vn_date(wanted)}")
+        # The task's header says the new deadline too, and the one first given.
+        header = head.locator("#task-head [data-out=facts]")
+        expect(header).to_contain_text(f"{_weekday(wanted)}, {vn_date(wanted)}")
+        expect(header).to_contain_text(
+            f"hạn giao ban đầu {_weekday(deadline)}, {vn_date(deadline)}")
         shot(head, "task-extension-approved-desktop")
 
         # The officer completes it.

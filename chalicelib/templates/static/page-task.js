@@ -79,7 +79,8 @@
       facts(out(head, "facts"), [
         ["Người giao", dir.nameOf(t.created_by)],
         ["Giao lúc", t.created_at ? formatInstant(t.created_at) : ""],
-        ["Hạn hoàn thành", t.deadline ? formatInstant(t.deadline) : ""],
+        ["Hạn hoàn thành", t.deadline ? [formatInstant(t.deadline),
+          t.deadline_given ? el("span", { class: "muted" }, ` (đã gia hạn; hạn giao ban đầu ${formatInstant(t.deadline_given)})`) : ""] : ""],
         ["Chủ trì", lead ? dir.assignee(lead.assignee) : ""],
         ["Phối hợp", (t.parts || []).filter((p) => p.part !== "lead").map((p) => dir.assignee(p.assignee)).join(", ")],
       ]);
