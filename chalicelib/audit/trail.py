@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.audit.labels import action_label
 from chalicelib.audit.store import AuditStore
 from chalicelib.kernel.audit_chain import ChainHead, Verdict, next_entry, verify
 from chalicelib.kernel.events import iso, utcnow
@@ -69,7 +70,8 @@ def verify_chain(chain: str, table: Table | None = None, *,
 def for_display(entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "seq": int(entry["seq"]), "at": entry["at"], "actor": entry["actor"],
-        "action": entry["action"], "ip": entry.get("ip", ""),
+        "action": entry["action"], "action_label": action_label(entry["action"]),
+        "ip": entry.get("ip", ""),
         "user_agent": entry.get("user_agent", ""), "summary": entry.get("summary", ""),
         "before": json.loads(entry["before"]) if entry.get("before") else None,
         "after": json.loads(entry["after"]) if entry.get("after") else None,
@@ -88,7 +90,7 @@ def export_rows(chain: str, table: Table | None = None, *,
                 store: AuditStore | None = None) -> list[list[str]]:
     rows = [[label for _, label in EXPORT_COLUMNS]]
     for entry in entries(chain, table, store=store):
-        view = {**entry, "seq": int(entry["seq"])}
+        view = {**entry, "seq": int(entry["seq"]), "action": action_label(entry["action"])}
         rows.append(["" if view.get(name) is None else str(view.get(name))
                      for name, _ in EXPORT_COLUMNS])
     return rows
