@@ -103,6 +103,24 @@ def result_url(caller: Caller, dossier_id: str, *, s3: Any, bucket: str,
     return {"url": url, "expires_in": 300}
 
 
+def public_result_url(code: str, phone_last4: str, *, s3: Any, bucket: str,
+                      table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
+    """The applicant's own download of the signed result, once returned: behind
+    the same check as the public lookup (the code and the phone's last 4 digits,
+    a wrong phone answering like an unknown code)."""
+    from chalicelib.onestop.reading import find_by_code
+
+    d = find_by_code(code, phone_last4, deps_for(table, deps))
+    if int(d["status"]) != int(S.RETURNED) or not d.get("result_key"):
+        raise NotFound("Hồ sơ chưa có kết quả đã ký để tải về.",
+                       "The dossier has no signed result to download yet.")
+    url = s3.generate_presigned_url("get_object", Params={
+        "Bucket": bucket, "Key": d["result_key"], "ResponseContentType": "application/pdf",
+        "ResponseContentDisposition": f'attachment; filename="ket-qua-{d["code"]}.pdf"'},
+        ExpiresIn=300)
+    return {"url": url, "expires_in": 300}
+
+
 def return_result(caller: Caller, dossier_id: str, *, how: str, now: datetime | None = None,
                   table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
     """The result handed over in person or sent online (status 10): the dossier

@@ -208,6 +208,10 @@ def test_a_business_registration_goes_from_the_public_form_to_the_result_returne
         expect(result.locator("[data-out=timeline] li").last).to_contain_text(
             "Đã trả kết quả trực tuyến")
         expect(result.locator("[data-out=actions]")).to_be_hidden()  # nothing to supply
+        # Returned: the signed result is downloaded from here.
+        with citizen.expect_download() as download:
+            result.get_by_role("button", name="Tải kết quả đã ký số (PDF)").click()
+        assert download.value.suggested_filename == f"ket-qua-{code}.pdf"
         shot(citizen, "dossier-lookup-phone")
     assert time.monotonic() - started < 90
 
