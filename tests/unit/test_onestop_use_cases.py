@@ -277,8 +277,9 @@ def test_a_wrong_phone_answers_like_an_unknown_code(deps: Deps) -> None:
     assert wrong_phone.value.message == unknown.value.message
 
     answer = lookup(d["code"], "4321", deps=deps)
+    # Nothing about the applicant.
     assert set(answer) == {"code", "procedure", "status", "status_label", "received_at",
-                           "appointment_at", "timeline"}  # nothing about the applicant
+                           "appointment_at", "timeline", "result_available"}
 
 
 def test_the_applicant_asks_to_withdraw_and_the_desk_stops_the_dossier(deps: Deps) -> None:
