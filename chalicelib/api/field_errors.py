@@ -263,7 +263,8 @@ def sentence(err: dict[str, Any], model: type[BaseModel] | None = None) -> str:
         if "email address" in err.get("msg", ""):
             kind = "missing" if err.get("input") == "" else "email"
     template = SENTENCES.get(kind, FALLBACK)
-    values = {**{k: v for k, v in ctx.items() if isinstance(v, (int, float, str))},
+    # Bounds come as int, float, Decimal or date; written as a person reads them.
+    values = {**{k: _plain(v) for k, v in ctx.items() if not isinstance(v, (dict, list))},
               "label": label, "Label": _capital(label), "name": name}
     try:
         return template.format(**values)
@@ -284,6 +285,17 @@ def field_problems(exc: ValidationError,
         )
         for err in exc.errors(include_url=False)
     ]
+
+
+def _plain(value: Any) -> str:
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 def _capital(text: str) -> str:

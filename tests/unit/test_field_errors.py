@@ -58,6 +58,18 @@ def test_missing_fields_a_bad_email_and_a_field_s_own_title() -> None:
     }
 
 
+def test_bounds_of_any_number_type_are_written_plainly() -> None:
+    from decimal import Decimal
+
+    class Days(BaseModel):
+        days: Decimal = Field(ge=0, decimal_places=2)
+
+    with pytest.raises(ValidationError) as caught:
+        Days.model_validate({"days": "-1"})
+    (problem,) = field_problems(caught.value, (Days,))
+    assert problem.message == "Số ngày phải lớn hơn hoặc bằng 0."
+
+
 def test_no_sentence_carries_library_english() -> None:
     for kind, text in SENTENCES.items():
         assert not re.search(r"\b(should|must|field|required|input|value)\b", text, re.I), kind
