@@ -171,13 +171,13 @@ SENTENCES: dict[str, str] = {
     "decimal_parsing": "{Label} phải là số.",
     "bool_parsing": "{Label} chỉ nhận có hoặc không.",
     "bool_type": "{Label} chỉ nhận có hoặc không.",
-    "datetime_parsing": "{Label} không phải ngày giờ hợp lệ.",
-    "datetime_from_date_parsing": "{Label} không phải ngày giờ hợp lệ.",
-    "datetime_type": "{Label} không phải ngày giờ hợp lệ.",
-    "date_parsing": "{Label} không phải ngày hợp lệ.",
-    "date_from_datetime_parsing": "{Label} không phải ngày hợp lệ.",
-    "date_from_datetime_inexact": "{Label} không phải ngày hợp lệ.",
-    "date_type": "{Label} không phải ngày hợp lệ.",
+    "datetime_parsing": "{Label} không hợp lệ (cần ngày và giờ).",
+    "datetime_from_date_parsing": "{Label} không hợp lệ (cần ngày và giờ).",
+    "datetime_type": "{Label} không hợp lệ (cần ngày và giờ).",
+    "date_parsing": "{Label} không hợp lệ (cần một ngày có thật).",
+    "date_from_datetime_parsing": "{Label} không hợp lệ (cần một ngày có thật).",
+    "date_from_datetime_inexact": "{Label} không hợp lệ (cần một ngày có thật).",
+    "date_type": "{Label} không hợp lệ (cần một ngày có thật).",
     "timezone_aware": "{Label} phải kèm múi giờ.",
     "greater_than_equal": "{Label} phải lớn hơn hoặc bằng {ge}.",
     "less_than_equal": "{Label} phải nhỏ hơn hoặc bằng {le}.",
@@ -250,6 +250,8 @@ def sentence(err: dict[str, Any], model: type[BaseModel] | None = None) -> str:
     name, label = label_of(tuple(err.get("loc", ())), model)
     ctx = dict(err.get("ctx") or {})
     kind = err["type"]
+    if err.get("input") == "" and kind not in ("missing", "extra_forbidden"):
+        kind = "missing"  # a box left empty is "not filled in", whatever its type
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         kind = "missing"  # an empty text box is "not filled in", not "too short"
     if kind == "too_short" and ctx.get("min_length") == 1:

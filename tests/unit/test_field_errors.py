@@ -38,7 +38,7 @@ def test_an_empty_account_form_names_every_field_at_once_in_plain_vietnamese() -
     problems = _problems({"username": "", "full_name": "", "email": "", "roles": [],
                           "year": "x"})
     assert problems == {
-        "username": "Tên đăng nhập quá ngắn (tối thiểu 3 ký tự).",
+        "username": "Chưa nhập tên đăng nhập.",
         "full_name": "Chưa nhập họ và tên.",
         "email": "Chưa nhập địa chỉ thư điện tử.",
         "roles": "Chọn ít nhất một vai trò.",
@@ -47,10 +47,10 @@ def test_an_empty_account_form_names_every_field_at_once_in_plain_vietnamese() -
 
 
 def test_missing_fields_a_bad_email_and_a_field_s_own_title() -> None:
-    problems = _problems({"email": "khong-phai-thu", "roles": ["clerk"], "title": "x" * 9,
-                          "year": 1999})
+    problems = _problems({"username": "ab", "email": "khong-phai-thu", "roles": ["clerk"],
+                          "title": "x" * 9, "year": 1999})
     assert problems == {
-        "username": "Chưa nhập tên đăng nhập.",
+        "username": "Tên đăng nhập quá ngắn (tối thiểu 3 ký tự).",
         "full_name": "Chưa nhập họ và tên.",
         "email": "Địa chỉ thư điện tử không hợp lệ.",
         "title": "Chức danh quá dài (tối đa 5 ký tự).",
