@@ -100,6 +100,15 @@ def test_admin_creates_a_unit_and_an_account_whose_role_and_status_apply_at_the_
     admin.wait_for_url(url + "/app/users")
     loaded(admin)
     create = admin.locator("#user-create-form")
+    # An empty form: every fault at once, each next to its field, in plain Vietnamese.
+    create.get_by_role("button", name="Thêm tài khoản").click()
+    for name, text in (("username", "Chưa nhập tên đăng nhập."),
+                       ("full_name", "Chưa nhập họ và tên."),
+                       ("email", "Chưa nhập địa chỉ thư điện tử."),
+                       ("roles", "Chọn ít nhất một vai trò.")):
+        expect(create.locator(f".field-error[data-error-for~={name}]")).to_have_text(text)
+    expect(create.get_by_role("checkbox", name="Chuyên viên")).to_have_count(1)
+    expect(create.locator("[lang=en]")).to_have_count(0)  # no "Clerk / Officer / …"
     create.get_by_label("Tên đăng nhập").fill("lethuha")
     create.get_by_label("Họ và tên").fill("Lê Thu Hà")
     create.get_by_label("Thư điện tử").fill("lethuha@skhdt.example")
