@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the project importable
     sys.path.insert(0, str(ROOT))
 
+from chalicelib.api.gateway_errors import NOT_FOUND  # noqa: E402 - needs the path above
 from chalicelib.local.provision import (  # noqa: E402 - needs the path above
     DEFAULT_REGION,
     TEMPLATE_PATH,
@@ -101,9 +102,15 @@ GATEWAY_RESPONSES: dict[str, dict[str, Any]] = {
         "forbidden", "Bạn không có quyền thực hiện thao tác này.",
         "You are not allowed to do this.", 403,
     ),
-    # A REST API answers an unknown path with "Missing Authentication Token" (403).
-    "MISSING_AUTHENTICATION_TOKEN": _gateway_response(
-        "not_found", "Không tìm thấy.", "Not found.", 404
+    # A REST API answers an unknown path with "Missing Authentication Token" (403):
+    # a mistyped address (/tracuu) is a 404 saying so. (chalicelib/local/gateway.py
+    # answers the same locally, with the page for a browser.)
+    "MISSING_AUTHENTICATION_TOKEN": _gateway_response("not_found", *NOT_FOUND, 404),
+    "RESOURCE_NOT_FOUND": _gateway_response("not_found", *NOT_FOUND, 404),
+    # A content type that no model of a method takes (415), before our code runs.
+    "UNSUPPORTED_MEDIA_TYPE": _gateway_response(
+        "unsupported_media_type", "Kiểu dữ liệu gửi lên không được chấp nhận.",
+        "Unsupported content type.", 415,
     ),
     "THROTTLED": _gateway_response(
         "rate_limited", "Quá nhiều yêu cầu, vui lòng thử lại sau.",

@@ -37,7 +37,7 @@ from chalicelib.kernel.identity import Caller, Role, parse_roles
 from chalicelib.kernel.logging import logger
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel, ValidationError
+    from pydantic import BaseModel
 
 ModelRef = str  # "package.module:ClassName"
 
@@ -166,6 +166,8 @@ def route(
         def view(**params: str) -> Any:
             from pydantic import ValidationError
 
+            from chalicelib.api.field_errors import field_problems
+
             request = bp.current_request
             request_id = _request_id(request)
             logger.append_keys(request_id=request_id, route=f"{request.method} {path}")
@@ -180,9 +182,10 @@ def route(
                 result = fn(call)
                 return _to_response(result)
             except ValidationError as exc:
+                models = tuple(resolve_model(ref) for ref in (body, query) if ref)
                 return error_response(
                     400, "validation_error", "Dữ liệu không hợp lệ.", "Invalid input.",
-                    request_id, fields=_field_problems(exc),
+                    request_id, fields=field_problems(exc, models),
                 )
             except DomainError as exc:
                 extra = (
@@ -319,6 +322,8 @@ def _caller(context: dict[str, Any], headers: dict[str, str], source_ip: str,
         raise Unauthenticated()
     from datetime import UTC, datetime
 
+    from chalicelib.kernel.events import clock_offset
+
     auth_time = auth.get("auth_time")
     return Caller(
         username=username,
@@ -327,7 +332,10 @@ def _caller(context: dict[str, Any], headers: dict[str, str], source_ip: str,
         full_name=auth.get("full_name") or "",
         source_ip=source_ip,
         user_agent=headers.get("user-agent", ""),
-        auth_time=datetime.fromtimestamp(int(auth_time), UTC) if auth_time else None,
+        # The identity provider stamps the machine's time; the rules compare it
+        # with the application's clock (pinned in some local runs).
+        auth_time=(datetime.fromtimestamp(int(auth_time), UTC) + clock_offset()
+                   if auth_time else None),
         request_id=request_id,
     )
 
@@ -346,56 +354,3 @@ def _to_response(result: Any) -> Any:
     else:
         text = json.dumps(result, ensure_ascii=False, default=str)
     return Response(body=text, status_code=200, headers=JSON_HEADERS)
-
-
-_VI_MESSAGES = {
-    "missing": "Trường này là bắt buộc.",
-    "string_too_long": "Quá dài (tối đa {max_length} ký tự).",
-    "string_too_short": "Quá ngắn (tối thiểu {min_length} ký tự).",
-    "string_type": "Phải là chuỗi ký tự.",
-    "int_parsing": "Phải là số nguyên.",
-    "float_parsing": "Phải là số.",
-    "decimal_parsing": "Phải là số.",
-    "datetime_parsing": "Ngày giờ không hợp lệ (định dạng ISO 8601).",
-    "datetime_from_date_parsing": "Ngày giờ không hợp lệ (định dạng ISO 8601).",
-    "date_from_datetime_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
-    "date_parsing": "Ngày không hợp lệ (YYYY-MM-DD).",
-    "timezone_aware": "Thời điểm phải kèm múi giờ.",
-    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
-    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
-    "greater_than": "Phải lớn hơn {gt}.",
-    "less_than": "Phải nhỏ hơn {lt}.",
-    "enum": "Giá trị không nằm trong danh sách cho phép.",
-    "literal_error": "Giá trị không nằm trong danh sách cho phép.",
-    "extra_forbidden": "Trường này không được phép.",
-    "value_error": "Giá trị không hợp lệ.",
-    "bool_parsing": "Phải là true hoặc false.",
-    "too_short": "Cần ít nhất {min_length} mục.",
-    "too_long": "Tối đa {max_length} mục.",
-    "list_type": "Phải là một danh sách.",
-    "dict_type": "Phải là một đối tượng.",
-    "model_type": "Phải là một đối tượng.",
-    "union_tag_invalid": "Giá trị không nằm trong danh sách cho phép.",
-    "url_parsing": "Địa chỉ không hợp lệ.",
-    "uuid_parsing": "Mã định danh không hợp lệ.",
-    "string_pattern_mismatch": "Sai định dạng.",
-}
-
-
-def _field_problems(exc: ValidationError) -> list[FieldProblem]:
-    problems = []
-    for err in exc.errors(include_url=False):
-        path = ".".join(str(p) for p in err.get("loc", ())) or "body"
-        template = _VI_MESSAGES.get(err["type"], "Giá trị không hợp lệ.")
-        try:
-            message = template.format(**(err.get("ctx") or {}))
-        except (KeyError, IndexError):
-            message = template
-        if err["type"] == "value_error" and err.get("ctx", {}).get("error"):
-            # Our own validators raise ValueError("vi | en"): keep the Vietnamese half.
-            text = str(err["ctx"]["error"])
-            message = text.split(" | ")[0] if " | " in text else message
-        if err["type"] == "value_error" and "email address" in err.get("msg", ""):
-            message = "Địa chỉ thư điện tử không hợp lệ."
-        problems.append(FieldProblem(path=path, message=message, message_en=err["msg"]))
-    return problems

@@ -20,6 +20,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.audit.labels import action_label
 
 if TYPE_CHECKING:
     from chalicelib.audit.anchor import AnchorKey
@@ -110,7 +111,8 @@ def for_display(entry: dict[str, Any]) -> dict[str, Any]:
     chained = entry.get("seq") is not None
     return {
         "seq": int(entry["seq"]) if chained else None, "at": entry["at"], "actor": entry["actor"],
-        "action": entry["action"], "ip": entry.get("ip", ""),
+        "action": entry["action"], "action_label": action_label(entry["action"]),
+        "ip": entry.get("ip", ""),
         "user_agent": entry.get("user_agent", ""), "summary": entry.get("summary", ""),
         "before": json.loads(entry["before"]) if entry.get("before") else None,
         "after": json.loads(entry["after"]) if entry.get("after") else None,
@@ -119,7 +121,7 @@ def for_display(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 EXPORT_COLUMNS = (
-    ("seq", "STT"), ("at", "Thời điểm (UTC)"), ("actor", "Người thực hiện"),
+    ("seq", "STT"), ("at", "Thời điểm"), ("actor", "Người thực hiện"),
     ("action", "Hành động"), ("summary", "Tóm tắt"), ("ip", "Địa chỉ IP"),
     ("user_agent", "Trình duyệt"), ("before", "Trước"), ("after", "Sau"), ("hash", "Mã băm"),
 )
@@ -128,14 +130,27 @@ EXPORT_COLUMNS = (
 def export_rows(chain: str, table: Table | None = None, *,
                 store: AuditStore | None = None) -> list[list[object]]:
     """Header, then one row per entry or reading; the number stays a number (a
-    reading has none), everything else is text."""
+    reading has none), the time is Hanoi's, the action its Vietnamese name,
+    everything else is text."""
     rows: list[list[object]] = [[label for _, label in EXPORT_COLUMNS]]
     for entry in timeline(chain, table, store=store):
         seq = entry.get("seq")
+        view = {**entry, "action": action_label(entry["action"]), "at": _local(entry["at"])}
         rows.append([(int(seq) if seq is not None else None) if name == "seq"
-                     else ("" if entry.get(name) is None else str(entry.get(name)))
+                     else ("" if view.get(name) is None else str(view.get(name)))
                      for name, _ in EXPORT_COLUMNS])
     return rows
+
+
+def _local(at: str) -> str:
+    """A stored UTC instant as people read it: Hanoi time, to the second."""
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.kernel.events import instant
+
+    moment = instant(at)
+    return f"{moment.astimezone(ZoneInfo('Asia/Ho_Chi_Minh')):%d/%m/%Y %H:%M:%S}" if moment \
+        else at
 
 
 class Trail:

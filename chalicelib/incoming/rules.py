@@ -7,6 +7,7 @@ lengths of the decree's metadata appendix), and the states it moves through.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -60,6 +61,8 @@ LIMITS = {
 }
 
 REQUIRED_TO_REGISTER = ("so_ky_hieu", "co_quan_ban_hanh", "ngay_ban_hanh", "trich_yeu")
+REQUIRED_LABELS = {"so_ky_hieu": "số, ký hiệu", "co_quan_ban_hanh": "cơ quan ban hành",
+                   "ngay_ban_hanh": "ngày ban hành", "trich_yeu": "trích yếu"}
 
 
 def nfc(text: str | None) -> str:
@@ -92,6 +95,19 @@ class Metadata:
 
     def missing(self) -> list[str]:
         return [name for name in REQUIRED_TO_REGISTER if not getattr(self, name)]
+
+    def check_not_erased(self, before: Mapping[str, object]) -> None:
+        """A correction fixes the register's facts; it never empties one that the
+        document has (a scan's detected number, a subject typed by a clerk)."""
+        problems = [
+            FieldProblem(name, f"Không được để trống {REQUIRED_LABELS[name]} của văn bản "
+                               "đã vào sổ.", f"{name} is required and cannot be erased.")
+            for name in self.missing() if before.get(name)
+        ]
+        if problems:
+            raise InvalidInput("Thiếu thông tin bắt buộc của văn bản đến.",
+                               "Required metadata of the document cannot be erased.",
+                               "required_erased", problems)
 
     def check_lengths(self) -> None:
         problems = [

@@ -267,6 +267,7 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
     before = load_at_version(caller, doc_id, version, store=store)
     meta = meta.normalised()
     meta.check_lengths()
+    meta.check_not_erased(before)
     people = set(before.get("people") or [])
     if secrecy != Secrecy.NONE:
         # A secret document is seen only by the people named on it: the clerk who

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+# The local runtime may run on a pinned clock (``run.py --clock-at``): every
+# process of it reads the same offset from the environment, so tests meet the
+# office-hours rules at a chosen hour rather than at the hour they happen to run.
+CLOCK_OFFSET_ENV = "EOFFICE_CLOCK_OFFSET_S"
+
+
+@functools.cache
+def clock_offset() -> timedelta:
+    """How far the application's clock is from the machine's (zero but locally)."""
+    return timedelta(seconds=float(os.environ.get(CLOCK_OFFSET_ENV) or 0))
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) + clock_offset()
 
 
 def iso(instant: datetime) -> str:

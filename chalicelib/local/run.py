@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +131,10 @@ class Runtime:
         self.aws.save()
 
         self.chalice = subprocess.Popen(  # noqa: S603 - our own fixed command line
-            [str(Path(sys.executable).parent / "chalice"), "local", "--host", self.host, "--port",
-             str(self.port), "--stage", "local", "--no-autoreload"],
+            # chalice local, with API Gateway's own refusals (unknown path, no
+            # token, TRACE) in our error shape as the stack's gateway responses do.
+            [sys.executable, "-m", "chalicelib.local.gateway", "--host", self.host, "--port",
+             str(self.port), "--stage", "local"],
             cwd=ROOT, env={**os.environ, **env},
             # Its own process group: stopping it must take any child with it.
             start_new_session=True,
@@ -200,6 +203,23 @@ class StopRequest:
         self.requested = True
 
 
+def pin_clock(at: str) -> timedelta:
+    """The application's clock reads ``at`` now and runs on: its offset from the
+    machine's goes in the environment that this process and chalice local read
+    (``kernel.events.utcnow``). Tokens, signatures and S3 links keep the
+    machine's time, which is what they are checked against."""
+    from chalicelib.kernel.events import CLOCK_OFFSET_ENV, clock_offset
+
+    pinned = datetime.fromisoformat(at)
+    if pinned.tzinfo is None:
+        raise SystemExit("--clock-at needs an offset, e.g. 2026-12-07T05:00:00+07:00")
+    offset = pinned - datetime.now(UTC)
+    os.environ[CLOCK_OFFSET_ENV] = f"{offset.total_seconds():.3f}"
+    clock_offset.cache_clear()
+    print(f"Đồng hồ ứng dụng bắt đầu lúc / application clock starts at {pinned.isoformat()}")
+    return offset
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="eoffice local runtime")
     parser.add_argument("--host", default=os.environ.get("EOFFICE_HOST", "127.0.0.1"))
@@ -207,7 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "5000")))
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get(
         "EOFFICE_DATA", ROOT / ".eoffice")))
+    parser.add_argument("--clock-at", default=os.environ.get("EOFFICE_CLOCK_AT", ""),
+                        help="start the application's clock at this ISO 8601 instant "
+                             "(with its offset) and let it run on from there")
     args = parser.parse_args(argv)
+    if args.clock_at:
+        pin_clock(args.clock_at)
     runtime = Runtime(args.host, args.port, args.moto_port, args.data_dir)
     stop = StopRequest()
     stop.install()

@@ -89,6 +89,7 @@ def seed_demo_work() -> int:
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.incoming import service as incoming
     from chalicelib.incoming.rules import Metadata
+    from chalicelib.kernel.events import utcnow
     from chalicelib.work.items import work_item
     from chalicelib.work.rules import Part
 
@@ -99,7 +100,7 @@ def seed_demo_work() -> int:
     except ConditionFailed:
         return 0
     cal = agency_calendar()
-    now = datetime.now(cal.tz)
+    now = utcnow().astimezone(cal.tz)  # the runtime's clock, pinned or not
     today_end = datetime.combine(cal.working_day_on_or_after(now.date()),
                                  cal.periods[-1][1], cal.tz)
     for i, (subject, agency, assignee, unit, days) in enumerate(DEMO_WORK, start=1):

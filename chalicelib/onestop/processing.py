@@ -52,6 +52,13 @@ def advance(caller: Caller, dossier_id: str, *, note: str = "",
                        f"The dossier is in status {int(status)}.", "invalid_state")
     index = int(d["step_index"])
     step = d["steps"][index]
+    if rules.signs_result(step) and d.get("result_status") != "signed":
+        # The signing step is done when the result is signed, not when someone
+        # says so: otherwise a dossier is resolved, counted and returned with none.
+        raise Conflict(f"Chưa ký số kết quả: bước “{step['name']}” chỉ hoàn thành khi "
+                       "kết quả đã được ký.",
+                       f"The result is not signed: the step \"{step['name']}\" is done "
+                       "only once it is.", "result_not_signed")
     verdict = rules.timeliness(now, instant(step["deadline"]))
     last = index + 1 >= len(d["steps"])
     receiver = "Trả kết quả" if last else d["steps"][index + 1]["name"]

@@ -81,4 +81,6 @@ def lookup(code: str, phone_last4: str, table: Table | None = None, *,
     return {"code": d["code"], "procedure": d["procedure"]["name"],
             "status": int(d["status"]), "status_label": S(int(d["status"])).label_vi,
             "received_at": d["received_at"], "appointment_at": d["appointment_at"],
+            # The signed result can be downloaded (…/result) once it is returned.
+            "result_available": int(d["status"]) == int(S.RETURNED) and bool(d.get("result_key")),
             "timeline": [{"at": d["received_at"], "label": "Tiếp nhận hồ sơ"}, *timeline]}

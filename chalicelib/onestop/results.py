@@ -30,7 +30,7 @@ from chalicelib.onestop.dossiers import (
     transition,
 )
 from chalicelib.onestop.reading import view
-from chalicelib.onestop.rules import RESULT_REQUESTED
+from chalicelib.onestop.rules import RESULT_REQUESTED, signs_result
 from chalicelib.onestop.store import WORK_PARENT
 from chalicelib.work.rules import Action
 
@@ -50,6 +50,13 @@ def request_result(caller: Caller, dossier_id: str, table: Table | None = None, 
             "result_status") in ("signing", "signed"):
         raise Conflict("Hồ sơ không ở bước ký kết quả.", "The dossier is not at the "
                        "result-signing step.", "invalid_state")
+    step = d["steps"][int(d["step_index"])]
+    if not signs_result(step):
+        # The unit holds the dossier at other steps too (the examination): the
+        # result is signed only at its own step, after the examination is done.
+        raise Conflict(f"Hồ sơ đang ở bước “{step['name']}”, chưa đến bước ký kết quả.",
+                       f"The dossier is at the step \"{step['name']}\", not at the "
+                       "result-signing step.", "wrong_step")
     require_fresh_auth(caller, deps.clock())
     uow = deps.store.unit_of_work()
     save(deps, uow, d, {**d, "result_status": "signing", "result_failure": None})
@@ -96,6 +103,24 @@ def result_url(caller: Caller, dossier_id: str, *, s3: Any, bucket: str,
     return {"url": url, "expires_in": 300}
 
 
+def public_result_url(code: str, phone_last4: str, *, s3: Any, bucket: str,
+                      table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
+    """The applicant's own download of the signed result, once returned: behind
+    the same check as the public lookup (the code and the phone's last 4 digits,
+    a wrong phone answering like an unknown code)."""
+    from chalicelib.onestop.reading import find_by_code
+
+    d = find_by_code(code, phone_last4, deps_for(table, deps))
+    if int(d["status"]) != int(S.RETURNED) or not d.get("result_key"):
+        raise NotFound("Hồ sơ chưa có kết quả đã ký để tải về.",
+                       "The dossier has no signed result to download yet.")
+    url = s3.generate_presigned_url("get_object", Params={
+        "Bucket": bucket, "Key": d["result_key"], "ResponseContentType": "application/pdf",
+        "ResponseContentDisposition": f'attachment; filename="ket-qua-{d["code"]}.pdf"'},
+        ExpiresIn=300)
+    return {"url": url, "expires_in": 300}
+
+
 def return_result(caller: Caller, dossier_id: str, *, how: str, now: datetime | None = None,
                   table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
     """The result handed over in person or sent online (status 10): the dossier
@@ -103,6 +128,9 @@ def return_result(caller: Caller, dossier_id: str, *, how: str, now: datetime | 
     deps, now, d = opened(caller, dossier_id, table=table, deps=deps, now=now)
     if not caller.roles & {Role.ONE_STOP, Role.LEADER}:
         raise Forbidden()
+    if any(signs_result(s) for s in d["steps"]) and d.get("result_status") != "signed":
+        raise Conflict("Hồ sơ chưa có kết quả đã ký số để trả.",
+                       "The dossier has no signed result to return.", "result_not_signed")
     transition(d, S.RETURNED)
     after = {**d, "status": int(S.RETURNED), "returned_at": iso(now), "returned_how": how,
              "timeline": timeline(d, "Đã trả kết quả" + (" trực tuyến" if how == "online"

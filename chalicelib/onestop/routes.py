@@ -78,6 +78,19 @@ def lookup(call: Call) -> dict[str, Any]:
     return onestop.lookup(call.params["code"], call.query.phone_last4, deps=deps)
 
 
+@route(onestop_bp, "/api/public/dossiers/{code}/result", query=S + "LookupQuery",
+       policy=LOOKUP, tags=TAGS,
+       summary="A short-lived link to the signed result once returned, by code and the "
+               "phone's last 4 digits")
+def public_result(call: Call) -> dict[str, Any]:
+    from chalicelib.adapters.aws import client
+    from chalicelib.kernel.config import get_settings
+
+    return onestop.public_result_url(call.params["code"], call.query.phone_last4,
+                                     s3=client("s3"), bucket=get_settings().documents_bucket,
+                                     deps=use_cases())
+
+
 @route(onestop_bp, "/api/public/dossiers/{code}/withdraw", methods=("POST",),
        body=S + "PublicActionIn", policy=LOOKUP, tags=TAGS,
        summary="The applicant asks to withdraw the dossier (status 7)")

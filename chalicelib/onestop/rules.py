@@ -458,6 +458,12 @@ def step_deadlines(
     the appointment itself (no rounding drift). For a calendar-day procedure
     the same is done with the working time inside its calendar window: work
     only happens in working hours.
+
+    A step's deadline is then moved to the end of the half-day (the office
+    hours' period, by the calendar's settings) it falls in: 09:24 becomes the
+    morning's close, 14:36 the afternoon's, since people plan by half-days and
+    a share of the time ending at an odd minute promises nothing more. Never
+    past the appointment, which stays as the receipt prints it.
     """
     _require_aware(start, "start")
     begin = calendar.start_of_counting(start)
@@ -471,8 +477,20 @@ def step_deadlines(
             out.append((step, end))
             continue
         micros = (done * total).to_integral_value(ROUND_HALF_EVEN)
-        out.append((step, _add_working_time(calendar, begin, timedelta(microseconds=int(micros)))))
+        due = _add_working_time(calendar, begin, timedelta(microseconds=int(micros)))
+        out.append((step, min(end_of_half_day(due, calendar), end)))
     return tuple(out)
+
+
+def end_of_half_day(instant: datetime, calendar: AgencyCalendar) -> datetime:
+    """The close of the office-hours period that ``instant`` falls inside; an
+    instant at a period's bounds or outside office hours stays as it is."""
+    _require_aware(instant, "instant")
+    local = instant.astimezone(calendar.tz)
+    for opens, closes in calendar.periods:
+        if opens < local.time().replace(tzinfo=None) < closes:
+            return datetime.combine(local.date(), closes, calendar.tz).astimezone(instant.tzinfo)
+    return instant
 
 
 def appointment_after_pause(

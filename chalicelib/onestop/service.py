@@ -41,14 +41,21 @@ from chalicelib.onestop.reception import (
     upload_form,
 )
 from chalicelib.onestop.reports import FORM06_COLUMNS, form06
-from chalicelib.onestop.results import record_result, request_result, result_url, return_result
+from chalicelib.onestop.results import (
+    public_result_url,
+    record_result,
+    request_result,
+    result_url,
+    return_result,
+)
 from chalicelib.onestop.supplements import request_supplement, supplied, supply_online
 from chalicelib.onestop.withdrawal import stop, withdraw
 
 __all__ = [
     "DEFAULT_RECEIVING_CODE", "FORM06_COLUMNS", "RECEIVING_UNIT", "TZ", "UPLOADS", "Deps", "S",
     "advance", "catalogue", "chain_of", "draft_apologies", "ensure_catalogue", "form06",
-    "list_visible", "load_dossier", "lookup", "receipt_pdf", "receive", "record_result",
+    "list_visible", "load_dossier", "lookup", "public_result_url", "receipt_pdf", "receive",
+    "record_result",
     "refusal_slip", "refuse_at_desk", "request_result", "request_supplement", "result_url",
     "return_result", "stop", "supplied", "supply_online", "upload_form", "view", "withdraw",
 ]

@@ -82,8 +82,12 @@ def supplied(caller: Caller | None, dossier_id: str, *, now: datetime | None = N
     shift = cal.working_time_between(paused_from, now)
     steps = [dict(s) for s in d["steps"]]
     for i in range(int(d["step_index"]), len(steps)):
-        # The remaining steps move by the working time the clock stood still.
-        steps[i]["deadline"] = iso(_add_working(cal, instant(steps[i]["deadline"]), shift))
+        # The remaining steps move by the working time the clock stood still, to
+        # the close of a half-day as at reception (rules.step_deadlines); the last
+        # one is the new appointment.
+        moved = _add_working(cal, instant(steps[i]["deadline"]), shift)
+        steps[i]["deadline"] = iso(new_appointment if i == len(steps) - 1 else
+                                   min(rules.end_of_half_day(moved, cal), new_appointment))
     deltas, new_scheduled = rules.resumed_deltas(d["owner_unit"], now, new_appointment,
                                                  scheduled_overdue(d))
     after = {**d, "status": int(S.IN_PROGRESS), "pauses": pauses, "steps": steps,

@@ -18,9 +18,9 @@ def _nfc(value: str) -> str:
 
 
 class UnitIn(BaseModel):
-    code: str = Field(min_length=1, max_length=20)
-    name: str = Field(min_length=1, max_length=200)
-    kind: UnitKind
+    code: str = Field(min_length=1, max_length=20, title="mã đơn vị")
+    name: str = Field(min_length=1, max_length=200, title="tên đơn vị")
+    kind: UnitKind = Field(title="loại đơn vị")
     parent: str | None = Field(default=None, max_length=20)
     review_completion: bool = False  # the head reviews an officer's completion
     abbreviation: str | None = Field(default=None, max_length=20)  # "ĐKKD"; absent: the code
@@ -29,8 +29,8 @@ class UnitIn(BaseModel):
 
 
 class UnitUpdate(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    kind: UnitKind
+    name: str = Field(min_length=1, max_length=200, title="tên đơn vị")
+    kind: UnitKind = Field(title="loại đơn vị")
     parent: str | None = Field(default=None, max_length=20)
     review_completion: bool | None = None  # absent: unchanged
     abbreviation: str | None = Field(default=None, max_length=20)  # absent: unchanged
@@ -45,7 +45,7 @@ class UserIn(BaseModel):
     email: EmailStr
     unit: str = Field(min_length=1, max_length=20)
     roles: list[Role] = Field(min_length=1, max_length=6)
-    title: str = Field(default="", max_length=100)  # SignerInfo.Position
+    title: str = Field(default="", max_length=100, title="chức danh")  # SignerInfo.Position
     # Staff evaluation: viên chức or công chức (absent: công chức).
     category: Literal["vien_chuc", "cong_chuc"] | None = None
 
@@ -57,7 +57,7 @@ class UserUpdate(BaseModel):
     email: EmailStr
     unit: str = Field(min_length=1, max_length=20)
     roles: list[Role] = Field(min_length=1, max_length=6)
-    title: str = Field(default="", max_length=100)
+    title: str = Field(default="", max_length=100, title="chức danh")
     category: Literal["vien_chuc", "cong_chuc"] | None = None  # absent: unchanged
     version: int = Field(ge=1)
 

@@ -138,8 +138,16 @@ class Tasks:
                                                 "progress", "result", "extension")}
                          | {"progress": int(w.get("progress") or 0), "timeliness": state.code,
                             "timeliness_label": state.label})
-        return {**{k: task.get(k) for k in (*SUMMARY, "description", "units", "people")},
-                "version": int(task["version"]), "parts": parts}
+        out = {**{k: task.get(k) for k in (*SUMMARY, "description", "units", "people")},
+               "version": int(task["version"]), "parts": parts}
+        # An approved extension moves a part's deadline: the task is done when its
+        # last part is, so its header shows the latest, and what was first given.
+        latest = max((instant(p["deadline"]) for p in parts if p.get("deadline")),
+                     default=None)
+        given = instant(task.get("deadline"))
+        if latest is not None and given is not None and latest > given:
+            out |= {"deadline": iso(latest), "deadline_given": task["deadline"]}
+        return out
 
     def list_visible(self, caller: Caller, cursor: str | None = None, limit: int = 20,
                      q: str | None = None) -> dict[str, Any]:

@@ -19,6 +19,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +78,9 @@ class LocalRuntime:
     """``python -m chalicelib.local.run`` in a subprocess of its own session."""
 
     def __init__(self, data_dir: Path, port: int | None = None,
-                 moto_port: int | None = None) -> None:
+                 moto_port: int | None = None, clock_at: datetime | None = None) -> None:
         self.data_dir = data_dir
+        self.clock_at = clock_at
         self.port = port or free_port()
         self.moto_port = moto_port or free_port()
         self.log_path = data_dir.parent / f"{data_dir.name}-runtime.log"
@@ -106,7 +109,8 @@ class LocalRuntime:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "chalicelib.local.run", "--host", "127.0.0.1",
                  "--port", str(self.port), "--moto-port", str(self.moto_port),
-                 "--data-dir", str(self.data_dir)],
+                 "--data-dir", str(self.data_dir),
+                 *(["--clock-at", self.clock_at.isoformat()] if self.clock_at else [])],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
@@ -184,6 +188,56 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         rt.stop()
 
 
+# The instants at which the tests that meet office hours run, so that they pass
+# whatever the hour (CI runs at any hour): before the office opens and in the
+# afternoon, on the working day of the run (today, or the next one).
+PINNED_HOURS = {"at-05h00": (5, 0), "at-14h00": (14, 0)}
+
+
+def pinned_instant(hour: int, minute: int) -> datetime:
+    from chalicelib.kernel.calendar import AgencyCalendar
+
+    calendar = AgencyCalendar()
+    day = calendar.working_day_on_or_after(datetime.now(calendar.tz).date())
+    return datetime.combine(day, dt_time(hour, minute), calendar.tz)
+
+
+@pytest.fixture(scope="session", params=sorted(PINNED_HOURS))
+def clocked_runtime(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                    ) -> Iterator[dict[str, Any]]:
+    """A runtime of its own whose clock starts at a pinned instant (one per
+    instant, the tests that use it grouped by pytest); yields its local.json and
+    ``clock_at``."""
+    at = pinned_instant(*PINNED_HOURS[request.param])
+    rt = LocalRuntime(tmp_path_factory.mktemp(f"runtime-{request.param}") / "data",
+                      clock_at=at)
+    try:
+        yield {**rt.start(), "clock_at": at}
+    finally:
+        rt.stop()
+
+
+def sessions_for(runtime: dict[str, Any]) -> Any:
+    by_name = {a["username"]: a for a in runtime["accounts"]}
+    cache: dict[str, dict[str, Any]] = {}
+
+    def get(username: str) -> dict[str, Any]:
+        if username not in cache:
+            cache[username] = api_login(runtime["url"], username, by_name[username]["password"])
+        return cache[username]
+
+    # A test that signs an account out everywhere drops its cached session, so
+    # that later tests sign in again instead of holding revoked tokens.
+    get.forget = lambda username: cache.pop(username, None)  # type: ignore[attr-defined]
+    return get
+
+
+@pytest.fixture(scope="session")
+def clocked_session_of(clocked_runtime: dict[str, Any]) -> Any:
+    """``session_of`` for the pinned runtime."""
+    return sessions_for(clocked_runtime)
+
+
 @pytest.fixture(scope="session")
 def accounts(runtime: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Demo accounts by role."""
@@ -254,18 +308,7 @@ def session_of(runtime: dict[str, Any]) -> Any:
     route is rate limited per source address (20 a minute), and most tests are
     not about signing in. (Two demo accounts are leaders: ``giamdoc`` and the
     deputy ``phogiamdoc``; ``accounts["leader"]`` is the deputy.)"""
-    by_name = {a["username"]: a for a in runtime["accounts"]}
-    cache: dict[str, dict[str, Any]] = {}
-
-    def get(username: str) -> dict[str, Any]:
-        if username not in cache:
-            cache[username] = api_login(runtime["url"], username, by_name[username]["password"])
-        return cache[username]
-
-    # A test that signs an account out everywhere drops its cached session, so
-    # that later tests sign in again instead of holding revoked tokens.
-    get.forget = lambda username: cache.pop(username, None)  # type: ignore[attr-defined]
-    return get
+    return sessions_for(runtime)
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,7 @@ def test_deadline_calculator_counts_working_days_in_vietnam_time(
     form.get_by_role("button", name="Tính hạn").click()
     error = page.locator(".field-error[data-error-for=days]")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("Phải lớn hơn hoặc bằng 0")
+    expect(error).to_have_text("Số ngày phải lớn hơn hoặc bằng 0.")
     expect(page.locator(".flash .flash-vi")).to_have_text("Dữ liệu không hợp lệ.")
     expect(page.locator("#due-result")).to_be_hidden()
 
@@ -85,7 +85,7 @@ def test_admin_adds_a_make_up_working_day_and_it_counts(
     form.get_by_role("button", name="Lưu điều chỉnh").click()
     date_error = form.locator(".field-error[data-error-for=date]")
     expect(date_error).to_be_visible()
-    expect(date_error).to_contain_text("Ngày không hợp lệ")
+    expect(date_error).to_have_text("Chưa nhập ngày.")
     expect(form.get_by_label("Ngày", exact=True)).to_have_attribute("aria-invalid", "true")
 
     form.get_by_label("Ngày", exact=True).fill(saturday.isoformat())

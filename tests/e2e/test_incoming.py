@@ -371,13 +371,14 @@ def test_the_clerk_registers_a_paper_document_by_hand(
     open_signed_in(page, url, session_of("vanthu"), "/app/intake")
     form = page.locator("#paper-form")
     form.get_by_role("button", name="Vào sổ văn bản đến").click()
-    expect(form.locator(".field-error[data-error-for=ngay_ban_hanh]")).to_contain_text(
-        "Trường này là bắt buộc.")
+    expect(form.locator(".field-error[data-error-for=ngay_ban_hanh]")).to_have_text(
+        "Chưa nhập ngày ban hành.")
     form.get_by_label("Ngày ban hành").fill(today_vn().isoformat())
     form.get_by_role("button", name="Vào sổ văn bản đến").click()
-    for field in ("so_ky_hieu", "co_quan_ban_hanh", "trich_yeu"):
-        expect(form.locator(f".field-error[data-error-for={field}]")).to_contain_text(
-            "Trường này là bắt buộc.")
+    for field, label in (("so_ky_hieu", "số, ký hiệu"),
+                         ("co_quan_ban_hanh", "cơ quan ban hành"), ("trich_yeu", "trích yếu")):
+        expect(form.locator(f".field-error[data-error-for={field}]")).to_have_text(
+            f"Chưa nhập {label}.")
     expect(form.get_by_label("Số, ký hiệu")).to_have_attribute("aria-invalid", "true")
 
     form.get_by_label("Số, ký hiệu").fill(f"{random.randint(100, 9999)}/CĐ-UBND")
@@ -467,8 +468,8 @@ def test_an_officer_passes_the_work_to_a_colleague_who_sends_it_back_to_the_head
         # Progress without a word on what was done: said next to the field.
         work.get_by_label("Tiến độ (%)").fill("20")
         work.get_by_role("button", name="Báo cáo tiến độ").click()
-        expect(work.locator(".field-error[data-error-for=text]")).to_contain_text(
-            "Trường này là bắt buộc.")
+        expect(work.locator(".field-error[data-error-for=text]")).to_have_text(
+            "Chưa nhập nội dung.")
         work.get_by_text("Chuyển cho đồng nghiệp hoặc trả lại").click()
         passing = work.locator("#send-back-form")
         passing.get_by_label("Chuyển cho").select_option(colleague)

@@ -109,7 +109,10 @@ def test_a_draft_goes_from_the_officer_to_an_issued_verified_document(
         expect(dialog).to_be_visible()
         dialog.get_by_label("Mật khẩu").fill(passwords["giamdoc"] + "-sai")
         dialog.get_by_role("button", name="Xác nhận ký số").click()
-        expect(dialog).to_contain_text("Tên đăng nhập hoặc mật khẩu không đúng.")
+        # The dialog asks only for the password: it says only the password is wrong.
+        expect(dialog.locator(".field-error[data-error-for~=password]")).to_have_text(
+            "Mật khẩu không đúng.")
+        expect(dialog).not_to_contain_text("Tên đăng nhập")
         assert "/login" not in leader.url  # a wrong password never ends the session
         dialog.get_by_label("Mật khẩu").fill(passwords["giamdoc"])
         dialog.get_by_role("button", name="Xác nhận ký số").click()

@@ -47,13 +47,16 @@ def vn_date(d: date) -> str:
 
 
 def test_a_task_goes_from_the_head_to_the_officer_with_an_extension_and_back(
-    browser: Any, runtime: dict[str, Any], session_of: Any
+    browser: Any, clocked_runtime: dict[str, Any], clocked_session_of: Any
 ) -> None:
+    # Deadlines meet office hours: on a runtime whose clock is pinned (05:00 and
+    # 14:00 of a working day), so the test says the same whenever it runs.
+    runtime, session_of = clocked_runtime, clocked_session_of
     url = runtime["url"]
     tag = uuid.uuid4().hex[:6]
     title = f"Tổng hợp báo cáo đăng ký doanh nghiệp tháng {tag}"
     token = session_of("truongphong")["id_token"]
-    deadline = working_day(url, token, today_vn(), 10)
+    deadline = working_day(url, token, runtime["clock_at"].date(), 10)
     too_far = working_day(url, token, deadline, 40)
     wanted = working_day(url, token, deadline, 3)
 
@@ -132,6 +135,11 @@ def test_a_task_goes_from_the_head_to_the_officer_with_an_extension_and_back(
         expect(part.locator("[data-extension=approved]")).to_contain_text("Đã đồng ý")
         expect(part.locator(".part-meta")).to_contain_text(
             f"Hạn: {_weekday(wanted)}, {vn_date(wanted)}")
+        # The task's header says the new deadline too, and the one first given.
+        header = head.locator("#task-head [data-out=facts]")
+        expect(header).to_contain_text(f"{_weekday(wanted)}, {vn_date(wanted)}")
+        expect(header).to_contain_text(
+            f"hạn giao ban đầu {_weekday(deadline)}, {vn_date(deadline)}")
         shot(head, "task-extension-approved-desktop")
 
         # The officer completes it.
@@ -141,8 +149,8 @@ def test_a_task_goes_from_the_head_to_the_officer_with_an_extension_and_back(
         officer.locator("#my-part").get_by_text("Hoàn thành phần việc", exact=True).click()
         done = officer.locator("#tk-complete-form")
         done.get_by_role("button", name="Hoàn thành").click()
-        expect(done.locator(".field-error[data-error-for=result]")).to_contain_text(
-            "Trường này là bắt buộc.")
+        expect(done.locator(".field-error[data-error-for=result]")).to_have_text(
+            "Chưa nhập kết quả.")
         done.get_by_label("Kết quả thực hiện").fill(
             "Đã gửi báo cáo tổng hợp kèm số liệu 30 quận, huyện.")
         done.get_by_role("button", name="Hoàn thành").click()

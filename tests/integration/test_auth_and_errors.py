@@ -41,14 +41,15 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(client, accounts):
     assert "không đúng" in _error(wrong)["message"]
 
 
-def test_missing_fields_are_named_in_vietnamese_and_english(client, aws_env):
+def test_missing_fields_are_named_by_their_labels_in_vietnamese(client, aws_env):
     resp = client.http.post("/api/auth/login", headers=JSON, body=b'{"username": ""}')
     assert resp.status_code == 400
     err = _error(resp)
     assert err["code"] == "validation_error"
     paths = {f["path"]: f for f in err["fields"]}
     assert set(paths) == {"username", "password"}
-    assert paths["password"]["message"] == "Trường này là bắt buộc."
+    assert paths["username"]["message"] == "Chưa nhập tên đăng nhập."
+    assert paths["password"]["message"] == "Chưa nhập mật khẩu."
     assert paths["password"]["message_en"]
 
 
@@ -159,5 +160,5 @@ def test_list_and_email_errors_are_explained_in_vietnamese(as_role):
         "username": "nguoimoi", "full_name": "A", "email": "khong-phai-thu",
         "unit": "PTH", "roles": []})
     fields = {f["path"]: f["message"] for f in json.loads(resp.body)["error"]["fields"]}
-    assert fields["roles"] == "Cần ít nhất 1 mục."
+    assert fields["roles"] == "Chọn ít nhất một vai trò."
     assert fields["email"] == "Địa chỉ thư điện tử không hợp lệ."

@@ -69,7 +69,16 @@ def _advance_all(desk: dict[str, Any], dossier_id: str) -> dict[str, Any]:
         view = _body(desk["motcua"].get(f"/api/dossiers/{dossier_id}"))
         if view["status"] == 9:
             break
-        unit = view["steps"][view["step_index"]]["unit"]
+        step = view["steps"][view["step_index"]]
+        unit = step["unit"]
+        if step["name"] == "Ký duyệt kết quả" and view.get("result_status") != "signed":
+            # Handed on only once signed: the head signs, the workflow step makes it.
+            refused = desk[by_unit[unit]].send("POST", f"/api/dossiers/{dossier_id}/advance", {})
+            assert refused.status_code == 409, refused.body
+            assert _body(refused)["error"]["code"] == "result_not_signed"
+            signing = desk["truongphong"].send("POST", f"/api/dossiers/{dossier_id}/result")
+            assert signing.status_code == 200, signing.body
+            drain_workflow()
         resp = desk[by_unit[unit]].send("POST", f"/api/dossiers/{dossier_id}/advance",
                                         {"note": "Đã xong bước"})
         assert resp.status_code == 200, resp.body
@@ -124,6 +133,11 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     from chalicelib.signing.keys import ensure_dev_pki
 
     ensure_dev_pki()
+    # Not during the examination, although the unit is the head's: 409 naming the step.
+    early = desk["truongphong"].send("POST", f"/api/dossiers/{dossier_id}/result")
+    assert early.status_code == 409, early.body
+    assert _body(early)["error"]["code"] == "wrong_step"
+    assert "Thẩm định hồ sơ" in _body(early)["error"]["message"]
     desk["chuyenvien"].send("POST", f"/api/dossiers/{dossier_id}/advance", {})
     assert desk["chuyenvien"].send("POST", f"/api/dossiers/{dossier_id}/result"
                                    ).status_code == 403
@@ -143,6 +157,11 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     assert len(report["signatures"]) == 2
     view = _advance_all(desk, dossier_id)
     assert view["status"] == 9
+    # Not yet returned: nothing to download on the public lookup.
+    early = client.http.get(f"/api/public/dossiers/{code}/result?phone_last4=4321")
+    assert early.status_code == 404
+    assert _body(client.http.get(
+        f"/api/public/dossiers/{code}?phone_last4=4321"))["result_available"] is False
     assert all(s["timeliness"] in ("early", "on_time") for s in view["slip"])
     assert [s["giver"] for s in view["slip"]] == ["motcua", "chuyenvien", "chuyenvien",
                                                    "motcua"]
@@ -155,6 +174,18 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     assert attached == [certificate]
     found = _body(client.http.get(f"/api/public/dossiers/{code}?phone_last4=4321"))
     assert found["status"] == 10 and found["timeline"][0]["label"] == "Tiếp nhận hồ sơ"
+    # Returned: the applicant downloads the signed result from the public lookup,
+    # behind the same check (a wrong phone answers like an unknown code).
+    assert found["result_available"] is True
+    link = _body(client.http.get(f"/api/public/dossiers/{code}/result?phone_last4=4321"))
+    from urllib.parse import parse_qs, urlsplit
+
+    params = parse_qs(urlsplit(link["url"]).query)
+    assert params["response-content-disposition"] == [
+        f'attachment; filename="ket-qua-{code}.pdf"']
+    assert signed["result_key"] in urlsplit(link["url"]).path
+    refused = client.http.get(f"/api/public/dossiers/{code}/result?phone_last4=0000")
+    assert refused.status_code == 404
     assert "Trần Thị Doanh" not in json.dumps(found, ensure_ascii=False)
     wrong = client.http.get(f"/api/public/dossiers/{code}?phone_last4=0000")
     unknown = client.http.get("/api/public/dossiers/000.00.12.H26-000000-0001?phone_last4=4321")

@@ -114,6 +114,27 @@ def test_gateway_responses_use_the_error_shape(sam: dict[str, Any]) -> None:
     assert responses["ACCESS_DENIED"]["StatusCode"] == 403
 
 
+def test_unknown_paths_and_refused_content_types_answer_in_our_shape() -> None:
+    """A mistyped address (/tracuu) and a wrong content type, answered by API
+    Gateway itself: our shape, Vietnamese, with the status that says it."""
+    from chalicelib.api.gateway_errors import NOT_FOUND
+
+    responses = packaging.GATEWAY_RESPONSES
+    expected = {"MISSING_AUTHENTICATION_TOKEN": (404, "not_found"),
+                "RESOURCE_NOT_FOUND": (404, "not_found"),
+                "UNSUPPORTED_MEDIA_TYPE": (415, "unsupported_media_type"),
+                "UNAUTHORIZED": (401, "unauthorized")}
+    for kind, (status, code) in expected.items():
+        assert responses[kind]["StatusCode"] == status, kind
+        error = json.loads(responses[kind]["ResponseTemplates"]["application/json"])["error"]
+        assert error["code"] == code, kind
+        assert "Missing Authentication Token" not in error["message"] + error["message_en"]
+    not_found = json.loads(
+        responses["MISSING_AUTHENTICATION_TOKEN"]["ResponseTemplates"]["application/json"])
+    assert (not_found["error"]["message"], not_found["error"]["message_en"]) == NOT_FOUND
+    assert {"DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
+
+
 def test_stateful_resources_and_stage_are_in_the_same_template(sam: dict[str, Any]) -> None:
     for logical in ("Table", "IntakeBucket", "WorkflowQueue", "IngestQueue", "UserPool",
                     "AgencySealKey", "MailFromIdentity"):

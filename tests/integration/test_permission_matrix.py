@@ -889,7 +889,10 @@ DOSSIER_VARIANTS = ("at the desk", "own unit")
 ONE_STOP_DESK = frozenset({Role.ONE_STOP, Role.LEADER})
 
 
-def _dossier(ctx: Ctx, variant: str, status: int | None = None) -> str:
+def _dossier(ctx: Ctx, variant: str, status: int | None = None, *,
+             at_signing: bool = False) -> str:
+    """``at_signing``: the dossier is at its result-signing step (the only step
+    where the result is signed), held by the desk or by the caller's unit."""
     from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller
     from chalicelib.onestop import service as onestop
@@ -902,11 +905,19 @@ def _dossier(ctx: Ctx, variant: str, status: int | None = None) -> str:
                         applicant={"name": "Người Nộp", "phone": "0912345678"}, papers={},
                         seen=[p.code for p in proc.papers if p.required], channel="in_person")
     table = Table()
-    if variant == "own unit":
+    from chalicelib.onestop.rules import signs_result
+
+    step = next(i for i, x in enumerate(d["steps"]) if signs_result(x)) if at_signing else 0
+    holder = ctx.unit if variant == "own unit" else "MC"
+    if variant == "own unit" or at_signing:
         steps = [dict(x) for x in d["steps"]]
-        steps[0]["unit"] = ctx.unit
-        table.update(d["pk"], "DOSSIER", "SET steps = :s, #u = :u", names={"#u": "units"},
-                     values={":s": steps, ":u": sorted({"MC", ctx.unit})})
+        steps[step]["unit"] = holder
+        table.update(d["pk"], "DOSSIER", "SET steps = :s, #u = :u, step_index = :i",
+                     names={"#u": "units"},
+                     values={":s": steps, ":u": sorted({"MC", holder}), ":i": step})
+    if status == 9:  # resolved: past its signing step, so with its signed result
+        table.update(d["pk"], "DOSSIER", "SET result_status = :r, result_key = :k",
+                     values={":r": "signed", ":k": f"results/{d['id']}.pdf"})
     if status == 5:  # waiting for papers, asked for as the desk would
         onestop.request_supplement(Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD"),
                                    d["id"], papers=["Bản sao"], note="")
@@ -954,11 +965,11 @@ MATRIX[("POST", "/api/dossiers/{dossier_id}/return")] = Row(
     roles(ONE_STOP_DESK), DOSSIER_VARIANTS)
 MATRIX[("POST", "/api/dossiers/{dossier_id}/result")] = Row(
     # Signing needs a fresh sign-in: the head's own new session (own_session).
-    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/result", None),
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v, at_signing=True)}/result", None),
     lambda role, v: role == Role.LEADER or (role == Role.UNIT_HEAD and v == "own unit"),
     DOSSIER_VARIANTS, own_session=True)
 MATRIX[("GET", "/api/dossiers/{dossier_id}/result")] = Row(
-    lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/result", None),
+    lambda c, v: (f"/api/dossiers/{_dossier(c, v, at_signing=True)}/result", None),
     lambda role, v: False, DOSSIER_VARIANTS)
 MATRIX[("GET", "/api/dossiers/{dossier_id}/receipt")] = Row(
     lambda c, v: (f"/api/dossiers/{_dossier(c, v)}/receipt", None), _sees_dossier,

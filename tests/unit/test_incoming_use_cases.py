@@ -6,7 +6,7 @@ calendar."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -201,6 +201,23 @@ def test_marking_a_document_secret_keeps_it_to_the_people_named(world: World) ->
     assert entry["before"] == {"do_mat": "", "people": []}
     assert entry["after"] == {"do_mat": "mat", "people": ["vanthu"]}
     assert [e.type for e in world.store.events][-1] == "incoming.corrected"
+
+
+def test_a_correction_cannot_erase_the_required_facts_of_a_registered_document(
+        world: World) -> None:
+    doc = world.register()
+    erased = replace(META, so_ky_hieu="", trich_yeu="  ")
+
+    with pytest.raises(InvalidInput) as refused:
+        incoming.correct(CLERK, doc["id"], erased, Secrecy.NONE, version=1,
+                         **world.ports("store", "trail", "clock", "pending"))
+
+    problems = {p.path: p.message for p in refused.value.fields}
+    assert problems == {
+        "so_ky_hieu": "Không được để trống số, ký hiệu của văn bản đã vào sổ.",
+        "trich_yeu": "Không được để trống trích yếu của văn bản đã vào sổ.",
+    }
+    assert world.trail.actions(chain_of(doc["id"])) == ["incoming.register"]  # nothing saved
 
 
 def test_completing_the_metadata_registers_the_waiting_intake_record(world: World) -> None:

@@ -343,24 +343,47 @@ def test_step_deadlines_of_business_registration(cal: AgencyCalendar, dntn: Proc
     received = at(2026, 3, 9, 9)
     steps = step_deadlines(dntn, received, cal)
     assert [s.name for s, _ in steps] == [s.name for s in dntn.steps]
+    # Each share ends at an odd minute; the deadline is the close of that half-day.
     assert [due for _, due in steps] == [
-        at(2026, 3, 9, 11, 24),  # 0.1 × 24 h = 2 h 24
-        at(2026, 3, 11, 9, 48),  # 0.7 × 24 h = 16 h 48
-        at(2026, 3, 11, 16, 36),  # 0.9 × 24 h = 21 h 36
-        at(2026, 3, 12, 9),
+        at(2026, 3, 9, 11, 30),  # 0.1 × 24 h = 2 h 24: 11:24, the morning's close
+        at(2026, 3, 11, 11, 30),  # 0.7 × 24 h = 16 h 48: 09:48
+        at(2026, 3, 11, 17),  # 0.9 × 24 h = 21 h 36: 16:36
+        at(2026, 3, 12, 9),  # the appointment, as the receipt prints it
     ]
     assert steps[-1][1] == appointment(dntn, received, cal)
-    # The shares of the time add up to the whole limit.
+    # Rounding never takes a step past the appointment, nor before its share.
     begin = cal.start_of_counting(received)
     bounds = [begin, *(due for _, due in steps)]
     spent = [cal.working_time_between(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
     assert sum(spent, timedelta(0)) == 24 * HOUR
-    assert spent == [int(s.share * 24 * 60) * timedelta(minutes=1) for s in dntn.steps]
+    shares = [int(s.share * 24 * 60) * timedelta(minutes=1) for s in dntn.steps]
+    assert cal.working_time_between(begin, steps[0][1]) >= shares[0]
+
+
+def test_a_step_deadline_is_the_close_of_its_half_day_but_never_past_the_appointment(
+        cal: AgencyCalendar, dntn: Procedure) -> None:
+    from chalicelib.onestop.rules import end_of_half_day
+
+    # The office hours of the calendar: 07:00-11:30 and 13:30-17:00.
+    assert end_of_half_day(at(2026, 3, 9, 9, 24), cal) == at(2026, 3, 9, 11, 30)
+    assert end_of_half_day(at(2026, 3, 9, 14, 36), cal) == at(2026, 3, 9, 17)
+    assert end_of_half_day(at(2026, 3, 9, 11, 30), cal) == at(2026, 3, 9, 11, 30)  # a close
+    assert end_of_half_day(at(2026, 3, 9, 12), cal) == at(2026, 3, 9, 12)  # the lunch break
+    # Received Monday 16:00: every deadline on a half-day's close but the last,
+    # which is the appointment (Thursday 16:00), never passed.
+    steps = step_deadlines(dntn, at(2026, 3, 9, 16), cal)
+    dues = [due for _, due in steps]
+    assert dues == sorted(dues) and dues[-1] == appointment(dntn, at(2026, 3, 9, 16), cal)
+    # Signing's share ends Thursday afternoon, whose close (17:00) is past the
+    # appointment: the appointment it is.
+    assert [d.astimezone(cal.tz).strftime("%a %H:%M") for d in dues[:-1]] == [
+        "Tue 11:30", "Wed 17:00", "Thu 16:00"]
+    assert dues[-1].astimezone(cal.tz).strftime("%H:%M") == "16:00"
 
 
 def test_step_deadlines_target(cal: AgencyCalendar, dntn: Procedure) -> None:
     steps = step_deadlines(dntn, at(2026, 3, 9, 9), cal, target=True)
-    assert steps[0][1] == at(2026, 3, 9, 10, 36)  # 0.1 × 16 h = 1 h 36
+    assert steps[0][1] == at(2026, 3, 9, 11, 30)  # 0.1 × 16 h = 1 h 36: 10:36
     assert steps[-1][1] == at(2026, 3, 11, 9)
 
 

@@ -23,7 +23,7 @@ from chalicelib.onestop.processing import advance
 from chalicelib.onestop.reading import list_visible, lookup, view
 from chalicelib.onestop.reception import receive, refuse_at_desk
 from chalicelib.onestop.reports import form06
-from chalicelib.onestop.results import return_result
+from chalicelib.onestop.results import record_result, request_result, return_result
 from chalicelib.onestop.supplements import request_supplement, supplied, supply_online
 from chalicelib.onestop.withdrawal import stop, withdraw
 from chalicelib.work import items
@@ -40,6 +40,8 @@ DESK = Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC", full_name="Lê Ti
 EXAMINER = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
 STRANGER = Caller("khac", frozenset({Role.OFFICER}), unit="PTH")
 LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
+# The head of PDKKD, signed in just now (signing asks for a fresh sign-in).
+HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PDKKD", auth_time=MONDAY)
 APPLICANT = {"name": "Trần Thị Doanh", "phone": "0987654321", "email": "doanh@example.vn"}
 REQUIRED = ["GDN", "GTPL-CN"]
 
@@ -70,6 +72,19 @@ def deps() -> Deps:
 def _at_desk(deps: Deps, **applicant: str) -> dict:
     return receive(DESK, procedure_code=PROCEDURE, applicant={**APPLICANT, **applicant},
                    papers={}, seen=REQUIRED, channel="in_person", deps=deps)
+
+
+def _sign(deps: Deps, dossier_id: str) -> None:
+    """The head asks for the signed result and the signing step reports it made."""
+    request_result(HEAD, dossier_id, deps=deps)
+    record_result(dossier_id, deps=deps, result_status="signed", result_key="results/k.pdf")
+
+
+def _through_signing(deps: Deps, dossier_id: str) -> None:
+    advance(DESK, dossier_id, deps=deps)
+    advance(EXAMINER, dossier_id, deps=deps)
+    _sign(deps, dossier_id)
+    advance(EXAMINER, dossier_id, deps=deps)
 
 
 def _types(deps: Deps) -> list[str]:
@@ -198,8 +213,7 @@ def test_only_the_current_steps_unit_hands_the_dossier_on(deps: Deps) -> None:
 def test_the_last_step_resolves_the_dossier_counts_it_and_tells_the_applicant(
         deps: Deps) -> None:
     d = _at_desk(deps)
-    for who in (DESK, EXAMINER, EXAMINER):
-        advance(who, d["id"], deps=deps)
+    _through_signing(deps, d["id"])
 
     resolved = advance(DESK, d["id"], deps=deps)
 
@@ -263,8 +277,9 @@ def test_a_wrong_phone_answers_like_an_unknown_code(deps: Deps) -> None:
     assert wrong_phone.value.message == unknown.value.message
 
     answer = lookup(d["code"], "4321", deps=deps)
+    # Nothing about the applicant.
     assert set(answer) == {"code", "procedure", "status", "status_label", "received_at",
-                           "appointment_at", "timeline"}  # nothing about the applicant
+                           "appointment_at", "timeline", "result_available"}
 
 
 def test_the_applicant_asks_to_withdraw_and_the_desk_stops_the_dossier(deps: Deps) -> None:
@@ -287,8 +302,8 @@ def test_the_applicant_asks_to_withdraw_and_the_desk_stops_the_dossier(deps: Dep
 
 def test_only_the_desk_or_a_leader_returns_the_result(deps: Deps) -> None:
     d = _at_desk(deps)
-    for who in (DESK, EXAMINER, EXAMINER, DESK):
-        advance(who, d["id"], deps=deps)
+    _through_signing(deps, d["id"])
+    advance(DESK, d["id"], deps=deps)
 
     with pytest.raises(Forbidden):
         return_result(EXAMINER, d["id"], how="in_person", deps=deps)
@@ -296,6 +311,42 @@ def test_only_the_desk_or_a_leader_returns_the_result(deps: Deps) -> None:
 
     assert returned["status"] == int(S.RETURNED) and returned["returned_how"] == "in_person"
     assert deps.trail.actions(chain_of(d["id"]))[-1] == "dossier.return"
+
+
+def test_the_head_signs_the_result_only_at_its_step_not_during_the_examination(
+        deps: Deps) -> None:
+    d = _at_desk(deps)
+    advance(DESK, d["id"], deps=deps)  # now at PDKKD's examination
+
+    with pytest.raises(Conflict) as refused:
+        request_result(HEAD, d["id"], deps=deps)
+
+    assert refused.value.code == "wrong_step"
+    assert "“Thẩm định hồ sơ”" in refused.value.message
+    assert not view(HEAD, d["id"], deps=deps).get("result_status")
+    advance(EXAMINER, d["id"], deps=deps)
+    assert request_result(HEAD, d["id"], deps=deps)["result_status"] == "signing"
+
+
+def test_the_signing_step_is_not_handed_on_with_nothing_signed(deps: Deps) -> None:
+    d = _at_desk(deps)
+    advance(DESK, d["id"], deps=deps)
+    advance(EXAMINER, d["id"], deps=deps)  # at "Ký duyệt kết quả"
+
+    with pytest.raises(Conflict) as refused:
+        advance(EXAMINER, d["id"], deps=deps)
+    assert refused.value.code == "result_not_signed"
+    assert "“Ký duyệt kết quả”" in refused.value.message
+    request_result(HEAD, d["id"], deps=deps)
+    with pytest.raises(Conflict):  # asked for, not yet signed
+        advance(HEAD, d["id"], deps=deps)
+    record_result(d["id"], deps=deps, result_status="signed", result_key="results/k.pdf")
+
+    assert advance(HEAD, d["id"], deps=deps)["step_index"] == 3
+    # Nothing is counted resolved before the last step, and it has a result by then.
+    assert not {k for k in deps.store.counted("PDKKD") if k.startswith("resolved")}
+    resolved = advance(DESK, d["id"], deps=deps)
+    assert resolved["status"] == int(S.RESOLVED) and resolved["result_status"] == "signed"
 
 
 # ---------------------------------------------------------------- reading and form 06

@@ -113,6 +113,9 @@ def test_an_extension_is_asked_by_the_assignee_and_decided_by_the_assigner(tasks
     part = decided["parts"][0]
     assert part["deadline"] == "2026-12-16T10:00:00.000Z"
     assert part["extension"]["status"] == "approved"
+    # The task's own deadline (its page's header) is the new one, the first kept.
+    assert decided["deadline"] == "2026-12-16T10:00:00.000Z"
+    assert decided["deadline_given"] == task["deadline"] != decided["deadline"]
     with pytest.raises(Conflict):  # nothing pending any more
         tasks.decide_extension(LEADER, task["id"], assignee="chuyenvien", approve=False, note="")
     assert tasks.trail.actions(chain_of(task["id"])) == [

@@ -92,7 +92,7 @@
     setupMenu();
     setupLogout();
     const notice = takeNotice();
-    if (notice) flash(notice.message, { en: notice.message_en, ok: notice.ok });
+    if (notice) flash(notice.message, { ok: notice.ok });
 
     // A tab without tokens (a new tab, a link from an e-mail) resumes the
     // browser's session from its cookie before it is sent to sign in.

@@ -4,7 +4,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { field, localError, nfc, phoneOf, REQUIRED, shortDate, statusBadgeOf } = E;
+  const { field, localError, nfc, phoneOf, required, shortDate, statusBadgeOf } = E;
 
   const STATUS_CLASS = {
     received: "badge-info", accepted: "badge-due-soon", in_progress: "badge-warn", settled: "badge-work",
@@ -36,9 +36,9 @@
   function filingBody(form, data) {
     const kind = data.kind;
     const problems = [];
-    if (!nfc(data.name).trim()) problems.push(field("name", ...REQUIRED));
+    if (!nfc(data.name).trim()) problems.push(required("name", "họ và tên"));
     const phone = phoneOf(data.phone, problems);
-    if (!nfc(data.content).trim()) problems.push(field("content", ...REQUIRED));
+    if (!nfc(data.content).trim()) problems.push(required("content", "nội dung đơn"));
     if (problems.length) throw localError("Đơn chưa đủ thông tin.", "The filing is incomplete.", problems);
     return {
       kind,

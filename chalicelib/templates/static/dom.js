@@ -23,8 +23,9 @@
     return node;
   }
 
-  // The flash area: the Vietnamese message, the English one in smaller text, field
-  // problems that no field on the page can show, and the request id for support.
+  // The flash area: the message, field problems that no field on the page can show
+  // (each names its field), and the request id for support. People read Vietnamese
+  // only: the API's message_en is for logs and other programs, never shown.
   function flash(message, opts = {}) {
     const box = document.querySelector(".flash");
     if (!box) return;
@@ -32,11 +33,9 @@
     box.classList.toggle("ok", Boolean(opts.ok));
     if (!message) { box.hidden = true; return; }
     box.append(el("p", { class: "flash-vi" }, message));
-    if (opts.en) box.append(el("p", { class: "flash-en", lang: "en" }, opts.en));
     if (opts.fields && opts.fields.length) {
       box.append(el("ul", { class: "flash-fields" }, opts.fields.map((f) =>
-        el("li", {}, el("code", {}, f.path), ": ", f.message,
-          f.message_en ? el("span", { class: "en", lang: "en" }, " (" + f.message_en + ")") : ""))));
+        el("li", {}, f.message))));
     }
     if (opts.requestId) box.append(el("p", { class: "flash-id" }, "Mã yêu cầu: ", el("code", {}, opts.requestId)));
     box.hidden = false;

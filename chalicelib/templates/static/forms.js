@@ -39,8 +39,7 @@
       if (found) {
         const { slot } = found;
         const name = slot.dataset.errorFor.split(" ")[0];
-        slot.replaceChildren(el("span", {}, f.message),
-          f.message_en ? el("span", { class: "en", lang: "en" }, f.message_en) : "");
+        slot.replaceChildren(el("span", {}, f.message));
         slot.hidden = false;
         let input = form.elements.namedItem(name);
         if (input instanceof RadioNodeList) input = input[0];
@@ -52,7 +51,7 @@
         left.push(f);
       }
     }
-    flash(err.message || "Đã có lỗi xảy ra.", { en: err.messageEn, fields: left, requestId: err.requestId });
+    flash(err.message || "Đã có lỗi xảy ra.", { fields: left, requestId: err.requestId });
     const firstBad = form && form.querySelector("[aria-invalid=true]");
     if (firstBad) firstBad.focus();
   }
@@ -151,13 +150,14 @@
 
   // After a 409 the form was filled anew: the API's words, then what to do.
   function flashReloaded(e) {
-    flash(e.message + " " + RELOADED, { en: e.messageEn + " " + RELOADED_EN, requestId: e.requestId });
+    flash(e.message + " " + RELOADED, { requestId: e.requestId });
   }
 
   // A field problem found in the browser, in the API's shape.
   const field = (path, message, en) => ({ path, message, message_en: en });
-  const REQUIRED = ["Trường này là bắt buộc.", "Field required."];
+  // An empty field found in the browser, said as the API says it: naming the field.
+  const required = (path, label) => field(path, `Chưa nhập ${label}.`, "Field required.");
 
   Object.assign(E, { clearFieldErrors, errorSlot, showError, setBusy, onSubmit, onSubmitWith, act, RELOADED,
-    RELOADED_EN, flashReloaded, field, REQUIRED, filled, offerWorkingDays, echoDates });
+    RELOADED_EN, flashReloaded, field, required, filled, offerWorkingDays, echoDates });
 })();

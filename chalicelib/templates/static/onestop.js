@@ -4,7 +4,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, field, nfc, phoneOf, REQUIRED, vnParts, todayVN } = E;
+  const { el, field, nfc, phoneOf, required, vnParts, todayVN } = E;
 
   const STATUS = {
     1: ["Mới đăng ký", "badge-info"],
@@ -66,7 +66,7 @@
   function applicantOf(data) {
     const problems = [];
     const name = nfc(data.name || "").trim();
-    if (!name) problems.push(field("name", ...REQUIRED));
+    if (!name) problems.push(required("name", "họ và tên"));
     const phone = phoneOf(data.phone, problems);
     const email = orNull(data.email);
     if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {

@@ -4,7 +4,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { nfc, el, me, api, localError } = E;
+  const { nfc, el, me, api } = E;
 
   function auditHref(item) {
     // The colon stays as it is: the trail's id reads the same in the address bar.
@@ -100,17 +100,14 @@
       const id = `${prefix}-role-${r.value}`;
       box.append(el("label", { class: "check", for: id },
         el("input", { type: "checkbox", id, name: "roles", value: r.value, checked: checked.includes(r.value) }),
-        el("span", {}, r.label, el("span", { class: "en", lang: "en" }, r.label_en))));
+        el("span", {}, r.label)));
     }
   }
 
+  // None checked goes to the API as it is, which names it along with every other
+  // fault of the form at once (a check here would hide the others).
   function checkedRoles(form) {
-    const roles = [...form.querySelectorAll("input[name=roles]:checked")].map((i) => i.value);
-    if (!roles.length) {
-      throw localError("Dữ liệu không hợp lệ.", "Invalid input.",
-        [{ path: "roles", message: "Chọn ít nhất một vai trò.", message_en: "Choose at least one role." }]);
-    }
-    return roles;
+    return [...form.querySelectorAll("input[name=roles]:checked")].map((i) => i.value);
   }
 
   function docHref(id) { return "/app/document?id=" + encodeURIComponent(id); }

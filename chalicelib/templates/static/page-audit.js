@@ -232,11 +232,10 @@
         cell("Số", chained ? String(e.seq) : el("span", { class: "muted", title: "Lượt xem, không thuộc chuỗi băm" }, "—")),
         cell("Thời điểm", el("time", { datetime: e.at }, formatInstant(e.at))),
         cell("Người thực hiện", who ? [who, el("span", { class: "muted" }, " (" + e.actor + ")")] : e.actor),
-        cell("Hành động", el("span", { class: "action-name" }, ACTION_LABELS[e.action] || e.action),
-          ACTION_LABELS[e.action] ? el("code", { class: "action-code" }, e.action) : ""),
+        cell("Hành động", el("span", { class: "action-name" }, e.action_label || ACTION_LABELS[e.action] || "Thao tác khác")),
         Object.assign(cell("Nội dung",
-          e.summary && e.summary !== ACTION_LABELS[e.action] ? el("p", { class: "summary" }, e.summary) : "",
-          diff || (e.summary && e.summary !== ACTION_LABELS[e.action] ? "" : el("span", { class: "muted" }, "—"))),
+          e.summary && e.summary !== (e.action_label || ACTION_LABELS[e.action]) ? el("p", { class: "summary" }, e.summary) : "",
+          diff || (e.summary && e.summary !== (e.action_label || ACTION_LABELS[e.action]) ? "" : el("span", { class: "muted" }, "—"))),
         { className: "wide" }),
         Object.assign(cell("Nguồn",
           e.ip ? el("span", {}, e.ip) : "",
@@ -255,12 +254,11 @@
         const when = formatInstant(new Date());
         if (v.intact) {
           verdict.replaceChildren(el("p", { class: "verdict-head" }, "✓ Chuỗi nhật ký nguyên vẹn"),
-            el("p", {}, `Đã kiểm tra ${v.entries} mục, mã băm nối liền từ mục đầu đến mục cuối (${when}).`),
-            el("p", { class: "en", lang: "en" }, "The hash chain is intact."));
+            el("p", {}, `Đã kiểm tra ${v.entries} mục, mã băm nối liền từ mục đầu đến mục cuối (${when}).`));
         } else {
           verdict.replaceChildren(el("p", { class: "verdict-head" },
             `✗ Chuỗi nhật ký bị phá vỡ${v.broken_at ? " tại mục số " + v.broken_at : ""}`),
-          el("p", {}, v.reason), v.reason_en ? el("p", { class: "en", lang: "en" }, v.reason_en) : "",
+          el("p", {}, v.reason),
           el("p", {}, `${v.entries} mục đầu tiên vẫn nối liền (${when}).`));
           const row = tbody.querySelector(`tr[data-seq="${v.broken_at}"]`);
           if (row) row.classList.add("broken");

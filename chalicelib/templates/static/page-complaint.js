@@ -4,7 +4,7 @@
 (() => {
   const E = window.eoffice;
   const { recordId, api, el, flash, formatInstant, nfc, showError, ATTACHMENT_TYPES, fillSigners, confirmAction, out,
-    facts, onSubmit, act, field, REQUIRED, shortDate, formatSize, localError } = E;
+    facts, onSubmit, act, field, required, shortDate, formatSize, localError } = E;
   const { OPEN, KIND_LABELS, day, statusBadge, orNull } = E.complaints;
 
   const CHANNELS = { online: "Gửi qua mạng", letter: "Đơn gửi qua bưu điện, văn thư", visit: "Trực tiếp tại trụ sở" };
@@ -18,7 +18,7 @@
 
   E.pages.complaint = async () => {
     const id = recordId();
-    if (!id) return flash("Thiếu mã hồ sơ đơn trong địa chỉ trang.", { en: "No case id in the address." });
+    if (!id) return flash("Thiếu mã hồ sơ đơn trong địa chỉ trang.");
     const base = "/api/complaints/" + encodeURIComponent(id);
     const head = document.getElementById("cp-head");
     const layout = document.getElementById("cp-layout");
@@ -161,7 +161,7 @@
     };
     const need = (value, path, message) => {
       if (!nfc(value || "").trim()) {
-        throw localError(message || "Chưa đủ thông tin.", "Incomplete.", [field(path, ...REQUIRED)]);
+        throw localError(message || "Chưa đủ thông tin.", "Incomplete.", [field(path, message || "Chưa đủ thông tin.", "Incomplete.")]);
       }
       return nfc(value).trim();
     };
@@ -257,9 +257,9 @@
     const dialogueForm = document.getElementById("cp-dialogue-form");
     onSubmit(dialogueForm, async (data) => {
       const problems = [];
-      if (!data.start) problems.push(field("start", ...REQUIRED));
-      if (!data.end) problems.push(field("end", ...REQUIRED));
-      if (!nfc(data.place || "").trim()) problems.push(field("place", ...REQUIRED));
+      if (!data.start) problems.push(required("start", "thời điểm bắt đầu"));
+      if (!data.end) problems.push(required("end", "thời điểm kết thúc"));
+      if (!nfc(data.place || "").trim()) problems.push(required("place", "địa điểm"));
       if (problems.length) throw localError("Lịch đối thoại chưa đủ thông tin.", "Incomplete.", problems);
       const sec = (v) => (v.length === 16 ? v + ":00" : v);
       c = await post("/dialogue", { start: sec(data.start), end: sec(data.end), place: nfc(data.place).trim() });
@@ -302,7 +302,7 @@
     onSubmit(answerForm, async (data) => {
       const problems = [];
       if (!data.signer) problems.push(field("signer", "Hãy chọn người ký.", "Choose the signer."));
-      if (!nfc(data.body || "").trim()) problems.push(field("body", ...REQUIRED));
+      if (!nfc(data.body || "").trim()) problems.push(required("body", "nội dung"));
       if (problems.length) throw localError("Văn bản chưa đủ thông tin.", "Incomplete.", problems);
       const doc = await post("/answer", { signer: data.signer, authority: data.authority || "", body: nfc(data.body).trim() });
       location.assign("/app/outgoing-doc?id=" + encodeURIComponent(doc.id));

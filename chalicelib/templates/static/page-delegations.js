@@ -109,7 +109,7 @@
     onSubmit(form, async (data) => {
       const body = { delegate: data.delegate, kind: data.kind, note: data.note || "" };
       if (isAdmin && grantor !== self) body.grantor = grantor;
-      if (data.start) body.start = data.start; // missing: "Trường này là bắt buộc." next to it
+      if (data.start) body.start = data.start; // missing: the API names it next to the field
       if (data.end) body.end = data.end;
       if (!data.delegate) {
         throw localError("Chưa chọn người được uỷ quyền.", "Choose the delegate.",

@@ -406,7 +406,7 @@
         const reason = nfc(data.reason || "").trim();
         if (!reason) {
           throw localError("Chưa ghi lý do trả lại.", "The reason is missing.",
-            [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+            [{ path: "reason", message: "Chưa nhập lý do.", message_en: "Field required." }]);
         }
         const r = await api(base + "/completion/return", { method: "POST", json: { reason } });
         returnForm.reset();
@@ -457,7 +457,7 @@
       const to = data.to || null;
       if (!nfc(data.reason).trim()) {
         throw localError("Chưa ghi lý do.", "The reason is missing.",
-          [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+          [{ path: "reason", message: "Chưa nhập lý do.", message_en: "Field required." }]);
       }
       const ok = await confirmAction({
         title: to ? `Chuyển phần việc cho ${nameOf(to)}?` : "Trả lại phần việc cho trưởng phòng?",

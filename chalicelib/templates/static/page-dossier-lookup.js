@@ -4,7 +4,7 @@
 (() => {
   const E = window.eoffice;
   const { api, el, facts, flash, formatInstant, nfc, out, publicLookup, showNotFound, confirmAction,
-    showError, onSubmit, field, REQUIRED, localError } = E;
+    showError, onSubmit, field, required, localError } = E;
   const { OPEN, atDay, stamp, statusLabel } = E.onestop;
 
   const SUPPLEMENT = 5;
@@ -36,6 +36,7 @@
       out(box, "timeline").replaceChildren(...events.map((t) => el("li", { class: "note" },
         el("time", { class: "muted", datetime: t.at }, stamp(t.at)), " ", el("span", {}, t.label))));
       actions.hidden = res.status !== SUPPLEMENT;
+      out(box, "result-download").hidden = !res.result_available;
       box.hidden = false;
     };
     const notFound = (e) => {
@@ -46,6 +47,7 @@
       out(box, "timeline").replaceChildren();
       out(box, "timeline-title").hidden = true;
       actions.hidden = true;
+      out(box, "result-download").hidden = true;
       box.hidden = false;
     };
 
@@ -57,6 +59,18 @@
     });
 
     const path = (what) => `/api/public/dossiers/${encodeURIComponent(asked.code)}/${what}`;
+    // The signed result: a short-lived link behind the same code and phone check.
+    const download = box.querySelector("[data-action=download-result]");
+    download.addEventListener("click", async () => {
+      if (!asked) return;
+      download.disabled = true;
+      flash("");
+      try {
+        const link = await api(path("result") + "?phone_last4=" + encodeURIComponent(asked.last4),
+          { auth: false });
+        location.assign(link.url);
+      } catch (e) { showError(e); } finally { download.disabled = false; }
+    });
     suppliedButton.addEventListener("click", async () => {
       if (!asked) return;
       suppliedButton.disabled = true;
@@ -70,7 +84,7 @@
     onSubmit(withdrawForm, async (data) => {
       if (!asked) return;
       const reason = nfc(data.reason || "").trim();
-      if (!reason) throw localError("Chưa ghi lý do rút hồ sơ.", "Give a reason.", [field("reason", ...REQUIRED)]);
+      if (!reason) throw localError("Chưa ghi lý do rút hồ sơ.", "Give a reason.", [required("reason", "lý do rút hồ sơ")]);
       const ok = await confirmAction({ title: `Rút hồ sơ ${asked.code}?`, confirm: "Rút hồ sơ",
         text: "Sở sẽ dừng giải quyết hồ sơ theo yêu cầu của bạn. Không hoàn tác được." });
       if (!ok) return;

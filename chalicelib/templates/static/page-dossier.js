@@ -4,7 +4,7 @@
 (() => {
   const E = window.eoffice;
   const { recordId, act, api, ATTACHMENT_TYPES, flash, formatInstant, formatSize, nfc, openInNewTab, out,
-    passwordDialog, el, confirmAction, facts, onSubmit, field, REQUIRED, localError } = E;
+    passwordDialog, el, confirmAction, facts, onSubmit, field, required, localError } = E;
   const { OPEN, CHANNELS, atDay, stamp, timeLimit, fee, statusBadge } = E.onestop;
 
   const TIMELINESS = {
@@ -18,7 +18,7 @@
 
   E.pages.dossier = async () => {
     const id = recordId();
-    if (!id) return flash("Thiếu mã hồ sơ trong địa chỉ trang.", { en: "No dossier id in the address." });
+    if (!id) return flash("Thiếu mã hồ sơ trong địa chỉ trang.");
     const base = "/api/dossiers/" + encodeURIComponent(id);
     const head = document.getElementById("os-head");
     const layout = document.getElementById("os-layout");
@@ -196,7 +196,7 @@
     const supplementForm = document.getElementById("os-supplement-form");
     onSubmit(supplementForm, async (data) => {
       const papers = nfc(data.papers || "").split("\n").map((x) => x.trim()).filter(Boolean);
-      if (!papers.length) throw localError("Chưa ghi giấy tờ cần bổ sung.", "List the papers.", [field("papers", ...REQUIRED)]);
+      if (!papers.length) throw localError("Chưa ghi giấy tờ cần bổ sung.", "List the papers.", [required("papers", "giấy tờ cần bổ sung")]);
       d = await post("/supplement", { papers, note: nfc(data.note || "").trim() });
       supplementForm.reset();
       done("Đã yêu cầu bổ sung hồ sơ; thời hạn giải quyết tạm dừng.");
@@ -204,7 +204,7 @@
     const stopForm = document.getElementById("os-stop-form");
     onSubmit(stopForm, async (data) => {
       const reason = nfc(data.reason || "").trim();
-      if (!reason) throw localError("Chưa ghi lý do.", "Give a reason.", [field("reason", ...REQUIRED)]);
+      if (!reason) throw localError("Chưa ghi lý do.", "Give a reason.", [required("reason", "lý do")]);
       const ok = await confirmAction({ title: `Dừng xử lý hồ sơ ${d.code}?`, confirm: "Dừng xử lý",
         text: "Người nộp được thông báo kèm lý do. Không hoàn tác được." });
       if (!ok) return;

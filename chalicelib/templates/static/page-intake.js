@@ -30,8 +30,7 @@
           el("span", {}, "Nhận lúc ", el("time", { datetime: r.created_at }, formatInstant(r.created_at))),
           r.size ? el("span", {}, formatSize(r.size)) : "",
           original && original !== r.file_name ? el("span", { class: "muted" }, "Tệp lưu: " + r.file_name) : ""),
-        r.reason ? el("p", { class: "record-reason" }, r.reason,
-          r.reason_en ? el("span", { class: "en", lang: "en" }, r.reason_en) : "") : "",
+        r.reason ? el("p", { class: "record-reason" }, r.reason) : "",
         r.document_id || (isClerk && retryable(r)) ? el("div", { class: "actions" },
           r.document_id ? el("a", { class: "button-link", href: docHref(r.document_id) }, "Xem văn bản") : "",
           isClerk && retryable(r) ? el("button", { type: "button", class: "secondary small", "data-action": "retry",
@@ -77,7 +76,7 @@
         const reason = nfc(data.reason || "").trim();
         if (!reason) {
           throw localError("Chưa ghi lý do.", "The reason is missing.",
-            [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+            [{ path: "reason", message: "Chưa nhập lý do.", message_en: "Field required." }]);
         }
         const r = await api(`/api/intake/${encodeURIComponent(form.dataset.id)}/reject`, { method: "POST", json: { reason } });
         flash(`Đã để riêng tệp ${uploadedName(r.file_name) || r.file_name}: không vào sổ.`, { ok: true });
@@ -157,7 +156,7 @@
         for (const k of ["so_ky_hieu", "co_quan_ban_hanh", "trich_yeu"]) if (!body[k]) delete body[k];
         if (!body.ngay_ban_hanh) {
           throw localError("Chưa nhập ngày ban hành.", "The issue date is missing.",
-            [{ path: "ngay_ban_hanh", message: "Trường này là bắt buộc.", message_en: "Required." }]);
+            [{ path: "ngay_ban_hanh", message: "Chưa nhập ngày ban hành.", message_en: "Required." }]);
         }
         if (data.ngay_den) body.ngay_den = (data.ngay_den.length === 16 ? data.ngay_den + ":00" : data.ngay_den) + "+07:00";
         const doc = await api("/api/incoming", { method: "POST", json: body });

@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { api, flash, onSubmit, out, showError, svg, el, field, REQUIRED, localError } = E;
+  const { api, flash, onSubmit, out, showError, svg, el, field, required, localError } = E;
   const { vnToday } = E.onestop;
 
   const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -70,8 +70,8 @@
       const from = form.elements.from.value;
       const to = form.elements.to.value;
       const problems = [];
-      if (!from) problems.push(field("from", ...REQUIRED));
-      if (!to) problems.push(field("to", ...REQUIRED));
+      if (!from) problems.push(required("from", "từ ngày"));
+      if (!to) problems.push(required("to", "đến ngày"));
       if (from && to && to < from) problems.push(field("to", "Ngày kết thúc trước ngày bắt đầu.", "Before the start."));
       if (problems.length) throw localError("Kỳ báo cáo không hợp lệ.", "Invalid period.", problems);
       return new URLSearchParams({ from, to });

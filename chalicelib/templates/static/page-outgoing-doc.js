@@ -19,7 +19,7 @@
 
   E.pages["outgoing-doc"] = async () => {
     const id = recordId();
-    if (!id) return flash("Thiếu mã văn bản trong địa chỉ trang.", { en: "No document id in the address." });
+    if (!id) return flash("Thiếu mã văn bản trong địa chỉ trang.");
     const base = "/api/outgoing/" + encodeURIComponent(id);
     const head = document.getElementById("og-head");
     const layout = document.getElementById("og-layout");
@@ -64,8 +64,7 @@
       if (failed) {
         const f = doc.failure || {};
         failure.append(el("p", { class: "flash-vi" }, (doc.status === "signing_failed" ? "Ký số không thành công: " : "Phát hành không thành công: ") +
-          (f.message || "lỗi không xác định.")),
-        f.message_en ? el("p", { class: "en", lang: "en" }, f.message_en) : "");
+          (f.message || "lỗi không xác định.")));
       }
       const returned = out(head, "returned");
       returned.hidden = !(doc.status === "draft" && doc.returned);
@@ -213,7 +212,7 @@
       const body = nfc(data.body).trim();
       if (!body) {
         throw localError("Chưa có nội dung văn bản.", "The body is empty.",
-          [{ path: "body", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+          [{ path: "body", message: "Chưa nhập nội dung.", message_en: "Field required." }]);
       }
       const recipients = nfc(data.recipients).split("\n").map((s) => s.trim()).filter(Boolean);
       doc = await api(base + "/compose", { method: "POST", json: { body, recipients } });
@@ -259,7 +258,7 @@
       const text = nfc(data.text || "").trim();
       if (!text) {
         throw localError("Chưa nhập ý kiến.", "Nothing to send.",
-          [{ path: "text", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+          [{ path: "text", message: "Chưa nhập ý kiến.", message_en: "Field required." }]);
       }
       doc = await api(base + "/notes", { method: "POST", json: { text } });
       document.getElementById("og-note-form").reset();
@@ -300,7 +299,7 @@
       const reason = nfc(data.reason || "").trim();
       if (!reason) {
         throw localError("Cần ghi lý do.", "A reason is required.",
-          [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+          [{ path: "reason", message: "Chưa nhập lý do.", message_en: "Field required." }]);
       }
       if (value === "replace") {
         const draft = await api(base + "/replace", { method: "POST", json: { reason } });

@@ -67,7 +67,7 @@
     });
     onSubmit(form, async (data) => {
       const problems = [];
-      if (!nfc(data.subject).trim()) problems.push({ path: "subject", message: "Trường này là bắt buộc.", message_en: "Field required." });
+      if (!nfc(data.subject).trim()) problems.push({ path: "subject", message: "Chưa nhập trích yếu.", message_en: "Field required." });
       if (!data.signer) problems.push({ path: "signer", message: "Hãy chọn người ký.", message_en: "Choose the signer." });
       const external = [...rows.querySelectorAll("li")].map((li) => ({
         name: nfc(li.querySelector("[data-ext=name]").value).trim(),

@@ -27,7 +27,7 @@
       count.textContent = "";
       if (!q) { input.focus(); return; }
       if (!searchable(q)) {
-        flash("Nhập ít nhất một từ có 2 ký tự.", { en: "Enter at least one 2-letter word." });
+        flash("Nhập ít nhất một từ có 2 ký tự.");
         return;
       }
       history.replaceState(null, "", "?" + new URLSearchParams({ q }));

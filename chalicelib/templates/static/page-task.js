@@ -79,7 +79,8 @@
       facts(out(head, "facts"), [
         ["Người giao", dir.nameOf(t.created_by)],
         ["Giao lúc", t.created_at ? formatInstant(t.created_at) : ""],
-        ["Hạn hoàn thành", t.deadline ? formatInstant(t.deadline) : ""],
+        ["Hạn hoàn thành", t.deadline ? [formatInstant(t.deadline),
+          t.deadline_given ? el("span", { class: "muted" }, ` (đã gia hạn; hạn giao ban đầu ${formatInstant(t.deadline_given)})`) : ""] : ""],
         ["Chủ trì", lead ? dir.assignee(lead.assignee) : ""],
         ["Phối hợp", (t.parts || []).filter((p) => p.part !== "lead").map((p) => dir.assignee(p.assignee)).join(", ")],
       ]);
@@ -172,7 +173,7 @@
       const reason = nfc(data.reason).trim();
       if (!reason) {
         throw localError("Chưa ghi lý do.", "The reason is missing.",
-          [{ path: "reason", message: "Trường này là bắt buộc.", message_en: "Field required." }]);
+          [{ path: "reason", message: "Chưa nhập lý do.", message_en: "Field required." }]);
       }
       const ok = await confirmAction({ title: "Mở lại công việc?", confirm: "Mở lại",
         text: "Phần việc chủ trì được mở lại; lý do được ghi vào nhật ký công việc." });

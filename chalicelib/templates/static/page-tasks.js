@@ -79,7 +79,7 @@
         const problems = [];
         if (!data.lead) problems.push({ path: "lead", message: "Hãy chọn người hoặc đơn vị chủ trì.", message_en: "Choose who leads." });
         if (!data.deadline) problems.push({ path: "deadline", message: "Hãy chọn hạn hoàn thành.", message_en: "Choose a deadline." });
-        if (!nfc(data.title).trim()) problems.push({ path: "title", message: "Trường này là bắt buộc.", message_en: "Field required." });
+        if (!nfc(data.title).trim()) problems.push({ path: "title", message: "Chưa nhập tên công việc.", message_en: "Field required." });
         if (problems.length) throw localError("Công việc chưa đủ thông tin.", "The task is incomplete.", problems);
         const body = { title: nfc(data.title).trim(), description: nfc(data.description).trim(), lead: data.lead,
           supporting: supporting.values(), deadline: data.deadline, priority: data.priority || "normal" };

@@ -32,8 +32,7 @@
     const showVerdict = (level, vi, en) => {
       verdictBox.className = "verdict verdict-" + level + " " + (LEVELS[level] || "");
       verdictBox.dataset.level = level;
-      verdictBox.replaceChildren(el("p", { class: "verdict-head" }, HEADS[level] || ""), el("p", {}, vi),
-        en ? el("p", { class: "en", lang: "en" }, en) : "");
+      verdictBox.replaceChildren(el("p", { class: "verdict-head" }, HEADS[level] || ""), el("p", {}, vi));
       verdictBox.hidden = false;
     };
     const showRegister = (entry) => {
@@ -63,7 +62,6 @@
           s.organization ? el("p", { class: "person-meta" }, s.organization) : "",
           s.signed_at ? el("p", { class: "person-meta" }, "Ký lúc: " + formatInstant(s.signed_at)) : "",
           el("p", {}, s.summary_vi || ""),
-          s.summary_en ? el("p", { class: "en", lang: "en" }, s.summary_en) : "",
           el("dl", { class: "facts sig-facts" },
             el("dt", {}, "Nguyên vẹn"), el("dd", {}, yes(s.intact)),
             el("dt", {}, "Chữ ký đúng"), el("dd", {}, yes(s.valid)),

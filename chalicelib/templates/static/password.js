@@ -43,7 +43,15 @@
       try {
         // A fresh sign-in (auth: false: a wrong password must not end the session).
         const fresh = await api("/api/auth/login", { method: "POST", auth: false,
-          json: { username: user.username, password } });
+          json: { username: user.username, password } }).catch((e) => {
+          // The sign-in page's "wrong username or password" makes no sense here: the
+          // dialog asks only for the password of the one signed in.
+          if (e.status === 401) {
+            throw localError("Mật khẩu không đúng.", "Wrong password.",
+              [field("password", "Mật khẩu không đúng.", "Wrong password.")]);
+          }
+          throw e;
+        });
         const session = loadSession() || {};
         // (The sign-in also renewed the browser's refresh cookie.)
         saveSession({ ...session, id_token: fresh.id_token, access_token: fresh.access_token,

@@ -5,12 +5,12 @@
 
 (() => {
   const E = window.eoffice;
-  const { el, nfc, field, REQUIRED, formatSize, out, facts, onSubmit, api, localError } = E;
+  const { el, nfc, field, required, formatSize, out, facts, onSubmit, api, localError } = E;
 
   // The phone number without spaces, dots or dashes; its problem goes to `problems`.
   function phoneOf(value, problems) {
     const phone = String(value || "").replace(/[\s.-]/g, "");
-    if (!phone) problems.push(field("phone", ...REQUIRED));
+    if (!phone) problems.push(required("phone", "số điện thoại"));
     else if (!/^\+?[0-9]{9,12}$/.test(phone)) {
       problems.push(field("phone", "Số điện thoại gồm 9 đến 12 chữ số (có thể bắt đầu bằng +).", "9 to 12 digits."));
     }
@@ -73,8 +73,7 @@
   // The verdict box saying what the API said of a code it does not know.
   function showNotFound(verdict, e) {
     verdict.className = "verdict bad";
-    verdict.replaceChildren(el("p", { class: "verdict-head" }, e.message),
-      e.messageEn ? el("p", { class: "en", lang: "en" }, e.messageEn) : "");
+    verdict.replaceChildren(el("p", { class: "verdict-head" }, e.message));
     verdict.hidden = false;
   }
 
