@@ -104,7 +104,7 @@ def test_views_show_on_the_trail_page_and_in_the_export(aws_env, as_role):
     resp = clerk.get(f"/api/audit/incoming:{doc['id']}/export?format=csv")
     assert resp.status_code == 200
     rows = list(csv.reader(io.StringIO(resp.body.decode("utf-8").removeprefix("\ufeff"))))
-    assert [r[3] for r in rows[1:3]] == ["incoming.register", "incoming.view"]
+    assert [r[3] for r in rows[1:3]] == ["Vào sổ văn bản đến", "Xem văn bản"]
     assert rows[2][0] == ""  # a reading has no number in the chain
     assert json.loads(clerk.get(f"/api/audit/incoming:{doc['id']}/verify").body)["intact"]
 
