@@ -44,6 +44,7 @@ from chalicelib.complaints.store import (
     access_of,
 )
 from chalicelib.kernel.access import Kind, can_view, scopes_for
+from chalicelib.kernel.attempts import checked
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
@@ -215,6 +216,11 @@ class Complaints:
     # case's own transactions; built over the store's table unless handed in.
     pending: Pending | None = None
 
+    def _desk_phone(self) -> str:
+        from chalicelib.organisation.service import desk_phone
+
+        return desk_phone(getattr(self.store, "table", None))
+
     def _pending(self) -> Pending:
         if self.pending is None:
             self.pending = Pending.over(self.store.table, self.calendar, self.clock)
@@ -370,14 +376,19 @@ class Complaints:
         return {"items": found, "cursor": page.cursor}
 
     def lookup(self, code: str, phone_last4: str) -> dict[str, Any]:
-        """Public: status and dates only. A wrong phone answers like an unknown code."""
-        case = self.store.by_code(code.strip().upper())
-        expected = str(case.get("phone_last4") or "") if case else ""
-        # Compared in constant time so that the answer's timing says nothing either.
-        if case is None or not hashlib.sha256(expected.encode()).digest() == hashlib.sha256(
-                phone_last4.encode()).digest() or len(phone_last4) != 4:
-            raise NotFound("Không tìm thấy đơn với mã và số điện thoại này.",
-                           "No case with this code and phone number.")
+        """Public: status and dates only. A wrong phone answers like an unknown code
+        and spends an attempt of the code's budget (``kernel.attempts``)."""
+        def check() -> dict[str, Any]:
+            case = self.store.by_code(code.strip().upper())
+            expected = str(case.get("phone_last4") or "") if case else ""
+            # Compared in constant time so that the answer's timing says nothing either.
+            if case is None or not hashlib.sha256(expected.encode()).digest() == hashlib.sha256(
+                    phone_last4.encode()).digest() or len(phone_last4) != 4:
+                raise NotFound("Không tìm thấy đơn với mã và số điện thoại này.",
+                               "No case with this code and phone number.")
+            return case
+
+        case = checked(self.store, code, self.clock(), self._desk_phone, check)
         return {"code": case["code"], "kind_label": clocks.CaseKind(case["kind"]).label_vi,
                 "status": case["status"],
                 "status_label": STATUS_LABELS[CaseStatus(case["status"])],

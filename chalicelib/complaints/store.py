@@ -10,6 +10,8 @@
   ``{received_at}#{id}``);
 - ``CASE#{id}/WORK#{assignee}`` the work (``work.items``): the desk's acceptance
   deadline, then the settlement deadline of the unit or officer assigned;
+- ``ATTEMPTS#case#{code}/{hour}`` the public code's attempt budget of the hour
+  (``kernel.attempts``), kept by TTL;
 - ``STATS#complaint#{kind}/TOTAL`` counters for the dashboard (received, open,
   settled_on_time, settled_late, transferred, refused, merged), moved by ADD in
   the transaction of the change they count.
@@ -24,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from chalicelib.adapters import attempts
 from chalicelib.adapters.dynamo import Table, put_op, update_op
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.adapters.scoped_lists import (
@@ -73,6 +76,15 @@ class CaseStore:
 
     def person(self, case_id: str) -> dict[str, Any] | None:
         return self.table.get(_pk(case_id), "PERSON")
+
+    # ------------------------------------------------------------ the public code's budget
+
+    def take_attempt(self, code: str, window: int, limit: int, expires_at: int) -> bool:
+        return attempts.take(self.table, f"ATTEMPTS#case#{code}", str(window), limit,
+                             expires_at)
+
+    def give_back_attempt(self, code: str, window: int) -> None:
+        attempts.give_back(self.table, f"ATTEMPTS#case#{code}", str(window))
 
     def notes(self, case_id: str) -> list[dict[str, Any]]:
         return self.table.query(_pk(case_id), sk_prefix="NOTE#", limit=500).items

@@ -416,6 +416,13 @@ def heads_of(table: Table | None, units: list[str], *,
     return heads
 
 
+def desk_phone(table: Table | None) -> str:
+    """The one-stop desk's phone from the agency profile; the default one when
+    there is no table to read (the in-memory stores of unit tests)."""
+    return agency_profile(table)["desk_phone"] if table is not None else \
+        DEFAULT_AGENCY["desk_phone"]
+
+
 def agency_profile(table: Table | None = None, *,
                    store: Directory | None = None) -> dict[str, str]:
     """The agency as printed on its documents (an administrator may override it)."""
