@@ -14,6 +14,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters.aws import client
+from chalicelib.kernel import jsontext
 from chalicelib.kernel.config import get_settings
 from chalicelib.kernel.errors import Conflict, InvalidInput
 
@@ -66,7 +67,7 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        data = jsontext.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
             raise ValueError("cursor")
     except ValueError as exc:
