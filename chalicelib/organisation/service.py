@@ -19,6 +19,7 @@ from typing import Any
 from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.dynamo import Table
 from chalicelib.audit.trail import Trail
+from chalicelib.kernel import filetypes
 from chalicelib.kernel.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
@@ -37,7 +38,6 @@ from chalicelib.organisation.rules import (
 from chalicelib.organisation.store import Directory
 
 SIGNATURE_MAX_BYTES = 512 * 1024
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def _now_mark() -> Decimal:
@@ -277,7 +277,7 @@ def set_signature(caller: Caller, username: str, png: bytes, *, s3: Any, bucket:
                   table: Table | None = None, store: Directory | None = None,
                   trail: AuditTrail | None = None) -> dict[str, Any]:
     store = _store(table, store)
-    if not png.startswith(PNG_MAGIC):
+    if filetypes.sniff(png) != filetypes.PNG:
         raise InvalidInput("Ảnh chữ ký phải là tệp PNG.", "The signature image must be a PNG.",
                            "invalid_image",
                            [FieldProblem("image_base64", "Không phải PNG.", "Not a PNG.")])

@@ -86,14 +86,11 @@ def _reviewer(doc: dict[str, Any], step: Step) -> Reviewer:
 
 
 
-def _sniff(data: bytes, declared: str) -> str:
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"PK\x03\x04") and declared == DOCX:
-        return DOCX
-    raise InvalidInput("Tệp phải là PDF (hoặc DOCX để góp ý).",
-                       "The file must be a PDF (or a DOCX for review).", "invalid_file",
-                       [FieldProblem("file", "Không phải PDF/DOCX.", "Not a PDF or DOCX.")])
+def _sniff(data: bytes) -> str:
+    """PDF, or DOCX kept for review, by the bytes (``kernel.filetypes``)."""
+    from chalicelib.kernel.filetypes import checked_type
+
+    return checked_type(data, (PDF, DOCX), path="file")
 
 
 def public_view(doc: dict[str, Any]) -> dict[str, Any]:
@@ -293,7 +290,7 @@ class Outgoing:
             from chalicelib.kernel.errors import TooLarge
 
             raise TooLarge(MAX_FILE)
-        kind = _sniff(data, content_type)
+        kind = _sniff(data)
         pages = None
         if kind == PDF:
             from chalicelib.adapters.pdf_inspect import inspect_pdf
