@@ -302,11 +302,19 @@ class Table:
                 reasons = exc.response.get("CancellationReasons") or []
                 if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
                     raise Conflict() from exc
+                if any(r.get("Code") == "TransactionConflict" for r in reasons):
+                    # Another transaction held one of the items: nothing was written.
+                    raise TransactionConflict() from exc
             raise
 
 
 class ConditionFailed(Conflict):
     """A single conditional write lost; services decide what that means."""
+
+
+class TransactionConflict(Conflict):
+    """DynamoDB cancelled a transaction because another one was writing one of
+    its items at the same moment (not a failed condition): safe to retry."""
 
 
 def put_op(item: Item, condition: str | None = None, names: dict[str, str] | None = None,
