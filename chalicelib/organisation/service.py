@@ -265,7 +265,8 @@ def reset_password(caller: Caller, username: str, table: Table | None = None,
     directory = directory or CognitoDirectory()
     before = _load_profile(username, store)
     password = generate_password()
-    directory.set_password(username, password)
+    # The administrator sees it: the user replaces it at the next sign-in.
+    directory.set_password(username, password, temporary=True)
     directory.sign_out(username)
     _save_profile(caller, before, {**before, "tokens_valid_after": _now_mark()},
                   "user.reset_password", store, trail,
