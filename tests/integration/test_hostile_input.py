@@ -43,3 +43,16 @@ def test_deep_json_on_a_signed_in_route_and_in_a_cursor_are_a_400(as_role):
         listed = officer.get(f"{path}?cursor={cursor}")
         assert listed.status_code == 400, (path, listed.body)
         assert _error(listed)["code"] == "invalid_cursor"
+
+
+def test_unknown_preference_fields_are_refused_each_named(as_role):
+    officer = as_role("officer")
+    before = json.loads(officer.get("/api/me/preferences").body)
+    resp = officer.send("PUT", "/api/me/preferences", {
+        "digest": not before["digest"], "instant": True, "due_soon_days": 2,
+        "digets": False, "admin": True})
+    assert resp.status_code == 400, resp.body
+    err = _error(resp)
+    assert sorted(f["path"] for f in err["fields"]) == ["admin", "digets"]
+    assert {f["message"] for f in err["fields"]} == {"Trường này không được phép."}
+    assert json.loads(officer.get("/api/me/preferences").body) == before  # nothing saved
