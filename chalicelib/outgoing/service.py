@@ -46,6 +46,7 @@ from chalicelib.outgoing.rules import (
     default_chain,
     ensure_status,
     require_fresh_auth,
+    stuck,
 )
 from chalicelib.outgoing.store import STORAGE_ATTRIBUTES, SUMMARY, OutgoingStore, access_of
 from chalicelib.work.pending import Pending
@@ -492,14 +493,16 @@ class Outgoing:
         return self.view(caller, doc_id)
 
     def retry(self, caller: Caller, doc_id: str) -> dict[str, Any]:
-        """After a failed step: the clerk (or the signer) starts it again."""
+        """After a failed step, or one stuck in flight (``rules.stuck``: its
+        process died), the clerk (or the signer) starts it again."""
         doc = self.load(caller, doc_id)
-        ensure_status(doc["status"], (OutStatus.SIGNING_FAILED, OutStatus.ISSUE_FAILED),
-                      "thử lại", "retry")
+        if not stuck(doc, self.clock()):
+            ensure_status(doc["status"], (OutStatus.SIGNING_FAILED, OutStatus.ISSUE_FAILED),
+                          "thử lại", "retry")
         if Role.CLERK not in caller.roles and caller.username not in (doc["signer"],
                                                                       doc.get("signed_by")):
             raise Forbidden()
-        signing = doc["status"] == OutStatus.SIGNING_FAILED.value
+        signing = doc["status"] in (OutStatus.SIGNING_FAILED.value, OutStatus.SIGNING.value)
         after = {**doc, "status": (OutStatus.SIGNING if signing else OutStatus.ISSUING).value,
                  "failure": None}
         uow = self.store.unit_of_work()
@@ -624,7 +627,8 @@ class Outgoing:
                 caller.username == doc["signer"] or self._delegation(caller.username,
                                                                      doc["signer"])):
             out.append("sign")
-        if status in (OutStatus.SIGNING_FAILED.value, OutStatus.ISSUE_FAILED.value) and (
+        if (status in (OutStatus.SIGNING_FAILED.value, OutStatus.ISSUE_FAILED.value)
+                or stuck(doc, self.clock())) and (
                 Role.CLERK in caller.roles or caller.username == doc["signer"]):
             out.append("retry")
         if status == OutStatus.SIGNED.value and Role.CLERK in caller.roles:
@@ -641,8 +645,15 @@ class Outgoing:
                     for v in stored_versions]
         notes = [{k: n.get(k) for k in ("note_kind", "text", "by", "by_name", "at")}
                  for n in stored_notes]
-        return {**public_view(doc), "versions": json_ready(versions), "notes": notes,
-                "actions": self._actions(caller, doc)}
+        out = {**public_view(doc), "versions": json_ready(versions), "notes": notes,
+               "actions": self._actions(caller, doc)}
+        if stuck(doc, self.clock()):
+            # Said in the page beside the retry button: why it is offered.
+            out["stuck"] = True
+            out["stuck_message"] = ("Bước " + ("ký số" if doc["status"] == OutStatus.SIGNING.value
+                                               else "phát hành")
+                                    + " bị gián đoạn (quá 5 phút chưa xong); hãy thử lại.")
+        return out
 
     def list_visible(self, caller: Caller, *, cursor: str | None = None, limit: int = 20,
                      status: str | None = None, q: str | None = None) -> dict[str, Any]:
