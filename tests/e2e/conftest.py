@@ -344,7 +344,7 @@ def phone_page(browser: Any) -> Iterator[Any]:
 
 def sign_in_with_form(page: Any, username: str, password: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
 
 

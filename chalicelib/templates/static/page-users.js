@@ -17,8 +17,8 @@
       el("div", { class: "secret-row" }, value, copy),
       el("p", { class: "secret-warn" },
         "Mật khẩu chỉ hiển thị một lần này. Hãy sao chép và giao trực tiếp cho người dùng; " +
-        "sau khi ẩn hoặc rời trang sẽ không xem lại được.",
-        el("span", { class: "en", lang: "en" }, "Shown only now: copy it and hand it over in person.")),
+        "sau khi ẩn hoặc rời trang sẽ không xem lại được. Người dùng phải đổi mật khẩu này ở lần đăng nhập đầu tiên.",
+        el("span", { class: "en", lang: "en" }, "Shown only now: copy it and hand it over in person; it must be changed at the first sign-in.")),
       hide);
     copy.addEventListener("click", async () => {
       try {
