@@ -292,6 +292,18 @@ def build_merge(template: dict[str, Any], shape: AppShape, stage: str) -> dict[s
         resources.setdefault("RestAPI", {}).setdefault("Properties", {})[
             "GatewayResponses"
         ] = GATEWAY_RESPONSES
+        if "PublicWebAcl" in resources:
+            # The web ACL of template.yaml guards the API's stage; RestAPI.Stage
+            # (SAM's generated stage) also orders the association after it.
+            resources["PublicWebAclAssociation"] = {
+                "Type": "AWS::WAFv2::WebACLAssociation",
+                "Properties": {
+                    "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:"
+                                    "${AWS::Region}::/restapis/${RestAPI}/stages/"
+                                    "${RestAPI.Stage}"},
+                    "WebACLArn": {"Fn::GetAtt": ["PublicWebAcl", "Arn"]},
+                },
+            }
     return merge
 
 

@@ -231,7 +231,27 @@ class FakeTaskStore(EventedStore):
 # ---- one-stop (onestop) --------------------------------------------------------
 
 
-class FakeOneStopStore(EventedStore):
+class FakeAttempts:
+    """The attempt budget of public codes (``kernel.attempts.AttemptBudget``) in memory."""
+
+    @property
+    def attempts(self) -> dict[tuple[str, int], int]:
+        # Mixed into stores whose own __init__ does not chain: made on first use.
+        return self.__dict__.setdefault("_attempts", {})  # type: ignore[no-any-return]
+
+    def take_attempt(self, code: str, window: int, limit: int, expires_at: int) -> bool:
+        if self.attempts.get((code, window), 0) >= limit:
+            return False
+        self.attempts[(code, window)] = self.attempts.get((code, window), 0) + 1
+        return True
+
+    def give_back_attempt(self, code: str, window: int) -> None:
+        if self.attempts.get((code, window), 0) > 0:
+            self.attempts[(code, window)] -= 1
+
+
+
+class FakeOneStopStore(EventedStore, FakeAttempts):
     """``onestop.store.OneStopStore`` in memory: dossiers, their work, submission
     keys, the daily sequences, form 06 counters, refusals and the catalogue."""
 
@@ -922,7 +942,7 @@ class FakeNeighbours:
 # ---- complaints ---------------------------------------------------------------
 
 
-class FakeCaseStore(EventedStore):
+class FakeCaseStore(EventedStore, FakeAttempts):
     """``complaints.store.CaseStore`` in memory: cases, filers, notes, work and the
     dashboard counters."""
 

@@ -8,7 +8,13 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters.aws import client
 from chalicelib.kernel.config import get_settings
-from chalicelib.kernel.errors import DomainError, RateLimited, Unauthenticated
+from chalicelib.kernel.errors import (
+    DomainError,
+    FieldProblem,
+    InvalidInput,
+    RateLimited,
+    Unauthenticated,
+)
 
 BAD_CREDENTIALS = Unauthenticated(
     "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."
@@ -21,22 +27,45 @@ class CognitoIdentity:
         self.pool_id = settings.user_pool_id
         self.client_id = settings.user_pool_client_id
 
-    def login(self, username: str, password: str) -> dict[str, Any]:
+    def login(self, username: str, password: str, new_password: str | None = None
+              ) -> dict[str, Any]:
+        """Tokens for the username and password. A password an administrator issued
+        (Cognito's FORCE_CHANGE_PASSWORD) signs in only with ``new_password``,
+        which replaces it in the same call; without it, a 400 asks for it."""
+        idp = client("cognito-idp")
         try:
-            out = client("cognito-idp").initiate_auth(
+            out = idp.initiate_auth(
                 ClientId=self.client_id,
                 AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": username, "PASSWORD": password},
             )
         except ClientError as exc:
             raise _translate(exc) from exc
-        if "AuthenticationResult" not in out:
-            # A challenge (e.g. a first password change) is answered in the admin flow.
+        if "AuthenticationResult" in out:
+            return _tokens(out["AuthenticationResult"])
+        if out.get("ChallengeName") != "NEW_PASSWORD_REQUIRED":
             raise DomainError(
-                "Tài khoản cần đổi mật khẩu lần đầu; liên hệ quản trị.",
-                "The account must set a new password first; contact the administrator.",
-                "password_change_required",
+                "Tài khoản cần thêm bước xác thực chưa được hỗ trợ; liên hệ quản trị.",
+                f"Unsupported sign-in challenge {out.get('ChallengeName')}.",
+                "unsupported_challenge")
+        if not new_password:
+            raise password_change_required()
+        if new_password == password:
+            raise InvalidInput("Mật khẩu mới phải khác mật khẩu được cấp.",
+                               "The new password must differ from the issued one.",
+                               "weak_password", [FieldProblem(
+                                   "new_password", "Trùng mật khẩu được cấp.",
+                                   "Same as the issued password.")])
+        try:
+            out = idp.respond_to_auth_challenge(
+                ClientId=self.client_id, ChallengeName="NEW_PASSWORD_REQUIRED",
+                Session=out["Session"],
+                ChallengeResponses={"USERNAME": username, "NEW_PASSWORD": new_password},
             )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "InvalidPasswordException":
+                raise _weak_password("new_password") from exc
+            raise _translate(exc) from exc
         return _tokens(out["AuthenticationResult"])
 
     def refresh(self, refresh_token: str) -> dict[str, Any]:
@@ -57,6 +86,28 @@ class CognitoIdentity:
         client("cognito-idp").admin_user_global_sign_out(
             UserPoolId=self.pool_id, Username=username
         )
+
+
+def password_change_required() -> InvalidInput:
+    """The issued password was right but is for the first sign-in only."""
+    return InvalidInput(
+        "Mật khẩu này do quản trị cấp và chỉ dùng cho lần đăng nhập đầu tiên: "
+        "hãy đặt mật khẩu mới của bạn.",
+        "This password was issued by an administrator for the first sign-in only: "
+        "set your own new password.",
+        "password_change_required",
+        [FieldProblem("new_password", "Đặt mật khẩu mới: tối thiểu 12 ký tự, có chữ hoa, "
+                                      "chữ thường, số và ký hiệu.",
+                      "Set a new password: at least 12 characters with upper, lower, digit "
+                      "and symbol.")])
+
+
+def _weak_password(path: str) -> InvalidInput:
+    return InvalidInput(
+        "Mật khẩu chưa đủ mạnh.", "The password is too weak.", "weak_password",
+        [FieldProblem(path, "Tối thiểu 12 ký tự, có chữ hoa, chữ thường, số và ký hiệu.",
+                      "At least 12 characters with upper, lower, digit and symbol.")],
+    )
 
 
 def _tokens(result: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +155,8 @@ class CognitoDirectory:
                 raise Conflict("Tên đăng nhập đã tồn tại.", "The username is taken.",
                                "username_taken") from exc
             raise _admin_error(exc) from exc
-        self.set_password(username, password)
+        # Issued by an administrator: good for the first sign-in only.
+        self.set_password(username, password, temporary=True)
 
     def update_attributes(self, username: str, attributes: dict[str, str]) -> None:
         self._idp.admin_update_user_attributes(
@@ -125,10 +177,13 @@ class CognitoDirectory:
             self._idp.admin_remove_user_from_group(UserPoolId=self.pool_id, Username=username,
                                                    GroupName=group)
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, *, temporary: bool = False) -> None:
+        """``temporary``: the account must choose its own at the next sign-in
+        (Cognito's FORCE_CHANGE_PASSWORD), as for every password an administrator
+        hands out."""
         try:
             self._idp.admin_set_user_password(UserPoolId=self.pool_id, Username=username,
-                                              Password=password, Permanent=True)
+                                              Password=password, Permanent=not temporary)
         except ClientError as exc:
             raise _admin_error(exc) from exc
 
@@ -146,13 +201,7 @@ class CognitoDirectory:
 def _admin_error(exc: ClientError) -> DomainError:
     code = exc.response["Error"]["Code"]
     if code == "InvalidPasswordException":
-        from chalicelib.kernel.errors import FieldProblem, InvalidInput
-
-        return InvalidInput(
-            "Mật khẩu chưa đủ mạnh.", "The password is too weak.", "weak_password",
-            [FieldProblem("password", "Tối thiểu 12 ký tự, có chữ hoa, chữ thường, số và ký hiệu.",
-                          "At least 12 characters with upper, lower, digit and symbol.")],
-        )
+        return _weak_password("password")
     if code == "UserNotFoundException":
         from chalicelib.kernel.errors import NotFound
 

@@ -14,6 +14,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters.aws import client
+from chalicelib.kernel import jsontext
 from chalicelib.kernel.config import get_settings
 from chalicelib.kernel.errors import Conflict, InvalidInput
 
@@ -66,7 +67,7 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        data = jsontext.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
             raise ValueError("cursor")
     except ValueError as exc:
@@ -301,11 +302,19 @@ class Table:
                 reasons = exc.response.get("CancellationReasons") or []
                 if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
                     raise Conflict() from exc
+                if any(r.get("Code") == "TransactionConflict" for r in reasons):
+                    # Another transaction held one of the items: nothing was written.
+                    raise TransactionConflict() from exc
             raise
 
 
 class ConditionFailed(Conflict):
     """A single conditional write lost; services decide what that means."""
+
+
+class TransactionConflict(Conflict):
+    """DynamoDB cancelled a transaction because another one was writing one of
+    its items at the same moment (not a failed condition): safe to retry."""
 
 
 def put_op(item: Item, condition: str | None = None, names: dict[str, str] | None = None,

@@ -9,9 +9,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.kernel import filetypes
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
 
-FILE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+FILE_TYPES = {filetypes.PDF: "pdf", filetypes.JPEG: "jpg", filetypes.PNG: "png"}
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ def upload_form(area: UploadArea, s3: Any, bucket: str) -> dict[str, Any]:
 
 def take_upload(area: UploadArea, upload_id: str, *, path: str, dest_key: str, s3: Any,
                 intake_bucket: str, documents_bucket: str) -> dict[str, Any]:
-    """Check one upload (present, an allowed type, within the limit) and copy it
-    to ``dest_key`` (extension added). ``path`` names the field at fault."""
+    """Check one upload (present, an allowed type by its bytes as by its declared
+    Content-Type, within the limit) and copy it to ``dest_key`` (extension
+    added). ``path`` names the field at fault."""
     if not upload_id.isalnum() or len(upload_id) != 32:
         raise InvalidInput("Tệp đính kèm không hợp lệ.", "Invalid attachment.", "invalid_file",
                            [FieldProblem(path, "Không hợp lệ.", "Invalid.")])
@@ -58,6 +60,10 @@ def take_upload(area: UploadArea, upload_id: str, *, path: str, dest_key: str, s
                            f"Only PDF, JPEG or PNG files up to {area.limit_label}.",
                            "invalid_file", [FieldProblem(path, "Sai loại hoặc quá lớn.",
                                                          "Wrong type or too large.")])
+    # The client declared the type; the first bytes say what the file is.
+    first = s3.get_object(Bucket=intake_bucket, Key=source,
+                          Range=f"bytes=0-{filetypes.HEAD_BYTES - 1}")["Body"].read()
+    filetypes.checked_type(first, FILE_TYPES, path=path, declared=kind)
     key = f"{dest_key}.{FILE_TYPES[kind]}"
     s3.copy_object(Bucket=documents_bucket, Key=key, ContentType=kind,
                    CopySource={"Bucket": intake_bucket, "Key": source},

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table, put_op
+from chalicelib.kernel import jsontext
 from chalicelib.kernel.errors import InvalidInput
 from chalicelib.kernel.events import iso, utcnow
 
@@ -45,7 +46,7 @@ def decode_scope_cursor(cursor: str | None) -> str | None:
     if not cursor:
         return None
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        data = jsontext.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         key = data["k"]
         if not isinstance(key, str) or "#" not in key:
             raise ValueError

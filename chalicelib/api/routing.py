@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.kernel import jsontext
 from chalicelib.kernel.errors import (
     Conflict,
     DomainError,
@@ -248,7 +249,13 @@ def _build_call(
     parsed_body = None
     if body_ref is not None:
         try:
-            data = json.loads(raw or b"{}")
+            data = jsontext.loads(raw or b"{}")
+        except jsontext.TooDeep as exc:
+            raise InvalidInput(
+                "Nội dung gửi lên lồng nhau quá sâu.", "The request body is nested too deeply.",
+                "invalid_json", [FieldProblem("body", "Cấu trúc lồng nhau quá sâu.",
+                                              "Nested too deeply.")],
+            ) from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidInput(
                 "Nội dung gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON.",

@@ -43,6 +43,23 @@ def _person(b: Any) -> dict[str, Any]:
             "email": str(b.email) if b.email else "", "protected": b.protect_identity}
 
 
+def _idempotency_key(call: Call) -> str | None:
+    """The filing's key: the ``Idempotency-Key`` header, else the body's field."""
+    import re
+
+    from chalicelib.kernel.errors import FieldProblem, InvalidInput
+
+    header = call.headers.get("idempotency-key")
+    if header is None:
+        return call.body.idempotency_key  # type: ignore[no-any-return]
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", header):
+        raise InvalidInput("Khóa chống gửi trùng không hợp lệ.", "Invalid Idempotency-Key.",
+                           "validation_error",
+                           [FieldProblem("Idempotency-Key", "16–64 ký tự chữ, số, - hoặc _.",
+                                         "16-64 letters, digits, - or _.")])
+    return header
+
+
 def _changed(call: Call, action: str, **arguments: Any) -> dict[str, Any]:
     """Apply the case action named (each takes the caller and the case in the path,
     then its own arguments) and answer with the case as the caller now sees it,
@@ -60,7 +77,7 @@ def file_public(call: Call) -> dict[str, Any]:
     case = complaints.submit(None, kind=b.kind.value, person=_person(b), content=b.content,
                              decision=b.decision, decision_date=b.decision_date,
                              channel="online", files=b.files, storage=_storage(),
-                             cases=use_cases())
+                             cases=use_cases(), idempotency_key=_idempotency_key(call))
     return {"code": case["code"], "received_at": case["received_at"],
             "deadline": case.get("deadline")}
 
@@ -88,7 +105,8 @@ def file_desk(call: Call) -> dict[str, Any]:
     case = complaints.submit(call.user, kind=b.kind.value, person=_person(b),
                              content=b.content, decision=b.decision,
                              decision_date=b.decision_date, channel=b.channel, files=b.files,
-                             storage=_storage(), cases=cases)
+                             storage=_storage(), cases=cases,
+                             idempotency_key=_idempotency_key(call))
     return cases.view(call.user, case["id"])
 
 

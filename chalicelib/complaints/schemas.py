@@ -30,6 +30,10 @@ class _Filing(BaseModel):
     decision: str = Field(default="", max_length=1000)  # the decision or act concerned
     decision_date: dt.date | None = None
     files: list[str] = Field(default_factory=list, max_length=5)
+    # One key per filing (the browser makes it; also read from the Idempotency-Key
+    # header): a retried filing returns the case its first try stored.
+    idempotency_key: str | None = Field(default=None, min_length=16, max_length=64,
+                                        pattern=r"^[A-Za-z0-9_-]+$")
 
     _norm = field_validator("name", "address", "decision")(_nfc)
     _norm_text = field_validator("content")(_nfc_text)

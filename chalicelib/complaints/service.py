@@ -44,6 +44,7 @@ from chalicelib.complaints.store import (
     access_of,
 )
 from chalicelib.kernel.access import Kind, can_view, scopes_for
+from chalicelib.kernel.attempts import checked
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
@@ -74,6 +75,17 @@ PUBLIC = Caller("public", frozenset())
 # but the desk is the clerks'), chased in the office's name when there is one.
 DESK_QUEUE = items.role("clerk")
 ASSIGN_QUEUE = items.role("leader")
+
+
+# Tries of one filing when its transaction loses to another (a busy counter).
+FILING_ATTEMPTS = 3
+
+
+def case_id_for(caller: Caller | None, idempotency_key: str) -> str:
+    """The id of the case a filing with this key makes: the same for every retry
+    by the same filer (the desk person, or the public)."""
+    who = caller.username if caller else "public"
+    return hashlib.sha256(f"complaint|{who}|{idempotency_key}".encode()).hexdigest()[:32]
 
 
 def page_of(case_id: str) -> str:
@@ -223,6 +235,11 @@ class Complaints:
     # case's own transactions; built over the store's table unless handed in.
     pending: Pending | None = None
 
+    def _desk_phone(self) -> str:
+        from chalicelib.organisation.service import desk_phone
+
+        return desk_phone(getattr(self.store, "table", None))
+
     def _pending(self) -> Pending:
         if self.pending is None:
             self.pending = Pending.over(self.store.table, self.calendar, self.clock)
@@ -258,9 +275,37 @@ class Complaints:
 
     def submit(self, caller: Caller | None, *, kind: str, person: dict[str, Any], content: str,
                decision: str, decision_date: date | None, channel: str,
-               attach: Callable[[str], list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+               attach: Callable[[str], list[dict[str, Any]]] | None = None,
+               idempotency_key: str | None = None) -> dict[str, Any]:
         """A case from the public page (``caller`` None) or the desk. ``attach``
-        takes the person's uploads into the new case's id."""
+        takes the person's uploads into the new case's id.
+
+        With an ``idempotency_key`` the case's id is derived from it (and from who
+        files), so a retried filing finds the case its first try stored, however
+        the first answer was lost, and two racing tries store one case (the id's
+        write is conditional). A lost race or a busy table is retried here; the
+        case is read back after each failure, so a 409 only ever means nothing was
+        stored."""
+        case_id = case_id_for(caller, idempotency_key) if idempotency_key else uuid.uuid4().hex
+        if idempotency_key:
+            earlier = self.store.get(case_id)
+            if earlier is not None:
+                return earlier
+        for _attempt in range(FILING_ATTEMPTS):
+            try:
+                return self._file(caller, case_id, kind=kind, person=person, content=content,
+                                  decision=decision, decision_date=decision_date,
+                                  channel=channel, attach=attach)
+            except Conflict:
+                stored = self.store.get(case_id)
+                if stored is not None:  # this try, or a racing one with the same key, won
+                    return stored
+        raise Conflict("Hệ thống đang bận, đơn chưa được lưu; vui lòng gửi lại.",
+                       "Busy: the filing was not stored; send it again.", "busy")
+
+    def _file(self, caller: Caller | None, case_id: str, *, kind: str, person: dict[str, Any],
+              content: str, decision: str, decision_date: date | None, channel: str,
+              attach: Callable[[str], list[dict[str, Any]]] | None) -> dict[str, Any]:
         case_kind = clocks.CaseKind(kind)
         now = self.clock()
         if decision_date and decision_date > now.astimezone(TZ).date():
@@ -268,7 +313,6 @@ class Complaints:
                                "The decision date cannot be in the future.", "invalid_date",
                                [FieldProblem("decision_date", "Ngày ở tương lai.",
                                              "A future date.")])
-        case_id = uuid.uuid4().hex
         attached = attach(case_id) if attach else []
         code = new_code(case_kind, now.astimezone(TZ))
         clean = _clean_person(person, case_kind)
@@ -375,14 +419,19 @@ class Complaints:
         return {"items": found, "cursor": page.cursor}
 
     def lookup(self, code: str, phone_last4: str) -> dict[str, Any]:
-        """Public: status and dates only. A wrong phone answers like an unknown code."""
-        case = self.store.by_code(code.strip().upper())
-        expected = str(case.get("phone_last4") or "") if case else ""
-        # Compared in constant time so that the answer's timing says nothing either.
-        if case is None or not hashlib.sha256(expected.encode()).digest() == hashlib.sha256(
-                phone_last4.encode()).digest() or len(phone_last4) != 4:
-            raise NotFound("Không tìm thấy đơn với mã và số điện thoại này.",
-                           "No case with this code and phone number.")
+        """Public: status and dates only. A wrong phone answers like an unknown code
+        and spends an attempt of the code's budget (``kernel.attempts``)."""
+        def check() -> dict[str, Any]:
+            case = self.store.by_code(code.strip().upper())
+            expected = str(case.get("phone_last4") or "") if case else ""
+            # Compared in constant time so that the answer's timing says nothing either.
+            if case is None or not hashlib.sha256(expected.encode()).digest() == hashlib.sha256(
+                    phone_last4.encode()).digest() or len(phone_last4) != 4:
+                raise NotFound("Không tìm thấy đơn với mã và số điện thoại này.",
+                               "No case with this code and phone number.")
+            return case
+
+        case = checked(self.store, code, self.clock(), self._desk_phone, check)
         return {"code": case["code"], "kind_label": clocks.CaseKind(case["kind"]).label_vi,
                 "status": case["status"],
                 "status_label": STATUS_LABELS[CaseStatus(case["status"])],
@@ -769,7 +818,8 @@ def use_cases(table: Table | None = None) -> Complaints:
 def submit(caller: Caller | None, *, kind: str, person: dict[str, Any], content: str,
            decision: str, decision_date: date | None, channel: str,
            files: list[str] | None = None, storage: dict[str, Any] | None = None,
-           table: Table | None = None, cases: Complaints | None = None) -> dict[str, Any]:
+           table: Table | None = None, cases: Complaints | None = None,
+           idempotency_key: str | None = None) -> dict[str, Any]:
     """A case from the public page (``caller`` None) or the desk. Returns the case
     with its code; the receipt goes by e-mail after the commit. ``cases``: the
     use cases handed in (by the composition root), else built over ``table``."""
@@ -779,7 +829,8 @@ def submit(caller: Caller | None, *, kind: str, person: dict[str, Any], content:
 
     return (cases or use_cases(table)).submit(
         caller, kind=kind, person=person, content=content, decision=decision,
-        decision_date=decision_date, channel=channel, attach=attach if files else None)
+        decision_date=decision_date, channel=channel, attach=attach if files else None,
+        idempotency_key=idempotency_key)
 
 
 def upload_form(s3: Any, bucket: str) -> dict[str, Any]:

@@ -13,6 +13,8 @@
 - ``STATS#complaint#{kind}/YYYY-MM`` the month's flows (received by the month of
   receipt, settled on time / late, transferred, refused, merged by the month
   they happened), for the leaders' dashboard of a period;
+- ``ATTEMPTS#case#{code}/{hour}`` the public code's attempt budget of the hour
+  (``kernel.attempts``), kept by TTL;
 - ``STATS#complaint#{kind}/TOTAL`` counters for the dashboard (received, open,
   settled_on_time, settled_late, transferred, refused, merged), moved by ADD in
   the transaction of the change they count.
@@ -27,6 +29,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from chalicelib.adapters import attempts
 from chalicelib.adapters.dynamo import Table, put_op, update_op
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.adapters.scoped_lists import (
@@ -76,6 +79,15 @@ class CaseStore:
 
     def person(self, case_id: str) -> dict[str, Any] | None:
         return self.table.get(_pk(case_id), "PERSON")
+
+    # ------------------------------------------------------------ the public code's budget
+
+    def take_attempt(self, code: str, window: int, limit: int, expires_at: int) -> bool:
+        return attempts.take(self.table, f"ATTEMPTS#case#{code}", str(window), limit,
+                             expires_at)
+
+    def give_back_attempt(self, code: str, window: int) -> None:
+        attempts.give_back(self.table, f"ATTEMPTS#case#{code}", str(window))
 
     def notes(self, case_id: str) -> list[dict[str, Any]]:
         return self.table.query(_pk(case_id), sk_prefix="NOTE#", limit=500).items

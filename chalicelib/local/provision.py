@@ -42,6 +42,10 @@ DEFAULT_MAIL_FROM = "vanthu@skhdt.example"
 
 SKIPPED_TYPES: dict[str, str] = {
     "AWS::CloudWatch::Alarm": "no metrics or alarms run locally; the DLQs can be read directly",
+    "AWS::WAFv2::WebACL": (
+        "the local API listens on loopback only, behind no API Gateway to attach it to; "
+        "the app's own per-source limits and per-code attempt budgets still apply"
+    ),
     "AWS::S3::BucketPolicy": (
         "the policies only deny plain-HTTP access, and the local endpoint is plain HTTP on "
         "loopback; moto 5.2 also evaluates a Deny whose Condition does not match as a match "

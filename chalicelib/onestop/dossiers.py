@@ -64,6 +64,13 @@ class Deps:
     pending: Pending | None = None
 
 
+def desk_phone(deps: Deps) -> str:
+    """Whom a citizen whose code is locked should call."""
+    from chalicelib.organisation.service import desk_phone as agency_desk_phone
+
+    return agency_desk_phone(getattr(deps.store, "table", None))
+
+
 def pending_of(deps: Deps) -> Pending:
     if deps.pending is None:
         deps.pending = Pending.over(deps.store.table, deps.calendar, deps.clock)
@@ -195,6 +202,18 @@ def scheduled_overdue(d: dict[str, Any]) -> date | None:
     return date.fromisoformat(d["overdue_from"]) if d.get("overdue_from") else None
 
 
+def lookup_url(base_url: str, dossier: dict[str, Any]) -> str:
+    """The public lookup of the dossier, with the access key when it has one:
+    mailed to the applicant only, it lets the page withdraw or say "supplied"
+    without typing the key from the receipt."""
+    from urllib.parse import urlencode
+
+    query = {"code": dossier["code"]}
+    if dossier.get("access_key"):
+        query["key"] = dossier["access_key"]
+    return f"{base_url}/tra-cuu?{urlencode(query)}"
+
+
 def mail(dossier: dict[str, Any], template: str, **extra: Any) -> DomainEvent:
     from chalicelib.kernel.config import get_settings
 
@@ -205,8 +224,8 @@ def mail(dossier: dict[str, Any], template: str, **extra: Any) -> DomainEvent:
                "received": _local(dossier["received_at"]),
                "appointment": appointment.astimezone(TZ).strftime("%H:%M ngày %d/%m/%Y")
                if appointment else "",
-               "lookup": f"{get_settings().public_base_url}/tra-cuu?code={dossier['code']}",
-               **extra}
+               "lookup": lookup_url(get_settings().public_base_url, dossier),
+               "access_key": dossier.get("access_key") or "", **extra}
     return mail_event(chain_of(dossier["id"]), [dossier["applicant"]["email"]], template,
                       context)
 

@@ -89,6 +89,10 @@ def compose_receipt(d: dict[str, Any], agency: dict[str, str]) -> bytes:
     pdf.ln(4)
     paragraph(pdf, "Tra cứu tình trạng hồ sơ tại trang Tra cứu hồ sơ bằng mã hồ sơ và "
                    "4 số cuối điện thoại.", size=11, height=6, style="I")
+    if d.get("access_key"):
+        # Withdrawing or saying "supplied" online needs it: only the applicant holds it.
+        paragraph(pdf, f"Mã bảo mật: {d['access_key']} (dùng khi rút hồ sơ hoặc báo đã bổ "
+                       "sung giấy tờ trực tuyến; không chia sẻ mã này).", size=11, height=6)
     return output(pdf)
 
 

@@ -8,14 +8,25 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import Table, json_ready
 from chalicelib.kernel.access import can_view
+from chalicelib.kernel.attempts import checked
 from chalicelib.kernel.errors import NotFound
 from chalicelib.kernel.folding import filter_words, matches
 from chalicelib.kernel.identity import Caller, Role
-from chalicelib.onestop.dossiers import TZ, Deps, S, access_of, acts, deps_for, load_dossier
+from chalicelib.onestop import rules
+from chalicelib.onestop.dossiers import (
+    TZ,
+    Deps,
+    S,
+    access_of,
+    acts,
+    deps_for,
+    desk_phone,
+    load_dossier,
+)
 from chalicelib.onestop.store import KEYS
 
 # The table's keys, and what only the lookup compares.
-HIDDEN = (*KEYS, "phone_last4")
+HIDDEN = (*KEYS, "phone_last4", "access_key")
 
 
 def view(caller: Caller, dossier_id: str, table: Table | None = None, *,
@@ -61,22 +72,39 @@ def list_visible(caller: Caller, *, month: str | None = None, q: str | None = No
         "appointment_at": i["appointment_at"], "channel": i["channel"]} for i in items]}
 
 
-def find_by_code(code: str, phone_last4: str, deps: Deps) -> dict[str, Any]:
-    """The dossier of a public code, as the code index holds it; a wrong phone
-    answers like an unknown code."""
-    d = deps.store.by_code(code.strip().upper())
-    expected = str(d.get("phone_last4") or "") if d else ""
-    if d is None or len(phone_last4) != 4 or hashlib.sha256(expected.encode()).digest() != \
-            hashlib.sha256(phone_last4.encode()).digest():
-        raise NotFound("Không tìm thấy hồ sơ với mã và số điện thoại này.",
-                       "No dossier with this code and phone number.")
-    return d
+def find_by_code(code: str, phone_last4: str, deps: Deps, *,
+                 access_key: str | None = None) -> dict[str, Any]:
+    """The dossier of a public code, as the code index holds it, under the code's
+    attempt budget (``kernel.attempts``): a wrong phone, or a wrong access key
+    when one is asked (the routes that change the dossier), answers like an
+    unknown code and spends an attempt; a spent budget answers 429 whatever is
+    sent."""
+    def check() -> dict[str, Any]:
+        d = deps.store.by_code(code.strip().upper())
+        expected = str(d.get("phone_last4") or "") if d else ""
+        phone_ok = len(phone_last4) == 4 and hashlib.sha256(expected.encode()).digest() == \
+            hashlib.sha256(phone_last4.encode()).digest()
+        key_ok = access_key is None or (d is not None and rules.access_key_matches(
+            d.get("access_key"), access_key))
+        if d is None or not (phone_ok and key_ok):
+            if access_key is None:
+                raise NotFound("Không tìm thấy hồ sơ với mã và số điện thoại này.",
+                               "No dossier with this code and phone number.")
+            raise NotFound("Mã hồ sơ, số điện thoại hoặc mã bảo mật không đúng.",
+                           "The code, the phone number or the access key is wrong.")
+        return d
+
+    return checked(deps.store, code, deps.clock(), lambda: desk_phone(deps), check)
 
 
 def lookup(code: str, phone_last4: str, table: Table | None = None, *,
            deps: Deps | None = None) -> dict[str, Any]:
     """Public: the status, the timeline and the appointment; nothing about anyone."""
-    d = find_by_code(code, phone_last4, deps_for(table, deps))
+    return public_view(find_by_code(code, phone_last4, deps_for(table, deps)))
+
+
+def public_view(d: dict[str, Any]) -> dict[str, Any]:
+    """What the public lookup shows of a dossier."""
     timeline = [{"at": e["at"], "label": e["label"]} for e in d.get("timeline") or []]
     return {"code": d["code"], "procedure": d["procedure"]["name"],
             "status": int(d["status"]), "status_label": S(int(d["status"])).label_vi,

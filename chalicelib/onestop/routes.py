@@ -37,8 +37,10 @@ def _storage() -> dict[str, Any]:
 
 
 def _public_answer(d: dict[str, Any]) -> dict[str, Any]:
+    # The access key goes to whoever submitted, once, like the printed receipt.
     return {"code": d["code"], "appointment_at": d["appointment_at"],
-            "received_at": d["received_at"], "status": int(d["status"])}
+            "received_at": d["received_at"], "status": int(d["status"]),
+            "access_key": d.get("access_key")}
 
 
 @route(onestop_bp, "/api/public/procedures", policy=CATALOGUE, tags=TAGS,
@@ -93,18 +95,22 @@ def public_result(call: Call) -> dict[str, Any]:
 
 @route(onestop_bp, "/api/public/dossiers/{code}/withdraw", methods=("POST",),
        body=S + "PublicActionIn", policy=LOOKUP, tags=TAGS,
-       summary="The applicant asks to withdraw the dossier (status 7)")
+       summary="The applicant asks to withdraw the dossier (status 7): phone and "
+               "the receipt's access key")
 def withdraw(call: Call) -> dict[str, Any]:
     deps = use_cases()
-    return onestop.withdraw(call.params["code"], call.body.phone_last4, call.body.reason, deps=deps)
+    return onestop.withdraw(call.params["code"], call.body.phone_last4, call.body.reason,
+                            access_key=call.body.access_key, deps=deps)
 
 
 @route(onestop_bp, "/api/public/dossiers/{code}/supplied", methods=("POST",),
        body=S + "PublicActionIn", policy=LOOKUP, tags=TAGS,
-       summary="The applicant has supplied the requested papers: the clock runs again")
+       summary="The applicant has supplied the requested papers: the clock runs again "
+               "(phone and the receipt's access key)")
 def supplied_online(call: Call) -> dict[str, Any]:
     deps = use_cases()
-    return onestop.supply_online(call.params["code"], call.body.phone_last4, deps=deps)
+    return onestop.supply_online(call.params["code"], call.body.phone_last4,
+                                 access_key=call.body.access_key, deps=deps)
 
 
 @route(onestop_bp, "/api/dossiers", methods=("POST",), body=S + "DeskDossierIn",

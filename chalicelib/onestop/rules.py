@@ -408,6 +408,39 @@ def dossier_code(
 # -- appointment and step deadlines ---------------------------------------------------
 
 
+# The access key printed on the receipt: what the public routes that change a
+# dossier (withdraw, supplied) ask for besides the phone. 8 characters of 31
+# (about 40 bits) without look-alikes (0/O, 1/I/L), so that it is read back from
+# paper without doubt; with the code's budget of 5 failed checks an hour,
+# guessing it is out of reach, and the dossier code itself may stay the
+# sequential number the desk and provincial systems use.
+ACCESS_KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACCESS_KEY_LENGTH = 8
+
+
+def new_access_key() -> str:
+    """A fresh key, shown as two groups of four (``K7QM-3WXA``)."""
+    import secrets
+
+    raw = "".join(secrets.choice(ACCESS_KEY_ALPHABET) for _ in range(ACCESS_KEY_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalise_access_key(given: str) -> str:
+    """What a person types (lower case, spaces, with or without the dash), as stored."""
+    raw = "".join(ch for ch in given.upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:]}" if len(raw) == ACCESS_KEY_LENGTH else raw
+
+
+def access_key_matches(stored: str | None, given: str) -> bool:
+    """Compared in constant time; a dossier without a key (received before keys
+    were issued) matches nothing: it is withdrawn at the desk."""
+    import hmac
+
+    return bool(stored) and hmac.compare_digest(str(stored).encode(),
+                                                normalise_access_key(given).encode())
+
+
 def _add_working_time(calendar: AgencyCalendar, start: datetime, amount: timedelta) -> datetime:
     """``start`` plus ``amount`` of working time (via add_working_days, which
     takes days; the extra precision keeps the round trip exact to the

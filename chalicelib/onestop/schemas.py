@@ -53,6 +53,9 @@ class LookupQuery(BaseModel):
 
 class PublicActionIn(BaseModel):
     phone_last4: str = Field(pattern=r"^[0-9]{4}$")
+    # The access key printed on the receipt (``K7QM-3WXA``; case, spaces and the
+    # dash do not matter): a change to the dossier needs it besides the phone.
+    access_key: str = Field(min_length=8, max_length=20, pattern=r"^[A-Za-z0-9 -]+$")
     reason: str = Field(default="", max_length=500)
 
     _norm = field_validator("reason")(_nfc)

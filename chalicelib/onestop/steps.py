@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
+from chalicelib.onestop.dossiers import lookup_url
 from chalicelib.onestop.printables import compose_certificate, compose_receipt, compose_refusal
 from chalicelib.onestop.rules import RESULT_REQUESTED
 from chalicelib.onestop.store import OneStopStore
@@ -107,7 +108,7 @@ def mail_dossier_result(event: DomainEvent, mailer: Mailer) -> None:
     context = {"name": d["applicant"]["name"], "code": d["code"],
                "procedure": d["procedure"]["name"], "result": d["procedure"]["result"],
                "verify": f"{settings.public_base_url}/verify/{d['result_code']}",
-               "lookup": f"{settings.public_base_url}/tra-cuu?code={d['code']}"}
+               "lookup": lookup_url(settings.public_base_url, d)}
     compose_mail("dossier_result", context, [d["applicant"]["email"]],
                  attachments=[(f"ket-qua-{d['code']}.pdf", "application/pdf", data)]
                  ).send(mailer)
@@ -129,7 +130,8 @@ def mail_dossier_receipt(event: DomainEvent, mailer: Mailer) -> None:
                "received": datetime.fromisoformat(d["received_at"].replace("Z", "+00:00"))
                .astimezone(TZ).strftime("%d/%m/%Y"),
                "appointment": appointment.astimezone(TZ).strftime("%H:%M ngày %d/%m/%Y"),
-               "lookup": f"{get_settings().public_base_url}/tra-cuu?code={d['code']}"}
+               "lookup": lookup_url(get_settings().public_base_url, d),
+               "access_key": d.get("access_key") or ""}
     receipt = compose_receipt(d, agency_profile(table))
     compose_mail("dossier_receipt", context, [d["applicant"]["email"]],
                  attachments=[(f"giay-tiep-nhan-{d['code']}.pdf", "application/pdf", receipt)]

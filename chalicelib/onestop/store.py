@@ -16,6 +16,8 @@
   moved by a write conditional on the value read;
 - ``STATS#onestop#{unit}/{yyyy-mm-dd}`` form 06 counters (ADD, in the same
   transaction as the change they count);
+- ``ATTEMPTS#dossier#{code}/{hour}`` the code's attempt budget of the hour
+  (``kernel.attempts``), shared by every public route of the dossier, kept by TTL;
 - ``REFUSAL#{id}/REFUSAL`` a dossier refused at the desk (never counted);
 - ``RESULT#{dossier id}/RESULT`` a signed result, registered for public
   verification like an issued document under gsi1 ``VERIFY#{code}`` / ``{id}``.
@@ -27,6 +29,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.adapters import attempts
 from chalicelib.adapters.dynamo import Table, put_op, update_op
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.events import instant
@@ -105,6 +108,15 @@ class OneStopStore:
         """The dossier over the version it was read at (a lost race is a 409)."""
         uow.add(put_op(after, condition="#v = :v", names={"#v": "version"},
                        values={":v": int(before["version"])}))
+
+    # ------------------------------------------------------------ the public code's budget
+
+    def take_attempt(self, code: str, window: int, limit: int, expires_at: int) -> bool:
+        return attempts.take(self.table, f"ATTEMPTS#dossier#{code}", str(window), limit,
+                             expires_at)
+
+    def give_back_attempt(self, code: str, window: int) -> None:
+        attempts.give_back(self.table, f"ATTEMPTS#dossier#{code}", str(window))
 
     # ------------------------------------------------------------ online submissions
 

@@ -28,7 +28,7 @@ from chalicelib.onestop.dossiers import (
     timeline,
     transition,
 )
-from chalicelib.onestop.reading import find_by_code, lookup
+from chalicelib.onestop.reading import find_by_code, public_view
 from chalicelib.work.rules import WorkStatus
 
 
@@ -125,11 +125,11 @@ def _reworked(work: dict[str, Any], steps: list[dict[str, Any]]) -> dict[str, An
     return {**work, **reindexed(work, instant(steps[index]["deadline"]))}
 
 
-def supply_online(code: str, phone_last4: str, *, table: Table | None = None,
-                  deps: Deps | None = None) -> dict[str, Any]:
-    """Public: the applicant says the requested papers are supplied."""
+def supply_online(code: str, phone_last4: str, *, access_key: str,
+                  table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
+    """Public: the applicant says the requested papers are supplied (the phone
+    and the receipt's access key checked under the code's attempt budget)."""
     deps = deps_for(table, deps)
-    found = find_by_code(code, phone_last4, deps)
+    found = find_by_code(code, phone_last4, deps, access_key=access_key)
     d = deps.store.get(found["id"])
-    supplied(None, found["id"], deps=deps, dossier=d)
-    return lookup(code, phone_last4, deps=deps)
+    return public_view(supplied(None, found["id"], deps=deps, dossier=d))

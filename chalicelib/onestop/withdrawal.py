@@ -26,7 +26,7 @@ from chalicelib.onestop.dossiers import (
     timeline,
     transition,
 )
-from chalicelib.onestop.reading import find_by_code, lookup
+from chalicelib.onestop.reading import find_by_code, public_view
 from chalicelib.onestop.store import WORK_PARENT
 from chalicelib.work.rules import WorkStatus
 
@@ -58,20 +58,22 @@ def stop(caller: Caller, dossier_id: str, *, reason: str, now: datetime | None =
 
 
 def withdraw(code: str, phone_last4: str, reason: str, table: Table | None = None, *,
-             deps: Deps | None = None) -> dict[str, Any]:
-    """Public: the applicant asks to withdraw (status 7); the desk completes it."""
+             access_key: str, deps: Deps | None = None) -> dict[str, Any]:
+    """Public: the applicant asks to withdraw (status 7); the desk completes it.
+    The phone and the receipt's access key are both checked, under the code's
+    attempt budget; a wrong one answers like no dossier."""
     deps = deps_for(table, deps)
-    # The same answer for a wrong phone as for no dossier.
-    found = find_by_code(code, phone_last4, deps)
+    found = find_by_code(code, phone_last4, deps, access_key=access_key)
     d = deps.store.get(found["id"])
     if d is None:
         raise RuntimeError(f"dossier {found['id']} is indexed but not stored")
     transition(d, S.WITHDRAWAL_REQUESTED)
     now = deps.clock()
     uow = deps.store.unit_of_work()
-    save(deps, uow, d, {**d, "status": int(S.WITHDRAWAL_REQUESTED), "withdraw_reason": reason,
-                        "timeline": timeline(d, "Công dân yêu cầu rút hồ sơ", now)})
+    saved = save(deps, uow, d, {**d, "status": int(S.WITHDRAWAL_REQUESTED),
+                                "withdraw_reason": reason,
+                                "timeline": timeline(d, "Công dân yêu cầu rút hồ sơ", now)})
     record(deps, uow, None, d["id"], "dossier.withdraw", f"Yêu cầu rút hồ sơ: {reason}",
            actor="online")
     uow.commit()
-    return lookup(code, phone_last4, deps=deps)
+    return public_view(saved)

@@ -127,4 +127,6 @@ DEFAULT_AGENCY = {
     "code": "SKHĐT",
     "place": "Hà Nội",
     "head_title": "Giám đốc",
+    # The one-stop desk's phone: a citizen whose code is locked is told to call it.
+    "desk_phone": "024 3825 6637",
 }

@@ -19,6 +19,7 @@ from typing import Any
 from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.dynamo import Table
 from chalicelib.audit.trail import Trail
+from chalicelib.kernel import filetypes
 from chalicelib.kernel.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
@@ -39,7 +40,6 @@ from chalicelib.organisation.rules import (
 from chalicelib.organisation.store import Directory
 
 SIGNATURE_MAX_BYTES = 512 * 1024
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def _now_mark() -> Decimal:
@@ -294,7 +294,8 @@ def reset_password(caller: Caller, username: str, table: Table | None = None,
     directory = directory or CognitoDirectory()
     before = _load_profile(username, store)
     password = generate_password()
-    directory.set_password(username, password)
+    # The administrator sees it: the user replaces it at the next sign-in.
+    directory.set_password(username, password, temporary=True)
     directory.sign_out(username)
     _save_profile(caller, before, {**before, "tokens_valid_after": _now_mark()},
                   "user.reset_password", store, trail,
@@ -306,7 +307,7 @@ def set_signature(caller: Caller, username: str, png: bytes, *, s3: Any, bucket:
                   table: Table | None = None, store: Directory | None = None,
                   trail: AuditTrail | None = None) -> dict[str, Any]:
     store = _store(table, store)
-    if not png.startswith(PNG_MAGIC):
+    if filetypes.sniff(png) != filetypes.PNG:
         raise InvalidInput("Ảnh chữ ký phải là tệp PNG.", "The signature image must be a PNG.",
                            "invalid_image",
                            [FieldProblem("image_base64", "Không phải PNG.", "Not a PNG.")])
@@ -443,6 +444,13 @@ def heads_of(table: Table | None, units: list[str], *,
         heads += [u["username"] for u in list_users(code, store=store)
                   if Role.UNIT_HEAD.value in u["roles"] and u["status"] == "active"]
     return heads
+
+
+def desk_phone(table: Table | None) -> str:
+    """The one-stop desk's phone from the agency profile; the default one when
+    there is no table to read (the in-memory stores of unit tests)."""
+    return agency_profile(table)["desk_phone"] if table is not None else \
+        DEFAULT_AGENCY["desk_phone"]
 
 
 def agency_profile(table: Table | None = None, *,

@@ -56,8 +56,12 @@ def _answer(model: BaseModel, cookie: str | None) -> Response:
 def login(call: Call) -> Response:
     from chalicelib.organisation.session_schemas import LoginResponse
 
-    tokens = users.identity().login(call.body.username, call.body.password)
+    tokens = users.identity().login(call.body.username, call.body.password,
+                                    call.body.new_password)
     profile = _profile(call.body.username)
+    if call.body.new_password:
+        _audit_session(call, profile.username, "auth.first_password",
+                       "Đổi mật khẩu được cấp ở lần đăng nhập đầu")
     _audit_session(call, profile.username, "auth.login", "Đăng nhập")
     out = LoginResponse(id_token=tokens["id_token"], access_token=tokens["access_token"],
                         expires_in=tokens["expires_in"], user=profile)

@@ -8,6 +8,9 @@ from pydantic import BaseModel, Field
 class LoginRequest(BaseModel):
     username: str = Field(min_length=1, max_length=128)
     password: str = Field(min_length=1, max_length=256)
+    # Only with a password an administrator issued: the user's own, which
+    # replaces it (the first answer without it is a 400 password_change_required).
+    new_password: str | None = Field(default=None, min_length=1, max_length=256)
 
 
 class Profile(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.kernel.errors import Conflict, FieldProblem, InvalidInput
@@ -43,6 +44,22 @@ STATUS_LABELS = {
     OutStatus.RECALLED: "Đã thu hồi",
     OutStatus.REPLACED: "Đã được thay thế",
 }
+
+
+# A signing or issuing step that has not recorded its outcome after this long
+# died with its process (a crash, a kill): its Lambda times out in 2 minutes
+# and SQS's redeliveries come sooner, so by then no run of it is left to
+# finish. The clerk or the signer is offered to start it again.
+STUCK_AFTER = timedelta(minutes=5)
+_IN_FLIGHT = (OutStatus.SIGNING.value, OutStatus.ISSUING.value)
+
+
+def stuck(doc: dict[str, object], now: datetime) -> bool:
+    """Whether the document's step is in flight for longer than ``STUCK_AFTER``."""
+    if doc.get("status") not in _IN_FLIGHT or not doc.get("updated_at"):
+        return False
+    since = datetime.fromisoformat(str(doc["updated_at"]).replace("Z", "+00:00"))
+    return now - since >= STUCK_AFTER
 
 
 class Step(StrEnum):

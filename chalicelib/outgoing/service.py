@@ -46,6 +46,7 @@ from chalicelib.outgoing.rules import (
     check_chain,
     default_chain,
     ensure_status,
+    stuck,
 )
 from chalicelib.outgoing.store import STORAGE_ATTRIBUTES, SUMMARY, OutgoingStore, access_of
 from chalicelib.work.pending import Pending
@@ -86,14 +87,11 @@ def _reviewer(doc: dict[str, Any], step: Step) -> Reviewer:
 
 
 
-def _sniff(data: bytes, declared: str) -> str:
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"PK\x03\x04") and declared == DOCX:
-        return DOCX
-    raise InvalidInput("Tệp phải là PDF (hoặc DOCX để góp ý).",
-                       "The file must be a PDF (or a DOCX for review).", "invalid_file",
-                       [FieldProblem("file", "Không phải PDF/DOCX.", "Not a PDF or DOCX.")])
+def _sniff(data: bytes) -> str:
+    """PDF, or DOCX kept for review, by the bytes (``kernel.filetypes``)."""
+    from chalicelib.kernel.filetypes import checked_type
+
+    return checked_type(data, (PDF, DOCX), path="file")
 
 
 def public_view(doc: dict[str, Any]) -> dict[str, Any]:
@@ -298,7 +296,7 @@ class Outgoing:
             from chalicelib.kernel.errors import TooLarge
 
             raise TooLarge(MAX_FILE)
-        kind = _sniff(data, content_type)
+        kind = _sniff(data)
         pages = None
         if kind == PDF:
             from chalicelib.adapters.pdf_inspect import inspect_pdf
@@ -506,14 +504,16 @@ class Outgoing:
         return self.view(caller, doc_id)
 
     def retry(self, caller: Caller, doc_id: str) -> dict[str, Any]:
-        """After a failed step: the clerk (or the signer) starts it again."""
+        """After a failed step, or one stuck in flight (``rules.stuck``: its
+        process died), the clerk (or the signer) starts it again."""
         doc = self.load(caller, doc_id)
-        ensure_status(doc["status"], (OutStatus.SIGNING_FAILED, OutStatus.ISSUE_FAILED),
-                      "thử lại", "retry")
+        if not stuck(doc, self.clock()):
+            ensure_status(doc["status"], (OutStatus.SIGNING_FAILED, OutStatus.ISSUE_FAILED),
+                          "thử lại", "retry")
         if Role.CLERK not in caller.roles and caller.username not in (doc["signer"],
                                                                       doc.get("signed_by")):
             raise Forbidden()
-        signing = doc["status"] == OutStatus.SIGNING_FAILED.value
+        signing = doc["status"] in (OutStatus.SIGNING_FAILED.value, OutStatus.SIGNING.value)
         after = {**doc, "status": (OutStatus.SIGNING if signing else OutStatus.ISSUING).value,
                  "failure": None}
         uow = self.store.unit_of_work()
@@ -638,7 +638,8 @@ class Outgoing:
                 caller.username == doc["signer"] or self._delegation(caller.username,
                                                                      doc["signer"])):
             out.append("sign")
-        if status in (OutStatus.SIGNING_FAILED.value, OutStatus.ISSUE_FAILED.value) and (
+        if (status in (OutStatus.SIGNING_FAILED.value, OutStatus.ISSUE_FAILED.value)
+                or stuck(doc, self.clock())) and (
                 Role.CLERK in caller.roles or caller.username == doc["signer"]):
             out.append("retry")
         if status == OutStatus.SIGNED.value and Role.CLERK in caller.roles:
@@ -655,8 +656,15 @@ class Outgoing:
                     for v in stored_versions]
         notes = [{k: n.get(k) for k in ("note_kind", "text", "by", "by_name", "at")}
                  for n in stored_notes]
-        return {**public_view(doc), "versions": json_ready(versions), "notes": notes,
-                "actions": self._actions(caller, doc)}
+        out = {**public_view(doc), "versions": json_ready(versions), "notes": notes,
+               "actions": self._actions(caller, doc)}
+        if stuck(doc, self.clock()):
+            # Said in the page beside the retry button: why it is offered.
+            out["stuck"] = True
+            out["stuck_message"] = ("Bước " + ("ký số" if doc["status"] == OutStatus.SIGNING.value
+                                               else "phát hành")
+                                    + " bị gián đoạn (quá 5 phút chưa xong); hãy thử lại.")
+        return out
 
     def list_visible(self, caller: Caller, *, cursor: str | None = None, limit: int = 20,
                      status: str | None = None, q: str | None = None) -> dict[str, Any]:

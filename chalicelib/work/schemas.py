@@ -23,6 +23,10 @@ MailChoicesIn = create_model("MailChoicesIn", __config__=ConfigDict(extra="forbi
 
 
 class PreferencesIn(BaseModel):
+    # An unknown field is a mistake (a misspelt "digets" would silently keep the
+    # old choice): refused, each one named.
+    model_config = ConfigDict(extra="forbid")
+
     digest: bool = True  # the 07:30 digest of due-soon and overdue work
     instant: bool = True  # a mail when work is assigned
     due_soon_days: int = Field(default=2, ge=1, le=5)  # working days

@@ -327,7 +327,9 @@ def test_a_desk_dossier_asked_for_papers_is_supplied_from_the_public_lookup(
         expect(status_of(desk)).to_have_text("Yêu cầu bổ sung")
         expect(desk.locator("#os-resume")).to_be_visible()
 
-        # ---- the applicant says the paper was supplied, on the public lookup
+        # ---- the applicant says the paper was supplied, on the public lookup, with
+        # the access key printed on the receipt the desk handed over
+        key = _access_key_on_receipt(url, desk.url.split("id=")[1], session_of("motcua"))
         citizen = open_page(PHONE)
         citizen.goto(f"{url}/tra-cuu?code={code}")
         loaded(citizen)
@@ -338,10 +340,32 @@ def test_a_desk_dossier_asked_for_papers_is_supplied_from_the_public_lookup(
         actions = result.locator("[data-out=actions]")
         expect(actions).to_be_visible()
         expect(actions.get_by_role("button", name="Rút hồ sơ")).to_be_visible()
+        # Without the key nothing changes: the page asks for it.
+        actions.get_by_role("button", name="Tôi đã bổ sung giấy tờ").click()
+        expect(citizen.locator("div.flash")).to_contain_text("mã bảo mật")
+        expect(result.locator("[data-out=verdict]")).to_have_text("Yêu cầu bổ sung")
+        actions.get_by_label(re.compile("^Mã bảo mật")).fill(key.lower())
         actions.get_by_role("button", name="Tôi đã bổ sung giấy tờ").click()
         expect(result.locator("[data-out=verdict]")).to_have_text("Đang xử lý")
         expect(actions).to_be_hidden()
         expect(result.locator("[data-out=timeline]")).to_contain_text("Đã nhận hồ sơ bổ sung")
+
+
+def _access_key_on_receipt(url: str, dossier_id: str, session: dict[str, Any]) -> str:
+    """The access key as the printed receipt shows it (the PDF's text)."""
+    import subprocess
+
+    from tests.conftest import require_tool
+
+    request = urllib.request.Request(f"{url}/api/dossiers/{dossier_id}/receipt", headers={
+        "Authorization": f"Bearer {session['id_token']}", "Accept": "application/pdf"})
+    with urllib.request.urlopen(request, timeout=15) as resp:
+        pdf = resp.read()
+    text = subprocess.run([require_tool("pdftotext", "poppler-utils"), "-", "-"], input=pdf,
+                          capture_output=True, check=True, timeout=60).stdout.decode()
+    found = re.search(r"Mã bảo mật: ([A-Z0-9]{4}-[A-Z0-9]{4})", unicodedata.normalize("NFC", text))
+    assert found, text
+    return found.group(1)
 
 
 # ------------------------------------------------------------------ the signed result

@@ -130,9 +130,20 @@ def test_admin_creates_a_unit_and_an_account_whose_role_and_status_apply_at_the_
     expect(row).to_contain_text("Lê Thu Hà")
     expect(row).to_contain_text("Phòng Kinh tế đối ngoại")
 
-    # The new user signs in, on a phone, with the password shown once.
+    # The new user signs in, on a phone, with the password shown once, and must
+    # set their own at once.
     user.goto(url + "/login")
     sign_in_with_form(user, "lethuha", password)
+    fresh = user.locator("#login-new")
+    expect(fresh).to_be_visible()
+    expect(user.locator("div.flash")).to_contain_text("đặt mật khẩu mới")
+    fresh.get_by_label("Mật khẩu mới", exact=True).fill(password + "-Rieng9")
+    fresh.get_by_label("Nhập lại mật khẩu mới").fill(password + "-Khac9")
+    user.get_by_role("button", name="Đăng nhập").click()
+    expect(fresh.locator(".field-error[data-error-for=new_password_again]")).to_contain_text(
+        "Không khớp")
+    fresh.get_by_label("Nhập lại mật khẩu mới").fill(password + "-Rieng9")
+    user.get_by_role("button", name="Đăng nhập").click()
     user.wait_for_url(url + "/")
     loaded(user)
     expect(user.locator("main dd[data-bind=unit_name]")).to_have_text("Phòng Kinh tế đối ngoại")

@@ -208,3 +208,32 @@ def test_merge_adds_batch_failures_for_every_registered_source() -> None:
                          "FunctionResponseTypes": ["ReportBatchItemFailures"]}
     assert "GatewayResponses" in merge["Resources"]["RestAPI"]["Properties"]
     assert not LOCAL_ONLY & set(merge["Globals"]["Function"]["Environment"]["Variables"])
+
+
+def test_a_rate_based_waf_rule_guards_the_public_routes_of_the_api_stage() -> None:
+    """#21 item 1: floods of the public routes stop at the edge, per address."""
+    template = _template()
+    acl = template["Resources"]["PublicWebAcl"]
+    assert acl["Type"] == "AWS::WAFv2::WebACL"
+    props = acl["Properties"]
+    assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
+    (rule,) = props["Rules"]
+    assert "Block" in rule["Action"]
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "IP" and 10 <= rate["Limit"] <= 1000
+    scoped = {s["ByteMatchStatement"]["SearchString"]
+              for s in rate["ScopeDownStatement"]["OrStatement"]["Statements"]}
+    assert {"/api/public/", "/tra-cuu", "/nop-ho-so", "/gui-don"} <= scoped
+    # What the blocked client reads is our error shape, in Vietnamese and English.
+    body = props["CustomResponseBodies"][rule["Action"]["Block"]["CustomResponse"][
+        "CustomResponseBodyKey"]]
+    error = json.loads(body["Content"])["error"]
+    assert error["code"] == "rate_limited" and error["message"] and error["message_en"]
+
+    shape = packaging.AppShape({}, [], True)
+    association = packaging.build_merge(template, shape, "prod")["Resources"][
+        "PublicWebAclAssociation"]
+    assert association["Type"] == "AWS::WAFv2::WebACLAssociation"
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": ["PublicWebAcl", "Arn"]}
+    arn = association["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in arn

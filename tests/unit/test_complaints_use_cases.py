@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.complaints.service import Complaints, chain_of
 from chalicelib.kernel.calendar import AgencyCalendar
-from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.work import items
 from chalicelib.work.pending import Pending
@@ -249,6 +249,17 @@ def test_the_public_lookup_needs_the_code_and_the_phone(cases: Complaints) -> No
                         (case["code"], "678")):
         with pytest.raises(NotFound):
             cases.lookup(code, phone)
+
+
+def test_failed_lookups_lock_the_case_code_for_the_hour(cases: Complaints) -> None:
+    case = _file(cases)
+    for n in range(5):
+        with pytest.raises(NotFound):
+            cases.lookup(case["code"], f"{n:04d}")
+    with pytest.raises(RateLimited) as locked:
+        cases.lookup(case["code"], "5678")
+    assert locked.value.code == "code_locked" and "024 3825 6637" in locked.value.message
+    assert locked.value.message_en.startswith("This code is locked")
 
 
 def test_the_dashboard_is_for_leaders_and_counts_the_cases_work(cases: Complaints) -> None:

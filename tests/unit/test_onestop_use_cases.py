@@ -7,6 +7,7 @@ the seed procedures."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,7 +15,7 @@ import pytest
 
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.config import ENV_NAMES, get_settings
-from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.kernel.errors import Conflict, Forbidden, InvalidInput, NotFound, RateLimited
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.onestop.catalogue import SEED_PROCEDURES
 from chalicelib.onestop.dossiers import Deps, S, chain_of
@@ -258,11 +259,58 @@ def test_the_applicant_says_online_that_the_papers_are_supplied(deps: Deps) -> N
     request_supplement(EXAMINER, d["id"], papers=["GDN"], note="", deps=deps)
 
     with pytest.raises(NotFound):
-        supply_online(d["code"], "0000", deps=deps)
-    answer = supply_online(d["code"].lower(), "4321", deps=deps)
+        supply_online(d["code"], "0000", access_key=d["access_key"], deps=deps)
+    with pytest.raises(NotFound):  # the phone alone does not change a dossier
+        supply_online(d["code"], "4321", access_key="AAAA-AAAA", deps=deps)
+    answer = supply_online(d["code"].lower(), "4321",
+                           access_key=d["access_key"].lower().replace("-", " "), deps=deps)
 
     assert answer["status"] == int(S.IN_PROGRESS)
     assert deps.trail.actors(chain_of(d["id"]))[-1] == "online"
+
+
+# ---------------------------------------------------------------- the code's attempt budget
+
+def test_guesses_spread_over_the_public_routes_lock_the_code(deps: Deps) -> None:
+    """The issue's attack: the lookup, "supplied" and withdraw routes share one
+    budget per code; after 5 failures the right phone and key are refused too."""
+    d = _at_desk(deps)
+    key = d["access_key"]
+    guesses = [lambda p: lookup(d["code"], p, deps=deps),
+               lambda p: supply_online(d["code"], p, access_key=key, deps=deps),
+               lambda p: withdraw(d["code"], p, "x", access_key=key, deps=deps)]
+    for n in range(5):
+        with pytest.raises(NotFound):
+            guesses[n % 3](f"{n:04d}")
+    for attempt in guesses:
+        with pytest.raises(RateLimited) as locked:
+            attempt("4321")
+        assert locked.value.code == "code_locked"
+        assert "024 3825 6637" in locked.value.message  # the desk's phone
+        assert "10:00" in locked.value.message  # the hour ends 03:00 UTC, 10:00 local
+    assert deps.store.get(d["id"])["status"] == int(S.RECEIVED)
+
+    deps.clock.now = MONDAY + timedelta(hours=1)  # the next hour: the budget is whole again
+    assert lookup(d["code"], "4321", deps=deps)["status"] == int(S.RECEIVED)
+
+
+def test_passed_checks_do_not_spend_the_budget(deps: Deps) -> None:
+    d = _at_desk(deps)
+    for _ in range(20):
+        lookup(d["code"], "4321", deps=deps)
+    for n in range(4):
+        with pytest.raises(NotFound):
+            lookup(d["code"], f"{n:04d}", deps=deps)
+    assert lookup(d["code"], "4321", deps=deps)["code"] == d["code"]
+
+
+def test_a_dossier_has_an_access_key_that_no_view_shows(deps: Deps) -> None:
+    d = _at_desk(deps)
+    other = _at_desk(deps)
+    assert re.fullmatch(r"[A-HJ-KM-NP-Z2-9]{4}-[A-HJ-KM-NP-Z2-9]{4}", d["access_key"])
+    assert d["access_key"] != other["access_key"]
+    assert "access_key" not in view(DESK, d["id"], deps=deps)
+    assert "access_key" not in lookup(d["code"], "4321", deps=deps)
 
 
 # ---------------------------------------------------------------- withdrawal, stop, return
@@ -285,9 +333,12 @@ def test_a_wrong_phone_answers_like_an_unknown_code(deps: Deps) -> None:
 def test_the_applicant_asks_to_withdraw_and_the_desk_stops_the_dossier(deps: Deps) -> None:
     d = _at_desk(deps)
     with pytest.raises(NotFound):
-        withdraw(d["code"], "1111", "Nộp nhầm thủ tục", deps=deps)
+        withdraw(d["code"], "1111", "Nộp nhầm thủ tục", access_key=d["access_key"], deps=deps)
+    with pytest.raises(NotFound):
+        withdraw(d["code"], "4321", "Nộp nhầm thủ tục", access_key="", deps=deps)
 
-    answer = withdraw(d["code"], "4321", "Nộp nhầm thủ tục", deps=deps)
+    answer = withdraw(d["code"], "4321", "Nộp nhầm thủ tục", access_key=d["access_key"],
+                      deps=deps)
     assert answer["status"] == int(S.WITHDRAWAL_REQUESTED)
     assert deps.trail.actors(chain_of(d["id"]))[-1] == "online"
     assert view(DESK, d["id"], deps=deps)["actions"] == ["stop"]

@@ -292,6 +292,35 @@ def test_a_step_outcome_is_recorded_only_from_the_state_it_expects(outgoing: Out
                                                              "outgoing.retry"]
 
 
+def test_a_step_stuck_in_flight_is_offered_again_after_five_minutes(outgoing: Outgoing
+                                                                   ) -> None:
+    """A crash between "signing" and the step's outcome (#21 item 12): after
+    STUCK_AFTER the clerk and the signer see "retry", and it starts the step again."""
+    doc_id = _approved(outgoing)
+    outgoing.request_signing(LEADER, doc_id)
+    store = outgoing.store.docs[doc_id]
+
+    store["updated_at"] = (NOW - timedelta(minutes=4)).isoformat()
+    assert "retry" not in outgoing.view(CLERK, doc_id)["actions"]
+    assert "stuck" not in outgoing.view(CLERK, doc_id)
+    with pytest.raises(Conflict):
+        outgoing.retry(CLERK, doc_id)  # the step may still be running
+
+    store["updated_at"] = (NOW - timedelta(minutes=6)).isoformat()
+    seen = outgoing.view(CLERK, doc_id)
+    assert "retry" in seen["actions"] and seen["stuck"] is True
+    assert "ký số" in seen["stuck_message"]
+    assert "retry" in outgoing.view(LEADER, doc_id)["actions"]
+    assert "retry" not in outgoing.view(DRAFTER, doc_id)["actions"]
+    with pytest.raises(Forbidden):
+        outgoing.retry(DRAFTER, doc_id)
+    before = len([e for e in outgoing.store.events if e.type == "outgoing.sign_requested"])
+    assert outgoing.retry(CLERK, doc_id)["status"] == "signing"
+    assert len([e for e in outgoing.store.events
+                if e.type == "outgoing.sign_requested"]) == before + 1
+    assert outgoing.trail.actions(chain_of(doc_id))[-1] == "outgoing.retry"
+
+
 # ---------------------------------------------------------------- issuance
 
 def test_only_the_clerk_numbers_and_numbers_follow_each_other(outgoing: Outgoing) -> None:

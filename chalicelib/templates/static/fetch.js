@@ -61,9 +61,9 @@
   // itself, whose 401 means "wrong password", not "session over"; raw=true answers
   // the Response itself when it is OK (downloads), errors still throw ApiError.
   async function api(path, options = {}, retried = false) {
-    const { method = "GET", json, auth = true, raw = false, accept = "application/json" } = options;
+    const { method = "GET", json, auth = true, raw = false, accept = "application/json", headers: extra = {} } = options;
     const session = auth ? loadSession() : null;
-    const headers = { "Accept": accept, ...ownHeaders(path) };
+    const headers = { "Accept": accept, ...extra, ...ownHeaders(path) };
     if (session) headers["Authorization"] = "Bearer " + session.id_token;
     const init = { method, headers, credentials: "same-origin" };
     if (json !== undefined) { headers["Content-Type"] = "application/json"; init.body = JSON.stringify(json); }
@@ -193,5 +193,13 @@
     return body;
   }
 
-  Object.assign(E, { postFile, ApiError, networkError, SAME_ORIGIN, resumeSession, api, localError, download, openPrintable, pageCsp, CSP_FALLBACKS, cspSources, cspSourceMatches, cspAllows, cspAllowsOtherHosts });
+  // A random key for one submission (Idempotency-Key): retries of it act once.
+  function newKey() {
+    if (window.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID().replace(/-/g, "");
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  Object.assign(E, { newKey, postFile, ApiError, networkError, SAME_ORIGIN, resumeSession, api, localError, download, openPrintable, pageCsp, CSP_FALLBACKS, cspSources, cspSourceMatches, cspAllows, cspAllowsOtherHosts });
 })();

@@ -36,6 +36,8 @@
     const listFiles = fileLister(fileInput, fileList);
     fileInput.addEventListener("change", listFiles);
 
+    // One key per filing: sending again after a lost answer files it once.
+    const filingKey = E.newKey();
     onSubmit(form, async (data) => {
       const body = filingBody(form, data);
       const files = checkedFiles(fileInput.files);
@@ -46,7 +48,8 @@
       body.files = ids;
       let res;
       try {
-        res = await api("/api/public/complaints", { method: "POST", json: body, auth: false });
+        res = await api("/api/public/complaints", { method: "POST", json: body, auth: false,
+          headers: { "Idempotency-Key": filingKey } });
       } catch (e) {
         // Nothing to say about a field no person sees.
         if (e.fields) e.fields = e.fields.filter((f) => !String(f.path).startsWith("website"));

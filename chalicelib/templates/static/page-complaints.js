@@ -48,9 +48,12 @@
     if (form && (E.hasRole("clerk") || E.hasRole("leader"))) {
       kindDependent(form, () => form.elements.kind.value, form.querySelector(".cpd-protect"),
         form.querySelector(".cpd-decision"));
+      // One key per letter filed: a retry after a lost answer files it once.
+      const filingKey = E.newKey();
       onSubmit(form, async (data) => {
         const body = { ...filingBody(form, data), channel: data.channel || "letter", files: [] };
-        const c = await api("/api/complaints", { method: "POST", json: body });
+        const c = await api("/api/complaints", { method: "POST", json: body,
+          headers: { "Idempotency-Key": filingKey } });
         location.assign(caseHref(c.id));
       });
     }

@@ -18,6 +18,19 @@
     const withdrawForm = document.getElementById("dl-withdraw-form");
     const suppliedButton = actions.querySelector("[data-action=supplied]");
     let asked = null; // {code, last4} of the dossier shown
+    // The access key from the receipt's or the mail's link (?key=), else typed:
+    // changes to the dossier need it besides the phone.
+    const keyInput = document.getElementById("dl-key");
+    keyInput.value = new URLSearchParams(location.search).get("key") || "";
+    const accessKey = () => {
+      const key = nfc(keyInput.value).trim().toUpperCase();
+      if (!/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(key.replace(/\s+/g, ""))) {
+        keyInput.focus();
+        throw localError("Chưa nhập đúng mã bảo mật in trên giấy tiếp nhận.", "Type the access key from the receipt.",
+          [field("access_key", "Mã bảo mật gồm 8 ký tự, ví dụ K7QM-3WXA.", "8 characters, e.g. K7QM-3WXA.")]);
+      }
+      return key;
+    };
 
     const render = (res) => {
       const finished = !OPEN.has(res.status);
@@ -76,7 +89,8 @@
       suppliedButton.disabled = true;
       flash("");
       try {
-        const res = await api(path("supplied"), { method: "POST", auth: false, json: { phone_last4: asked.last4 } });
+        const res = await api(path("supplied"), { method: "POST", auth: false,
+          json: { phone_last4: asked.last4, access_key: accessKey() } });
         render(res);
         flash("Đã ghi nhận bạn bổ sung hồ sơ; thời hạn giải quyết được tính tiếp.", { ok: true });
       } catch (e) { showError(e); } finally { suppliedButton.disabled = false; }
@@ -85,10 +99,11 @@
       if (!asked) return;
       const reason = nfc(data.reason || "").trim();
       if (!reason) throw localError("Chưa ghi lý do rút hồ sơ.", "Give a reason.", [required("reason", "lý do rút hồ sơ")]);
+      const key = accessKey();
       const ok = await confirmAction({ title: `Rút hồ sơ ${asked.code}?`, confirm: "Rút hồ sơ",
         text: "Sở sẽ dừng giải quyết hồ sơ theo yêu cầu của bạn. Không hoàn tác được." });
       if (!ok) return;
-      const res = await api(path("withdraw"), { method: "POST", auth: false, json: { phone_last4: asked.last4, reason } });
+      const res = await api(path("withdraw"), { method: "POST", auth: false, json: { phone_last4: asked.last4, access_key: key, reason } });
       withdrawForm.reset();
       render(res);
       flash("Đã gửi yêu cầu rút hồ sơ.", { ok: true });

@@ -114,7 +114,8 @@
         progress.textContent = "";
         out(receipt, "appointment").replaceChildren(
           el("span", {}, "Hẹn trả kết quả: "), el("strong", {}, atDay(res.appointment_at)));
-        showReceipt(card, receipt, { code: res.code, lookup: "/tra-cuu", rows: [
+        showReceipt(card, receipt, { code: res.code, lookup: "/tra-cuu", key: res.access_key, rows: [
+          ["Mã bảo mật (rút hồ sơ, báo đã bổ sung; không chia sẻ)", res.access_key || ""],
           ["Thủ tục", p.name],
           ["Thời điểm tiếp nhận", res.received_at ? formatInstant(res.received_at) : ""],
           ["Tình trạng", (STATUS[res.status] || [""])[0]],

@@ -141,8 +141,9 @@
       cards.recall.hidden = !(can.has("recall") || can.has("replace"));
       cards.recall.querySelector("[data-action=recall]").hidden = !can.has("recall");
       cards.recall.querySelector("[data-action=replace]").hidden = !can.has("replace");
-      out(cards.retry, "retry-hint").textContent = doc.status === "signing_failed"
-        ? "Ký số chưa thành công. Kiểm tra lỗi ở trên rồi thử ký lại." : "Phát hành chưa thành công; số đã cấp được giữ nguyên khi thử lại.";
+      out(cards.retry, "retry-hint").textContent = doc.stuck ? doc.stuck_message
+        : doc.status === "signing_failed"
+          ? "Ký số chưa thành công. Kiểm tra lỗi ở trên rồi thử ký lại." : "Phát hành chưa thành công; số đã cấp được giữ nguyên khi thử lại.";
       const steps = doc.review || [];
       const current = steps[Number(doc.review_index || 0)];
       out(cards.review, "review-step").textContent = current ? `Bước hiện tại: ${current.label}.` : "";

@@ -17,7 +17,7 @@
       el("div", { class: "secret-row" }, value, copy),
       el("p", { class: "secret-warn" },
         "Mật khẩu chỉ hiển thị một lần này. Hãy sao chép và giao trực tiếp cho người dùng; " +
-        "sau khi ẩn hoặc rời trang sẽ không xem lại được."),
+        "sau khi ẩn hoặc rời trang sẽ không xem lại được. Người dùng phải đổi mật khẩu này ở lần đăng nhập đầu tiên."),
       hide);
     copy.addEventListener("click", async () => {
       try {

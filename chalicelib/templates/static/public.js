@@ -23,13 +23,14 @@
   };
 
   // The receipt in place of the form: the code to keep, the facts, the mail sent.
-  function showReceipt(card, receipt, { code, rows, mail, mailText, lookup }) {
+  function showReceipt(card, receipt, { code, rows, mail, mailText, lookup, key }) {
     out(receipt, "code").textContent = code;
     out(receipt, "facts").replaceChildren(...facts(rows));
     const note = out(receipt, "mail");
     note.hidden = !mail;
     note.textContent = mail ? mailText : "";
-    out(receipt, "lookup").setAttribute("href", lookup + "?code=" + encodeURIComponent(code));
+    out(receipt, "lookup").setAttribute("href", lookup + "?code=" + encodeURIComponent(code)
+      + (key ? "&key=" + encodeURIComponent(key) : ""));
     card.hidden = true;
     receipt.hidden = false;
     receipt.focus();
