@@ -1,0 +1,258 @@
+"""Case files over the API: the yearly list drafted by the head of unit and
+approved by a leader, copied forward; filing an incoming document and a
+complaint case after a suggestion, in order; closing freezes the file; the
+archivist lists what is due and receives it, the PDFs kept under S3 Object
+Lock (a delete of a locked version is refused); bad input names its fields."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.conftest import Session
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+# The archive's clock: a working Tuesday morning in March 2026.
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=HANOI).astimezone(UTC)
+YEAR = 2026
+
+
+def _body(resp: Any) -> Any:
+    return json.loads(resp.body)
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive's use cases run at NOW, whatever the wall clock says."""
+    from chalicelib import bootstrap
+    from chalicelib.archive import routes
+
+    real = bootstrap.archive
+    monkeypatch.setattr(routes, "use_cases",
+                        lambda: dataclasses.replace(real(), clock=lambda: NOW))
+
+
+def _incoming(unit: str, person: str, pdf: bytes | None = None) -> str:
+    """A registered incoming document of ``unit`` assigned to ``person``, its PDF
+    in the documents bucket."""
+    import os
+
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
+
+    key = f"files/sha256/{uuid.uuid4().hex}"
+    boto3.client("s3").put_object(Bucket=os.environ["DOCUMENTS_BUCKET"], Key=key,
+                                  Body=pdf or b"%PDF-1.4 van ban den\n%%EOF\n")
+    doc = incoming.register(
+        None, Metadata(so_ky_hieu="12/UBND-KT", co_quan_ban_hanh="UBND thành phố Hà Nội",
+                       ngay_ban_hanh=date(2026, 3, 2),
+                       trich_yeu="V/v rà soát đăng ký doanh nghiệp"),
+        arrival=NOW, source="paper", units=[unit], people=[person],
+        file={"key": key, "sha256": uuid.uuid4().hex, "name": "vb.pdf"})
+    return str(doc["id"])
+
+
+def _complaint(unit: str, officer: str) -> str:
+    from chalicelib.complaints import service as complaints
+    from chalicelib.kernel.identity import Caller, Role
+
+    case = complaints.submit(None, kind="petition", person={
+        "name": "Người Gửi", "phone": "0912345678", "email": "nguoigui@example.vn",
+        "protected": False}, content="Kiến nghị về thời gian trả kết quả đăng ký.",
+        decision=None, decision_date=None, channel="online")
+    complaints.accept(Caller("vanthu", frozenset({Role.CLERK}), unit="VP"), case["id"])
+    complaints.assign(Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD"), case["id"],
+                      unit=unit, officer=officer)
+    return str(case["id"])
+
+
+def _approved_list(head: Session, leader: Session) -> dict[str, Any]:
+    for code, title, group in (("01", "Hồ sơ trả lời kiến nghị về đăng ký doanh nghiệp", "TT-01"),
+                               ("02", "Công văn trao đổi về đăng ký kinh doanh", "TH-04")):
+        resp = head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {
+            "code": code, "title": title, "group": group, "responsible": "chuyenvien"})
+        assert resp.status_code == 200, resp.body
+    listed = _body(head.get(f"/api/archive/lists/PDKKD/{YEAR}"))
+    assert listed["status"] == "draft" and [f["status"] for f in listed["files"]] == [
+        "planned", "planned"]
+    approved = leader.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/approve",
+                           {"version": listed["version"]})
+    assert approved.status_code == 200, approved.body
+    return _body(approved)
+
+
+def test_the_yearly_list_is_drafted_approved_and_copied_forward(client, as_role, frozen):
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    # An officer drafts nothing; a head drafts their own unit's list only (another
+    # unit's list is not theirs to see).
+    assert officer.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {
+        "code": "09", "title": "X", "group": "TH-04", "responsible": "chuyenvien"}
+    ).status_code == 403
+    assert head.send("POST", f"/api/archive/lists/PTH/{YEAR}/files", {
+        "code": "09", "title": "X", "group": "TH-04", "responsible": "chuyenvien"}
+    ).status_code == 404
+    approved = _approved_list(head, leader)
+    assert approved["status"] == "approved" and approved["status_label"] == "Đã phê duyệt"
+    first = approved["files"][0]
+    assert (first["code"], first["status"], first["retention_years"],
+            first["retention_label"], first["retention_source"], first["catalogue_version"]) == (
+        "01", "open", 15, "15 năm", "Thông tư 10/2022/TT-BNV", "TT10-2022.1")
+    # Approved, the list takes no new entry.
+    late = head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {
+        "code": "03", "title": "Thêm", "group": "TH-04", "responsible": "chuyenvien"})
+    assert late.status_code == 409 and _body(late)["error"]["code"] == "list_approved"
+    # Another unit's officer does not see PDKKD's list; the clerk and leaders do.
+    assert as_role("one_stop").get(f"/api/archive/lists/PDKKD/{YEAR}").status_code == 404
+    assert as_role("clerk").get(f"/api/archive/lists/PDKKD/{YEAR}").status_code == 200
+
+    copied = head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/copy-forward")
+    assert copied.status_code == 200, copied.body
+    nxt = _body(copied)
+    assert nxt["year"] == YEAR + 1 and nxt["status"] == "draft"
+    assert [(f["code"], f["title"], f["group"], f["status"]) for f in nxt["files"]] == [
+        (f["code"], f["title"], f["group"], "planned") for f in approved["files"]]
+    again = head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/copy-forward")
+    assert again.status_code == 409 and _body(again)["error"]["code"] == "list_exists"
+
+
+def test_bad_entries_name_every_field_at_fault(client, as_role, frozen):
+    head = as_role("unit_head")
+    resp = head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {
+        "code": "không hợp lệ!", "title": "Hồ sơ", "group": "KHONG-CO",
+        "responsible": "vanthu"})
+    assert resp.status_code == 400
+    error = _body(resp)["error"]
+    assert {f["path"] for f in error["fields"]} == {"code", "group", "responsible"}
+    assert error["message"] and error["message_en"]
+    empty = head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {"code": ""})
+    assert empty.status_code == 400
+    assert {"code", "title", "group", "responsible"} <= {
+        f["path"] for f in _body(empty)["error"]["fields"]}
+    assert head.get("/api/archive/lists/PDKKD/1999").status_code == 400
+
+
+def test_filing_closing_and_hand_over_under_object_lock(client, as_role, frozen, aws_env):
+    import os
+
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    archivist = as_role("archivist")
+    files = {f["code"]: f for f in _approved_list(head, leader)["files"]}
+    doc_id = _incoming("PDKKD", "chuyenvien")
+    case_id = _complaint("PDKKD", "chuyenvien")
+
+    # The suggestion puts the file whose group holds complaints first.
+    suggested = _body(officer.get(f"/api/archive/suggest?kind=complaint&ref={case_id}"))
+    assert suggested["filed_in"] is None
+    assert [f["code"] for f in suggested["files"]] == ["01", "02"]
+    assert suggested["files"][0]["fits"] is True
+    file_id = suggested["files"][0]["id"]
+
+    # A document the caller may not see is not found, not filed.
+    hidden = _incoming("PTH", "giamdoc")
+    assert officer.send("POST", f"/api/archive/files/{file_id}/items",
+                        {"kind": "incoming", "ref": hidden}).status_code == 404
+    for kind, ref in (("complaint", case_id), ("incoming", doc_id)):
+        resp = officer.send("POST", f"/api/archive/files/{file_id}/items",
+                            {"kind": kind, "ref": ref})
+        assert resp.status_code == 200, resp.body
+    view = _body(resp)
+    assert [(i["seq"], i["item_kind"], i["kind_label"]) for i in view["items"]] == [
+        (1, "complaint", "Đơn thư"), (2, "incoming", "Văn bản đến")]
+    assert view["items"][1]["number"] == "12/UBND-KT"
+    assert view["items"][1]["title"] == "V/v rà soát đăng ký doanh nghiệp"
+    assert view["opened_on"] == "2026-03-10" and view["item_count"] == 2
+    # One document, one case file.
+    twice = officer.send("POST", f"/api/archive/files/{files['02']['id']}/items",
+                         {"kind": "incoming", "ref": doc_id})
+    assert twice.status_code == 409 and _body(twice)["error"]["code"] == "already_filed"
+    assert _body(officer.get(f"/api/archive/suggest?kind=incoming&ref={doc_id}"))[
+        "filed_in"] == file_id
+
+    # The archivist has nothing before the file closes; closing freezes it.
+    assert _body(archivist.get("/api/archive/handover"))["files"] == []
+    closed = officer.send("POST", f"/api/archive/files/{file_id}/close",
+                          {"version": view["version"]})
+    assert closed.status_code == 200, closed.body
+    closed_view = _body(closed)
+    assert (closed_view["status"], closed_view["closed_on"], closed_view["handover_due"]) == (
+        "closed", "2026-03-10", "2027-03-10")
+    frozen_out = officer.send("POST", f"/api/archive/files/{file_id}/items",
+                              {"kind": "incoming", "ref": _incoming("PDKKD", "chuyenvien")})
+    assert frozen_out.status_code == 409
+    assert _body(frozen_out)["error"]["code"] == "case_file_closed"
+
+    due = _body(archivist.get("/api/archive/handover"))
+    assert [(f["id"], f["handover_due"], f["late"]) for f in due["files"]] == [
+        (file_id, "2027-03-10", False)]
+    assert officer.get("/api/archive/handover").status_code == 403
+
+    # Prod's archive bucket has Object Lock (infra/template.yaml); give the test's the same.
+    s3 = boto3.client("s3")
+    bucket = os.environ["ARCHIVE_BUCKET"]
+    s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 1}}})
+    received = archivist.send("POST", f"/api/archive/files/{file_id}/handover",
+                              {"version": closed_view["version"]})
+    assert received.status_code == 200, received.body
+    kept = _body(received)
+    assert kept["status"] == "handed_over" and kept["status_label"] == "Đã nộp lưu"
+    # Only the incoming document has a PDF; the complaint is kept as its index entry.
+    assert [(a["seq"], a["lock"], a["retain_until"]) for a in kept["archived"]] == [
+        (2, "COMPLIANCE", "2042-01-01")]
+    archived = kept["archived"][0]
+    head_obj = s3.head_object(Bucket=bucket, Key=archived["key"],
+                              VersionId=archived["version_id"])
+    assert head_obj["ObjectLockMode"] == "COMPLIANCE"
+    with pytest.raises(ClientError) as refused:
+        s3.delete_object(Bucket=bucket, Key=archived["key"], VersionId=archived["version_id"])
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    assert s3.get_object(Bucket=bucket, Key=archived["key"])["Body"].read().startswith(b"%PDF")
+
+    # Read-only to everyone, readable by archivists only.
+    assert _body(archivist.get(f"/api/archive/files/{file_id}"))["status"] == "handed_over"
+    for session in (officer, head, leader):
+        assert session.get(f"/api/archive/files/{file_id}").status_code == 404
+    again = archivist.send("POST", f"/api/archive/files/{file_id}/handover",
+                           {"version": kept["version"]})
+    assert again.status_code == 409
+    assert _body(archivist.get("/api/archive/handover"))["files"] == []
+
+
+def test_a_permanent_file_is_kept_under_a_legal_hold(client, as_role, frozen, aws_env):
+    import os
+
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    resp = head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {
+        "code": "KH-01", "title": "Kế hoạch, báo cáo công tác năm 2026", "group": "TH-02",
+        "responsible": "chuyenvien"})
+    assert resp.status_code == 200, resp.body
+    listed = _body(head.get(f"/api/archive/lists/PDKKD/{YEAR}"))
+    leader.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/approve",
+                {"version": listed["version"]})
+    file_id = _body(resp)["id"]
+    filed = _body(officer.send("POST", f"/api/archive/files/{file_id}/items",
+                               {"kind": "incoming", "ref": _incoming("PDKKD", "chuyenvien")}))
+    closed = _body(officer.send("POST", f"/api/archive/files/{file_id}/close",
+                                {"version": filed["version"]}))
+    s3 = boto3.client("s3")
+    bucket = os.environ["ARCHIVE_BUCKET"]
+    s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled"})
+    kept = _body(as_role("archivist").send("POST", f"/api/archive/files/{file_id}/handover",
+                                           {"version": closed["version"]}))
+    archived = kept["archived"][0]
+    assert (archived["lock"], archived["retain_until"]) == ("legal_hold", None)
+    hold = s3.get_object_legal_hold(Bucket=bucket, Key=archived["key"],
+                                    VersionId=archived["version_id"])
+    assert hold["LegalHold"]["Status"] == "ON"
+    with pytest.raises(ClientError):
+        s3.delete_object(Bucket=bucket, Key=archived["key"], VersionId=archived["version_id"])
