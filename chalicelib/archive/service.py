@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from chalicelib.adapters.dynamo import json_ready
@@ -399,3 +399,36 @@ class Archive:
         uow.emit(DomainEvent("archive.handed_over", file_chain(file_id), {"id": file_id}))
         uow.commit()
         return self.view(caller, file_id)
+
+    # ---------------------------------------------------------------- the 30-day warning
+    def warn_due(self) -> dict[str, Any]:
+        """Tell each responsible person once that their closed file is due to the
+        archive in 30 days. The job runs on working days: a warning day that falls
+        on a day off is told on the last working day before it, and one missed
+        (the job did not run) is told at the next run."""
+        cal = self.calendar()
+        today = self._today()
+        if not cal.is_working_day(today):
+            return {"warned": 0, "working_day": False}
+        # Warning days up to the next working day, exclusive, are today's.
+        horizon = cal.next_working_day(today) + timedelta(days=rules.WARN_DAYS - 1)
+        warned = 0
+        for f in self.store.due(horizon.isoformat()):  # due on or before the horizon
+            if f.get("warned_on"):
+                continue
+            due = date.fromisoformat(str(f["handover_due"]))
+            uow = self.store.unit_of_work()
+            self.store.save(uow, f, {**f, "warned_on": today.isoformat(),
+                                     "version": int(f["version"]) + 1})
+            # The notifications capability turns it into a notice and a mail.
+            uow.emit(DomainEvent("notice.requested", file_chain(f["id"]), {
+                "to": [f["responsible"]], "kind": "archive.handover_due",
+                "title": f"Hồ sơ “{f['code']} {f['title']}” đến hạn nộp lưu vào Lưu trữ cơ "
+                         f"quan ngày {due:%d/%m/%Y}",
+                "link": link(f["id"])}))
+            try:
+                uow.commit()
+            except Conflict:
+                continue  # changed meanwhile (handed over, or warned by another run)
+            warned += 1
+        return {"warned": warned, "working_day": True}

@@ -78,3 +78,13 @@ def snapshot_overdue(event: Any) -> dict[str, Any]:
     from chalicelib.kernel.events import utcnow
 
     return run(store=work_store(), clock=utcnow, calendar=agency_calendar)
+
+
+# 07:45 in Hanoi (UTC+7) on weekdays; holidays and the agency's overrides are
+# checked in code. Closed case files due to the archive in 30 days: the person
+# responsible is told once (docs/archive.md).
+@schedule_bp.schedule(Cron(45, 0, "?", "*", "MON-FRI", "*"), name="warn_archive_due")
+def warn_archive_due(event: Any) -> dict[str, Any]:
+    from chalicelib.bootstrap import archive
+
+    return archive().warn_due()

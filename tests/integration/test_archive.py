@@ -256,3 +256,45 @@ def test_a_permanent_file_is_kept_under_a_legal_hold(client, as_role, frozen, aw
     assert hold["LegalHold"]["Status"] == "ON"
     with pytest.raises(ClientError):
         s3.delete_object(Bucket=bucket, Key=archived["key"], VersionId=archived["version_id"])
+
+
+def test_the_30_day_warning_comes_on_the_last_working_day_before_tet(client, as_role, frozen):
+    """Closed on 10 March 2026, the file is due on 10 March 2027; 30 days before is
+    8 February 2027, the third day of Tết: the agency calendar moves the warning to
+    Wednesday 3 February, the last working day before the holiday."""
+    from chalicelib import bootstrap
+    from chalicelib.handlers.schedule import warn_archive_due
+    from chalicelib.local.scheduler import scheduled_event
+    from tests.aws import drain_workflow
+
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    file_id = _approved_list(head, leader)["files"][0]["id"]
+    filed = _body(officer.send("POST", f"/api/archive/files/{file_id}/items",
+                               {"kind": "incoming", "ref": _incoming("PDKKD", "chuyenvien")}))
+    closed = _body(officer.send("POST", f"/api/archive/files/{file_id}/close",
+                                {"version": filed["version"]}))
+    assert closed["handover_due"] == "2027-03-10"
+
+    def run_on(day: date) -> dict[str, Any]:
+        moment = datetime(day.year, day.month, day.day, 7, 45, tzinfo=HANOI).astimezone(UTC)
+        return dataclasses.replace(bootstrap.archive(), clock=lambda: moment).warn_due()
+
+    assert run_on(date(2027, 2, 2)) == {"warned": 0, "working_day": True}
+    assert run_on(date(2027, 2, 3)) == {"warned": 1, "working_day": True}
+    assert run_on(date(2027, 2, 3))["warned"] == 0  # once
+    assert run_on(date(2027, 2, 8)) == {"warned": 0, "working_day": False}  # Tết
+    drain_workflow()
+    notices = _body(officer.get("/api/notifications"))["items"]
+    assert [n["title"] for n in notices if n["link"] == f"/app/archive?file={file_id}"] == [
+        "Hồ sơ “01 Hồ sơ trả lời kiến nghị về đăng ký doanh nghiệp” đến hạn nộp lưu vào "
+        "Lưu trữ cơ quan ngày 10/03/2027"]
+    assert not [n for n in _body(head.get("/api/notifications"))["items"]
+                if n["link"] == f"/app/archive?file={file_id}"]
+    # The scheduled entry runs the same use case: weekdays at 07:45 in Hanoi.
+    import app as app_module
+
+    found = {s.name: s.schedule_expression for s in app_module.app.event_sources
+             if getattr(s, "name", "") == "warn_archive_due"}
+    assert found["warn_archive_due"].to_string() == "cron(45 0 ? * MON-FRI *)"
+    # Told once already, whatever day the entry runs on.
+    assert warn_archive_due(scheduled_event("warn_archive_due"), None)["warned"] == 0

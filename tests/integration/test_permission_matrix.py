@@ -626,7 +626,9 @@ MATRIX[("POST", "/api/meetings/{meeting_id}/answer")] = Row(
 # unit. The signer is phogiamdoc, never a matrix caller, unless the variant says so.
 
 OUT_VARIANTS = ("mine", "own unit", "other unit")
-DRAFTERS = frozenset(Role) - ADMIN
+# Administrators run the organisation and archivists keep the records: neither drafts.
+NOT_DRAFTING = frozenset({Role.ADMIN, Role.ARCHIVIST})
+DRAFTERS = frozenset(Role) - NOT_DRAFTING
 
 
 def _drafter(ctx: Ctx, variant: str) -> Any:
@@ -750,7 +752,7 @@ MATRIX[("POST", "/api/outgoing/{doc_id}/recall")] = Row(
     roles(frozenset({Role.CLERK, Role.LEADER})), OUT_VARIANTS)
 MATRIX[("POST", "/api/outgoing/{doc_id}/replace")] = Row(
     _out_route("/replace", "issued", {"reason": "Sai nội dung"}),
-    lambda role, v: _sees_out(role, v) and role != Role.ADMIN, OUT_VARIANTS)
+    lambda role, v: _sees_out(role, v) and role not in NOT_DRAFTING, OUT_VARIANTS)
 MATRIX[("GET", "/api/settings/review-chains")] = Row(fixed("/api/settings/review-chains"),
                                                      roles(ALL))
 MATRIX[("PUT", "/api/settings/review-chains")] = Row(
@@ -868,8 +870,9 @@ MATRIX[("POST", "/api/complaints/{case_id}/dialogue")] = Row(
 MATRIX[("POST", "/api/complaints/{case_id}/answer")] = Row(
     _case_route("/answer", {"signer": "giamdoc", "body": "Trả lời nội dung đơn thư."}),
     lambda role, v: _handles_case(role, v) and (
-        # The answer is an outgoing draft: drafting is not an administrator's work.
-        role != Role.ADMIN), CASE_VARIANTS)
+        # The answer is an outgoing draft: drafting is not an administrator's work,
+        # nor an archivist's.
+        role not in NOT_DRAFTING), CASE_VARIANTS)
 MATRIX[("POST", "/api/complaints/{case_id}/close")] = Row(
     _case_route("/close", state="settled"), _handles_case, CASE_VARIANTS)
 MATRIX[("POST", "/api/complaints/{case_id}/extend")] = Row(
