@@ -78,7 +78,7 @@
           el("a", { href: `/app/archive?file=${encodeURIComponent(f.id)}`, "data-file": f.id }, `${f.code} — ${f.title}`),
           el("p", { class: "work-meta" },
             el("span", {}, dir.unitName.get(f.unit) || f.unit),
-            el("span", {}, `Hạn nộp lưu: ${day(f.handover_due)}` + (f.late ? " (quá hạn)" : ""))))))
+            el("span", {}, `Hạn nộp lưu: ${day(f.handover_due)}` + (f.late ? " (quá hạn)" : "")))))
         : [el("li", { class: "empty" }, "Không có hồ sơ nào đến hạn nộp lưu.")]));
     };
 
