@@ -298,3 +298,12 @@ def test_the_30_day_warning_comes_on_the_last_working_day_before_tet(client, as_
     assert found["warn_archive_due"].to_string() == "cron(45 0 ? * MON-FRI *)"
     # Told once already, whatever day the entry runs on.
     assert warn_archive_due(scheduled_event("warn_archive_due"), None)["warned"] == 0
+
+
+def test_the_archivist_is_a_role_the_users_page_offers(client, as_role):
+    options = _body(as_role("admin").get("/api/org/options"))["roles"]
+    assert {"value": "archivist", "label": "Lưu trữ viên", "label_en": "Archivist"} in options
+    me = _body(as_role("archivist").get("/api/auth/me"))
+    assert me["username"] == "luutru" and me["roles"] == ["archivist"] and me["unit"] == "VP"
+    page = client.http.get("/app/archive")
+    assert page.status_code == 200 and "Hồ sơ lưu trữ" in page.body.decode()
