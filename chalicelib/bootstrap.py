@@ -144,12 +144,14 @@ def archive() -> Archive:
     from chalicelib.archive.store import ArchiveStore
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.kernel.config import get_settings
+    from chalicelib.organisation.service import agency_profile
 
     t = table()
     settings = get_settings()
     return Archive(store=ArchiveStore(t), trail=trail(t), directory=directory(t),
                    calendar=agency_calendar, reader=lambda c, k, r: read(c, k, r, t),
-                   vault=ArchiveFiles(settings.documents_bucket, settings.archive_bucket))
+                   vault=ArchiveFiles(settings.documents_bucket, settings.archive_bucket),
+                   agency=lambda: agency_profile(t))
 
 
 def load_steps() -> None:

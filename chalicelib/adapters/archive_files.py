@@ -37,6 +37,16 @@ class ArchiveFiles:
         return str(((lock.get("Rule") or {}).get("DefaultRetention") or {}).get("Mode")
                    or "COMPLIANCE")
 
+    def source(self, key: str) -> bytes:
+        """A document's PDF as the documents bucket keeps it."""
+        return bytes(client("s3").get_object(Bucket=self.source_bucket, Key=key)["Body"].read())
+
+    def archived(self, key: str, version_id: str | None) -> bytes:
+        """A copy handed over, at the version written then."""
+        extra = {"VersionId": version_id} if version_id else {}
+        return bytes(client("s3").get_object(Bucket=self.archive_bucket, Key=key,
+                                             **extra)["Body"].read())
+
     def keep(self, source_key: str, key: str, *, until: date | None, mode: str | None
              ) -> dict[str, Any]:
         """Copy one document into the archive: retained until ``until`` (None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import archive as use_cases
@@ -111,3 +111,12 @@ def due(call: Call) -> dict[str, Any]:
        summary="The archivist receives a closed case file under Object Lock")
 def hand_over(call: Call) -> dict[str, Any]:
     return use_cases().hand_over(call.user, call.params["file_id"], call.body.version)
+
+
+@route(archive_bp, "/api/archive/files/{file_id}/export", policy=SIGNED_IN, tags=TAGS,
+       produces="application/pdf",
+       summary="The case file as one PDF: cover, index, each document attached unchanged")
+def export(call: Call) -> Response:
+    name, data = use_cases().export_pdf(call.user, call.params["file_id"])
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'})

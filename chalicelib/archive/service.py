@@ -35,6 +35,8 @@ class Vault(Protocol):
     """The archive bucket (``adapters.archive_files.ArchiveFiles``)."""
 
     def lock_mode(self) -> str | None: ...
+    def source(self, key: str) -> bytes: ...
+    def archived(self, key: str, version_id: str | None) -> bytes: ...
     def keep(self, source_key: str, key: str, *, until: date | None, mode: str | None
              ) -> dict[str, Any]: ...
 
@@ -65,6 +67,8 @@ class Archive:
     reader: Reader
     vault: Vault
     clock: Clock = utcnow
+    # The agency as printed on its documents (``organisation.service.agency_profile``).
+    agency: Callable[[], dict[str, str]] = dict
 
     # ---------------------------------------------------------------- who may
     def _today(self) -> date:
@@ -399,6 +403,53 @@ class Archive:
         uow.emit(DomainEvent("archive.handed_over", file_chain(file_id), {"id": file_id}))
         uow.commit()
         return self.view(caller, file_id)
+
+    # ---------------------------------------------------------------- export
+    def export_pdf(self, caller: Caller, file_id: str) -> tuple[str, bytes]:
+        """The case file as one PDF: cover, mục lục, each document's PDF attached
+        unchanged (handed over: the archived copy). Reading it is audited."""
+        from chalicelib.outputs.case_file_pdf import case_file_pdf
+
+        f = self._visible_file(caller, file_id)
+        items = sorted(self.store.items(file_id), key=lambda i: int(i["seq"]))
+        kept = {int(a["seq"]): a for a in f.get("archived") or []}
+        attachments = []
+        for i in items:
+            seq = int(i["seq"])
+            if seq in kept:
+                data = self.vault.archived(str(kept[seq]["key"]), kept[seq].get("version_id"))
+            elif i.get("file_key"):
+                data = self.vault.source(str(i["file_key"]))
+            else:
+                continue
+            attachments.append((f"{seq:03d}-{i['item_kind']}.pdf", data))
+        unit = self.directory.unit(str(f["unit"])) or {}
+
+        def day(value: Any) -> str:
+            return f"{date.fromisoformat(str(value)[:10]):%d/%m/%Y}" if value else ""
+
+        status = FileStatus(f["status"])
+        cover = [("Số, ký hiệu hồ sơ", str(f["code"])), ("Năm", str(f["year"])),
+                 ("Thời gian", f"{day(f.get('opened_on'))} – {day(f.get('closed_on'))}"),
+                 ("Thời hạn bảo quản", f"{f['retention_label']} ({f['retention_source']})"),
+                 ("Người lập hồ sơ", str((self.directory.user(str(f["responsible"])) or {})
+                                          .get("full_name") or f["responsible"])),
+                 ("Số văn bản", str(len(items))), ("Tình trạng", status.label)]
+        rows = [(str(i["seq"]), i.get("number") or "", day(i.get("date")), i.get("title") or "",
+                 i.get("author") or "",
+                 "Đính kèm" if int(i["seq"]) in kept or i.get("file_key") else "")
+                for i in items]
+        data = case_file_pdf(
+            agency=str(self.agency().get("name") or ""),
+            unit=str(unit.get("name") or f["unit"]), title=str(f["title"]), cover=cover,
+            header=("STT", "Số, ký hiệu", "Ngày tháng", "Trích yếu nội dung", "Tác giả",
+                    "Ghi chú"), rows=rows, widths=(10, 28, 22, 72, 38, 20),
+            attachments=attachments, made_at=self.clock())
+        uow = self.store.unit_of_work()
+        self.trail.append(uow, self.trail.head(file_chain(file_id)), caller, "archive.export",
+                          summary=f"Xuất hồ sơ {f['code']} ({len(attachments)} tệp)")
+        uow.commit()
+        return f"ho-so-{f['year']}-{f['code']}.pdf".replace("/", "-"), data
 
     # ---------------------------------------------------------------- the 30-day warning
     def warn_due(self) -> dict[str, Any]:

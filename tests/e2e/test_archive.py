@@ -6,13 +6,16 @@ receives it, after which it reads "Đã nộp lưu" and the officer no longer op
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.e2e.conftest import DESKTOP, api_call, browsers, open_signed_in, shot
 
@@ -73,6 +76,14 @@ def test_an_officer_files_and_closes_a_case_file_and_the_archivist_receives_it(
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("Văn bản đi")
         expect(rows.first).to_contain_text(subject)
+        # The export: one PDF, the composed draft attached to it unchanged.
+        with page.expect_download() as info:
+            page.locator("#ar-file [data-action=export]").click()
+        exported = Path(info.value.path()).read_bytes()
+        assert exported.startswith(b"%PDF")
+        attached = PdfReader(io.BytesIO(exported)).attachments
+        assert list(attached) == ["001-outgoing.pdf"]
+        assert attached["001-outgoing.pdf"][0].startswith(b"%PDF")
         page.locator("#ar-file [data-action=close]").click()
         _confirm(page, "Kết thúc")
         expect(page.locator("[data-out=file-facts]")).to_contain_text("Đã kết thúc")

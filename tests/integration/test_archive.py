@@ -307,3 +307,68 @@ def test_the_archivist_is_a_role_the_users_page_offers(client, as_role):
     assert me["username"] == "luutru" and me["roles"] == ["archivist"] and me["unit"] == "VP"
     page = client.http.get("/app/archive")
     assert page.status_code == 200 and "Hồ sơ lưu trữ" in page.body.decode()
+
+
+def _signed_pdf() -> bytes:
+    """A PDF with a leader's PAdES signature through KMS (the moto of the test)."""
+    from chalicelib.adapters.signing import kms as signing_kms
+    from chalicelib.adapters.signing import pdf
+    from chalicelib.adapters.signing import pki as dev_pki
+    from chalicelib.adapters.signing.appearance import leader_stamp
+    from chalicelib.adapters.signing.kms import KmsSigner
+    from tests.integration.test_signing_engine import vietnamese_pdf
+
+    kms = boto3.client("kms")
+    ca_key = signing_kms.create_signing_key(kms, description="archive test CA")
+    root = dev_pki.create_dev_root(kms, ca_key, name="CA thử nghiệm lưu trữ")
+    key = signing_kms.create_signing_key(kms, description="archive test leader")
+    cert = dev_pki.issue_certificate(
+        kms, ca_key_id=ca_key, ca_cert=root,
+        subject=dev_pki.Subject("Phạm Quốc Hùng", "Sở Kế hoạch và Đầu tư", title="Giám đốc"),
+        public_key=signing_kms.public_key_info(kms, key))
+    source = vietnamese_pdf(1)
+    layout = pdf.default_layout(source)
+    prepared = pdf.prepare(source, layout=layout, verify_url="http://testserver/xac-thuc/LT",
+                           code="LT")
+    box = layout.signature
+    return pdf.sign_leader(prepared, signer=KmsSigner(kms, key, cert, [cert, root]), box=box,
+                           appearance_pdf=leader_stamp(
+                               width=box.width, height=box.height, full_name="Phạm Quốc Hùng",
+                               position="Giám đốc", signed_at=NOW, signature_png=None))
+
+
+def test_the_exported_case_file_carries_each_signed_document_unchanged(
+        client, as_role, frozen, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.integration.test_signing_engine import pdfsig
+
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    file_id = _approved_list(head, leader)["files"][1]["id"]
+    signed = _signed_pdf()
+    assert pdfsig(signed, tmp_path) == {"LeaderSignature": "Signature is Valid."}
+    for kind, ref in (("incoming", _incoming("PDKKD", "chuyenvien", signed)),
+                      ("complaint", _complaint("PDKKD", "chuyenvien"))):
+        filed = officer.send("POST", f"/api/archive/files/{file_id}/items",
+                             {"kind": kind, "ref": ref})
+        assert filed.status_code == 200, filed.body
+
+    resp = officer.get(f"/api/archive/files/{file_id}/export", accept="application/pdf")
+    assert resp.status_code == 200, resp.body
+    assert resp.headers["Content-Type"] == "application/pdf"
+    assert 'filename="ho-so-2026-02.pdf"' in resp.headers["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(resp.body))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for words in ("HỒ SƠ", "Công văn trao đổi về đăng ký kinh doanh", "MỤC LỤC VĂN BẢN",
+                  "12/UBND-KT", "10 năm", "Trần Văn Minh"):
+        assert words in text, words
+    # The signed document rides along byte for byte, its signature still valid.
+    attached = reader.attachments
+    assert list(attached) == ["001-incoming.pdf"]
+    assert attached["001-incoming.pdf"][0] == signed
+    assert pdfsig(attached["001-incoming.pdf"][0], tmp_path) == {
+        "LeaderSignature": "Signature is Valid."}
+    # Reading the export is in the file's trail; another unit's officer gets nothing.
+    assert as_role("one_stop").get(f"/api/archive/files/{file_id}/export").status_code == 404

@@ -1226,6 +1226,8 @@ MATRIX[("POST", "/api/archive/lists/{unit}/{year}/copy-forward")] = Row(
     _list_to_copy, lambda role, v: role == Role.UNIT_HEAD and v == "own unit", ARCHIVE_VARIANTS)
 MATRIX[("GET", "/api/archive/files/{file_id}")] = Row(
     _archive_file(""), _sees_unit_archive, ARCHIVE_VARIANTS)
+MATRIX[("GET", "/api/archive/files/{file_id}/export")] = Row(
+    _archive_file("/export", "filed"), _sees_unit_archive, ARCHIVE_VARIANTS)
 MATRIX[("POST", "/api/archive/files/{file_id}/items")] = Row(
     _archive_file("/items", body=lambda c, _f: {"kind": "incoming", "ref": _filed_doc(c.me)}),
     _files_into, ARCHIVE_VARIANTS)

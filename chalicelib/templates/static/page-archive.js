@@ -36,6 +36,9 @@
         el("td", {}, String(i.seq)), el("td", {}, i.kind_label), el("td", {}, i.number || "—"),
         el("td", {}, day(i.date)), el("td", {}, i.title || ""), el("td", {}, i.author || "")))
         : [el("tr", {}, el("td", { class: "empty", colspan: "6" }, "Hồ sơ chưa có văn bản nào."))]));
+      const exportButton = fileSection.querySelector("[data-action=export]");
+      exportButton.onclick = () => act(exportButton, () => E.download(
+        `/api/archive/files/${encodeURIComponent(id)}/export`, "application/pdf", `ho-so-${f.year}-${f.code}.pdf`));
       for (const name of ["close", "hand_over"]) {
         const button = fileSection.querySelector(`[data-action=${name}]`);
         button.hidden = !f.actions.includes(name);
