@@ -120,3 +120,12 @@ def export(call: Call) -> Response:
     name, data = use_cases().export_pdf(call.user, call.params["file_id"])
     return Response(body=data, status_code=200, headers={
         "Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'})
+
+
+@route(archive_bp, "/api/archive/files/{file_id}/handover-record",
+       policy=Policy.only(Role.ARCHIVIST), tags=TAGS, produces="application/pdf",
+       summary="The hand-over record (biên bản giao nhận) with the list of files")
+def handover_record(call: Call) -> Response:
+    name, data = use_cases().handover_record(call.user, call.params["file_id"])
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'})

@@ -22,7 +22,7 @@ from chalicelib.archive.sources import Filed
 from chalicelib.archive.store import ArchiveStore
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
-from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import AuditTrail, CalendarSource, Clock, Directory
 
@@ -450,6 +450,47 @@ class Archive:
                           summary=f"Xuất hồ sơ {f['code']} ({len(attachments)} tệp)")
         uow.commit()
         return f"ho-so-{f['year']}-{f['code']}.pdf".replace("/", "-"), data
+
+    def handover_record(self, caller: Caller, file_id: str) -> tuple[str, bytes]:
+        """The biên bản giao nhận of a file handed over, with its mục lục hồ sơ."""
+        from chalicelib.outputs.case_file_pdf import handover_record_pdf
+
+        if Role.ARCHIVIST not in caller.roles:
+            raise Forbidden("Chỉ lưu trữ viên in biên bản giao nhận.",
+                            "Only archivists print the hand-over record.")
+        f = self._visible_file(caller, file_id)
+        if f["status"] != FileStatus.HANDED_OVER:
+            raise Conflict("Hồ sơ chưa được nộp lưu.", "The case file is not handed over yet.",
+                           "not_handed_over")
+        agency = self.agency()
+        # The day of the hand-over, in the agency's time.
+        at = (instant(str(f["handed_over_at"])) or self.clock()).astimezone(
+            self.calendar().tz).date()
+        unit = self.directory.unit(str(f["unit"])) or {}
+
+        def name_of(username: str) -> str:
+            return str((self.directory.user(username) or {}).get("full_name") or username)
+
+        def day(value: Any) -> str:
+            return f"{date.fromisoformat(str(value)[:10]):%d/%m/%Y}" if value else ""
+
+        place = agency.get("place") or ""
+        span = f"{day(f.get('opened_on'))} – {day(f.get('closed_on'))}"
+        rows = [("1", f["code"], f["title"], span, str(f.get("item_count") or 0),
+                 f["retention_label"], "")]
+        data = handover_record_pdf(
+            agency=agency, title=f"Biên bản giao nhận hồ sơ {f['code']}",
+            place_date=f"{place}, ngày {at.day:02d} tháng {at.month:02d} năm {at.year}",
+            giver=[f"Ông/bà: {name_of(str(f.get('closed_by') or f['responsible']))}",
+                   f"Đơn vị: {unit.get('name') or f['unit']}"],
+            receiver=[f"Ông/bà: {name_of(str(f.get('handed_over_by') or caller.username))}",
+                      "Chức vụ: Lưu trữ viên, Lưu trữ cơ quan"],
+            header=("STT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian", "Số văn bản",
+                    "Thời hạn bảo quản", "Ghi chú"),
+            rows=rows, widths=(10, 25, 55, 32, 18, 22, 13),
+            totals=f"Tổng số: 01 hồ sơ, {int(f.get('item_count') or 0)} văn bản; "
+                   f"{len(f.get('archived') or [])} tệp được lưu trong kho lưu trữ.")
+        return f"bien-ban-giao-nhan-{f['year']}-{f['code']}.pdf".replace("/", "-"), data
 
     # ---------------------------------------------------------------- the 30-day warning
     def warn_due(self) -> dict[str, Any]:

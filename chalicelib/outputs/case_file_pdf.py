@@ -48,3 +48,56 @@ def case_file_pdf(*, agency: str, unit: str, title: str, cover: Sequence[tuple[s
         pdf.embed_file(bytes=data, basename=name, mime_type="application/pdf",
                        modification_date=made_at)
     return output(pdf)
+
+
+def handover_record_pdf(*, agency: dict[str, str], place_date: str, giver: Sequence[str],
+                        receiver: Sequence[str], header: Row, rows: Sequence[Row],
+                        widths: Sequence[float], totals: str, title: str) -> bytes:
+    """Biên bản giao nhận tài liệu (Decree 30 Art. 30) with its mục lục hồ sơ:
+    who hands over, who receives, the files, and the two signature blocks."""
+    from fpdf.fonts import FontFace
+
+    from chalicelib.outputs.pdf import national_header, paragraph
+
+    pdf = new_pdf(faces=("", "B", "I"), margins=(20, 15, 15), page_break=15)
+    pdf.set_title(text(title))
+    pdf.add_page()
+    national_header(pdf, [(text(agency.get("parent", "")), ""), (text(agency.get("name", "")),
+                                                                  "B")],
+                    y=15, left_x=20, left_w=80, right_x=100, right_w=95)
+    pdf.ln(2)
+    paragraph(pdf, text(place_date), size=12, height=6, style="I", align="R")
+    pdf.ln(6)
+    heading(pdf, "BIÊN BẢN", size=15, height=8)
+    heading(pdf, "Về việc giao nhận hồ sơ, tài liệu vào Lưu trữ cơ quan", size=13, height=7)
+    pdf.ln(4)
+    paragraph(pdf, "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ "
+              "về công tác văn thư (Điều 30).", size=12, height=6)
+    paragraph(pdf, "Bên giao:", size=12, height=6, style="B")
+    for line in giver:
+        paragraph(pdf, text(line), size=12, height=6)
+    paragraph(pdf, "Bên nhận:", size=12, height=6, style="B")
+    for line in receiver:
+        paragraph(pdf, text(line), size=12, height=6)
+    paragraph(pdf, "Thống nhất giao nhận các hồ sơ, tài liệu theo mục lục hồ sơ dưới đây:",
+              size=12, height=6)
+    pdf.ln(2)
+    heading(pdf, "MỤC LỤC HỒ SƠ", size=12, height=7)
+    pdf.set_font(FAMILY, "", 10)
+    with pdf.table(col_widths=tuple(widths), text_align="LEFT", line_height=5,
+                   headings_style=FontFace(emphasis="BOLD"), repeat_headings=1) as table:
+        table.row([text(h) for h in header])
+        for row in rows:
+            table.row([text(v) for v in row])
+    pdf.ln(3)
+    paragraph(pdf, text(totals), size=12, height=6)
+    pdf.ln(6)
+    y = pdf.get_y()
+    for x, who in ((20, "ĐẠI DIỆN BÊN GIAO"), (110, "ĐẠI DIỆN BÊN NHẬN")):
+        pdf.set_xy(x, y)
+        pdf.set_font(FAMILY, "B", 12)
+        pdf.cell(80, 6, who, align="C")
+        pdf.set_xy(x, y + 6)
+        pdf.set_font(FAMILY, "I", 11)
+        pdf.cell(80, 6, "(Ký, ghi rõ họ tên)", align="C")
+    return output(pdf)

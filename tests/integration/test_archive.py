@@ -7,6 +7,7 @@ Lock (a delete of a locked version is refused); bad input names its fields."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import uuid
 from datetime import UTC, date, datetime
@@ -226,6 +227,19 @@ def test_filing_closing_and_hand_over_under_object_lock(client, as_role, frozen,
     assert again.status_code == 409
     assert _body(archivist.get("/api/archive/handover"))["files"] == []
 
+    # The hand-over record (biên bản giao nhận) with its mục lục hồ sơ.
+    record = archivist.get(f"/api/archive/files/{file_id}/handover-record",
+                           accept="application/pdf")
+    assert record.status_code == 200 and record.body.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(record.body)).pages)
+    for words in ("BIÊN BẢN", "MỤC LỤC HỒ SƠ", "Hà Nội, ngày 10 tháng 03 năm 2026",
+                  "Hồ sơ trả lời kiến nghị", "Bùi Thị Mai", "Trần Văn Minh", "15 năm",
+                  "Phòng Đăng ký kinh doanh"):
+        assert words in text, words
+    assert officer.get(f"/api/archive/files/{file_id}/handover-record").status_code == 403
+
 
 def test_a_permanent_file_is_kept_under_a_legal_hold(client, as_role, frozen, aws_env):
     import os
@@ -339,8 +353,6 @@ def _signed_pdf() -> bytes:
 
 def test_the_exported_case_file_carries_each_signed_document_unchanged(
         client, as_role, frozen, tmp_path):
-    import io
-
     from pypdf import PdfReader
 
     from tests.integration.test_signing_engine import pdfsig

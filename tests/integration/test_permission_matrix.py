@@ -1157,7 +1157,11 @@ def _case_file(ctx: Ctx, variant: str, state: str = "open") -> dict[str, Any]:
     filed = archive().file_item(person, f["id"], ItemKind.INCOMING, _filed_doc(member))
     if state == "filed":
         return filed
-    return archive().close(person, f["id"], filed["version"])
+    closed = archive().close(person, f["id"], filed["version"])
+    if state == "closed":
+        return closed
+    return archive().hand_over(Caller("luutru", frozenset({Role.ARCHIVIST}), unit="VP"),
+                               f["id"], closed["version"])
 
 
 def _archive_list(suffix: str) -> Callable[[Ctx, str], Request]:
@@ -1234,6 +1238,9 @@ MATRIX[("POST", "/api/archive/files/{file_id}/items")] = Row(
 MATRIX[("POST", "/api/archive/files/{file_id}/close")] = Row(
     _archive_file("/close", "filed", body=lambda _c, f: {"version": f["version"]}),
     _closes, ARCHIVE_VARIANTS)
+MATRIX[("GET", "/api/archive/files/{file_id}/handover-record")] = Row(
+    _archive_file("/handover-record", "handed_over"), lambda role, _v: role == Role.ARCHIVIST,
+    ARCHIVE_VARIANTS)
 MATRIX[("GET", "/api/archive/suggest")] = Row(_suggest, roles(ALL))
 MATRIX[("GET", "/api/archive/handover")] = Row(fixed("/api/archive/handover"),
                                                roles(frozenset({Role.ARCHIVIST})))
