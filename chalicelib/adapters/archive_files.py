@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.adapters.aws import client
+from chalicelib.kernel.errors import Conflict
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,18 @@ class ArchiveFiles:
         return {"key": key, "version_id": out.get("VersionId"), "size": len(body),
                 "lock": ("legal_hold" if until is None else mode) if mode else None,
                 "retain_until": until.isoformat() if (mode and until) else None}
+
+    def discard(self, key: str, version_id: str | None) -> None:
+        """Delete one archived copy for good (an approved disposal). S3 refuses
+        while its Object Lock holds: that refusal is a 409, and nothing else of
+        the disposal is written."""
+        s3 = client("s3")
+        extra = {"VersionId": version_id} if version_id else {}
+        try:
+            s3.delete_object(Bucket=self.archive_bucket, Key=key, **extra)
+        except s3.exceptions.ClientError as exc:
+            if exc.response["Error"]["Code"] in ("AccessDenied", "InvalidRequest"):
+                raise Conflict("Tệp lưu trữ còn trong thời hạn khóa, chưa hủy được.",
+                               "The archived file is still locked and cannot be deleted.",
+                               "still_locked") from exc
+            raise

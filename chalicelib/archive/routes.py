@@ -129,3 +129,26 @@ def handover_record(call: Call) -> Response:
     name, data = use_cases().handover_record(call.user, call.params["file_id"])
     return Response(body=data, status_code=200, headers={
         "Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'})
+
+
+@route(archive_bp, "/api/archive/disposals", methods=("POST",), body=S + "DisposalIn",
+       policy=Policy.only(Role.ARCHIVIST), tags=TAGS,
+       summary="The archivist proposes expired case files for disposal (đề nghị hủy)")
+def propose_disposal(call: Call) -> dict[str, Any]:
+    return use_cases().propose_disposal(call.user, call.body.file_ids, call.body.reason)
+
+
+@route(archive_bp, "/api/archive/disposals/{disposal_id}",
+       policy=Policy.only(Role.ARCHIVIST, Role.LEADER), tags=TAGS,
+       summary="A disposal list with its files")
+def disposal(call: Call) -> dict[str, Any]:
+    return use_cases().disposal(call.user, call.params["disposal_id"])
+
+
+@route(archive_bp, "/api/archive/disposals/{disposal_id}/decision", methods=("POST",),
+       body=S + "DisposalDecisionIn", policy=Policy.only(Role.LEADER), tags=TAGS,
+       summary="A leader approves or refuses a disposal list")
+def decide_disposal(call: Call) -> dict[str, Any]:
+    b = call.body
+    return use_cases().decide_disposal(call.user, call.params["disposal_id"],
+                                       approve=b.approve, note=b.note, version=b.version)

@@ -49,11 +49,13 @@ class FileStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     HANDED_OVER = "handed_over"
+    DISPOSED = "disposed"
 
     @property
     def label(self) -> str:
         return {"planned": "Trong danh mục, chưa duyệt", "open": "Đang lập",
-                "closed": "Đã kết thúc", "handed_over": "Đã nộp lưu"}[self.value]
+                "closed": "Đã kết thúc", "handed_over": "Đã nộp lưu",
+                "disposed": "Đã hủy"}[self.value]
 
 
 class ListStatus(StrEnum):
@@ -151,7 +153,7 @@ def check_new_file(cat: Catalogue, *, code: str, group: str, taken: set[str]) ->
 
 def check_changeable(status: str) -> None:
     """Closing freezes a case file: nothing is filed into it or taken out after."""
-    if status in (FileStatus.CLOSED, FileStatus.HANDED_OVER):
+    if status in (FileStatus.CLOSED, FileStatus.HANDED_OVER, FileStatus.DISPOSED):
         raise Conflict("Hồ sơ đã kết thúc, không thay đổi được.",
                        "The case file is closed and cannot change.", "case_file_closed")
     if status != FileStatus.OPEN:
@@ -183,3 +185,20 @@ def retain_until(closed_on: date, years: int) -> date:
     """The end of a file's retention: counted in whole years from the year after
     the one the work ended in (the Circular counts from the end year)."""
     return date(closed_on.year + years + 1, 1, 1)
+
+
+class DisposalStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+    @property
+    def label(self) -> str:
+        return {"proposed": "Đề nghị hủy", "approved": "Đã duyệt hủy",
+                "refused": "Không duyệt hủy"}[self.value]
+
+
+def expired(retain_until: str | None, today: date) -> bool:
+    """Whether a handed-over file's retention has run out; a permanent file
+    (no end) never expires."""
+    return retain_until is not None and date.fromisoformat(retain_until) <= today

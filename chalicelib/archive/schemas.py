@@ -41,3 +41,16 @@ class SuggestQuery(BaseModel):
 
 class DueQuery(BaseModel):
     within_days: int = Field(default=366, ge=0, le=3660)
+
+
+class DisposalIn(BaseModel):
+    file_ids: list[str] = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=2000)
+
+    _norm = field_validator("reason")(_nfc)
+
+
+class DisposalDecisionIn(BaseModel):
+    approve: bool
+    note: str = Field(default="", max_length=2000)
+    version: int = Field(ge=1)

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from chalicelib.adapters.dynamo import json_ready
 from chalicelib.archive import rules
-from chalicelib.archive.rules import FileStatus, ItemKind, ListStatus
+from chalicelib.archive.rules import DisposalStatus, FileStatus, ItemKind, ListStatus
 from chalicelib.archive.sources import Filed
 from chalicelib.archive.store import ArchiveStore
 from chalicelib.kernel.audit_chain import ChainHead
@@ -37,6 +37,7 @@ class Vault(Protocol):
     def lock_mode(self) -> str | None: ...
     def source(self, key: str) -> bytes: ...
     def archived(self, key: str, version_id: str | None) -> bytes: ...
+    def discard(self, key: str, version_id: str | None) -> None: ...
     def keep(self, source_key: str, key: str, *, until: date | None, mode: str | None
              ) -> dict[str, Any]: ...
 
@@ -138,7 +139,7 @@ class Archive:
         return {k: f.get(k) for k in (
             "id", "code", "title", "unit", "year", "group", "retention_years", "retention_label",
             "retention_source", "catalogue_version", "responsible", "status", "opened_on",
-            "closed_on", "handover_due", "item_count", "version")} | {
+            "closed_on", "handover_due", "item_count", "retain_until", "version")} | {
             "status_label": FileStatus(f["status"]).label}
 
     def add_file(self, caller: Caller, unit: str, year: int, *, code: str, title: str,
@@ -491,6 +492,101 @@ class Archive:
             totals=f"Tổng số: 01 hồ sơ, {int(f.get('item_count') or 0)} văn bản; "
                    f"{len(f.get('archived') or [])} tệp được lưu trong kho lưu trữ.")
         return f"bien-ban-giao-nhan-{f['year']}-{f['code']}.pdf".replace("/", "-"), data
+
+    # ---------------------------------------------------------------- disposal
+    def _disposal_view(self, d: dict[str, Any]) -> dict[str, Any]:
+        files = [self.store.get(str(i)) or {"id": i} for i in d["file_ids"]]
+        return json_ready({**d, "status_label": DisposalStatus(d["status"]).label,
+                           "files": [self._summary(f) if "status" in f else f for f in files]})
+
+    def propose_disposal(self, caller: Caller, file_ids: list[str], reason: str
+                         ) -> dict[str, Any]:
+        """The archivist's list of files to destroy (đề nghị hủy): only files in the
+        archive whose retention has run out; a leader decides."""
+        if Role.ARCHIVIST not in caller.roles:
+            raise Forbidden("Chỉ lưu trữ viên lập danh mục tài liệu hết giá trị.",
+                            "Only archivists propose files for disposal.")
+        today = self._today()
+        problems = []
+        for n, file_id in enumerate(file_ids):
+            f = self.store.get(file_id)
+            if f is None or f["status"] != FileStatus.HANDED_OVER:
+                problems.append(FieldProblem(f"file_ids.{n}", "Không phải hồ sơ trong kho lưu trữ.",
+                                             "Not a case file in the archive."))
+            elif not rules.expired(f.get("retain_until"), today):
+                problems.append(FieldProblem(f"file_ids.{n}", "Hồ sơ chưa hết thời hạn bảo quản.",
+                                             "The file's retention has not run out."))
+        if len(set(file_ids)) != len(file_ids):
+            problems.append(FieldProblem("file_ids", "Một hồ sơ có mặt hai lần.",
+                                         "A file is listed twice."))
+        if problems:
+            raise InvalidInput("Danh mục đề nghị hủy có hồ sơ không hủy được.",
+                               "Some files cannot be proposed for disposal.",
+                               "not_disposable", problems)
+        d = {"id": uuid.uuid4().hex, "file_ids": file_ids, "reason": reason,
+             "status": DisposalStatus.PROPOSED.value, "proposed_by": caller.username,
+             "proposed_at": iso(self.clock()), "version": 1}
+        uow = self.store.unit_of_work()
+        self.store.save_disposal(uow, None, d)
+        self.trail.append(uow, ChainHead(f"archive-disposal:{d['id']}"), caller,
+                          "archive.disposal_propose", summary=reason[:200],
+                          after={"file_ids": file_ids})
+        uow.commit()
+        return self._disposal_view(d)
+
+    def disposal(self, caller: Caller, disposal_id: str) -> dict[str, Any]:
+        if not caller.roles & {Role.ARCHIVIST, Role.LEADER}:
+            raise Forbidden()
+        d = self.store.disposal(disposal_id)
+        if d is None:
+            raise NotFound("Không có danh mục đề nghị hủy này.", "No such disposal list.")
+        return self._disposal_view(d)
+
+    def decide_disposal(self, caller: Caller, disposal_id: str, *, approve: bool, note: str,
+                        version: int) -> dict[str, Any]:
+        """A leader's decision. Approved, each file's archived copies are deleted
+        (S3 refuses while a lock holds: 409 and nothing recorded) and the file is
+        marked disposed; its index and its audit trail stay for good."""
+        if Role.LEADER not in caller.roles:
+            raise Forbidden("Chỉ lãnh đạo quyết định hủy tài liệu.",
+                            "Only a leader decides a disposal.")
+        d = self.store.disposal(disposal_id)
+        if d is None:
+            raise NotFound("Không có danh mục đề nghị hủy này.", "No such disposal list.")
+        if d["status"] != DisposalStatus.PROPOSED or int(d["version"]) != version:
+            raise Conflict()
+        today = self._today()
+        files = [self.store.get(str(i)) for i in d["file_ids"]]
+        if approve and any(f is None or f["status"] != FileStatus.HANDED_OVER
+                           or not rules.expired(f.get("retain_until"), today) for f in files):
+            raise Conflict("Có hồ sơ trong danh mục không còn hủy được.",
+                           "A listed file can no longer be disposed of.", "not_disposable")
+        now = iso(self.clock())
+        if approve:
+            for f in files:
+                assert f is not None
+                for a in f.get("archived") or []:
+                    self.vault.discard(str(a["key"]), a.get("version_id"))
+        uow = self.store.unit_of_work()
+        status = DisposalStatus.APPROVED if approve else DisposalStatus.REFUSED
+        after = {**d, "status": status.value, "decided_by": caller.username, "decided_at": now,
+                 "note": note, "version": version + 1}
+        self.store.save_disposal(uow, d, after)
+        if approve:
+            for f in files:
+                assert f is not None
+                self.store.save(uow, f, {**f, "status": FileStatus.DISPOSED.value,
+                                         "disposed_at": now, "disposal_id": disposal_id,
+                                         "archived": [{**a, "deleted": True}
+                                                      for a in f.get("archived") or []],
+                                         "version": int(f["version"]) + 1})
+                self.trail.append(uow, self.trail.head(file_chain(str(f["id"]))), caller,
+                                  "archive.dispose", summary=f"Hủy theo danh mục {disposal_id}")
+        self.trail.append(uow, self.trail.head(f"archive-disposal:{disposal_id}"), caller,
+                          "archive.disposal_" + ("approve" if approve else "refuse"),
+                          summary=note[:200])
+        uow.commit()
+        return self._disposal_view(after)
 
     # ---------------------------------------------------------------- the 30-day warning
     def warn_due(self) -> dict[str, Any]:

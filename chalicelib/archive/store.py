@@ -8,7 +8,8 @@
   the archive, on gsi2 (``ARCHIVE#DUE``, sorted by due date);
 - its documents in order (mục lục văn bản): ``CASEFILE#{id}/ITEM#{seq:05d}``;
 - one claim per filed item (``ARCHIVEREF#{kind}#{ref}/REF``): a document is
-  filed in one case file only.
+  filed in one case file only;
+- a disposal list (đề nghị hủy): ``ARCHIVE#DISPOSAL#{id}/DISPOSAL``.
 
 Every save is conditional on the version it was read at (a lost race is 409).
 """
@@ -121,3 +122,18 @@ class ArchiveStore:
         items, _ = self.table.query_range(DUE_PARTITION, index="gsi2", low=None,
                                           below=f"{until}~", start=None, limit=limit)
         return [plain(i) or {} for i in items]
+
+    # ---------------------------------------------------------------- disposal lists
+    def disposal(self, disposal_id: str) -> dict[str, Any] | None:
+        return plain(self.table.get(f"ARCHIVE#DISPOSAL#{disposal_id}", "DISPOSAL",
+                                    consistent=True))
+
+    def save_disposal(self, uow: UnitOfWork, before: dict[str, Any] | None,
+                      after: dict[str, Any]) -> None:
+        item = {"pk": f"ARCHIVE#DISPOSAL#{after['id']}", "sk": "DISPOSAL",
+                "kind": "archive_disposal", **after}
+        if before is None:
+            uow.add(put_op(item, condition="attribute_not_exists(pk)"))
+        else:
+            uow.add(put_op(item, condition="#v = :v", names={"#v": "version"},
+                           values={":v": int(before["version"])}))

@@ -31,14 +31,17 @@ def _body(resp: Any) -> Any:
 
 
 @pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The archive's use cases run at NOW, whatever the wall clock says."""
+def frozen(monkeypatch: pytest.MonkeyPatch) -> dict[str, datetime]:
+    """The archive's use cases run at ``clock["now"]`` (NOW unless a test moves
+    it), whatever the wall clock says."""
     from chalicelib import bootstrap
     from chalicelib.archive import routes
 
+    clock = {"now": NOW}
     real = bootstrap.archive
     monkeypatch.setattr(routes, "use_cases",
-                        lambda: dataclasses.replace(real(), clock=lambda: NOW))
+                        lambda: dataclasses.replace(real(), clock=lambda: clock["now"]))
+    return clock
 
 
 def _incoming(unit: str, person: str, pdf: bytes | None = None) -> str:
@@ -384,3 +387,97 @@ def test_the_exported_case_file_carries_each_signed_document_unchanged(
         "LeaderSignature": "Signature is Valid."}
     # Reading the export is in the file's trail; another unit's officer gets nothing.
     assert as_role("one_stop").get(f"/api/archive/files/{file_id}/export").status_code == 404
+
+
+def _handed_over(head: Session, leader: Session, officer: Session, archivist: Session,
+                 code: str, lock: bool) -> dict[str, Any]:
+    """A five-year file (retained until 1 January 2032) in the archive."""
+    import os
+
+    made = head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {
+        "code": code, "title": "Báo cáo công tác quý I năm 2026", "group": "TH-03",
+        "responsible": "chuyenvien"})
+    assert made.status_code == 200, made.body
+    file_id = _body(made)["id"]
+    listed = _body(head.get(f"/api/archive/lists/PDKKD/{YEAR}"))
+    if listed["status"] == "draft":
+        leader.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/approve",
+                    {"version": listed["version"]})
+    filed = _body(officer.send("POST", f"/api/archive/files/{file_id}/items",
+                               {"kind": "incoming", "ref": _incoming("PDKKD", "chuyenvien")}))
+    closed = _body(officer.send("POST", f"/api/archive/files/{file_id}/close",
+                                {"version": filed["version"]}))
+    if lock:
+        boto3.client("s3").put_object_lock_configuration(
+            Bucket=os.environ["ARCHIVE_BUCKET"], ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 1}}})
+    kept = archivist.send("POST", f"/api/archive/files/{file_id}/handover",
+                          {"version": closed["version"]})
+    assert kept.status_code == 200, kept.body
+    out = _body(kept)
+    assert out["retain_until"] == "2032-01-01"
+    return out
+
+
+def test_disposal_only_through_an_approved_list_of_expired_files(client, as_role, frozen):
+    import os
+
+    from chalicelib import bootstrap
+
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    archivist = as_role("archivist")
+    kept = _handed_over(head, leader, officer, archivist, "BC-01", lock=False)
+    file_id, copy = kept["id"], kept["archived"][0]
+    # Before the end of its retention, no one proposes it.
+    early = archivist.send("POST", "/api/archive/disposals",
+                           {"file_ids": [file_id], "reason": "Hết giá trị"})
+    assert early.status_code == 400
+    assert [f["path"] for f in _body(early)["error"]["fields"]] == ["file_ids.0"]
+
+    frozen["now"] = datetime(2032, 1, 2, 9, 0, tzinfo=HANOI).astimezone(UTC)
+    assert leader.send("POST", "/api/archive/disposals",
+                       {"file_ids": [file_id], "reason": "Hết giá trị"}).status_code == 403
+    proposed = archivist.send("POST", "/api/archive/disposals",
+                              {"file_ids": [file_id], "reason": "Hết thời hạn bảo quản"})
+    assert proposed.status_code == 200, proposed.body
+    listing = _body(proposed)
+    assert (listing["status"], listing["status_label"]) == ("proposed", "Đề nghị hủy")
+    # Proposed is not destroyed: the copy is there until a leader decides.
+    s3, bucket = boto3.client("s3"), os.environ["ARCHIVE_BUCKET"]
+    s3.head_object(Bucket=bucket, Key=copy["key"], VersionId=copy["version_id"])
+    assert archivist.send("POST", f"/api/archive/disposals/{listing['id']}/decision",
+                          {"approve": True, "version": 1}).status_code == 403
+
+    decided = leader.send("POST", f"/api/archive/disposals/{listing['id']}/decision",
+                          {"approve": True, "note": "Đồng ý hủy", "version": 1})
+    assert decided.status_code == 200, decided.body
+    assert _body(decided)["status"] == "approved"
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key=copy["key"], VersionId=copy["version_id"])
+    # The file's index and its trail stay.
+    gone = _body(archivist.get(f"/api/archive/files/{file_id}"))
+    assert gone["status"] == "disposed" and gone["status_label"] == "Đã hủy"
+    assert [i["number"] for i in gone["items"]] == ["12/UBND-KT"]
+    head_of_trail = bootstrap.trail().head(f"case-file:{file_id}")
+    assert head_of_trail.seq >= 5  # listed, filed, closed, handed over, disposed
+    again = leader.send("POST", f"/api/archive/disposals/{listing['id']}/decision",
+                        {"approve": True, "version": 2})
+    assert again.status_code == 409
+
+
+def test_a_disposal_s3_still_locks_is_refused_and_nothing_is_recorded(
+        client, as_role, frozen):
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    archivist = as_role("archivist")
+    kept = _handed_over(head, leader, officer, archivist, "BC-02", lock=True)
+    assert kept["archived"][0]["lock"] == "COMPLIANCE"
+    # Our clock says the retention is over; S3's lock (its own clock) still holds.
+    frozen["now"] = datetime(2032, 1, 2, 9, 0, tzinfo=HANOI).astimezone(UTC)
+    listing = _body(archivist.send("POST", "/api/archive/disposals",
+                                   {"file_ids": [kept["id"]], "reason": "Hết giá trị"}))
+    refused = leader.send("POST", f"/api/archive/disposals/{listing['id']}/decision",
+                          {"approve": True, "version": 1})
+    assert refused.status_code == 409 and _body(refused)["error"]["code"] == "still_locked"
+    assert _body(archivist.get(f"/api/archive/files/{kept['id']}"))["status"] == "handed_over"
+    assert _body(leader.get(f"/api/archive/disposals/{listing['id']}"))["status"] == "proposed"

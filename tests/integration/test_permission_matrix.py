@@ -1241,6 +1241,39 @@ MATRIX[("POST", "/api/archive/files/{file_id}/close")] = Row(
 MATRIX[("GET", "/api/archive/files/{file_id}/handover-record")] = Row(
     _archive_file("/handover-record", "handed_over"), lambda role, _v: role == Role.ARCHIVIST,
     ARCHIVE_VARIANTS)
+
+
+def _expired_file(ctx: Ctx, variant: str) -> dict[str, Any]:
+    """A handed-over case file whose retention has run out (its end moved to the
+    past in the table, as time would), in the local bucket without Object Lock."""
+    from chalicelib.adapters.dynamo import Table
+
+    f = _case_file(ctx, variant, "handed_over")
+    Table().update(f"CASEFILE#{f['id']}", "FILE", "SET retain_until = :d",
+                   values={":d": "2000-01-01"})
+    return f
+
+
+def _disposal(ctx: Ctx, variant: str) -> str:
+    from chalicelib.bootstrap import archive
+    from chalicelib.kernel.identity import Caller
+
+    f = _expired_file(ctx, variant)
+    return str(archive().propose_disposal(Caller("luutru", frozenset({Role.ARCHIVIST}),
+                                                 unit="VP"), [f["id"]], "Hết giá trị")["id"])
+
+
+MATRIX[("POST", "/api/archive/disposals")] = Row(
+    lambda c, v: ("/api/archive/disposals", {"file_ids": [_expired_file(c, v)["id"]],
+                                             "reason": "Hết giá trị"}),
+    lambda role, _v: role == Role.ARCHIVIST, ARCHIVE_VARIANTS)
+MATRIX[("GET", "/api/archive/disposals/{disposal_id}")] = Row(
+    lambda c, v: (f"/api/archive/disposals/{_disposal(c, v)}", None),
+    roles(frozenset({Role.ARCHIVIST, Role.LEADER})))
+MATRIX[("POST", "/api/archive/disposals/{disposal_id}/decision")] = Row(
+    lambda c, v: (f"/api/archive/disposals/{_disposal(c, v)}/decision",
+                  {"approve": True, "note": "Đồng ý", "version": 1}),
+    roles(frozenset({Role.LEADER})))
 MATRIX[("GET", "/api/archive/suggest")] = Row(_suggest, roles(ALL))
 MATRIX[("GET", "/api/archive/handover")] = Row(fixed("/api/archive/handover"),
                                                roles(frozenset({Role.ARCHIVIST})))

@@ -78,3 +78,13 @@ def test_labels_are_vietnamese() -> None:
     assert FileStatus("handed_over").label == "Đã nộp lưu"
     for label in [k.label for k in ItemKind] + [s.label for s in FileStatus]:
         assert unicodedata.is_normalized("NFC", label)
+
+
+def test_a_file_expires_on_the_end_of_its_retention_and_a_permanent_one_never() -> None:
+    assert not rules.expired("2032-01-01", date(2031, 12, 31))
+    assert rules.expired("2032-01-01", date(2032, 1, 1))
+    assert not rules.expired(None, date(2999, 1, 1))
+    assert FileStatus("disposed").label == "Đã hủy"
+    assert rules.DisposalStatus("proposed").label == "Đề nghị hủy"
+    with pytest.raises(Conflict):
+        rules.check_changeable(FileStatus.DISPOSED)
