@@ -113,13 +113,21 @@ def hand_over(call: Call) -> dict[str, Any]:
     return use_cases().hand_over(call.user, call.params["file_id"], call.body.version)
 
 
-@route(archive_bp, "/api/archive/files/{file_id}/export", policy=SIGNED_IN, tags=TAGS,
-       produces="application/pdf",
-       summary="The case file as one PDF: cover, index, each document attached unchanged")
+@route(archive_bp, "/api/archive/files/{file_id}/export", query=S + "ExportQuery",
+       policy=SIGNED_IN, tags=TAGS, produces="application/pdf",
+       summary="The case file as one PDF (cover, index, each document attached unchanged) "
+               "or its Decree 30 Appendix VI metadata as XML (format=xml)")
 def export(call: Call) -> Response:
-    name, data = use_cases().export_pdf(call.user, call.params["file_id"])
-    return Response(body=data, status_code=200, headers={
-        "Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'})
+    body: bytes | str
+    if call.query.format == "xml":
+        name, data = use_cases().export_xml(call.user, call.params["file_id"])
+        # A text type: Chalice sends it as text, not base64.
+        body, kind = data.decode("utf-8"), "application/xml"
+    else:
+        name, body = use_cases().export_pdf(call.user, call.params["file_id"])
+        kind = "application/pdf"
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": kind, "Content-Disposition": f'inline; filename="{name}"'})
 
 
 @route(archive_bp, "/api/archive/files/{file_id}/handover-record",

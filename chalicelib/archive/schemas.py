@@ -54,3 +54,7 @@ class DisposalDecisionIn(BaseModel):
     approve: bool
     note: str = Field(default="", max_length=2000)
     version: int = Field(ge=1)
+
+
+class ExportQuery(BaseModel):
+    format: str = Field(default="pdf", pattern="^(pdf|xml)$")

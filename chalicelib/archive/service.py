@@ -452,6 +452,31 @@ class Archive:
         uow.commit()
         return f"ho-so-{f['year']}-{f['code']}.pdf".replace("/", "-"), data
 
+    def export_xml(self, caller: Caller, file_id: str) -> tuple[str, bytes]:
+        """The case file's Decree 30 Appendix VI metadata as XML. The file code is
+        the agency's code, the year and the file's number (số và ký hiệu hồ sơ)."""
+        from chalicelib.outputs.case_file_xml import case_file_xml
+
+        f = self._visible_file(caller, file_id)
+        items = sorted(self.store.items(file_id), key=lambda i: int(i["seq"]))
+        agency_code = str(self.agency().get("code") or "")
+        data = case_file_xml({
+            "file_code": f"{agency_code}.{f['year']}.{f['code']}",
+            "title": f["title"], "retention": f["retention_label"],
+            "access": "Hạn chế" if f["status"] == FileStatus.HANDED_OVER else "Thường",
+            "language": "Tiếng Việt", "start": f.get("opened_on") or "",
+            "end": f.get("closed_on") or "", "count": len(items), "note": ""}, [
+            {"seq": i["seq"], "identifier": f"{i['item_kind']}:{i['ref']}",
+             "number": i.get("number"), "date": str(i.get("date") or "")[:10],
+             "type": ItemKind(i["item_kind"]).label, "subject": i.get("title"),
+             "author": i.get("author"), "language": "Tiếng Việt", "pages": i.get("pages"),
+             "sha256": i.get("sha256")} for i in items])
+        uow = self.store.unit_of_work()
+        self.trail.append(uow, self.trail.head(file_chain(file_id)), caller, "archive.export",
+                          summary=f"Xuất dữ liệu đặc tả hồ sơ {f['code']} (XML)")
+        uow.commit()
+        return f"ho-so-{f['year']}-{f['code']}.xml".replace("/", "-"), data
+
     def handover_record(self, caller: Caller, file_id: str) -> tuple[str, bytes]:
         """The biên bản giao nhận of a file handed over, with its mục lục hồ sơ."""
         from chalicelib.outputs.case_file_pdf import handover_record_pdf

@@ -385,6 +385,22 @@ def test_the_exported_case_file_carries_each_signed_document_unchanged(
     assert attached["001-incoming.pdf"][0] == signed
     assert pdfsig(attached["001-incoming.pdf"][0], tmp_path) == {
         "LeaderSignature": "Signature is Valid."}
+    # The Decree 30 Appendix VI metadata as XML.
+    from xml.etree import ElementTree
+
+    xml = officer.get(f"/api/archive/files/{file_id}/export?format=xml",
+                      accept="application/xml")
+    assert xml.status_code == 200 and xml.headers["Content-Type"] == "application/xml"
+    ns = {"a": "urn:eoffice:archive:decree30-appendix6:1"}
+    root = ElementTree.fromstring(xml.body)
+    assert root.findtext("a:FileCode", namespaces=ns) == "SKHĐT.2026.02"
+    assert root.find("a:FileCode", ns).get("vi") == "Mã hồ sơ"
+    assert root.findtext("a:Retention", namespaces=ns) == "10 năm"
+    assert root.findtext("a:DocumentCount", namespaces=ns) == "2"
+    docs = root.findall("a:Documents/a:Document", ns)
+    assert [d.findtext("a:CodeNotation", namespaces=ns) for d in docs][0] == "12/UBND-KT"
+    assert docs[0].findtext("a:Subject", namespaces=ns) == "V/v rà soát đăng ký doanh nghiệp"
+    assert officer.get(f"/api/archive/files/{file_id}/export?format=doc").status_code == 400
     # Reading the export is in the file's trail; another unit's officer gets nothing.
     assert as_role("one_stop").get(f"/api/archive/files/{file_id}/export").status_code == 404
 
