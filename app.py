@@ -6,6 +6,7 @@ from chalice import Chalice
 from chalicelib.api.authorizer import authorizer_bp
 from chalicelib.api.gateway_errors import errors_bp
 from chalicelib.api.system import system_bp
+from chalicelib.archive.routes import archive_bp
 from chalicelib.audit.routes import audit_bp
 from chalicelib.calendar.routes import calendar_bp
 from chalicelib.complaints.routes import complaints_bp
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
     meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp, complaints_bp,
     onestop_bp, notifications_bp, search_bp, evaluation_bp, dashboard_bp, errors_bp,
+    archive_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

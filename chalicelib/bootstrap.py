@@ -18,6 +18,7 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.ports import Mailer
 
 if TYPE_CHECKING:
+    from chalicelib.archive.service import Archive
     from chalicelib.audit.trail import Trail
     from chalicelib.complaints.service import Complaints
     from chalicelib.dashboard.service import Dashboard
@@ -133,6 +134,24 @@ def dashboard() -> Dashboard:
     rounds = EvaluationStore(t)
     return Dashboard(sources=sources_for(
         t, bands=lambda units, months: published_bands(rounds, units, months)))
+
+
+def archive() -> Archive:
+    """Case files and the archive: the yearly lists, filing, hand-over under Object Lock."""
+    from chalicelib.adapters.archive_files import ArchiveFiles
+    from chalicelib.archive.service import Archive
+    from chalicelib.archive.sources import read
+    from chalicelib.archive.store import ArchiveStore
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.organisation.service import agency_profile
+
+    t = table()
+    settings = get_settings()
+    return Archive(store=ArchiveStore(t), trail=trail(t), directory=directory(t),
+                   calendar=agency_calendar, reader=lambda c, k, r: read(c, k, r, t),
+                   vault=ArchiveFiles(settings.documents_bucket, settings.archive_bucket),
+                   agency=lambda: agency_profile(t))
 
 
 def load_steps() -> None:

@@ -9,6 +9,7 @@ ACTION_LABELS: dict[str, str] = {
     "auth.login": "Đăng nhập",
     "auth.logout": "Đăng xuất",
     "auth.refresh": "Gia hạn phiên đăng nhập",
+    "auth.first_password": "Đổi mật khẩu lần đầu",
     "user.create": "Tạo tài khoản",
     "user.update": "Sửa tài khoản",
     "user.disable": "Khoá tài khoản",
@@ -118,6 +119,21 @@ ACTION_LABELS: dict[str, str] = {
     "evaluation.decide": "Quyết định xếp loại",
     "evaluation.mark": "Chấm điểm",
     "evaluation.publish": "Công bố kết quả xếp loại",
+    "evaluation.forms_signed": "Ký số phiếu đánh giá",
+    "evaluation.forms_failed": "Ký số phiếu đánh giá không thành công",
+    "evaluation.sign_again": "Ký lại phiếu đánh giá",
+    # case files and the archive
+    "archive.file_add": "Lập hồ sơ",
+    "archive.list_approve": "Duyệt danh mục hồ sơ",
+    "archive.list_copy": "Chuyển danh mục hồ sơ sang năm sau",
+    "archive.file_item": "Đưa văn bản vào hồ sơ",
+    "archive.close": "Kết thúc hồ sơ",
+    "archive.hand_over": "Nộp lưu hồ sơ",
+    "archive.export": "Xuất hồ sơ",
+    "archive.dispose": "Hủy hồ sơ hết giá trị",
+    "archive.disposal_propose": "Đề nghị hủy tài liệu hết giá trị",
+    "archive.disposal_approve": "Duyệt hủy tài liệu hết giá trị",
+    "archive.disposal_refuse": "Không duyệt hủy tài liệu",
 }
 
 

@@ -88,3 +88,13 @@ def anchor_audit(event: Any) -> dict[str, int]:
     from chalicelib.bootstrap import table
 
     return anchor_heads(table())
+
+
+# 07:45 in Hanoi (UTC+7) on weekdays; holidays and the agency's overrides are
+# checked in code. Closed case files due to the archive in 30 days: the person
+# responsible is told once (docs/archive.md).
+@schedule_bp.schedule(Cron(45, 0, "?", "*", "MON-FRI", "*"), name="warn_archive_due")
+def warn_archive_due(event: Any) -> dict[str, Any]:
+    from chalicelib.bootstrap import archive
+
+    return archive().warn_due()

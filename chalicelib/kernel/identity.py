@@ -14,6 +14,7 @@ class Role(StrEnum):
     LEADER = "leader"
     ONE_STOP = "one_stop"
     ADMIN = "admin"
+    ARCHIVIST = "archivist"
 
 
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
@@ -23,6 +24,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.LEADER: ("Lãnh đạo Sở", "Leader"),
     Role.ONE_STOP: ("Bộ phận một cửa", "One-stop desk"),
     Role.ADMIN: ("Quản trị hệ thống", "Administrator"),
+    Role.ARCHIVIST: ("Lưu trữ viên", "Archivist"),
 }
 
 

@@ -43,6 +43,7 @@ DEMO_USERS = [
     DemoUser("chanhvanphong", "Hoàng Minh Châu", Role.UNIT_HEAD, "VP", "Chánh Văn phòng"),
     DemoUser("motcua", "Đỗ Thu Trang", Role.ONE_STOP, "MC", "Cán bộ một cửa"),
     DemoUser("quantri", "Vũ Đức Anh", Role.ADMIN, "VP", "Quản trị hệ thống"),
+    DemoUser("luutru", "Bùi Thị Mai", Role.ARCHIVIST, "VP", "Lưu trữ viên"),
 ]
 
 

@@ -50,6 +50,7 @@ PAGES = {
     "onestop-report": ("onestop_report.html", "Báo cáo tình hình giải quyết TTHC (mẫu số 06)"),
     "search": ("search.html", "Kết quả tìm kiếm"),
     "evaluation": ("evaluation.html", "Đánh giá, xếp loại"),
+    "archive": ("archive.html", "Hồ sơ lưu trữ"),
 }
 
 # The public verification page: anyone may open it, a few times a minute.

@@ -22,6 +22,7 @@ ROLE_LABELS = {
     "leader": "Lãnh đạo Sở",
     "one_stop": "Bộ phận một cửa",
     "admin": "Quản trị hệ thống",
+    "archivist": "Lưu trữ viên",
 }
 EVERYONE = ["Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Giao việc", "Lịch họp",
             "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
@@ -41,6 +42,13 @@ MENUS["leader"] = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp n
                    "Sổ văn bản đi", "Đơn thư", "Theo dõi đơn thư", "Hồ sơ một cửa",
                    "Báo cáo mẫu 06", "Giao việc", "Lịch họp", "Lịch làm việc", "Uỷ quyền ký",
                    "Nhật ký của tôi", "Hộp thư đi"]
+# Everyone but the administrator keeps case files (the archivist receives them).
+for _role in ("clerk", "officer", "unit_head", "leader", "one_stop"):
+    _menu = list(MENUS[_role])
+    _menu.insert(_menu.index("Giao việc"), "Hồ sơ lưu trữ")
+    MENUS[_role] = _menu
+MENUS["archivist"] = ["Trang chủ", "Công việc", "Văn bản đến", "Hồ sơ lưu trữ", "Giao việc",
+                      "Lịch họp", "Lịch làm việc", "Nhật ký của tôi", "Hộp thư đi"]
 # Everyone but the administrator reads their evaluation (and heads and leaders run rounds).
 for _role in ("clerk", "officer", "unit_head", "leader", "one_stop"):
     _menu = list(MENUS[_role])

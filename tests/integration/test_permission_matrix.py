@@ -129,6 +129,7 @@ SEES_DOC = {
     Role.OFFICER: set(),
     Role.ONE_STOP: set(),
     Role.ADMIN: set(),
+    Role.ARCHIVIST: set(),
 }
 
 
@@ -625,7 +626,9 @@ MATRIX[("POST", "/api/meetings/{meeting_id}/answer")] = Row(
 # unit. The signer is phogiamdoc, never a matrix caller, unless the variant says so.
 
 OUT_VARIANTS = ("mine", "own unit", "other unit")
-DRAFTERS = frozenset(Role) - ADMIN
+# Administrators run the organisation and archivists keep the records: neither drafts.
+NOT_DRAFTING = frozenset({Role.ADMIN, Role.ARCHIVIST})
+DRAFTERS = frozenset(Role) - NOT_DRAFTING
 
 
 def _drafter(ctx: Ctx, variant: str) -> Any:
@@ -749,7 +752,7 @@ MATRIX[("POST", "/api/outgoing/{doc_id}/recall")] = Row(
     roles(frozenset({Role.CLERK, Role.LEADER})), OUT_VARIANTS)
 MATRIX[("POST", "/api/outgoing/{doc_id}/replace")] = Row(
     _out_route("/replace", "issued", {"reason": "Sai nội dung"}),
-    lambda role, v: _sees_out(role, v) and role != Role.ADMIN, OUT_VARIANTS)
+    lambda role, v: _sees_out(role, v) and role not in NOT_DRAFTING, OUT_VARIANTS)
 MATRIX[("GET", "/api/settings/review-chains")] = Row(fixed("/api/settings/review-chains"),
                                                      roles(ALL))
 MATRIX[("PUT", "/api/settings/review-chains")] = Row(
@@ -867,8 +870,9 @@ MATRIX[("POST", "/api/complaints/{case_id}/dialogue")] = Row(
 MATRIX[("POST", "/api/complaints/{case_id}/answer")] = Row(
     _case_route("/answer", {"signer": "giamdoc", "body": "Trả lời nội dung đơn thư."}),
     lambda role, v: _handles_case(role, v) and (
-        # The answer is an outgoing draft: drafting is not an administrator's work.
-        role != Role.ADMIN), CASE_VARIANTS)
+        # The answer is an outgoing draft: drafting is not an administrator's work,
+        # nor an archivist's.
+        role not in NOT_DRAFTING), CASE_VARIANTS)
 MATRIX[("POST", "/api/complaints/{case_id}/close")] = Row(
     _case_route("/close", state="settled"), _handles_case, CASE_VARIANTS)
 MATRIX[("POST", "/api/complaints/{case_id}/extend")] = Row(
@@ -1119,6 +1123,200 @@ MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/publish")] = Row(
     _decided_round, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
 MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/forms/sign")] = Row(
     _failed_forms, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
+
+
+# ---- case files and the archive: a unit's list or case file (the caller's unit /
+# another); each case its own year, so that lists start as drafts
+
+ARCHIVE_VARIANTS = ("own unit", "other unit")
+# A person of each unit the sessions belong to, responsible for the unit's files.
+UNIT_MEMBER = {"PDKKD": "chuyenvien", "VP": "vanthu", "BGD": "giamdoc", "MC": "motcua"}
+ARCHIVE_READERS = frozenset({Role.LEADER, Role.CLERK, Role.ARCHIVIST})
+
+
+def _archive_unit(ctx: Ctx, variant: str) -> str:
+    if variant == "own unit":
+        return ctx.unit
+    return "PDKKD" if ctx.unit != "PDKKD" else "VP"
+
+
+# Even years, one per case in turn: fifty of them outlast the 25 cases between two
+# restores of the world, and the odd year after each is free for copy-forward.
+_ARCHIVE_YEARS = itertools.cycle(range(2000, 2100, 2))
+
+
+def _archive_year(ctx: Ctx) -> int:
+    if not hasattr(ctx, "archive_year"):
+        ctx.archive_year = next(_ARCHIVE_YEARS)  # type: ignore[attr-defined]
+    return int(ctx.archive_year)  # type: ignore[attr-defined]
+
+
+def _filed_doc(person: str) -> str:
+    """An incoming document naming ``person``, its PDF in the documents bucket."""
+    import os
+    from datetime import UTC, date, datetime
+
+    import boto3
+
+    from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.rules import Metadata
+
+    key = f"files/sha256/{uuid.uuid4().hex}"
+    boto3.client("s3").put_object(Bucket=os.environ["DOCUMENTS_BUCKET"], Key=key,
+                                  Body=b"%PDF-1.4 luu tru\n%%EOF\n")
+    return str(incoming.register(
+        None, Metadata(so_ky_hieu="3/MT-LT", co_quan_ban_hanh="Sở Thử nghiệm",
+                       ngay_ban_hanh=date(2026, 11, 2), trich_yeu="V/v lưu trữ"),
+        arrival=datetime.now(UTC), source="paper", people=[person],
+        file={"key": key, "sha256": uuid.uuid4().hex, "name": "x.pdf"})["id"])
+
+
+def _case_file(ctx: Ctx, variant: str, state: str = "open") -> dict[str, Any]:
+    """A case file of the variant's unit, in ``state``: draft (its list not
+    approved), open, filed (open with one document) or closed."""
+    from chalicelib.archive.rules import ItemKind
+    from chalicelib.bootstrap import archive
+    from chalicelib.kernel.identity import Caller
+
+    unit, year = _archive_unit(ctx, variant), _archive_year(ctx)
+    member = UNIT_MEMBER[unit]
+    head = Caller("truongdonvi", frozenset({Role.UNIT_HEAD}), unit=unit)
+    f = archive().add_file(head, unit, year, code=f"M{ctx.n}", title="Hồ sơ thử quyền",
+                           group="TH-04", responsible=member)
+    if state == "draft":
+        return f
+    listed = archive().year_list(head, unit, year)
+    archive().approve(Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD"), unit, year,
+                      listed["version"])
+    if state == "open":
+        return archive().view(head, f["id"])
+    person = Caller(member, frozenset({Role.OFFICER}), unit=unit)
+    filed = archive().file_item(person, f["id"], ItemKind.INCOMING, _filed_doc(member))
+    if state == "filed":
+        return filed
+    closed = archive().close(person, f["id"], filed["version"])
+    if state == "closed":
+        return closed
+    return archive().hand_over(Caller("luutru", frozenset({Role.ARCHIVIST}), unit="VP"),
+                               f["id"], closed["version"])
+
+
+def _archive_list(suffix: str) -> Callable[[Ctx, str], Request]:
+    return lambda c, v: (f"/api/archive/lists/{_archive_unit(c, v)}/{_archive_year(c)}{suffix}",
+                         None)
+
+
+def _list_entry(ctx: Ctx, variant: str) -> Request:
+    unit = _archive_unit(ctx, variant)
+    return (f"/api/archive/lists/{unit}/{_archive_year(ctx)}/files", {
+        "code": f"N{ctx.n}", "title": "Hồ sơ thử quyền", "group": "TH-04",
+        "responsible": UNIT_MEMBER[unit]})
+
+
+def _list_to_approve(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.bootstrap import archive
+    from chalicelib.kernel.identity import Caller
+
+    f = _case_file(ctx, variant, "draft")
+    head = Caller("truongdonvi", frozenset({Role.UNIT_HEAD}), unit=f["unit"])
+    version = archive().year_list(head, f["unit"], int(f["year"]))["version"]
+    return (f"/api/archive/lists/{f['unit']}/{f['year']}/approve", {"version": version})
+
+
+def _list_to_copy(ctx: Ctx, variant: str) -> Request:
+    f = _case_file(ctx, variant, "draft")
+    return (f"/api/archive/lists/{f['unit']}/{f['year']}/copy-forward", None)
+
+
+def _archive_file(suffix: str, state: str = "open", body: Any = None
+                  ) -> Callable[[Ctx, str], Request]:
+    def build(ctx: Ctx, variant: str) -> Request:
+        f = _case_file(ctx, variant, state)
+        payload = body(ctx, f) if callable(body) else body
+        return (f"/api/archive/files/{f['id']}{suffix}", payload)
+    return build
+
+
+def _sees_unit_archive(role: Role, variant: str) -> bool:
+    return role in ARCHIVE_READERS or (variant == "own unit" and role != Role.ADMIN)
+
+
+def _files_into(role: Role, variant: str) -> bool:
+    # The people of the file's unit; administrators manage users, not records.
+    return variant == "own unit" and role != Role.ADMIN
+
+
+def _closes(role: Role, variant: str) -> bool:
+    # The person responsible (the unit's member, who is the caller for these roles)
+    # or the head of the unit.
+    return variant == "own unit" and role not in (Role.ADMIN, Role.ARCHIVIST)
+
+
+def _suggest(ctx: Ctx, _v: str) -> Request:
+    return (f"/api/archive/suggest?kind=incoming&ref={_filed_doc(ctx.me)}", None)
+
+
+MATRIX[("GET", "/api/archive/catalogue")] = Row(fixed("/api/archive/catalogue"), roles(ALL))
+MATRIX[("GET", "/api/archive/lists/{unit}/{year}")] = Row(
+    _archive_list(""), _sees_unit_archive, ARCHIVE_VARIANTS)
+MATRIX[("POST", "/api/archive/lists/{unit}/{year}/files")] = Row(
+    _list_entry, lambda role, v: role == Role.UNIT_HEAD and v == "own unit", ARCHIVE_VARIANTS)
+MATRIX[("POST", "/api/archive/lists/{unit}/{year}/approve")] = Row(
+    _list_to_approve, lambda role, _v: role == Role.LEADER, ARCHIVE_VARIANTS)
+MATRIX[("POST", "/api/archive/lists/{unit}/{year}/copy-forward")] = Row(
+    _list_to_copy, lambda role, v: role == Role.UNIT_HEAD and v == "own unit", ARCHIVE_VARIANTS)
+MATRIX[("GET", "/api/archive/files/{file_id}")] = Row(
+    _archive_file(""), _sees_unit_archive, ARCHIVE_VARIANTS)
+MATRIX[("GET", "/api/archive/files/{file_id}/export")] = Row(
+    _archive_file("/export", "filed"), _sees_unit_archive, ARCHIVE_VARIANTS)
+MATRIX[("POST", "/api/archive/files/{file_id}/items")] = Row(
+    _archive_file("/items", body=lambda c, _f: {"kind": "incoming", "ref": _filed_doc(c.me)}),
+    _files_into, ARCHIVE_VARIANTS)
+MATRIX[("POST", "/api/archive/files/{file_id}/close")] = Row(
+    _archive_file("/close", "filed", body=lambda _c, f: {"version": f["version"]}),
+    _closes, ARCHIVE_VARIANTS)
+MATRIX[("GET", "/api/archive/files/{file_id}/handover-record")] = Row(
+    _archive_file("/handover-record", "handed_over"), lambda role, _v: role == Role.ARCHIVIST,
+    ARCHIVE_VARIANTS)
+
+
+def _expired_file(ctx: Ctx, variant: str) -> dict[str, Any]:
+    """A handed-over case file whose retention has run out (its end moved to the
+    past in the table, as time would), in the local bucket without Object Lock."""
+    from chalicelib.adapters.dynamo import Table
+
+    f = _case_file(ctx, variant, "handed_over")
+    Table().update(f"CASEFILE#{f['id']}", "FILE", "SET retain_until = :d",
+                   values={":d": "2000-01-01"})
+    return f
+
+
+def _disposal(ctx: Ctx, variant: str) -> str:
+    from chalicelib.bootstrap import archive
+    from chalicelib.kernel.identity import Caller
+
+    f = _expired_file(ctx, variant)
+    return str(archive().propose_disposal(Caller("luutru", frozenset({Role.ARCHIVIST}),
+                                                 unit="VP"), [f["id"]], "Hết giá trị")["id"])
+
+
+MATRIX[("POST", "/api/archive/disposals")] = Row(
+    lambda c, v: ("/api/archive/disposals", {"file_ids": [_expired_file(c, v)["id"]],
+                                             "reason": "Hết giá trị"}),
+    lambda role, _v: role == Role.ARCHIVIST, ARCHIVE_VARIANTS)
+MATRIX[("GET", "/api/archive/disposals/{disposal_id}")] = Row(
+    lambda c, v: (f"/api/archive/disposals/{_disposal(c, v)}", None),
+    roles(frozenset({Role.ARCHIVIST, Role.LEADER})))
+MATRIX[("POST", "/api/archive/disposals/{disposal_id}/decision")] = Row(
+    lambda c, v: (f"/api/archive/disposals/{_disposal(c, v)}/decision",
+                  {"approve": True, "note": "Đồng ý", "version": 1}),
+    roles(frozenset({Role.LEADER})))
+MATRIX[("GET", "/api/archive/suggest")] = Row(_suggest, roles(ALL))
+MATRIX[("GET", "/api/archive/handover")] = Row(fixed("/api/archive/handover"),
+                                               roles(frozenset({Role.ARCHIVIST})))
+MATRIX[("POST", "/api/archive/files/{file_id}/handover")] = Row(
+    _archive_file("/handover", "closed", body=lambda _c, f: {"version": f["version"]}),
+    lambda role, _v: role == Role.ARCHIVIST, ARCHIVE_VARIANTS)
 
 
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})

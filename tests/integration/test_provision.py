@@ -27,7 +27,7 @@ from chalicelib.local.provision import (
 )
 
 REGION = "ap-southeast-1"
-ROLES = {"clerk", "officer", "unit_head", "leader", "one_stop", "admin"}
+ROLES = {"clerk", "officer", "unit_head", "leader", "one_stop", "admin", "archivist"}
 READ_ONLY_PREFIXES = ("Get", "Describe", "List", "Head")
 
 

@@ -61,5 +61,8 @@ def test_the_export_names_the_action_not_its_code() -> None:
             return [{"seq": 1, "at": "2026-12-02T01:00:00.000Z", "actor": "giamdoc",
                      "action": "outgoing.approve", "hash": "h"}]
 
+        def readings(self, chain: str) -> list[dict[str, object]]:
+            return []
+
     header, row = export_rows("OUT#1", store=Store())  # type: ignore[arg-type]
     assert row[header.index("Hành động")] == "Duyệt dự thảo"

@@ -1,0 +1,60 @@
+"""Request models of the archive routes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, field_validator
+
+
+def _nfc(value: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+class CatalogueQuery(BaseModel):
+    version: str | None = Field(default=None, max_length=40)
+
+
+class FileIn(BaseModel):
+    code: str = Field(min_length=1, max_length=30)  # số, ký hiệu hồ sơ
+    title: str = Field(min_length=1, max_length=500)  # tiêu đề hồ sơ
+    group: str = Field(min_length=1, max_length=20)  # a group of the retention catalogue
+    responsible: str = Field(min_length=1, max_length=64)  # người lập hồ sơ
+
+    _norm = field_validator("code", "title", "group")(_nfc)
+
+
+class VersionIn(BaseModel):
+    version: int = Field(ge=0)
+
+
+class ItemIn(BaseModel):
+    kind: str = Field(pattern="^(incoming|outgoing|complaint|dossier)$")
+    ref: str = Field(min_length=1, max_length=64, pattern="^[0-9A-Za-z_-]+$")
+    version: int | None = Field(default=None, ge=0)
+
+
+class SuggestQuery(BaseModel):
+    kind: str = Field(pattern="^(incoming|outgoing|complaint|dossier)$")
+    ref: str = Field(min_length=1, max_length=64, pattern="^[0-9A-Za-z_-]+$")
+
+
+class DueQuery(BaseModel):
+    within_days: int = Field(default=366, ge=0, le=3660)
+
+
+class DisposalIn(BaseModel):
+    file_ids: list[str] = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=2000)
+
+    _norm = field_validator("reason")(_nfc)
+
+
+class DisposalDecisionIn(BaseModel):
+    approve: bool
+    note: str = Field(default="", max_length=2000)
+    version: int = Field(ge=1)
+
+
+class ExportQuery(BaseModel):
+    format: str = Field(default="pdf", pattern="^(pdf|xml)$")
