@@ -42,9 +42,15 @@ def actions(caller: Caller, d: dict[str, Any]) -> list[str]:
     status = S(int(d["status"]))
     out = []
     if status in (S.RECEIVED, S.IN_PROGRESS) and acts(caller, d):
-        out += ["advance", "supplement", "stop"]
-        if caller.roles & {Role.UNIT_HEAD, Role.LEADER} and d.get("result_status") not in (
-                "signing", "signed"):
+        # The signing step is done by signing: its "advance" shows once the result
+        # is signed, and "sign" only at that step (as the use cases refuse).
+        index = int(d.get("step_index") or 0)
+        steps = d.get("steps") or []
+        signing = index < len(steps) and rules.signs_result(steps[index])
+        signed = d.get("result_status") == "signed"
+        out += [*(["advance"] if signed or not signing else []), "supplement", "stop"]
+        if signing and caller.roles & {Role.UNIT_HEAD, Role.LEADER} and d.get(
+                "result_status") not in ("signing", "signed"):
             out.append("sign_result")
     if status == S.SUPPLEMENT_REQUESTED and caller.roles & {Role.ONE_STOP, Role.LEADER}:
         out.append("resume")

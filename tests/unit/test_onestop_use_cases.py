@@ -211,6 +211,23 @@ def test_only_the_current_steps_unit_hands_the_dossier_on(deps: Deps) -> None:
     assert deps.trail.actions(chain_of(d["id"])) == ["dossier.receive", "dossier.advance"]
 
 
+def test_the_page_offers_signing_only_at_its_step_and_the_hand_on_only_once_signed(
+        deps: Deps) -> None:
+    d = _at_desk(deps)
+    advance(DESK, d["id"], deps=deps)
+    # The examination: the unit hands on; nothing to sign yet.
+    at_examination = view(HEAD, d["id"], deps=deps)["actions"]
+    assert "advance" in at_examination and "sign_result" not in at_examination
+    advance(EXAMINER, d["id"], deps=deps)
+    # The signing step: it is done by signing, so no hand-on before the signature.
+    at_signing = view(HEAD, d["id"], deps=deps)["actions"]
+    assert "sign_result" in at_signing and "advance" not in at_signing
+    assert "advance" not in view(EXAMINER, d["id"], deps=deps)["actions"]
+    _sign(deps, d["id"])
+    signed = view(HEAD, d["id"], deps=deps)["actions"]
+    assert "advance" in signed and "sign_result" not in signed
+
+
 def test_the_last_step_resolves_the_dossier_counts_it_and_tells_the_applicant(
         deps: Deps) -> None:
     d = _at_desk(deps)
