@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-RATE_INSTANT = 1_796_001_830.0  # 2026-11-30 01:23:50 UTC: well inside a minute and an hour
+RATE_INSTANT = 1_796_000_401.0  # 2026-11-30 01:00:01 UTC: a second into a minute and an hour
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -65,13 +65,18 @@ def moto_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
         monkeypatch.setenv("JWKS_URL", jwks.as_uri())
         monkeypatch.setenv("PUBLIC_BASE_URL", "http://testserver")
         # Rate limits count in wall-clock windows: a test that crosses a window's
-        # end would see its count start again. Pinned inside one window (the
-        # middle of a minute and of an hour), every limit is exact at any hour.
+        # end would see its count start again, at whatever hour it runs. Their
+        # clock here starts a second into a window and moves a tenth of a second
+        # a check: limits are exact for the few hundred checks a test makes, and
+        # a long module (the permission matrix) still moves on to fresh windows.
+        from itertools import count
         from types import SimpleNamespace
 
         from chalicelib.api import ratelimit
 
-        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: RATE_INSTANT))
+        ticks = count()
+        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(
+            time=lambda: RATE_INSTANT + next(ticks) / 10))
         reset_clients()
         _reset_module_caches()
         yield resources

@@ -19,6 +19,14 @@ if TYPE_CHECKING:
 # written as it reads in the middle of a sentence. A test checks that every
 # field of every route's models has one, so a new field cannot show a code name.
 LABELS: dict[str, str] = {
+    "abbreviation": "tên viết tắt của đơn vị",
+    "access_key": "mã bảo mật",
+    "file_ids": "các hồ sơ",
+    "group": "nhóm hồ sơ theo danh mục thời hạn bảo quản",
+    "new_password": "mật khẩu mới",
+    "ref": "văn bản, hồ sơ được chọn",
+    "responsible": "người lập hồ sơ",
+    "within_days": "số ngày",
     "address": "địa chỉ",
     "agenda": "chương trình họp",
     "answer": "nội dung trả lời",

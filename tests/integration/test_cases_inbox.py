@@ -188,6 +188,14 @@ def test_a_dossier_goes_from_the_desk_through_its_unit_to_the_signer_and_back(
     assert people["giamdoc"].send("POST", f"/api/dossiers/{dossier_id}/result"
                                   ).status_code == 200
     assert _kinds(people, link) == {"truongphong": ["dossier.step"]}
+    # The signing step signs it (the signing step is done only once it is signed).
+    from chalicelib.signing.keys import ensure_dev_pki
+    from tests.aws import drain_workflow
+
+    ensure_dev_pki()
+    drain_workflow()
+    assert _body(people["giamdoc"].get(f"/api/dossiers/{dossier_id}"))[
+        "result_status"] == "signed"
 
     # The last steps: back at the desk, then resolved: the result is to be handed back
     # by the appointment.

@@ -54,5 +54,6 @@ def test_unknown_preference_fields_are_refused_each_named(as_role):
     assert resp.status_code == 400, resp.body
     err = _error(resp)
     assert sorted(f["path"] for f in err["fields"]) == ["admin", "digets"]
-    assert {f["message"] for f in err["fields"]} == {"Trường này không được phép."}
+    assert {f["message"] for f in err["fields"]} == {
+        "Trường “admin” không thuộc biểu mẫu này.", "Trường “digets” không thuộc biểu mẫu này."}
     assert json.loads(officer.get("/api/me/preferences").body) == before  # nothing saved

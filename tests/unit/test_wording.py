@@ -34,7 +34,8 @@ DOSSIER = {"name": "Nguyễn Văn An", "code": "000.00.12.H26-261202-0007",
            "procedure": "Đăng ký thành lập doanh nghiệp", "received": "02/12/2026",
            "appointment": "17:00 ngày 04/12/2026", "status_label": "Yêu cầu bổ sung",
            "message": "Đề nghị bổ sung điều lệ công ty.", "result": "Giấy chứng nhận",
-           "verify": f"{BASE}/verify/ABC123", "lookup": f"{BASE}/tra-cuu?code=X"}
+           "verify": f"{BASE}/verify/ABC123", "lookup": f"{BASE}/tra-cuu?code=X",
+           "access_key": "K7QM-3WXA"}
 CASE = {"name": "Nguyễn Văn An", "code": "KN-2026-0012", "kind_label": "Khiếu nại",
         "status_label": "Đã thụ lý", "received": "02/12/2026", "deadline": "15/01/2027",
         "message": "Đơn của ông/bà đã được thụ lý.", "number": "12/QĐ-SKHĐT",
