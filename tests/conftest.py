@@ -66,17 +66,23 @@ def moto_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
         monkeypatch.setenv("PUBLIC_BASE_URL", "http://testserver")
         # Rate limits count in wall-clock windows: a test that crosses a window's
         # end would see its count start again, at whatever hour it runs. Their
-        # clock here starts a second into a window and moves a tenth of a second
-        # a check: limits are exact for the few hundred checks a test makes, and
-        # a long module (the permission matrix) still moves on to fresh windows.
-        from itertools import count
+        # clock here starts a second into a window at the test's first check and
+        # then runs with the elapsed time: a test's burst of checks stays in one
+        # window at any hour, and a long module (the permission matrix, whose
+        # logins are paced by its work) moves on to fresh windows as before.
+        import time as real_time
         from types import SimpleNamespace
 
         from chalicelib.api import ratelimit
 
-        ticks = count()
-        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(
-            time=lambda: RATE_INSTANT + next(ticks) / 10))
+        started: list[float] = []
+
+        def rate_clock() -> float:
+            if not started:
+                started.append(real_time.monotonic())
+            return RATE_INSTANT + real_time.monotonic() - started[0]
+
+        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=rate_clock))
         reset_clients()
         _reset_module_caches()
         yield resources
