@@ -392,8 +392,13 @@ def moto_server() -> Iterator[str]:
 
 
 def child_moto_server(port: int) -> None:
+    from chalicelib.local import moto_cfn
     from chalicelib.local.embedded_aws import EmbeddedAws
+    from chalicelib.local.provision import SKIPPED_TYPES
 
+    # CloudFormation runs in this process: the resource types moto lacks are
+    # added here (the local runtime provisions in its own server's process).
+    moto_cfn.register(list(SKIPPED_TYPES))
     server = EmbeddedAws("127.0.0.1", port, None)
     server.start()
     print("ready", flush=True)

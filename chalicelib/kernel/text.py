@@ -22,8 +22,6 @@ import re
 import unicodedata
 from typing import Annotated, Any, Final
 
-from pydantic import BeforeValidator
-
 INVISIBLE: Final = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
     "\u200b-\u200d\u2060\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -40,9 +38,16 @@ def _clean_if_text(value: Any) -> Any:
     return clean(value) if isinstance(value, str) else value
 
 
-# A text field of a boundary model: cleaned before any other validation, so
-# that length limits count what is stored.
-Text = Annotated[str, BeforeValidator(_clean_if_text)]
+def __getattr__(name: str) -> Any:
+    """``Text``: a text field of a boundary model, cleaned before any other
+    validation so that length limits count what is stored. Built on first use:
+    ``clean`` serves code that every Lambda imports, which must not pay for
+    pydantic at cold start."""
+    if name == "Text":
+        from pydantic import BeforeValidator
+
+        return Annotated[str, BeforeValidator(_clean_if_text)]
+    raise AttributeError(name)
 
 
 def clean_json(value: Any) -> Any:
