@@ -213,7 +213,8 @@ def markdown(runs: list[dict[str, Any]], seconds: float, quick: bool) -> str:
              ratio(small["snapshot_reads"], big["snapshot_reads"])]]),
         "The dashboard reads the unit list, the units' measures (10 units × 12 months), the "
         "volume counters ((10 + 1) × 12 × 2), the one-stop daily counters (10 units × the "
-        "days with an event) and three complaint counters, plus the one snapshot item: the "
+        "days with an event) and the complaint counters (3 kinds × (12 months + the running "
+        "total)), plus the one snapshot item: the "
         "same at both sizes, and never a work item (the `gsi3` open-work index is not "
         "queried). A unit's year is one BatchGetItem of 12 items. The snapshot job reads the "
         "open overdue work, by design: it grows with the overdue work, not with the history "
