@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from chalicelib.outputs.pdf import FAMILY, heading, labelled_rows, new_pdf, output, text
+from chalicelib.outputs.pdf import (
+    FAMILY,
+    heading,
+    labelled_rows,
+    new_pdf,
+    output,
+    table_rows,
+    text,
+)
 
 Row = Sequence[object]
 
@@ -19,7 +27,6 @@ Row = Sequence[object]
 def case_file_pdf(*, agency: str, unit: str, title: str, cover: Sequence[tuple[str, str]],
                   header: Row, rows: Sequence[Row], widths: Sequence[float],
                   attachments: Sequence[tuple[str, bytes]], made_at: datetime) -> bytes:
-    from fpdf.fonts import FontFace
 
     pdf = new_pdf(page_break=15)
     pdf.set_title(text(title))
@@ -38,12 +45,7 @@ def case_file_pdf(*, agency: str, unit: str, title: str, cover: Sequence[tuple[s
     pdf.add_page()
     heading(pdf, "MỤC LỤC VĂN BẢN", size=14, height=8)
     pdf.ln(2)
-    pdf.set_font(FAMILY, "", 10)
-    with pdf.table(col_widths=tuple(widths), text_align="LEFT", line_height=5,
-                   headings_style=FontFace(emphasis="BOLD"), repeat_headings=1) as table:
-        table.row([text(h) for h in header])
-        for row in rows:
-            table.row([text(v) for v in row])
+    table_rows(pdf, header, rows, widths, size=10, line_height=5)
     for name, data in attachments:
         pdf.embed_file(bytes=data, basename=name, mime_type="application/pdf",
                        modification_date=made_at)
@@ -55,7 +57,6 @@ def handover_record_pdf(*, agency: dict[str, str], place_date: str, giver: Seque
                         widths: Sequence[float], totals: str, title: str) -> bytes:
     """Biên bản giao nhận tài liệu (Decree 30 Art. 30) with its mục lục hồ sơ:
     who hands over, who receives, the files, and the two signature blocks."""
-    from fpdf.fonts import FontFace
 
     from chalicelib.outputs.pdf import national_header, paragraph
 
@@ -83,12 +84,7 @@ def handover_record_pdf(*, agency: dict[str, str], place_date: str, giver: Seque
               size=12, height=6)
     pdf.ln(2)
     heading(pdf, "MỤC LỤC HỒ SƠ", size=12, height=7)
-    pdf.set_font(FAMILY, "", 10)
-    with pdf.table(col_widths=tuple(widths), text_align="LEFT", line_height=5,
-                   headings_style=FontFace(emphasis="BOLD"), repeat_headings=1) as table:
-        table.row([text(h) for h in header])
-        for row in rows:
-            table.row([text(v) for v in row])
+    table_rows(pdf, header, rows, widths, size=10, line_height=5)
     pdf.ln(3)
     paragraph(pdf, text(totals), size=12, height=6)
     pdf.ln(6)

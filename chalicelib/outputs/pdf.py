@@ -201,22 +201,28 @@ def output(pdf: Pdf) -> bytes:
     return bytes(pdf.output())
 
 
+def table_rows(pdf: Pdf, header: Row, rows: Sequence[Row], widths: Sequence[float], *,
+               size: float, line_height: float) -> None:
+    """A table at the cursor, its bold header repeated on every page it runs to."""
+    from fpdf.fonts import FontFace
+
+    pdf.set_font(FAMILY, "", size)
+    with pdf.table(col_widths=tuple(widths), text_align="LEFT", line_height=line_height,
+                   headings_style=FontFace(emphasis="BOLD"), repeat_headings=1) as table:
+        table.row([text(h) for h in header])
+        for row in rows:
+            table.row([text(v) for v in row])
+
+
 def table_document(title: str, subtitle: str, header: Row, rows: Sequence[Row],
                    widths: Sequence[float]) -> bytes:
     """A landscape A4 table with the header repeated on every page, as registers
     are printed and bound each year."""
-    from fpdf.fonts import FontFace
-
     pdf = new_pdf(orientation="L", page_break=12)
     pdf.set_title(text(title))
     pdf.add_page()
     heading(pdf, text(title).upper(), size=14, height=8)
     heading(pdf, text(subtitle), size=11, height=6, style="")
     pdf.ln(2)
-    pdf.set_font(FAMILY, "", 9)
-    with pdf.table(col_widths=tuple(widths), text_align="LEFT", line_height=4.5,
-                   headings_style=FontFace(emphasis="BOLD"), repeat_headings=1) as table:
-        table.row([text(h) for h in header])
-        for row in rows:
-            table.row([text(v) for v in row])
+    table_rows(pdf, header, rows, widths, size=9, line_height=4.5)
     return output(pdf)
