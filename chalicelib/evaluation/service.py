@@ -715,7 +715,8 @@ class Evaluations:
         from chalicelib.kernel.logging import logger
 
         period = parse_period(period_text)
-        header, entries = self.store.round(unit, str(period), consistent=True)
+        # The unit's people and their measures in one batch, as the round reads them.
+        header, entries, _, evals = self._round_state(unit, period, consistent=True)
         if (header or {}).get("status") != PUBLISHED or header.get("forms_status") != SIGNING:
             return str((header or {}).get("forms_status") or "")
         assert self.files is not None, "the composition root gives the files"
@@ -727,10 +728,12 @@ class Evaluations:
             if not entry.get("decision") or entry.get("form_key"):
                 continue
             try:
-                profile = self.directory.user(name)
-                if profile is None:
-                    continue
-                body = self._evaluation(profile, period, entry=entry)
+                body = evals.get(name)
+                if body is None:  # decided, then moved out of the unit
+                    profile = self.directory.user(name)
+                    if profile is None:
+                        continue
+                    body = self._evaluation(profile, period, entry=entry)
                 body["round"] = {"status": PUBLISHED, "self": entry.get("self"),
                                  "proposal": entry.get("proposal"),
                                  "decision": entry.get("decision")}
