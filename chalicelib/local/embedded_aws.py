@@ -184,7 +184,8 @@ class EmbeddedAws:
             self._journal.open(since)
 
         def app(environ: dict[str, Any], start_response: Any) -> Any:
-            if self._may_change(environ):
+            changes = self._may_change(environ)
+            if changes:
                 self._changes += 1
             if environ.get("PATH_INFO") == "/_eoffice/ses/sent":
                 from chalicelib.adapters.dev_outbox import read_moto_ses
@@ -194,7 +195,7 @@ class EmbeddedAws:
                                           ("Content-Length", str(len(body)))])
                 return [body]
             dynamodb = str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB")
-            if self._journal is not None and self._may_change(environ):
+            if self._journal is not None and changes:
                 return self._journaled(moto_app, environ, start_response,
                                        _REQUESTS if dynamodb else _MUTATIONS)
             if not dynamodb:
