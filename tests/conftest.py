@@ -209,3 +209,47 @@ def as_role(client: Any, accounts: dict[str, dict[str, str]]) -> Any:
         return login(client, account["username"], account["password"])
 
     return _login
+
+
+# ---- shared by the integration tests that sign and verify
+
+
+@pytest.fixture
+def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
+    """The development CA in KMS, certifying the agency and the signers."""
+    from chalicelib.signing.keys import ensure_dev_pki
+
+    ensure_dev_pki()
+
+
+@pytest.fixture
+def people(client: Any, accounts: dict[str, Any]) -> dict[str, Any]:
+    """A signed-in session of every demo account, by username."""
+    return {name: login(client, name, a["password"]) for name, a in accounts.items()}
+
+
+def pdfsig_text(data: bytes, tmp_path: Path) -> str:
+    """What poppler's pdfsig says of ``data``. It exits 0 even for an invalid
+    signature: the text is the verdict."""
+    import subprocess
+    import uuid
+
+    tool = require_tool("pdfsig", "poppler-utils")
+    path = tmp_path / f"pdfsig-{uuid.uuid4().hex[:8]}.pdf"
+    path.write_bytes(data)
+    return subprocess.run([tool, str(path)], capture_output=True, text=True,
+                          check=False).stdout
+
+
+def pdfsig(data: bytes, tmp_path: Path) -> dict[str, str]:
+    """Signature field name → pdfsig's "Signature Validation" line."""
+    import re
+
+    out = pdfsig_text(data, tmp_path)
+    result = {}
+    for block in re.split(r"^Signature #\d+:", out, flags=re.M)[1:]:
+        name = re.search(r"Signature Field Name: (.*)", block)
+        verdict = re.search(r"Signature Validation: (.*)", block)
+        assert name and verdict, out
+        result[name.group(1).strip()] = verdict.group(1).strip()
+    return result

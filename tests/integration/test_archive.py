@@ -358,7 +358,7 @@ def test_the_exported_case_file_carries_each_signed_document_unchanged(
         client, as_role, frozen, tmp_path):
     from pypdf import PdfReader
 
-    from tests.integration.test_signing_engine import pdfsig
+    from tests.conftest import pdfsig
 
     head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
     file_id = _approved_list(head, leader)["files"][1]["id"]

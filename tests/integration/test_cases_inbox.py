@@ -14,10 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from tests.conftest import login
-
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 EVERYONE = ("vanthu", "chuyenvien", "truongphong", "giamdoc", "phogiamdoc",
             "chanhvanphong", "motcua")
@@ -26,11 +22,6 @@ EVERYONE = ("vanthu", "chuyenvien", "truongphong", "giamdoc", "phogiamdoc",
 def _body(resp: Any) -> Any:
     assert resp.status_code == 200, resp.body
     return json.loads(resp.body)
-
-
-@pytest.fixture
-def people(client: Any, accounts: dict[str, Any]) -> dict[str, Any]:
-    return {name: login(client, name, a["password"]) for name, a in accounts.items()}
 
 
 def _inbox(people: dict[str, Any], link: str) -> dict[str, list[dict[str, Any]]]:

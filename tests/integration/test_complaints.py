@@ -11,10 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import boto3
-import pytest
 
 from tests.aws import drain_workflow, sent_messages
-from tests.conftest import login
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -42,11 +40,6 @@ def _mails(to: str) -> list[dict[str, Any]]:
                 mail["text"] = part.get_content()
         out.append(mail)
     return out
-
-
-@pytest.fixture
-def people(client: Any, accounts: dict[str, Any]) -> dict[str, Any]:
-    return {name: login(client, name, a["password"]) for name, a in accounts.items()}
 
 
 def _file(client: Any, **changes: Any) -> Any:

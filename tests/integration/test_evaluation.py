@@ -18,7 +18,7 @@ import pytest
 
 from chalicelib.kernel.identity import Caller, Role
 from tests.aws import drain_workflow
-from tests.conftest import login
+from tests.conftest import login, pdfsig_text
 
 PASSWORD = "Danh-gia-2026!Thu"
 UNIT = "PDKKD"
@@ -149,25 +149,6 @@ def _items(s: Any, who: str, field: str, period: str = PERIOD) -> list[dict[str,
 
 def _part(body: dict[str, Any], name: str) -> dict[str, Any]:
     return next(p for p in body["parts"] if p["name"] == name)
-
-
-@pytest.fixture
-def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
-    from chalicelib.signing.keys import ensure_dev_pki
-
-    ensure_dev_pki()
-
-
-def _pdfsig(data: bytes, tmp_path: Any) -> str:
-    import subprocess
-
-    from tests.conftest import require_tool
-
-    tool = require_tool("pdfsig", "poppler-utils")
-    path = tmp_path / f"form-{len(data)}.pdf"
-    path.write_bytes(data)
-    # pdfsig exits 0 even for an invalid signature: the text is the verdict.
-    return subprocess.run([tool, str(path)], capture_output=True, text=True, check=False).stdout
 
 
 def _pdf_text(data: bytes) -> str:
@@ -316,7 +297,7 @@ def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(
         evaluation_routes.use_cases().publish(stale, UNIT, PERIOD, decided["version"])
     assert refused.value.code == "reauthentication_required"
     before = officer.get(f"/api/evaluation/chuyenvien/form?period={PERIOD}", accept="*/*")
-    assert "Signature" not in _pdfsig(before.body, tmp_path)  # decided, not yet signed
+    assert "Signature" not in pdfsig_text(before.body, tmp_path)  # decided, not yet signed
     publishing = _body(leader.send("POST", url + "/publish", {"version": decided["version"]}))
     assert publishing["forms_status"] == "signing"
     drain_workflow()
@@ -344,7 +325,7 @@ def test_a_month_of_work_gives_the_scores_bands_quota_and_the_items_behind_them(
     assert cells[0][1] == "Họ và tên" and len(cells) == 7
     form = officer.get(f"/api/evaluation/chuyenvien/form?period={PERIOD}", accept="*/*")
     assert form.status_code == 200 and form.body[:5] == b"%PDF-"
-    verdict = _pdfsig(form.body, tmp_path)
+    verdict = pdfsig_text(form.body, tmp_path)
     assert verdict.count("Signature is Valid.") == 1, verdict
     assert "Phạm Quốc Hùng" in verdict  # the publishing leader's certificate
     words = _pdf_text(form.body)

@@ -15,25 +15,13 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from chalicelib.kernel import numbering
-from tests.conftest import login, require_tool
+from tests.conftest import require_tool
 from tests.integration.test_outgoing import _approved, _body, _drain, _s3_bytes, _status
 
 A4_H = 841.89
 
 
-@pytest.fixture
-def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
-    from chalicelib.signing.keys import ensure_dev_pki
-
-    ensure_dev_pki()
-
-
-@pytest.fixture
-def people(client: Any, accounts: dict[str, Any]) -> dict[str, Any]:
-    return {name: login(client, name, a["password"]) for name, a in accounts.items()}
 Word = tuple[float, float, float, float, str]  # x0, y0, x1, y1 (points, origin bottom left)
 
 

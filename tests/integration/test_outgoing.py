@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.aws import drain_workflow, sent_messages
-from tests.conftest import login, require_tool
+from tests.conftest import pdfsig_text
 from tests.pdfs import make_pdf
 
 
@@ -52,26 +52,6 @@ def _s3_bytes(key: str) -> bytes:
 
     return boto3.client("s3").get_object(Bucket=get_settings().documents_bucket,
                                          Key=key)["Body"].read()
-
-
-def _pdfsig(data: bytes, tmp_path: Any) -> str:
-    tool = require_tool("pdfsig", "poppler-utils")
-    path = tmp_path / f"doc-{len(data)}.pdf"
-    path.write_bytes(data)
-    # pdfsig exits 0 even for an invalid signature: the text is the verdict.
-    return subprocess.run([tool, str(path)], capture_output=True, text=True, check=False).stdout
-
-
-@pytest.fixture
-def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
-    from chalicelib.signing.keys import ensure_dev_pki
-
-    ensure_dev_pki()
-
-
-@pytest.fixture
-def people(client: Any, accounts: dict[str, Any]) -> dict[str, Any]:
-    return {name: login(client, name, a["password"]) for name, a in accounts.items()}
 
 
 def _draft(officer: Any, **extra: Any) -> dict[str, Any]:
@@ -152,7 +132,7 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
     assert doc["status"] == "issued", doc.get("failure")
 
     issued = _s3_bytes(doc["issued_key"])
-    text = _pdfsig(issued, tmp_path)
+    text = pdfsig_text(issued, tmp_path)
     assert text.count("Signature is Valid.") == 2, text
     assert "Invalid" not in text
 
@@ -213,7 +193,7 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
                                     body=bytes(tampered)))
     assert report["ok"] is False
     assert any(s["modified_after_signing"] for s in report["signatures"])
-    assert _pdfsig(bytes(tampered), tmp_path).count("Signature is Valid.") < 2
+    assert pdfsig_text(bytes(tampered), tmp_path).count("Signature is Valid.") < 2
 
 
 def test_signing_needs_approval_the_signer_and_a_fresh_sign_in(pki, people, accounts):

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import boto3
-import pytest
 from boto3.dynamodb.conditions import Attr
 
 from tests.aws import drain_workflow
@@ -26,18 +25,6 @@ SUBJECT = "Hướng dẫn đăng ký doanh nghiệp qua mạng"
 def _body(resp: Any) -> Any:
     assert 200 <= resp.status_code < 300, resp.body
     return json.loads(resp.body)
-
-
-@pytest.fixture
-def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
-    from chalicelib.signing.keys import ensure_dev_pki
-
-    ensure_dev_pki()
-
-
-@pytest.fixture
-def people(client: Any, accounts: dict[str, Any]) -> dict[str, Any]:
-    return {name: login(client, name, a["password"]) for name, a in accounts.items()}
 
 
 def _inbox(people: dict[str, Any], link: str) -> dict[str, list[tuple[str, str, str]]]:

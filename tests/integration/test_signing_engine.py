@@ -18,7 +18,7 @@ import pytest
 from asn1crypto import x509
 from cryptography import x509 as cx509
 
-from tests.conftest import require_tool
+from tests.conftest import pdfsig, require_tool
 
 FONT = Path(__file__).resolve().parents[2] / "chalicelib" / "fonts" / "LiberationSerif-Regular.ttf"
 NUMBER = "Số: 123/QĐ-SNV"
@@ -125,22 +125,6 @@ def issued(pki: Pki) -> dict[str, bytes]:
                       seal_signer=seal,
                       seal_appearance_pdf=_seal_appearance(layout.seal.width, layout.seal.height))
     return {"source": source, "prepared": prepared, "signed": signed, "final": final}
-
-
-def pdfsig(data: bytes, tmp_path: Path) -> dict[str, str]:
-    """Field name → pdfsig's "Signature Validation" text. pdfsig exits 0
-    even for invalid signatures, so only its text counts."""
-    tool = require_tool("pdfsig", "poppler-utils")
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(data)
-    out = subprocess.run([tool, str(path)], capture_output=True, text=True, check=False).stdout
-    result = {}
-    for block in re.split(r"^Signature #\d+:", out, flags=re.M)[1:]:
-        name = re.search(r"Signature Field Name: (.*)", block)
-        verdict = re.search(r"Signature Validation: (.*)", block)
-        assert name and verdict, out
-        result[name.group(1).strip()] = verdict.group(1).strip()
-    return result
 
 
 def pdftotext(data: bytes, tmp_path: Path) -> str:
