@@ -160,3 +160,42 @@ def decide_disposal(call: Call) -> dict[str, Any]:
     b = call.body
     return use_cases().decide_disposal(call.user, call.params["disposal_id"],
                                        approve=b.approve, note=b.note, version=b.version)
+
+
+@route(archive_bp, "/api/archive/handover-records", methods=("POST",),
+       body=S + "HandoverRecordIn", policy=Policy.only(Role.ARCHIVIST), tags=TAGS,
+       summary="The archivist makes one hand-over record over several files of a unit")
+def make_handover_record(call: Call) -> dict[str, Any]:
+    return use_cases().make_handover_record(call.user, call.body.file_ids)
+
+
+@route(archive_bp, "/api/archive/handover-records/{record_id}",
+       policy=Policy.only(Role.ARCHIVIST), tags=TAGS,
+       summary="A hand-over record with its files")
+def handover_record_view(call: Call) -> dict[str, Any]:
+    return use_cases().handover_record_view(call.user, call.params["record_id"])
+
+
+@route(archive_bp, "/api/archive/handover-records/{record_id}/pdf",
+       policy=Policy.only(Role.ARCHIVIST), tags=TAGS, produces="application/pdf",
+       summary="The hand-over record printed (biên bản giao nhận, mục lục hồ sơ)")
+def handover_record_pdf(call: Call) -> Response:
+    name, data = use_cases().handover_record_batch(call.user, call.params["record_id"])
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'})
+
+
+@route(archive_bp, "/api/archive/files/{file_id}/grants", methods=("POST",), body=S + "GrantIn",
+       policy=Policy.only(Role.ARCHIVIST), tags=TAGS,
+       summary="The archivist lets a person read a handed-over file until a day")
+def grant(call: Call) -> dict[str, Any]:
+    return use_cases().grant_reading(call.user, call.params["file_id"], call.body.username,
+                                     call.body.until)
+
+
+@route(archive_bp, "/api/archive/files/{file_id}/grants/{username}", methods=("DELETE",),
+       policy=Policy.only(Role.ARCHIVIST), tags=TAGS,
+       summary="The archivist ends a person's reading grant")
+def revoke_grant(call: Call) -> dict[str, Any]:
+    return use_cases().revoke_reading(call.user, call.params["file_id"],
+                                      call.params["username"])

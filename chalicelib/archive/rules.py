@@ -27,6 +27,8 @@ HANDOVER_SOURCE = "Nghị định 30/2020/NĐ-CP, Điều 30"
 HANDOVER_MIN_YEARS = 5
 # The responsible person is warned this many days before the hand-over is due.
 WARN_DAYS = 30
+# A reading grant on an archived file runs at most this long; the archivist grants again.
+GRANT_MAX_DAYS = 366
 CODE = re.compile(r"^[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-/]{0,29}$")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, Field, field_validator
 
 
@@ -58,3 +60,12 @@ class DisposalDecisionIn(BaseModel):
 
 class ExportQuery(BaseModel):
     format: str = Field(default="pdf", pattern="^(pdf|xml)$")
+
+
+class HandoverRecordIn(BaseModel):
+    file_ids: list[str] = Field(min_length=1, max_length=200)
+
+
+class GrantIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    until: date  # the last day the person reads the file

@@ -96,11 +96,21 @@ class Archive:
         """The case file if the caller may read it; 404 otherwise. Handed over, it
         belongs to the archive: only archivists read it."""
         f = self.store.get(file_id)
-        if f is None or not self.may_see_unit(caller, f["unit"]):
-            raise _no_file()
-        if f["status"] == FileStatus.HANDED_OVER and Role.ARCHIVIST not in caller.roles:
+        if f is None or not self._may_read(caller, f):
             raise _no_file()
         return f
+
+    def _may_read(self, caller: Caller, f: dict[str, Any]) -> bool:
+        if f["status"] == FileStatus.HANDED_OVER:
+            return Role.ARCHIVIST in caller.roles or self._granted(caller, f) is not None
+        return self.may_see_unit(caller, f["unit"])
+
+    def _granted(self, caller: Caller, f: dict[str, Any]) -> dict[str, Any] | None:
+        """The caller's reading grant on a handed-over file, while it runs."""
+        g = self.store.grant(str(f["id"]), caller.username)
+        if g is None or g.get("revoked_at") or str(g["until"]) < self._today().isoformat():
+            return None
+        return g
 
     @staticmethod
     def _may_file(caller: Caller, f: dict[str, Any]) -> bool:
@@ -271,8 +281,21 @@ class Archive:
         if f["status"] == FileStatus.CLOSED and Role.ARCHIVIST in caller.roles \
                 and f.get("handover_due"):
             actions.append("hand_over")
+        extra: dict[str, Any] = {}
+        if f["status"] == FileStatus.HANDED_OVER:
+            if Role.ARCHIVIST in caller.roles:
+                actions.append("grant")
+                extra["grants"] = self._grants_of(file_id)
+            else:  # read through a grant: read-only, until its end
+                extra["read_until"] = (self._granted(caller, f) or {}).get("until")
         return json_ready({**self._summary(f), "items": entries, "actions": actions,
-                           "archived": f.get("archived") or []})
+                           "archived": f.get("archived") or []} | extra)
+
+    def _grants_of(self, file_id: str) -> list[dict[str, Any]]:
+        today = self._today().isoformat()
+        return [g | {"active": not g.get("revoked_at") and str(g["until"]) >= today}
+                for g in sorted(self.store.grants(file_id),
+                                key=lambda g: str(g.get("granted_at")), reverse=True)]
 
     def suggest(self, caller: Caller, kind: ItemKind, ref: str) -> dict[str, Any]:
         """The caller's unit's open files of this year for that kind of document,
@@ -290,8 +313,21 @@ class Archive:
 
         files.sort(key=lambda f: (not fits(f), str(f["code"])))
         filed = self.store.filed_in(kind.value, ref)
-        return json_ready({"filed_in": filed, "files": [
+        return json_ready({"filed_in": filed, "filed": self._where(caller, filed),
+                           "year": self._today().year, "files": [
             self._summary(f) | {"fits": fits(f)} for f in files]})
+
+    def _where(self, caller: Caller, file_id: str | None) -> dict[str, Any] | None:
+        """What a document's page says of the case file it is in: its code and
+        title (the caller sees the document, so may know where it is kept), and
+        whether the caller may open the file itself."""
+        f = self.store.get(file_id) if file_id else None
+        if f is None:
+            return None
+        return {"id": f["id"], "code": f["code"], "title": f["title"], "unit": f["unit"],
+                "year": f["year"], "status": f["status"],
+                "status_label": FileStatus(f["status"]).label,
+                "readable": self._may_read(caller, f)}
 
     def file_item(self, caller: Caller, file_id: str, kind: ItemKind, ref: str,
                   version: int | None = None) -> dict[str, Any]:
@@ -476,8 +512,6 @@ class Archive:
 
     def handover_record(self, caller: Caller, file_id: str) -> tuple[str, bytes]:
         """The biên bản giao nhận of a file handed over, with its mục lục hồ sơ."""
-        from chalicelib.outputs.case_file_pdf import handover_record_pdf
-
         if Role.ARCHIVIST not in caller.roles:
             raise Forbidden("Chỉ lưu trữ viên in biên bản giao nhận.",
                             "Only archivists print the hand-over record.")
@@ -485,11 +519,21 @@ class Archive:
         if f["status"] != FileStatus.HANDED_OVER:
             raise Conflict("Hồ sơ chưa được nộp lưu.", "The case file is not handed over yet.",
                            "not_handed_over")
-        agency = self.agency()
         # The day of the hand-over, in the agency's time.
-        at = (instant(str(f["handed_over_at"])) or self.clock()).astimezone(
-            self.calendar().tz).date()
-        unit = self.directory.unit(str(f["unit"])) or {}
+        at = instant(str(f["handed_over_at"])) or self.clock()
+        data = self._record_pdf([f], at, str(f.get("handed_over_by") or caller.username),
+                                f"Biên bản giao nhận hồ sơ {f['code']}")
+        return f"bien-ban-giao-nhan-{f['year']}-{f['code']}.pdf".replace("/", "-"), data
+
+    def _record_pdf(self, files: list[dict[str, Any]], at: Any, receiver: str, title: str
+                    ) -> bytes:
+        """The biên bản giao nhận over ``files`` (of one unit), with their mục lục
+        hồ sơ, dated ``at`` (an instant) in the agency's time."""
+        from chalicelib.outputs.case_file_pdf import handover_record_pdf
+
+        agency = self.agency()
+        day_of = at.astimezone(self.calendar().tz).date()
+        unit = self.directory.unit(str(files[0]["unit"])) or {}
 
         def name_of(username: str) -> str:
             return str((self.directory.user(username) or {}).get("full_name") or username)
@@ -497,23 +541,150 @@ class Archive:
         def day(value: Any) -> str:
             return f"{date.fromisoformat(str(value)[:10]):%d/%m/%Y}" if value else ""
 
+        givers = list(dict.fromkeys(str(f.get("closed_by") or f["responsible"]) for f in files))
+        items = sum(int(f.get("item_count") or 0) for f in files)
+        copies = sum(len(f.get("archived") or []) for f in files)
+        rows = [(str(n), f["code"], f["title"],
+                 f"{day(f.get('opened_on'))} – {day(f.get('closed_on'))}",
+                 str(f.get("item_count") or 0), f["retention_label"], "")
+                for n, f in enumerate(files, start=1)]
         place = agency.get("place") or ""
-        span = f"{day(f.get('opened_on'))} – {day(f.get('closed_on'))}"
-        rows = [("1", f["code"], f["title"], span, str(f.get("item_count") or 0),
-                 f["retention_label"], "")]
-        data = handover_record_pdf(
-            agency=agency, title=f"Biên bản giao nhận hồ sơ {f['code']}",
-            place_date=f"{place}, ngày {at.day:02d} tháng {at.month:02d} năm {at.year}",
-            giver=[f"Ông/bà: {name_of(str(f.get('closed_by') or f['responsible']))}",
-                   f"Đơn vị: {unit.get('name') or f['unit']}"],
-            receiver=[f"Ông/bà: {name_of(str(f.get('handed_over_by') or caller.username))}",
+        return handover_record_pdf(
+            agency=agency, title=title,
+            place_date=f"{place}, ngày {day_of.day:02d} tháng {day_of.month:02d} "
+                       f"năm {day_of.year}",
+            giver=[f"Ông/bà: {', '.join(name_of(g) for g in givers)}",
+                   f"Đơn vị: {unit.get('name') or files[0]['unit']}"],
+            receiver=[f"Ông/bà: {name_of(receiver)}",
                       "Chức vụ: Lưu trữ viên, Lưu trữ cơ quan"],
             header=("STT", "Số, ký hiệu hồ sơ", "Tiêu đề hồ sơ", "Thời gian", "Số văn bản",
                     "Thời hạn bảo quản", "Ghi chú"),
             rows=rows, widths=(10, 25, 55, 32, 18, 22, 13),
-            totals=f"Tổng số: 01 hồ sơ, {int(f.get('item_count') or 0)} văn bản; "
-                   f"{len(f.get('archived') or [])} tệp được lưu trong kho lưu trữ.")
-        return f"bien-ban-giao-nhan-{f['year']}-{f['code']}.pdf".replace("/", "-"), data
+            totals=f"Tổng số: {len(files):02d} hồ sơ, {items} văn bản; "
+                   f"{copies} tệp được lưu trong kho lưu trữ.")
+
+    def make_handover_record(self, caller: Caller, file_ids: list[str]) -> dict[str, Any]:
+        """One hand-over record over several files received from one unit (a batch
+        of its closed files): kept, audited, printed by ``handover_record_batch``."""
+        if Role.ARCHIVIST not in caller.roles:
+            raise Forbidden("Chỉ lưu trữ viên lập biên bản giao nhận.",
+                            "Only archivists make hand-over records.")
+        problems = []
+        files: list[dict[str, Any]] = []
+        for n, file_id in enumerate(file_ids):
+            f = self.store.get(file_id)
+            if f is None or f["status"] != FileStatus.HANDED_OVER:
+                problems.append(FieldProblem(f"file_ids.{n}", "Không phải hồ sơ đã nộp lưu.",
+                                             "Not a case file handed over."))
+            elif files and f["unit"] != files[0]["unit"]:
+                problems.append(FieldProblem(f"file_ids.{n}",
+                                             "Hồ sơ của đơn vị khác: mỗi biên bản một đơn vị.",
+                                             "Another unit's file: one unit per record."))
+            else:
+                files.append(f)
+        if len(set(file_ids)) != len(file_ids):
+            problems.append(FieldProblem("file_ids", "Một hồ sơ có mặt hai lần.",
+                                         "A file is listed twice."))
+        if problems:
+            raise InvalidInput("Không lập được biên bản giao nhận.",
+                               "The hand-over record cannot be made.", "invalid_handover_record",
+                               problems)
+        files.sort(key=lambda f: (int(f["year"]), str(f["code"])))
+        record = {"id": uuid.uuid4().hex, "unit": files[0]["unit"],
+                  "file_ids": [f["id"] for f in files], "made_by": caller.username,
+                  "made_at": iso(self.clock())}
+        uow = self.store.unit_of_work()
+        self.store.add_handover_record(uow, record)
+        self.trail.append(uow, ChainHead(f"archive-handover:{record['id']}"), caller,
+                          "archive.handover_record",
+                          summary=f"Biên bản giao nhận {len(files)} hồ sơ của {record['unit']}",
+                          after={"file_ids": record["file_ids"]})
+        uow.commit()
+        return self.handover_record_view(caller, record["id"], record)
+
+    def handover_record_view(self, caller: Caller, record_id: str,
+                             record: dict[str, Any] | None = None) -> dict[str, Any]:
+        if Role.ARCHIVIST not in caller.roles:
+            raise Forbidden("Chỉ lưu trữ viên xem biên bản giao nhận.",
+                            "Only archivists read hand-over records.")
+        record = record or self.store.handover_record(record_id)
+        if record is None:
+            raise NotFound("Không có biên bản giao nhận này.", "No such hand-over record.")
+        files = [self.store.get(str(i)) or {"id": i} for i in record["file_ids"]]
+        return json_ready({**record, "files": [self._summary(f) if "status" in f else f
+                                               for f in files]})
+
+    def handover_record_batch(self, caller: Caller, record_id: str) -> tuple[str, bytes]:
+        """The kept record printed: the biên bản over its files, with the mục lục hồ sơ."""
+        view = self.handover_record_view(caller, record_id)
+        files = [self.store.get(str(i)) for i in view["file_ids"]]
+        kept = [f for f in files if f is not None]
+        at = instant(str(view["made_at"])) or self.clock()
+        data = self._record_pdf(kept, at, str(view["made_by"]),
+                                f"Biên bản giao nhận {len(kept)} hồ sơ")
+        day_of = at.astimezone(self.calendar().tz).date()
+        return f"bien-ban-giao-nhan-{view['unit']}-{day_of:%Y%m%d}.pdf", data
+
+    # ---------------------------------------------------------------- reading grants
+    def grant_reading(self, caller: Caller, file_id: str, username: str, until: date
+                      ) -> dict[str, Any]:
+        """The archivist lets a person read a handed-over file (read-only) until a
+        day; granting again sets a new end. Audited; the person is told."""
+        if Role.ARCHIVIST not in caller.roles:
+            raise Forbidden("Chỉ lưu trữ viên cấp quyền đọc hồ sơ lưu trữ.",
+                            "Only archivists grant reading of archived files.")
+        f = self._visible_file(caller, file_id)
+        if f["status"] != FileStatus.HANDED_OVER:
+            raise Conflict("Hồ sơ chưa được nộp lưu.", "The case file is not handed over yet.",
+                           "not_handed_over")
+        today = self._today()
+        problems = []
+        person = self.directory.user(username)
+        if person is None or person.get("status") != "active":
+            problems.append(FieldProblem("username", "Không phải người đang làm việc.",
+                                         "Not an active person."))
+        elif username == caller.username:
+            problems.append(FieldProblem("username", "Lưu trữ viên đã đọc được hồ sơ.",
+                                         "Archivists read the file already."))
+        if not today <= until <= today + timedelta(days=rules.GRANT_MAX_DAYS):
+            problems.append(FieldProblem(
+                "until", f"Từ hôm nay đến tối đa {rules.GRANT_MAX_DAYS} ngày sau.",
+                f"From today to at most {rules.GRANT_MAX_DAYS} days ahead."))
+        if problems:
+            raise InvalidInput("Không cấp được quyền đọc hồ sơ.", "The grant cannot be made.",
+                               "invalid_grant", problems)
+        grant = {"username": username, "until": until.isoformat(),
+                 "granted_by": caller.username, "granted_at": iso(self.clock()),
+                 "revoked_at": None, "revoked_by": None}
+        uow = self.store.unit_of_work()
+        self.store.save_grant(uow, file_id, grant)
+        self.trail.append(uow, self.trail.head(file_chain(file_id)), caller, "archive.grant",
+                          summary=f"Cho {username} đọc hồ sơ {f['code']} đến {until:%d/%m/%Y}",
+                          after={"username": username, "until": until.isoformat()})
+        uow.emit(DomainEvent("notice.requested", file_chain(file_id), {
+            "to": [username], "kind": "archive.read_grant",
+            "title": f"Bạn được đọc hồ sơ lưu trữ “{f['code']} {f['title']}” "
+                     f"đến hết ngày {until:%d/%m/%Y}",
+            "link": link(file_id)}))
+        uow.commit()
+        return self.view(caller, file_id)
+
+    def revoke_reading(self, caller: Caller, file_id: str, username: str) -> dict[str, Any]:
+        if Role.ARCHIVIST not in caller.roles:
+            raise Forbidden("Chỉ lưu trữ viên thu hồi quyền đọc hồ sơ lưu trữ.",
+                            "Only archivists revoke reading grants.")
+        f = self._visible_file(caller, file_id)
+        g = self.store.grant(file_id, username)
+        if g is None or g.get("revoked_at"):
+            raise NotFound("Người này không có quyền đọc hồ sơ.", "No such reading grant.")
+        uow = self.store.unit_of_work()
+        self.store.save_grant(uow, file_id, {**g, "revoked_at": iso(self.clock()),
+                                             "revoked_by": caller.username})
+        self.trail.append(uow, self.trail.head(file_chain(file_id)), caller,
+                          "archive.grant_revoke",
+                          summary=f"Thu hồi quyền đọc hồ sơ {f['code']} của {username}")
+        uow.commit()
+        return self.view(caller, file_id)
 
     # ---------------------------------------------------------------- disposal
     def _disposal_view(self, d: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,10 @@
 - its documents in order (mục lục văn bản): ``CASEFILE#{id}/ITEM#{seq:05d}``;
 - one claim per filed item (``ARCHIVEREF#{kind}#{ref}/REF``): a document is
   filed in one case file only;
-- a disposal list (đề nghị hủy): ``ARCHIVE#DISPOSAL#{id}/DISPOSAL``.
+- a disposal list (đề nghị hủy): ``ARCHIVE#DISPOSAL#{id}/DISPOSAL``;
+- a hand-over record over several files (biên bản giao nhận):
+  ``ARCHIVE#HANDOVER#{id}/RECORD``;
+- a reading grant on a handed-over file: ``CASEFILE#{id}/GRANT#{username}``.
 
 Every save is conditional on the version it was read at (a lost race is 409).
 """
@@ -137,3 +140,30 @@ class ArchiveStore:
         else:
             uow.add(put_op(item, condition="#v = :v", names={"#v": "version"},
                            values={":v": int(before["version"])}))
+
+    # ---------------------------------------------------------------- hand-over records
+    def handover_record(self, record_id: str) -> dict[str, Any] | None:
+        return plain(self.table.get(f"ARCHIVE#HANDOVER#{record_id}", "RECORD",
+                                    consistent=True))
+
+    def add_handover_record(self, uow: UnitOfWork, record: dict[str, Any]) -> None:
+        uow.add(put_op({"pk": f"ARCHIVE#HANDOVER#{record['id']}", "sk": "RECORD",
+                        "kind": "archive_handover_record", **record},
+                       condition="attribute_not_exists(pk)"))
+
+    # ---------------------------------------------------------------- reading grants
+    def grants(self, file_id: str) -> list[dict[str, Any]]:
+        """A file's reading grants (a handful: granted one by one by an archivist)."""
+        page = self.table.query(f"CASEFILE#{file_id}", sk_prefix="GRANT#", limit=500,
+                                consistent=True)
+        return [plain(i) or {} for i in page.items]
+
+    def grant(self, file_id: str, username: str) -> dict[str, Any] | None:
+        return plain(self.table.get(f"CASEFILE#{file_id}", f"GRANT#{username}",
+                                    consistent=True))
+
+    def save_grant(self, uow: UnitOfWork, file_id: str, grant: dict[str, Any]) -> None:
+        """A grant, new or replacing the person's earlier one (a new end date, or
+        revoked: kept, so the file's grants tell who could read it when)."""
+        uow.add(put_op({"pk": f"CASEFILE#{file_id}", "sk": f"GRANT#{grant['username']}",
+                        "kind": "archive_grant", **grant}))

@@ -134,6 +134,9 @@ ACTION_LABELS: dict[str, str] = {
     "archive.disposal_propose": "Đề nghị hủy tài liệu hết giá trị",
     "archive.disposal_approve": "Duyệt hủy tài liệu hết giá trị",
     "archive.disposal_refuse": "Không duyệt hủy tài liệu",
+    "archive.handover_record": "Lập biên bản giao nhận hồ sơ",
+    "archive.grant": "Cấp quyền đọc hồ sơ lưu trữ",
+    "archive.grant_revoke": "Thu hồi quyền đọc hồ sơ lưu trữ",
 }
 
 

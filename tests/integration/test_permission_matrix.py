@@ -1319,6 +1319,56 @@ MATRIX[("POST", "/api/archive/files/{file_id}/handover")] = Row(
     lambda role, _v: role == Role.ARCHIVIST, ARCHIVE_VARIANTS)
 
 
+
+# ---- hand-over records over several files and reading grants: archivists only
+ARCHIVIST_ONLY = roles(frozenset({Role.ARCHIVIST}))
+LUUTRU = ("luutru", frozenset({Role.ARCHIVIST}), "VP")
+
+
+def _handover_record(ctx: Ctx, variant: str) -> str:
+    from chalicelib.bootstrap import archive
+    from chalicelib.kernel.identity import Caller
+
+    f = _case_file(ctx, variant, "handed_over")
+    return str(archive().make_handover_record(Caller(LUUTRU[0], LUUTRU[1], unit=LUUTRU[2]),
+                                              [f["id"]])["id"])
+
+
+def _grant_body(_ctx: Ctx, _f: dict[str, Any]) -> dict[str, Any]:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    return {"username": "chuyenvien", "until": (today + timedelta(days=30)).isoformat()}
+
+
+def _granted(ctx: Ctx, variant: str) -> Request:
+    from datetime import date
+
+    from chalicelib.bootstrap import archive
+    from chalicelib.kernel.identity import Caller
+
+    f = _case_file(ctx, variant, "handed_over")
+    body = _grant_body(ctx, f)
+    archive().grant_reading(Caller(LUUTRU[0], LUUTRU[1], unit=LUUTRU[2]), f["id"],
+                            body["username"], date.fromisoformat(body["until"]))
+    return (f"/api/archive/files/{f['id']}/grants/chuyenvien", None)
+
+
+MATRIX[("POST", "/api/archive/handover-records")] = Row(
+    lambda c, v: ("/api/archive/handover-records",
+                  {"file_ids": [_case_file(c, v, "handed_over")["id"]]}), ARCHIVIST_ONLY)
+MATRIX[("GET", "/api/archive/handover-records/{record_id}")] = Row(
+    lambda c, v: (f"/api/archive/handover-records/{_handover_record(c, v)}", None),
+    ARCHIVIST_ONLY)
+MATRIX[("GET", "/api/archive/handover-records/{record_id}/pdf")] = Row(
+    lambda c, v: (f"/api/archive/handover-records/{_handover_record(c, v)}/pdf", None),
+    ARCHIVIST_ONLY)
+MATRIX[("POST", "/api/archive/files/{file_id}/grants")] = Row(
+    _archive_file("/grants", "handed_over", body=_grant_body), ARCHIVIST_ONLY)
+MATRIX[("DELETE", "/api/archive/files/{file_id}/grants/{username}")] = Row(
+    _granted, ARCHIVIST_ONLY)
+
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
 
 

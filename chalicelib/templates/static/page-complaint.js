@@ -326,6 +326,8 @@
     render();
     head.hidden = false;
     layout.hidden = false;
+    // Where the record is kept (hồ sơ lưu trữ), or filing it into one: beside the page, never blocking it.
+    E.filing.mount(document.getElementById("cp-filing"), "complaint", id).catch(() => {});
     // Forms that need lists: filled when (and if) their action is offered.
     const fills = [];
     if ((c.actions || []).includes("assign")) fills.push(fillAssign());

@@ -520,5 +520,7 @@
     if (!framed) fileCard.after(metaCard);
     headCard.hidden = false;
     layout.hidden = false;
+    // Where the record is kept (hồ sơ lưu trữ), or filing it into one: beside the page, never blocking it.
+    E.filing.mount(document.getElementById("doc-filing"), "incoming", id).catch(() => {});
   };
 })();

@@ -274,6 +274,8 @@
     render();
     head.hidden = false;
     layout.hidden = false;
+    // Where the record is kept (hồ sơ lưu trữ), or filing it into one: beside the page, never blocking it.
+    E.filing.mount(document.getElementById("os-filing"), "dossier", id).catch(() => {});
     poll();
   };
 })();

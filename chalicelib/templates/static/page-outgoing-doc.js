@@ -319,6 +319,8 @@
     render();
     head.hidden = false;
     layout.hidden = false;
+    // Where the record is kept (hồ sơ lưu trữ), or filing it into one: beside the page, never blocking it.
+    E.filing.mount(document.getElementById("og-filing"), "outgoing", id).catch(() => {});
     poll();
   };
 })();
