@@ -5,14 +5,16 @@ signed and issued letter; the officer files the settled case from its own page
 page, opens the case file on "/app/archive", sees its index of documents (mục
 lục) and closes it; the archivist finds it among the files due to the archive,
 receives it and downloads its export, whose attached answer still carries two
-signatures that pdfsig says are valid; the officer no longer opens the file."""
+signatures that pdfsig says are valid; the archivist lets the head of unit read
+it for a week and prints the unit's hand-over record over the files chosen; the
+head reads it, read-only; the officer, without a grant, no longer opens it."""
 
 from __future__ import annotations
 
 import io
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -171,6 +173,31 @@ def test_an_officer_files_an_answered_complaint_and_its_answer_and_the_archivist
             keeper.locator("#ar-file [data-action=export]").click()
         exported = Path(info.value.path()).read_bytes()
 
+        # ---- the archivist lets the head of unit read it for a week
+        until = (datetime.now(TZ).date() + timedelta(days=7))
+        grant = keeper.locator("#ar-grant-form")
+        grant.get_by_label("Người được đọc").select_option("truongphong")
+        grant.get_by_label("Đến hết ngày").fill(until.isoformat())
+        grant.get_by_role("button", name="Cấp quyền đọc").click()
+        expect(keeper.locator("#ar-grants [data-username=truongphong]")).to_contain_text(
+            f"Được đọc đến hết ngày {until:%d/%m/%Y}")
+        # ---- and makes the unit's hand-over record over the files chosen
+        keeper.locator("#ar-unit").select_option("PDKKD")
+        keeper.locator("#ar-form").get_by_role("button", name="Xem").click()
+        keeper.get_by_label(f"Chọn hồ sơ {code} cho biên bản giao nhận").check()
+        with keeper.expect_download() as info:
+            keeper.locator("#ar-batch [data-action=batch-record]").click()
+        record = Path(info.value.path()).read_bytes()
+
+        reader_page = open_page(DESKTOP)
+        open_signed_in(reader_page, url, head, f"/app/archive?file={file_id}")
+        expect(reader_page.locator("#ar-file-title")).to_have_text(f"Hồ sơ số {code}: {title}")
+        expect(reader_page.locator("[data-out=read-only]")).to_contain_text(
+            f"đến hết ngày {until:%d/%m/%Y}")
+        expect(reader_page.locator("#ar-items tbody tr")).to_have_count(2)
+        expect(reader_page.locator("#ar-grants")).to_be_hidden()
+        shot(reader_page, "archive-read-by-grant")
+
     # The export opens; the answer is attached as archived, its signatures valid.
     reader = PdfReader(io.BytesIO(exported))
     assert len(reader.pages) >= 2
@@ -178,6 +205,9 @@ def test_an_officer_files_an_answered_complaint_and_its_answer_and_the_archivist
     assert list(attached) == ["002-outgoing.pdf"]  # the case itself has no PDF
     verdicts = pdfsig(attached["002-outgoing.pdf"][0], tmp_path)
     assert len(verdicts) == 2 and set(verdicts.values()) == {"Signature is Valid."}, verdicts
+
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(record)).pages)
+    assert "BIÊN BẢN" in text and code in text and "Tổng số: 01 hồ sơ, 2 văn bản" in text
 
     status, refused = api_call(url, "GET", f"/api/archive/files/{file_id}",
                                token=officer["id_token"])

@@ -177,8 +177,12 @@ def test_filing_closing_and_hand_over_under_object_lock(client, as_role, frozen,
     twice = officer.send("POST", f"/api/archive/files/{files['02']['id']}/items",
                          {"kind": "incoming", "ref": doc_id})
     assert twice.status_code == 409 and _body(twice)["error"]["code"] == "already_filed"
-    assert _body(officer.get(f"/api/archive/suggest?kind=incoming&ref={doc_id}"))[
-        "filed_in"] == file_id
+    where = _body(officer.get(f"/api/archive/suggest?kind=incoming&ref={doc_id}"))
+    # Where it is: what the document's page shows ("Đã đưa vào hồ sơ số 01: …").
+    assert where["filed_in"] == file_id and where["year"] == YEAR
+    assert {k: where["filed"][k] for k in ("code", "title", "status_label", "readable")} == {
+        "code": "01", "title": "Hồ sơ trả lời kiến nghị về đăng ký doanh nghiệp",
+        "status_label": "Đang lập", "readable": True}
 
     # The archivist has nothing before the file closes; closing freezes it.
     assert _body(archivist.get("/api/archive/handover"))["files"] == []
@@ -419,21 +423,26 @@ def _handed_over(head: Session, leader: Session, officer: Session, archivist: Se
     if listed["status"] == "draft":
         leader.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/approve",
                     {"version": listed["version"]})
-    filed = _body(officer.send("POST", f"/api/archive/files/{file_id}/items",
-                               {"kind": "incoming", "ref": _incoming("PDKKD", "chuyenvien")}))
-    closed = _body(officer.send("POST", f"/api/archive/files/{file_id}/close",
-                                {"version": filed["version"]}))
     if lock:
         boto3.client("s3").put_object_lock_configuration(
             Bucket=os.environ["ARCHIVE_BUCKET"], ObjectLockConfiguration={
                 "ObjectLockEnabled": "Enabled",
                 "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 1}}})
+    out = _received(officer, archivist, file_id)
+    assert out["retain_until"] == "2032-01-01"
+    return out
+
+
+def _received(officer: Session, archivist: Session, file_id: str) -> dict[str, Any]:
+    """An open file with one incoming document filed, closed and handed over."""
+    filed = _body(officer.send("POST", f"/api/archive/files/{file_id}/items",
+                               {"kind": "incoming", "ref": _incoming("PDKKD", "chuyenvien")}))
+    closed = _body(officer.send("POST", f"/api/archive/files/{file_id}/close",
+                                {"version": filed["version"]}))
     kept = archivist.send("POST", f"/api/archive/files/{file_id}/handover",
                           {"version": closed["version"]})
     assert kept.status_code == 200, kept.body
-    out = _body(kept)
-    assert out["retain_until"] == "2032-01-01"
-    return out
+    return dict(_body(kept))
 
 
 def test_disposal_only_through_an_approved_list_of_expired_files(client, as_role, frozen):
@@ -497,3 +506,98 @@ def test_a_disposal_s3_still_locks_is_refused_and_nothing_is_recorded(
     assert refused.status_code == 409 and _body(refused)["error"]["code"] == "still_locked"
     assert _body(archivist.get(f"/api/archive/files/{kept['id']}"))["status"] == "handed_over"
     assert _body(leader.get(f"/api/archive/disposals/{listing['id']}"))["status"] == "proposed"
+
+
+def test_one_hand_over_record_covers_several_files_and_grants_let_others_read_one(
+        client, as_role, frozen):
+    from pypdf import PdfReader
+
+    from chalicelib import bootstrap
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.audit.store import AuditStore
+    from tests.aws import drain_workflow
+
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    archivist = as_role("archivist")
+    made = [_body(head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {
+        "code": code, "title": f"Báo cáo công tác {code}", "group": "TH-03",
+        "responsible": "chuyenvien"})) for code in ("BC-01", "BC-02")]
+    listed = _body(head.get(f"/api/archive/lists/PDKKD/{YEAR}"))
+    leader.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/approve",
+                {"version": listed["version"]})
+    first, second = (_received(officer, archivist, f["id"]) for f in made)
+    # A file not in the archive, or named twice, is named in the 400.
+    open_file = _body(head.send("POST", f"/api/archive/lists/PDKKD/{YEAR + 1}/files", {
+        "code": "X-1", "title": "Chưa nộp lưu", "group": "TH-04", "responsible": "chuyenvien"}))
+    bad = archivist.send("POST", "/api/archive/handover-records",
+                         {"file_ids": [first["id"], open_file["id"], first["id"]]})
+    assert bad.status_code == 400
+    assert {f["path"] for f in _body(bad)["error"]["fields"]} == {"file_ids.1", "file_ids"}
+    assert head.send("POST", "/api/archive/handover-records",
+                     {"file_ids": [first["id"]]}).status_code == 403
+
+    made = archivist.send("POST", "/api/archive/handover-records",
+                          {"file_ids": [second["id"], first["id"]]})
+    assert made.status_code == 200, made.body
+    record = _body(made)
+    # In the order of the mục lục: by year, then code.
+    assert record["unit"] == "PDKKD" and record["file_ids"] == [first["id"], second["id"]]
+    assert [f["code"] for f in _body(archivist.get(
+        f"/api/archive/handover-records/{record['id']}"))["files"]] == ["BC-01", "BC-02"]
+    printed = archivist.get(f"/api/archive/handover-records/{record['id']}/pdf",
+                            accept="application/pdf")
+    assert printed.status_code == 200 and printed.body.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(printed.body)).pages)
+    for words in ("BIÊN BẢN", "MỤC LỤC HỒ SƠ", "Hà Nội, ngày 10 tháng 03 năm 2026", "BC-01",
+                  "BC-02", "Tổng số: 02 hồ sơ, 2 văn bản; 2 tệp", "Bùi Thị Mai",
+                  "Phòng Đăng ký kinh doanh"):
+        assert words in text, words
+    assert bootstrap.trail().head(f"archive-handover:{record['id']}").seq == 1
+    assert archivist.get("/api/archive/handover-records/nope").status_code == 404
+
+    # ---- reading grants: the archivist lets a person read an archived file
+    kept = first
+    path = f"/api/archive/files/{kept['id']}"
+    assert officer.get(path).status_code == 404
+    bad = archivist.send("POST", path + "/grants", {"username": "khongco", "until": "2026-03-01"})
+    assert bad.status_code == 400
+    assert {f["path"] for f in _body(bad)["error"]["fields"]} == {"username", "until"}
+    assert head.send("POST", path + "/grants",
+                     {"username": "chuyenvien", "until": "2026-03-20"}).status_code == 403
+
+    granted = archivist.send("POST", path + "/grants",
+                             {"username": "chuyenvien", "until": "2026-03-20"})
+    assert granted.status_code == 200, granted.body
+    assert [(g["username"], g["until"], g["active"]) for g in _body(granted)["grants"]] == [
+        ("chuyenvien", "2026-03-20", True)]
+    # The grantee reads it, read-only: no action, nothing filed, not closed again.
+    seen = _body(officer.get(path))
+    assert (seen["status"], seen["actions"], seen["read_until"]) == (
+        "handed_over", [], "2026-03-20")
+    assert "grants" not in seen
+    assert officer.get(path + "/export", accept="application/pdf").status_code == 200
+    refused = officer.send("POST", path + "/items",
+                           {"kind": "incoming", "ref": _incoming("PDKKD", "chuyenvien")})
+    assert refused.status_code == 409 and _body(refused)["error"]["code"] == "case_file_closed"
+    assert head.get(path).status_code == 404  # a grant is personal
+    drain_workflow()
+    assert [n["title"] for n in _body(officer.get("/api/notifications"))["items"]
+            if n["link"] == f"/app/archive?file={kept['id']}"] == [
+        "Bạn được đọc hồ sơ lưu trữ “BC-01 Báo cáo công tác BC-01” đến hết "
+        "ngày 20/03/2026"]
+
+    # After its last day, the grant is over.
+    frozen["now"] = datetime(2026, 3, 21, 9, 0, tzinfo=HANOI).astimezone(UTC)
+    assert officer.get(path).status_code == 404
+    # Granted again, then revoked by the archivist: over at once; both audited.
+    archivist.send("POST", path + "/grants", {"username": "chuyenvien", "until": "2026-04-30"})
+    assert officer.get(path).status_code == 200
+    revoked = archivist.send("DELETE", path + "/grants/chuyenvien")
+    assert revoked.status_code == 200, revoked.body
+    assert [g["active"] for g in _body(revoked)["grants"]] == [False]
+    assert officer.get(path).status_code == 404
+    assert archivist.send("DELETE", path + "/grants/chuyenvien").status_code == 404
+    entries = AuditStore(Table()).entries(f"case-file:{kept['id']}")
+    assert [e["action"] for e in entries][-3:] == [
+        "archive.grant", "archive.grant", "archive.grant_revoke"]
+
