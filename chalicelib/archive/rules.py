@@ -200,6 +200,14 @@ class DisposalStatus(StrEnum):
                 "refused": "Không duyệt hủy"}[self.value]
 
 
+def disposable_state(status: str, handover_due: str | None) -> bool:
+    """A file that may be listed for disposal once its retention runs out: one in
+    the agency archive, or one closed and kept at its unit (under five years, so
+    never due to the archive). A file due to the archive is handed over first."""
+    return status == FileStatus.HANDED_OVER or (status == FileStatus.CLOSED
+                                                 and not handover_due)
+
+
 def expired(retain_until: str | None, today: date) -> bool:
     """Whether a handed-over file's retention has run out; a permanent file
     (no end) never expires."""

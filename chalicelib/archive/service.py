@@ -372,10 +372,14 @@ class Archive:
         years = f.get("retention_years")
         due = rules.handover_due(closed_on) if rules.must_hand_over(
             None if years is None else int(years)) else None
+        # A file kept at the unit (under five years) ends its retention there.
+        kept_until = rules.retain_until(closed_on, int(years)) \
+            if due is None and years is not None else None
         uow = self.store.unit_of_work()
         self.store.save(uow, f, {**f, "status": FileStatus.CLOSED.value,
                                  "closed_on": closed_on.isoformat(),
                                  "handover_due": due.isoformat() if due else None,
+                                 "retain_until": kept_until.isoformat() if kept_until else None,
                                  "closed_by": caller.username, "version": version + 1})
         self.trail.append(uow, self.trail.head(file_chain(file_id)), caller, "archive.close",
                           summary=f"Kết thúc hồ sơ {f['code']}")
@@ -703,9 +707,11 @@ class Archive:
         problems = []
         for n, file_id in enumerate(file_ids):
             f = self.store.get(file_id)
-            if f is None or f["status"] != FileStatus.HANDED_OVER:
-                problems.append(FieldProblem(f"file_ids.{n}", "Không phải hồ sơ trong kho lưu trữ.",
-                                             "Not a case file in the archive."))
+            if f is None or not rules.disposable_state(f["status"], f.get("handover_due")):
+                problems.append(FieldProblem(
+                    f"file_ids.{n}", "Không phải hồ sơ trong kho lưu trữ hoặc hồ sơ đã kết "
+                                     "thúc lưu tại đơn vị.",
+                    "Not a case file in the archive or closed and kept at its unit."))
             elif not rules.expired(f.get("retain_until"), today):
                 problems.append(FieldProblem(f"file_ids.{n}", "Hồ sơ chưa hết thời hạn bảo quản.",
                                              "The file's retention has not run out."))
@@ -750,7 +756,8 @@ class Archive:
             raise Conflict()
         today = self._today()
         files = [self.store.get(str(i)) for i in d["file_ids"]]
-        if approve and any(f is None or f["status"] != FileStatus.HANDED_OVER
+        if approve and any(f is None
+                           or not rules.disposable_state(f["status"], f.get("handover_due"))
                            or not rules.expired(f.get("retain_until"), today) for f in files):
             raise Conflict("Có hồ sơ trong danh mục không còn hủy được.",
                            "A listed file can no longer be disposed of.", "not_disposable")
@@ -775,6 +782,13 @@ class Archive:
                                          "version": int(f["version"]) + 1})
                 self.trail.append(uow, self.trail.head(file_chain(str(f["id"]))), caller,
                                   "archive.dispose", summary=f"Hủy theo danh mục {disposal_id}")
+                if f["status"] == FileStatus.CLOSED:
+                    # Kept at the unit: its documents' copies belong to their owning
+                    # capabilities, told here (no subscriber yet) to destroy them.
+                    uow.emit(DomainEvent("archive.file_disposed", file_chain(str(f["id"])), {
+                        "id": f["id"], "unit": f["unit"], "disposal_id": disposal_id,
+                        "items": [{"kind": i["item_kind"], "ref": i["ref"]}
+                                  for i in self.store.items(str(f["id"]))]}))
         self.trail.append(uow, self.trail.head(f"archive-disposal:{disposal_id}"), caller,
                           "archive.disposal_" + ("approve" if approve else "refuse"),
                           summary=note[:200])

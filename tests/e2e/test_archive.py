@@ -179,8 +179,9 @@ def test_an_officer_files_an_answered_complaint_and_its_answer_and_the_archivist
         grant.get_by_label("Người được đọc").select_option("truongphong")
         grant.get_by_label("Đến hết ngày").fill(until.isoformat())
         grant.get_by_role("button", name="Cấp quyền đọc").click()
-        expect(keeper.locator("#ar-grants [data-username=truongphong]")).to_contain_text(
+        expect(keeper.locator("#ar-grants li[data-username=truongphong]")).to_contain_text(
             f"Được đọc đến hết ngày {until:%d/%m/%Y}")
+        shot(keeper, "archive-grants")
         # ---- and makes the unit's hand-over record over the files chosen
         keeper.locator("#ar-unit").select_option("PDKKD")
         keeper.locator("#ar-form").get_by_role("button", name="Xem").click()

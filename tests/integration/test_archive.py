@@ -601,3 +601,55 @@ def test_one_hand_over_record_covers_several_files_and_grants_let_others_read_on
     assert [e["action"] for e in entries][-3:] == [
         "archive.grant", "archive.grant", "archive.grant_revoke"]
 
+
+
+def test_a_file_kept_at_its_unit_is_disposed_of_only_through_an_approved_list(
+        client, as_role, frozen):
+    import os
+
+    head, leader, officer = as_role("unit_head"), as_role("leader"), as_role("officer")
+    archivist = as_role("archivist")
+    made = [_body(head.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/files", {
+        "code": code, "title": title, "group": group, "responsible": "chuyenvien"}))
+        for code, title, group in (("HC-01", "Giấy mời họp thường kỳ", "HC-01"),
+                                   ("CV-01", "Công văn trao đổi", "TH-04"))]
+    listed = _body(head.get(f"/api/archive/lists/PDKKD/{YEAR}"))
+    leader.send("POST", f"/api/archive/lists/PDKKD/{YEAR}/approve",
+                {"version": listed["version"]})
+    closed = []
+    for f in made:
+        filed = _body(officer.send("POST", f"/api/archive/files/{f['id']}/items", {
+            "kind": "incoming", "ref": _incoming("PDKKD", "chuyenvien")}))
+        closed.append(_body(officer.send("POST", f"/api/archive/files/{f['id']}/close",
+                                         {"version": filed["version"]})))
+    short, long_kept = closed
+    # Two years: kept at the unit, never due to the archive, ends on 1 January 2029.
+    assert (short["handover_due"], short["retain_until"]) == (None, "2029-01-01")
+    assert long_kept["handover_due"] == "2027-03-10" and long_kept["retain_until"] is None
+
+    frozen["now"] = datetime(2028, 12, 31, 9, 0, tzinfo=HANOI).astimezone(UTC)
+    early = archivist.send("POST", "/api/archive/disposals",
+                           {"file_ids": [short["id"], long_kept["id"]], "reason": "Hết giá trị"})
+    assert early.status_code == 400
+    # Not yet expired; due to the archive, so handed over first.
+    assert [f["path"] for f in _body(early)["error"]["fields"]] == ["file_ids.0", "file_ids.1"]
+
+    frozen["now"] = datetime(2029, 1, 2, 9, 0, tzinfo=HANOI).astimezone(UTC)
+    listing = _body(archivist.send("POST", "/api/archive/disposals",
+                                   {"file_ids": [short["id"]], "reason": "Hết thời hạn"}))
+    # Proposed is not disposed: the file is as it was until a leader decides.
+    assert _body(head.get(f"/api/archive/files/{short['id']}"))["status"] == "closed"
+    decided = leader.send("POST", f"/api/archive/disposals/{listing['id']}/decision",
+                          {"approve": True, "note": "Đồng ý hủy", "version": 1})
+    assert decided.status_code == 200, decided.body
+    gone = _body(head.get(f"/api/archive/files/{short['id']}"))
+    assert gone["status"] == "disposed" and [i["number"] for i in gone["items"]] == [
+        "12/UBND-KT"]
+    # The documents' owners are told which of their records the list destroys.
+    sqs, url = boto3.client("sqs"), os.environ["WORKFLOW_QUEUE_URL"]
+    events: list[dict[str, Any]] = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        events += [json.loads(m["Body"]) for m in batch]
+    disposed = [e["payload"] for e in events if e["type"] == "archive.file_disposed"]
+    assert [(p["id"], p["disposal_id"], [i["kind"] for i in p["items"]]) for p in disposed] == [
+        (short["id"], listing["id"], ["incoming"])]

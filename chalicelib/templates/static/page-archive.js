@@ -83,7 +83,7 @@
         : [el("li", { class: "empty" }, "Chưa cấp quyền đọc cho ai.")]));
       const select = grantForm.elements.username;
       if (!select.options.length) {
-        select.append(...dir.people.filter((p) => p.username !== me.username).map((p) =>
+        select.append(...(dir.people || []).filter((p) => p.username !== me.username).map((p) =>
           el("option", { value: p.username }, `${p.full_name} (${dir.unitName.get(p.unit) || p.unit || ""})`)));
       }
     };
