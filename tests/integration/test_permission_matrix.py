@@ -1341,6 +1341,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         from chalicelib.onestop.service import ensure_catalogue
 
         ensure_catalogue()  # part of the baseline the world returns to
+        from chalicelib.iso.seed import ensure_library
+
+        ensure_library()
         with Client(app_module.app, stage_name="local") as client:
             sessions: dict[Role, Session] = {}
             for account in accounts.values():
