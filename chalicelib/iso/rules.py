@@ -126,9 +126,6 @@ def check_content(kind: Kind, content: dict[str, Any], *, retention_groups: set[
             problems.append(_problem("steps", "Quy trình duyệt phải kết thúc bằng bước "
                                      "lãnh đạo duyệt ký và không lặp bước.",
                                      "A review chain ends with the signer, no repeats."))
-    if kind is Kind.ONESTOP and not content.get("applies_to"):
-        problems.append(_problem("applies_to", "Cần nêu thủ tục hành chính áp dụng.",
-                                 "Name the procedures it governs."))
     codes = [str(f.get("code", "")) for f in content.get("forms") or []]
     if len(set(codes)) != len(codes):
         problems.append(_problem("forms", "Mã biểu mẫu bị trùng.", "Duplicate form codes."))

@@ -136,6 +136,10 @@ class Library:
         if Role.ADMIN not in caller.roles and Role.LEADER not in caller.roles:
             raise Forbidden("Chỉ thư ký ISO hoặc lãnh đạo lập quy trình mới.",
                             "Only the ISO secretary or a leader adds a procedure.")
+        if not applies_to:
+            rules.raise_if([FieldProblem("applies_to", "Cần nêu thủ tục, loại văn bản áp dụng.",
+                                         "Name what it governs.")],
+                           "Quy trình chưa hợp lệ.", "The procedure is not valid.")
         pid = rules.ident(code)
         if self.store.procedure(pid) is not None:
             raise Conflict("Đã có quy trình mã này.", "The code is taken.", "code_taken")

@@ -165,7 +165,7 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
         dossier = store.add(uow, {
             "id": dossier_id, "code": code, "procedure": procedure_view(procedure),
             "procedure_code": procedure.code, "procedure_version": procedure.version,
-            "iso_procedure": {k: governing[k] for k in ("code", "number", "title",
+            "iso_procedure": {k: governing[k] for k in ("id", "code", "number", "title",
                                                         "effective_from")}
             if governing else None,
             "applicant": applicant, "phone_last4": str(applicant["phone"])[-4:],

@@ -274,7 +274,7 @@ class Outgoing:
         procedure = self.neighbours.review_procedure(type_code, self._today())
         if procedure:
             doc["review_procedure"] = {
-                "code": procedure["code"], "number": procedure["number"],
+                "id": procedure["id"], "code": procedure["code"], "number": procedure["number"],
                 "title": procedure["title"],
                 "chain": [s["review_step"] for s in procedure["steps"]]}
         uow = self.store.unit_of_work()
