@@ -162,6 +162,7 @@ LABELS: dict[str, str] = {
     "working": "ngày làm việc",
     "year": "năm",
     # the ISO process library
+    "iso": "thư về quy trình ISO",
     "purpose": "mục đích",
     "legal_bases": "căn cứ pháp lý",
     "steps": "các bước thực hiện",

@@ -78,7 +78,6 @@ ENV_NAMES = {
     "jwks_url": "JWKS_URL",
     "aws_endpoint_url": "AWS_ENDPOINT_URL",
     "object_lock_days": "OBJECT_LOCK_DAYS",
-    "iso_review_months": "ISO_REVIEW_MONTHS",
 }
 
 
@@ -101,5 +100,7 @@ def get_settings() -> Settings:
     if missing:
         raise RuntimeError(f"missing environment variables: {', '.join(sorted(missing))}")
     values["object_lock_days"] = int(os.environ.get("OBJECT_LOCK_DAYS") or 0)
-    values["iso_review_months"] = int(os.environ.get("ISO_REVIEW_MONTHS") or 12)
+    # Optional, outside ENV_NAMES (the template need not declare it): 12 unless set.
+    months = os.environ.get("ISO_REVIEW_MONTHS") or ""
+    values["iso_review_months"] = int(months) if months.isdigit() and int(months) > 0 else 12
     return Settings(**{k: v for k, v in values.items() if k in known})
