@@ -27,10 +27,16 @@ class StepIn(BaseModel):
 
 
 class FormIn(BaseModel):
-    code: str = Field(min_length=1, max_length=20, title="mã biểu mẫu")
+    # ASCII: the code names the form's file in its download path.
+    code: str = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z._-]+$",
+                      title="mã biểu mẫu")
     name: str = Field(min_length=1, max_length=300, title="tên biểu mẫu")
+    # The form's file, sent first to the presigned POST of /api/iso/uploads; left
+    # out, the form keeps the file it has in the procedure's latest version.
+    upload_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$",
+                                  title="tệp biểu mẫu")
 
-    _norm = field_validator("code", "name")(_nfc)
+    _norm = field_validator("name")(_nfc)
 
 
 class RecordIn(BaseModel):

@@ -176,6 +176,8 @@ class Library:
             raise Conflict("Quy trình đang có một dự thảo chưa phê duyệt; hãy sửa dự thảo đó.",
                            "An unapproved draft exists; edit it.", "draft_exists")
         number = int(head["latest"]) + 1
+        content = with_files(content, max(versions, key=lambda v: int(v["number"]))
+                             if versions else None)
         now = iso(self.clock())
         version = {"id": pid, "code": head["code"], "number": number, "title": head["title"],
                    "kind": head["kind"],
@@ -210,6 +212,7 @@ class Library:
         problems += rules.check_content(rules.Kind(head["kind"]), content,
                                         retention_groups=retention_groups)
         rules.raise_if(problems, "Dự thảo quy trình chưa hợp lệ.", "The draft is not valid.")
+        content = with_files(content, v)
         after = {**v, **content_of(content), "reason": reason, "change_summary": change_summary,
                  "status": rules.Status.DRAFT.value, "reviewed_by": None,
                  "version": int(v["version"]) + 1, "updated_at": iso(self.clock())}
@@ -415,6 +418,14 @@ class Library:
                 sent += 1
         return {"reminded": sent}
 
+    def form_file(self, pid: str, number: int, form: str) -> dict[str, Any]:
+        """The file of a version's form (every version readable, obsolete ones too)."""
+        v = self._version(pid, number)
+        found = next((f for f in v.get("forms") or [] if f["code"] == form), None)
+        if found is None or not found.get("file"):
+            raise NotFound("Biểu mẫu này chưa có tệp.", "This form has no file.")
+        return dict(found["file"])
+
     # ------------------------------------------------------------ evidence
 
     def evidence(self, caller: Caller, pid: str, start: date, end: date,
@@ -475,6 +486,15 @@ class Library:
         v = self._version(pid, number)
         rules.check_choice(v, self.store.versions(pid), on)
         return rules.work_snapshot(v)
+
+
+def with_files(content: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """A form given without a new file keeps the file it has (by its code) in
+    ``previous``: a new version copies its forms unless one is replaced."""
+    kept = {f["code"]: f["file"] for f in (previous or {}).get("forms") or [] if f.get("file")}
+    forms = [{**f, "file": f.get("file") or kept.get(f["code"])}
+             for f in content.get("forms") or []]
+    return {**content, "forms": forms}
 
 
 def content_of(content: dict[str, Any]) -> dict[str, Any]:

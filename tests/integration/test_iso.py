@@ -253,3 +253,53 @@ def test_an_outgoing_draft_takes_its_review_chain_from_the_procedure_in_force(wo
                        signer="giamdoc", authority="", recipients_internal=[],
                        recipients_external=[], do_khan="Thường", do_mat="", answers=None)
     assert "review_procedure" not in other  # no procedure governs it: the settings do
+
+
+def _uploaded(client: Any, session: Any, body: bytes, content_type: str) -> str:
+    """What the page does: a presigned POST from the API, then the file to S3."""
+    import boto3
+
+    from chalicelib.kernel.config import get_settings
+
+    resp = session.send("POST", "/api/iso/uploads")
+    assert resp.status_code == 200, resp.body
+    form = json.loads(resp.body)
+    boto3.client("s3").put_object(Bucket=get_settings().intake_bucket, Key=form["fields"]["key"],
+                                  Body=body, ContentType=content_type,
+                                  Metadata={"filename": "phieu-trinh.pdf"})
+    return str(form["upload_id"])
+
+
+def test_a_form_is_a_file_checked_by_its_bytes_and_kept_by_later_versions(world):
+    accounts, client = world["accounts"], world["client"]
+    admin = login(client, "quantri", accounts["quantri"]["password"])
+    v1 = world["library"].store.version("QT-VBDI-01", 1)
+    steps = [{"name": s["name"], "who": s["who"], "role": s["role"], "method": s["how"],
+              "days": s["days"], "review_step": s["review_step"]} for s in v1["steps"]]
+    body = {"steps": steps, "units": v1["units"], "legal_bases": v1["legal_bases"],
+            "records": v1["records"], "reason": "Thêm phiếu trình",
+            "change_summary": "Thêm biểu mẫu phiếu trình"}
+    # An HTML page declared as a PDF is refused, the field named.
+    fake = _uploaded(client, admin, b"<html>not a pdf</html>", "application/pdf")
+    refused = admin.send("POST", "/api/iso/QT-VBDI-01/versions", {
+        **body, "forms": [{"code": "BM-VB-01", "name": "Phiếu trình", "upload_id": fake}]})
+    assert refused.status_code == 400, refused.body
+    assert [p["path"] for p in json.loads(refused.body)["error"]["fields"]] == [
+        "forms.0.upload_id"]
+    pdf = b"%PDF-1.4\n% phieu trinh\n%%EOF\n"
+    real = _uploaded(client, admin, pdf, "application/pdf")
+    made = admin.send("POST", "/api/iso/QT-VBDI-01/versions", {
+        **body, "forms": [{"code": "BM-VB-01", "name": "Phiếu trình", "upload_id": real}]})
+    assert made.status_code == 200, made.body
+    officer = login(client, "chuyenvien", accounts["chuyenvien"]["password"])
+    got = officer.get("/api/iso/QT-VBDI-01/versions/2/forms/BM-VB-01", accept="*/*")
+    assert got.status_code == 200 and got.body == pdf
+    # The draft edited without a new file keeps the one it has.
+    edited = admin.send("PUT", "/api/iso/QT-VBDI-01/versions/2", {
+        **body, "reason": "Sửa tên", "version": 1,
+        "forms": [{"code": "BM-VB-01", "name": "Phiếu trình ký"}]})
+    assert edited.status_code == 200, edited.body
+    again = officer.get("/api/iso/QT-VBDI-01/versions/2/forms/BM-VB-01", accept="*/*")
+    assert again.status_code == 200 and again.body == pdf
+    missing = officer.get("/api/iso/QT-VBDI-01/versions/1/forms/BM-VB-01", accept="*/*")
+    assert missing.status_code == 404

@@ -1365,6 +1365,30 @@ def _iso_procedure(ctx: Ctx, stage: str = "none") -> str:
     return str(pid)
 
 
+def _iso_form_file(ctx: Ctx, _v: str) -> Request:
+    """A fresh procedure whose draft has a form with a file in the documents bucket."""
+    import boto3
+
+    from chalicelib.bootstrap import iso_library
+    from chalicelib.iso.rules import Kind
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.kernel.identity import Caller
+
+    key = f"iso/matrix/{uuid.uuid4().hex}.pdf"
+    boto3.client("s3").put_object(Bucket=get_settings().documents_bucket, Key=key,
+                                  Body=b"%PDF-1.4\n%%EOF\n", ContentType="application/pdf")
+    drafter = Caller("isodrafter", frozenset({Role.ADMIN}), unit="VP")
+    lib = iso_library()
+    pid = lib.create(drafter, code=f"QT-F{uuid.uuid4().int % 10**8}-01", title="Thử biểu mẫu",
+                     kind=Kind.REVIEW, owner="giamdoc", owner_unit="BGD",
+                     applies_to=["ZZ"])["id"]
+    lib.draft(drafter, pid, {"steps": ISO_STEPS, "forms": [
+        {"code": "BM-1", "name": "Phiếu", "file": {"key": key, "content_type": "application/pdf",
+                                                  "size": 15, "name": "phieu.pdf"}}]},
+              reason="Thử", change_summary="Thử")
+    return (f"/api/iso/{pid}/versions/1/forms/BM-1", None)
+
+
 MATRIX[("GET", "/api/iso")] = Row(fixed("/api/iso"), roles(ALL))
 MATRIX[("POST", "/api/iso")] = Row(
     lambda c, v: ("/api/iso", {"code": f"QT-N{uuid.uuid4().int % 10**8}-01",
@@ -1391,6 +1415,9 @@ MATRIX[("GET", "/api/iso/{pid}/versions/{number}/acknowledgements")] = Row(
 MATRIX[("POST", "/api/iso/{pid}/legal-bases")] = Row(
     fixed("/api/iso/QT-VBDI-01/legal-bases",
           {"basis": "Nghị định 30/2020/NĐ-CP", "replaced": False}), roles(LEADERS))
+MATRIX[("POST", "/api/iso/uploads")] = Row(fixed("/api/iso/uploads"), roles(EDITORS))
+MATRIX[("GET", "/api/iso/{pid}/versions/{number}/forms/{form}")] = Row(_iso_form_file,
+                                                                      roles(ALL))
 MATRIX[("GET", "/api/iso/{pid}/evidence")] = Row(
     fixed("/api/iso/QT-DKKD-01/evidence?start=2026-11-01&end=2026-11-30"), roles(EDITORS))
 
