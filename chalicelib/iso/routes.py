@@ -160,6 +160,15 @@ def approve(call: Call) -> dict[str, Any]:
                               expected=call.body.version)
 
 
+@route(iso_bp, "/api/iso/{pid}/versions/{number}/distribute", methods=("POST",),
+       policy=Policy.only(Role.ADMIN, Role.LEADER), tags=TAGS,
+       summary="Send an approved version to whoever of its units has not had it yet "
+               "(finishes a distribution cut short; new members of the units)")
+def distribute(call: Call) -> dict[str, Any]:
+    sent = _library().distribute(call.params["pid"], _number(call), by=call.user.username)
+    return {"sent": sent}
+
+
 @route(iso_bp, "/api/iso/{pid}/versions/{number}/acknowledge", methods=("POST",),
        policy=SIGNED_IN, tags=TAGS, summary="Confirm having read a version sent to me")
 def acknowledge(call: Call) -> dict[str, Any]:

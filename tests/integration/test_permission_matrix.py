@@ -1407,6 +1407,9 @@ MATRIX[("POST", "/api/iso/{pid}/versions/{number}/approve")] = Row(
     lambda c, v: (f"/api/iso/{_iso_procedure(c, 'reviewed')}/versions/1/approve",
                   {"version": 2, "effective_from": "2099-01-01"}),
     roles(frozenset({Role.LEADER})))
+MATRIX[("POST", "/api/iso/{pid}/versions/{number}/distribute")] = Row(
+    lambda c, v: (f"/api/iso/{_iso_procedure(c, 'approved')}/versions/1/distribute", None),
+    roles(LEADERS))
 MATRIX[("POST", "/api/iso/{pid}/versions/{number}/acknowledge")] = Row(
     lambda c, v: (f"/api/iso/{_iso_procedure(c, 'approved')}/versions/1/acknowledge", None),
     roles(ALL))

@@ -43,7 +43,6 @@
       out(section, "content").replaceChildren(...facts([
         ["Mục đích", v.purpose], ["Phạm vi", v.scope],
         ["Căn cứ pháp lý", (v.legal_bases || []).join("; ")],
-        ["Biểu mẫu", (v.forms || []).map((f) => `${f.code} — ${f.name}`).join("; ")],
         ["Hồ sơ cần lưu", (v.records || []).map((r) => `${r.name} (${r.retention_group})`).join("; ")],
         ["Lý do sửa đổi", v.reason], ["Tóm tắt sửa đổi", v.change_summary],
       ]));
@@ -52,6 +51,13 @@
         el("td", {}, `${i + 1}. ${s.name}`), el("td", {}, [s.who, s.role].filter(Boolean).join(" — ")),
         el("td", {}, s.how || ""), el("td", { "data-out": "days" }, days(s.days)),
         el("td", {}, s.record ? `${s.record} — ${(forms.get(s.record) || {}).name || ""}` : ""))));
+      document.getElementById("iso-forms").replaceChildren(...((v.forms || []).length ? v.forms.map((f) => {
+        const get = el("button", { type: "button", class: "secondary small", "data-form": f.code }, "Tải về");
+        get.onclick = () => act(get, () => E.download(
+          `/api/iso/${encodeURIComponent(current.id)}/versions/${v.number}/forms/${encodeURIComponent(f.code)}`,
+          "*/*", f.code));
+        return el("li", { class: "work-item" }, `${f.code} — ${f.name} `, f.file ? get : el("span", { class: "muted" }, "(chưa có tệp)"));
+      }) : [el("li", { class: "empty" }, "Quy trình không có biểu mẫu.")]));
       const mine = (current.my_acknowledgements || {})[String(v.number)];
       const ackButton = section.querySelector("[data-action=acknowledge]");
       ackButton.hidden = !(mine && !mine.confirmed_at);
@@ -106,16 +112,33 @@
         el("td", {}, `${i + 1}. ${s.name}`), el("td", {}, s.who || ""),
         el("td", {}, el("input", { type: "number", step: "0.1", min: "0.1", name: `steps.${i}.days`,
           "aria-label": `Thời gian bước ${s.name}`, value: String(s.days) })))));
+      document.getElementById("iso-draft-forms").replaceChildren(...(base.forms || []).map((f, i) => el("div", { class: "field" },
+        el("label", { for: `iso-form-${i}` }, `Tệp biểu mẫu ${f.code} (để trống: giữ tệp hiện có)`),
+        el("input", { id: `iso-form-${i}`, type: "file", name: `forms.${i}.file`, accept: ".pdf,.jpg,.jpeg,.png" }),
+        el("span", { class: "field-error", "data-error-for": `forms.${i}.upload_id` }))));
       section.scrollIntoView();
     };
 
+    // A form's file goes straight to storage through the presigned POST; the
+    // draft names it by its upload id and the API checks its bytes.
+    const uploadForm = async (file) => {
+      const post = await api("/api/iso/uploads", { method: "POST" });
+      const r = await fetch(post.url, { method: "POST", body: E.presignedBody(post, file, { contentType: true }) });
+      if (!r.ok) throw E.localError(`Kho lưu trữ không nhận tệp “${nfc(file.name)}”.`, "The storage refused the file.");
+      return post.upload_id;
+    };
     const draftForm = document.getElementById("iso-draft-form");
     onSubmit(draftForm, async (data) => {
       const form = draftForm;
       const base = current.versions.find((v) => v.state === "in_force") || current.versions[0];
       const steps = base.steps.map((s, i) => ({ ...s, days: form.querySelector(`[name="steps.${i}.days"]`).value }));
+      const forms = [];
+      for (const [i, f] of (base.forms || []).entries()) {
+        const chosen = form.querySelector(`[name="forms.${i}.file"]`).files[0];
+        forms.push({ code: f.code, name: f.name, ...(chosen ? { upload_id: await uploadForm(chosen) } : {}) });
+      }
       const body = {
-        purpose: base.purpose, scope: base.scope, legal_bases: base.legal_bases, forms: base.forms,
+        purpose: base.purpose, scope: base.scope, legal_bases: base.legal_bases, forms,
         records: base.records, units: base.units,
         steps: steps.map((s) => ({ name: s.name, who: s.who, role: s.role, method: s.how, days: s.days,
           record: s.record, review_step: s.review_step })),
