@@ -19,6 +19,7 @@ from chalicelib.incoming.handling_routes import handling_bp
 from chalicelib.incoming.ingest import ingest_bp
 from chalicelib.incoming.register_routes import registers_bp
 from chalicelib.incoming.routes import incoming_bp
+from chalicelib.iso.routes import iso_bp
 from chalicelib.meetings.jobs import meeting_jobs_bp
 from chalicelib.meetings.routes import meetings_bp
 from chalicelib.notifications.routes import notifications_bp
@@ -49,7 +50,7 @@ BLUEPRINTS = (
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
     meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp, complaints_bp,
     onestop_bp, notifications_bp, search_bp, evaluation_bp, dashboard_bp, errors_bp,
-    archive_bp,
+    archive_bp, iso_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from chalicelib.complaints.service import Complaints
     from chalicelib.dashboard.service import Dashboard
     from chalicelib.evaluation.service import Evaluations
+    from chalicelib.iso.service import Library as IsoLibrary
     from chalicelib.onestop.dossiers import Deps as OneStopDeps
     from chalicelib.organisation.store import Directory
     from chalicelib.outgoing.service import Outgoing
@@ -114,12 +115,13 @@ def complaints() -> Complaints:
 def onestop() -> OneStopDeps:
     """What the one-stop use cases share (as ``onestop.dossiers.deps_for``); they
     take it as ``deps=``."""
-    from chalicelib.onestop.dossiers import Deps
+    from chalicelib.onestop.dossiers import Deps, iso_procedures
     from chalicelib.onestop.store import OneStopStore
     from chalicelib.organisation.service import list_units
 
     t = table()
-    return Deps(store=OneStopStore(t), trail=trail(t), units=lambda: list_units(t))
+    return Deps(store=OneStopStore(t), trail=trail(t), units=lambda: list_units(t),
+                procedures=iso_procedures(t))
 
 
 def dashboard() -> Dashboard:
@@ -187,3 +189,12 @@ def collaborators(needs: Iterable[str]) -> dict[str, Any]:
     if unknown:
         raise LookupError(f"no collaborator named {unknown} in the composition root")
     return {name: COLLABORATORS[name]() for name in needs}
+
+
+def iso_library() -> IsoLibrary:
+    """The ISO process library (as ``iso.service.library_for`` builds it)."""
+    from chalicelib.iso.service import Library
+    from chalicelib.iso.store import IsoStore
+
+    t = table()
+    return Library(store=IsoStore(t), trail=trail(t), members=directory(t).members)

@@ -938,6 +938,9 @@ class FakeNeighbours:
     def sees_incoming(self, caller: Caller, doc_id: str) -> bool:
         return caller.username in self.incoming_seen.get(doc_id, set())
 
+    def review_procedure(self, type_code: str, day: Any) -> dict[str, Any] | None:
+        return None  # no ISO procedure governs the fakes' drafts
+
 
 # ---- complaints ---------------------------------------------------------------
 

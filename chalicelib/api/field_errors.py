@@ -161,6 +161,28 @@ LABELS: dict[str, str] = {
     "which": "tệp",
     "working": "ngày làm việc",
     "year": "năm",
+    # the ISO process library
+    "iso": "thư về quy trình ISO",
+    "purpose": "mục đích",
+    "legal_bases": "căn cứ pháp lý",
+    "steps": "các bước thực hiện",
+    "forms": "biểu mẫu",
+    "records": "hồ sơ cần lưu",
+    "units": "đơn vị áp dụng",
+    "change_summary": "tóm tắt nội dung sửa đổi",
+    "who": "đơn vị thực hiện",
+    "role": "chức danh thực hiện",
+    "method": "cách thực hiện",
+    "record": "biểu mẫu, hồ sơ tạo ra",
+    "review_step": "bước duyệt",
+    "keeper": "nơi lưu",
+    "retention_group": "nhóm hồ sơ theo bảng thời hạn bảo quản",
+    "effective_from": "ngày hiệu lực",
+    "basis": "căn cứ pháp lý",
+    "replaced": "đánh dấu đã bị thay thế",
+    "owner": "người chủ trì quy trình",
+    "owner_unit": "đơn vị chủ trì",
+    "applies_to": "thủ tục, loại văn bản áp dụng",
 }
 
 # By pydantic error type; {label} is the field's label, {Label} the same with a

@@ -123,6 +123,14 @@ ACTION_LABELS: dict[str, str] = {
     "evaluation.forms_failed": "Ký số phiếu đánh giá không thành công",
     "evaluation.sign_again": "Ký lại phiếu đánh giá",
     # case files and the archive
+    # the ISO process library
+    "iso.create": "Lập quy trình ISO",
+    "iso.draft": "Dự thảo phiên bản quy trình",
+    "iso.edit": "Sửa dự thảo quy trình",
+    "iso.review": "Xem xét dự thảo quy trình",
+    "iso.approve": "Phê duyệt quy trình",
+    "iso.acknowledge": "Xác nhận đã đọc quy trình",
+    "iso.flag_basis": "Đánh dấu căn cứ pháp lý bị thay thế",
     "archive.file_add": "Lập hồ sơ",
     "archive.list_approve": "Duyệt danh mục hồ sơ",
     "archive.list_copy": "Chuyển danh mục hồ sơ sang năm sau",

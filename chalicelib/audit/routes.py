@@ -114,6 +114,8 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
         except Forbidden:
             raise NotFound() from None
         return
+    if kind == "iso" and ident and caller.roles & {Role.ADMIN, Role.LEADER, Role.UNIT_HEAD}:
+        return  # a procedure's trail: those who draft, review and approve procedures
     if kind == "outgoing" and ident:
         from chalicelib.outgoing.service import load
 

@@ -98,3 +98,15 @@ def warn_archive_due(event: Any) -> dict[str, Any]:
     from chalicelib.bootstrap import archive
 
     return archive().warn_due()
+
+
+# 08:15 in Hanoi on weekdays: procedures due for review, or citing a legal basis
+# flagged replaced, are put in their owner's inbox (once each).
+@schedule_bp.schedule(Cron(15, 1, "?", "*", "MON-FRI", "*"), name="remind_iso_reviews")
+def remind_iso_reviews(event: Any) -> dict[str, int]:
+    from chalicelib.bootstrap import iso_library
+    from chalicelib.kernel.config import get_settings
+
+    library = iso_library()
+    library.review_months = get_settings().iso_review_months
+    return library.remind_reviews()

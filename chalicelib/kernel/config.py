@@ -46,6 +46,9 @@ class Settings:
     # Issued documents are stored under S3 object lock (compliance mode) for this many
     # days where the stage's documents bucket has object lock enabled; 0 = off.
     object_lock_days: int = 0
+    # How often each ISO procedure in force is reviewed (months): its owner is
+    # reminded when the interval has run (iso.service.Library.remind_reviews).
+    iso_review_months: int = 12
 
     @property
     def issuer(self) -> str:
@@ -92,9 +95,12 @@ def get_settings() -> Settings:
         values["public_base_url"] = "http://127.0.0.1:8000"
     # A plain dataclass, not pydantic: this module is on every cold start.
     known = {f.name for f in fields(Settings)}
-    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days")
+    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days", "iso_review_months")
     missing = [ENV_NAMES.get(n, n) for n in known if values.get(n) is None and n not in optional]
     if missing:
         raise RuntimeError(f"missing environment variables: {', '.join(sorted(missing))}")
     values["object_lock_days"] = int(os.environ.get("OBJECT_LOCK_DAYS") or 0)
+    # Optional, outside ENV_NAMES (the template need not declare it): 12 unless set.
+    months = os.environ.get("ISO_REVIEW_MONTHS") or ""
+    values["iso_review_months"] = int(months) if months.isdigit() and int(months) > 0 else 12
     return Settings(**{k: v for k, v in values.items() if k in known})

@@ -118,6 +118,9 @@ class Runtime:
         from chalicelib.onestop.service import ensure_catalogue
 
         ensure_catalogue()  # the one-stop procedures (versioned; never rewritten)
+        from chalicelib.iso.seed import ensure_library
+
+        ensure_library()  # the ISO procedures that drive them (stored once)
         info = {
             "url": public_url,
             "endpoint": endpoint,

@@ -62,6 +62,10 @@ class Deps:
     # closed in the dossier's transactions; built over the store's table unless
     # handed in.
     pending: Pending | None = None
+    # The ISO procedure version in force for a one-stop procedure code on a day
+    # (``iso.service.in_force_for``): its steps and time shares drive a new
+    # dossier. None: the catalogue's own steps (as for the fakes of unit tests).
+    procedures: Callable[[str, date], dict[str, Any] | None] | None = None
 
 
 def desk_phone(deps: Deps) -> str:
@@ -134,7 +138,18 @@ def deps_for(table: Table | None, given: Deps | None = None) -> Deps:
     from chalicelib.organisation.service import list_units
 
     t = table or Table()
-    return Deps(store=OneStopStore(t), trail=Trail(t), units=lambda: list_units(t))
+    return Deps(store=OneStopStore(t), trail=Trail(t), units=lambda: list_units(t),
+                procedures=iso_procedures(t))
+
+
+def iso_procedures(table: Table) -> Callable[[str, date], dict[str, Any] | None]:
+    """The ISO library's answer for a one-stop procedure on a day, over ``table``."""
+    def in_force(code: str, day: date) -> dict[str, Any] | None:
+        from chalicelib.iso.rules import Kind
+        from chalicelib.iso.service import in_force_for
+
+        return in_force_for(table, Kind.ONESTOP, code, day)
+    return in_force
 
 
 def access_of(d: dict[str, Any]) -> ItemAccess:

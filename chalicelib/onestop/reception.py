@@ -60,6 +60,19 @@ def unit_code(name: str | None, units: list[dict[str, Any]]) -> str:
     return RECEIVING_UNIT
 
 
+def with_iso_steps(procedure: rules.Procedure, governing: dict[str, Any]) -> rules.Procedure:
+    """The catalogue's procedure (papers, fee, legal time limit) with the steps
+    of the ISO procedure version governing it, their shares from their days."""
+    from dataclasses import replace
+
+    from chalicelib.iso.rules import shares
+
+    steps = governing["steps"]
+    return replace(procedure, steps=tuple(
+        rules.ProcedureStep(s["name"], s.get("who") or None, s.get("role") or None, share)
+        for s, share in zip(steps, shares(steps), strict=True)))
+
+
 def check_papers(procedure: rules.Procedure, papers: dict[str, list[str]]) -> None:
     missing = [p for p in procedure.papers if p.required and not papers.get(p.code)]
     unknown = [code for code in papers if code not in {p.code for p in procedure.papers}]
@@ -113,6 +126,11 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
     local = now.astimezone(TZ)
     procedure = in_force(procedure_code, local.date(), store,
                          problem="The procedure is not in force on the receipt date.")
+    # The ISO procedure in force on the agency calendar date of reception sets
+    # the steps and their time shares; the dossier keeps that version.
+    governing = deps.procedures(procedure.code, local.date()) if deps.procedures else None
+    if governing is not None:
+        procedure = with_iso_steps(procedure, governing)
     # Online every paper is a file; at the desk the officer ticks the originals seen.
     check_papers(procedure, {**{code: ["seen"] for code in seen},
                              **{k: v for k, v in papers.items() if v}})
@@ -128,6 +146,14 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
     steps = [{"name": s.name, "unit": unit_code(s.performer_unit, units),
               "role": s.performer_role or "", "share": str(s.share), "deadline": iso(deadline)}
              for s, deadline in rules.step_deadlines(procedure, start, cal)]
+    if governing is not None:
+        # What the officer reads on the step page: how, and the form it produces.
+        forms = {f["code"]: f for f in governing.get("forms") or []}
+        for step, planned in zip(steps, governing["steps"], strict=True):
+            step["how"] = planned.get("how") or ""
+            if planned.get("record"):
+                step["form"] = forms.get(planned["record"]) or {"code": planned["record"],
+                                                                "name": planned["record"]}
     online = caller is None
     # Form 06 counts a dossier under the unit that settles it: the unit of the
     # step with the largest share of the time (the examination), not the desk.
@@ -139,6 +165,9 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
         dossier = store.add(uow, {
             "id": dossier_id, "code": code, "procedure": procedure_view(procedure),
             "procedure_code": procedure.code, "procedure_version": procedure.version,
+            "iso_procedure": {k: governing[k] for k in ("id", "code", "number", "title",
+                                                        "effective_from")}
+            if governing else None,
             "applicant": applicant, "phone_last4": str(applicant["phone"])[-4:],
             "access_key": rules.new_access_key(),
             "channel": "online" if online else "in_person", "status": int(S.RECEIVED),

@@ -31,6 +31,10 @@ class Neighbours(Protocol):
         """The agency as printed on its documents (name, code, place, head_title, parent)."""
         ...
     def sees_incoming(self, caller: Caller, doc_id: str) -> bool: ...
+    def review_procedure(self, type_code: str, day: date) -> Mapping[str, Any] | None:
+        """The internal review procedure (ISO library) in force on ``day`` for
+        drafts of ``type_code``, as the draft keeps it; None when none governs."""
+        ...
 
 
 class TableNeighbours:
@@ -84,3 +88,9 @@ class TableNeighbours:
         except NotFound:
             return False
         return True
+
+    def review_procedure(self, type_code: str, day: date) -> dict[str, Any] | None:
+        from chalicelib.iso.rules import Kind
+        from chalicelib.iso.service import in_force_for
+
+        return in_force_for(self.table, Kind.REVIEW, type_code, day)

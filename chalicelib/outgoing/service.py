@@ -184,6 +184,12 @@ class Outgoing:
         steps = self.store.review_chains().get(type_code)
         return tuple(Step(s) for s in steps) if steps else default_chain(type_code)
 
+    def _chain_of(self, doc: dict[str, Any]) -> tuple[Step, ...]:
+        """The chain of the procedure version the draft started under, or the
+        type's configured chain when no procedure governs it."""
+        kept = (doc.get("review_procedure") or {}).get("chain")
+        return tuple(Step(s) for s in kept) if kept else self.review_chain(doc["type_code"])
+
     def review_chains(self) -> dict[str, list[str]]:
         stored = self.store.review_chains()
         return {code: [s.value for s in (tuple(Step(s) for s in stored[code])
@@ -263,6 +269,14 @@ class Outgoing:
             "versions": 0, "units": [caller.unit], "people": sorted({caller.username, signer}),
             "code": new_code(), "review": [], "review_index": 0,
         }
+        # The internal review procedure in force when drafting starts sets the
+        # chain; the draft keeps that version whatever is approved later.
+        procedure = self.neighbours.review_procedure(type_code, self._today())
+        if procedure:
+            doc["review_procedure"] = {
+                "id": procedure["id"], "code": procedure["code"], "number": procedure["number"],
+                "title": procedure["title"],
+                "chain": [s["review_step"] for s in procedure["steps"]]}
         uow = self.store.unit_of_work()
         self.store.add(uow, doc)
         self._audit(uow, doc_id, caller, "outgoing.create",
@@ -397,7 +411,7 @@ class Outgoing:
                                                        "Upload or compose a PDF.")])
         now = iso(self.clock())
         review = [{"step": s.value, "label": STEP_LABELS[s], "decision": None, "by": None,
-                   "at": None, "comment": ""} for s in self.review_chain(doc["type_code"])]
+                   "at": None, "comment": ""} for s in self._chain_of(doc)]
         index = 0
         # The head of the drafting unit (or a leader) drafting has checked the content.
         if review[0]["step"] == Step.UNIT_HEAD.value and (

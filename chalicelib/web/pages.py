@@ -51,6 +51,7 @@ PAGES = {
     "search": ("search.html", "Kết quả tìm kiếm"),
     "evaluation": ("evaluation.html", "Đánh giá, xếp loại"),
     "archive": ("archive.html", "Hồ sơ lưu trữ"),
+    "iso": ("iso.html", "Quy trình ISO"),
 }
 
 # The public verification page: anyone may open it, a few times a minute.

@@ -123,6 +123,8 @@ class Action(StrEnum):
     SIGN_RESULT = "dossier.sign_result"  # ký kết quả hồ sơ
     RETURN_RESULT = "dossier.return_result"  # bộ phận một cửa trả kết quả
     ANSWER_INVITATION = "meeting.answer"  # trả lời giấy mời họp
+    ACKNOWLEDGE_PROCEDURE = "iso.acknowledge"  # đọc và xác nhận quy trình mới
+    REVIEW_PROCEDURE = "iso.review"  # chủ trì xem xét lại quy trình đến hạn
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,11 @@ ACTION_RULES: dict[Action, ActionRule] = {
                                      "Ngày hẹn trả kết quả (Nghị định 61/2018/NĐ-CP)"),
     Action.ANSWER_INVITATION: ActionRule("Trả lời giấy mời họp", "Lịch họp", None,
                                          "Trước giờ họp"),
+    Action.ACKNOWLEDGE_PROCEDURE: ActionRule("Đọc và xác nhận quy trình", "Quy trình ISO",
+                                             Decimal(5), "TCVN ISO 9001:2015, mục 7.3, 7.5.3; "
+                                             + AGENCY_SETTING),
+    Action.REVIEW_PROCEDURE: ActionRule("Xem xét lại quy trình", "Quy trình ISO", Decimal(10),
+                                        "TCVN ISO 9001:2015, mục 9.3; " + AGENCY_SETTING),
 }
 
 URGENT_WITHIN_DAYS = Decimal("0.25")  # "at once": two working hours, the agency's reading

@@ -30,11 +30,12 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 OFFICER_MENU = ["Trang chủ", "Công việc", "Văn bản đến", "Văn bản đi", "Đơn thư", "Hồ sơ một cửa",
-                "Hồ sơ lưu trữ", "Giao việc", "Lịch họp", "Đánh giá, xếp loại", "Lịch làm việc",
+                "Hồ sơ lưu trữ", "Quy trình ISO", "Giao việc", "Lịch họp", "Đánh giá, xếp loại",
+                "Lịch làm việc",
                 "Nhật ký của tôi", "Hộp thư đi"]
 LEADER_MENU = ["Trang chủ", "Công việc", "Văn bản đến", "Tiếp nhận", "Văn bản đi", "Sổ văn bản đi",
                "Đơn thư", "Theo dõi đơn thư", "Hồ sơ một cửa", "Báo cáo mẫu 06", "Hồ sơ lưu trữ",
-               "Giao việc",
+               "Quy trình ISO", "Giao việc",
                "Lịch họp", "Đánh giá, xếp loại", "Lịch làm việc", "Uỷ quyền ký",
                "Nhật ký của tôi", "Hộp thư đi"]
 CSV_HEADER = ("STT,Thời điểm,Người thực hiện,Hành động,Tóm tắt,Địa chỉ IP,Trình duyệt,"

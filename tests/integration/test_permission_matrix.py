@@ -1385,6 +1385,113 @@ MATRIX[("POST", "/api/archive/files/{file_id}/grants")] = Row(
 MATRIX[("DELETE", "/api/archive/files/{file_id}/grants/{username}")] = Row(
     _granted, ARCHIVIST_ONLY)
 
+
+# ---- the ISO process library: a fresh procedure per case (a draft blocks the
+# next draft of the same procedure); the drafter and reviewer are nobody of the
+# matrix, so that "not one's own draft" never decides a case.
+
+EDITORS = frozenset({Role.ADMIN, Role.UNIT_HEAD, Role.LEADER})
+ISO_STEPS = [{"name": "Kiểm tra nội dung", "days": "1", "review_step": "unit_head"},
+             {"name": "Duyệt ký", "days": "1", "review_step": "signer"}]
+ISO_UNITS = ["BGD", "VP", "PDKKD", "MC", "PTH"]
+
+
+def _iso_content(version: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"steps": ISO_STEPS, "units": ISO_UNITS, "reason": "Thử quyền",
+                            "change_summary": "Thử quyền"}
+    if version is not None:
+        body["version"] = version
+    return body
+
+
+def _iso_procedure(ctx: Ctx, stage: str = "none") -> str:
+    """A fresh review procedure: without versions, with a draft, a reviewed
+    draft, or version 1 approved and sent to everyone."""
+    from datetime import date
+
+    from chalicelib.bootstrap import iso_library
+    from chalicelib.iso.rules import Kind
+    from chalicelib.kernel.identity import Caller
+
+    drafter = Caller("isodrafter", frozenset({Role.ADMIN}), unit="VP")
+    lib = iso_library()
+    code = f"QT-M{uuid.uuid4().int % 10**8}-01"
+    pid = lib.create(drafter, code=code, title="Quy trình thử quyền", kind=Kind.REVIEW,
+                     owner="giamdoc", owner_unit="BGD", applies_to=["ZZ"])["id"]
+    if stage == "none":
+        return str(pid)
+    content = {"steps": ISO_STEPS, "units": ISO_UNITS}
+    lib.draft(drafter, pid, content, reason="Thử", change_summary="Thử")
+    if stage == "draft":
+        return str(pid)
+    lib.review(Caller("isoreviewer", frozenset({Role.LEADER}), unit="BGD"), pid, 1, expected=1)
+    if stage == "reviewed":
+        return str(pid)
+    lib.approve(Caller("isoleader", frozenset({Role.LEADER}), unit="BGD"), pid, 1,
+                effective_from=date(2099, 1, 1), expected=2)
+    return str(pid)
+
+
+def _iso_form_file(ctx: Ctx, _v: str) -> Request:
+    """A fresh procedure whose draft has a form with a file in the documents bucket."""
+    import boto3
+
+    from chalicelib.bootstrap import iso_library
+    from chalicelib.iso.rules import Kind
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.kernel.identity import Caller
+
+    key = f"iso/matrix/{uuid.uuid4().hex}.pdf"
+    boto3.client("s3").put_object(Bucket=get_settings().documents_bucket, Key=key,
+                                  Body=b"%PDF-1.4\n%%EOF\n", ContentType="application/pdf")
+    drafter = Caller("isodrafter", frozenset({Role.ADMIN}), unit="VP")
+    lib = iso_library()
+    pid = lib.create(drafter, code=f"QT-F{uuid.uuid4().int % 10**8}-01", title="Thử biểu mẫu",
+                     kind=Kind.REVIEW, owner="giamdoc", owner_unit="BGD",
+                     applies_to=["ZZ"])["id"]
+    lib.draft(drafter, pid, {"steps": ISO_STEPS, "forms": [
+        {"code": "BM-1", "name": "Phiếu", "file": {"key": key, "content_type": "application/pdf",
+                                                  "size": 15, "name": "phieu.pdf"}}]},
+              reason="Thử", change_summary="Thử")
+    return (f"/api/iso/{pid}/versions/1/forms/BM-1", None)
+
+
+MATRIX[("GET", "/api/iso")] = Row(fixed("/api/iso"), roles(ALL))
+MATRIX[("POST", "/api/iso")] = Row(
+    lambda c, v: ("/api/iso", {"code": f"QT-N{uuid.uuid4().int % 10**8}-01",
+                               "title": "Quy trình mới", "kind": "review", "owner": "giamdoc",
+                               "owner_unit": "BGD", "applies_to": ["ZZ"]}), roles(LEADERS))
+MATRIX[("GET", "/api/iso/{pid}")] = Row(fixed("/api/iso/QT-DKKD-01"), roles(ALL))
+MATRIX[("POST", "/api/iso/{pid}/versions")] = Row(
+    lambda c, v: (f"/api/iso/{_iso_procedure(c)}/versions", _iso_content()), roles(EDITORS))
+MATRIX[("PUT", "/api/iso/{pid}/versions/{number}")] = Row(
+    lambda c, v: (f"/api/iso/{_iso_procedure(c, 'draft')}/versions/1", _iso_content(1)),
+    roles(EDITORS))
+MATRIX[("POST", "/api/iso/{pid}/versions/{number}/review")] = Row(
+    lambda c, v: (f"/api/iso/{_iso_procedure(c, 'draft')}/versions/1/review", {"version": 1}),
+    roles(EDITORS))
+MATRIX[("POST", "/api/iso/{pid}/versions/{number}/approve")] = Row(
+    lambda c, v: (f"/api/iso/{_iso_procedure(c, 'reviewed')}/versions/1/approve",
+                  {"version": 2, "effective_from": "2099-01-01"}),
+    roles(frozenset({Role.LEADER})))
+MATRIX[("POST", "/api/iso/{pid}/versions/{number}/distribute")] = Row(
+    lambda c, v: (f"/api/iso/{_iso_procedure(c, 'approved')}/versions/1/distribute", None),
+    roles(LEADERS))
+MATRIX[("POST", "/api/iso/{pid}/versions/{number}/acknowledge")] = Row(
+    lambda c, v: (f"/api/iso/{_iso_procedure(c, 'approved')}/versions/1/acknowledge", None),
+    roles(ALL))
+MATRIX[("GET", "/api/iso/{pid}/versions/{number}/acknowledgements")] = Row(
+    fixed("/api/iso/QT-DKKD-01/versions/1/acknowledgements"), roles(EDITORS))
+MATRIX[("POST", "/api/iso/{pid}/legal-bases")] = Row(
+    fixed("/api/iso/QT-VBDI-01/legal-bases",
+          {"basis": "Nghị định 30/2020/NĐ-CP", "replaced": False}), roles(LEADERS))
+MATRIX[("POST", "/api/iso/uploads")] = Row(fixed("/api/iso/uploads"), roles(EDITORS))
+MATRIX[("GET", "/api/iso/{pid}/versions/{number}/forms/{form}")] = Row(_iso_form_file,
+                                                                      roles(ALL))
+MATRIX[("GET", "/api/iso/{pid}/evidence")] = Row(
+    fixed("/api/iso/QT-DKKD-01/evidence?start=2026-11-01&end=2026-11-30"), roles(EDITORS))
+
+
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
 
 
@@ -1407,6 +1514,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         from chalicelib.onestop.service import ensure_catalogue
 
         ensure_catalogue()  # part of the baseline the world returns to
+        from chalicelib.iso.seed import ensure_library
+
+        ensure_library()
         with Client(app_module.app, stage_name="local") as client:
             sessions: dict[Role, Session] = {}
             for account in accounts.values():

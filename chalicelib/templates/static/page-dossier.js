@@ -84,8 +84,16 @@
         return el("li", { class: "og-step os-step" + (current ? " os-current" : "") + (done ? " os-done" : ""),
           "data-step": String(i), "aria-current": current ? "step" : null },
         el("p", { class: "part-head" }, el("strong", {}, s.name), state),
-        el("p", { class: "part-meta" }, `${unitName(s.unit)} · Hạn: ${stamp(s.deadline)}`));
+        el("p", { class: "part-meta" }, `${unitName(s.unit)} · Hạn: ${stamp(s.deadline)}`),
+        // The step as the ISO procedure writes it: how, and the form it produces.
+        s.how ? el("p", { class: "part-meta", "data-out": "how" }, s.how) : "",
+        s.form ? el("p", { class: "part-meta", "data-out": "form" }, "Biểu mẫu: ",
+          el("strong", {}, `${s.form.code} — ${s.form.name}`)) : "");
       }));
+      const iso = d.iso_procedure;
+      out(card("steps"), "iso").replaceChildren(...(iso ? [
+        "Theo ", el("a", { href: `/app/iso?pid=${encodeURIComponent(iso.id)}&v=${iso.number}` },
+          `${iso.code} lần ${iso.number}`), `: ${iso.title}`] : []));
     };
 
     const renderSlip = () => {
