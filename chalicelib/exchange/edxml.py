@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.exchange.rules import Business, PacketError, Status, clean_text, refusal
+from chalicelib.exchange.rules import Business, Status, clean_text, refusal
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
-E = "{%s}" % NS
+E = f"{{{NS}}}"
 MAX_PACKET_BYTES = 64 * 1024 * 1024  # a 50 MiB PDF grows by a third in base64
 DATE = "%Y/%m/%d"
 

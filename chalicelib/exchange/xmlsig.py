@@ -20,7 +20,7 @@ from typing import Any
 from chalicelib.exchange.rules import refusal
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
-D = "{%s}" % DS
+D = f"{{{DS}}}"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"

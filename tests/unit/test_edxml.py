@@ -76,7 +76,8 @@ def test_a_status_packet_round_trips(key, code):
                           document_id="000.00.12.H26,2026/12/02,15/SKHĐT-ĐKKD", status=code,
                           timestamp="2026-12-02T04:00:00Z",
                           description="Thiếu phụ lục" if code is Status.REFUSED else "",
-                          staff="Nguyễn Văn A", traces=(Trace(PEER.organ_id, "2026-12-02T04:00:00Z"),))
+                          staff="Nguyễn Văn A",
+                          traces=(Trace(PEER.organ_id, "2026-12-02T04:00:00Z"),))
     root = edxml.load(_signed(packet, key))
     xmlsig.verify(root)
     assert edxml.parse(root) == packet
