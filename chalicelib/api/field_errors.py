@@ -161,6 +161,10 @@ LABELS: dict[str, str] = {
     "which": "tệp",
     "working": "ngày làm việc",
     "year": "năm",
+    # inter-agency exchange
+    "certificate_pem": "chứng thư số của cơ quan (PEM)",
+    "organ_ids": "các cơ quan nhận liên thông",
+    "csv": "tệp CSV danh bạ cơ quan",
 }
 
 # By pydantic error type; {label} is the field's label, {Label} the same with a
