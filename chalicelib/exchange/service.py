@@ -286,7 +286,7 @@ class Exchange:
             "version": int(r["version"]) + 1})
         self.pending.open(uow, PARENT, f"{doc_id}.{organ_id}", Action.ISSUE,
                           items.role("clerk"), subject=f"Gửi lại liên thông tới {r['name']}: "
-                          f"{subject}", link=f"/app/outgoing/{doc_id}", by="system",
+                          f"{subject}", link=f"/app/outgoing-doc?id={doc_id}", by="system",
                           note=message)
         self.trail.append(uow, self.trail.head(_chain(doc_id)), None, "exchange.failed",
                           summary=f"Gửi liên thông tới {r['name']} không thành công: {message}")

@@ -118,6 +118,9 @@ class Runtime:
         from chalicelib.onestop.service import ensure_catalogue
 
         ensure_catalogue()  # the one-stop procedures (versioned; never rewritten)
+        from chalicelib.local.peer import Peer
+
+        Peer().enrol()  # the simulated peer agency on the stand-in exchange (docs/exchange.md)
         info = {
             "url": public_url,
             "endpoint": endpoint,

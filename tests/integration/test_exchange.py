@@ -266,9 +266,9 @@ def _broken_signed_pdf() -> bytes:
     import io
 
     from cryptography.hazmat.primitives import serialization
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.general import load_cert_from_pemder
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
     from chalicelib.local.peer import make_key
 
@@ -312,8 +312,8 @@ def _bad_packets_are_kept_marked_and_answered_with_02(people: Any, peer: Any,
     assert by_code == sorted(code for _d, code in cases.values())
     assert all(r["outcome"] == "refused" and r["reason"] for r in records)
     # Kept: every refused packet's bytes are in the documents bucket.
-    from chalicelib.exchange.store import ExchangeStore
     from chalicelib.adapters.dynamo import Table
+    from chalicelib.exchange.store import ExchangeStore
 
     for r in records:
         kept = ExchangeStore(Table()).packet(r["id"])
