@@ -21,6 +21,7 @@ from chalicelib.kernel.config import get_settings
 
 STAND_IN_PREFIX = "exchange/platform/"
 INBOUND_PREFIX = "incoming/edxml/"
+NO_SECRET = "none"  # noqa: S105 - the stack output when no credentials secret is given
 
 
 class TransportError(Exception):
@@ -77,7 +78,7 @@ class Platform:
         self.secret_arn = secret_arn
 
     def _credentials(self) -> dict[str, str]:
-        if not self.secret_arn:
+        if self.secret_arn in (None, "", NO_SECRET):
             return {}
         raw = client("secretsmanager").get_secret_value(SecretId=self.secret_arn)
         return dict(json.loads(raw["SecretString"]))
