@@ -161,6 +161,7 @@ def load_steps() -> None:
     ``kernel.subscribers.subscribe`` (explicit: no discovery by file name)."""
     from chalicelib.complaints import steps as _complaint_steps  # noqa: F401
     from chalicelib.evaluation import steps as _evaluation_steps  # noqa: F401
+    from chalicelib.exchange import steps as _exchange_steps  # noqa: F401
     from chalicelib.incoming import steps as _incoming_steps  # noqa: F401
     from chalicelib.meetings import service as _meetings  # noqa: F401
     from chalicelib.notifications import service as _notifications  # noqa: F401
@@ -168,6 +169,13 @@ def load_steps() -> None:
     from chalicelib.onestop import steps as _onestop_steps  # noqa: F401
     from chalicelib.outgoing import steps as _outgoing_steps  # noqa: F401
     from chalicelib.search import service as _search  # noqa: F401
+
+
+def exchange() -> Any:
+    """The inter-agency exchange's use cases (``exchange.service.Exchange``)."""
+    from chalicelib.exchange.service import exchange_for
+
+    return exchange_for(table())
 
 
 def mailer() -> Mailer:

@@ -183,6 +183,10 @@ LABELS: dict[str, str] = {
     "owner": "người chủ trì quy trình",
     "owner_unit": "đơn vị chủ trì",
     "applies_to": "thủ tục, loại văn bản áp dụng",
+    # inter-agency exchange
+    "certificate_pem": "chứng thư số của cơ quan (PEM)",
+    "organ_ids": "các cơ quan nhận liên thông",
+    "csv": "tệp CSV danh bạ cơ quan",
 }
 
 # By pydantic error type; {label} is the field's label, {Label} the same with a

@@ -145,6 +145,12 @@ ACTION_LABELS: dict[str, str] = {
     "archive.handover_record": "Lập biên bản giao nhận hồ sơ",
     "archive.grant": "Cấp quyền đọc hồ sơ lưu trữ",
     "archive.grant_revoke": "Thu hồi quyền đọc hồ sơ lưu trữ",
+    # inter-agency exchange (liên thông văn bản)
+    "exchange.choose": "Chọn cơ quan nhận liên thông",
+    "exchange.sent": "Gửi văn bản qua trục liên thông",
+    "exchange.failed": "Gửi liên thông không thành công",
+    "exchange.retry": "Gửi lại văn bản qua trục liên thông",
+    "exchange.status": "Nhận trạng thái xử lý từ cơ quan nhận",
 }
 
 

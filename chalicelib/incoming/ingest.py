@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 from chalice import Blueprint
@@ -41,11 +42,20 @@ def _handle_record(record: Any) -> None:
         s3_info = s3_record["s3"]
         where = (s3_info["bucket"]["name"], s3_info["object"]["key"],
                  s3_info["object"].get("sequencer") or s3_info["object"].get("eTag", ""))
+        # Packets from the inter-agency exchange take their own path (docs/exchange.md).
+        receive = _packet_receiver() if urllib.parse.unquote_plus(where[1]).startswith(
+            "incoming/edxml/") else receive_object
         try:
-            receive_object(*where, s3=client("s3"),
-                           documents_bucket=get_settings().documents_bucket,
-                           event_time=s3_record.get("eventTime"))
+            receive(*where, s3=client("s3"),
+                    documents_bucket=get_settings().documents_bucket,
+                    event_time=s3_record.get("eventTime"))
         except Exception:
-            if receives >= MAX_RECEIVES:
+            if receives >= MAX_RECEIVES and receive is receive_object:
                 mark_failed(*where)
             raise
+
+
+def _packet_receiver() -> Any:
+    from chalicelib.exchange.receiving import receive_object as receive_packet
+
+    return receive_packet

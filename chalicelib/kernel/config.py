@@ -49,6 +49,12 @@ class Settings:
     # How often each ISO procedure in force is reviewed (months): its owner is
     # reminded when the interval has run (iso.service.Library.remind_reviews).
     iso_review_months: int = 12
+    # Inter-agency exchange (docs/exchange.md): our OrganId, and where packets go:
+    # "stand-in" (the local exchange in the documents bucket) or the platform's URL,
+    # with the Secrets Manager secret holding its credentials.
+    exchange_organ_id: str = "000.00.12.H26"
+    exchange_endpoint: str = "stand-in"
+    exchange_secret_arn: str | None = None
 
     @property
     def issuer(self) -> str:
@@ -78,6 +84,9 @@ ENV_NAMES = {
     "jwks_url": "JWKS_URL",
     "aws_endpoint_url": "AWS_ENDPOINT_URL",
     "object_lock_days": "OBJECT_LOCK_DAYS",
+    "exchange_organ_id": "EXCHANGE_ORGAN_ID",
+    "exchange_endpoint": "EXCHANGE_ENDPOINT",
+    "exchange_secret_arn": "EXCHANGE_SECRET_ARN",
 }
 
 
@@ -95,7 +104,8 @@ def get_settings() -> Settings:
         values["public_base_url"] = "http://127.0.0.1:8000"
     # A plain dataclass, not pydantic: this module is on every cold start.
     known = {f.name for f in fields(Settings)}
-    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days", "iso_review_months")
+    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days", "iso_review_months",
+                "exchange_organ_id", "exchange_endpoint", "exchange_secret_arn")
     missing = [ENV_NAMES.get(n, n) for n in known if values.get(n) is None and n not in optional]
     if missing:
         raise RuntimeError(f"missing environment variables: {', '.join(sorted(missing))}")
@@ -103,4 +113,7 @@ def get_settings() -> Settings:
     # Optional, outside ENV_NAMES (the template need not declare it): 12 unless set.
     months = os.environ.get("ISO_REVIEW_MONTHS") or ""
     values["iso_review_months"] = int(months) if months.isdigit() and int(months) > 0 else 12
+    for name in ("exchange_organ_id", "exchange_endpoint"):
+        if not values.get(name):
+            values.pop(name, None)  # the dataclass default
     return Settings(**{k: v for k, v in values.items() if k in known})

@@ -121,6 +121,9 @@ class Runtime:
         from chalicelib.iso.seed import ensure_library
 
         ensure_library()  # the ISO procedures that drive them (stored once)
+        from chalicelib.local.peer import Peer
+
+        Peer().enrol()  # the simulated peer agency on the stand-in exchange (docs/exchange.md)
         info = {
             "url": public_url,
             "endpoint": endpoint,

@@ -1490,6 +1490,55 @@ MATRIX[("GET", "/api/iso/{pid}/versions/{number}/forms/{form}")] = Row(_iso_form
                                                                       roles(ALL))
 MATRIX[("GET", "/api/iso/{pid}/evidence")] = Row(
     fixed("/api/iso/QT-DKKD-01/evidence?start=2026-11-01&end=2026-11-30"), roles(EDITORS))
+# ---- inter-agency exchange: the directory (clerks and administrators keep it), the
+# agencies of an outgoing document (whoever sees the document reads them; its drafter
+# or a clerk chooses them; a clerk resends), the packets received.
+
+def _exchange_agency() -> str:
+    from chalicelib.exchange.service import exchange_for
+
+    exchange_for().seed_agency({"organ_id": "000.00.31.H26", "name": "Sở Tài chính Hà Nội",
+                                "channel": "platform"})
+    return "000.00.31.H26"
+
+
+def _exchange_choose(ctx: Ctx, variant: str) -> Request:
+    return (f"/api/exchange/outgoing/{_out(ctx, variant, 'draft')}/recipients",
+            {"organ_ids": [_exchange_agency()]})
+
+
+def _exchange_retry(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.exchange.store import ExchangeStore
+
+    doc_id, organ = _out(ctx, variant, "issued"), _exchange_agency()
+    store = ExchangeStore(Table())
+    uow = store.unit_of_work()
+    store.add_recipient(uow, {"doc_id": doc_id, "organ_id": organ, "name": "Sở Tài chính",
+                              "state": "failed", "history": [], "version": 1})
+    uow.commit()
+    return (f"/api/exchange/outgoing/{doc_id}/recipients/{organ}/retry", None)
+
+
+EXCHANGE_KEEPERS = frozenset({Role.CLERK, Role.ADMIN})
+MATRIX[("GET", "/api/exchange/agencies")] = Row(fixed("/api/exchange/agencies"), roles(ALL))
+MATRIX[("PUT", "/api/exchange/agencies/{organ_id}")] = Row(
+    lambda c, _v: (f"/api/exchange/agencies/000.{c.n % 1000:03d}.77.T01",
+                   {"name": "Cơ quan thử quyền", "channel": "platform"}),
+    roles(EXCHANGE_KEEPERS))
+MATRIX[("POST", "/api/exchange/agencies/import")] = Row(
+    fixed("/api/exchange/agencies/import",
+          {"csv": "organ_id,name,channel,email\n000.00.88.T01,Cơ quan nhập thử,email,"
+                  "vanthu@coquan.example\n"}), roles(EXCHANGE_KEEPERS))
+MATRIX[("GET", "/api/exchange/outgoing/{doc_id}")] = Row(
+    lambda c, v: (f"/api/exchange/outgoing/{_out(c, v, 'draft')}", None), _sees_out,
+    OUT_VARIANTS)
+MATRIX[("POST", "/api/exchange/outgoing/{doc_id}/recipients")] = Row(
+    _exchange_choose, lambda role, v: role == Role.CLERK or v == "mine", OUT_VARIANTS)
+MATRIX[("POST", "/api/exchange/outgoing/{doc_id}/recipients/{organ_id}/retry")] = Row(
+    _exchange_retry, roles(frozenset({Role.CLERK})), OUT_VARIANTS)
+MATRIX[("GET", "/api/exchange/packets")] = Row(fixed("/api/exchange/packets"),
+                                               roles(EXCHANGE_KEEPERS))
 
 
 SIGNED_IN_ROUTES = sorted({(r.method, r.path) for r in ROUTES if not r.policy.public})
@@ -1584,3 +1633,4 @@ def test_no_token_is_401_everywhere(world, method, path):
     resp = world["client"].http.request(method, url, headers={"Content-Type": "application/json"},
                                         body=b"{}")
     assert resp.status_code == 401
+

@@ -1,0 +1,111 @@
+"""The only code that knows how packets travel between agencies.
+
+- ``StandIn``: the local runtime's exchange (and the tests'). A packet for
+  agency X is written to the documents bucket under ``exchange/platform/{X}/``,
+  where the simulated peer (``chalicelib/local/peer.py``) reads it; a packet for
+  us is written to the intake bucket under ``incoming/edxml/``, which the S3
+  notification brings to the same ingest consumer as scanned PDFs.
+- ``Platform``: the national document exchange platform (VDXP/LGSP), reached
+  over HTTPS with the agency's credentials from Secrets Manager. Its endpoint
+  and secret are stack parameters; see docs/deploy.md for what connecting needs.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Protocol
+
+from chalicelib.adapters.aws import client
+from chalicelib.kernel.config import get_settings
+
+STAND_IN_PREFIX = "exchange/platform/"
+INBOUND_PREFIX = "incoming/edxml/"
+NO_SECRET = "none"  # noqa: S105 - the stack output when no credentials secret is given
+
+
+class TransportError(Exception):
+    """The exchange did not take the packet; the sending step retries, then shows
+    the failure on the document for the clerk."""
+
+
+class Transport(Protocol):
+    def send(self, to_organ: str, packet_id: str, data: bytes) -> None: ...
+
+
+class StandIn:
+    def __init__(self, documents_bucket: str | None = None, intake_bucket: str | None = None
+                 ) -> None:
+        settings = get_settings()
+        self.documents_bucket = documents_bucket or settings.documents_bucket
+        self.intake_bucket = intake_bucket or settings.intake_bucket
+
+    def send(self, to_organ: str, packet_id: str, data: bytes) -> None:
+        if to_organ == get_settings().exchange_organ_id:
+            self.deliver_to_us(packet_id, data)
+            return
+        # The key starts with the time, so that the peer reads its packets in order.
+        client("s3").put_object(
+            Bucket=self.documents_bucket,
+            Key=f"{STAND_IN_PREFIX}{to_organ}/{time.time_ns():020d}-{packet_id}.xml",
+            Body=data, ContentType="application/xml")
+
+    def deliver_to_us(self, packet_id: str, data: bytes) -> None:
+        """What the platform does when a peer sends us a packet."""
+        client("s3").put_object(Bucket=self.intake_bucket, Key=f"{INBOUND_PREFIX}{packet_id}.xml",
+                                Body=data, ContentType="application/xml")
+
+    def waiting_for(self, organ_id: str) -> list[tuple[str, bytes]]:
+        """Packets delivered to a (simulated) peer, oldest first, taken off the queue."""
+        s3 = client("s3")
+        listed = s3.list_objects_v2(Bucket=self.documents_bucket,
+                                    Prefix=f"{STAND_IN_PREFIX}{organ_id}/").get("Contents", [])
+        out = []
+        for obj in sorted(listed, key=lambda o: o["Key"]):
+            body = s3.get_object(Bucket=self.documents_bucket, Key=obj["Key"])["Body"].read()
+            s3.delete_object(Bucket=self.documents_bucket, Key=obj["Key"])
+            out.append((obj["Key"].rsplit("/", 1)[-1].removesuffix(".xml"), bytes(body)))
+        return out
+
+
+class Platform:
+    """Sending to the national platform. Its documented interface takes the
+    packet with the sender's OrganId and token in headers; the answer says
+    whether it was queued for the recipient."""
+
+    def __init__(self, endpoint: str, secret_arn: str | None) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.secret_arn = secret_arn
+
+    def _credentials(self) -> dict[str, str]:
+        if self.secret_arn in (None, "", NO_SECRET):
+            return {}
+        raw = client("secretsmanager").get_secret_value(SecretId=self.secret_arn)
+        return dict(json.loads(raw["SecretString"]))
+
+    def send(self, to_organ: str, packet_id: str, data: bytes) -> None:
+        import urllib.error
+        import urllib.request
+
+        if not self.endpoint.startswith("https://"):
+            raise TransportError("the platform endpoint must be https")
+        creds = self._credentials()
+        request = urllib.request.Request(  # noqa: S310 - https only, checked above
+            f"{self.endpoint}/sendEdoc", data=data, method="POST",
+            headers={"Content-Type": "application/xml", "from": get_settings().exchange_organ_id,
+                     "to": to_organ, "messagetype": "edoc", "packetid": packet_id,
+                     "token": creds.get("token", "")})
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 - https only
+                answer: dict[str, Any] = json.loads(response.read() or b"{}")
+        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+            raise TransportError(f"platform unreachable: {exc}") from exc
+        if str(answer.get("status", "OK")).upper() not in ("OK", "SUCCESS", "0"):
+            raise TransportError(f"platform refused: {answer}")
+
+
+def transport() -> Transport:
+    settings = get_settings()
+    if settings.exchange_endpoint == "stand-in":
+        return StandIn()
+    return Platform(settings.exchange_endpoint, settings.exchange_secret_arn)
