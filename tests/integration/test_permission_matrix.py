@@ -51,6 +51,10 @@ class Row:
     # The call ends every session of its user (sign-out): make it as a new user
     # of the same role, so that the shared sessions live on.
     own_session: bool = False
+    # The call confirms a signature, which needs a sign-in of the last 5 minutes
+    # (kernel/reauth.py): the role's account signs in again just before it, as the
+    # browser's password dialog does, however long the run has taken so far.
+    fresh_sign_in: bool = False
 
 
 def roles(allowed: frozenset[Role]) -> Callable[[Role, str], bool]:
@@ -1120,9 +1124,11 @@ MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/decision")] = Row(
     _round("/decision", {"unit_band": "HTT", "version": 0, "decisions": []}),
     lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
 MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/publish")] = Row(
-    _decided_round, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
+    _decided_round, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"),
+    fresh_sign_in=True)
 MATRIX[("POST", "/api/evaluation/rounds/{unit}/{period}/forms/sign")] = Row(
-    _failed_forms, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"))
+    _failed_forms, lambda role, _v: role == Role.LEADER, ("own unit", "other unit"),
+    fresh_sign_in=True)
 
 
 # ---- case files and the archive: a unit's list or case file (the caller's unit /
@@ -1568,15 +1574,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         ensure_library()
         with Client(app_module.app, stage_name="local") as client:
             sessions: dict[Role, Session] = {}
+            credentials: dict[Role, tuple[str, str]] = {}
             for account in accounts.values():
                 role = Role(account["role"])
                 if role not in sessions:
-                    sessions[role] = login(client, account["username"], account["password"])
+                    credentials[role] = (account["username"], account["password"])
+                    sessions[role] = login(client, *credentials[role])
             from chalicelib.local.embedded_aws import snapshot_bytes
 
             # Cases leave documents, users and trails behind, and moto's queries slow
             # down as its tables grow: the world goes back to this state now and then.
-            yield {"client": client, "sessions": sessions, "baseline": snapshot_bytes()}
+            yield {"client": client, "sessions": sessions, "credentials": credentials,
+                   "baseline": snapshot_bytes()}
 
 
 CASES = [
@@ -1616,6 +1625,8 @@ def test_matrix(world, method, path, role, variant):
             "unit": "PTH", "roles": [role.value]})
         assert created.status_code == 200, created.body
         session = login(world["client"], name, json.loads(created.body)["initial_password"])
+    elif row.fresh_sign_in and row.allowed(role, variant):  # a refusal needs no fresh one
+        session = login(world["client"], *world["credentials"][role])
     ctx = Ctx(role=role, me=session.user["username"], admin=admin, fresh_user=fresh_user,
               unit=session.user.get("unit") or "PDKKD")
     url, body = row.build(ctx, variant)
