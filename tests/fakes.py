@@ -394,6 +394,20 @@ class FakeOrganisationStore(EventedStore):
         self.delegations: dict[tuple[str, str], dict[str, Any]] = {}
         self.agency_profile: dict[str, Any] | None = None
 
+    @classmethod
+    def staffed(cls, units: Iterable[str],
+                people: Iterable[tuple[str, str, list[str], str]]) -> FakeOrganisationStore:
+        """Units named ``Phòng {code}`` and people as (username, unit, roles,
+        status), each with an address at ``so.gov.vn``."""
+        d = cls()
+        for code in units:
+            d.units_by_code[code] = {"code": code, "name": f"Phòng {code}", "version": 1}
+        for username, unit_code, roles, status in people:
+            d.profiles[username] = {"username": username, "full_name": username.title(),
+                                    "email": f"{username}@so.gov.vn", "unit": unit_code,
+                                    "roles": roles, "status": status, "version": 1}
+        return d
+
     # people
     def user(self, username: str) -> dict[str, Any] | None:
         return copy_of(self.profiles, username)
