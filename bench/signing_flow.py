@@ -22,24 +22,19 @@ queue, one document after another.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.report import ROOT, table
+from bench.report import table
+from chalicelib.local.launcher import LocalRuntime, api_call
 
 DOCS = 30
 QUICK_DOCS = 8
@@ -50,7 +45,6 @@ WARMUP = 1  # documents signed through the queue first, not counted (cold import
 SENDERS = 4
 RETRIES = 3  # client-side resends of a sign request answered 500
 STALL_SECONDS = 30.0
-READY_LINE = "Sẵn sàng / ready"
 START_TIMEOUT = 180.0
 FLOW_TIMEOUT = 300.0
 POLL_SECONDS = 0.25
@@ -63,95 +57,19 @@ BODY = ("Sở Kế hoạch và Đầu tư hướng dẫn các doanh nghiệp tr�
 
 # ---------------------------------------------------------------- the runtime
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every descendant of ``pid`` (Linux /proc): ``chalice local`` runs in a
-    session of its own, so signalling the runtime's group would not reach it."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    out: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as resp:
-            return bool(resp.status == 200)
-    except (OSError, urllib.error.HTTPError):
-        return False
-
-
 @contextlib.contextmanager
 def local_runtime(data_dir: Path) -> Iterator[dict[str, Any]]:
-    """``python -m chalicelib.local.run`` on free ports; yields its local.json.
-    Stopped with SIGINT (what Ctrl-C sends), then whatever is left is killed by id."""
-    port, moto_port = _free_port(), _free_port()
-    log_path = data_dir.parent / "runtime.log"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "EOFFICE_", "MOTO_"))}
-    env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
-    with log_path.open("ab") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local.run", "--host", "127.0.0.1", "--port",
-             str(port), "--moto-port", str(moto_port), "--data-dir", str(data_dir)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
-
-    def tail() -> str:
-        try:
-            lines = log_path.read_text("utf-8", errors="replace").splitlines()
-            return "\n".join(lines[-60:])
-        except OSError:
-            return ""
-
+    """``python -m chalicelib.local.run`` on free ports (``chalicelib.local.launcher``);
+    yields its local.json and ``log``, the path of its output."""
+    rt = LocalRuntime(data_dir)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        local_file = data_dir / "local.json"
-        url = f"http://127.0.0.1:{port}"
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the local runtime exited with {proc.returncode}:\n{tail()}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the local runtime was not ready in {START_TIMEOUT:.0f} s:"
-                                   f"\n{tail()}")
-            if (local_file.exists() and READY_LINE in log_path.read_text("utf-8", "replace")
-                    and _answers(f"{url}/api/health")):
-                break
-            time.sleep(0.25)
-        yield {**json.loads(local_file.read_text("utf-8")), "log": str(log_path)}
+        yield {**rt.start(START_TIMEOUT), "log": str(rt.log_path)}
     except BaseException:
-        print(f"bench: the runtime's last lines:\n{tail()}", file=sys.stderr, flush=True)
+        tail = "\n".join(rt.output().splitlines()[-60:])
+        print(f"bench: the runtime's last lines:\n{tail}", file=sys.stderr, flush=True)
         raise
     finally:
-        leftovers = _descendants(proc.pid)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        for pid in leftovers:  # chalice local, if the runtime did not stop it
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+        rt.stop()
 
 
 @contextlib.contextmanager
@@ -244,23 +162,6 @@ def wait_for_quiet_queue(timeout: float = 120.0) -> None:
 
 # ---------------------------------------------------------------- through the queue
 
-def _http(url: str, method: str, body: Any = None, token: str | None = None
-          ) -> tuple[int, Any]:
-    headers = {"Accept": "application/json"}
-    data = None
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-        data = json.dumps(body, ensure_ascii=False).encode()
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            return resp.status, json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
-
-
 def _epoch(stamp: str) -> float:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
@@ -283,8 +184,8 @@ def sign_through_queue(info: dict[str, Any], ids: list[str], token: str) -> dict
     def request(doc_id: str) -> None:
         for attempt in range(RETRIES + 1):
             sent.setdefault(doc_id, time.time())
-            status, body = _http(f"{info['url']}/api/outgoing/{doc_id}/sign", "POST",
-                                 token=token)
+            status, body = api_call(info["url"], "POST", f"/api/outgoing/{doc_id}/sign",
+                                    token=token, timeout=60)
             if status == 500 and attempt < RETRIES:
                 with lock:
                     refused.append(doc_id)
@@ -436,8 +337,8 @@ def measure(quick: bool = False) -> dict[str, Any]:
         wait_for_quiet_queue()
         bare = bare_signing(ids[0], count)
         password = {a["username"]: a["password"] for a in info["accounts"]}[SIGNER]
-        status, session = _http(f"{info['url']}/api/auth/login", "POST",
-                                {"username": SIGNER, "password": password})
+        status, session = api_call(info["url"], "POST", "/api/auth/login",
+                                   {"username": SIGNER, "password": password}, timeout=60)
         if status != 200:
             raise RuntimeError(f"sign-in refused ({status}): {session}")
         token = session["id_token"]

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from chalicelib.complaints.service import Complaints
     from chalicelib.dashboard.service import Dashboard
     from chalicelib.evaluation.service import Evaluations
+    from chalicelib.incoming.service import Incoming
     from chalicelib.iso.service import Library as IsoLibrary
+    from chalicelib.meetings.service import Meetings
     from chalicelib.onestop.dossiers import Deps as OneStopDeps
     from chalicelib.organisation.store import Directory
     from chalicelib.outgoing.service import Outgoing
@@ -154,6 +156,30 @@ def archive() -> Archive:
                    calendar=agency_calendar, reader=lambda c, k, r: read(c, k, r, t),
                    vault=ArchiveFiles(settings.documents_bucket, settings.archive_bucket),
                    agency=lambda: agency_profile(t))
+
+
+def incoming() -> Incoming:
+    """Incoming documents: registration by hand, reading, correction, sharing."""
+    from chalicelib.incoming.intake_store import IntakeStore
+    from chalicelib.incoming.service import Incoming
+    from chalicelib.incoming.store import IncomingStore
+    from chalicelib.work.pending import Pending
+
+    t = table()
+    return Incoming(store=IncomingStore(t), trail=trail(t), intakes=IntakeStore(t),
+                    directory=directory(t), pending=Pending.over(t))
+
+
+def meetings() -> Meetings:
+    """Meetings: scheduling, changes, answers (in the app and by the mailed link)."""
+    from chalicelib.calendar.service import agency_calendar
+    from chalicelib.meetings.service import Meetings
+    from chalicelib.meetings.store import MeetingStore
+    from chalicelib.work.pending import Pending
+
+    t = table()
+    return Meetings(store=MeetingStore(t), trail=trail(t), directory=directory(t),
+                    calendar=agency_calendar, pending=Pending.over(t))
 
 
 def load_steps() -> None:

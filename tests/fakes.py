@@ -394,6 +394,20 @@ class FakeOrganisationStore(EventedStore):
         self.delegations: dict[tuple[str, str], dict[str, Any]] = {}
         self.agency_profile: dict[str, Any] | None = None
 
+    @classmethod
+    def staffed(cls, units: Iterable[str],
+                people: Iterable[tuple[str, str, list[str], str]]) -> FakeOrganisationStore:
+        """Units named ``Phòng {code}`` and people as (username, unit, roles,
+        status), each with an address at ``so.gov.vn``."""
+        d = cls()
+        for code in units:
+            d.units_by_code[code] = {"code": code, "name": f"Phòng {code}", "version": 1}
+        for username, unit_code, roles, status in people:
+            d.profiles[username] = {"username": username, "full_name": username.title(),
+                                    "email": f"{username}@so.gov.vn", "unit": unit_code,
+                                    "roles": roles, "status": status, "version": 1}
+        return d
+
     # people
     def user(self, username: str) -> dict[str, Any] | None:
         return copy_of(self.profiles, username)
@@ -1048,8 +1062,9 @@ class FakeCaseStore(EventedStore, FakeAttempts):
 
 
 class FakeMeetingStore(EventedStore):
-    """``meetings.store.MeetingStore`` in memory: meetings and their invitations
-    (the reminder index and the lists are left to the integration tests)."""
+    """``meetings.store.MeetingStore`` in memory: meetings and their invitations,
+    the scheduler's and the unit's lists (the reminder index and the person's
+    list are left to the integration tests)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -1061,6 +1076,25 @@ class FakeMeetingStore(EventedStore):
 
     def invitation(self, meeting_id: str, slug: str) -> dict[str, Any] | None:
         return copy_of(self.invites, (meeting_id, slug))
+
+    def _latest_first(self, keep: Callable[[dict[str, Any]], bool]) -> list[dict[str, Any]]:
+        return sorted((dict(m) for m in self.meetings.values() if keep(m)),
+                      key=lambda m: (m["start"], m["id"]), reverse=True)
+
+    def page_scheduled_by(self, username: str, cursor: str | None, limit: int) -> Any:
+        """Pages of ``limit`` with a cursor, as DynamoDB reads the scheduler's index."""
+        from chalicelib.adapters.dynamo import Page
+
+        rows = self._latest_first(lambda m: m["scheduled_by"] == username)
+        start = int(cursor or 0)
+        end = start + limit
+        return Page(rows[start:end], str(end) if end < len(rows) else None)
+
+    def page_of_unit(self, unit: str, cursor: str | None, limit: int,
+                     accept: Callable[[dict[str, Any]], bool] | None = None) -> ScopedPage:
+        rows = [m for m in self._latest_first(lambda m: m["unit"] == unit)
+                if accept is None or accept(m)]
+        return ScopedPage(rows[:limit], None)
 
     def invitations(self, meeting_id: str) -> list[dict[str, Any]]:
         return [dict(i) for (m, _), i in sorted(self.invites.items()) if m == meeting_id]

@@ -108,3 +108,14 @@ def undelivered(table: Table, older_than: timedelta, limit: int = 100) -> list[D
 
 
 __all__: Sequence[str] = ["UnitOfWork", "event_item", "mark_delivered", "undelivered"]
+
+
+class TableStore:
+    """What every capability's store starts from: the table it alone reads and
+    writes with its own keys, and units of work over that table."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.table)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from chalice import Response
 
 from chalicelib.adapters.aws import storage_origins
-from chalicelib.outputs.templating import render
+from chalicelib.outputs.templating import TEMPLATES, render
 
 PAGE_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",
@@ -37,6 +38,20 @@ def page_headers() -> dict[str, str]:
     return {**PAGE_HEADERS, "Content-Security-Policy": csp}
 
 
+@cache
+def _has_script(page_id: str) -> bool:
+    return (TEMPLATES / "static" / f"page-{page_id}.js").is_file()
+
+
+def page_context(name: str, context: dict[str, Any]) -> dict[str, Any]:
+    """What every page shell is drawn with besides its own context: its id
+    (``complaint_file.html`` is ``complaint-file``), which the shell starts the page
+    script by, and whether it has a script of its own (``page-{id}.js``), which
+    the base template loads after the scripts the page lists itself."""
+    page_id = name.removesuffix(".html").replace("_", "-")
+    return {"page_id": page_id, "page_script": _has_script(page_id), **context}
+
+
 def render_page(name: str, /, status: int = 200, **context: Any) -> Response:
-    return Response(body=render(f"pages/{name}", **context), status_code=status,
-                    headers=page_headers())
+    return Response(body=render(f"pages/{name}", **page_context(name, context)),
+                    status_code=status, headers=page_headers())

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 
 KEYS = frozenset({"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"})
 DUE_PARTITION = "ARCHIVE#DUE"
@@ -33,13 +33,7 @@ def plain(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if item is None else {k: v for k, v in item.items() if k not in KEYS}
 
 
-class ArchiveStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class ArchiveStore(TableStore):
     # ---------------------------------------------------------------- the yearly list
     @staticmethod
     def _list_pk(unit: str, year: int) -> str:

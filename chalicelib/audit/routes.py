@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.api.downloads import file_response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.lazy import lazy_module
@@ -45,12 +46,8 @@ def export(call: Call) -> Response:
     safe = "".join(ch if ch.isalnum() else "-" for ch in chain)[:80]
     header, *body = audit.export_rows(chain)
     if call.query.format == "xlsx":
-        return Response(body=to_xlsx("Nhật ký", header, body), status_code=200, headers={
-            "Content-Type": XLSX,
-            "Content-Disposition": f'attachment; filename="nhat-ky-{safe}.xlsx"'})
-    return Response(body=to_csv(header, body), status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="nhat-ky-{safe}.csv"'})
+        return file_response(to_xlsx("Nhật ký", header, body), XLSX, f"nhat-ky-{safe}.xlsx")
+    return file_response(to_csv(header, body), "text/csv; charset=utf-8", f"nhat-ky-{safe}.csv")
 
 
 def ensure_can_read(caller: Caller, chain: str) -> None:
@@ -70,9 +67,9 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
     if kind == "unit" and ident and Role.ADMIN in caller.roles:
         return
     if kind == "meeting" and ident:
-        from chalicelib.meetings.service import ensure_can_read_trail
+        from chalicelib.bootstrap import meetings
 
-        ensure_can_read_trail(caller, ident)  # chair, scheduler, head of unit, leaders
+        meetings().ensure_can_read_trail(caller, ident)  # chair, scheduler, head of unit, leaders
         return
     if kind == "task" and ident and caller.roles & {Role.LEADER, Role.UNIT_HEAD}:
         from chalicelib.bootstrap import tasks
@@ -81,9 +78,9 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
         return
     if kind == "incoming" and ident and caller.roles & {Role.LEADER, Role.CLERK, Role.UNIT_HEAD}:
         # Supervisors of documents they may see; load_visible answers 404 otherwise.
-        from chalicelib.incoming.service import load_visible
+        from chalicelib.bootstrap import incoming
 
-        load_visible(caller, ident)
+        incoming().load_visible(caller, ident)
         return
     if kind == "complaint" and ident and caller.roles & {Role.LEADER, Role.CLERK,
                                                           Role.UNIT_HEAD}:

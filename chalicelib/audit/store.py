@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op
+from chalicelib.adapters.outbox import TableStore
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
 
@@ -39,13 +39,7 @@ HEADS = "AUDIT#HEADS"
 JOB_PK, JOB_SK = "AUDITCP#_job", "WATERMARK"
 
 
-class AuditStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class AuditStore(TableStore):
     def head(self, chain: str) -> ChainHead | None:
         """The chain's head as last committed; None for a chain never written."""
         item = self.table.get(partition(chain), "HEAD", consistent=True)

@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.outbox import TableStore
 from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
 
 PARTITION = "CALENDAR"
@@ -21,13 +20,7 @@ def event_subject(day: date) -> str:
     return f"CALENDAR#{day.isoformat()}"
 
 
-class CalendarStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class CalendarStore(TableStore):
     def overrides(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         cursor = None

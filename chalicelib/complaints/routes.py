@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
+from chalicelib.api.downloads import file_response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import complaints as use_cases
 from chalicelib.bootstrap import table
@@ -242,8 +243,6 @@ def dashboard(call: Call) -> Any:
     data = use_cases().dashboard(call.user)
     if call.query.format == "xlsx":
         header, rows = complaints.dashboard_rows(data)
-        return Response(body=to_xlsx("Tình hình giải quyết đơn thư", header, rows,
-                                     (30, 12, 16, 20, 20, 12, 14, 12)), status_code=200,
-                        headers={"Content-Type": XLSX, "Content-Disposition":
-                                 'attachment; filename="don-thu.xlsx"'})
+        return file_response(to_xlsx("Tình hình giải quyết đơn thư", header, rows,
+                                     (30, 12, 16, 20, 20, 12, 14, 12)), XLSX, "don-thu.xlsx")
     return data

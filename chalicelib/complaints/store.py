@@ -30,8 +30,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from chalicelib.adapters import attempts
-from chalicelib.adapters.dynamo import Table, put_op, update_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op, update_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.adapters.scoped_lists import (
     ScopedPage,
     list_scoped,
@@ -61,13 +61,7 @@ def _pk(case_id: str) -> str:
     return f"CASE#{case_id}"
 
 
-class CaseStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class CaseStore(TableStore):
     # ------------------------------------------------------------ reading
 
     def get(self, case_id: str) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.downloads import file_response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import evaluations as use_cases
 from chalicelib.kernel.identity import Role
@@ -19,9 +20,7 @@ ROUND = "/api/evaluation/rounds/{unit}/{period}"
 
 
 def _file(name: str, data: bytes, content_type: str) -> Response:
-    return Response(body=data, status_code=200, headers={
-        "Content-Type": content_type, "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return file_response(data, content_type, name, no_store=True)
 
 
 @route(evaluation_bp, "/api/evaluation/marks", methods=("POST",), body=S + "MarkIn",

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op, update_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op, update_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 
 ROUND_SORT = "ROUND"
 PERSON = "P#"
@@ -45,13 +45,7 @@ def parse_item_id(item_id: str) -> tuple[str, str] | None:
     return (match.group("pk"), match.group("sk")) if match else None
 
 
-class EvaluationStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class EvaluationStore(TableStore):
     # ---- work items (marks)
 
     def work_item(self, item_id: str) -> dict[str, Any] | None:

@@ -7,11 +7,9 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import incoming as use_cases
 from chalicelib.kernel.errors import NotFound
 from chalicelib.kernel.identity import Role
-from chalicelib.kernel.lazy import lazy_module
-
-incoming = lazy_module("chalicelib.incoming.service")
 
 grants_bp = Blueprint(__name__)
 # Those who route work may share it; anyone else sees 404 for items they cannot see
@@ -31,11 +29,11 @@ def _split(item_id: str) -> tuple[str, str]:
        summary="Share an item with a named person")
 def grant(call: Call) -> dict[str, Any]:
     _, ident = _split(call.params["item_id"])
-    return incoming.change_people(call.user, ident, grant=call.body.username)
+    return use_cases().change_people(call.user, ident, grant=call.body.username)
 
 
 @route(grants_bp, "/api/items/{item_id}/grants/{username}", methods=("DELETE",),
        policy=SHARERS, tags=("permissions",), summary="Take a share back")
 def revoke(call: Call) -> dict[str, Any]:
     _, ident = _split(call.params["item_id"])
-    return incoming.change_people(call.user, ident, revoke=call.params["username"])
+    return use_cases().change_people(call.user, ident, revoke=call.params["username"])

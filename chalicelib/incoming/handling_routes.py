@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import incoming as use_cases
 from chalicelib.incoming.handling_rules import suggested_deadline
 from chalicelib.incoming.rules import Urgency
 from chalicelib.kernel.identity import Role
@@ -14,7 +15,6 @@ from chalicelib.kernel.lazy import lazy_module
 from chalicelib.work.rules import Part
 
 handling = lazy_module("chalicelib.incoming.handling")
-incoming = lazy_module("chalicelib.incoming.service")
 review = lazy_module("chalicelib.incoming.review")
 
 handling_bp = Blueprint(__name__)
@@ -34,7 +34,7 @@ def suggestion(call: Call) -> dict[str, Any]:
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.kernel.events import utcnow
 
-    doc = incoming.load_visible(call.user, call.params["doc_id"])
+    doc = use_cases().load_visible(call.user, call.params["doc_id"])
     urgency = Urgency(doc.get("do_khan") or Urgency.THUONG)
     due = suggested_deadline(agency_calendar(), utcnow(), urgency)
     return {"urgency": urgency.value, "deadline": due.isoformat()}

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.incoming.rules import IntakeStatus
 
 ALL = "INTAKE"
@@ -29,13 +29,7 @@ def with_status_key(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "gsi2pk": status_partition(record["status"])}
 
 
-class IntakeStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class IntakeStore(TableStore):
     def get(self, record_id: str) -> dict[str, Any] | None:
         return self.table.get(f"INTAKE#{record_id}", "INTAKE", consistent=True)
 

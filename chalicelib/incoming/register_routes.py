@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
+from chalicelib.api.downloads import register_answer
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
-from chalicelib.outputs.pdf import table_document
-from chalicelib.outputs.sheets import XLSX, to_xlsx
 
 registers = lazy_module("chalicelib.incoming.registers")
 
@@ -33,16 +32,8 @@ def _answer(call: Call, kind: str) -> Any:
     subtitle = f"Năm {q.year}" + (f" — Đơn vị {q.unit}" if q.unit else "")
     stem = f"{'so-van-ban-den' if kind == 'incoming' else 'so-theo-doi'}-{q.year}" + (
         f"-{q.unit}" if q.unit else "")
-    if q.format == "xlsx":
-        return Response(body=to_xlsx(title, header, rows, widths), status_code=200, headers={
-            "Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
-    if q.format == "pdf":
-        total = sum(widths)
-        scaled = [w * 277 / total for w in widths]  # A4 landscape, 10 mm margins
-        return Response(body=table_document(title, subtitle, header, rows, scaled), status_code=200,
-                        headers={"Content-Type": "application/pdf",
-                                 "Content-Disposition": f'attachment; filename="{stem}.pdf"'})
-    return {"title": title, "subtitle": subtitle, "columns": list(header), "rows": rows}
+    return register_answer(q.format, title=title, subtitle=subtitle, header=header, rows=rows,
+                           widths=widths, stem=stem)
 
 
 @route(registers_bp, "/api/registers/incoming", query="chalicelib.incoming.schemas:"

@@ -8,12 +8,12 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import incoming as use_cases
 from chalicelib.incoming.rules import Metadata
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
 
 intake = lazy_module("chalicelib.incoming.intake")
-incoming = lazy_module("chalicelib.incoming.service")
 
 incoming_bp = Blueprint(__name__)
 S = "chalicelib.incoming.schemas:"
@@ -86,37 +86,38 @@ def incoming_list(call: Call) -> dict[str, Any]:
                       until=q.until, urgency=q.do_khan.value if q.do_khan else None,
                       status=q.status, unit=q.unit)
     q = call.query
-    page = incoming.list_visible(call.user, limit=q.limit, cursor=q.cursor, since=q.since,
-                                 until=q.until, urgency=q.do_khan.value if q.do_khan else None,
-                                 status=q.status, unit=q.unit)
+    page = use_cases().list_visible(call.user, limit=q.limit, cursor=q.cursor, since=q.since,
+                                    until=q.until, urgency=q.do_khan.value if q.do_khan else None,
+                                    status=q.status, unit=q.unit)
     return {"items": page.items, "cursor": page.cursor}
 
 
 @route(incoming_bp, "/api/incoming", methods=("POST",), body=S + "PaperIn", policy=CLERK,
        tags=("incoming",), summary="Register a paper document by hand (next số đến)")
 def incoming_register(call: Call) -> dict[str, Any]:
+    from chalicelib.incoming.service import public_view
     from chalicelib.kernel.events import utcnow
 
     body = call.body
-    doc = incoming.register(call.user, _meta(body), arrival=body.ngay_den or utcnow(),
-                            source="paper", secrecy=body.do_mat,
-                            people=[call.user.username] if body.do_mat else None,
-                            sender_email=str(body.sender_email) if body.sender_email else None)
-    return incoming.public_view(doc)
+    doc = use_cases().register(
+        call.user, _meta(body), arrival=body.ngay_den or utcnow(), source="paper",
+        secrecy=body.do_mat, people=[call.user.username] if body.do_mat else None,
+        sender_email=str(body.sender_email) if body.sender_email else None)
+    return public_view(doc)
 
 
 @route(incoming_bp, "/api/incoming/{doc_id}", policy=Policy.signed_in(), tags=("incoming",),
        summary="One incoming document with its metadata (the reading is audited)")
 def incoming_get(call: Call) -> dict[str, Any]:
-    return incoming.view(call.user, call.params["doc_id"])
+    return use_cases().view(call.user, call.params["doc_id"])
 
 
 @route(incoming_bp, "/api/incoming/{doc_id}", methods=("PUT",), body=S + "CorrectionIn",
        policy=CLERK, tags=("incoming",), summary="Correct the metadata; mark secrecy")
 def incoming_correct(call: Call) -> dict[str, Any]:
     body = call.body
-    return incoming.correct(call.user, call.params["doc_id"], _meta(body), body.do_mat,
-                            body.version)
+    return use_cases().correct(call.user, call.params["doc_id"], _meta(body), body.do_mat,
+                               body.version)
 
 
 @route(incoming_bp, "/api/incoming/{doc_id}/file", policy=Policy.signed_in(), tags=("incoming",),
@@ -125,5 +126,5 @@ def incoming_file(call: Call) -> dict[str, Any]:
     from chalicelib.adapters.aws import client
     from chalicelib.kernel.config import get_settings
 
-    return incoming.download_url(call.user, call.params["doc_id"], s3=client("s3"),
-                                 bucket=get_settings().documents_bucket)
+    return use_cases().download_url(call.user, call.params["doc_id"], s3=client("s3"),
+                                    bucket=get_settings().documents_bucket)

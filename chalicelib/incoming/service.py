@@ -6,13 +6,16 @@ number (số đến) comes from the year's counter, moved in that same transacti
 from the value read: no gap, no duplicate, a new sequence each 1 January
 (Asia/Ho_Chi_Minh).
 
-The use cases take ``table`` as before; a unit test hands them their store, the
-audit trail, the directory and the clock instead (``tests/fakes.py``).
+The module's functions take ``table`` (the intake pipeline, other capabilities'
+steps and the seed call them so), or their ports; ``Incoming`` holds the use
+cases the routes call over the ports ``bootstrap.incoming`` builds, and a unit
+test hands it fakes instead (``tests/fakes.py``).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -390,3 +393,51 @@ def note_answer(doc_id: str, *, number_text: str, answer_id: str,
 def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = None) -> None:
     """The sender recalled this (internally delivered) document."""
     IncomingStore(table or Table()).note_recalled(doc_id, reason=reason, at=at)
+
+
+@dataclass
+class Incoming:
+    """The incoming-document use cases the routes call, over their ports."""
+
+    store: IncomingStore
+    trail: AuditTrail
+    intakes: IntakeStore
+    directory: Directory
+    pending: Pending
+    clock: Clock = utcnow
+
+    def register(self, caller: Caller, meta: Metadata, *, arrival: datetime, source: str,
+                 secrecy: Secrecy = Secrecy.NONE, people: list[str] | None = None,
+                 sender_email: str | None = None) -> dict[str, Any]:
+        return register(caller, meta, arrival=arrival, source=source, secrecy=secrecy,
+                        people=people, sender_email=sender_email, store=self.store,
+                        trail=self.trail, pending=self.pending, clock=self.clock)
+
+    def load_visible(self, caller: Caller, doc_id: str) -> dict[str, Any]:
+        return load_visible(caller, doc_id, store=self.store)
+
+    def view(self, caller: Caller, doc_id: str) -> dict[str, Any]:
+        return view(caller, doc_id, store=self.store, trail=self.trail)
+
+    def list_visible(self, caller: Caller, *, limit: int = 20, cursor: str | None = None,
+                     since: date | None = None, until: date | None = None,
+                     urgency: str | None = None, status: str | None = None,
+                     unit: str | None = None) -> ScopedPage:
+        return list_visible(caller, limit=limit, cursor=cursor, since=since, until=until,
+                            urgency=urgency, status=status, unit=unit, store=self.store)
+
+    def correct(self, caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy,
+                version: int) -> dict[str, Any]:
+        return correct(caller, doc_id, meta, secrecy, version, store=self.store,
+                       trail=self.trail, intakes=self.intakes, pending=self.pending,
+                       clock=self.clock)
+
+    def download_url(self, caller: Caller, doc_id: str, *, s3: Any, bucket: str
+                     ) -> dict[str, Any]:
+        return download_url(caller, doc_id, s3=s3, bucket=bucket, store=self.store,
+                            trail=self.trail)
+
+    def change_people(self, caller: Caller, doc_id: str, *, grant: str | None = None,
+                      revoke: str | None = None) -> dict[str, Any]:
+        return change_people(caller, doc_id, grant=grant, revoke=revoke, store=self.store,
+                             trail=self.trail, directory=self.directory, clock=self.clock)

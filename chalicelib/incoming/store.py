@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import ItemAccess, Kind, Secrecy, item_scopes
 from chalicelib.work.rules import WorkStatus
@@ -83,13 +83,7 @@ def _versioned(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
                   values={":v": int(before.get("version", 1))})
 
 
-class IncomingStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class IncomingStore(TableStore):
     # ---- the document -------------------------------------------------------
 
     def get(self, doc_id: str, *, consistent: bool = True) -> dict[str, Any] | None:

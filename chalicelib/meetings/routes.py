@@ -8,12 +8,10 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import meetings as use_cases
 from chalicelib.kernel.errors import Conflict, DomainError, NotFound
 from chalicelib.kernel.identity import Role
-from chalicelib.kernel.lazy import lazy_module
 from chalicelib.meetings.rules import Answer
-
-meetings = lazy_module("chalicelib.meetings.service")
 
 meetings_bp = Blueprint(__name__)
 S = "chalicelib.meetings.schemas:"
@@ -25,7 +23,7 @@ SCHEDULERS = Policy.only(Role.LEADER, Role.UNIT_HEAD, Role.CLERK)
        tags=("meetings",),
        summary="Schedule a meeting; invitations with an .ics go out by e-mail")
 def create(call: Call) -> dict[str, Any]:
-    return meetings.create(call.user, call.body.to_input())
+    return use_cases().create(call.user, call.body.to_input())
 
 
 @route(meetings_bp, "/api/meetings", query=S + "MeetingListQuery", policy=SIGNED_IN,
@@ -35,23 +33,24 @@ def create(call: Call) -> dict[str, Any]:
 def list_meetings(call: Call) -> dict[str, Any]:
     q = call.query
     if q.scope == "scheduled":
-        return meetings.list_scheduled(call.user, limit=q.limit, cursor=q.cursor, q=q.q)
+        return use_cases().list_scheduled(call.user, limit=q.limit, cursor=q.cursor, q=q.q)
     if q.scope == "unit":
-        return meetings.list_unit(call.user, q.unit, limit=q.limit, cursor=q.cursor, q=q.q)
-    return meetings.list_mine(call.user, limit=q.limit, cursor=q.cursor, q=q.q)
+        return use_cases().list_unit(call.user, q.unit, limit=q.limit, cursor=q.cursor,
+                                     q=q.q)
+    return use_cases().list_mine(call.user, limit=q.limit, cursor=q.cursor, q=q.q)
 
 
 @route(meetings_bp, "/api/meetings/{meeting_id}", policy=SIGNED_IN, tags=("meetings",),
        summary="One meeting with its invitations and answers")
 def get(call: Call) -> dict[str, Any]:
-    return meetings.view(call.user, call.params["meeting_id"])
+    return use_cases().view(call.user, call.params["meeting_id"])
 
 
 @route(meetings_bp, "/api/meetings/{meeting_id}", methods=("PUT",), body=S + "MeetingUpdateIn",
        policy=SIGNED_IN, tags=("meetings",),
        summary="Change a meeting (its chair or scheduler); everyone is invited again")
 def update(call: Call) -> dict[str, Any]:
-    return meetings.update(call.user, call.params["meeting_id"], call.body.to_input(),
+    return use_cases().update(call.user, call.params["meeting_id"], call.body.to_input(),
                            call.body.version)
 
 
@@ -59,7 +58,7 @@ def update(call: Call) -> dict[str, Any]:
        policy=SIGNED_IN, tags=("meetings",),
        summary="Cancel a meeting (its chair or scheduler); everyone gets METHOD:CANCEL")
 def cancel(call: Call) -> dict[str, Any]:
-    return meetings.cancel(call.user, call.params["meeting_id"], call.body.version,
+    return use_cases().cancel(call.user, call.params["meeting_id"], call.body.version,
                            call.body.reason)
 
 
@@ -67,7 +66,7 @@ def cancel(call: Call) -> dict[str, Any]:
        policy=SIGNED_IN, tags=("meetings",),
        summary="Answer one's own invitation: accept, decline or tentative")
 def answer(call: Call) -> dict[str, Any]:
-    return meetings.answer(call.user, call.params["meeting_id"], Answer(call.body.answer))
+    return use_cases().answer(call.user, call.params["meeting_id"], Answer(call.body.answer))
 
 
 # ---------------------------------------------------------------- the public answer page
@@ -160,12 +159,12 @@ def public_answer(call: Call) -> Response:
             if chosen is None:
                 return _page(400, "Không ghi nhận được trả lời",
                              message="Chưa chọn câu trả lời.")
-            done = meetings.answer_by_token(token, Answer(chosen), source_ip=call.source_ip,
-                                            user_agent=call.headers.get("user-agent", ""))
+            done = use_cases().answer_by_token(token, Answer(chosen), source_ip=call.source_ip,
+                                               user_agent=call.headers.get("user-agent", ""))
             return _page(200, "Đã ghi nhận trả lời", ok=True,
                          meeting=done["meeting"],
                          message=f"Cảm ơn. Trả lời của bạn: {done['answer_label']}.")
-        shown = meetings.token_view(token)
+        shown = use_cases().token_view(token)
     except DomainError as exc:
         return _error_page(exc)
     if shown["status"] == "cancelled":

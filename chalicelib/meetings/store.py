@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.adapters.dynamo import ConditionFailed, Page, Table, put_op, update_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import ConditionFailed, Page, put_op, update_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import person_scope, unit_scope
 from chalicelib.kernel.events import instant, iso
@@ -60,13 +60,7 @@ def _order(meeting: dict[str, Any]) -> str:
     return f"{meeting['start']}#{meeting['id']}"
 
 
-class MeetingStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class MeetingStore(TableStore):
     # ------------------------------------------------------------ reading
 
     def get(self, meeting_id: str) -> dict[str, Any] | None:

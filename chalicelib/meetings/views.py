@@ -89,18 +89,20 @@ def _matching(q: str | None) -> Callable[[dict[str, Any]], bool] | None:
 
 
 def list_mine(caller: Caller, *, limit: int = 20, cursor: str | None = None,
-              q: str | None = None, table: Table | None = None) -> dict[str, Any]:
+              q: str | None = None, table: Table | None = None,
+              store: MeetingStore | None = None) -> dict[str, Any]:
     """Meetings the caller chairs or is invited to, latest start first."""
-    page = MeetingStore(table or Table()).page_of_person(caller.username, cursor, limit,
-                                                         _matching(q))
+    store = store or MeetingStore(table or Table())
+    page = store.page_of_person(caller.username, cursor, limit, _matching(q))
     return {"items": [list_view(i) for i in page.items], "cursor": page.cursor}
 
 
 def list_scheduled(caller: Caller, *, limit: int = 20, cursor: str | None = None,
-                   q: str | None = None, table: Table | None = None) -> dict[str, Any]:
+                   q: str | None = None, table: Table | None = None,
+                   store: MeetingStore | None = None) -> dict[str, Any]:
     """Meetings the caller scheduled, latest start first."""
     accept = _matching(q)
-    store = MeetingStore(table or Table())
+    store = store or MeetingStore(table or Table())
     found: list[dict[str, Any]] = []
     while True:
         # A filtered list reads on until its page is full or the list ends; asking
@@ -115,10 +117,12 @@ def list_scheduled(caller: Caller, *, limit: int = 20, cursor: str | None = None
 
 def list_unit(caller: Caller, unit: str | None = None, *, limit: int = 20,
               cursor: str | None = None, q: str | None = None,
-              table: Table | None = None) -> dict[str, Any]:
+              table: Table | None = None, store: MeetingStore | None = None
+              ) -> dict[str, Any]:
     """Meetings scheduled from a unit: its head (own unit) and leaders (any)."""
     unit = unit or caller.unit
     if not unit or not is_supervisor(caller, {"unit": unit}):
         raise Forbidden()
-    page = MeetingStore(table or Table()).page_of_unit(unit, cursor, limit, _matching(q))
+    store = store or MeetingStore(table or Table())
+    page = store.page_of_unit(unit, cursor, limit, _matching(q))
     return {"items": [list_view(i) for i in page.items], "cursor": page.cursor}

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.downloads import PDF, file_response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import onestop as use_cases
 from chalicelib.bootstrap import table
@@ -192,10 +193,8 @@ def form06(call: Call) -> Any:
         header = [label for _, label in onestop.FORM06_COLUMNS]
         rows = [[str(r.get(k) if r.get(k) is not None else "") for k, _ in
                  onestop.FORM06_COLUMNS] for r in [*data["rows"], data["total"]]]
-        return Response(body=to_xlsx("Mẫu số 06 — Tình hình giải quyết TTHC", header, rows,
-                                     [24, *[14] * (len(header) - 1)]), status_code=200,
-                        headers={"Content-Type": XLSX, "Content-Disposition":
-                                 'attachment; filename="mau-06.xlsx"'})
+        return file_response(to_xlsx("Mẫu số 06 — Tình hình giải quyết TTHC", header, rows,
+                                     [24, *[14] * (len(header) - 1)]), XLSX, "mau-06.xlsx")
     return data
 
 
@@ -224,9 +223,7 @@ def result_file(call: Call) -> dict[str, Any]:
        summary="The printable receipt with the appointment (giấy tiếp nhận và hẹn trả)")
 def receipt(call: Call) -> Response:
     data = onestop.receipt_pdf(call.user, call.params["dossier_id"], table())
-    return Response(body=data, status_code=200, headers={
-        "Content-Type": "application/pdf",
-        "Content-Disposition": 'inline; filename="giay-tiep-nhan.pdf"'})
+    return file_response(data, PDF, "giay-tiep-nhan.pdf", inline=True)
 
 
 
@@ -244,7 +241,5 @@ def refuse(call: Call) -> dict[str, Any]:
 @route(onestop_bp, "/api/dossier-refusals/{refusal_id}/slip", policy=DESK, tags=TAGS,
        produces="application/pdf", summary="The printable refusal slip")
 def refusal_slip(call: Call) -> Response:
-    return Response(body=onestop.refusal_slip(call.user, call.params["refusal_id"], table()),
-                    status_code=200, headers={
-                        "Content-Type": "application/pdf",
-                        "Content-Disposition": 'inline; filename="phieu-tu-choi.pdf"'})
+    return file_response(onestop.refusal_slip(call.user, call.params["refusal_id"], table()),
+                         PDF, "phieu-tu-choi.pdf", inline=True)

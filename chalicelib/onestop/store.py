@@ -30,8 +30,8 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.adapters import attempts
-from chalicelib.adapters.dynamo import Table, put_op, update_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op, update_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.kernel.events import instant
 from chalicelib.onestop.rules import CounterDelta
 from chalicelib.work import items
@@ -44,13 +44,7 @@ KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi3pk", "gsi3sk")
 WORK_PARENT = "DOSSIER"
 
 
-class OneStopStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class OneStopStore(TableStore):
     # ------------------------------------------------------------ the catalogue
 
     def procedure_codes(self) -> list[str]:

@@ -22,8 +22,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.adapters.dynamo import ConditionFailed, Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import ConditionFailed, put_op
+from chalicelib.adapters.outbox import TableStore
 from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
 
 UNITS = "UNITS"
@@ -51,13 +51,7 @@ def _versioned(item: dict[str, Any], version_read: int) -> dict[str, Any]:
                   values={":v": version_read})
 
 
-class Directory:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class Directory(TableStore):
     # ---- people
 
     def user(self, username: str) -> dict[str, Any] | None:

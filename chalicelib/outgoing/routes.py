@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
+from chalicelib.api.downloads import register_answer
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import directory, table
 from chalicelib.bootstrap import outgoing as use_cases
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
 from chalicelib.outgoing.rules import DOCX
-from chalicelib.outputs.pdf import table_document
-from chalicelib.outputs.sheets import XLSX, to_xlsx
 
 outgoing = lazy_module("chalicelib.outgoing.service")
 
@@ -165,13 +164,5 @@ def register(call: Call) -> Any:
     if q.unit:
         name = str((directory(table()).unit(q.unit) or {}).get("name") or q.unit)
         subtitle, stem = f"{subtitle} — {name}", f"{stem}-{q.unit}"
-    if q.format == "xlsx":
-        return Response(body=to_xlsx(title, COLUMNS, data, WIDTHS), status_code=200, headers={
-            "Content-Type": XLSX, "Content-Disposition": f'attachment; filename="{stem}.xlsx"'})
-    if q.format == "pdf":
-        total = sum(WIDTHS)
-        return Response(body=table_document(title, subtitle, COLUMNS, data,
-                                    [w * 277 / total for w in WIDTHS]), status_code=200,
-                        headers={"Content-Type": "application/pdf",
-                                 "Content-Disposition": f'attachment; filename="{stem}.pdf"'})
-    return {"title": title, "subtitle": subtitle, "columns": list(COLUMNS), "rows": data}
+    return register_answer(q.format, title=title, subtitle=subtitle, header=COLUMNS, rows=data,
+                           widths=WIDTHS, stem=stem)

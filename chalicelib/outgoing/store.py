@@ -25,8 +25,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.adapters.scoped_lists import (
     ScopedPage,
     list_scoped,
@@ -51,13 +51,7 @@ def access_of(doc: dict[str, Any]) -> ItemAccess:
                       secrecy=Secrecy(doc.get("do_mat") or ""))
 
 
-class OutgoingStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class OutgoingStore(TableStore):
     # ------------------------------------------------------------ reading
 
     def get(self, doc_id: str, *, consistent: bool = True) -> dict[str, Any] | None:

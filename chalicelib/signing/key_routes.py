@@ -7,6 +7,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.downloads import file_response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.errors import NotFound
 from chalicelib.kernel.identity import Role
@@ -38,9 +39,7 @@ def csr(call: Call) -> Response:
     item = signing_keys.key_of(call.params["owner"])
     if not item or not item.get("csr_pem"):
         raise NotFound("Chưa có yêu cầu chứng thư.", "No certificate request yet.")
-    return Response(body=item["csr_pem"], status_code=200, headers={
-        "Content-Type": "application/pkcs10",
-        "Content-Disposition": f'attachment; filename="{call.params["owner"]}.csr"'})
+    return file_response(item["csr_pem"], "application/pkcs10", f"{call.params['owner']}.csr")
 
 
 @route(pki_bp, "/api/pki/keys/{owner}/chain", methods=("PUT",), body=S + "PemIn", policy=ADMIN,

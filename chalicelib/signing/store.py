@@ -15,19 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 
 AGENCY = "AGENCY"
 
 
-class SigningStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class SigningStore(TableStore):
     def key(self, owner: str) -> dict[str, Any] | None:
         """``owner``: a username, or ``AGENCY`` for the seal."""
         return self.table.get(*self._key_of(owner), consistent=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.adapters.dynamo import put_op
+from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import ItemAccess, Kind, item_scopes
 from chalicelib.work.store import measured
@@ -28,13 +28,7 @@ def access_of(task: dict[str, Any]) -> ItemAccess:
                       people=frozenset(task.get("people") or []))
 
 
-class TaskStore:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.table)
-
+class TaskStore(TableStore):
     def get(self, task_id: str) -> dict[str, Any] | None:
         return self.table.get(f"TASK#{task_id}", "TASK", consistent=True)
 

@@ -10,11 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,12 +22,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from chalicelib.local import launcher
+from chalicelib.local.launcher import START_TIMEOUT, descendants
+from chalicelib.local.launcher import STOP_TIMEOUT as STOP_TIMEOUT
+from chalicelib.local.launcher import api_call as api_call
 from tests.conftest import require_tool
 
-ROOT = Path(__file__).resolve().parents[2]
-READY_LINE = "Sẵn sàng / ready"
-START_TIMEOUT = 120.0
-STOP_TIMEOUT = 30.0
+# The name test modules import the launcher's ``descendants`` by.
+_children_of = descendants
 
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -46,128 +43,15 @@ PHONE = {"width": 390, "height": 844}
 expect.set_options(timeout=15_000)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _children_of(pid: int) -> list[int]:
-    """Every descendant of ``pid`` (Linux /proc): chalice local runs in its own
-    session, so killing our process group would not reach it."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry.name))
-    out: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-class LocalRuntime:
-    """``python -m chalicelib.local.run`` in a subprocess of its own session."""
-
-    def __init__(self, data_dir: Path, port: int | None = None,
-                 moto_port: int | None = None, clock_at: datetime | None = None) -> None:
-        self.data_dir = data_dir
-        self.clock_at = clock_at
-        self.port = port or free_port()
-        self.moto_port = moto_port or free_port()
-        self.log_path = data_dir.parent / f"{data_dir.name}-runtime.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.info: dict[str, Any] = {}
-        self._log_offset = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def output(self) -> str:
-        try:
-            return self.log_path.read_text("utf-8", errors="replace")[self._log_offset:]
-        except OSError:
-            return ""
+class LocalRuntime(launcher.LocalRuntime):
+    """``chalicelib.local.launcher.LocalRuntime`` that fails the test, with the
+    runtime's output, when it does not become ready."""
 
     def start(self, timeout: float = START_TIMEOUT) -> dict[str, Any]:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("AWS_", "EOFFICE_", "MOTO_"))}
-        env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
-        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        log = self.log_path.open("ab")
         try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "chalicelib.local.run", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--moto-port", str(self.moto_port),
-                 "--data-dir", str(self.data_dir),
-                 *(["--clock-at", self.clock_at.isoformat()] if self.clock_at else [])],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        finally:
-            log.close()
-        self._wait_ready(timeout)
-        return self.info
-
-    def _wait_ready(self, timeout: float) -> None:
-        assert self.proc is not None
-        deadline = time.monotonic() + timeout
-        local_file = self.data_dir / "local.json"
-        healthy = False
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"the local runtime exited with {self.proc.returncode} before it was "
-                            f"ready; its output:\n{self.output()}")
-            if not healthy and local_file.exists():
-                healthy = _answers_200(f"{self.url}/api/health")
-            if healthy and READY_LINE in self.output():
-                self.info = json.loads(local_file.read_text("utf-8"))
-                assert self.info["url"] == self.url
-                return
-            time.sleep(0.25)
-        self.stop()
-        pytest.fail(f"the local runtime was not ready within {timeout:.0f}s; its output:\n"
-                    f"{self.output()}")
-
-    def stop(self) -> int | None:
-        """SIGINT (what Ctrl-C sends), wait; SIGKILL whatever is left."""
-        proc = self.proc
-        if proc is None:
-            return None
-        self.proc = None
-        if proc.poll() is not None:
-            return proc.returncode
-        descendants = _children_of(proc.pid)
-        proc.send_signal(signal.SIGINT)
-        try:
-            return proc.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-            return None
-        finally:
-            for pid in descendants:  # chalice local, in its own session
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-
-
-def _answers_200(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as resp:  # loopback URL of the test
-            return bool(resp.status == 200)
-    except (OSError, urllib.error.HTTPError):
-        return False
+            return super().start(timeout)
+        except launcher.NotReady as exc:
+            pytest.fail(str(exc))
 
 
 # ------------------------------------------------------------------ runtime
@@ -257,24 +141,6 @@ def aws_client(info: dict[str, Any], service: str) -> Any:
     )
 
 
-def api_call(base_url: str, method: str, path: str, body: Any = None,
-             token: str | None = None, headers: dict[str, str] | None = None,
-             ) -> tuple[int, Any]:
-    headers = {"Accept": "application/json", **(headers or {})}
-    data = None
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-        data = json.dumps(body, ensure_ascii=False).encode()
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(base_url + path, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=15) as resp:
-            return resp.status, json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
-
-
 def api_login(base_url: str, username: str, password: str) -> dict[str, Any]:
     """The login route's answer, plus ``refresh_cookie``: the Set-Cookie header
     with the refresh token a browser would keep (see ``open_signed_in``)."""
@@ -304,6 +170,21 @@ def api_login(base_url: str, username: str, password: str) -> dict[str, Any]:
             raise
     except urllib.error.HTTPError as exc:
         raise AssertionError(f"sign-in failed: {exc.code} {exc.read()!r}") from exc
+
+
+def admin_token(info: dict[str, Any]) -> str:
+    """An ID token of the demo administrator of a runtime a test started itself
+    (its local.json)."""
+    admin = next(a for a in info["accounts"] if a["role"] == "admin")
+    return str(api_login(info["url"], admin["username"], admin["password"])["id_token"])
+
+
+def save_working_day(url: str, token: str, day: str, note: str) -> None:
+    """A calendar override (a working ``day``, ``note``): the smallest change
+    that goes through the API, the table and the audit trail."""
+    status, body = api_call(url, "PUT", "/api/calendar/overrides",
+                            {"date": day, "working": True, "note": note}, token)
+    assert status == 200, body
 
 
 def refresh_cookie(base_url: str, set_cookie: str) -> dict[str, Any]:

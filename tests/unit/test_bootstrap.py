@@ -51,3 +51,21 @@ def test_a_bundle_shares_one_table() -> None:
         tables = {id(v.table) for f in fields(bundle)
                   if hasattr(v := getattr(bundle, f.name), "table")}
         assert len(tables) == 1, type(bundle).__name__
+
+
+@pytest.mark.parametrize(("factory", "ports"), [
+    ("incoming", {"store": "IncomingStore", "trail": "Trail", "intakes": "IntakeStore",
+                  "directory": "Directory"}),
+    ("meetings", {"store": "MeetingStore", "trail": "Trail", "directory": "Directory"}),
+])
+def test_incoming_and_meetings_get_their_ports_over_the_stages_table(
+        factory: str, ports: dict[str, str]) -> None:
+    from chalicelib.calendar.service import agency_calendar
+
+    bundle = getattr(bootstrap, factory)()
+    shape = _shape(bundle)
+    assert {name: shape[name] for name in ports} == {
+        name: (kind, "eoffice-test") for name, kind in ports.items()}
+    # The pending actions are written in the same table, on the agency's calendar.
+    assert bundle.pending.store.table.name == "eoffice-test"
+    assert bundle.pending.calendar is agency_calendar

@@ -540,3 +540,88 @@ def test_a_reviewing_unit_holds_the_officers_result_until_a_head_approves(
     assert "submitted" not in unit and _open_todos(world, doc["id"]) == []
     assert world.trail.actions(chain_of(doc["id"]))[-3:] == [
         "incoming.return_completion", "incoming.complete", "incoming.approve_completion"]
+
+
+# ---- the use cases the routes call (as bootstrap.incoming builds them) -------------
+
+
+class FakeS3:
+    """Presigns links; records what it was asked to sign."""
+
+    def __init__(self) -> None:
+        self.signed: list[dict[str, Any]] = []
+
+    def generate_presigned_url(self, operation: str, Params: dict[str, Any],  # noqa: N803
+                               ExpiresIn: int) -> str:  # noqa: N803
+        self.signed.append({"operation": operation, **Params, "expires_in": ExpiresIn})
+        return f"https://s3.example/{Params['Key']}"
+
+
+def _use_cases(world: World, intakes: FakeIntakeStore | None = None) -> incoming.Incoming:
+    return incoming.Incoming(store=world.store, trail=world.trail,
+                             intakes=intakes or FakeIntakeStore(),
+                             directory=world.organisation, pending=world.pending,
+                             clock=world.clock)
+
+
+def test_a_list_keeps_the_urgency_and_status_asked_and_a_unit_only_for_who_sees_it_all(
+        world: World) -> None:
+    cases = _use_cases(world)
+    plain = cases.register(CLERK, META, arrival=MONDAY, source="paper")
+    urgent = cases.register(CLERK, replace(META, so_ky_hieu="99/UBND", do_khan=Urgency.HOA_TOC),
+                            arrival=MONDAY, source="paper")
+    world.distribute(plain)
+
+    everything = cases.list_visible(LEADER)
+    assert {i["id"] for i in everything.items} == {plain["id"], urgent["id"]}
+    assert all(isinstance(i["so_den"], int) and isinstance(i["year"], int)
+               for i in everything.items)
+    assert [i["id"] for i in cases.list_visible(LEADER, urgency=Urgency.HOA_TOC.value)
+            .items] == [urgent["id"]]
+    assert [i["id"] for i in cases.list_visible(LEADER, status="registered").items] == [
+        urgent["id"]]
+    # The unit's own list: its head and the leaders; another unit's head may not.
+    assert [i["id"] for i in cases.list_visible(HEAD, unit="PDKKD").items] == [plain["id"]]
+    assert [i["id"] for i in cases.list_visible(LEADER, unit="PDKKD").items] == [plain["id"]]
+    with pytest.raises(Forbidden):
+        cases.list_visible(OTHER_HEAD, unit="PDKKD")
+
+
+def test_a_download_link_is_short_lived_named_by_the_number_and_audited(world: World) -> None:
+    cases = _use_cases(world)
+    s3 = FakeS3()
+    filed = world.register(units=["PDKKD"], file={"key": "files/sha256/ab", "sha256": "ab",
+                                                  "pages": 2, "name": "cv.pdf"})
+    paper = cases.register(CLERK, replace(META, so_ky_hieu="7/STP"), arrival=MONDAY,
+                           source="paper")
+
+    link = cases.download_url(HEAD, filed["id"], s3=s3, bucket="docs")
+    assert link == {"url": "https://s3.example/files/sha256/ab", "expires_in": 300,
+                    "file_name": f"van-ban-den-01-{MONDAY.year}.pdf"}
+    assert s3.signed == [{
+        "operation": "get_object", "Bucket": "docs", "Key": "files/sha256/ab",
+        "ResponseContentDisposition": f'inline; filename="van-ban-den-01-{MONDAY.year}.pdf"',
+        "ResponseContentType": "application/pdf", "expires_in": 300}]
+    assert world.trail.actions(chain_of(filed["id"]))[-1] == "incoming.download"
+    with pytest.raises(NotFound):  # not given to this head's unit: no link, not even a trace
+        cases.download_url(OTHER_HEAD, filed["id"], s3=s3, bucket="docs")
+    with pytest.raises(NotFound):  # a paper document has no file
+        cases.download_url(CLERK, paper["id"], s3=s3, bucket="docs")
+    assert len(s3.signed) == 1
+    assert world.trail.actions(chain_of(paper["id"])) == ["incoming.register"]
+
+
+def test_a_share_taken_back_from_someone_who_had_none_is_not_found_and_changes_nothing(
+        world: World) -> None:
+    cases = _use_cases(world)
+    doc = cases.register(CLERK, META, arrival=MONDAY, source="paper")
+
+    shared = cases.change_people(CLERK, doc["id"], grant="khac")
+    assert shared["people"] == ["khac"] and shared["version"] == 2
+    assert cases.change_people(CLERK, doc["id"], grant="khac")["version"] == 2  # already
+    with pytest.raises(NotFound):
+        cases.change_people(CLERK, doc["id"], revoke="chuyenvien")
+    assert cases.change_people(CLERK, doc["id"], revoke="khac")["people"] == []
+    assert world.trail.actions(chain_of(doc["id"])) == [
+        "incoming.register", "incoming.grant", "incoming.revoke"]
+    assert cases.load_visible(CLERK, doc["id"])["version"] == 3

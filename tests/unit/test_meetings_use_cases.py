@@ -16,6 +16,7 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.meetings import answers, scheduling, visibility
 from chalicelib.meetings.rules import Answer
 from chalicelib.meetings.scheduling import Guest, MeetingInput
+from chalicelib.meetings.service import Meetings
 from chalicelib.work.pending import Pending
 from tests.fakes import FakeDirectory, FakeMeetingStore, FakeTrail, FakeWorkStore
 
@@ -176,3 +177,54 @@ def test_invitees_answer_their_own_invitation_until_it_is_cancelled(ports: Ports
         answers.answer(INVITED, meeting_id, Answer.ACCEPT, **ports.kw())
     assert caught.value.code == "meeting_cancelled"
     assert {k for k, _ in _owed(ports, meeting_id).values()} == {"cancel"}
+
+
+def _use_cases(ports: Ports) -> Meetings:
+    """As ``bootstrap.meetings`` builds them, over the fakes."""
+    return Meetings(store=ports.store, trail=ports.trail, directory=ports.directory,
+                    calendar=ports.calendar, pending=ports.pending)
+
+
+def test_the_schedulers_list_reads_on_past_what_its_words_leave_out(ports: Ports) -> None:
+    cases = _use_cases(ports)
+    titles = ["Giao ban tuần", "Họp chuyên đề", "Họp chuyên đề lần 2", "Giao ban tháng"]
+    for days, title in enumerate(titles, start=3):
+        start, end = _when(days)
+        cases.create(CLERK, _input(title=title, start=start, end=end))
+
+    latest_first = [i["title"] for i in cases.list_scheduled(CLERK, limit=10)["items"]]
+    assert latest_first == list(reversed(titles))
+    # The two that match sit first and last: the page fills across the index's pages.
+    found = cases.list_scheduled(CLERK, limit=2, q="giao ban")
+    assert [i["title"] for i in found["items"]] == ["Giao ban tháng", "Giao ban tuần"]
+    assert found["cursor"] is None
+    first = cases.list_scheduled(CLERK, limit=1, q="chuyen de")
+    assert [i["title"] for i in first["items"]] == ["Họp chuyên đề lần 2"]
+    rest = cases.list_scheduled(CLERK, limit=5, q="chuyen de", cursor=first["cursor"])
+    assert [i["title"] for i in rest["items"]] == ["Họp chuyên đề"]
+    assert cases.list_scheduled(DIRECTOR)["items"] == []  # chairs them, scheduled none
+
+
+def test_a_units_list_is_for_its_head_and_the_leaders(ports: Ports) -> None:
+    cases = _use_cases(ports)
+    meeting = cases.create(CLERK, _input())
+
+    assert [i["id"] for i in cases.list_unit(OFFICE_HEAD)["items"]] == [meeting["id"]]
+    assert [i["id"] for i in cases.list_unit(DIRECTOR, "VP")["items"]] == [meeting["id"]]
+    assert cases.list_unit(DIRECTOR, "VP", q="chuyen de")["items"] == []
+    assert cases.list_unit(OTHER_HEAD)["items"] == []  # their own unit scheduled none
+    for caller, unit in ((OTHER_HEAD, "VP"), (INVITED, None), (CLERK, "VP")):
+        with pytest.raises(Forbidden):
+            cases.list_unit(caller, unit)
+
+
+def test_the_use_cases_hand_every_change_its_ports(ports: Ports) -> None:
+    cases = _use_cases(ports)
+    meeting = cases.create(CLERK, _input())
+    assert cases.view(INVITED, meeting["id"])["title"] == "Giao ban tuần"
+    assert cases.answer(INVITED, meeting["id"], Answer.TENTATIVE)["answer"] == "TENTATIVE"
+    assert cases.cancel(CLERK, meeting["id"], 1, "Trùng lịch")["status"] == "cancelled"
+    cases.ensure_can_read_trail(OFFICE_HEAD, meeting["id"])
+    assert ports.trail.actions(visibility.chain_of(meeting["id"])) == [
+        "meeting.create", "meeting.answer", "meeting.cancel"]
+    assert ports.work.open_of("U#chuyenvien") == []  # the cancellation ended the wait

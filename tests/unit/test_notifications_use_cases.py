@@ -77,22 +77,15 @@ class FakeNotices:
 
 @pytest.fixture()
 def directory() -> FakeOrganisationStore:
-    d = FakeOrganisationStore()
-    for code in ("BGD", "VP", "PDKKD"):
-        d.units_by_code[code] = {"code": code, "name": f"Phòng {code}", "version": 1}
-    for username, unit_code, roles, status in (
-            ("giamdoc", "BGD", ["leader"], "active"),
-            ("phogiamdoc", "BGD", ["leader"], "active"),
-            ("cugiamdoc", "BGD", ["leader"], "disabled"),
-            ("vanthu", "VP", ["clerk"], "active"),
-            ("truongphong", "PDKKD", ["unit_head"], "active"),
-            ("photruongphong", "PDKKD", ["unit_head", "officer"], "active"),
-            ("cutruongphong", "PDKKD", ["unit_head"], "disabled"),
-            ("chuyenvien", "PDKKD", ["officer"], "active")):
-        d.profiles[username] = {"username": username, "full_name": username.title(),
-                                "email": f"{username}@so.gov.vn", "unit": unit_code,
-                                "roles": roles, "status": status, "version": 1}
-    return d
+    return FakeOrganisationStore.staffed(("BGD", "VP", "PDKKD"), (
+        ("giamdoc", "BGD", ["leader"], "active"),
+        ("phogiamdoc", "BGD", ["leader"], "active"),
+        ("cugiamdoc", "BGD", ["leader"], "disabled"),
+        ("vanthu", "VP", ["clerk"], "active"),
+        ("truongphong", "PDKKD", ["unit_head"], "active"),
+        ("photruongphong", "PDKKD", ["unit_head", "officer"], "active"),
+        ("cutruongphong", "PDKKD", ["unit_head"], "disabled"),
+        ("chuyenvien", "PDKKD", ["officer"], "active")))
 
 
 @pytest.fixture()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
+
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.events import instant
 from chalicelib.kernel.identity import Caller, Role
@@ -153,38 +155,33 @@ def test_closing_one_holders_action_leaves_a_namesake_prefix_alone() -> None:
 
 # ---- monthly measures (staff evaluation): moved by every write of a work item
 
-def test_an_action_counts_assigned_then_done_for_its_holder_and_unit_in_its_deadlines_month(
-) -> None:
-    store = FakeWorkStore()
-    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
+# Signed or issued the same Friday, due on Tuesday: early; nothing assigned twice. A
+# person's action counts for them and their unit; a queue's item for whoever did it.
+@pytest.mark.parametrize(("action", "holder", "unit", "closer", "opened", "closed"), [
+    (Action.SIGN, items.person("giamdoc"), "BGD", "giamdoc",
+     {("STATS#eval#U#giamdoc", "2026-12"): {"assigned": 1},
+      ("STATS#eval#UNIT#BGD", "2026-12"): {"assigned": 1}},
+     {("STATS#eval#U#giamdoc", "2026-12"): {"completed": 1, "early": 1},
+      ("STATS#eval#UNIT#BGD", "2026-12"): {"completed": 1, "early": 1}}),
+    (Action.ISSUE, items.role("clerk"), "VP", "vanthu",
+     {("STATS#eval#UNIT#VP", "2026-12"): {"assigned": 1}},
+     {("STATS#eval#U#vanthu", "2026-12"): {"assigned": 1, "completed": 1, "early": 1},
+      ("STATS#eval#UNIT#VP", "2026-12"): {"completed": 1, "early": 1}}),
+], ids=["a-persons-action", "a-queues-item"])
+def test_an_action_counts_assigned_then_done_in_its_deadlines_month(
+        action: Action, holder: str, unit: str, closer: str,
+        opened: dict[tuple[str, str], dict[str, int]],
+        closed: dict[tuple[str, str], dict[str, int]]) -> None:
+    pending = Pending(FakeWorkStore(), lambda: CAL, FixedClock(FRIDAY_10))
     uow = FakeUnitOfWork()
-    pending.open(uow, "OUT", "o9", Action.SIGN, items.person("giamdoc"), subject="Công văn",
-                 link="/app/outgoing-doc?id=o9", by="chuyenvien", unit="BGD")
+    pending.open(uow, "OUT", "o9", action, holder, subject="Công văn",
+                 link="/app/outgoing-doc?id=o9", by="chuyenvien", unit=unit)
     uow.commit()
-    assert uow.counted == {("STATS#eval#U#giamdoc", "2026-12"): {"assigned": 1},
-                           ("STATS#eval#UNIT#BGD", "2026-12"): {"assigned": 1}}
+    assert uow.counted == opened
     uow = FakeUnitOfWork()
-    pending.close(uow, "OUT", "o9", Action.SIGN, by="giamdoc")
+    pending.close(uow, "OUT", "o9", action, by=closer)
     uow.commit()
-    # Signed the same Friday, due on Tuesday: early; nothing assigned twice.
-    assert uow.counted == {("STATS#eval#U#giamdoc", "2026-12"): {"completed": 1, "early": 1},
-                           ("STATS#eval#UNIT#BGD", "2026-12"): {"completed": 1, "early": 1}}
-
-
-def test_a_queues_item_counts_for_whoever_did_it() -> None:
-    store = FakeWorkStore()
-    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
-    uow = FakeUnitOfWork()
-    pending.open(uow, "OUT", "o8", Action.ISSUE, items.role("clerk"), subject="Công văn",
-                 link="/app/outgoing-doc?id=o8", by="giamdoc", unit="VP")
-    uow.commit()
-    assert uow.counted == {("STATS#eval#UNIT#VP", "2026-12"): {"assigned": 1}}
-    uow = FakeUnitOfWork()
-    pending.close(uow, "OUT", "o8", Action.ISSUE, by="vanthu")
-    uow.commit()
-    assert uow.counted == {
-        ("STATS#eval#U#vanthu", "2026-12"): {"assigned": 1, "completed": 1, "early": 1},
-        ("STATS#eval#UNIT#VP", "2026-12"): {"completed": 1, "early": 1}}
+    assert uow.counted == closed
 
 
 def test_a_completed_part_opened_again_was_returned_for_revision() -> None:

@@ -43,19 +43,12 @@ def _work(ident: str, assignee: str, deadline: datetime, unit_code: str = "PDKKD
 
 @pytest.fixture()
 def directory() -> FakeOrganisationStore:
-    d = FakeOrganisationStore()
-    for code in ("BGD", "PDKKD", "PTH"):
-        d.units_by_code[code] = {"code": code, "name": f"Phòng {code}", "version": 1}
-    for username, unit_code, roles, status in (
-            ("giamdoc", "BGD", ["leader"], "active"),
-            ("truongphong", "PDKKD", ["unit_head"], "active"),
-            ("cutruongphong", "PDKKD", ["unit_head"], "disabled"),
-            ("chuyenvien", "PDKKD", ["officer"], "active"),
-            ("truongphongth", "PTH", ["unit_head"], "active")):
-        d.profiles[username] = {"username": username, "full_name": username.title(),
-                                "email": f"{username}@so.gov.vn", "unit": unit_code,
-                                "roles": roles, "status": status, "version": 1}
-    return d
+    return FakeOrganisationStore.staffed(("BGD", "PDKKD", "PTH"), (
+        ("giamdoc", "BGD", ["leader"], "active"),
+        ("truongphong", "PDKKD", ["unit_head"], "active"),
+        ("cutruongphong", "PDKKD", ["unit_head"], "disabled"),
+        ("chuyenvien", "PDKKD", ["officer"], "active"),
+        ("truongphongth", "PTH", ["unit_head"], "active")))
 
 
 @pytest.fixture()
