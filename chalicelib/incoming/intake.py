@@ -33,6 +33,7 @@ from chalicelib.incoming.intake_store import IntakeStore, with_status_key
 from chalicelib.incoming.rules import IntakeStatus, Metadata, Urgency
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.faults import pause_point
 from chalicelib.work.pending import Pending
 from chalicelib.work.rules import Action
 
@@ -221,6 +222,7 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     doc_id = uuid.uuid4().hex
     pending = _moved(record, status, reason, pdf_status=report.status,  # type: ignore[arg-type]
                      document_id=doc_id)
+    pause_point("intake.register")  # crash tests: the file kept, not yet registered
     try:
         incoming.register(
             None, meta, arrival=arrival, source="s3",

@@ -98,11 +98,14 @@ class LocalRuntime:
         except OSError:
             return ""
 
-    def start(self, timeout: float = START_TIMEOUT) -> dict[str, Any]:
+    def start(self, timeout: float = START_TIMEOUT, env: dict[str, str] | None = None
+              ) -> dict[str, Any]:
+        """``env``: more variables for this run only (e.g. a pause point)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        extra = env or {}
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("AWS_", "EOFFICE_", "MOTO_"))}
-        env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
+        env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", **extra)
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         try:
@@ -138,6 +141,24 @@ class LocalRuntime:
         self.stop()
         pytest.fail(f"the local runtime was not ready within {timeout:.0f}s; its output:\n"
                     f"{self.output()}")
+
+    def kill(self) -> None:
+        """SIGKILL the runtime and chalice local: no handler runs, nothing is saved
+        but what the journal already holds."""
+        proc = self.proc
+        assert proc is not None
+        descendants = _children_of(proc.pid)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        for pid in descendants:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        self.proc = None
+
+    def admin_token(self) -> str:
+        """A sign-in of the demo administrator of the running runtime."""
+        admin = next(a for a in self.info["accounts"] if a["role"] == "admin")
+        return str(api_login(self.url, admin["username"], admin["password"])["id_token"])
 
     def stop(self) -> int | None:
         """SIGINT (what Ctrl-C sends), wait; SIGKILL whatever is left."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import LocalRuntime, api_call, api_login, aws_client
+from tests.e2e.conftest import LocalRuntime, api_call, aws_client
 
 pytestmark = pytest.mark.e2e
 
@@ -20,8 +20,7 @@ def test_data_survives_a_restart(tmp_path: Path) -> None:
     try:
         first = rt.start()
         url = first["url"]
-        admin = next(a for a in first["accounts"] if a["role"] == "admin")
-        token = api_login(url, admin["username"], admin["password"])["id_token"]
+        token = rt.admin_token()
         note = "Làm bù cho ngày 02/01 — " + uuid.uuid4().hex[:6]
         status, body = api_call(url, "PUT", "/api/calendar/overrides",
                                 {"date": "2030-01-05", "working": True, "note": note}, token)
@@ -43,7 +42,7 @@ def test_data_survives_a_restart(tmp_path: Path) -> None:
         assert passwords == {a["username"]: a["password"] for a in first["accounts"]}
 
         # The same demo password still signs in (the pool and its users survived).
-        token = api_login(url, admin["username"], admin["password"])["id_token"]
+        token = rt.admin_token()
         status, body = api_call(url, "GET", "/api/calendar/overrides", token=token)
         assert status == 200, body
         saved = [o for o in body["overrides"] if o["date"] == "2030-01-05"]
