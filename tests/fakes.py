@@ -288,6 +288,13 @@ class FakeOneStopStore(EventedStore, FakeAttempts):
     def by_code(self, code: str) -> dict[str, Any] | None:
         return next((dict(d) for d in self.dossiers.values() if d["code"] == code), None)
 
+    def received_page(self, month: str, *, before: str | None, limit: int
+                      ) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
+        found = [(f"{d['received_at']}#{d['id']}", d) for d in self.received_in(month)]
+        found = sorted((p for p in found if before is None or p[0] < before), reverse=True,
+                       key=lambda p: p[0])
+        return found[:limit], len(found) > limit
+
     def received_in(self, month: str) -> list[dict[str, Any]]:
         found = [dict(d) for i, d in self.dossiers.items() if self.months[i] == month]
         return sorted(found, key=lambda d: d["received_at"], reverse=True)

@@ -142,7 +142,10 @@ class Table:
         cursor: str | None = None,
         forward: bool = True,
         consistent: bool = False,
+        attributes: Sequence[str] | None = None,
     ) -> Page:
+        """``attributes``: only these (dotted paths into maps allowed), for a list
+        that shows a few fields of heavy items."""
         sort: tuple[str, dict[str, Any]] | None = None
         if sk_prefix is not None:
             sort = "begins_with(#sk, :sk)", {":sk": sk_prefix}
@@ -156,6 +159,8 @@ class Table:
         start = decode_cursor(cursor)
         if start:
             kwargs["ExclusiveStartKey"] = start
+        if attributes:
+            _project(kwargs, attributes)
         out = self._client.query(**kwargs)
         return Page(
             items=[from_dynamo(i) for i in out.get("Items", [])],
@@ -315,6 +320,21 @@ class ConditionFailed(Conflict):
 class TransactionConflict(Conflict):
     """DynamoDB cancelled a transaction because another one was writing one of
     its items at the same moment (not a failed condition): safe to retry."""
+
+
+def _project(kwargs: dict[str, Any], attributes: Sequence[str]) -> None:
+    """A ProjectionExpression of these paths, every name through a placeholder
+    (``status``, ``name`` are reserved words)."""
+    names: dict[str, str] = {}
+    paths = []
+    for path in attributes:
+        parts = []
+        for part in path.split("."):
+            placeholder = names.setdefault(part, f"#p{len(names)}")
+            parts.append(placeholder)
+        paths.append(".".join(parts))
+    kwargs["ProjectionExpression"] = ", ".join(paths)
+    kwargs.setdefault("ExpressionAttributeNames", {}).update({v: k for k, v in names.items()})
 
 
 def put_op(item: Item, condition: str | None = None, names: dict[str, str] | None = None,

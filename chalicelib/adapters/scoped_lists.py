@@ -56,17 +56,21 @@ def decode_scope_cursor(cursor: str | None) -> str | None:
                            "invalid_cursor") from exc
 
 
-def _stream(table: Table, pk: str, low: str | None, high: str | None
+def _stream(table: Table, pk: str, low: str | None, high: str | None, first: int
             ) -> Iterator[dict[str, Any]]:
-    """Entries of one partition with low <= sort key < high, newest first."""
+    """Entries of one partition with low <= sort key < high, newest first: ``first``
+    of them by the first query (what a page can take from one partition, and one
+    more to know whether it goes on), then ``PAGE`` at a time when filters skip
+    entries, so that a page costs what it shows, not a fixed read."""
     start: dict[str, Any] | None = None
+    size = first
     while True:
         items, last = table.query_range(pk, index=INDEX, low=low, below=high, start=start,
-                                        limit=PAGE, forward=False)
+                                        limit=size, forward=False)
         yield from items
         if last is None:
             return
-        start = last
+        start, size = last, PAGE
 
 
 def list_scoped(kind: str, scopes: Iterable[str], *, limit: int = 20,
@@ -77,7 +81,8 @@ def list_scoped(kind: str, scopes: Iterable[str], *, limit: int = 20,
     table = table or Table()
     after = decode_scope_cursor(cursor)
     high = min(k for k in (after, until) if k) if (after or until) else None
-    streams = {s: _stream(table, partition(s, kind), since, high) for s in sorted(set(scopes))}
+    streams = {s: _stream(table, partition(s, kind), since, high, min(limit + 1, PAGE))
+               for s in sorted(set(scopes))}
     heads = {s: next(it, None) for s, it in streams.items()}
     taken: list[dict[str, Any]] = []
     last_key: str | None = None

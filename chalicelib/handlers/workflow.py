@@ -18,6 +18,9 @@ from chalicelib.kernel.config import resource_name
 workflow_bp = Blueprint(__name__)
 
 IDEMPOTENCY_DAYS = 7
+# Where Powertools keeps the steps' claims (the local runtime releases the
+# in-progress ones when it restarts: whoever held them died with it).
+CLAIMS_PARTITION = "IDEMPOTENCY#step"
 
 
 @workflow_bp.on_sqs_message(queue=resource_name("workflow"), batch_size=10)
@@ -54,7 +57,7 @@ def _idempotent_step(name: str) -> Any:
         table_name=get_settings().table_name,
         key_attr="pk",
         sort_key_attr="sk",
-        static_pk_value="IDEMPOTENCY#step",
+        static_pk_value=CLAIMS_PARTITION,
         expiry_attr="expires_at",
     )
 

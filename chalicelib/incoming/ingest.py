@@ -51,7 +51,7 @@ def _handle_record(record: Any) -> None:
                     event_time=s3_record.get("eventTime"))
         except Exception:
             if receives >= MAX_RECEIVES and receive is receive_object:
-                mark_failed(*where)
+                mark_failed(*where, event_time=s3_record.get("eventTime"))
             raise
 
 

@@ -11,11 +11,18 @@ The pipeline, as ordered steps with explicit outcomes:
 5. register with the next số đến → registered (needs_review when the metadata
    must be completed by a clerk) and ``incoming.registered`` is published.
 
-The record is created first and every later step moves it on from
-``processing`` with a conditional write, so a redelivered notification resumes
-where the last attempt stopped and never registers twice. The object key is
-only ever used to read that object back: accepted files are copied under a
-content-addressed key, and the original name is kept as display text only.
+A file costs one transaction: its record is written once, with its outcome,
+in the transaction that registers the document (or rejects, parks or links the
+file), conditional on no record existing yet (or one a clerk sent back to
+``processing``), so a redelivered notification never registers twice: it
+redoes the checks and its write is refused. A crash before that transaction
+leaves nothing but the object and the message, which comes again. The object
+key is only ever used to read that object back: accepted files are copied
+(server-side, from the very version read) under a content-addressed key, and
+the original name is kept as display text only. AWS calls for a registered
+file: GetObject, two index queries (same file, same number), CopyObject,
+PutObject of the text, the register's counter, the transaction, and the
+events' one SQS send.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from chalicelib.incoming.intake_store import IntakeStore, with_status_key
 from chalicelib.incoming.rules import IntakeStatus, Metadata, Urgency
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.faults import pause_point
 from chalicelib.work.pending import Pending
 from chalicelib.work.rules import Action
 
@@ -101,7 +109,7 @@ def _finish(store: IntakeStore, new: dict[str, Any], event: str | None = None,
     """The record moved on from ``processing``; one parked for review or failed
     (nothing registered) waits for a clerk, in the same transaction."""
     uow = store.unit_of_work()
-    store.save_from_processing(uow, new)
+    uow.add(store.finished(new))
     if new["status"] in WAITING_FOR_A_CLERK and not new.get("document_id"):
         inbox.pending_of(store.table, pending).open(
             uow, INTAKE_PARENT, new["id"], Action.REGISTER, inbox.CLERKS,
@@ -128,37 +136,26 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     store = IntakeStore(table)
     raw_key = urllib.parse.unquote_plus(key)
     record_id = record_id_for(bucket, raw_key, sequencer)
-    record = store.get(record_id)
-    if record is not None and record["status"] != IntakeStatus.PROCESSING.value:
-        return None
     try:
         obj = s3.get_object(Bucket=bucket, Key=raw_key)
         data: bytes | None = obj["Body"].read(MAX_FILE_BYTES + 1)
         sender = _sender_of(obj.get("Metadata") or {})
         named = urllib.parse.unquote((obj.get("Metadata") or {}).get("filename") or "")
+        etag = str(obj.get("ETag") or "")
     except s3.exceptions.NoSuchKey:
-        data, sender, named = None, None, ""
+        data, sender, named, etag = None, None, "", ""
     digest = hashlib.sha256(data).hexdigest() if data else None
-    if record is None:
-        now = iso(utcnow())
-        arrival = event_time or now
-        new = {
-            "id": record_id,
-            "file_name": display_name(named or raw_key), "size": len(data or b""),
-            "sha256": digest,
-            "status": IntakeStatus.PROCESSING.value, "reason": "", "reason_en": "",
-            "source_bucket": bucket, "source_key": raw_key, "sequencer": sequencer,
-            "arrival_at": arrival, "created_at": now, "updated_at": now, "version": 1,
-        }
-        uow = store.unit_of_work()
-        record = store.add(uow, new)
-        uow.emit(DomainEvent("intake.received", f"intake:{record_id}", {"sha256": digest}))
-        try:
-            uow.commit()
-        except Conflict:
-            record = store.get(record_id)
-            if record is None or record["status"] != IntakeStatus.PROCESSING.value:
-                return None
+    # Written once, with its outcome (``_finish`` or the registration); the
+    # arrival time orders the list, and stays the same when a clerk retries.
+    arrival = event_time or iso(utcnow())
+    record = {
+        "id": record_id,
+        "file_name": display_name(named or raw_key), "size": len(data or b""),
+        "sha256": digest,
+        "status": IntakeStatus.PROCESSING.value, "reason": "", "reason_en": "",
+        "source_bucket": bucket, "source_key": raw_key, "sequencer": sequencer,
+        "arrival_at": arrival, "created_at": arrival, "updated_at": arrival, "version": 1,
+    }
 
     # 1. check the file
     if data is None:
@@ -189,10 +186,14 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
                                      document_id=same["id"], pdf_status=report.status),
                        "intake.duplicate")
 
-    # 3. keep the file and its text under content-addressed keys
+    # 3. keep the file and its text under content-addressed keys: the file is
+    # copied inside S3, and only if it is still the version read (a new upload
+    # under the same key has its own notification).
     file_key = f"files/sha256/{digest}"
-    s3.put_object(Bucket=documents_bucket, Key=file_key, Body=data,
-                  ContentType="application/pdf", Metadata={"sha256": digest})
+    s3.copy_object(Bucket=documents_bucket, Key=file_key,
+                   CopySource={"Bucket": bucket, "Key": raw_key}, CopySourceIfMatch=etag,
+                   MetadataDirective="REPLACE", ContentType="application/pdf",
+                   Metadata={"sha256": digest})
     text_key = None
     if report.text:
         text_key = f"text/sha256/{digest}.txt"
@@ -221,6 +222,7 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     doc_id = uuid.uuid4().hex
     pending = _moved(record, status, reason, pdf_status=report.status,  # type: ignore[arg-type]
                      document_id=doc_id)
+    pause_point("intake.register")  # crash tests: the file kept, not yet registered
     try:
         incoming.register(
             None, meta, arrival=arrival, source="s3",
@@ -228,12 +230,12 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
                   "name": record["file_name"]},
             intake_id=record_id, duplicate_of=possible["id"] if possible else None,
             sender_email=sender, review=status is IntakeStatus.NEEDS_REVIEW,
-            extra_ops=[store.from_processing(pending)], doc_id=doc_id, table=table,
+            extra_ops=[store.finished(pending)], doc_id=doc_id, table=table,
         )
     except Conflict:
         latest = store.get(record_id)
         if latest is not None and latest["status"] != IntakeStatus.PROCESSING.value:
-            return None
+            return None  # another delivery finished it first
         raise
     return pending
 
@@ -262,14 +264,22 @@ def metadata_from_text(text: str) -> Metadata:
     )
 
 
-def mark_failed(bucket: str, key: str, sequencer: str, table: Table | None = None) -> None:
+def mark_failed(bucket: str, key: str, sequencer: str, table: Table | None = None,
+                event_time: str | None = None) -> None:
     """The last delivery failed too: the message goes to the DLQ, and the record
-    says so, so that a clerk sees it and can retry."""
+    says so, so that a clerk sees it and can retry. The pipeline writes a record
+    only with its outcome, so there is usually none yet: it is written here."""
     store = IntakeStore(table or Table())
-    record_id = record_id_for(bucket, urllib.parse.unquote_plus(key), sequencer)
+    raw_key = urllib.parse.unquote_plus(key)
+    record_id = record_id_for(bucket, raw_key, sequencer)
     record = store.get(record_id)
-    if record is None or record["status"] != IntakeStatus.PROCESSING.value:
+    if record is not None and record["status"] != IntakeStatus.PROCESSING.value:
         return
+    arrival = event_time or iso(utcnow())
+    record = record or {
+        "id": record_id, "file_name": display_name(raw_key), "size": 0, "sha256": None,
+        "source_bucket": bucket, "source_key": raw_key, "sequencer": sequencer,
+        "arrival_at": arrival, "created_at": arrival, "version": 0}
     _finish(store, _moved(record, IntakeStatus.FAILED, REASONS["failed"]), "intake.failed")
 
 

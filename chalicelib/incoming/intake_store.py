@@ -6,7 +6,10 @@ An intake record is ``INTAKE#{id}/INTAKE``, listed newest first under gsi1
 and the S3 event sequencer, so a redelivered notification maps to the same
 record and the conditional put refuses the duplicate. A record moves on from
 ``processing`` by a write conditional on that status, or, for a clerk's change,
-on the version it was read at.
+on the version it was read at. The pipeline writes a record once, with its
+outcome (``finished``), in the transaction that ends the file's processing:
+conditional on there being no record yet, or one a clerk sent back to
+``processing`` (a retry); a redelivery of a handled notification is refused.
 """
 
 from __future__ import annotations
@@ -42,6 +45,18 @@ class IntakeStore(TableStore):
                 "gsi2pk": status_partition(record["status"]), "gsi2sk": f"{created}#{record_id}"}
         uow.add(put_op(item, condition="attribute_not_exists(pk)"))
         return item
+
+    @staticmethod
+    def finished(record: dict[str, Any]) -> dict[str, Any]:
+        """The whole record with its outcome, as an operation for the transaction
+        that ends its processing (the registration's, for one): refused when the
+        record exists and is not waiting to be processed (again)."""
+        record_id, created = record["id"], record["created_at"]
+        item = {"pk": f"INTAKE#{record_id}", "sk": "INTAKE", "kind": "intake", **record,
+                "gsi1pk": ALL, "gsi1sk": f"{created}#{record_id}",
+                "gsi2pk": status_partition(record["status"]), "gsi2sk": f"{created}#{record_id}"}
+        return put_op(item, condition="attribute_not_exists(pk) OR #s = :p",
+                      names={"#s": "status"}, values={":p": IntakeStatus.PROCESSING.value})
 
     @staticmethod
     def from_processing(new: dict[str, Any]) -> dict[str, Any]:

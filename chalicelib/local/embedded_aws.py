@@ -141,6 +141,43 @@ def restore_bytes(data: bytes) -> dict[str, Any]:
     return meta
 
 
+def release_in_flight(claims_partition: str) -> int:
+    """After a restart, hand out again what the dead process was working on.
+
+    Every message received before the restart is made visible at once: a
+    snapshot taken while a handler held it keeps it hidden for the queue's
+    visibility timeout (12 and 30 minutes here), though the handler died with
+    the process. And every step claim still "in progress" (Powertools'
+    idempotency records under ``claims_partition``) is expired, as it would be at
+    its Lambda's deadline: otherwise the redelivered message meets the dead
+    run's claim, fails, and hides for another visibility timeout. SQS does the
+    same when a visibility timeout ends (at-least-once; the steps are
+    idempotent). Returns how many messages and claims were released."""
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.sqs.models import sqs_backends
+
+    released = 0
+    for regions in sqs_backends.values():
+        for backend in regions.values():
+            for queue in backend.queues.values():
+                for message in queue._messages:  # moto's own list: no public accessor
+                    if message.approximate_receive_count and not message.visible:
+                        message.visible_at = 0.0
+                        released += 1
+    partition = DynamoType({"S": claims_partition})
+    for dynamo_regions in dynamodb_backends.values():
+        for dynamo in dynamo_regions.values():
+            for table in dynamo.tables.values():
+                rows = table.items.get(partition) if table.has_range_key else None
+                for item in (rows or {}).values():
+                    status = item.attrs.get("status")
+                    if status is not None and status.value == "INPROGRESS":
+                        item.attrs["in_progress_expiration"] = DynamoType({"N": "0"})
+                        released += 1
+    return released
+
+
 class EmbeddedAws:
     """moto's WSGI app behind our own server, plus one extra read-only route that
     lists the mail SES accepted (``/_eoffice/ses/sent``) for the outbox page."""
@@ -181,6 +218,10 @@ class EmbeddedAws:
             self.replayed = self._journal.replay(since, moto_app)
             if self.replayed:
                 self._changes += 1  # the next periodic save takes them in
+            from chalicelib.handlers.workflow import CLAIMS_PARTITION
+
+            if release_in_flight(CLAIMS_PARTITION):
+                self._changes += 1
             self._journal.open(since)
 
         def app(environ: dict[str, Any], start_response: Any) -> Any:

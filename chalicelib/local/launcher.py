@@ -114,14 +114,17 @@ class LocalRuntime:
         except OSError:
             return ""
 
-    def start(self, timeout: float = START_TIMEOUT) -> dict[str, Any]:
+    def start(self, timeout: float = START_TIMEOUT, env: dict[str, str] | None = None
+              ) -> dict[str, Any]:
         """Start and wait until ready; the content of its local.json. Raises
-        ``NotReady`` (the runtime stopped) when it is not ready in time."""
+        ``NotReady`` (the runtime stopped) when it is not ready in time.
+        ``env``: more variables for this run only (e.g. a pause point)."""
+        extra = env or {}
         self.data_dir.mkdir(parents=True, exist_ok=True)
         # Only what local.json says may aim the runtime: none of this process's AWS settings.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("AWS_", "EOFFICE_", "MOTO_"))}
-        env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1")
+        env.update(PYTHONIOENCODING="utf-8", PYTHONUNBUFFERED="1", **extra)
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = self.log_path.open("ab")
         try:
@@ -157,6 +160,19 @@ class LocalRuntime:
         self.stop()
         raise NotReady(f"the local runtime was not ready within {timeout:.0f}s; its output:\n"
                        f"{self.output()}")
+
+    def kill(self) -> None:
+        """SIGKILL the runtime and chalice local: no handler runs, nothing is saved
+        but what the journal already holds."""
+        proc = self.proc
+        assert proc is not None
+        children = descendants(proc.pid)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        self.proc = None
 
     def stop(self) -> int | None:
         """SIGINT (what Ctrl-C sends), wait; SIGKILL whatever is left. The exit

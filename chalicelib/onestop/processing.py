@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.errors import Conflict, Forbidden
 from chalicelib.kernel.events import instant, iso
+from chalicelib.kernel.faults import pause_point
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.ports import UnitOfWork
 from chalicelib.onestop import rules
@@ -101,6 +102,7 @@ def advance(caller: Caller, dossier_id: str, *, note: str = "",
     if last and d["applicant"].get("email"):
         uow.emit(mail(saved, "dossier_status", message="Hồ sơ đã được giải quyết xong; "
                       "kết quả sẵn sàng để trả."))
+    pause_point("onestop.advance")  # crash tests: the hand-off built, not yet committed
     uow.commit()
     return view(caller, dossier_id, deps=deps)
 

@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table, json_ready
+from chalicelib.adapters.scoped_lists import decode_scope_cursor, encode_scope_cursor
 from chalicelib.kernel.access import can_view
 from chalicelib.kernel.attempts import checked
 from chalicelib.kernel.errors import NotFound
@@ -27,6 +28,8 @@ from chalicelib.onestop.store import KEYS
 
 # The table's keys, and what only the lookup compares.
 HIDDEN = (*KEYS, "phone_last4", "access_key")
+# Dossiers read per query when the whole month is asked for.
+LIST_CHUNK = 500
 
 
 def view(caller: Caller, dossier_id: str, table: Table | None = None, *,
@@ -62,20 +65,39 @@ def actions(caller: Caller, d: dict[str, Any]) -> list[str]:
 
 
 def list_visible(caller: Caller, *, month: str | None = None, q: str | None = None,
+                 limit: int | None = None, cursor: str | None = None,
                  table: Table | None = None, deps: Deps | None = None) -> dict[str, Any]:
-    """Dossiers received in a month (YYYY-MM) that the caller may see: the desk and
-    leaders see all; a unit sees those that pass through it. ``q``: words of the
-    code, the procedure or the applicant's name, diacritics ignored."""
+    """Dossiers received in a month (YYYY-MM) that the caller may see, newest
+    first: the desk and leaders see all; a unit sees those that pass through it.
+    ``q``: words of the code, the procedure or the applicant's name, diacritics
+    ignored. With ``limit``, one page and the ``cursor`` of the next (None at the
+    end): a page reads ``limit + 1`` dossiers at a time, so its cost follows the
+    page, not the month; without it, the whole month (search reads it so)."""
     words = filter_words(q)
     deps = deps_for(table, deps)
     month = month or deps.clock().astimezone(TZ).strftime("%Y-%m")
-    items = [i for i in deps.store.received_in(month) if can_view(caller, access_of(i))
-             and matches(words, i["code"], i["procedure"]["name"], i["applicant"]["name"])]
-    return {"month": month, "items": [{
+    before = decode_scope_cursor(cursor)
+    taken: list[dict[str, Any]] = []
+    next_cursor: str | None = None
+    more = True
+    while more and next_cursor is None:
+        want = LIST_CHUNK if limit is None else limit - len(taken) + 1
+        found, more = deps.store.received_page(month, before=before, limit=want)
+        for index, (position, i) in enumerate(found):
+            before = position
+            if can_view(caller, access_of(i)) and matches(
+                    words, i["code"], i["procedure"]["name"], i["applicant"]["name"]):
+                taken.append(i)
+                if limit is not None and len(taken) == limit:
+                    if more or index + 1 < len(found):
+                        next_cursor = encode_scope_cursor(position)
+                    more = False
+                    break
+    return {"month": month, "cursor": next_cursor, "items": [{
         "id": i["id"], "code": i["code"], "procedure": i["procedure"]["name"],
         "applicant": i["applicant"]["name"], "status": int(i["status"]),
         "status_label": S(int(i["status"])).label_vi, "received_at": i["received_at"],
-        "appointment_at": i["appointment_at"], "channel": i["channel"]} for i in items]}
+        "appointment_at": i["appointment_at"], "channel": i["channel"]} for i in taken]}
 
 
 def find_by_code(code: str, phone_last4: str, deps: Deps, *,

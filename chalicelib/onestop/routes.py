@@ -131,7 +131,9 @@ def receive(call: Call) -> dict[str, Any]:
        summary="Dossiers received in a month that the caller's unit handles")
 def list_dossiers(call: Call) -> dict[str, Any]:
     deps = use_cases()
-    return onestop.list_visible(call.user, month=call.query.month, q=call.query.q, deps=deps)
+    q = call.query
+    return onestop.list_visible(call.user, month=q.month, q=q.q, limit=q.limit, cursor=q.cursor,
+                                deps=deps)
 
 
 @route(onestop_bp, "/api/dossiers/{dossier_id}", policy=SIGNED_IN, tags=TAGS,

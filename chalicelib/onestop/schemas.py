@@ -87,6 +87,8 @@ class ReturnIn(BaseModel):
 class ListQuery(BaseModel):
     month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
     q: str | None = Field(default=None, max_length=200)  # words, diacritics ignored
+    cursor: str | None = Field(default=None, max_length=400)
+    limit: int = Field(default=20, ge=1, le=100)
 
 
 class Form06Query(BaseModel):

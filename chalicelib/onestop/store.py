@@ -40,6 +40,10 @@ from chalicelib.work.store import measured
 
 # The attributes the table adds to a dossier: its keys, never shown.
 KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi3pk", "gsi3sk")
+# What a month's list reads of each dossier: the row, who may see it, its
+# position (a dossier's steps, slip and timeline weigh many times more).
+LISTED = ("id", "code", "procedure.name", "applicant.name", "status", "received_at",
+          "appointment_at", "channel", "units", "people", "gsi3sk")
 # The parent kind of a dossier's work items (``work.items.work_item``).
 WORK_PARENT = "DOSSIER"
 
@@ -75,17 +79,14 @@ class OneStopStore(TableStore):
         page = self.table.query(f"DOSSIERCODE#{code}", index="gsi1", limit=1)
         return page.items[0] if page.items else None
 
-    def received_in(self, month: str) -> list[dict[str, Any]]:
-        """Dossiers received in a month (``yyyy-mm``), newest first."""
-        out: list[dict[str, Any]] = []
-        cursor = None
-        while True:
-            page = self.table.query(f"DOSSIERS#{month}", index="gsi3", limit=500,
-                                    cursor=cursor, forward=False)
-            out.extend(page.items)
-            cursor = page.cursor
-            if not cursor:
-                return out
+    def received_page(self, month: str, *, before: str | None, limit: int
+                      ) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
+        """Up to ``limit`` dossiers received in a month, newest first, strictly
+        older than the position ``before``: each with its position, and whether
+        the month holds more."""
+        page = self.table.query(f"DOSSIERS#{month}", index="gsi3", sk_before=before,
+                                limit=limit, forward=False, attributes=LISTED)
+        return [(str(i["gsi3sk"]), i) for i in page.items], page.cursor is not None
 
     def add(self, uow: UnitOfWork, dossier: dict[str, Any], *, month: str) -> dict[str, Any]:
         """A new dossier (refused if its id exists), listed under the month

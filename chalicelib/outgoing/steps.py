@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
+from chalicelib.kernel.faults import pause_point
 from chalicelib.kernel.logging import logger
 from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
@@ -115,6 +116,7 @@ def sign_outgoing(event: DomainEvent) -> None:
                       action="outgoing.sign_failed", summary="Ký số không thành công",
                       failure=_failure(exc), table=table)
         return
+    pause_point("outgoing.sign")  # crash tests: signed and stored, not yet recorded
     outgoing.mark(doc_id, OutStatus.SIGNED, expect=OutStatus.SIGNING, action="outgoing.signed",
                   summary=f"Đã ký số ({doc.get('signed_by')})", table=table, signed_key=key,
                   signed_at=iso(utcnow()), signed_sha256=hashlib.sha256(signed).hexdigest(),
@@ -188,6 +190,7 @@ def issue_outgoing(event: DomainEvent) -> None:
                       summary="Phát hành không thành công (giữ nguyên số đã cấp)",
                       failure=_failure(exc), table=table)
         return
+    pause_point("outgoing.issue")  # crash tests: sealed and stored, not yet recorded
     outgoing.mark(doc_id, OutStatus.ISSUED, expect=OutStatus.ISSUING, action="outgoing.issued",
                   summary=f"Đã phát hành {doc['number_text']}", table=table, issued_key=key,
                   issued_at=iso(utcnow()), issued_sha256=hashlib.sha256(issued).hexdigest(),

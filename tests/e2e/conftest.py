@@ -23,13 +23,10 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.local import launcher
-from chalicelib.local.launcher import START_TIMEOUT, descendants
+from chalicelib.local.launcher import START_TIMEOUT
 from chalicelib.local.launcher import STOP_TIMEOUT as STOP_TIMEOUT
 from chalicelib.local.launcher import api_call as api_call
 from tests.conftest import require_tool
-
-# The name test modules import the launcher's ``descendants`` by.
-_children_of = descendants
 
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -47,11 +44,16 @@ class LocalRuntime(launcher.LocalRuntime):
     """``chalicelib.local.launcher.LocalRuntime`` that fails the test, with the
     runtime's output, when it does not become ready."""
 
-    def start(self, timeout: float = START_TIMEOUT) -> dict[str, Any]:
+    def start(self, timeout: float = START_TIMEOUT, env: dict[str, str] | None = None
+              ) -> dict[str, Any]:
         try:
-            return super().start(timeout)
+            return super().start(timeout, env)
         except launcher.NotReady as exc:
             pytest.fail(str(exc))
+
+    def admin_token(self) -> str:
+        """A sign-in of the demo administrator of the running runtime."""
+        return admin_token(self.info)
 
 
 # ------------------------------------------------------------------ runtime

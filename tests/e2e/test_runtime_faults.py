@@ -14,29 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.local.launcher import descendants
 from tests.e2e.conftest import (
     STOP_TIMEOUT,
     LocalRuntime,
-    _children_of,
     api_call,
-    api_login,
     aws_client,
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def kill_hard(rt: LocalRuntime) -> None:
-    """SIGKILL the runtime and chalice local: no handler runs, nothing is saved."""
-    proc = rt.proc
-    assert proc is not None
-    descendants = _children_of(proc.pid)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-    for pid in descendants:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, signal.SIGKILL)
-    rt.proc = None
 
 
 def test_acknowledged_writes_survive_a_kill_and_signals_always_stop_it(tmp_path: Path) -> None:
@@ -44,8 +30,7 @@ def test_acknowledged_writes_survive_a_kill_and_signals_always_stop_it(tmp_path:
     try:
         first = rt.start()
         url = first["url"]
-        admin = next(a for a in first["accounts"] if a["role"] == "admin")
-        token = api_login(url, admin["username"], admin["password"])["id_token"]
+        token = rt.admin_token()
         note = "Làm bù trước sự cố — " + uuid.uuid4().hex[:6]
         status, body = api_call(url, "PUT", "/api/calendar/overrides",
                                 {"date": "2031-03-08", "working": True, "note": note}, token)
@@ -56,14 +41,14 @@ def test_acknowledged_writes_survive_a_kill_and_signals_always_stop_it(tmp_path:
                 for n in range(5)}
         for key, content in pdfs.items():
             s3.put_object(Bucket=bucket, Key=key, Body=content, ContentType="application/pdf")
-        kill_hard(rt)  # well inside the 15 s between snapshots
+        rt.kill()  # well inside the 15 s between snapshots
 
         second = rt.start()
         assert "journaled requests replayed" in rt.output(), rt.output()
         s3 = aws_client(second, "s3")
         for key, content in pdfs.items():
             assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == content
-        token = api_login(url, admin["username"], admin["password"])["id_token"]
+        token = rt.admin_token()
         status, body = api_call(url, "GET", "/api/calendar/overrides", token=token)
         assert status == 200, body
         assert [o["note"] for o in body["overrides"] if o["date"] == "2031-03-08"] == [note]
@@ -71,7 +56,7 @@ def test_acknowledged_writes_survive_a_kill_and_signals_always_stop_it(tmp_path:
         # A storm of Ctrl-C and SIGTERM, as an impatient user or a supervisor sends.
         proc = rt.proc
         assert proc is not None
-        descendants = _children_of(proc.pid)
+        children = descendants(proc.pid)
         deadline = time.monotonic() + 1.0
         sig = signal.SIGTERM
         while time.monotonic() < deadline and proc.poll() is None:
@@ -85,7 +70,7 @@ def test_acknowledged_writes_survive_a_kill_and_signals_always_stop_it(tmp_path:
             pytest.fail(f"the runtime did not stop within {STOP_TIMEOUT:.0f}s of repeated "
                         f"signals; its output:\n{rt.output()}")
         finally:
-            for pid in descendants:
+            for pid in children:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
         rt.proc = None

@@ -355,3 +355,35 @@ def test_the_desk_refuses_an_incomplete_dossier_with_the_missing_papers_listed(d
     assert desk["chuyenvien"].send("POST", "/api/dossier-refusals", {
         "procedure": PROCEDURE, "missing": papers[:1],
         "applicant": {"name": "A", "phone": "0944445555"}}).status_code == 403
+
+
+def test_the_month_is_listed_a_page_at_a_time_with_the_rows_fields(desk, client):
+    """The list reads a page (and one more) of slim rows: the projection keeps
+    what a row shows and who may see it; the cursor goes on where it stopped."""
+    received = []
+    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"):
+        resp = desk["motcua"].send("POST", "/api/dossiers", {
+            "procedure": PROCEDURE, "applicant": {"name": name, "phone": "0987654321"},
+            "papers": {}, "papers_seen": _required_papers(client)})
+        assert resp.status_code == 200, resp.body
+        received.append(_body(resp))
+
+    first = _body(desk["motcua"].get("/api/dossiers?limit=2"))
+    assert len(first["items"]) == 2 and first["cursor"]
+    rest = _body(desk["motcua"].get(f"/api/dossiers?limit=2&cursor={first['cursor']}"))
+    assert len(rest["items"]) == 1 and rest["cursor"] is None
+    rows = first["items"] + rest["items"]
+    assert [r["received_at"] for r in rows] == sorted((r["received_at"] for r in rows),
+                                                      reverse=True)
+    by_id = {d["id"]: d for d in received}
+    assert set(by_id) == {r["id"] for r in rows}
+    for row in rows:
+        d = by_id[row["id"]]
+        assert (row["code"], row["applicant"], row["procedure"], row["status"]) == (
+            d["code"], d["applicant"]["name"], d["procedure"]["name"], d["status"])
+    # Someone whose unit no step passes through sees none of them.
+    assert _body(desk["luutru"].get("/api/dossiers?limit=2"))["items"] == []
+
+    bad = desk["motcua"].get("/api/dossiers?limit=0&cursor=abc")
+    assert bad.status_code == 400
+    assert {f["path"] for f in _body(bad)["error"]["fields"]} >= {"limit"}

@@ -14,9 +14,9 @@ from chalicelib.audit.trail import export_rows, for_display
 ROOT = Path(__file__).resolve().parents[2] / "chalicelib"
 ACTION = re.compile(r"^[a-z]+\.[a-z_]+$")
 # Calls whose string arguments are not audit actions: event types and their
-# subscriptions, template and file names, dictionary look-ups.
+# subscriptions, template and file names, dictionary look-ups, crash-test pause points.
 NOT_AUDIT = {"DomainEvent", "emit", "subscribe", "render", "render_page", "get", "pop",
-             "setdefault", "startswith", "endswith", "join"}
+             "setdefault", "startswith", "endswith", "join", "pause_point"}
 
 
 def _recorded_actions() -> set[str]:

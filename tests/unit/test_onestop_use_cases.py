@@ -427,6 +427,33 @@ def test_a_unit_lists_only_the_dossiers_that_pass_through_it(deps: Deps) -> None
     assert list_visible(DESK, month="2026-11", deps=deps)["items"] == []
 
 
+def test_the_month_is_read_a_page_at_a_time_newest_first_with_its_search(
+        deps: Deps) -> None:
+    """A page reads what it shows (plus one), whatever the month holds; the
+    cursor goes on strictly after the last dossier shown, and a search skips
+    what does not match across pages."""
+    received = []
+    for n in range(5):
+        deps.clock.now = MONDAY + timedelta(minutes=n)  # type: ignore[attr-defined]
+        received.append(_at_desk(deps, name=f"Người nộp {n}" if n % 2 else f"Nguyễn Văn {n}"))
+    newest_first = [d["id"] for d in reversed(received)]
+
+    first = list_visible(DESK, limit=2, deps=deps)
+    second = list_visible(DESK, limit=2, cursor=first["cursor"], deps=deps)
+    last = list_visible(DESK, limit=2, cursor=second["cursor"], deps=deps)
+    assert [i["id"] for i in first["items"] + second["items"] + last["items"]] == newest_first
+    assert first["cursor"] and second["cursor"] and last["cursor"] is None
+    assert list_visible(DESK, deps=deps)["cursor"] is None
+
+    nguyen = list_visible(DESK, q="nguyen", limit=2, deps=deps)
+    assert [i["applicant"] for i in nguyen["items"]] == ["Nguyễn Văn 4", "Nguyễn Văn 2"]
+    rest = list_visible(DESK, q="nguyen", limit=2, cursor=nguyen["cursor"], deps=deps)
+    assert [i["applicant"] for i in rest["items"]] == ["Nguyễn Văn 0"]
+    assert rest["cursor"] is None
+    assert list_visible(STRANGER, limit=2, deps=deps) == {
+        "month": first["month"], "cursor": None, "items": []}
+
+
 def test_form06_is_for_leaders_and_the_desk_and_counts_from_the_counters(
         deps: Deps) -> None:
     _at_desk(deps)

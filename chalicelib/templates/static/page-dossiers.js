@@ -123,22 +123,14 @@
       stamp(d.appointment_at)) : ""),
       cell("c-status", statusBadge(d)));
     let filters = () => ({});
-    let generation = 0;
-    const load = async () => {
-      const mine = ++generation;
-      tbody.parentElement.setAttribute("aria-busy", "true");
-      try {
-        const res = await api("/api/dossiers?" + E.pageQuery(null, filters()));
-        if (mine !== generation) return; // a later search has started
-        const items = res.items || [];
-        tbody.replaceChildren(...items.map(row));
-        if (!items.length) {
-          tbody.append(el("tr", {}, el("td", { colspan: "4", class: "empty" }, filters().q
-            ? "Không có hồ sơ nào khớp với từ khoá tìm trong tháng này." : "Không có hồ sơ nào trong tháng này.")));
-        }
-        count.textContent = items.length ? `${items.length} hồ sơ.` : "";
-      } finally { tbody.parentElement.removeAttribute("aria-busy"); }
-    };
+    // Newest first, a page at a time: a month of a busy desk is read as it is scrolled.
+    const load = E.pagedList({
+      list: tbody, busy: tbody.parentElement, more: document.querySelector("[data-action=more]"),
+      item: row, count, counted: E.shownCount("hồ sơ"),
+      fetchPage: (cursor) => api("/api/dossiers?" + E.pageQuery(cursor, { limit: "20", ...filters() })),
+      empty: () => el("tr", {}, el("td", { colspan: "4", class: "empty" }, filters().q
+        ? "Không có hồ sơ nào khớp với từ khoá tìm trong tháng này." : "Không có hồ sơ nào trong tháng này.")),
+    });
     filters = E.filterForm(document.getElementById("os-filters"), load);
     const reload = reloader(load);
     document.querySelector("[data-action=reload]").addEventListener("click", reload);
