@@ -161,6 +161,7 @@ LABELS: dict[str, str] = {
     "which": "tệp",
     "working": "ngày làm việc",
     "year": "năm",
+    "sort": "thứ tự kết quả",
 }
 
 # By pydantic error type; {label} is the field's label, {Label} the same with a

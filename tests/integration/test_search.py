@@ -7,8 +7,6 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import boto3
-
 
 def _register(subject: str, agency: str, hours: int, **kw):
     from chalicelib.incoming import service as incoming
@@ -21,12 +19,9 @@ def _register(subject: str, agency: str, hours: int, **kw):
 
 
 def _index(aws_env):
-    import app as app_module
-    from chalicelib.local.pump import pollers_for
+    from tests.aws import drain_workflow_and_index
 
-    pumps = {p.name: p for p in pollers_for(app_module.app, boto3.client("sqs"),
-                                          "ap-southeast-1")}
-    pumps["on_workflow_message"].drain()
+    drain_workflow_and_index()
 
 
 def _ids(resp) -> list[str]:
