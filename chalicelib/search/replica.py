@@ -53,6 +53,10 @@ def local_root() -> Path:
                 / "eoffice-search")
 
 
+class StaleCopy(RuntimeError):
+    """Another writer (the rebuild) pushed since this copy was pulled."""
+
+
 class Replica:
     """One local copy of the index in ``directory``, kept in line with S3."""
 
@@ -124,6 +128,14 @@ class Replica:
                 self.s3.upload_file(str(path), self.bucket, key)
             files[name] = key
         manifest = Manifest(lineage, generation, files)
+        if not new_lineage:
+            # One writer by design (one FIFO message group), but the weekly rebuild is
+            # another: a batch applied to a copy it superseded is retried on top of it.
+            latest = self.remote()
+            if latest is not None and (before is None or (latest.lineage, latest.generation)
+                                       != (before.lineage, before.generation)):
+                self.manifest = None
+                raise StaleCopy(f"index moved to {latest.lineage}/{latest.generation}")
         self.s3.put_object(Bucket=self.bucket, Key=self._key(MANIFEST), Body=manifest.to_json(),
                            ContentType="application/json")
         self.manifest = manifest

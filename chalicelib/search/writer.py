@@ -22,6 +22,7 @@ PREFIX = "incoming"  # one index today; another kind would get its own prefix
 GROUP = "index"
 _lock = threading.Lock()
 _reader: Any = None
+_writer: Any = None  # the writer's copy, kept between batches: only new files are fetched
 
 
 def _replica(role: str) -> Any:
@@ -45,10 +46,18 @@ def reader() -> Any:
 
 
 def forget_reader() -> None:
-    """A new environment (tests): the next search opens a fresh copy."""
-    global _reader
+    """A new environment (tests): the next search and batch open fresh copies."""
+    global _reader, _writer
     with _lock:
-        _reader = None
+        _reader = _writer = None
+
+
+def _writer_replica() -> Any:
+    global _writer
+    with _lock:
+        if _writer is None:
+            _writer = _replica("writer")
+        return _writer
 
 
 def enqueue(doc_id: str, dedup: str) -> None:
@@ -78,7 +87,7 @@ def apply_ids(doc_ids: list[str]) -> dict[str, int]:
     from chalicelib.search.engine import TantivyIndex
     from chalicelib.search.indexing import apply_batch
 
-    replica = _replica("writer")
+    replica = _writer_replica()
     replica.pull()
     index = TantivyIndex(Path(replica.directory))
     documents = IncomingStore(Table())
@@ -99,9 +108,8 @@ def rebuild_index() -> dict[str, int]:
     from chalicelib.search.indexing import rebuild
     from chalicelib.search.store import incoming_documents
 
-    replica = _replica("writer")
+    replica = _replica("rebuild")
     shutil.rmtree(replica.directory, ignore_errors=True)
-    replica.manifest = None
     index = TantivyIndex(Path(replica.directory))
     count = rebuild(incoming_documents(Table()), text_of=_text_of, index=index)
     del index

@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from chalicelib.search.engine import TantivyIndex
 from chalicelib.search.ports import IndexedDocument, SearchRequest
 from chalicelib.search.query import parse
-from chalicelib.search.replica import MANIFEST, Reader, Replica
+from chalicelib.search.replica import MANIFEST, Reader, Replica, StaleCopy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,6 +118,21 @@ def test_a_rebuild_is_a_new_lineage_that_readers_switch_to(tmp_path: Path) -> No
     reader.expire()
     index = reader.index()
     assert _found(index, "van ban moi") == 1 and _found(index, "van ban cu") == 0
+
+
+def test_a_batch_applied_to_a_copy_the_rebuild_superseded_is_refused(tmp_path: Path) -> None:
+    s3 = FakeS3()
+    writer = _write(s3, tmp_path, [_doc(1, "Văn bản cũ")])
+    writer.pull()
+    TantivyIndex(writer.directory).apply([_doc(2, "Văn bản thêm")], [])
+    rebuilt = Replica(s3, "bucket", "incoming", tmp_path / "rebuilt")
+    TantivyIndex(rebuilt.directory).apply([_doc(9, "Văn bản mới")], [])
+    lineage = rebuilt.push(new_lineage=True).lineage
+    with pytest.raises(StaleCopy):
+        writer.push()  # SQS gives the batch again ...
+    assert writer.pull()  # ... and it is applied on top of the rebuilt index
+    assert writer.manifest is not None and writer.manifest.lineage == lineage
+    assert _found(TantivyIndex(writer.directory), "van ban moi") == 1
 
 
 def test_importing_the_app_loads_no_search_engine() -> None:
