@@ -29,6 +29,7 @@ from chalicelib.organisation.routes import org_bp
 from chalicelib.organisation.session_routes import auth_bp
 from chalicelib.outgoing.routes import outgoing_bp
 from chalicelib.outgoing.verification_routes import verification_bp
+from chalicelib.search.jobs import search_writer_bp
 from chalicelib.search.routes import search_bp
 from chalicelib.signing.key_routes import pki_bp
 from chalicelib.web.pages import pages_bp
@@ -51,7 +52,7 @@ BLUEPRINTS = (
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
     meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp, complaints_bp,
     onestop_bp, notifications_bp, search_bp, evaluation_bp, dashboard_bp, errors_bp,
-    archive_bp, iso_bp, exchange_bp,
+    archive_bp, iso_bp, exchange_bp, search_writer_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

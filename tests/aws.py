@@ -22,6 +22,16 @@ def drain_workflow() -> int:
     return pollers["on_workflow_message"].drain()
 
 
+def drain_workflow_and_index() -> int:
+    """The workflow queue, then the search index's writer (what the events queued)."""
+    import app as app_module
+    from chalicelib.local.pump import pollers_for
+
+    pollers = {p.name: p for p in pollers_for(app_module.app, boto3.client("sqs"),
+                                              "ap-southeast-1")}
+    return pollers["on_workflow_message"].drain() + pollers["on_search_index_message"].drain()
+
+
 def sent_messages() -> Iterator[EmailMessage]:
     """Every raw message moto's SES accepted, parsed, oldest first."""
     from moto.backends import get_backend

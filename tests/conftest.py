@@ -102,6 +102,9 @@ def _reset_module_caches() -> None:
 
     tokens._verifier = None
     calendar.forget_cached_calendar()
+    from chalicelib.search.writer import forget_reader
+
+    forget_reader()  # each test's moto holds another index
 
 
 @pytest.fixture

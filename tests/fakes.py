@@ -789,33 +789,6 @@ class FakeOrganisation(FakeDirectory):
                 if profile.get("unit") == unit]
 
 
-class FakePostingStore:
-    """``search.store.PostingStore`` in memory: posting lists read newest first a
-    page at a time, as the search merges them."""
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], dict[str, Any]] = {}  # (doc id, sk) -> posting
-
-    def existing(self, doc_id: str) -> set[str]:
-        return {sk for d, sk in self.items if d == doc_id}
-
-    def rewrite(self, doc_id: str, puts: list[dict[str, Any]], stale: set[str]) -> None:
-        for item in puts:
-            self.items[(doc_id, item["sk"])] = dict(item)
-        for sk in stale:
-            self.items.pop((doc_id, sk), None)
-
-    def keys(self, partition: str, *, low: str | None, below: str | None,
-             start: dict[str, Any] | None, limit: int
-             ) -> tuple[list[str], dict[str, Any] | None]:
-        keys = sorted({p["gsi1sk"] for p in self.items.values() if p["gsi1pk"] == partition
-                       and (low is None or p["gsi1sk"] >= low)
-                       and (below is None or p["gsi1sk"] < below)
-                       and (start is None or p["gsi1sk"] < start["gsi1sk"])}, reverse=True)
-        page = keys[:limit]
-        return page, ({"gsi1sk": page[-1]} if len(keys) > limit else None)
-
-
 # ---- outgoing ------------------------------------------------------------------
 
 class FakeOutgoingStore(EventedStore):

@@ -187,6 +187,7 @@ LABELS: dict[str, str] = {
     "certificate_pem": "chứng thư số của cơ quan (PEM)",
     "organ_ids": "các cơ quan nhận liên thông",
     "csv": "tệp CSV danh bạ cơ quan",
+    "sort": "thứ tự kết quả",
 }
 
 # By pydantic error type; {label} is the field's label, {Label} the same with a

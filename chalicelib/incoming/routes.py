@@ -84,7 +84,7 @@ def incoming_list(call: Call) -> dict[str, Any]:
         q = call.query
         return search(call.user, q.q, limit=q.limit, cursor=q.cursor, since=q.since,
                       until=q.until, urgency=q.do_khan.value if q.do_khan else None,
-                      status=q.status, unit=q.unit)
+                      status=q.status, unit=q.unit, sort=q.sort)
     q = call.query
     page = use_cases().list_visible(call.user, limit=q.limit, cursor=q.cursor, since=q.since,
                                     until=q.until, urgency=q.do_khan.value if q.do_khan else None,

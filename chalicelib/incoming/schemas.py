@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
@@ -38,6 +39,8 @@ class ListQuery(BaseModel):
     do_khan: Urgency | None = None
     status: str | None = Field(default=None,
                                pattern="^(registered|distributed|in_progress|completed)$")
+    # With q: newest first (the register's order) or by relevance.
+    sort: Literal["newest", "relevance"] = "newest"
 
 
 class MetadataIn(BaseModel):

@@ -36,6 +36,8 @@ class Settings:
     archive_bucket: str
     workflow_queue_url: str
     ingest_queue_url: str
+    search_queue_url: str
+    search_index_bucket: str
     user_pool_id: str
     user_pool_client_id: str
     agency_key_id: str
@@ -76,6 +78,8 @@ ENV_NAMES = {
     "archive_bucket": "ARCHIVE_BUCKET",
     "workflow_queue_url": "WORKFLOW_QUEUE_URL",
     "ingest_queue_url": "INGEST_QUEUE_URL",
+    "search_queue_url": "SEARCH_QUEUE_URL",
+    "search_index_bucket": "SEARCH_INDEX_BUCKET",
     "user_pool_id": "USER_POOL_ID",
     "user_pool_client_id": "USER_POOL_CLIENT_ID",
     "agency_key_id": "AGENCY_KEY_ID",

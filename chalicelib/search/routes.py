@@ -28,11 +28,11 @@ SCHEDULERS = {Role.LEADER, Role.UNIT_HEAD, Role.CLERK}
 Found = tuple[list[dict[str, Any]], bool]
 
 
-def _incoming(caller: Caller, q: str, limit: int) -> Found:
+def _incoming(caller: Caller, q: str, limit: int, sort: str = "relevance") -> Found:
     from chalicelib.incoming.rules import STATUS_LABELS, DocStatus
     from chalicelib.search.service import search
 
-    page = search(caller, q, limit=limit)
+    page = search(caller, q, limit=limit, sort="newest" if sort == "newest" else "relevance")
     return [{
         "id": d["id"], "title": d.get("trich_yeu") or d.get("so_ky_hieu") or "(chưa có trích yếu)",
         "link": f"/app/document?id={d['id']}",
@@ -40,6 +40,7 @@ def _incoming(caller: Caller, q: str, limit: int) -> Found:
                                            d.get("so_ky_hieu"), d.get("co_quan_ban_hanh")) if x),
         "date": d.get("arrival_at"), "status": d.get("status"),
         "status_label": STATUS_LABELS.get(DocStatus(d["status"]), "") if d.get("status") else "",
+        "snippet": d.get("snippet") or [],
     } for d in page["items"]], page["cursor"] is not None
 
 
@@ -121,11 +122,15 @@ def _meetings(caller: Caller, q: str, limit: int) -> Found:
     } for m in found[:limit]], more
 
 
-def sources() -> list[Any]:
+def sources(sort: str = "relevance") -> list[Any]:
     """Every kind, in the order the results page shows them."""
     source = federation.Source
+
+    def incoming(caller: Caller, q: str, limit: int) -> Found:
+        return _incoming(caller, q, limit, sort)
+
     return [
-        source("incoming", "Văn bản đến", "/app/incoming", _incoming),
+        source("incoming", "Văn bản đến", "/app/incoming", incoming),
         source("outgoing", "Văn bản đi", "/app/outgoing", _outgoing),
         source("complaint", "Đơn thư", "/app/complaints", _complaints),
         source("dossier", "Hồ sơ một cửa", "/app/dossiers", _dossiers),
@@ -141,5 +146,5 @@ def sources() -> list[Any]:
                "results grouped by kind, each with kind, title and link")
 def search_everything(call: Call) -> dict[str, Any]:
     q = call.query
-    return federation.search_all(call.user, q.q, sources(), per_kind=q.limit,
+    return federation.search_all(call.user, q.q, sources(q.sort), per_kind=q.limit,
                                  kinds={q.kind} if q.kind else None)

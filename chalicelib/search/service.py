@@ -1,211 +1,111 @@
-"""Full-text search within routed permissions: an inverted index in the table.
+"""Full-text search of incoming documents within routed permissions, on the
+search engine behind ``search/ports.py`` (Tantivy, ``search/engine.py``).
 
-For every scope that may see a document (``kernel/access.item_scopes``) and
-every term of its metadata and text, a posting sits in a posting list of that
-scope and term, newest first (``search.store`` holds the keys). A search
-intersects the posting lists of its terms within each of the caller's scopes
-and merges the scopes: it never reads a posting of a document the caller may
-not see, so neither pages nor results leak anything. docs/search.md explains
-the choice against the alternatives.
+The scopes a document is visible to are an indexed field, and the caller's
+scopes a clause of the same query: a document the caller may not see never
+matches. Results are then checked against the caller's list entries in one
+request (the only DynamoDB call of a search): a share taken back hides the
+document at once, before the writer has caught up.
 
-The postings follow the document through a workflow step (the index of one
-document has hundreds of items, more than a transaction holds), so a change
-reaches search within seconds; results are shown from the scope entries, which
-change in the document's own transaction, and a posting whose scope entry is
-gone is skipped.
+The index follows the documents through one writer (``search/writer.py``):
+each event below puts the document's id on the search FIFO queue.
+docs/search.md explains the design.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import base64
+import json
+from typing import Any, Literal
 
 from chalicelib.adapters.dynamo import Table
-from chalicelib.adapters.scoped_lists import decode_scope_cursor, encode_scope_cursor
 from chalicelib.incoming.store import IncomingStore
-from chalicelib.kernel.access import Kind, item_scopes
-from chalicelib.kernel.errors import FieldProblem, InvalidInput
+from chalicelib.kernel.errors import InvalidInput
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.subscribers import subscribe
-from chalicelib.search.rules import query_terms, terms
-from chalicelib.search.store import (
-    PostingStore,
-    document_of,
-    posting,
-    posting_partition,
-    posting_sort_key,
-)
+from chalicelib.search.indexing import epoch
+from chalicelib.search.ports import SearchIndex, SearchRequest
+from chalicelib.search.query import parse
 
-KIND = Kind.INCOMING.value
-TEXT_LIMIT = 60_000  # characters of body text indexed per document
-PAGE = 200
-METADATA = ("so_ky_hieu", "co_quan_ban_hanh", "loai_van_ban", "trich_yeu", "nguoi_ky",
-            "so_den_text")
-
-
-def document_terms(doc: dict[str, Any], text: str) -> set[str]:
-    found = terms(" ".join(str(doc.get(f) or "") for f in METADATA))
-    found |= terms(text[:TEXT_LIMIT])
-    if doc.get("ngay_ban_hanh"):
-        found.add(str(doc["ngay_ban_hanh"])[:4])
-    return found
-
-
-def _text_of(doc: dict[str, Any], s3: Any, bucket: str) -> str:
-    if not doc.get("text_key") or doc.get("do_mat"):
-        return ""  # a secret document's body is not indexed: its metadata is enough
-    body = s3.get_object(Bucket=bucket, Key=doc["text_key"])["Body"].read()
-    return body.decode("utf-8", errors="replace")
-
-
-def index_document(doc_id: str, *, s3: Any, bucket: str, table: Table | None = None,
-                   documents: IncomingStore | None = None, postings: PostingStore | None = None
-                   ) -> dict[str, int]:
-    """Bring the document's postings in line with its scopes and terms."""
-    from chalicelib.incoming.store import access_of
-
-    if documents is None or postings is None:
-        table = table or Table()
-        documents = documents or IncomingStore(table)
-        postings = postings or PostingStore(table)
-    doc = documents.get(doc_id)
-    existing = postings.existing(doc_id)
-    wanted: dict[str, dict[str, Any]] = {}
-    if doc is not None:
-        words = document_terms(doc, _text_of(doc, s3, bucket))
-        for scope in item_scopes(access_of(doc)):
-            for term in words:
-                wanted[posting_sort_key(scope, term)] = posting(doc, scope, term)
-    puts = [item for sk, item in wanted.items() if sk not in existing]
-    stale = existing - wanted.keys()
-    postings.rewrite(doc_id, puts, stale)
-    return {"added": len(puts), "removed": len(stale)}
-
+Sort = Literal["relevance", "newest"]
+MAX_OFFSET = 1_000  # deeper than anyone reads: narrow the search instead
 
 REINDEX_ON = ("incoming.registered", "incoming.corrected", "incoming.distributed",
               "incoming.assigned", "incoming.grant", "incoming.revoke", "incoming.transfer")
 
 
-def _reindex_step(event: DomainEvent) -> None:
-    from chalicelib.adapters.aws import client
-    from chalicelib.kernel.config import get_settings
+def _enqueue_step(event: DomainEvent) -> None:
+    from chalicelib.search.writer import enqueue
 
-    index_document(event.payload["id"], s3=client("s3"),
-                   bucket=get_settings().documents_bucket)
+    enqueue(event.payload["id"], dedup=event.id)
 
 
 for _event in REINDEX_ON:
-    subscribe(_event, name=f"search_index:{_event}")(_reindex_step)
+    subscribe(_event, name=f"search_index:{_event}")(_enqueue_step)
 
 
-class _Postings:
-    """One posting list, newest first, read a page at a time. ``seek`` jumps to
-    the first key at or below a given key with a fresh query rather than paging
-    through everything above it: a rare term intersected with a common one costs
-    about one query per match, not a walk over the common term's list."""
-
-    def __init__(self, store: PostingStore, partition: str, low: str | None,
-                 below: str | None, page: int) -> None:
-        self.store, self.partition, self.low = store, partition, low
-        self.page = page
-        self.buffer: list[str] = []
-        self.start: dict[str, Any] | None = None
-        self.more = True
-        self._fetch(below)
-
-    def _fetch(self, below: str | None) -> None:
-        self.buffer, last = self.store.keys(self.partition, low=self.low, below=below,
-                                            start=self.start, limit=self.page)
-        self.start, self.more = last, last is not None
-        self.below = below
-        self.page = min(self.page * 4, PAGE)  # a long list is read in larger pages
-
-    @property
-    def head(self) -> str | None:
-        return self.buffer[0] if self.buffer else None
-
-    def next(self) -> None:
-        self.buffer.pop(0)
-        if not self.buffer and self.more:
-            self._fetch(self.below)
-
-    def seek(self, key: str) -> None:
-        """Drop every key above ``key``."""
-        while self.buffer and self.buffer[0] > key:
-            self.buffer.pop(0)
-        if not self.buffer and self.more:
-            # The smallest string above ``key`` is key + "\x00": query below it.
-            self.start = None
-            self._fetch(key + "\x00")
+def encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
 
 
-def _intersect(lists: list[_Postings]) -> Iterator[str]:
-    """Keys present in every list (each sorted descending)."""
-    while all(p.head is not None for p in lists):
-        low = min(str(p.head) for p in lists)
-        for p in lists:
-            p.seek(low)
-        if all(p.head == low for p in lists):
-            yield low
-            for p in lists:
-                p.next()
+def decode_offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        offset = data["o"]
+        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 < offset <= MAX_OFFSET:
+            raise ValueError
+        return offset
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise InvalidInput("Con trỏ phân trang không hợp lệ.", "Invalid pagination cursor.",
+                           "invalid_cursor") from exc
+
+
+def _default_index() -> SearchIndex:
+    from chalicelib.search.writer import reader
+
+    return reader().index()  # type: ignore[no-any-return]
 
 
 def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None,
            since: Any = None, until: Any = None, urgency: str | None = None,
-           status: str | None = None, unit: str | None = None, table: Table | None = None,
-           documents: IncomingStore | None = None, postings: PostingStore | None = None
-           ) -> dict[str, Any]:
-    """``since``/``until``: arrival dates, inclusive; urgency and status filter the
-    matches (all within the caller's own scopes); ``unit``: only what was given
-    to that unit."""
+           status: str | None = None, unit: str | None = None, sort: Sort = "newest",
+           table: Table | None = None, documents: IncomingStore | None = None,
+           index: SearchIndex | None = None) -> dict[str, Any]:
+    """``since``/``until``: arrival dates, inclusive, in the agency's time zone;
+    ``unit``: only what was given to that unit (403 unless the caller may see all
+    of it). ``items`` are the list entries with ``snippet`` (and ``score`` when
+    ranked); ``counts``: per filter value, the matches of the words."""
     from chalicelib.incoming.service import SUMMARY_FIELDS, day_bound, visible_scopes
 
-    if documents is None or postings is None:
-        table = table or Table()
-        documents = documents or IncomingStore(table)
-        postings = postings or PostingStore(table)
-    words = query_terms(q)
-    if not words:
-        raise InvalidInput("Từ khoá tìm kiếm quá ngắn.", "The search words are too short.",
-                           "invalid_query", [FieldProblem("q", "Nhập ít nhất một từ có 2 ký tự.",
-                                                          "Enter at least one 2-letter word.")])
-    after = decode_scope_cursor(cursor)
-    until_key = day_bound(until, next_day=True)
-    high = min(k for k in (after, until_key) if k) if (after or until_key) else None
-    low = day_bound(since)
-    per_scope = {
-        scope: _intersect([_Postings(postings, posting_partition(scope, w), low, high,
-                                     limit + 1) for w in words])
-        for scope in sorted(visible_scopes(caller, unit))
-    }
-    heads = {scope: next(it, None) for scope, it in per_scope.items()}
+    parsed = parse(q)
+    scopes = visible_scopes(caller, unit)
+    offset = decode_offset(cursor)
+    low, high = day_bound(since), day_bound(until, next_day=True)
+    request = SearchRequest(
+        parsed, frozenset(scopes), limit=limit, offset=offset, newest_first=sort == "newest",
+        since=epoch(low) if low else None, before=epoch(high) if high else None,
+        urgency=urgency, status=status, unit=unit)
+    page = (index or _default_index()).search(request)
+    documents = documents or IncomingStore(table or Table())
+    pairs = [(h.id, s) for h in page.hits for s in sorted(set(h.scopes) & scopes)]
+    entries = documents.entries(pairs) if pairs else {}
     items: list[dict[str, Any]] = []
-    last_key: str | None = None
-    while len(items) < limit and any(h is not None for h in heads.values()):
-        # The next matches, newest first, then their list entries in one request.
-        batch: list[tuple[str, str]] = []
-        while len(batch) < limit - len(items) and any(h is not None for h in heads.values()):
-            top = max(h for h in heads.values() if h is not None)
-            scope = next(s for s, h in heads.items() if h == top)
-            for s, h in heads.items():  # the same document under another scope: once
-                if h == top:
-                    heads[s] = next(per_scope[s], None)
-            batch.append((top, scope))
-        entries = documents.entries((document_of(key), scope) for key, scope in batch)
-        for key, scope in batch:
-            last_key = key
-            entry = entries.get((document_of(key), scope))
-            if entry is None:
-                continue  # the posting outlived a change of scope by a moment
-            if (urgency and entry.get("do_khan") != urgency) or (
-                    status and entry.get("status") != status):
-                continue
-            summary = {k: entry.get(k) for k in SUMMARY_FIELDS}
-            summary["so_den"] = int(summary["so_den"])
-            summary["year"] = int(summary["year"])
-            items.append(summary)
-    more = any(h is not None for h in heads.values())
-    return {"items": items, "cursor": encode_scope_cursor(last_key) if more and last_key else None,
-            "terms": words}
+    for hit in page.hits:
+        entry = next((entries[(hit.id, s)] for s in sorted(set(hit.scopes) & scopes)
+                      if (hit.id, s) in entries), None)
+        if entry is None:
+            continue  # no longer the caller's to see; the writer has not caught up yet
+        summary = {k: entry.get(k) for k in SUMMARY_FIELDS}
+        summary["so_den"] = int(summary["so_den"])
+        summary["year"] = int(summary["year"])
+        summary["snippet"] = hit.snippet
+        if sort == "relevance":
+            summary["score"] = round(hit.score, 4)
+        items.append(summary)
+    following = offset + len(page.hits)
+    more = following < page.total and following <= MAX_OFFSET
+    return {"items": items, "cursor": encode_offset(following) if more else None,
+            "terms": parsed.terms, "total": page.total, "counts": page.counts, "sort": sort}

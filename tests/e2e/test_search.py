@@ -80,6 +80,12 @@ def test_tet_nguyen_dan_is_found_without_diacritics_in_the_list_and_the_header(
     link = group.get_by_role("link", name=subject)
     expect(link).to_have_attribute("href", f"/app/document?id={doc['id']}")
     expect(page.locator(".search-group")).to_have_count(1)
+    # The matching words marked in the original spelling, and the filters' counts.
+    hit = group.locator("li", has_text=subject).locator(".snippet mark")
+    # ("dan" is also the "dân" of the agency's name: the words are folded both ways.)
+    expect(hit).to_have_text(["dân", "Tết", "Nguyên", "Đán", tag])
+    expect(group.locator(".facet", has_text="Độ khẩn: Thường (1)")).to_have_attribute(
+        "href", f"/app/incoming?q=tet+nguyen+dan+{tag}&do_khan=Th%C6%B0%E1%BB%9Dng")
     shot(page, "search-results")
     link.click()
     expect(page).to_have_url(f"{base}/app/document?id={doc['id']}")
