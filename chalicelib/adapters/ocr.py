@@ -78,25 +78,26 @@ def available() -> str | None:
     return None
 
 
-def _tessdata_has(language: str) -> bool:
+def _tesseract(*args: str) -> str:
+    """Tesseract's standard output for fixed arguments ("" when it cannot run)."""
     import subprocess
 
+    program = shutil.which("tesseract")
+    if program is None:
+        return ""
     try:
-        listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True,
-                                timeout=30, check=False).stdout
+        return subprocess.run([program, *args], capture_output=True, text=True,  # noqa: S603 - fixed arguments
+                              timeout=30, check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        return False
-    return language in listed.split()
+        return ""
+
+
+def _tessdata_has(language: str) -> bool:
+    return language in _tesseract("--list-langs").split()
 
 
 def engine_version() -> str:
-    import subprocess
-
-    try:
-        first = subprocess.run(["tesseract", "--version"], capture_output=True, text=True,
-                               timeout=30, check=False).stdout.splitlines()
-    except (OSError, subprocess.SubprocessError):
-        return "tesseract (unknown version)"
+    first = _tesseract("--version").splitlines()
     return first[0] if first else "tesseract"
 
 

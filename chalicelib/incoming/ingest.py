@@ -33,6 +33,10 @@ def _handle_record(record: Any) -> None:
     from chalicelib.incoming.intake import mark_failed, receive_object
     from chalicelib.kernel.config import get_settings
 
+    settings = get_settings()
+    queue_url = settings.ocr_queue_url
+    ocr_queue = (lambda body: client("sqs").send_message(QueueUrl=queue_url, MessageBody=body)) \
+        if queue_url else None
     body = json.loads(record.body)
     if body.get("Event") == "s3:TestEvent":
         return  # S3 sends this once when the notification is configured
@@ -42,9 +46,8 @@ def _handle_record(record: Any) -> None:
         where = (s3_info["bucket"]["name"], s3_info["object"]["key"],
                  s3_info["object"].get("sequencer") or s3_info["object"].get("eTag", ""))
         try:
-            receive_object(*where, s3=client("s3"),
-                           documents_bucket=get_settings().documents_bucket,
-                           event_time=s3_record.get("eventTime"))
+            receive_object(*where, s3=client("s3"), documents_bucket=settings.documents_bucket,
+                           event_time=s3_record.get("eventTime"), ocr_queue=ocr_queue)
         except Exception:
             if receives >= MAX_RECEIVES:
                 mark_failed(*where)

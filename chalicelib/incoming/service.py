@@ -105,6 +105,8 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
             fields.update({"file_key": file["key"], "sha256": file["sha256"],
                            "pages": file.get("pages"), "text_key": file.get("text_key"),
                            "file_name": file.get("name")})
+            if file.get("ocr"):
+                fields["ocr"] = file["ocr"]
         doc = store.new_document(fields, duplicate_key=meta.duplicate_key())
         uow = store.unit_of_work()
         store.add(uow, doc, counter_read=current)
@@ -174,6 +176,8 @@ def public_view(doc: dict[str, Any]) -> dict[str, Any]:
         "possible_duplicate_of": doc.get("possible_duplicate_of"),
         "units": list(doc.get("units") or []), "people": list(doc.get("people") or []),
         "version": int(doc.get("version", 1)),
+        # Fields read by OCR, with the confidence, for a clerk to confirm.
+        "ocr": doc.get("ocr"),
     }
 
 

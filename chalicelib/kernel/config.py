@@ -46,6 +46,11 @@ class Settings:
     # Issued documents are stored under S3 object lock (compliance mode) for this many
     # days where the stage's documents bucket has object lock enabled; 0 = off.
     object_lock_days: int = 0
+    # Scans go to the OCR function through this queue; unset, they are registered
+    # for a clerk to complete by hand, as before OCR existed.
+    ocr_queue_url: str | None = None
+    # A scan with more pages than this is not OCRed (kept, marked for review).
+    ocr_page_limit: int = 25
 
     @property
     def issuer(self) -> str:
@@ -75,6 +80,8 @@ ENV_NAMES = {
     "jwks_url": "JWKS_URL",
     "aws_endpoint_url": "AWS_ENDPOINT_URL",
     "object_lock_days": "OBJECT_LOCK_DAYS",
+    "ocr_queue_url": "OCR_QUEUE_URL",
+    "ocr_page_limit": "OCR_PAGE_LIMIT",
 }
 
 
@@ -92,9 +99,11 @@ def get_settings() -> Settings:
         values["public_base_url"] = "http://127.0.0.1:8000"
     # A plain dataclass, not pydantic: this module is on every cold start.
     known = {f.name for f in fields(Settings)}
-    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days")
+    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days", "ocr_queue_url",
+                "ocr_page_limit")
     missing = [ENV_NAMES.get(n, n) for n in known if values.get(n) is None and n not in optional]
     if missing:
         raise RuntimeError(f"missing environment variables: {', '.join(sorted(missing))}")
     values["object_lock_days"] = int(os.environ.get("OBJECT_LOCK_DAYS") or 0)
+    values["ocr_page_limit"] = int(os.environ.get("OCR_PAGE_LIMIT") or 25)  # type: ignore[assignment]
     return Settings(**{k: v for k, v in values.items() if k in known})
