@@ -134,7 +134,10 @@ def ocr_pdf(data: bytes, *, mixed: bool = False, jobs: int | None = None,
         options = {"language": [LANGUAGE], "jobs": jobs, "progress_bar": False,
                    "keep_temporary_files": True, "tesseract_timeout": timeout_s,
                    # A scan's only "text" is a scanner's stamp: OCR the page whole.
-                   "mode": "skip" if mixed else "force", "output_type": "pdfa"}
+                   "mode": "skip" if mixed else "force", "output_type": "pdfa",
+                   # Image optimisation doubles the CPU time for a few per cent of
+                   # size, of a copy: the original is what is kept as the record.
+                   "optimize": 0}
         try:
             try:
                 ocrmypdf.ocr(source, target, **options)
