@@ -15,6 +15,7 @@ as the record and stores the output beside them.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -30,9 +31,10 @@ __all__ = ["OcrError", "OcrResult", "OcrUnavailable", "available", "engine_versi
            "ocr_pdf", "word_confidences"]
 
 LANGUAGE: Final = "vie"
-# Tesseract's own per-page limit; a page that takes longer is a bad scan, and the
-# whole document fails rather than coming out with a page silently left blank.
-PAGE_TIMEOUT_S: Final = 120.0
+# Tesseract's per-page limit (OCRmyPDF's default). OCRmyPDF itself only logs a
+# page that takes longer and leaves it without text; ``ocr_pdf`` fails the whole
+# document instead, so that the queue retries it rather than keeping a blank page.
+PAGE_TIMEOUT_S: Final = 180.0
 _WORD: Final = re.compile(
     r"<span class=['\"]ocrx_word['\"][^>]*?title=['\"][^'\"]*?x_wconf (\d+)[^>]*>(.*?)</span>",
     re.S)
@@ -119,8 +121,6 @@ def ocr_pdf(data: bytes, *, mixed: bool = False, jobs: int | None = None,
     missing = available()
     if missing:
         raise OcrUnavailable(missing)
-    import logging
-
     import ocrmypdf
 
     # OCRmyPDF logs each page's progress at INFO; the Lambda log keeps warnings.
@@ -138,6 +138,8 @@ def ocr_pdf(data: bytes, *, mixed: bool = False, jobs: int | None = None,
                    # Image optimisation doubles the CPU time for a few per cent of
                    # size, of a copy: the original is what is kept as the record.
                    "optimize": 0}
+        timed_out = _TimeoutWatch()
+        logging.getLogger("ocrmypdf").addHandler(timed_out)
         try:
             try:
                 ocrmypdf.ocr(source, target, **options)
@@ -152,11 +154,27 @@ def ocr_pdf(data: bytes, *, mixed: bool = False, jobs: int | None = None,
             raise OcrError(f"{type(error).__name__}: {error}") from error
         finally:
             tempfile.tempdir = saved
+            logging.getLogger("ocrmypdf").removeHandler(timed_out)
+        if timed_out.pages:
+            raise OcrError(f"Tesseract timed out ({timeout_s:.0f} s) on {timed_out.pages} "
+                           "page(s)")
         words: list[tuple[str, float]] = []
         for page in sorted(Path(work).glob("ocrmypdf.io.*/*_ocr_hocr.hocr")):
             words += word_confidences(page.read_text(encoding="utf-8", errors="replace"))
         pages = _page_count(target)
         return OcrResult(pdf=target.read_bytes(), pages=pages, words=words)
+
+
+class _TimeoutWatch(logging.Handler):
+    """Counts OCRmyPDF's "took too long to OCR - skipping" warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.pages = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "took too long" in record.getMessage():
+            self.pages += 1
 
 
 def _page_count(path: Path) -> int:

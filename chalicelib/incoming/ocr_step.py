@@ -2,8 +2,8 @@
 by OCRmyPDF/Tesseract, then registered the way a text PDF is.
 
 In AWS this runs in its own container-image Lambda (infra/ocr/Dockerfile, fed
-by the OCR queue; ``handler`` is its entry point); on one machine the local
-runtime's pump calls the same ``handler`` in-process. The intake record waits in
+by the OCR queue; ``chalicelib.handlers.ocr.handler`` is its entry point); on
+one machine the local runtime's pump calls the same handler in-process. The intake record waits in
 ``processing`` (``ocr_status`` "queued") until this step registers the file.
 
 Whatever happens the file is registered: read by OCR (every field found is
@@ -43,15 +43,9 @@ DONE: Final = ("Tệp là bản quét, đã nhận dạng ký tự (OCR), độ 
                "check and confirm the recognised fields: {fields}.")
 
 
-def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """The OCR function's entry point (a Lambda handler, not a Chalice one: the
-    function is its own container image with Tesseract in it)."""
-    from chalicelib.handlers.batches import process_sqs_batch
-
-    return process_sqs_batch(event, _handle_record, context)
-
-
-def _handle_record(record: Any) -> None:
+def handle_record(record: Any) -> None:
+    """One message of the OCR queue (``chalicelib/handlers/ocr.py`` is the
+    function's entry point)."""
     from chalicelib.adapters.aws import client
     from chalicelib.kernel.config import get_settings
 

@@ -177,8 +177,21 @@ def public_view(doc: dict[str, Any]) -> dict[str, Any]:
         "units": list(doc.get("units") or []), "people": list(doc.get("people") or []),
         "version": int(doc.get("version", 1)),
         # Fields read by OCR, with the confidence, for a clerk to confirm.
-        "ocr": doc.get("ocr"),
+        "ocr": ocr_view(doc.get("ocr")),
     }
+
+
+def ocr_view(ocr: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The OCR outcome with plain numbers (the table keeps them as Decimals)."""
+    if not ocr:
+        return None
+    view = {k: v for k, v in ocr.items() if k not in ("confidence", "fields", "pages")}
+    if "confidence" in ocr:
+        view["confidence"] = float(ocr["confidence"])
+    if "pages" in ocr:
+        view["pages"] = int(ocr["pages"])
+    view["fields"] = {k: float(v) for k, v in (ocr.get("fields") or {}).items()}
+    return view
 
 
 def load_visible(caller: Caller, doc_id: str, table: Table | None = None, *,
@@ -286,6 +299,11 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
         "people": sorted(people), "metadata_complete": not meta.missing(),
         "missing": meta.missing(), "version": version + 1, "updated_at": iso(clock()),
     }
+    if (before.get("ocr") or {}).get("fields"):
+        # The clerk checked the form against the scan: what OCR read is confirmed
+        # (or corrected) now, and no longer marked as the machine's reading.
+        after["ocr"] = {**before["ocr"], "fields": {}, "confirmed_by": caller.username,
+                        "confirmed_at": iso(clock())}
     uow = store.unit_of_work()
     store.save(uow, before, after, duplicate_key=meta.duplicate_key())
     if after["metadata_complete"]:

@@ -116,7 +116,7 @@ def pollers_for(app: Any, sqs: Any, region: str) -> list[QueuePoller]:
     from chalicelib.kernel.config import resource_name
 
     pollers.append(QueuePoller(sqs, "ocr", resource_name("ocr"),
-                               "chalicelib.incoming.ocr_step.handler", 1, region))
+                               "chalicelib.handlers.ocr.handler", 1, region))
     return pollers
 
 
