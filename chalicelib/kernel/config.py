@@ -81,7 +81,6 @@ ENV_NAMES = {
     "aws_endpoint_url": "AWS_ENDPOINT_URL",
     "object_lock_days": "OBJECT_LOCK_DAYS",
     "ocr_queue_url": "OCR_QUEUE_URL",
-    "ocr_page_limit": "OCR_PAGE_LIMIT",
 }
 
 
@@ -97,13 +96,13 @@ def get_settings() -> Settings:
     values.setdefault("public_base_url", None)
     if not values.get("public_base_url"):
         values["public_base_url"] = "http://127.0.0.1:8000"
+    # The OCR function's own environment (infra/template.yaml), not a stack output.
+    values["ocr_page_limit"] = int(os.environ.get("OCR_PAGE_LIMIT") or 25)  # type: ignore[assignment]
     # A plain dataclass, not pydantic: this module is on every cold start.
     known = {f.name for f in fields(Settings)}
-    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days", "ocr_queue_url",
-                "ocr_page_limit")
+    optional = ("jwks_url", "aws_endpoint_url", "object_lock_days", "ocr_queue_url")
     missing = [ENV_NAMES.get(n, n) for n in known if values.get(n) is None and n not in optional]
     if missing:
         raise RuntimeError(f"missing environment variables: {', '.join(sorted(missing))}")
     values["object_lock_days"] = int(os.environ.get("OBJECT_LOCK_DAYS") or 0)
-    values["ocr_page_limit"] = int(os.environ.get("OCR_PAGE_LIMIT") or 25)  # type: ignore[assignment]
     return Settings(**{k: v for k, v in values.items() if k in known})
