@@ -9,7 +9,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint unit integration e2e package bench job reset clean venv
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-ocr.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -13,6 +13,8 @@ run (``<!-- bench:NAME:start -->`` … ``<!-- bench:NAME:end -->``):
   open work (a leader, a head of unit, an officer);
 - ``onestop``: report form 06 over a simulated month at two sizes (items read and
   requests follow units × days, not dossiers) and the wall time of one report;
+- ``ocr``: OCR seconds per page and peak memory against ``tesseract`` alone on
+  the same page images;
 - ``dashboard``: the leaders' dashboard (and a unit's year of measures) at two
   sizes of work history: items read follow units × months, never the work.
 
@@ -36,7 +38,7 @@ from datetime import UTC, datetime
 from bench.report import PERFORMANCE_DOC, write_section
 
 FAMILIES = ("foundation", "ingest", "search", "work", "inbox", "signing", "signing_flow",
-            "onestop", "dashboard")
+            "onestop", "dashboard", "ocr")
 
 
 def _stamp(quick: bool) -> str:
@@ -130,6 +132,13 @@ def dashboard(quick: bool) -> tuple[str, bool]:
     return _with_stamp(text, quick, "## Leaders' dashboard: reads against the work history"), ok
 
 
+def ocr(quick: bool) -> tuple[str, bool]:
+    from bench import ocr as family
+
+    text, ok = _attempt("ocr", lambda: family.markdown(family.measure(quick)))
+    return _with_stamp(text, quick, "## OCR: seconds per page and peak memory"), ok
+
+
 def _with_stamp(text: str, quick: bool, heading: str) -> str:
     """The family's own heading first, then when and where it was measured."""
     if text.startswith("## "):
@@ -181,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             section, ok = onestop(args.quick)
         elif name == "dashboard":
             section, ok = dashboard(args.quick)
+        elif name == "ocr":
+            section, ok = ocr(args.quick)
         else:
             section, ok = search(args.quick)
         failed = failed or not ok

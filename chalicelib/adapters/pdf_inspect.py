@@ -105,13 +105,18 @@ class PdfReport:
     pages: int | None = None
     text: str = ""
     first_page_text: str = ""
+    # 0-based pages of a readable PDF that are images without text (a mixed PDF:
+    # signed pages scanned back in, an annex photocopied): what OCR must read.
+    image_only_pages: tuple[int, ...] = ()
 
 
 def _report(status: PdfStatus, pages: int | None = None, text: str = "",
-            first_page_text: str = "", reason: tuple[str, str] | None = None) -> PdfReport:
+            first_page_text: str = "", reason: tuple[str, str] | None = None,
+            image_only_pages: tuple[int, ...] = ()) -> PdfReport:
     vi, en = reason or _REASONS[status]
     return PdfReport(ok=status in ("readable", "scanned"), status=status, reason=vi,
-                     reason_en=en, pages=pages, text=text, first_page_text=first_page_text)
+                     reason_en=en, pages=pages, text=text, first_page_text=first_page_text,
+                     image_only_pages=image_only_pages)
 
 
 def _clean(text: str) -> str:
@@ -157,6 +162,27 @@ def _open(data: bytes) -> tuple[PdfReader | None, PdfReport | None]:
             # the page count stays unknown.
             return None, _report("encrypted")
     return reader, None
+
+
+# A page with fewer letters and digits than this and an image is a scanned page
+# (a short last page of a text PDF, "Nguyễn Văn A", still has more).
+_PAGE_TEXT_CHARS: Final = 8
+
+
+def _has_image(page: Any) -> bool:
+    try:
+        objects = page["/Resources"].get_object().get("/XObject")
+        if objects is None:
+            return False
+        return any(ref.get_object().get("/Subtype") == "/Image"
+                   for ref in objects.get_object().values())
+    except Exception:  # noqa: BLE001 - an odd resource dictionary: not a scanned page
+        return False
+
+
+def _image_only(reader: PdfReader, texts: list[str]) -> tuple[int, ...]:
+    return tuple(i for i, text in enumerate(texts)
+                 if _meaningful_chars(text) < _PAGE_TEXT_CHARS and _has_image(reader.pages[i]))
 
 
 def _extract(reader: PdfReader, max_pages: int) -> tuple[int, list[str]] | None:
@@ -223,4 +249,5 @@ def _inspect(data: bytes, max_pages: int) -> PdfReport:
     if _meaningful_chars(text) < _MIN_TEXT_CHARS:
         return _report("scanned", pages=count)
     return _report("readable", pages=count, text=text,
-                   first_page_text=texts[0] if texts else "")
+                   first_page_text=texts[0] if texts else "",
+                   image_only_pages=_image_only(reader, texts))

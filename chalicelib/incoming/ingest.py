@@ -34,6 +34,10 @@ def _handle_record(record: Any) -> None:
     from chalicelib.incoming.intake import mark_failed, receive_object
     from chalicelib.kernel.config import get_settings
 
+    settings = get_settings()
+    queue_url = settings.ocr_queue_url
+    ocr_queue = (lambda body: client("sqs").send_message(QueueUrl=queue_url, MessageBody=body)) \
+        if queue_url else None
     body = json.loads(record.body)
     if body.get("Event") == "s3:TestEvent":
         return  # S3 sends this once when the notification is configured
@@ -46,9 +50,9 @@ def _handle_record(record: Any) -> None:
         receive = _packet_receiver() if urllib.parse.unquote_plus(where[1]).startswith(
             "incoming/edxml/") else receive_object
         try:
-            receive(*where, s3=client("s3"),
-                    documents_bucket=get_settings().documents_bucket,
-                    event_time=s3_record.get("eventTime"))
+            extra = {"ocr_queue": ocr_queue} if receive is receive_object else {}
+            receive(*where, s3=client("s3"), documents_bucket=settings.documents_bucket,
+                    event_time=s3_record.get("eventTime"), **extra)
         except Exception:
             if receives >= MAX_RECEIVES and receive is receive_object:
                 mark_failed(*where, event_time=s3_record.get("eventTime"))

@@ -6,7 +6,9 @@ The pipeline, as ordered steps with explicit outcomes:
 1. check the file (empty, size, PDF signature, encryption, parse) → rejected /
    needs_review with a reason a clerk understands;
 2. SHA-256; the same hash as a registered document → duplicate (linked to it);
-3. extract the text and detect the Decree 30 metadata (scans have none);
+3. keep the file; extract the text and detect the Decree 30 metadata; a scan
+   (or a PDF with scanned pages) goes to the OCR function first, which comes
+   back here with the text it read (``register_file``, docs/ocr.md);
 4. same number + symbol + issuing agency → registered with a duplicate warning;
 5. register with the next số đến → registered (needs_review when the metadata
    must be completed by a clerk) and ``incoming.registered`` is published.
@@ -28,9 +30,11 @@ events' one SQS send.
 from __future__ import annotations
 
 import hashlib
+import json
 import unicodedata
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -67,7 +71,7 @@ REASONS = {
 FIELD_LABELS = {
     "so_ky_hieu": "số, ký hiệu", "co_quan_ban_hanh": "cơ quan ban hành",
     "ngay_ban_hanh": "ngày ban hành", "loai_van_ban": "loại văn bản", "trich_yeu": "trích yếu",
-    "nguoi_ky": "người ký",
+    "nguoi_ky": "người ký", "do_khan": "độ khẩn",
 }
 
 
@@ -90,6 +94,7 @@ def _record_view(item: dict[str, Any]) -> dict[str, Any]:
         "document_id": item.get("document_id"), "created_at": item["created_at"],
         "updated_at": item.get("updated_at"), "size": int(item.get("size") or 0),
         "sha256": item.get("sha256"), "pdf_status": item.get("pdf_status"),
+        "ocr_status": item.get("ocr_status"),
         # The stored object's own name (ours, e.g. a browser upload's uuid), by
         # which the uploading page recognises its file.
         "source_name": str(item.get("source_key") or "").rsplit("/", 1)[-1],
@@ -126,10 +131,12 @@ def _finish(store: IntakeStore, new: dict[str, Any], event: str | None = None,
 
 
 def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_bucket: str,
-                   event_time: str | None = None, table: Table | None = None
+                   event_time: str | None = None, table: Table | None = None,
+                   ocr_queue: Callable[[str], None] | None = None
                    ) -> dict[str, Any] | None:
-    """Run one S3 notification through the pipeline. Returns the final record, or
-    None if this notification was already fully handled."""
+    """Run one S3 notification through the pipeline. Returns the final record (or,
+    for a scan sent to OCR with ``ocr_queue``, the record waiting for it), or None
+    if this notification was already fully handled."""
     from chalicelib.adapters.pdf_inspect import inspect_pdf
 
     table = table or Table()
@@ -186,20 +193,61 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
                                      document_id=same["id"], pdf_status=report.status),
                        "intake.duplicate")
 
-    # 3. keep the file and its text under content-addressed keys: the file is
-    # copied inside S3, and only if it is still the version read (a new upload
-    # under the same key has its own notification).
+    # 3. keep the file under a content-addressed key: it is the record, never
+    # altered. It is copied inside S3, and only if it is still the version read (a
+    # new upload under the same key has its own notification).
     file_key = f"files/sha256/{digest}"
     s3.copy_object(Bucket=documents_bucket, Key=file_key,
                    CopySource={"Bucket": bucket, "Key": raw_key}, CopySourceIfMatch=etag,
                    MetadataDirective="REPLACE", ContentType="application/pdf",
                    Metadata={"sha256": digest})
+    if ocr_queue is not None and (report.status == "scanned" or report.image_only_pages):
+        # Pages without text: the OCR function reads them and registers the file
+        # (chalicelib/incoming/ocr_step.py); this record stays "processing" till then.
+        return _send_to_ocr(store, record, ocr_queue, file_key=file_key, digest=digest,
+                            mixed=report.status == "readable", sender=sender)
+    lead = (report.reason, report.reason_en) if report.status == "scanned" else None
+    return register_file(store, record, s3=s3, documents_bucket=documents_bucket,
+                         digest=digest, file_key=file_key, text=report.text,
+                         pages=report.pages, pdf_status=report.status, sender=sender,
+                         lead=lead, table=table)
+
+
+def _send_to_ocr(store: IntakeStore, record: dict[str, Any], ocr_queue: Callable[[str], None],
+                 *, file_key: str, digest: str, mixed: bool, sender: str | None
+                 ) -> dict[str, Any]:
+    """The record is written "processing" with the OCR queued (the condition of
+    ``finished``: none yet, or one still processing), then the OCR asked for; a
+    redelivered notification may ask twice, and the second registration is refused."""
+    queued = {**record, "ocr_status": "queued", "updated_at": iso(utcnow())}
+    uow = store.unit_of_work()
+    uow.add(store.finished(queued))
+    uow.commit()
+    ocr_queue(json.dumps({"intake_id": record["id"], "file_key": file_key, "sha256": digest,
+                          "mixed": mixed, "sender": sender}))
+    return queued
+
+
+def register_file(store: IntakeStore, record: dict[str, Any], *, s3: Any,
+                  documents_bucket: str, digest: str, file_key: str, text: str,
+                  pages: int | None, pdf_status: str, sender: str | None,
+                  lead: tuple[str, str] | None = None, review: bool = False,
+                  ocr: dict[str, Any] | None = None, table: Table | None = None
+                  ) -> dict[str, Any] | None:
+    """Steps 3-5 for a file already kept under ``file_key``: its text (from its
+    own text layer, or from OCR) beside it, the metadata detected in that text,
+    and the registration. ``lead`` opens the reason a clerk reads (why the file
+    needs a person); ``review`` asks a clerk even when nothing is missing."""
+    from chalicelib.incoming import service as incoming
+
+    table = table or store.table
     text_key = None
-    if report.text:
+    if text:
+        # The same place whatever produced the text: search reads it from here.
         text_key = f"text/sha256/{digest}.txt"
-        s3.put_object(Bucket=documents_bucket, Key=text_key, Body=report.text.encode("utf-8"),
+        s3.put_object(Bucket=documents_bucket, Key=text_key, Body=text.encode("utf-8"),
                       ContentType="text/plain; charset=utf-8")
-    meta = metadata_from_text(report.text) if report.status == "readable" else Metadata()
+    meta = metadata_from_text(text) if text else Metadata()
 
     # 4. same number, symbol and agency: register, but say so
     possible = incoming.find_possible_duplicate(meta, table)
@@ -210,30 +258,33 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
         values = {"so_den": possible.get("so_den_text"), "year": possible.get("year")}
         status, reason = IntakeStatus.NEEDS_REVIEW, tuple(
             t.format(**values) for t in REASONS["possible_duplicate"])
-    elif missing or report.status == "scanned":
-        fields = ", ".join(FIELD_LABELS[f] for f in (missing or list(FIELD_LABELS)))
+    elif missing or pdf_status == "scanned" or review:
         status = IntakeStatus.NEEDS_REVIEW
-        reason = tuple(t.format(fields=fields) for t in REASONS["incomplete"])
-        if report.status == "scanned":
-            reason = (f"{report.reason} {reason[0]}", f"{report.reason_en} {reason[1]}")
+        reason = ("", "")
+        if missing or not review:
+            fields = ", ".join(FIELD_LABELS[f] for f in (missing or list(FIELD_LABELS)))
+            reason = tuple(t.format(fields=fields) for t in REASONS["incomplete"])
+        if lead:
+            reason = (f"{lead[0]} {reason[0]}".strip(), f"{lead[1]} {reason[1]}".strip())
     else:
         status, reason = IntakeStatus.REGISTERED, ("", "")
     arrival = datetime.fromisoformat(record["arrival_at"].replace("Z", "+00:00"))
     doc_id = uuid.uuid4().hex
-    pending = _moved(record, status, reason, pdf_status=report.status,  # type: ignore[arg-type]
-                     document_id=doc_id)
+    extra = {"ocr_status": ocr["status"]} if ocr else {}
+    pending = _moved(record, status, reason, pdf_status=pdf_status,  # type: ignore[arg-type]
+                     document_id=doc_id, **extra)
     pause_point("intake.register")  # crash tests: the file kept, not yet registered
     try:
         incoming.register(
             None, meta, arrival=arrival, source="s3",
-            file={"key": file_key, "sha256": digest, "pages": report.pages, "text_key": text_key,
-                  "name": record["file_name"]},
-            intake_id=record_id, duplicate_of=possible["id"] if possible else None,
+            file={"key": file_key, "sha256": digest, "pages": pages, "text_key": text_key,
+                  "name": record["file_name"], "ocr": ocr},
+            intake_id=record["id"], duplicate_of=possible["id"] if possible else None,
             sender_email=sender, review=status is IntakeStatus.NEEDS_REVIEW,
             extra_ops=[store.finished(pending)], doc_id=doc_id, table=table,
         )
     except Conflict:
-        latest = store.get(record_id)
+        latest = store.get(record["id"])
         if latest is not None and latest["status"] != IntakeStatus.PROCESSING.value:
             return None  # another delivery finished it first
         raise
@@ -283,6 +334,14 @@ def mark_failed(bucket: str, key: str, sequencer: str, table: Table | None = Non
     _finish(store, _moved(record, IntakeStatus.FAILED, REASONS["failed"]), "intake.failed")
 
 
+def mark_failed_record(store: IntakeStore, record_id: str) -> None:
+    """As ``mark_failed``, by the record's id (the OCR step's last attempt)."""
+    record = store.get(record_id)
+    if record is None or record["status"] != IntakeStatus.PROCESSING.value:
+        return
+    _finish(store, _moved(record, IntakeStatus.FAILED, REASONS["failed"]), "intake.failed")
+
+
 def list_records(status: str | None, cursor: str | None, limit: int = 50,
                  table: Table | None = None) -> tuple[list[dict[str, Any]], str | None]:
     found, next_cursor = IntakeStore(table or Table()).page(status, cursor, limit)
@@ -314,8 +373,6 @@ def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = Non
         "bucket": {"name": record["source_bucket"]},
         "object": {"key": urllib.parse.quote_plus(record["source_key"], safe="/"),
                    "sequencer": record.get("sequencer", "")}}}]}
-    import json
-
     sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps(notification))
     return _record_view(retried)
 

@@ -108,6 +108,8 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
             fields.update({"file_key": file["key"], "sha256": file["sha256"],
                            "pages": file.get("pages"), "text_key": file.get("text_key"),
                            "file_name": file.get("name")})
+            if file.get("ocr"):
+                fields["ocr"] = file["ocr"]
         doc = store.new_document(fields, duplicate_key=meta.duplicate_key())
         uow = store.unit_of_work()
         store.add(uow, doc, counter_read=current)
@@ -177,7 +179,22 @@ def public_view(doc: dict[str, Any]) -> dict[str, Any]:
         "possible_duplicate_of": doc.get("possible_duplicate_of"),
         "units": list(doc.get("units") or []), "people": list(doc.get("people") or []),
         "version": int(doc.get("version", 1)),
+        # Fields read by OCR, with the confidence, for a clerk to confirm.
+        "ocr": ocr_view(doc.get("ocr")),
     }
+
+
+def ocr_view(ocr: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The OCR outcome with plain numbers (the table keeps them as Decimals)."""
+    if not ocr:
+        return None
+    view = {k: v for k, v in ocr.items() if k not in ("confidence", "fields", "pages")}
+    if "confidence" in ocr:
+        view["confidence"] = float(ocr["confidence"])
+    if "pages" in ocr:
+        view["pages"] = int(ocr["pages"])
+    view["fields"] = {k: float(v) for k, v in (ocr.get("fields") or {}).items()}
+    return view
 
 
 def load_visible(caller: Caller, doc_id: str, table: Table | None = None, *,
@@ -285,6 +302,11 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
         "people": sorted(people), "metadata_complete": not meta.missing(),
         "missing": meta.missing(), "version": version + 1, "updated_at": iso(clock()),
     }
+    if (before.get("ocr") or {}).get("fields"):
+        # The clerk checked the form against the scan: what OCR read is confirmed
+        # (or corrected) now, and no longer marked as the machine's reading.
+        after["ocr"] = {**before["ocr"], "fields": {}, "confirmed_by": caller.username,
+                        "confirmed_at": iso(clock())}
     uow = store.unit_of_work()
     store.save(uow, before, after, duplicate_key=meta.duplicate_key())
     if after["metadata_complete"]:

@@ -57,6 +57,11 @@ class Settings:
     exchange_organ_id: str = "000.00.12.H26"
     exchange_endpoint: str = "stand-in"
     exchange_secret_arn: str | None = None
+    # Scans go to the OCR function through this queue; unset, they are registered
+    # for a clerk to complete by hand, as before OCR existed.
+    ocr_queue_url: str | None = None
+    # A scan with more pages than this is not OCRed (kept, marked for review).
+    ocr_page_limit: int = 25
 
     @property
     def issuer(self) -> str:
@@ -91,6 +96,7 @@ ENV_NAMES = {
     "exchange_organ_id": "EXCHANGE_ORGAN_ID",
     "exchange_endpoint": "EXCHANGE_ENDPOINT",
     "exchange_secret_arn": "EXCHANGE_SECRET_ARN",
+    "ocr_queue_url": "OCR_QUEUE_URL",
 }
 
 
@@ -106,10 +112,12 @@ def get_settings() -> Settings:
     values.setdefault("public_base_url", None)
     if not values.get("public_base_url"):
         values["public_base_url"] = "http://127.0.0.1:8000"
+    # The OCR function's own environment (infra/template.yaml), not a stack output.
+    values["ocr_page_limit"] = int(os.environ.get("OCR_PAGE_LIMIT") or 25)  # type: ignore[assignment]
     # A plain dataclass, not pydantic: this module is on every cold start.
     known = {f.name for f in fields(Settings)}
     optional = ("jwks_url", "aws_endpoint_url", "object_lock_days", "iso_review_months",
-                "exchange_organ_id", "exchange_endpoint", "exchange_secret_arn")
+                "exchange_organ_id", "exchange_endpoint", "exchange_secret_arn", "ocr_queue_url")
     missing = [ENV_NAMES.get(n, n) for n in known if values.get(n) is None and n not in optional]
     if missing:
         raise RuntimeError(f"missing environment variables: {', '.join(sorted(missing))}")

@@ -41,6 +41,10 @@ DEFAULT_REGION = "ap-southeast-1"
 DEFAULT_MAIL_FROM = "vanthu@skhdt.example"
 
 SKIPPED_TYPES: dict[str, str] = {
+    "AWS::Serverless::Function": (
+        "the OCR function's container image; locally the pump runs the same handler "
+        "in-process (chalicelib/local/pump.py)"
+    ),
     "AWS::CloudWatch::Alarm": "no metrics or alarms run locally; the DLQs can be read directly",
     "AWS::WAFv2::WebACL": (
         "the local API listens on loopback only, behind no API Gateway to attach it to; "

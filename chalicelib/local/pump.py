@@ -106,11 +106,18 @@ class QueuePoller:
 def pollers_for(app: Any, sqs: Any, region: str) -> list[QueuePoller]:
     from chalice.app import SQSEventConfig
 
-    return [
+    pollers = [
         QueuePoller(sqs, src.name, src.queue, src.handler_string, src.batch_size, region)
         for src in app.event_sources
         if isinstance(src, SQSEventConfig)
     ]
+    # The OCR function is not a Chalice function (its own container image in AWS,
+    # infra/template.yaml OcrFunction): here its handler runs in-process like the others.
+    from chalicelib.kernel.config import resource_name
+
+    pollers.append(QueuePoller(sqs, "ocr", resource_name("ocr"),
+                               "chalicelib.handlers.ocr.handler", 1, region))
+    return pollers
 
 
 class EventPump:

@@ -175,6 +175,18 @@ def test_queues_have_the_app_names_and_dead_letter_queues(env: dict[str, str]) -
         assert int(dlq["MessageRetentionPeriod"]) == 14 * 86400
 
 
+def test_the_ocr_queue_waits_for_a_25_page_scan_and_parks_after_three_receives(
+        env: dict[str, str]) -> None:
+    from chalicelib.incoming.ocr_step import MAX_RECEIVES
+
+    sqs = client("sqs")
+    assert env["OCR_QUEUE_URL"].endswith("/" + resource_name("ocr", "local"))
+    attrs = sqs.get_queue_attributes(QueueUrl=env["OCR_QUEUE_URL"],
+                                     AttributeNames=["All"])["Attributes"]
+    assert int(attrs["VisibilityTimeout"]) == 6 * 600  # 6 x the OCR function's timeout
+    assert int(json.loads(attrs["RedrivePolicy"])["maxReceiveCount"]) == MAX_RECEIVES
+
+
 def test_message_is_parked_in_the_dlq_after_five_receives(env: dict[str, str]) -> None:
     sqs = client("sqs")
     sqs.set_queue_attributes(QueueUrl=env["WORKFLOW_QUEUE_URL"],

@@ -46,6 +46,7 @@
       }
     };
 
+    const percent = (value) => `${Math.round(Number(value) * 100)} %`;
     const renderHead = () => {
       out(headCard, "so_den").textContent = `${doc.so_den_text}/${doc.year}`;
       out(headCard, "arrival").textContent = "Đến " + formatInstant(doc.arrival_at);
@@ -59,6 +60,14 @@
       missing.textContent = doc.metadata_complete ? "" : "Cần bổ sung: " +
         (doc.missing || []).map((k) => META_LABELS[k] || k).join(", ") + "." +
         (roles.has("clerk") ? " Hãy hoàn thiện ở mục “Thông tin văn bản”." : "");
+      // A scan read by OCR: which fields the machine read, for the clerk to confirm.
+      const ocr = doc.ocr || null;
+      const ocrNote = out(headCard, "ocr");
+      ocrNote.hidden = !ocr;
+      ocrNote.textContent = !ocr ? "" : ocr.status === "done"
+        ? `Thông tin được nhận dạng ký tự (OCR) từ bản quét, độ tin cậy trung bình ${percent(ocr.confidence)}: ` +
+          "đối chiếu các trường có nhãn “OCR” với bản quét trước khi xác nhận."
+        : `Bản quét chưa được nhận dạng ký tự (OCR): ${nfc(ocr.reason || "")}`;
       const dup = out(headCard, "duplicate");
       dup.hidden = !doc.possible_duplicate_of;
       if (doc.possible_duplicate_of) {
@@ -71,11 +80,20 @@
 
     // A file uploaded from this browser keeps the name the clerk chose (the intake stores its own).
     const shownFileName = () => (doc.file_name && uploadedName(doc.file_name)) || doc.file_name || "Tệp PDF";
+    // A value OCR read carries its confidence, until a clerk saves the field.
+    const read = (field, value) => {
+      const conf = ((doc.ocr || {}).fields || {})[field];
+      if (conf === undefined || value === null || value === undefined || value === "") return value;
+      return el("span", {}, value, " ", el("span", { class: "badge badge-muted", "data-ocr": field,
+        title: "Nhận dạng ký tự (OCR) từ bản quét: cần văn thư xác nhận" }, `OCR ${percent(conf)}`));
+    };
     const renderFacts = () => {
       facts(out(metaCard, "facts"), [
-        ["Số, ký hiệu", doc.so_ky_hieu], ["Cơ quan ban hành", doc.co_quan_ban_hanh],
-        ["Ngày ban hành", doc.ngay_ban_hanh ? formatDate(doc.ngay_ban_hanh) : ""],
-        ["Loại văn bản", doc.loai_van_ban], ["Trích yếu", doc.trich_yeu], ["Người ký", doc.nguoi_ky],
+        ["Số, ký hiệu", read("so_ky_hieu", doc.so_ky_hieu)],
+        ["Cơ quan ban hành", read("co_quan_ban_hanh", doc.co_quan_ban_hanh)],
+        ["Ngày ban hành", read("ngay_ban_hanh", doc.ngay_ban_hanh ? formatDate(doc.ngay_ban_hanh) : "")],
+        ["Loại văn bản", read("loai_van_ban", doc.loai_van_ban)], ["Trích yếu", read("trich_yeu", doc.trich_yeu)],
+        ["Người ký", read("nguoi_ky", doc.nguoi_ky)],
         ["Độ khẩn", urgencyBadge(doc.do_khan)], ["Độ mật", SECRECY_NAMES[doc.do_mat || ""]],
         ["Ngày đến", formatInstant(doc.arrival_at)],
         ["Tệp", doc.has_file ? [shownFileName(), doc.pages ? ` · ${doc.pages} trang` : ""].join("") : "Chưa có bản điện tử"],

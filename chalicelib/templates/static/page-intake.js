@@ -31,6 +31,8 @@
           r.size ? el("span", {}, formatSize(r.size)) : "",
           original && original !== r.file_name ? el("span", { class: "muted" }, "Tệp lưu: " + r.file_name) : ""),
         r.reason ? el("p", { class: "record-reason" }, r.reason) : "",
+        r.status === "processing" && r.ocr_status === "queued"
+          ? el("p", { class: "record-reason" }, "Bản quét đang được nhận dạng ký tự (OCR); văn bản sẽ được vào sổ khi xong.") : "",
         r.document_id || (isClerk && retryable(r)) ? el("div", { class: "actions" },
           r.document_id ? el("a", { class: "button-link", href: docHref(r.document_id) }, "Xem văn bản") : "",
           isClerk && retryable(r) ? el("button", { type: "button", class: "secondary small", "data-action": "retry",
