@@ -27,8 +27,8 @@ run: venv
 JOBS ?= 2
 test: venv
 	$(PY) -m ruff check .
-	$(PY) -m pytest tests/unit tests/integration -p no:cacheprovider -n $(JOBS)
-	$(PY) -m pytest tests/e2e -p no:cacheprovider
+	$(PY) -m pytest tests/unit tests/integration -p no:cacheprovider -n $(JOBS) --durations=20
+	$(PY) -m pytest tests/e2e -p no:cacheprovider --durations=20
 
 lint: venv
 	$(PY) -m ruff check .

@@ -123,7 +123,8 @@ def _drop(aws_env: dict[str, str], name: str, data: bytes) -> None:
 
 
 def test_a_file_the_intake_could_not_read_whole_waits_for_any_clerk(aws_env, people):
-    _drop(aws_env, "thong-bao.pdf", make_pdf(["THONG BAO", "Noi dung can bo sung"]))
+    # Text enough to be read (a shorter one is a scan, sent to OCR), fields missing.
+    _drop(aws_env, "thong-bao.pdf", make_pdf(["THONG BAO", "Noi dung can bo sung them thong tin"]))
     records = _body(people["vanthu"].get("/api/intake"))["items"]
     record = next(r for r in records if r["file_name"] == "thong-bao.pdf")
     assert record["status"] == "needs_review" and record["document_id"]
