@@ -178,7 +178,10 @@
         reason: data.reason, change_summary: data.change_summary,
       };
       const months = document.getElementById("iso-months");
-      if (!months.disabled && months.value) body.review_months = Number(months.value);
+      // Sent only when changed: the interval in use may be the agency's setting.
+      if (!months.disabled && months.value && months.value !== String((current.review_schedule || {}).months)) {
+        body.review_months = Number(months.value);
+      }
       await api(`/api/iso/${encodeURIComponent(current.id)}/versions`, { method: "POST", json: body });
       flash("Đã lưu dự thảo phiên bản mới.", { ok: true });
       form.reset();
