@@ -183,6 +183,8 @@ LABELS: dict[str, str] = {
     "owner": "người chủ trì quy trình",
     "owner_unit": "đơn vị chủ trì",
     "applies_to": "thủ tục, loại văn bản áp dụng",
+    "review_months": "chu kỳ xem xét lại (tháng)",
+    "clear_bases": "căn cứ pháp lý bỏ đánh dấu thay thế",
     # inter-agency exchange
     "certificate_pem": "chứng thư số của cơ quan (PEM)",
     "organ_ids": "các cơ quan nhận liên thông",

@@ -131,6 +131,7 @@ ACTION_LABELS: dict[str, str] = {
     "iso.approve": "Phê duyệt quy trình",
     "iso.acknowledge": "Xác nhận đã đọc quy trình",
     "iso.flag_basis": "Đánh dấu căn cứ pháp lý bị thay thế",
+    "iso.review_no_change": "Xem xét lại quy trình, không thay đổi",
     "archive.file_add": "Lập hồ sơ",
     "archive.list_approve": "Duyệt danh mục hồ sơ",
     "archive.list_copy": "Chuyển danh mục hồ sơ sang năm sau",

@@ -3,13 +3,14 @@ acknowledgement, legal bases flagged replaced, and the evidence export."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
 from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
-from chalicelib.kernel.errors import FieldProblem, InvalidInput
+from chalicelib.kernel.errors import Conflict, FieldProblem, InvalidInput
 from chalicelib.kernel.identity import Role
 
 iso_bp = Blueprint(__name__)
@@ -56,12 +57,17 @@ def _content(call: Call, pid: str) -> dict[str, Any]:
         from chalicelib.kernel.config import get_settings
 
         settings = get_settings()
+        s3 = client("s3")
         for i, form in uploads:
-            form["file"] = take_upload(
+            file = take_upload(
                 _form_uploads(), form["upload_id"], path=f"forms.{i}.upload_id",
-                dest_key=f"iso/{pid}/forms/{uuid.uuid4().hex}", s3=client("s3"),
+                dest_key=f"iso/{pid}/forms/{uuid.uuid4().hex}", s3=s3,
                 intake_bucket=settings.intake_bucket,
                 documents_bucket=settings.documents_bucket)
+            # The digest of the bytes as kept (not as sent: the copy is what is
+            # served), checked again on every download.
+            data = s3.get_object(Bucket=settings.documents_bucket, Key=file["key"])["Body"].read()
+            form["file"] = {**file, "sha256": hashlib.sha256(data).hexdigest()}
     for form in content.get("forms") or []:
         form.pop("upload_id", None)
     return content
@@ -93,9 +99,15 @@ def form_file(call: Call) -> Response:
 
     file = _library().form_file(call.params["pid"], _number(call), call.params["form"])
     data = BucketFiles(get_settings().documents_bucket).get(file["key"])
+    digest = hashlib.sha256(data).hexdigest()
+    if file.get("sha256") and digest != file["sha256"]:
+        raise Conflict("Tệp biểu mẫu không khớp mã băm SHA-256 đã ghi khi tải lên; "
+                       "hãy báo thư ký ISO.",
+                       "The form's file does not match the SHA-256 recorded at upload.",
+                       "file_altered")
     ext = file["key"].rsplit(".", 1)[-1]
     return Response(body=data, status_code=200, headers={
-        "Content-Type": file["content_type"],
+        "Content-Type": file["content_type"], "X-Content-SHA256": digest,
         "Content-Disposition": f'attachment; filename="{call.params["form"]}.{ext}"'})
 
 
@@ -129,7 +141,8 @@ def draft(call: Call) -> dict[str, Any]:
     return _library().draft(call.user, call.params["pid"], _content(call, call.params["pid"]),
                             reason=b.reason,
                             change_summary=b.change_summary,
-                            retention_groups=_retention_groups())
+                            retention_groups=_retention_groups(),
+                            review_months=b.review_months)
 
 
 @route(iso_bp, "/api/iso/{pid}/versions/{number}", methods=("PUT",), body=S + "EditIn",
@@ -139,7 +152,8 @@ def edit(call: Call) -> dict[str, Any]:
     return _library().edit(call.user, call.params["pid"], _number(call),
                            _content(call, call.params["pid"]),
                            reason=b.reason, change_summary=b.change_summary,
-                           expected=b.version, retention_groups=_retention_groups())
+                           expected=b.version, retention_groups=_retention_groups(),
+                           review_months=b.review_months)
 
 
 @route(iso_bp, "/api/iso/{pid}/versions/{number}/review", methods=("POST",),
@@ -191,6 +205,15 @@ def flag_basis(call: Call) -> dict[str, Any]:
                                  note=b.note)
 
 
+@route(iso_bp, "/api/iso/{pid}/reviews", methods=("POST",), body=S + "ReviewedIn",
+       policy=SIGNED_IN, tags=TAGS,
+       summary="The owner records a review with no change: the review interval runs "
+               "again, the legal bases named are no longer flagged replaced")
+def reviewed(call: Call) -> dict[str, Any]:
+    return _library().record_review(call.user, call.params["pid"], note=call.body.note,
+                                    clear_bases=call.body.clear_bases)
+
+
 def _dossiers(start: date, end: date) -> list[dict[str, Any]]:
     """The one-stop dossiers received in the months of the period (the evidence
     keeps those of the procedure and the days asked)."""
@@ -201,9 +224,26 @@ def _dossiers(start: date, end: date) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     year, month = start.year, start.month
     while (year, month) <= (end.year, end.month):
-        out.extend(store.received_in(f"{year:04d}-{month:02d}"))
+        out.extend(store.evidence_in(f"{year:04d}-{month:02d}"))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
+
+
+def _drafts(start: date, end: date, types: list[str]) -> list[dict[str, Any]]:
+    """The outgoing drafts created in the period (local days) of the types the
+    review procedure governs (``*``: every type)."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from chalicelib.bootstrap import table
+    from chalicelib.kernel.events import iso
+    from chalicelib.outgoing.store import OutgoingStore
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    since = iso(datetime.combine(start, time(), tzinfo=tz))
+    until = iso(datetime.combine(end + timedelta(days=1), time(), tzinfo=tz))
+    return OutgoingStore(table()).created_between(
+        since, until, types=None if "*" in types else set(types))
 
 
 @route(iso_bp, "/api/iso/{pid}/evidence", query=S + "EvidenceQuery",
@@ -212,10 +252,18 @@ def _dossiers(start: date, end: date) -> list[dict[str, Any]]:
        summary="Work done under each version in a period, with records and "
                "nonconformities, as XLSX (format=json for the page)")
 def evidence(call: Call) -> Any:
+    from chalicelib.iso.rules import Kind
+
     q = call.query
     span = (q.end - q.start).days if q.end >= q.start else 0
-    works = _dossiers(q.start, q.end) if span <= 366 else []
-    found = _library().evidence(call.user, call.params["pid"], q.start, q.end, works)
+    library = _library()
+    pid = call.params["pid"]
+    kind, governed = library.governs(pid)
+    works: list[dict[str, Any]] = []
+    if span <= 366:
+        works = (_drafts(q.start, q.end, governed) if kind is Kind.REVIEW
+                 else _dossiers(q.start, q.end))
+    found = library.evidence(call.user, pid, q.start, q.end, works)
     if q.format == "json":
         return found
     from chalicelib.outputs.sheets import to_xlsx

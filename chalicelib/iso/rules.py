@@ -17,8 +17,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -39,6 +40,7 @@ REVIEW_STEPS = ("unit_head", "office", "signer")
 # How long a procedure may stay unreviewed (months): the agency's setting,
 # overridable per procedure.
 DEFAULT_REVIEW_MONTHS = 12
+MAX_REVIEW_MONTHS = 60
 MAX_STEPS = 30
 
 
@@ -244,11 +246,33 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def review_due(current: dict[str, Any], months: int) -> date:
+def review_due(current: dict[str, Any], months: int, last_review: str | None = None) -> date:
     """When the version in force must be reviewed again: ``months`` after it
-    took effect (or after its last recorded review)."""
-    since = date.fromisoformat(current.get("last_review") or current["effective_from"])
+    took effect, or after the owner last recorded a review with no change
+    (``last_review``, a day), whichever is later: a review recorded under an
+    older version never shortens the new one's interval."""
+    since = date.fromisoformat(current["effective_from"])
+    if last_review and date.fromisoformat(last_review) > since:
+        since = date.fromisoformat(last_review)
     return add_months(since, months)
+
+
+def review_months_of(current: dict[str, Any] | None, head: dict[str, Any], default: int) -> int:
+    """The review interval: the version in force's own, else the procedure's,
+    else the agency's setting."""
+    for source in (current or {}, head):
+        if source.get("review_months"):
+            return int(source["review_months"])
+    return default
+
+
+def check_review_months(value: Any) -> list[FieldProblem]:
+    if value is None:
+        return []
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_REVIEW_MONTHS:
+        return [_problem("review_months", f"Chu kỳ xem xét từ 1 đến {MAX_REVIEW_MONTHS} tháng.",
+                         f"From 1 to {MAX_REVIEW_MONTHS} months.")]
+    return []
 
 
 # ---------------------------------------------------------------- evidence
@@ -272,4 +296,50 @@ def evidence_row(work: dict[str, Any], version: dict[str, Any]) -> tuple[Any, ..
     effective = date.fromisoformat(version["effective_from"])
     return (version["number"], f"{effective:%d/%m/%Y}", work["code"], work["started"],
             ", ".join(done), ", ".join(produced), ", ".join(late), ", ".join(out_of_order),
+            "Có" if late or out_of_order else "Không")
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def review_evidence_row(draft: dict[str, Any], version: dict[str, Any],
+                        deadline: Callable[[datetime, Decimal], datetime]
+                        ) -> tuple[Any, ...]:
+    """One outgoing draft under an internal review procedure, as the internal
+    audit reads it: the review steps approved (in the order they were done),
+    the forms of those steps and the issued document (its number and date),
+    each step done after ``deadline(began, days)`` (it began when the draft was
+    submitted or the step before it was approved; ``days`` the version's, in
+    working days), and each step done out of the version's chain order (not
+    the step at its position, or approved before the step before it)."""
+    steps = {s.get("review_step"): s for s in version.get("steps") or []}
+    chain = [s.get("review_step") for s in version.get("steps") or []]
+    done = [r for r in draft.get("review") or [] if r.get("decision") == "approved"
+            and r.get("at")]
+    names, produced, late, out_of_order = [], [], [], []
+    began = draft.get("submitted_at")
+    previous: datetime | None = None
+    for i, r in enumerate(done):
+        step = steps.get(r["step"]) or {}
+        name = str(step.get("name") or r.get("label") or r["step"])
+        names.append(name)
+        if step.get("record"):
+            produced.append(str(step["record"]))
+        at = _instant(r["at"])
+        if i >= len(chain) or chain[i] != r["step"] or (previous is not None and at < previous):
+            out_of_order.append(name)
+        if began and step.get("days") and at > deadline(_instant(began),
+                                                       Decimal(str(step["days"]))):
+            late.append(name)
+        began, previous = r["at"], at
+    if draft.get("number_text"):
+        issued = f"Văn bản số {draft['number_text']}"
+        if draft.get("issued_on"):
+            issued += f" ngày {date.fromisoformat(str(draft['issued_on'])[:10]):%d/%m/%Y}"
+        produced.append(issued)
+    effective = date.fromisoformat(version["effective_from"])
+    return (version["number"], f"{effective:%d/%m/%Y}",
+            draft.get("number_text") or draft["code"], draft["started"], ", ".join(names),
+            ", ".join(produced), ", ".join(late), ", ".join(out_of_order),
             "Có" if late or out_of_order else "Không")

@@ -55,6 +55,8 @@ class VersionIn(BaseModel):
     forms: list[FormIn] = Field(default_factory=list, max_length=30)
     records: list[RecordIn] = Field(default_factory=list, max_length=30)
     units: list[str] = Field(default_factory=list, max_length=50)
+    # Chu kỳ xem xét lại (tháng); left out, the draft keeps the one it had.
+    review_months: int | None = Field(default=None, ge=1, le=60, title="chu kỳ xem xét")
     reason: str = Field(min_length=1, max_length=2000)  # lý do sửa đổi
     change_summary: str = Field(min_length=1, max_length=2000)  # tóm tắt nội dung sửa đổi
 
@@ -86,6 +88,22 @@ class BasisIn(BaseModel):
     note: str = Field(default="", max_length=2000)
 
     _norm = field_validator("basis", "note")(_nfc)
+
+
+class ReviewedIn(BaseModel):
+    """The owner's review with no change (đã xem xét, không thay đổi)."""
+
+    note: str = Field(default="", max_length=2000)
+    # The flagged legal bases the review found need no change.
+    clear_bases: list[str] = Field(default_factory=list, max_length=30,
+                                   title="căn cứ bỏ đánh dấu")
+
+    _norm = field_validator("note")(_nfc)
+
+    @field_validator("clear_bases")
+    @classmethod
+    def _bases(cls, value: list[str]) -> list[str]:
+        return [_nfc(v) for v in value if v.strip()]
 
 
 class ProcedureIn(BaseModel):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -121,12 +122,23 @@ class Library:
                     mine[str(v["number"])] = ack
         return json_ready({**head, "kind_label": rules.Kind(head["kind"]).label,
                            "versions": shown, "my_acknowledgements": mine,
+                           "review_schedule": self._schedule(head, versions, on),
                            "change_log": [{"number": v["number"], "reason": v["reason"],
                                            "change_summary": v["change_summary"],
                                            "drafted_by": v["drafted_by"],
                                            "approved_by": v.get("approved_by"),
                                            "effective_from": v.get("effective_from")}
                                           for v in shown]})
+
+    def _schedule(self, head: dict[str, Any], versions: list[dict[str, Any]], on: date
+                  ) -> dict[str, Any]:
+        """The review interval in use and when the version in force is due."""
+        current = rules.in_force(versions, on)
+        months = rules.review_months_of(current, head, self.review_months)
+        last = (head.get("last_review") or {}).get("on")
+        due = rules.review_due(current, months, last) if current else None
+        return {"months": months, "last_review": head.get("last_review"),
+                "due": due.isoformat() if due else None}
 
     # ------------------------------------------------------------ drafting
 
@@ -159,8 +171,8 @@ class Library:
                        "Nội dung quy trình chưa hợp lệ.", "The procedure is not valid.")
 
     def draft(self, caller: Caller, pid: str, content: dict[str, Any], *, reason: str,
-              change_summary: str, retention_groups: set[str] | None = None
-              ) -> dict[str, Any]:
+              change_summary: str, retention_groups: set[str] | None = None,
+              review_months: int | None = None) -> dict[str, Any]:
         """A new draft version of the procedure (its content whole, as edited
         from the latest version)."""
         if not caller.roles & EDITORS:
@@ -170,19 +182,22 @@ class Library:
         problems = rules.check_change(reason, change_summary)
         problems += rules.check_content(rules.Kind(head["kind"]), content,
                                         retention_groups=retention_groups)
+        problems += rules.check_review_months(review_months)
         rules.raise_if(problems, "Dự thảo quy trình chưa hợp lệ.", "The draft is not valid.")
         versions = self.store.versions(pid)
+        latest = max(versions, key=lambda v: int(v["number"])) if versions else None
+        months = self._months(caller, head, latest, review_months)
         if any(v["status"] != rules.Status.APPROVED for v in versions):
             raise Conflict("Quy trình đang có một dự thảo chưa phê duyệt; hãy sửa dự thảo đó.",
                            "An unapproved draft exists; edit it.", "draft_exists")
         number = int(head["latest"]) + 1
-        content = with_files(content, max(versions, key=lambda v: int(v["number"]))
-                             if versions else None)
+        content = with_files(content, latest)
         now = iso(self.clock())
         version = {"id": pid, "code": head["code"], "number": number, "title": head["title"],
                    "kind": head["kind"],
-                   **content_of(content), "status": rules.Status.DRAFT.value,
-                   "reason": reason, "change_summary": change_summary,
+                   **content_of(content), "review_months": months,
+                   "status": rules.Status.DRAFT.value, "reason": reason,
+                   "change_summary": change_summary,
                    "drafted_by": caller.username, "drafted_at": now, "version": 1}
         uow = self.store.unit_of_work()
         self.store.add_version(uow, version)
@@ -195,7 +210,8 @@ class Library:
 
     def edit(self, caller: Caller, pid: str, number: int, content: dict[str, Any], *,
              reason: str, change_summary: str, expected: int,
-             retention_groups: set[str] | None = None) -> dict[str, Any]:
+             retention_groups: set[str] | None = None,
+             review_months: int | None = None) -> dict[str, Any]:
         """The draft changed (a reviewed version edited goes back to draft)."""
         if not caller.roles & EDITORS:
             raise Forbidden()
@@ -211,9 +227,12 @@ class Library:
         problems = rules.check_change(reason, change_summary)
         problems += rules.check_content(rules.Kind(head["kind"]), content,
                                         retention_groups=retention_groups)
+        problems += rules.check_review_months(review_months)
         rules.raise_if(problems, "Dự thảo quy trình chưa hợp lệ.", "The draft is not valid.")
+        months = self._months(caller, head, v, review_months)
         content = with_files(content, v)
-        after = {**v, **content_of(content), "reason": reason, "change_summary": change_summary,
+        after = {**v, **content_of(content), "review_months": months,
+                 "reason": reason, "change_summary": change_summary,
                  "status": rules.Status.DRAFT.value, "reviewed_by": None,
                  "version": int(v["version"]) + 1, "updated_at": iso(self.clock())}
         uow = self.store.unit_of_work()
@@ -222,6 +241,20 @@ class Library:
                           summary=f"Sửa dự thảo {v['code']} lần {number}")
         uow.commit()
         return self.view(caller, pid)
+
+    def _months(self, caller: Caller, head: dict[str, Any], previous: dict[str, Any] | None,
+                wanted: int | None) -> int | None:
+        """The review interval the draft carries: the one asked, or the one it
+        had (a new draft: its latest version's). Only the procedure's owner or
+        the ISO secretary changes it."""
+        kept = (previous or {}).get("review_months")
+        if wanted is None or wanted == kept:
+            return int(kept) if kept else None
+        if caller.username != head.get("owner") and Role.ADMIN not in caller.roles:
+            raise Forbidden("Chỉ người chủ trì quy trình hoặc thư ký ISO đặt chu kỳ xem xét.",
+                            "Only the procedure's owner or the ISO secretary sets the "
+                            "review interval.")
+        return wanted
 
     def review(self, caller: Caller, pid: str, number: int, *, expected: int,
                comment: str = "") -> dict[str, Any]:
@@ -384,6 +417,45 @@ class Library:
         uow.commit()
         return self.view(caller, pid)
 
+    def record_review(self, caller: Caller, pid: str, *, note: str = "",
+                      clear_bases: list[str] | None = None) -> dict[str, Any]:
+        """The owner reviewed the procedure and changes nothing ("đã xem xét,
+        không thay đổi"): the review interval runs again from today, the legal
+        bases the owner names are no longer flagged replaced, and the review
+        reminders of the version in force are done, in one transaction."""
+        head = self._head(pid)
+        if caller.username != head.get("owner"):
+            raise Forbidden("Chỉ người chủ trì quy trình ghi nhận việc xem xét.",
+                            "Only the procedure's owner records a review.")
+        flags = {f["basis"]: f for f in head.get("replaced_bases") or []}
+        clear = list(dict.fromkeys(clear_bases or []))
+        rules.raise_if([FieldProblem(f"clear_bases.{i}", "Căn cứ này không bị đánh dấu thay thế.",
+                                     "This basis is not flagged replaced.")
+                        for i, b in enumerate(clear) if b not in flags],
+                       "Việc xem xét chưa hợp lệ.", "The review is not valid.")
+        on = self.today()
+        current = rules.in_force(self.store.versions(pid), on)
+        record = {"on": on.isoformat(), "by": caller.username, "note": note,
+                  "number": int(current["number"]) if current else None,
+                  "cleared_bases": clear}
+        after = {**head, "last_review": record,
+                 "replaced_bases": [f for b, f in flags.items() if b not in clear],
+                 "version": int(head["version"]) + 1}
+        uow = self.store.unit_of_work()
+        self.store.save_procedure(uow, head, after)
+        if current is not None:
+            self._pending().close(uow, PARENT, f"{pid}@{current['number']}",
+                                  Action.REVIEW_PROCEDURE, by=caller.username)
+        summary = f"Đã xem xét {head['code']}, không thay đổi"
+        if clear:
+            summary += "; bỏ đánh dấu căn cứ: " + "; ".join(clear)
+        if note:
+            summary += f": {note}"
+        self.trail.append(uow, self.trail.head(chain_of(pid)), caller, "iso.review_no_change",
+                          summary=summary[:300])
+        uow.commit()
+        return self.view(caller, pid)
+
     # ------------------------------------------------------------ reminders
 
     def remind_reviews(self) -> dict[str, int]:
@@ -396,8 +468,8 @@ class Library:
             current = rules.in_force(self.store.versions(head["id"]), on)
             if current is None or not head.get("owner"):
                 continue
-            months = int(head.get("review_months") or self.review_months)
-            due = rules.review_due(current, months)
+            months = rules.review_months_of(current, head, self.review_months)
+            due = rules.review_due(current, months, (head.get("last_review") or {}).get("on"))
             reasons = []
             if due <= on:
                 reasons.append((f"{current['number']}#due#{due.isoformat()}",
@@ -428,13 +500,22 @@ class Library:
 
     # ------------------------------------------------------------ evidence
 
+    def governs(self, pid: str) -> tuple[rules.Kind, list[str]]:
+        """What the procedure governs: its kind of work and the one-stop
+        procedure codes or outgoing types (the evidence reads that work)."""
+        head = self._head(pid)
+        return rules.Kind(head["kind"]), list(head.get("applies_to") or [])
+
     def evidence(self, caller: Caller, pid: str, start: date, end: date,
                  works: list[dict[str, Any]]) -> dict[str, Any]:
         """For the internal audit: the work started in the period under each
-        version of the procedure (``works``: every piece of work the caller's
-        entry point found for the period, with ``iso_procedure``, ``code``,
-        ``received_at``, ``steps`` and ``slip``), with the records produced and
-        the steps done late or out of order."""
+        version of the procedure, with the records produced and the steps done
+        late or out of order. ``works``: every piece of work the caller's entry
+        point found for the period: for a one-stop procedure the dossiers
+        (``iso_procedure``, ``code``, ``received_at``, ``steps``, ``slip``), for
+        an internal review procedure the outgoing drafts (``review_procedure``,
+        ``code``, ``created_at``, ``submitted_at``, ``review``, ``number_text``,
+        ``issued_on``)."""
         if not caller.roles & {Role.LEADER, Role.ADMIN, Role.UNIT_HEAD}:
             raise Forbidden("Chỉ lãnh đạo, trưởng đơn vị, thư ký ISO xem bằng chứng.",
                             "Only leaders, heads of unit and the ISO secretary see evidence.")
@@ -448,21 +529,31 @@ class Library:
         rules.raise_if(problems, "Khoảng thời gian không hợp lệ.", "Invalid period.")
         head = self._head(pid)
         versions = {int(v["number"]): v for v in self.store.versions(pid)}
+        review = head["kind"] == rules.Kind.REVIEW
+        calendar = self.calendar() if review else None
+
+        def deadline(began: datetime, days: Decimal) -> datetime:
+            assert calendar is not None
+            return calendar.add_working_days(began, days)
+
         rows = []
         for w in works:
-            kept = w.get("iso_procedure") or {}
-            started = _local_day(w["received_at"])
+            kept = w.get("review_procedure" if review else "iso_procedure") or {}
+            started = _local_day(w["created_at" if review else "received_at"])
             if kept.get("id") != pid or not start <= started <= end:
                 continue
             version = versions.get(int(kept["number"]))
             if version is None:
                 continue
-            rows.append(rules.evidence_row({**w, "started": f"{started:%d/%m/%Y}"}, version))
+            work = {**w, "started": f"{started:%d/%m/%Y}"}
+            rows.append(rules.review_evidence_row(work, version, deadline) if review
+                        else rules.evidence_row(work, version))
         rows.sort(key=lambda r: (r[0], r[3][6:] + r[3][3:5] + r[3][:2], r[2]))
-        return {"id": pid, "code": head["code"], "title": head["title"],
-                "start": start.isoformat(), "end": end.isoformat(),
-                "header": list(rules.EVIDENCE_HEADER), "rows": [list(r) for r in rows],
-                "by_version": {str(n): sum(1 for r in rows if r[0] == n) for n in versions}}
+        return json_ready({
+            "id": pid, "code": head["code"], "title": head["title"], "kind": head["kind"],
+            "start": start.isoformat(), "end": end.isoformat(),
+            "header": list(rules.EVIDENCE_HEADER), "rows": [list(r) for r in rows],
+            "by_version": {str(n): sum(1 for r in rows if r[0] == n) for n in versions}})
 
     # ------------------------------------------------------------ new work
 

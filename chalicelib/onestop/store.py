@@ -44,6 +44,8 @@ KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi3pk", "gsi3sk")
 # position (a dossier's steps, slip and timeline weigh many times more).
 LISTED = ("id", "code", "procedure.name", "applicant.name", "status", "received_at",
           "appointment_at", "channel", "units", "people", "gsi3sk")
+# What the ISO evidence reads of each dossier of a month (``evidence_in``).
+EVIDENCE = ("id", "code", "received_at", "iso_procedure", "steps", "slip")
 # The parent kind of a dossier's work items (``work.items.work_item``).
 WORK_PARENT = "DOSSIER"
 
@@ -100,6 +102,19 @@ class OneStopStore(TableStore):
         page = self.table.query(f"DOSSIERS#{month}", index="gsi3", sk_before=before,
                                 limit=limit, forward=False, attributes=LISTED)
         return [(str(i["gsi3sk"]), i) for i in page.items], page.cursor is not None
+
+    def evidence_in(self, month: str) -> list[dict[str, Any]]:
+        """Every dossier received in a month, with what the ISO evidence reads of
+        it (the procedure version it follows, its steps and control slip)."""
+        out: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = self.table.query(f"DOSSIERS#{month}", index="gsi3", limit=500,
+                                    cursor=cursor, attributes=EVIDENCE)
+            out.extend(page.items)
+            cursor = page.cursor
+            if not cursor:
+                return out
 
     def add(self, uow: UnitOfWork, dossier: dict[str, Any], *, month: str) -> dict[str, Any]:
         """A new dossier (refused if its id exists), listed under the month

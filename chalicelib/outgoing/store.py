@@ -33,7 +33,7 @@ from chalicelib.adapters.scoped_lists import (
     partition,
     save_with_entries,
 )
-from chalicelib.kernel.access import ItemAccess, Kind, Secrecy, item_scopes
+from chalicelib.kernel.access import AGENCY, ItemAccess, Kind, Secrecy, item_scopes
 
 KIND = Kind.OUTGOING.value
 VOLUME = "STATS#volume#outgoing"
@@ -102,6 +102,25 @@ class OutgoingStore(TableStore):
         keys = {(VOLUME + (f"#UNIT#{u}" if u else ""), m): (u, m) for u in units for m in months}
         found = self.table.batch_get(list(keys))
         return {keys[k]: int(item.get("n", 0)) for k, item in found.items() if k in keys}
+
+    def created_between(self, since: str, until: str, *, types: set[str] | None = None
+                        ) -> list[dict[str, Any]]:
+        """Every document not secret created in ``[since, until)`` (ISO instants),
+        of ``types`` (None: any), whole, oldest first: the agency's list
+        partition read by its sort key, then the documents in batches. A secret
+        document is listed under its people only, so it is not among them."""
+        keys: list[tuple[str, str]] = []
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self.table.query_range(partition(AGENCY, KIND), index="gsi1",
+                                                  low=since, below=until, start=start,
+                                                  limit=500)
+            keys.extend((f"OUT#{i['id']}", "OUT") for i in items
+                        if types is None or i.get("type_code") in types)
+            if start is None:
+                break
+        found = self.table.batch_get(keys)
+        return [found[k] for k in keys if k in found]
 
     def review_chains(self) -> dict[str, list[str]]:
         """The chains an administrator set, by document type (the others default)."""

@@ -303,3 +303,154 @@ def test_a_form_is_a_file_checked_by_its_bytes_and_kept_by_later_versions(world)
     assert again.status_code == 200 and again.body == pdf
     missing = officer.get("/api/iso/QT-VBDI-01/versions/1/forms/BM-VB-01", accept="*/*")
     assert missing.status_code == 404
+    # The SHA-256 of the bytes as kept is recorded, shown with the version and
+    # sent with the file; a file changed in storage since is refused, not served.
+    import hashlib
+
+    import boto3
+
+    from chalicelib.kernel.config import get_settings
+
+    digest = hashlib.sha256(pdf).hexdigest()
+    shown = json.loads(officer.get("/api/iso/QT-VBDI-01").body)
+    draft = next(v for v in shown["versions"] if v["number"] == 2)
+    assert draft["forms"][0]["file"]["sha256"] == digest
+    assert again.headers["X-Content-SHA256"] == digest
+    key = world["library"].store.version("QT-VBDI-01", 2)["forms"][0]["file"]["key"]
+    boto3.client("s3").put_object(Bucket=get_settings().documents_bucket, Key=key,
+                                  Body=b"%PDF-1.4\n% altered\n%%EOF\n",
+                                  ContentType="application/pdf")
+    altered = officer.get("/api/iso/QT-VBDI-01/versions/2/forms/BM-VB-01", accept="*/*")
+    assert altered.status_code == 409
+    assert json.loads(altered.body)["error"]["code"] == "file_altered"
+
+
+# ---- evidence of the internal review procedure, reviews with no change, the
+# review interval: after the tests above, on the same moto.
+
+VBDI = "QT-VBDI-01"
+OFFICE_HEAD = Caller("chanhvanphong", frozenset({Role.UNIT_HEAD}), unit="VP")
+
+
+def _draft_reviewed(world: dict[str, Any], out: Any, clock: Clock, type_code: str,
+                    decisions: list[tuple[Caller, datetime]]) -> dict[str, Any]:
+    """An outgoing draft created and submitted at ``clock``'s time by the
+    officer, then approved at each step by whom and when ``decisions`` say."""
+    from chalicelib.adapters.aws import client
+    from chalicelib.kernel.config import get_settings
+    from tests.pdfs import make_pdf
+
+    doc = out.create(OFFICER, type_code=type_code, subject="Kế hoạch kiểm tra năm 2027",
+                     signer="giamdoc", authority="", recipients_internal=[],
+                     recipients_external=[], do_khan="Thường", do_mat="", answers=None)
+    out.add_version(OFFICER, doc["id"], make_pdf(["Ke hoach kiem tra"]),
+                    content_type="application/pdf", comment="", s3=client("s3"),
+                    bucket=get_settings().documents_bucket)
+    out.submit(OFFICER, doc["id"])
+    for caller, at in decisions:
+        clock.at = at
+        out.decide(caller, doc["id"], approve=True, comment="")
+    return dict(doc)
+
+
+def test_the_evidence_of_the_review_procedure_lists_each_draft_its_late_steps_and_issue(
+        world):
+    from openpyxl import load_workbook
+
+    from chalicelib.outgoing.rules import OutStatus
+    from chalicelib.outgoing.service import outgoing_for
+
+    out = outgoing_for(world["table"])
+    clock = Clock(datetime(2027, 3, 2, 9, 0, tzinfo=HANOI))  # Tuesday
+    out.clock = clock
+    # The head of unit approves on Friday: 3 working days for the procedure's 2.
+    late = _draft_reviewed(world, out, clock, "KH", [
+        (HEAD, datetime(2027, 3, 5, 10, 0, tzinfo=HANOI)),
+        (OFFICE_HEAD, datetime(2027, 3, 5, 11, 0, tzinfo=HANOI)),
+        (LEADER, datetime(2027, 3, 5, 14, 0, tzinfo=HANOI))])
+    assert out.mark(late["id"], OutStatus.SIGNED, expect=OutStatus.APPROVED,
+                    action="outgoing.signed", summary="Đã ký số", signed_by="giamdoc")
+    assert out.mark(late["id"], OutStatus.ISSUED, expect=OutStatus.SIGNED,
+                    action="outgoing.issued", summary="Đã phát hành",
+                    number_text="15/KH-SKHĐT", issued_on="2027-03-08")
+    clock.at = datetime(2027, 3, 9, 9, 0, tzinfo=HANOI)
+    prompt = _draft_reviewed(world, out, clock, "BC", [
+        (HEAD, datetime(2027, 3, 9, 15, 0, tzinfo=HANOI))])
+    clock.at = datetime(2027, 3, 10, 9, 0, tzinfo=HANOI)
+    invitation = out.create(OFFICER, type_code="GM", subject="Giấy mời họp", signer="giamdoc",
+                            authority="", recipients_internal=[], recipients_external=[],
+                            do_khan="Thường", do_mat="", answers=None)
+    assert "review_procedure" not in invitation  # no procedure governs it
+    clock.at = datetime(2027, 4, 1, 9, 0, tzinfo=HANOI)
+    _draft_reviewed(world, out, clock, "KH", [])  # after the period
+
+    accounts = world["accounts"]
+    leader = login(world["client"], "giamdoc", accounts["giamdoc"]["password"])
+    resp = leader.get(f"/api/iso/{VBDI}/evidence?start=2027-03-01&end=2027-03-31&format=json")
+    assert resp.status_code == 200, resp.body
+    found = json.loads(resp.body)
+    rows = {r[3]: r for r in found["rows"]}
+    assert set(rows) == {"02/03/2027", "09/03/2027"} and found["by_version"]["1"] == 2
+    assert rows["02/03/2027"] == [
+        1, "01/07/2025", "15/KH-SKHĐT", "02/03/2027",
+        "Kiểm tra nội dung, Kiểm tra thể thức, Duyệt ký",
+        "Văn bản số 15/KH-SKHĐT ngày 08/03/2027", "Kiểm tra nội dung", "", "Có"]
+    assert rows["09/03/2027"][2] == prompt["code"]
+    assert rows["09/03/2027"][4:] == ["Kiểm tra nội dung", "", "", "", "Không"]
+    sheet = load_workbook(io.BytesIO(leader.get(
+        f"/api/iso/{VBDI}/evidence?start=2027-03-01&end=2027-03-31", accept="*/*").body)).active
+    exported = list(sheet.iter_rows(values_only=True))[1:]
+    assert sorted(r[2] for r in exported) == sorted(["15/KH-SKHĐT", prompt["code"]])
+
+
+def test_the_owner_records_a_review_with_no_change_and_sets_the_review_interval(world):
+    from chalicelib.audit.trail import entries
+    from chalicelib.iso.rules import Kind
+    from chalicelib.work.store import WorkStore
+
+    lib, clock = world["library"], world["clock"]
+    clock.at = MONDAY
+    pid = lib.create(ADMIN, code="QT-KT-01", title="Quy trình kiểm tra nội bộ",
+                     kind=Kind.REVIEW, owner="truongphong", owner_unit="PDKKD",
+                     applies_to=["ZZ"])["id"]
+    content = {"steps": [{"name": "Duyệt ký", "days": "1", "review_step": "signer"}],
+               "units": ["PDKKD"], "legal_bases": ["Luật Kiểm toán nội bộ"]}
+    # Only the owner (or the ISO secretary) sets the interval: not another editor.
+    with pytest.raises(Forbidden):
+        lib.draft(LEADER, pid, content, reason="Ban hành", change_summary="Lần đầu",
+                  review_months=6)
+    lib.draft(HEAD, pid, content, reason="Ban hành", change_summary="Lần đầu", review_months=6)
+    lib.review(ADMIN, pid, 1, expected=1)
+    shown = lib.approve(LEADER, pid, 1, effective_from=MONDAY.date(), expected=2)
+    assert shown["review_schedule"] == {"months": 6, "last_review": None, "due": "2027-09-01"}
+
+    lib.remind_reviews()  # whatever the other procedures are owed, sent
+    lib.flag_basis(ADMIN, pid, "Luật Kiểm toán nội bộ", replaced=True, note="Sắp thay thế")
+    assert lib.remind_reviews() == {"reminded": 1}  # the basis; the interval has not run
+    parent = f"ISO#{pid}@1"
+    todos = WorkStore(world["table"]).todos(parent, "TODO#iso.review#")
+    assert [(t["assignee"], t["status"]) for t in todos] == [("U#truongphong", "open")]
+    # Over HTTP: someone else is refused; a basis not flagged is named.
+    accounts = world["accounts"]
+    other = login(world["client"], "giamdoc", accounts["giamdoc"]["password"])
+    refused = other.send("POST", f"/api/iso/{pid}/reviews", {"note": "Không thay đổi"})
+    assert refused.status_code == 403 and set(json.loads(refused.body)) == {"error"}
+    owner = login(world["client"], "truongphong", accounts["truongphong"]["password"])
+    bad = owner.send("POST", f"/api/iso/{pid}/reviews", {"clear_bases": ["Luật không có"]})
+    assert bad.status_code == 400, bad.body
+    assert [p["path"] for p in json.loads(bad.body)["error"]["fields"]] == ["clear_bases.0"]
+
+    clock.at = datetime(2027, 9, 1, 9, 0, tzinfo=HANOI)
+    assert lib.remind_reviews()["reminded"] >= 1  # the interval ran: reminded again
+    done = lib.record_review(HEAD, pid, note="Vẫn phù hợp",
+                             clear_bases=["Luật Kiểm toán nội bộ"])
+    assert done["replaced_bases"] == []
+    assert done["last_review"]["on"] == "2027-09-01" and done["last_review"]["number"] == 1
+    assert done["review_schedule"]["due"] == "2028-03-01"  # six months from the review
+    todos = WorkStore(world["table"]).todos(parent, "TODO#iso.review#")
+    assert todos and {t["status"] for t in todos} == {"done"}
+    assert lib.remind_reviews() == {"reminded": 0}
+    trail = entries(f"iso:{pid}", world["table"])
+    assert any(e["action"] == "iso.review_no_change" and "Vẫn phù hợp" in e["summary"]
+               for e in trail)
+    clock.at = MONDAY

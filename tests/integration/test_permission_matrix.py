@@ -1491,6 +1491,24 @@ MATRIX[("GET", "/api/iso/{pid}/versions/{number}/acknowledgements")] = Row(
 MATRIX[("POST", "/api/iso/{pid}/legal-bases")] = Row(
     fixed("/api/iso/QT-VBDI-01/legal-bases",
           {"basis": "Nghị định 30/2020/NĐ-CP", "replaced": False}), roles(LEADERS))
+
+
+def _iso_owned(ctx: Ctx, variant: str) -> Request:
+    """A fresh procedure owned by the caller (or by nobody of the matrix)."""
+    from chalicelib.bootstrap import iso_library
+    from chalicelib.iso.rules import Kind
+    from chalicelib.kernel.identity import Caller
+
+    lib = iso_library()
+    pid = lib.create(Caller("isodrafter", frozenset({Role.ADMIN}), unit="VP"),
+                     code=f"QT-O{uuid.uuid4().int % 10**8}-01", title="Quy trình thử xem xét",
+                     kind=Kind.REVIEW, owner=ctx.me if variant == "owner" else "isoowner",
+                     owner_unit="BGD", applies_to=["ZZ"])["id"]
+    return (f"/api/iso/{pid}/reviews", {"note": "Không thay đổi"})
+
+
+MATRIX[("POST", "/api/iso/{pid}/reviews")] = Row(
+    _iso_owned, lambda _role, variant: variant == "owner", variants=("owner", "other"))
 MATRIX[("POST", "/api/iso/uploads")] = Row(fixed("/api/iso/uploads"), roles(EDITORS))
 MATRIX[("GET", "/api/iso/{pid}/versions/{number}/forms/{form}")] = Row(_iso_form_file,
                                                                       roles(ALL))

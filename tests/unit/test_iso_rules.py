@@ -5,7 +5,7 @@ row with its nonconformities."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -61,8 +61,19 @@ def test_shares_come_from_the_days_and_sum_to_exactly_one() -> None:
 def test_a_review_is_due_its_interval_after_the_version_took_effect() -> None:
     assert rules.review_due({"effective_from": "2025-07-01"}, 12) == date(2026, 7, 1)
     assert rules.review_due({"effective_from": "2027-01-31"}, 1) == date(2027, 2, 28)
-    assert rules.review_due({"effective_from": "2025-07-01", "last_review": "2026-05-02"},
-                            6) == date(2026, 11, 2)
+    # A review with no change restarts the interval; one recorded before the
+    # version took effect does not shorten it.
+    assert rules.review_due({"effective_from": "2025-07-01"}, 6, "2026-05-02") == date(2026, 11, 2)
+    assert rules.review_due({"effective_from": "2027-03-03"}, 6, "2026-05-02") == date(2027, 9, 3)
+
+
+def test_the_review_interval_is_the_versions_then_the_procedures_then_the_setting() -> None:
+    assert rules.review_months_of({"review_months": 6}, {"review_months": 24}, 12) == 6
+    assert rules.review_months_of({"review_months": None}, {"review_months": 24}, 12) == 24
+    assert rules.review_months_of(None, {}, 12) == 12
+    assert rules.check_review_months(None) == [] and rules.check_review_months(60) == []
+    for bad in (0, 61, True, "6"):
+        assert [p.path for p in rules.check_review_months(bad)] == ["review_months"]
 
 
 def test_content_checks_name_every_fault() -> None:
@@ -97,3 +108,49 @@ def test_an_evidence_row_names_the_records_and_the_late_or_out_of_order_steps() 
 def test_a_procedure_code_becomes_an_ascii_key() -> None:
     assert rules.ident("QT-ĐKKD-01") == "QT-DKKD-01"
     assert rules.CODE.match("QT-ĐKKD-01")
+
+
+def _by_the_day(began: datetime, days: Decimal) -> datetime:
+    """A calendar without days off: a step is due ``days`` days after it began."""
+    return began + timedelta(days=float(days))
+
+
+REVIEW_VERSION = {"number": 1, "effective_from": "2025-07-01",
+                  "steps": [{"name": "Kiểm tra nội dung", "days": "2", "record": "",
+                             "review_step": "unit_head"},
+                            {"name": "Kiểm tra thể thức", "days": "1", "record": "BM-VB-01",
+                             "review_step": "office"},
+                            {"name": "Duyệt ký", "days": "2", "record": "",
+                             "review_step": "signer"}]}
+
+
+def _approved(step: str, at: str) -> dict:
+    return {"step": step, "decision": "approved", "at": at, "label": step}
+
+
+def test_a_review_evidence_row_names_late_and_out_of_order_steps_and_the_issued_document(
+        ) -> None:
+    draft = {"code": "AB12CD", "started": "01/03/2027", "submitted_at": "2027-03-01T02:00:00.000Z",
+             "number_text": "15/KH-SKHĐT", "issued_on": "2027-03-08",
+             "review": [_approved("unit_head", "2027-03-04T02:00:00.000Z"),  # 3 days for 2
+                        _approved("office", "2027-03-04T05:00:00.000Z"),
+                        _approved("signer", "2027-03-05T02:00:00.000Z")]}
+    row = rules.review_evidence_row(draft, REVIEW_VERSION, _by_the_day)
+    assert row[:5] == (1, "01/07/2025", "15/KH-SKHĐT", "01/03/2027",
+                       "Kiểm tra nội dung, Kiểm tra thể thức, Duyệt ký")
+    assert row[5] == "BM-VB-01, Văn bản số 15/KH-SKHĐT ngày 08/03/2027"
+    assert row[6:] == ("Kiểm tra nội dung", "", "Có")
+    # The office's check skipped (a chain of the settings, not the procedure's):
+    # the signer's approval is out of the procedure's order; a draft not issued
+    # is named by its code.
+    skipped = {"code": "AB12CD", "started": "01/03/2027",
+               "submitted_at": "2027-03-01T02:00:00.000Z",
+               "review": [_approved("unit_head", "2027-03-01T03:00:00.000Z"),
+                          _approved("signer", "2027-03-01T04:00:00.000Z")]}
+    row = rules.review_evidence_row(skipped, REVIEW_VERSION, _by_the_day)
+    assert row[2] == "AB12CD" and row[5] == ""
+    assert row[6:] == ("", "Duyệt ký", "Có")
+    waiting = {**skipped, "review": [_approved("unit_head", "2027-03-01T03:00:00.000Z"),
+                                     {"step": "office", "decision": None, "at": None}]}
+    assert rules.review_evidence_row(waiting, REVIEW_VERSION, _by_the_day)[4:] == (
+        "Kiểm tra nội dung", "", "", "", "Không")

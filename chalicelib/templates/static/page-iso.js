@@ -56,7 +56,10 @@
         get.onclick = () => act(get, () => E.download(
           `/api/iso/${encodeURIComponent(current.id)}/versions/${v.number}/forms/${encodeURIComponent(f.code)}`,
           "*/*", f.code));
-        return el("li", { class: "work-item" }, `${f.code} — ${f.name} `, f.file ? get : el("span", { class: "muted" }, "(chưa có tệp)"));
+        // The digest recorded at upload; the download is refused if the kept bytes differ.
+        const digest = f.file && f.file.sha256
+          ? el("p", { class: "work-meta", "data-out": "sha256", title: f.file.sha256 }, `SHA-256: ${f.file.sha256}`) : "";
+        return el("li", { class: "work-item" }, `${f.code} — ${f.name} `, f.file ? get : el("span", { class: "muted" }, "(chưa có tệp)"), digest);
       }) : [el("li", { class: "empty" }, "Quy trình không có biểu mẫu.")]));
       const mine = (current.my_acknowledgements || {})[String(v.number)];
       const ackButton = section.querySelector("[data-action=acknowledge]");
@@ -91,6 +94,7 @@
       section.hidden = false;
       document.getElementById("iso-detail-title").textContent = `${current.code}: ${nfc(current.title)}`;
       out(section, "facts").textContent = `${current.kind_label} · Chủ trì: ${current.owner}`;
+      showSchedule(section);
       document.getElementById("iso-versions").replaceChildren(...current.versions.map((v) => el("li", { class: "work-item", "data-version": String(v.number) },
         el("a", { href: `/app/iso?pid=${encodeURIComponent(pid)}&v=${v.number}`, "data-v": String(v.number) }, label(v)), " ", badge(v),
         el("p", { class: "work-meta" }, nfc(v.change_summary || "")))));
@@ -104,6 +108,32 @@
       if (wanted) await showVersion(wanted);
     };
 
+    const showSchedule = (section) => {
+      const sch = current.review_schedule || {};
+      const last = sch.last_review;
+      const flagged = current.replaced_bases || [];
+      out(section, "schedule").replaceChildren(...facts([
+        ["Chu kỳ xem xét", `${sch.months} tháng`],
+        ["Hạn xem xét lại", sch.due ? shortDate(sch.due) : "Chưa có phiên bản hiệu lực"],
+        ["Lần xem xét gần nhất", last ? `${shortDate(last.on)} (${last.by}): đã xem xét, không thay đổi${last.note ? ` — ${nfc(last.note)}` : ""}` : "Chưa ghi nhận"],
+        ["Căn cứ bị thay thế", flagged.map((f) => f.basis).join("; ") || "Không"],
+      ]));
+      const form = document.getElementById("iso-reviewed");
+      form.hidden = me.username !== current.owner;
+      out(form, "flagged").hidden = !flagged.length;
+      out(form, "flagged-list").replaceChildren(...flagged.map((f, i) => el("label", { class: "check" },
+        el("input", { type: "checkbox", name: "clear_bases", value: f.basis, id: `iso-clear-${i}` }), ` ${f.basis}`)));
+    };
+
+    onSubmit(document.getElementById("iso-reviewed"), async (data) => {
+      const clear = [...document.querySelectorAll("#iso-reviewed [name=clear_bases]:checked")].map((c) => c.value);
+      await api(`/api/iso/${encodeURIComponent(current.id)}/reviews`,
+        { method: "POST", json: { note: data.note || "", clear_bases: clear } });
+      flash("Đã ghi nhận việc xem xét quy trình.", { ok: true });
+      document.getElementById("iso-reviewed").reset();
+      await showProcedure(current.id, shown && shown.number);
+    });
+
     const openDraft = () => {
       const base = current.versions.find((v) => v.state === "in_force") || current.versions[0];
       const section = document.getElementById("iso-draft");
@@ -116,6 +146,9 @@
         el("label", { for: `iso-form-${i}` }, `Tệp biểu mẫu ${f.code} (để trống: giữ tệp hiện có)`),
         el("input", { id: `iso-form-${i}`, type: "file", name: `forms.${i}.file`, accept: ".pdf,.jpg,.jpeg,.png" }),
         el("span", { class: "field-error", "data-error-for": `forms.${i}.upload_id` }))));
+      const months = document.getElementById("iso-months");
+      months.value = String((current.review_schedule || {}).months || "");
+      months.disabled = !(me.username === current.owner || roles.has("admin"));
       section.scrollIntoView();
     };
 
@@ -144,6 +177,11 @@
           record: s.record, review_step: s.review_step })),
         reason: data.reason, change_summary: data.change_summary,
       };
+      const months = document.getElementById("iso-months");
+      // Sent only when changed: the interval in use may be the agency's setting.
+      if (!months.disabled && months.value && months.value !== String((current.review_schedule || {}).months)) {
+        body.review_months = Number(months.value);
+      }
       await api(`/api/iso/${encodeURIComponent(current.id)}/versions`, { method: "POST", json: body });
       flash("Đã lưu dự thảo phiên bản mới.", { ok: true });
       form.reset();
