@@ -81,19 +81,6 @@ class OneStopStore(TableStore):
         page = self.table.query(f"DOSSIERCODE#{code}", index="gsi1", limit=1)
         return page.items[0] if page.items else None
 
-    def received_in(self, month: str) -> list[dict[str, Any]]:
-        """Every dossier received in a month (``yyyy-mm``), newest first, whole (the
-        ISO evidence reads each one's steps)."""
-        out: list[dict[str, Any]] = []
-        cursor = None
-        while True:
-            page = self.table.query(f"DOSSIERS#{month}", index="gsi3", limit=500,
-                                    cursor=cursor, forward=False)
-            out.extend(page.items)
-            cursor = page.cursor
-            if not cursor:
-                return out
-
     def received_page(self, month: str, *, before: str | None, limit: int
                       ) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
         """Up to ``limit`` dossiers received in a month, newest first, strictly
