@@ -12,7 +12,11 @@ over the same synthetic Vietnamese documents, in the same run.
 3. **A writer's batch of 100 updates**: the engine's apply and commit, and
    what the replica uploads to S3 for it (only the new segment files, the
    meta file and the manifest).
-4. **AWS calls of a search in the steady state**, counted with botocore event
+4. **The rebuild's reads**: the rebuild (``indexing.rebuild``) over documents
+   whose text layers answer after a simulated S3 latency, read one after
+   another and by the rebuild's pool of threads, in documents a second, and
+   what that makes of a rebuild of 100,000 documents against a 900 s Lambda.
+5. **AWS calls of a search in the steady state**, counted with botocore event
    hooks on the real ``search()`` over moto (a small collection: the number of
    calls does not depend on its size): S3 and DynamoDB.
 """
@@ -45,6 +49,10 @@ PER_CLASS = 12
 REPEATS = 3  # runs of each query per engine; the median is its latency
 UPDATES = 100
 MOTO_DOCS = 60
+READ_LATENCY_S = 0.015  # one S3 GetObject of a text layer from Lambda, typical
+REBUILD_SEQUENTIAL = 200  # documents read one after another (3 s at 15 ms)
+REBUILD_PARALLEL = 3_000
+LAMBDA_S = 900
 TARGET_RATIO = 3.0
 UNITS = ("PDKKD", "PTH", "VP")
 
@@ -63,6 +71,7 @@ class Result:
     batch_upload: int = 0
     batch_files: int = 0
     calls: dict[str, int] = field(default_factory=dict)
+    rebuild_rate: dict[int, float] = field(default_factory=dict)  # workers -> documents/s
     notes: list[str] = field(default_factory=list)
 
 
@@ -235,6 +244,32 @@ def _moto_calls(say: Callable[[str], None]) -> dict[str, int]:
         return {k: v // 5 for k, v in calls.items()}
 
 
+def _rebuild_rates(say: Callable[[str], None]) -> dict[int, float]:
+    """Documents a second of ``indexing.rebuild`` into a fresh index, each text
+    layer answering after ``READ_LATENCY_S`` (a sleep stands for the network:
+    threads overlap it as they overlap real S3 requests)."""
+    from chalicelib.search.engine import TantivyIndex
+    from chalicelib.search.indexing import rebuild
+    from chalicelib.search.writer import READS
+
+    made = [make_doc(i, SEED) for i in range(REBUILD_PARALLEL)]
+    items = [d.item() for d in made]
+    texts = {str(item["id"]): d.text() for item, d in zip(items, made, strict=True)}
+
+    def text_of(doc: dict[str, Any]) -> str:
+        time.sleep(READ_LATENCY_S)
+        return texts[str(doc["id"])]
+
+    rates: dict[int, float] = {}
+    for workers, n in ((1, REBUILD_SEQUENTIAL), (READS, REBUILD_PARALLEL)):
+        started = time.perf_counter()
+        count, _ = rebuild(items[:n], text_of=text_of, index=TantivyIndex(None),
+                           workers=workers)
+        rates[workers] = count / (time.perf_counter() - started)
+        say(f"rebuild with {workers} reader(s): {rates[workers]:.0f} documents/s")
+    return rates
+
+
 def measure(quick: bool = False, log: Callable[[str], None] | None = None) -> Result:
     from chalicelib.search.engine import TantivyIndex
     from chalicelib.search.ports import SearchRequest
@@ -298,8 +333,23 @@ def measure(quick: bool = False, log: Callable[[str], None] | None = None) -> Re
         db.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    result.rebuild_rate = _rebuild_rates(say)
     result.calls = _moto_calls(say)
     return result
+
+
+def _rebuild_text(r: Result) -> str:
+    from chalicelib.search.writer import CHUNK_MARGIN_S
+
+    (_, seq), (workers, par) = sorted(r.rebuild_rate.items())
+    return (
+        f"The rebuild, each text layer answering after {READ_LATENCY_S * 1000:.0f} ms: "
+        f"**{seq:,.0f} documents/s** read one after another, **{par:,.0f} documents/s** with "
+        f"{workers} readers (including the engine's indexing, in batches of 500). At "
+        f"{LARGE:,} documents: {LARGE / seq / 60:,.0f} min against {LARGE / par / 60:,.1f} min; "
+        f"a {LAMBDA_S} s Lambda run holds ~{(LAMBDA_S - CHUNK_MARGIN_S) * par:,.0f} documents "
+        f"a chunk ({CHUNK_MARGIN_S:.0f} s kept to commit and upload); a longer rebuild goes "
+        "on in chunks.")
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -339,6 +389,7 @@ def markdown(r: Result) -> str:
         f"**{r.batch_s:.2f} s** to apply, commit and upload; {r.batch_files} files "
         f"({r.batch_upload / 1e6:.1f} MB) sent to S3, the manifest last — the older segments "
         "are not sent again.",
+        _rebuild_text(r),
         f"AWS calls of a search in the steady state (the real `search()` over moto, "
         f"{MOTO_DOCS} documents, the reader's copy in /tmp): **{r.calls.get('s3', 0)} to S3, "
         f"{r.calls.get('dynamodb', 0)} to DynamoDB** (the caller's list entries of the page, "

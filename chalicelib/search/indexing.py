@@ -4,7 +4,8 @@ commit. Engine- and AWS-neutral: the caller hands in the index and readers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -54,19 +55,58 @@ def apply_batch(doc_ids: Sequence[str], *, get: Callable[[str], dict[str, Any] |
     return {"indexed": len(upserts), "removed": len(deletes)}
 
 
+def read_ahead(fn: Callable[[Any], Any], items: Iterable[Any], *, workers: int,
+               ahead: int) -> Iterator[tuple[Any, Any]]:
+    """``(item, fn(item))`` in the items' order, ``fn`` run by ``workers`` threads
+    with at most ``ahead`` items in flight: the text layers of a rebuild are read
+    in parallel (network-bound) without holding the whole table in memory."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    window: deque[tuple[Any, Future[Any]]] = deque()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="search-read")
+    try:
+        for item in items:
+            window.append((item, pool.submit(fn, item)))
+            if len(window) >= ahead:
+                head, future = window.popleft()
+                yield head, future.result()
+        while window:
+            head, future = window.popleft()
+            yield head, future.result()
+    finally:
+        # Stopped early (a chunk's time is up, or a read failed): drop what is queued.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def rebuild(docs: Iterable[dict[str, Any]], *, text_of: TextOf, index: Any,
-            batch: int = 500) -> int:
-    """Every document of the table into an emptied index, a commit per ``batch``."""
-    index.clear()
+            batch: int = 500, workers: int = 16, fresh: bool = True,
+            enough: Callable[[], bool] = lambda: False) -> tuple[int, dict[str, Any] | None]:
+    """The documents into the index, a commit per ``batch``, their text layers
+    read by ``workers`` threads. ``fresh`` empties the index first (a new
+    rebuild; not when continuing one). After each commit ``enough()`` may stop
+    it: the answer is the count indexed and the last document committed (where
+    the next chunk goes on from), or ``None`` when ``docs`` ran out."""
+    if fresh:
+        index.clear()
     pending: list[IndexedDocument] = []
     count = 0
-    for doc in docs:
-        pending.append(indexed(doc, "" if doc.get("do_mat") else text_of(doc)))
-        if len(pending) >= batch:
-            index.apply(pending, [])
-            count += len(pending)
-            pending = []
+
+    def text(doc: dict[str, Any]) -> str:
+        return "" if doc.get("do_mat") else text_of(doc)
+
+    reads = read_ahead(text, docs, workers=workers, ahead=max(batch, workers * 4))
+    try:
+        for doc, body in reads:
+            pending.append(indexed(doc, body))
+            if len(pending) >= batch:
+                index.apply(pending, [])
+                count += len(pending)
+                pending = []
+                if enough():
+                    return count, doc
+    finally:
+        reads.close()
     if pending:
         index.apply(pending, [])
         count += len(pending)
-    return count
+    return count, None

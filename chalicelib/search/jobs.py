@@ -36,6 +36,27 @@ def process_index_batch(raw_event: dict[str, Any]) -> dict[str, Any]:
 # (the migration: nothing to delete after the first run).
 @search_writer_bp.schedule(Cron(0, 19, "?", "*", "SUN", "*"), name="rebuild_search_index")
 def rebuild_search_index(event: Any) -> dict[str, int]:
+    """On Lambda a rebuild that would outlast the run stops in time and invokes
+    this function again (asynchronously, the same event) to go on from where it
+    got to; elsewhere (the local runtime, tests) it runs in one go."""
+    import os
+
     from chalicelib.search import writer
 
-    return {**writer.drop_postings(), **writer.rebuild_index()}
+    context = getattr(event, "context", None)
+    on_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and context is not None
+    resuming = writer.rebuild_pending()
+    dropped = {"deleted": 0} if resuming else writer.drop_postings()
+    done = writer.rebuild_index(
+        time_left=(lambda: context.get_remaining_time_in_millis() / 1000.0)
+        if on_lambda else None)
+    if done.get("more"):
+        continue_rebuild(context.invoked_function_arn, event.to_dict())
+    return {**dropped, **done}
+
+
+def continue_rebuild(function_arn: str, event: dict[str, Any]) -> None:
+    from chalicelib.adapters.aws import client
+
+    client("lambda").invoke(FunctionName=function_arn, InvocationType="Event",
+                            Payload=json.dumps(event).encode())

@@ -11,6 +11,12 @@ sees a generation whose files are not all there.
 A reader checks the manifest at most every ``REFRESH_SECONDS``; a search in
 between costs no S3 call. When the generation changed it downloads the files
 it lacks (only those), drops those gone, and reopens the index.
+
+Files a generation no longer names (merged away, an old ``meta.json``, a whole
+lineage a rebuild replaced) are listed in the manifest as ``retired`` with the
+time they stopped being named, and deleted by a later push once
+``GRACE_SECONDS`` have passed: a reader that fetched the previous manifest just
+before has had the time to download them.
 """
 
 from __future__ import annotations
@@ -30,6 +36,9 @@ MANIFEST = "manifest.json"
 MUTABLE = {"meta.json", ".managed.json"}
 LOCKS = (".tantivy-writer.lock", ".tantivy-meta.lock")
 REFRESH_SECONDS = 5.0
+# Longer than any reader's download (seconds) and a Lambda's longest run (900 s).
+GRACE_SECONDS = 3600.0
+DELETE_BATCH = 1000  # S3 DeleteObjects takes at most 1,000 keys
 
 
 @dataclass
@@ -37,15 +46,26 @@ class Manifest:
     lineage: str
     generation: int
     files: dict[str, str] = field(default_factory=dict)  # file name -> S3 key
+    retired: dict[str, float] = field(default_factory=dict)  # S3 key -> unnamed since (epoch)
+    state: dict[str, Any] = field(default_factory=dict)  # a chunked rebuild's progress
 
     def to_json(self) -> bytes:
-        return json.dumps({"lineage": self.lineage, "generation": self.generation,
-                           "files": self.files}, sort_keys=True).encode()
+        out: dict[str, Any] = {"lineage": self.lineage, "generation": self.generation,
+                               "files": self.files, "retired": self.retired}
+        if self.state:
+            out["state"] = self.state
+        return json.dumps(out, sort_keys=True).encode()
 
     @classmethod
     def parse(cls, raw: bytes) -> Manifest:
         data = json.loads(raw)
-        return cls(str(data["lineage"]), int(data["generation"]), dict(data["files"]))
+        return cls(str(data["lineage"]), int(data["generation"]), dict(data["files"]),
+                   {str(k): float(v) for k, v in dict(data.get("retired") or {}).items()},
+                   dict(data.get("state") or {}))
+
+    def keys(self) -> set[str]:
+        """Every S3 key this manifest still answers for (named or awaiting deletion)."""
+        return set(self.files.values()) | set(self.retired)
 
 
 def local_root() -> Path:
@@ -60,9 +80,12 @@ class StaleCopy(RuntimeError):
 class Replica:
     """One local copy of the index in ``directory``, kept in line with S3."""
 
-    def __init__(self, s3: Any, bucket: str, prefix: str, directory: Path) -> None:
+    def __init__(self, s3: Any, bucket: str, prefix: str, directory: Path, *,
+                 manifest_name: str = MANIFEST, clock: Callable[[], float] = time.time,
+                 grace: float = GRACE_SECONDS) -> None:
         self.s3, self.bucket, self.prefix = s3, bucket, prefix.rstrip("/")
         self.directory = directory
+        self.manifest_name, self.clock, self.grace = manifest_name, clock, grace
         self.manifest: Manifest | None = None
 
     def _key(self, name: str) -> str:
@@ -70,7 +93,8 @@ class Replica:
 
     def remote(self) -> Manifest | None:
         try:
-            body = self.s3.get_object(Bucket=self.bucket, Key=self._key(MANIFEST))["Body"].read()
+            body = self.s3.get_object(Bucket=self.bucket,
+                                      Key=self._key(self.manifest_name))["Body"].read()
         except self.s3.exceptions.NoSuchKey:
             return None
         return Manifest.parse(body)
@@ -109,8 +133,10 @@ class Replica:
                 if path.is_file():
                     path.unlink()
 
-    def push(self, *, new_lineage: bool = False) -> Manifest:
-        """Upload what the last commit wrote, then the manifest of the next generation."""
+    def push(self, *, new_lineage: bool = False,
+             state: dict[str, Any] | None = None) -> Manifest:
+        """Upload what the last commit wrote, then the manifest of the next generation
+        (deleting first the retired files whose grace has passed)."""
         before = None if new_lineage else self.manifest
         lineage = before.lineage if before else uuid.uuid4().hex
         generation = (before.generation if before else 0) + 1
@@ -127,7 +153,11 @@ class Replica:
             if before is None or before.files.get(name) != key or name in MUTABLE:
                 self.s3.upload_file(str(path), self.bucket, key)
             files[name] = key
-        manifest = Manifest(lineage, generation, files)
+        now, named = self.clock(), set(files.values())
+        retired = {k: t for k, t in (before.retired if before else {}).items() if k not in named}
+        if before is not None:
+            retired.update({key: now for key in before.files.values() if key not in named})
+        manifest = Manifest(lineage, generation, files, retired, dict(state or {}))
         if not new_lineage:
             # One writer by design (one FIFO message group), but the weekly rebuild is
             # another: a batch applied to a copy it superseded is retried on top of it.
@@ -136,10 +166,47 @@ class Replica:
                                        != (before.lineage, before.generation)):
                 self.manifest = None
                 raise StaleCopy(f"index moved to {latest.lineage}/{latest.generation}")
-        self.s3.put_object(Bucket=self.bucket, Key=self._key(MANIFEST), Body=manifest.to_json(),
-                           ContentType="application/json")
-        self.manifest = manifest
+        self.publish(manifest)
         return manifest
+
+    def publish(self, manifest: Manifest) -> None:
+        """Write ``manifest`` as this replica's, after deleting the retired files
+        whose grace has passed (a manifest that lists them is already published,
+        so no reader that starts now needs them)."""
+        due = sorted(k for k, since in manifest.retired.items()
+                     if since <= self.clock() - self.grace)
+        self.delete(due)
+        for key in due:
+            manifest.retired.pop(key)
+        self.s3.put_object(Bucket=self.bucket, Key=self._key(self.manifest_name),
+                           Body=manifest.to_json(), ContentType="application/json")
+        self.manifest = manifest
+
+    def delete(self, keys: list[str]) -> None:
+        for start in range(0, len(keys), DELETE_BATCH):
+            chunk = keys[start:start + DELETE_BATCH]
+            self.s3.delete_objects(Bucket=self.bucket, Delete={
+                "Objects": [{"Key": k} for k in chunk], "Quiet": True})
+
+    def sweep_orphans(self, *, keep: set[str], older_than: float) -> int:
+        """Delete the lineages' files that ``keep`` does not name, last written
+        before ``older_than`` (epoch): uploads of a push that never published
+        (refused as stale, a crash), an abandoned rebuild's. Manifests (the
+        keys right under the prefix) are never touched."""
+        orphans = []
+        for page in self.s3.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=f"{self.prefix}/"):
+            for obj in page.get("Contents", []):
+                key = obj["Key"]
+                if ("/" in key[len(self.prefix) + 1:] and key not in keep
+                        and obj["LastModified"].timestamp() < older_than):
+                    orphans.append(key)
+        self.delete(orphans)
+        return len(orphans)
+
+    def forget(self) -> None:
+        """Remove this replica's manifest (a finished rebuild's progress)."""
+        self.s3.delete_object(Bucket=self.bucket, Key=self._key(self.manifest_name))
 
 
 class Reader:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.adapters.dynamo import Table, from_dynamo
+from chalicelib.adapters.dynamo import Table, from_dynamo, to_dynamo
 
 
-def _scan(table: Table, kind: str, projection: str | None = None) -> Iterator[dict[str, Any]]:
+def _scan(table: Table, kind: str, projection: str | None = None,
+          after: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
     from chalicelib.adapters.aws import client
 
     args: dict[str, Any] = {"TableName": table.name, "FilterExpression": "#k = :k",
@@ -18,14 +19,28 @@ def _scan(table: Table, kind: str, projection: str | None = None) -> Iterator[di
                             "ExpressionAttributeValues": {":k": {"S": kind}}}
     if projection:
         args["ProjectionExpression"] = projection
-    for page in client("dynamodb").get_paginator("scan").paginate(**args):
+    start = to_dynamo(after) if after else None
+    while True:
+        # A scan goes on after any item's key, not only a page's last: a chunked
+        # rebuild resumes after the last document it committed.
+        page = client("dynamodb").scan(**args, **({"ExclusiveStartKey": start} if start else {}))
         for raw in page.get("Items", []):
             yield from_dynamo(raw)
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return
 
 
-def incoming_documents(table: Table) -> Iterator[dict[str, Any]]:
-    """Every incoming document record, in no order (a scan: rebuilds only)."""
-    return _scan(table, "incoming")
+def incoming_documents(table: Table, after: dict[str, str] | None = None
+                       ) -> Iterator[dict[str, Any]]:
+    """Every incoming document record, in the scan's order (rebuilds only);
+    ``after``: the ``resume_key`` of the last one already read."""
+    return _scan(table, "incoming", after=after)
+
+
+def resume_key(doc: dict[str, Any]) -> dict[str, str]:
+    """Where a scan of ``incoming_documents`` goes on after ``doc`` (JSON-ready)."""
+    return {"pk": str(doc["pk"]), "sk": str(doc["sk"])}
 
 
 def delete_old_postings(table: Table) -> int:

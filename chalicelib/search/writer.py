@@ -15,23 +15,30 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 PREFIX = "incoming"  # one index today; another kind would get its own prefix
 GROUP = "index"
+REBUILD_STATE = "rebuild.json"  # a chunked rebuild's files and progress, beside manifest.json
+READS = 16  # a rebuild's text layers read at once: S3 GETs are latency-bound
+CHUNK_MARGIN_S = 180.0  # a chunk stops with this much Lambda time left: commit and upload
+STALE_REBUILD_S = 6 * 3600.0  # progress older than this was abandoned: start again
+ORPHAN_AGE_S = 86_400.0  # an unnamed key this old is no upload in progress
 _lock = threading.Lock()
 _reader: Any = None
 _writer: Any = None  # the writer's copy, kept between batches: only new files are fetched
 
 
-def _replica(role: str) -> Any:
+def _replica(role: str, **kw: Any) -> Any:
     from chalicelib.adapters.aws import client
     from chalicelib.kernel.config import get_settings
     from chalicelib.search.replica import Replica, local_root
 
     return Replica(client("s3"), get_settings().search_index_bucket, PREFIX,
-                   local_root() / f"{role}-{os.getpid()}")
+                   local_root() / f"{role}-{os.getpid()}", **kw)
 
 
 def reader() -> Any:
@@ -98,24 +105,99 @@ def apply_ids(doc_ids: list[str]) -> dict[str, int]:
     return result
 
 
-def rebuild_index() -> dict[str, int]:
+def _text_reader(workers: int) -> Callable[[dict[str, Any]], str]:
+    """``_text_of`` for ``workers`` threads: one client (boto3 clients are
+    thread-safe) with a connection for each, not the shared client's ten."""
+    import boto3
+    from botocore.config import Config
+
+    from chalicelib.adapters.aws import client
+    from chalicelib.kernel.config import get_settings
+
+    shared = client("s3")
+    s3 = boto3.client("s3", region_name=shared.meta.region_name,
+                      config=shared.meta.config.merge(Config(max_pool_connections=workers)))
+    bucket = get_settings().documents_bucket
+
+    def text_of(doc: dict[str, Any]) -> str:
+        if not doc.get("text_key"):
+            return ""
+        body = s3.get_object(Bucket=bucket, Key=doc["text_key"])["Body"].read()
+        return body.decode("utf-8", errors="replace")
+
+    return text_of
+
+
+def rebuild_pending(clock: Callable[[], float] = time.time) -> bool:
+    """A chunked rebuild is under way (its next chunk continues it)."""
+    progress = _replica("rebuild", manifest_name=REBUILD_STATE).remote()
+    return progress is not None and not _abandoned(progress, clock)
+
+
+def _abandoned(progress: Any, clock: Callable[[], float]) -> bool:
+    return clock() - float(progress.state.get("started", 0)) > STALE_REBUILD_S
+
+
+def rebuild_index(*, time_left: Callable[[], float] | None = None, batch: int = 500,
+                  clock: Callable[[], float] = time.time) -> dict[str, int]:
     """The whole index again from the table, as a new lineage: readers switch
-    to it at their next look at the manifest."""
+    to it at their next look at the manifest.
+
+    In chunks when ``time_left`` (seconds of this Lambda run) runs short: the
+    chunk commits, uploads its files under the new lineage and records where
+    the scan got to in ``rebuild.json`` (readers never look at it), and answers
+    ``more``; the next call goes on from there. The last chunk publishes the
+    lineage as ``manifest.json`` and retires every file of the one it replaces."""
     import shutil
 
     from chalicelib.adapters.dynamo import Table
     from chalicelib.search.engine import TantivyIndex
     from chalicelib.search.indexing import rebuild
-    from chalicelib.search.store import incoming_documents
+    from chalicelib.search.store import incoming_documents, resume_key
 
-    replica = _replica("rebuild")
-    shutil.rmtree(replica.directory, ignore_errors=True)
-    index = TantivyIndex(Path(replica.directory))
-    count = rebuild(incoming_documents(Table()), text_of=_text_of, index=index)
+    staging = _replica("rebuild", manifest_name=REBUILD_STATE, clock=clock)
+    progress = staging.remote()
+    fresh = progress is None or _abandoned(progress, clock)
+    if fresh:
+        shutil.rmtree(staging.directory, ignore_errors=True)
+        started, done_before, after = clock(), 0, None
+    else:
+        staging.pull(progress)  # this container may not have the earlier chunks' files
+        started = float(progress.state["started"])
+        done_before, after = int(progress.state["indexed"]), progress.state["after"]
+    index = TantivyIndex(Path(staging.directory))
+    enough = (lambda: time_left() < CHUNK_MARGIN_S) if time_left else (lambda: False)
+    count, last = rebuild(incoming_documents(Table(), after=after), text_of=_text_reader(READS),
+                          index=index, batch=batch, workers=READS, fresh=fresh, enough=enough)
     del index
-    replica.push(new_lineage=True)
+    total = done_before + count
+    if last is not None:
+        staging.push(new_lineage=fresh, state={"started": started, "after": resume_key(last),
+                                               "indexed": total})
+        return {"indexed": total, "more": 1}
+    staged = staging.push(new_lineage=fresh)
+    _publish(staged, clock)
+    staging.forget()
     reader().expire()
-    return {"indexed": count}
+    return {"indexed": total}
+
+
+def _publish(staged: Any, clock: Callable[[], float]) -> None:
+    """``staged`` becomes the index readers see; the lineage it replaces is
+    retired whole (deleted after the grace), and keys no manifest answers for
+    (uploads of a batch refused as stale, an abandoned rebuild) are swept."""
+    from chalicelib.search.replica import Manifest
+
+    live = _replica("rebuild", clock=clock)
+    before = live.remote()
+    now = clock()
+    retired = dict(staged.retired)
+    if before is not None:
+        retired.update(before.retired)
+        retired.update({key: now for key in before.files.values()})
+    manifest = Manifest(staged.lineage, staged.generation, dict(staged.files), retired)
+    live.publish(manifest)
+    live.sweep_orphans(keep=manifest.keys(), older_than=now - ORPHAN_AGE_S)
 
 
 def drop_postings() -> dict[str, int]:
