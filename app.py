@@ -12,6 +12,7 @@ from chalicelib.calendar.routes import calendar_bp
 from chalicelib.complaints.routes import complaints_bp
 from chalicelib.dashboard.routes import dashboard_bp
 from chalicelib.evaluation.routes import evaluation_bp
+from chalicelib.exchange.jobs import exchange_jobs_bp
 from chalicelib.exchange.routes import exchange_bp
 from chalicelib.handlers.schedule import schedule_bp
 from chalicelib.handlers.workflow import workflow_bp
@@ -52,7 +53,7 @@ BLUEPRINTS = (
     registers_bp, work_bp, tasks_bp, system_bp, pages_bp, workflow_bp, ingest_bp, schedule_bp,
     meetings_bp, meeting_jobs_bp, outgoing_bp, pki_bp, verification_bp, complaints_bp,
     onestop_bp, notifications_bp, search_bp, evaluation_bp, dashboard_bp, errors_bp,
-    archive_bp, iso_bp, exchange_bp, search_writer_bp,
+    archive_bp, iso_bp, exchange_bp, search_writer_bp, exchange_jobs_bp,
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)

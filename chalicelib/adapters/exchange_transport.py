@@ -6,8 +6,10 @@
   us is written to the intake bucket under ``incoming/edxml/``, which the S3
   notification brings to the same ingest consumer as scanned PDFs.
 - ``Platform``: the national document exchange platform (VDXP/LGSP), reached
-  over HTTPS with the agency's credentials from Secrets Manager. Its endpoint
-  and secret are stack parameters; see docs/deploy.md for what connecting needs.
+  over HTTPS with the agency's credentials from Secrets Manager. It sends, and
+  for the scheduled poller (``exchange/poller.py``) lists, fetches and
+  acknowledges the packets waiting for us. Its endpoint and secret are stack
+  parameters; see docs/deploy.md for what connecting needs.
 """
 
 from __future__ import annotations
@@ -33,6 +35,14 @@ class Transport(Protocol):
     def send(self, to_organ: str, packet_id: str, data: bytes) -> None: ...
 
 
+class Inbound(Protocol):
+    """Packets the platform holds for us until we take them (the poller's port)."""
+
+    def waiting(self) -> list[str]: ...
+    def fetch(self, packet_id: str, max_bytes: int) -> bytes: ...
+    def acknowledge(self, packet_id: str) -> None: ...
+
+
 class StandIn:
     def __init__(self, documents_bucket: str | None = None, intake_bucket: str | None = None
                  ) -> None:
@@ -49,6 +59,16 @@ class StandIn:
             Bucket=self.documents_bucket,
             Key=f"{STAND_IN_PREFIX}{to_organ}/{time.time_ns():020d}-{packet_id}.xml",
             Body=data, ContentType="application/xml")
+
+    # Inbound: the stand-in delivers to the intake bucket itself; nothing waits.
+    def waiting(self) -> list[str]:
+        return []
+
+    def fetch(self, packet_id: str, max_bytes: int) -> bytes:
+        raise TransportError(f"the stand-in holds no packet {packet_id}")
+
+    def acknowledge(self, packet_id: str) -> None:
+        return None
 
     def deliver_to_us(self, packet_id: str, data: bytes) -> None:
         """What the platform does when a peer sends us a packet."""
@@ -69,7 +89,7 @@ class StandIn:
 
 
 class Platform:
-    """Sending to the national platform. Its documented interface takes the
+    """The national platform. Its documented interface takes the
     packet with the sender's OrganId and token in headers; the answer says
     whether it was queued for the recipient."""
 
@@ -83,7 +103,8 @@ class Platform:
         raw = client("secretsmanager").get_secret_value(SecretId=self.secret_arn)
         return dict(json.loads(raw["SecretString"]))
 
-    def send(self, to_organ: str, packet_id: str, data: bytes) -> None:
+    def _call(self, path: str, *, headers: dict[str, str], data: bytes | None = None,
+              max_bytes: int = 1024 * 1024) -> bytes:
         import urllib.error
         import urllib.request
 
@@ -91,17 +112,54 @@ class Platform:
             raise TransportError("the platform endpoint must be https")
         creds = self._credentials()
         request = urllib.request.Request(  # noqa: S310 - https only, checked above
-            f"{self.endpoint}/sendEdoc", data=data, method="POST",
-            headers={"Content-Type": "application/xml", "from": get_settings().exchange_organ_id,
-                     "to": to_organ, "messagetype": "edoc", "packetid": packet_id,
-                     "token": creds.get("token", "")})
+            f"{self.endpoint}/{path}", data=data, method="POST" if data is not None else "GET",
+            headers={"from": get_settings().exchange_organ_id, "token": creds.get("token", ""),
+                     **headers})
         try:
             with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 - https only
-                answer: dict[str, Any] = json.loads(response.read() or b"{}")
+                return bytes(response.read(max_bytes + 1))
         except (urllib.error.URLError, TimeoutError, ValueError) as exc:
             raise TransportError(f"platform unreachable: {exc}") from exc
+
+    @staticmethod
+    def _answer(raw: bytes) -> dict[str, Any]:
+        try:
+            answer: dict[str, Any] = json.loads(raw or b"{}")
+        except ValueError as exc:
+            raise TransportError("platform answered with no JSON") from exc
         if str(answer.get("status", "OK")).upper() not in ("OK", "SUCCESS", "0"):
             raise TransportError(f"platform refused: {answer}")
+        return answer
+
+    def send(self, to_organ: str, packet_id: str, data: bytes) -> None:
+        self._answer(self._call("sendEdoc", data=data, headers={
+            "Content-Type": "application/xml", "to": to_organ, "messagetype": "edoc",
+            "packetid": packet_id}))
+
+    def waiting(self) -> list[str]:
+        """Document and status packets addressed to us that we have not acknowledged."""
+        out: list[str] = []
+        for kind in ("edoc", "status"):
+            answer = self._answer(self._call("getReceivedEdocList",
+                                             headers={"messagetype": kind}))
+            out += [str(d.get("docId") or d.get("id")) for d in answer.get("data") or []
+                    if d.get("docId") or d.get("id")]
+        return out
+
+    def fetch(self, packet_id: str, max_bytes: int) -> bytes:
+        # One byte over the limit is enough for the receiver to refuse it as too large.
+        return self._call("getEdoc", headers={"docId": packet_id}, max_bytes=max_bytes)
+
+    def acknowledge(self, packet_id: str) -> None:
+        self._answer(self._call("updateStatus", data=b"",
+                                headers={"docId": packet_id, "status": "done"}))
+
+
+def inbound() -> Inbound:
+    settings = get_settings()
+    if settings.exchange_endpoint == "stand-in":
+        return StandIn()
+    return Platform(settings.exchange_endpoint, settings.exchange_secret_arn)
 
 
 def transport() -> Transport:

@@ -152,6 +152,8 @@ ACTION_LABELS: dict[str, str] = {
     "exchange.failed": "Gửi liên thông không thành công",
     "exchange.retry": "Gửi lại văn bản qua trục liên thông",
     "exchange.status": "Nhận trạng thái xử lý từ cơ quan nhận",
+    "exchange.update": "Gửi cập nhật văn bản qua trục liên thông",
+    "incoming.recalled": "Văn bản đến bị thu hồi",
 }
 
 

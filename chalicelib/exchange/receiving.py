@@ -176,18 +176,31 @@ def _document(store: ExchangeStore, record: dict[str, Any], packet: DocumentPack
         received = store.received(packet.document_id)
         if received is None:
             raise refusal("unknown_document", packet.document_id)
-        incoming.note_recalled(received["incoming_id"], reason=h.business_reason
-                               or "Cơ quan gửi thu hồi văn bản", at=iso(utcnow()),
-                               table=store.table)
-        return _finish(store, record, "recalled", incoming_id=received["incoming_id"], **base,
-                       events=[DomainEvent("exchange.recall_received",
-                                           f"exchange:{record['id']}",
-                                           {"incoming_id": received["incoming_id"]})])
+        incoming_id = received["incoming_id"]
+        reason = h.business_reason or "Cơ quan gửi thu hồi văn bản"
+        after = {**record, **base, "outcome": "recalled", "incoming_id": incoming_id,
+                 "updated_at": iso(utcnow()), "version": int(record.get("version") or 1) + 1}
+        # The mark, the end of every open action on the document, this packet's
+        # outcome and the answer to the sender (Art. 18) are one transaction.
+        if incoming.note_recalled(
+                incoming_id, reason=reason, at=iso(utcnow()), table=store.table,
+                extra_ops=[store.packet_op(after, new=False)],
+                events=[DomainEvent("exchange.recall_received", f"exchange:{record['id']}",
+                                    {"incoming_id": incoming_id, "reason": reason})]):
+            return after
+        # Recalled before (a second recall packet) or a concurrent delivery won.
+        return _finish(store, record, "recalled", incoming_id=incoming_id, **base)
     pdf = _pdf_of(packet)
     _check_pdf_signatures(pdf.data, store.table)
-    if store.received(packet.document_id) is not None:
-        return _finish(store, record, "duplicate", **base,
-                       incoming_id=store.received(packet.document_id)["incoming_id"])  # type: ignore[index]
+    earlier = store.received(packet.document_id)
+    if earlier is not None:
+        if h.business is Business.UPDATE:
+            # The sender corrected what we registered: kept and shown to the clerks,
+            # who compare it; the registered metadata is theirs to change.
+            return _finish(store, record, "update", **base, incoming_id=earlier["incoming_id"],
+                           reason=h.business_reason or "Cơ quan gửi cập nhật văn bản.",
+                           reason_en="The sender updated a document we registered.")
+        return _finish(store, record, "duplicate", **base, incoming_id=earlier["incoming_id"])
     digest = pdf.sha256
     file_key = f"files/sha256/{digest}"
     s3.put_object(Bucket=documents_bucket, Key=file_key, Body=pdf.data,

@@ -77,6 +77,14 @@ def retry(call: Call) -> dict[str, Any]:
     return use_cases().retry(call.user, call.params["doc_id"], call.params["organ_id"])
 
 
+@route(exchange_bp, "/api/exchange/outgoing/{doc_id}/update", methods=("POST",),
+       body=S + "UpdateIn", policy=Policy.only(Role.CLERK), tags=TAGS,
+       summary="Send the issued document again as an update (business type 2) to the "
+               "agencies it reached")
+def update(call: Call) -> dict[str, Any]:
+    return use_cases().update(call.user, call.params["doc_id"], call.body.reason)
+
+
 @route(exchange_bp, "/api/exchange/packets", query=S + "PacketQuery",
        policy=Policy.only(Role.CLERK, Role.ADMIN), tags=TAGS,
        summary="Packets received from the platform with their outcome, newest first")

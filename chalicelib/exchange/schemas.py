@@ -24,6 +24,10 @@ class ChooseIn(BaseModel):
     organ_ids: list[str] = Field(min_length=1, max_length=50)
 
 
+class UpdateIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
 class PacketQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=4000)
     limit: int = Field(default=50, ge=1, le=100)

@@ -38,6 +38,7 @@ PARENT = "EXOUT"  # a failed packet's pending action waits under its recipient r
 ISSUED = ("issued",)
 CSV_LIMIT = 2000
 MANAGERS = frozenset({Role.ADMIN, Role.CLERK})
+RECALL_CONFIRMED = "Đã thu hồi (cơ quan nhận xác nhận)"
 
 
 def _chain(doc_id: str) -> str:
@@ -226,28 +227,60 @@ class Exchange:
 
     @staticmethod
     def _send_event(doc_id: str, organs: list[str], business: str = "0",
-                    reason: str = "") -> DomainEvent:
+                    reason: str = "", update_id: str = "") -> DomainEvent:
         return DomainEvent("exchange.send_requested", _chain(doc_id),
                            {"id": doc_id, "organs": organs, "business": business,
-                            "reason": reason})
+                            "reason": reason, "update_id": update_id})
 
     def issued(self, doc_id: str) -> None:
-        """The document was issued: its chosen agencies are queued for sending."""
-        chosen = [r for r in self.store.recipients(doc_id) if r["state"] == "chosen"]
-        if not chosen:
+        """The document was issued: its chosen agencies are queued for sending. A
+        replacement also goes to every agency the replaced document reached (as
+        business type 3, which withdraws the old one there), chosen or not."""
+        recipients = self.store.recipients(doc_id)
+        chosen = [r for r in recipients if r["state"] == "chosen"]
+        inherited = self._replaced_recipients(doc_id, {r["organ_id"] for r in recipients})
+        if not chosen and not inherited:
             return
         uow = self.store.unit_of_work()
         for r in chosen:
             self.store.save_recipient(uow, r, {**r, "state": SendState.QUEUED.value,
                                                "version": int(r["version"]) + 1})
-        uow.emit(self._send_event(doc_id, [r["organ_id"] for r in chosen]))
+        for r in inherited:
+            self.store.add_recipient(uow, r)
+        if inherited:
+            self.trail.append(uow, self.trail.head(_chain(doc_id)), None, "exchange.choose",
+                              summary="Gửi văn bản thay thế tới: "
+                              + ", ".join(r["name"] for r in inherited))
+        uow.emit(self._send_event(doc_id, [r["organ_id"] for r in [*chosen, *inherited]]))
         try:
             uow.commit()
         except Conflict:
             return  # a redelivered event queued them already
 
+    def _outgoing(self, doc_id: str) -> dict[str, Any] | None:
+        from chalicelib.outgoing.store import OutgoingStore
+
+        return OutgoingStore(self.store.table).get(doc_id)
+
+    def _replaced_recipients(self, doc_id: str, have: set[str]) -> list[dict[str, Any]]:
+        doc = self._outgoing(doc_id) or {}
+        if not doc.get("replaces") or doc.get("do_mat"):
+            return []
+        out = []
+        for old in self.store.recipients(doc["replaces"]):
+            if old["state"] == SendState.SENT and old["organ_id"] not in have:
+                agency = self.store.agency(old["organ_id"]) or old
+                out.append(self._recipient(doc_id, agency, True))
+        return out
+
     def recalled(self, doc_id: str, reason: str) -> None:
-        """Decree 30 Art. 18: the agencies that got the document get a recall packet."""
+        """Decree 30 Art. 18: the agencies that got the document get a recall packet,
+        unless a replacement withdraws it there (its type 3 packet names this one)."""
+        doc = self._outgoing(doc_id) or {}
+        if doc.get("status") == "replaced" and doc.get("replaced_by"):
+            replacement = self._outgoing(doc["replaced_by"]) or {}
+            if not replacement.get("do_mat"):
+                return
         sent = [r["organ_id"] for r in self.store.recipients(doc_id)
                 if r["state"] == SendState.SENT]
         if sent:
@@ -255,8 +288,38 @@ class Exchange:
             uow.emit(self._send_event(doc_id, sent, business="1", reason=reason))
             uow.commit()
 
+    def update(self, caller: Caller, doc_id: str, reason: str) -> dict[str, Any]:
+        """Business type 2: the agencies that got the issued document receive it
+        again as an update, with the metadata it holds now and the reason."""
+        if not caller.has_any(frozenset({Role.CLERK})):
+            raise Forbidden()
+        doc = self._document(caller, doc_id)
+        reason = _clean(reason, 500)
+        if not reason:
+            raise InvalidInput("Cần nêu nội dung cập nhật.", "A reason is required.",
+                               "validation_error", [FieldProblem("reason", "Bắt buộc.",
+                                                                 "Required.")])
+        if doc["status"] not in ISSUED:
+            raise InvalidInput("Chỉ gửi cập nhật cho văn bản đang có hiệu lực.",
+                               "Only an issued document can be updated.", "not_issued")
+        sent = [r for r in self.store.recipients(doc_id) if r["state"] == SendState.SENT]
+        if not sent:
+            raise InvalidInput("Văn bản chưa được gửi tới cơ quan nào qua trục liên thông.",
+                               "The document reached no agency over the platform.",
+                               "nothing_sent")
+        import uuid
+
+        uow = self.store.unit_of_work()
+        self.trail.append(uow, self.trail.head(_chain(doc_id)), caller, "exchange.update",
+                          summary=f"Gửi cập nhật tới {', '.join(r['name'] for r in sent)}: "
+                          f"{reason}"[:300])
+        uow.emit(self._send_event(doc_id, [r["organ_id"] for r in sent], business="2",
+                                  reason=reason, update_id=uuid.uuid4().hex))
+        uow.commit()
+        return self.view(caller, doc_id)
+
     def record_sent(self, doc_id: str, organ_id: str, *, document_id: str,
-                    business: str) -> None:
+                    business: str, update_id: str = "") -> None:
         r = self.store.recipient(doc_id, organ_id)
         if r is None:
             return
@@ -266,6 +329,8 @@ class Exchange:
                  "document_id": document_id, "version": int(r["version"]) + 1}
         if business == "1":
             after["recall_sent_at"] = after["sent_at"]
+        if business == "2":
+            after["update_sent"], after["update_sent_at"] = update_id, after["sent_at"]
         self.store.save_recipient(uow, r, after)
         self.store.name_sent_document(uow, document_id, doc_id)
         if r["state"] == SendState.FAILED:
@@ -339,14 +404,18 @@ class Exchange:
         self._document(caller, doc_id)
         out = []
         for r in sorted(self.store.recipients(doc_id), key=lambda r: r["name"]):
+            label = STATUS_LABELS.get(r.get("status") or "", "")
+            if r.get("recall_sent_at") and r.get("status") == Status.REFUSED:
+                # edXML has no "recalled" status: a 02 after our recall confirms it.
+                label = RECALL_CONFIRMED
             out.append({
                 "organ_id": r["organ_id"], "name": r["name"], "state": r["state"],
-                "status": r.get("status"),
-                "status_label": STATUS_LABELS.get(r.get("status") or "", ""),
+                "status": r.get("status"), "status_label": label,
                 "status_at": r.get("status_at"), "failure": r.get("failure"),
                 "history": [{**h, "label": STATUS_LABELS.get(h["status"], "")}
                             for h in r.get("history") or []],
-                "recall_sent_at": r.get("recall_sent_at")})
+                "recall_sent_at": r.get("recall_sent_at"),
+                "update_sent_at": r.get("update_sent_at")})
         return {"id": doc_id, "recipients": out}
 
 

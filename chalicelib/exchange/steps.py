@@ -61,6 +61,7 @@ def send_packets(event: DomainEvent) -> None:
     table = exchange.store.table
     doc_id = event.payload["id"]
     business = Business(event.payload.get("business") or "0")
+    update_id = event.payload.get("update_id") or ""
     outgoing = OutgoingStore(table)
     doc = outgoing.get(doc_id)
     if doc is None or not doc.get("issued_key") or doc.get("do_mat"):
@@ -80,6 +81,9 @@ def send_packets(event: DomainEvent) -> None:
         if business is Business.RECALL:
             if r["state"] != SendState.SENT or r.get("recall_sent_at"):
                 continue
+        elif business is Business.UPDATE:
+            if r["state"] != SendState.SENT or r.get("update_sent") == update_id:
+                continue  # sent by an earlier delivery of this event
         elif r["state"] != SendState.QUEUED:
             continue  # sent by an earlier delivery of this event, or taken back
         try:
@@ -99,7 +103,8 @@ def send_packets(event: DomainEvent) -> None:
                             "qua trục liên thông."),
                 message_en=str(getattr(exc, "message_en", "") or repr(exc))[:300])
             continue
-        exchange.record_sent(doc_id, organ_id, document_id=document_id, business=business.value)
+        exchange.record_sent(doc_id, organ_id, document_id=document_id, business=business.value,
+                             update_id=update_id)
 
 
 def _s3_get(key: str) -> bytes:
@@ -159,6 +164,20 @@ def answer_assigned(event: DomainEvent) -> None:
 @subscribe("incoming.completed", name="exchange_answer_completed")
 def answer_completed(event: DomainEvent) -> None:
     answer(_table(), event.payload["id"], [Status.ASSIGNED, Status.IN_PROGRESS, Status.DONE])
+
+
+RECALL_ANSWER = "Đã thu hồi theo yêu cầu của cơ quan gửi"
+
+
+@subscribe("exchange.recall_received", name="exchange_answer_recall")
+def answer_recall(event: DomainEvent) -> None:
+    """Decree 30 Art. 18: the recipient tells the sender it withdrew the document.
+    edXML's statuses (01–06) have no code for it, so the answer is 02 with the
+    recall named in its description; the sender's view shows a 02 that follows
+    its recall as the recall confirmed (``service.view``)."""
+    reason = event.payload.get("reason") or ""
+    answer(_table(), event.payload["incoming_id"], [Status.REFUSED],
+           description=f"{RECALL_ANSWER}: {reason}" if reason else RECALL_ANSWER)
 
 
 @subscribe("exchange.refused", name="exchange_answer_refused")

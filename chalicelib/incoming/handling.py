@@ -30,6 +30,7 @@ from chalicelib.incoming.service import (
     load_at_version,
     load_visible,
     public_view,
+    refuse_if_recalled,
     store_of,
     trail_of,
 )
@@ -252,7 +253,7 @@ def add_note(caller: Caller, doc_id: str, kind: str, text: str, *,
              clock: Clock = utcnow) -> dict[str, Any]:
     """An opinion (anyone who sees the document) or a progress report (its officers)."""
     store, trail = store_of(table, store), trail_of(table, trail)
-    load_visible(caller, doc_id, store=store)
+    refuse_if_recalled(load_visible(caller, doc_id, store=store))
     uow = store.unit_of_work()
     if kind == "progress":
         work = _my_open_work(caller, doc_id, store)
@@ -277,6 +278,7 @@ def send_back(caller: Caller, doc_id: str, reason: str, *, to: str | None = None
     """Return the work to the head of unit (``to`` None) or pass it to a colleague."""
     store, trail = store_of(table, store), trail_of(table, trail)
     doc = load_visible(caller, doc_id, store=store)
+    refuse_if_recalled(doc)
     work = _my_open_work(caller, doc_id, store)
     uow = store.unit_of_work()
     store.save_part(uow, work, closed(work, WorkStatus.RETURNED, result=reason,
@@ -325,6 +327,7 @@ def complete(caller: Caller, doc_id: str, result: str, *, answer: str | None = N
     (``work.service.count_completion``)."""
     store, trail = store_of(table, store), trail_of(table, trail)
     doc = load_visible(caller, doc_id, store=store)
+    refuse_if_recalled(doc)
     work = _my_open_work(caller, doc_id, store)
     now = iso(clock())
     uow = store.unit_of_work()

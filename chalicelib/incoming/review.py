@@ -13,7 +13,13 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.calendar.service import agency_calendar
 from chalicelib.incoming import inbox
 from chalicelib.incoming.handling import finish_unit_part
-from chalicelib.incoming.service import chain_of, load_visible, store_of, trail_of
+from chalicelib.incoming.service import (
+    chain_of,
+    load_visible,
+    refuse_if_recalled,
+    store_of,
+    trail_of,
+)
 from chalicelib.incoming.store import IncomingStore
 from chalicelib.kernel.errors import Conflict, Forbidden
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
@@ -31,6 +37,7 @@ def _awaiting(caller: Caller, doc_id: str, store: IncomingStore
     if Role.UNIT_HEAD not in caller.roles or not caller.unit:
         raise Forbidden()
     doc = load_visible(caller, doc_id, store=store)
+    refuse_if_recalled(doc)
     unit_work = store.part(doc_id, items.unit(caller.unit))
     if unit_work is None or unit_work["status"] != WorkStatus.OPEN.value \
             or not unit_work.get("submitted"):

@@ -15,6 +15,7 @@ test hands it fakes instead (``tests/fakes.py``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -33,8 +34,9 @@ from chalicelib.kernel.errors import Conflict, Forbidden, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.ports import AuditTrail, Clock, Directory
+from chalicelib.work.items import closed
 from chalicelib.work.pending import Pending
-from chalicelib.work.rules import Action
+from chalicelib.work.rules import Action, WorkStatus
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 KIND = Kind.INCOMING.value
@@ -179,6 +181,9 @@ def public_view(doc: dict[str, Any]) -> dict[str, Any]:
         "possible_duplicate_of": doc.get("possible_duplicate_of"),
         "units": list(doc.get("units") or []), "people": list(doc.get("people") or []),
         "version": int(doc.get("version", 1)),
+        # Decree 30 Art. 18: shown as "Đã bị thu hồi" with its time and reason.
+        "recalled": bool(doc.get("recalled")), "recalled_at": doc.get("recalled_at"),
+        "recall_reason": doc.get("recall_reason"),
         # Fields read by OCR, with the confidence, for a clerk to confirm.
         "ocr": ocr_view(doc.get("ocr")),
     }
@@ -211,6 +216,7 @@ def load_at_version(caller: Caller, doc_id: str, version: int, *, store: Incomin
     """The document as ``load_visible`` finds it, still at the version the client
     read (a Conflict otherwise)."""
     before = load_visible(caller, doc_id, store=store)
+    refuse_if_recalled(before)
     if int(before.get("version", 1)) != version:
         raise Conflict()
     return before
@@ -412,9 +418,46 @@ def note_answer(doc_id: str, *, number_text: str, answer_id: str,
                                                 answer_id=answer_id)
 
 
-def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = None) -> None:
-    """The sender recalled this (internally delivered) document."""
-    IncomingStore(table or Table()).note_recalled(doc_id, reason=reason, at=at)
+def refuse_if_recalled(doc: dict[str, Any]) -> None:
+    """Decree 30 Art. 18: a recalled document is handled no further."""
+    if doc.get("recalled"):
+        raise Conflict("Văn bản đã bị thu hồi, không thể tiếp tục xử lý.",
+                       "The document was recalled; it can no longer be handled.", "recalled")
+
+
+def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = None,
+                  by: str = "system", extra_ops: Sequence[dict[str, Any]] = (),
+                  events: Sequence[DomainEvent] = ()) -> bool:
+    """The sender recalled this document (an internal delivery, or a packet from
+    the platform). The mark, the end of every open action on it (pending actions
+    and the units' and officers' parts, cancelled) and the caller's ``extra_ops``
+    and ``events`` are one transaction. False when it was recalled already (or
+    a concurrent change won): nothing written."""
+    table = table or Table()
+    store = IncomingStore(table)
+    doc = store.get(doc_id)
+    if doc is None or doc.get("recalled"):
+        return False
+    trail = trail_of(table)
+    uow = store.unit_of_work()
+    store.mark_recalled(uow, doc_id, reason=reason, at=at)
+    inbox.pending_of(table).close_all(uow, inbox.PARENT, doc_id, by=by,
+                                      outcome=WorkStatus.CANCELLED)
+    for part in store.parts(doc_id):
+        if part.get("status") == WorkStatus.OPEN.value:
+            store.save_part(uow, part, closed(part, WorkStatus.CANCELLED, completed_at=at,
+                                              completed_by=by))
+    trail.append(uow, trail.head(chain_of(doc_id)), None, "incoming.recalled",
+                 summary=f"Đã bị thu hồi: {reason}"[:300], actor=by)
+    for op in extra_ops:
+        uow.add(op)
+    for event in events:
+        uow.emit(event)
+    try:
+        uow.commit()
+    except Conflict:
+        return False
+    return True
 
 
 @dataclass

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from chalicelib.adapters.dynamo import put_op
+from chalicelib.adapters.dynamo import put_op, update_op
 from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import ItemAccess, Kind, Secrecy, item_scopes
@@ -235,13 +235,15 @@ class IncomingStore(TableStore):
                           condition="attribute_exists(pk)",
                           values={":n": number_text, ":i": answer_id, ":one": 1})
 
-    def note_recalled(self, doc_id: str, *, reason: str, at: str) -> None:
-        """The sender recalled this (internally delivered) document; the version
-        moves on so a stale full write fails."""
-        self.table.update(f"DOC#{doc_id}", "DOC",
+    def mark_recalled(self, uow: UnitOfWork, doc_id: str, *, reason: str, at: str) -> None:
+        """The sender recalled this document. Only once: a redelivered recall
+        (or a replacement after a recall) fails the condition and changes nothing;
+        the version moves on so a stale full write fails."""
+        uow.add(update_op(f"DOC#{doc_id}", "DOC",
                           "SET recalled = :t, recall_reason = :r, recalled_at = :a, "
                           "version = version + :one",
-                          values={":t": True, ":r": reason, ":a": at, ":one": 1})
+                          condition="attribute_exists(pk) AND attribute_not_exists(recalled)",
+                          values={":t": True, ":r": reason, ":a": at, ":one": 1}))
 
     def save_part(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]
                   ) -> None:

@@ -5,7 +5,10 @@ its simulated peer agency (chalicelib/local/peer.py):
   peer's status packets come back through intake, and the document page's
   exchange view shows 01 → 03 → 04 → 05 → 06 in order; a recall reaches it;
 - the peer sends a document: it is registered from the header, the peer hears
-  01 and 03, then 04, 05, 06 as the handling flow moves; its recall withdraws it;
+  01 and 03, then 04, 05, 06 as the handling flow moves; its recall withdraws it
+  (shown, handling refused, pending actions ended, the peer told with a 02);
+- an update goes as business type 2, a replacement as type 3 to every agency
+  the original reached;
 - bad packets are kept, marked and answered with 02; the consumer never fails.
 """
 
@@ -101,15 +104,75 @@ def test_issued_to_the_peer_the_sender_sees_each_status_in_order(pki, people, pe
     assert people["chuyenvien"].get(f"/api/exchange/outgoing/{doc_id}").status_code == 200
 
     _failed_send_is_visible_and_resent(people, doc_id, monkeypatch)
+    _update_goes_as_business_type_2(people, doc_id, peer, packet.document_id)
 
-    resp = clerk.send("POST", f"/api/outgoing/{doc_id}/recall", {"reason": "Sai thể thức"})
+    # A replacement goes to every agency the original reached, as business type 3
+    # naming it; the original's recall is not sent besides (the replacement withdraws it).
+    new = _issued_replacement(people, doc_id)
+    (replacing,) = peer.inbox()
+    assert isinstance(replacing, DocumentPacket)
+    assert replacing.header.business is Business.REPLACE
+    assert replacing.header.refers_to == packet.document_id
+    assert replacing.header.code == new["number_text"]
+    assert _recipient(clerk, new["id"], peer.organ.organ_id)["state"] == "sent"
+    assert _body(clerk.get(f"/api/outgoing/{doc_id}"))["status"] == "replaced"
+
+    resp = clerk.send("POST", f"/api/outgoing/{new['id']}/recall", {"reason": "Sai thể thức"})
     assert resp.status_code == 200, resp.body
     drain_workflow()
     (recall,) = peer.inbox()
     assert isinstance(recall, DocumentPacket)
     assert recall.header.business is Business.RECALL
     assert recall.header.business_reason == "Sai thể thức"
-    assert recall.document_id == packet.document_id
+    assert recall.document_id == replacing.document_id
+    # The recipient confirms with a 02 naming the recall (edXML has no code for it).
+    peer.answer(recall.document_id, Status.REFUSED, "Đã thu hồi theo yêu cầu của cơ quan gửi")
+    _settle()
+    confirmed = _recipient(clerk, new["id"], peer.organ.organ_id)
+    assert (confirmed["status"], confirmed["status_label"]) == (
+        "02", "Đã thu hồi (cơ quan nhận xác nhận)")
+
+
+def _update_goes_as_business_type_2(people: Any, doc_id: str, peer: Any,
+                                    document_id: str) -> None:
+    clerk, url = people["vanthu"], f"/api/exchange/outgoing/{doc_id}/update"
+    assert people["chuyenvien"].send("POST", url, {"reason": "Sửa trích yếu"}).status_code == 403
+    resp = clerk.send("POST", url, {"reason": "   "})
+    assert resp.status_code == 400
+    assert [f["path"] for f in _body(resp)["error"]["fields"]] == ["reason"]
+    resp = clerk.send("POST", url, {"reason": "Sửa trích yếu"})
+    assert resp.status_code == 200, resp.body
+    drain_workflow()
+    (update,) = peer.inbox()
+    assert isinstance(update, DocumentPacket)
+    assert update.header.business is Business.UPDATE
+    assert update.header.business_reason == "Sửa trích yếu"
+    assert update.document_id == document_id and update.attachments
+    assert _recipient(clerk, doc_id, peer.organ.organ_id)["update_sent_at"]
+
+
+def _issued_replacement(people: Any, doc_id: str) -> dict[str, Any]:
+    officer = people["chuyenvien"]
+    resp = officer.send("POST", f"/api/outgoing/{doc_id}/replace", {"reason": "Sửa nội dung"})
+    assert resp.status_code == 200, resp.body
+    new_id = _body(resp)["id"]
+    resp = officer.send("POST", f"/api/outgoing/{new_id}/compose", {
+        "body": "Sở Kế hoạch và Đầu tư hướng dẫn lại việc đăng ký doanh nghiệp.",
+        "recipients": ["Như trên;", "Lưu: VT, ĐKKD."]})
+    assert resp.status_code == 200, resp.body
+    assert officer.send("POST", f"/api/outgoing/{new_id}/submit",
+                        {"comment": "Kính trình"}).status_code == 200
+    for reviewer in ("truongphong", "chanhvanphong", "giamdoc"):
+        resp = people[reviewer].send("POST", f"/api/outgoing/{new_id}/review",
+                                     {"approve": True, "comment": "Đồng ý"})
+        assert resp.status_code == 200, (reviewer, resp.body)
+    assert people["giamdoc"].send("POST", f"/api/outgoing/{new_id}/sign").status_code == 200
+    drain_workflow()
+    assert people["vanthu"].send("POST", f"/api/outgoing/{new_id}/issue").status_code == 200
+    drain_workflow()
+    new = _body(people["vanthu"].get(f"/api/outgoing/{new_id}"))
+    assert new["status"] == "issued", new.get("failure")
+    return new
 
 
 def _failed_send_is_visible_and_resent(people: Any, doc_id: str, monkeypatch: Any) -> None:
@@ -215,10 +278,46 @@ def test_a_document_from_the_peer_is_registered_handled_and_recalled(pki, people
 
     stored = IncomingStore(Table()).get(doc_id)
     assert stored["recalled"] is True and stored["recall_reason"] == "Ban hành nhầm"
-    assert _statuses(peer) == []  # a recall is acknowledged by nothing but its record
+    # Art. 18: the sender is told, as a 02 naming the recall (edXML has no code for it).
+    assert _statuses(peer) == [("02", "Đã thu hồi theo yêu cầu của cơ quan gửi: Ban hành nhầm")]
+    shown = _body(leader.get(f"/api/incoming/{doc_id}"))
+    assert shown["recalled"] is True and shown["recall_reason"] == "Ban hành nhầm"
+    assert shown["recalled_at"]
+
+    _recalled_before_handling_leaves_every_inbox(people, peer, pdf, leader)
 
     # One set-up for both (the PKI and the sessions are the slow part).
     _bad_packets_are_kept_marked_and_answered_with_02(people, peer, monkeypatch)
+
+
+def _recalled_before_handling_leaves_every_inbox(people: Any, peer: Any, pdf: bytes,
+                                                leader: Any) -> None:
+    """Recalled while waiting for the leader: the leader's pending action ends in
+    the recall's transaction, and handling it is refused with a 409 naming why."""
+    peer.send_document(pdf, number="102", subject="Về việc lấy ý kiến dự thảo",
+                       promulgated=date(2026, 12, 1))
+    _settle()
+    (record, *_) = _body(people["vanthu"].get("/api/exchange/packets"))["packets"]
+    assert record["outcome"] == "registered"
+    doc_id = record["incoming_id"]
+
+    def waiting() -> list[str]:
+        return [w["link"] for w in _body(leader.get("/api/work/mine"))["items"]
+                if doc_id in (w.get("link") or "")]
+
+    assert waiting()
+    version = _body(leader.get(f"/api/incoming/{doc_id}"))["version"]
+    _statuses(peer)  # 01 and 03, read off
+    peer.send_document(pdf, number="102", subject="Về việc lấy ý kiến dự thảo",
+                       promulgated=date(2026, 12, 1), business=Business.RECALL,
+                       reason="Gửi nhầm")
+    _settle()
+    assert waiting() == []
+    resp = leader.send("POST", f"/api/incoming/{doc_id}/distribute", {
+        "lead_unit": "PDKKD", "lead_deadline": "2099-01-05", "instruction": "Chủ trì",
+        "supporting": [], "version": version + 1})
+    assert resp.status_code == 409 and _body(resp)["error"]["code"] == "recalled", resp.body
+    assert _statuses(peer) == [("02", "Đã thu hồi theo yêu cầu của cơ quan gửi: Gửi nhầm")]
 
 
 def _bad_packets(peer: Any) -> dict[str, tuple[bytes, str | None]]:

@@ -1544,6 +1544,19 @@ def _exchange_retry(ctx: Ctx, variant: str) -> Request:
     return (f"/api/exchange/outgoing/{doc_id}/recipients/{organ}/retry", None)
 
 
+def _exchange_update(ctx: Ctx, variant: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
+    from chalicelib.exchange.store import ExchangeStore
+
+    doc_id, organ = _out(ctx, variant, "issued"), _exchange_agency()
+    store = ExchangeStore(Table())
+    uow = store.unit_of_work()
+    store.add_recipient(uow, {"doc_id": doc_id, "organ_id": organ, "name": "Sở Tài chính",
+                              "state": "sent", "history": [], "version": 1})
+    uow.commit()
+    return (f"/api/exchange/outgoing/{doc_id}/update", {"reason": "Sửa trích yếu"})
+
+
 EXCHANGE_KEEPERS = frozenset({Role.CLERK, Role.ADMIN})
 MATRIX[("GET", "/api/exchange/agencies")] = Row(fixed("/api/exchange/agencies"), roles(ALL))
 MATRIX[("PUT", "/api/exchange/agencies/{organ_id}")] = Row(
@@ -1561,6 +1574,8 @@ MATRIX[("POST", "/api/exchange/outgoing/{doc_id}/recipients")] = Row(
     _exchange_choose, lambda role, v: role == Role.CLERK or v == "mine", OUT_VARIANTS)
 MATRIX[("POST", "/api/exchange/outgoing/{doc_id}/recipients/{organ_id}/retry")] = Row(
     _exchange_retry, roles(frozenset({Role.CLERK})), OUT_VARIANTS)
+MATRIX[("POST", "/api/exchange/outgoing/{doc_id}/update")] = Row(
+    _exchange_update, roles(frozenset({Role.CLERK})), OUT_VARIANTS)
 MATRIX[("GET", "/api/exchange/packets")] = Row(fixed("/api/exchange/packets"),
                                                roles(EXCHANGE_KEEPERS))
 

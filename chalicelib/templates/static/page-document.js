@@ -74,6 +74,12 @@
         dup.replaceChildren("Có thể trùng với một văn bản đã vào sổ (cùng số, ký hiệu và cơ quan ban hành). ",
           el("a", { href: docHref(doc.possible_duplicate_of) }, "Xem văn bản đó"));
       }
+      // Decree 30 Art. 18: a recalled document stays readable, but nobody acts on it.
+      const recalled = out(headCard, "recalled");
+      recalled.hidden = !doc.recalled;
+      recalled.textContent = !doc.recalled ? "" : "Đã bị thu hồi" +
+        (doc.recalled_at ? " lúc " + formatInstant(doc.recalled_at) : "") +
+        (doc.recall_reason ? ". Lý do: " + nfc(doc.recall_reason) : "") + ". Văn bản không còn được xử lý tiếp.";
       out(headCard, "audit-link").setAttribute("href", auditHref("incoming:" + id));
       document.title = `Số đến ${doc.so_den_text}/${doc.year} — Văn bản đến — Cơ quan điện tử`;
     };
@@ -221,10 +227,11 @@
       renderFacts();
       renderHandling();
       renderSharing();
-      distCard.hidden = !(roles.has("leader") && doc.status === "registered");
-      assignCard.hidden = !(roles.has("unit_head") && unitPart());
-      workCard.hidden = !myPart();
-      reviewCard.hidden = !(roles.has("unit_head") && unitPart() && unitPart().submitted);
+      const live = !doc.recalled;
+      distCard.hidden = !(live && roles.has("leader") && doc.status === "registered");
+      assignCard.hidden = !(live && roles.has("unit_head") && unitPart());
+      workCard.hidden = !(live && myPart());
+      reviewCard.hidden = !(live && roles.has("unit_head") && unitPart() && unitPart().submitted);
       if (!reviewCard.hidden) renderReview();
       if (!assignCard.hidden) renderAssign();
       if (!workCard.hidden) renderMyWork();
