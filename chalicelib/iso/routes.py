@@ -9,6 +9,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.downloads import file_response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.kernel.errors import Conflict, FieldProblem, InvalidInput
 from chalicelib.kernel.identity import Role
@@ -106,9 +107,9 @@ def form_file(call: Call) -> Response:
                        "The form's file does not match the SHA-256 recorded at upload.",
                        "file_altered")
     ext = file["key"].rsplit(".", 1)[-1]
-    return Response(body=data, status_code=200, headers={
-        "Content-Type": file["content_type"], "X-Content-SHA256": digest,
-        "Content-Disposition": f'attachment; filename="{call.params["form"]}.{ext}"'})
+    answer = file_response(data, file["content_type"], f'{call.params["form"]}.{ext}')
+    answer.headers["X-Content-SHA256"] = digest
+    return answer
 
 
 @route(iso_bp, "/api/iso", policy=SIGNED_IN, tags=TAGS,
@@ -266,12 +267,10 @@ def evidence(call: Call) -> Any:
     found = library.evidence(call.user, pid, q.start, q.end, works)
     if q.format == "json":
         return found
-    from chalicelib.outputs.sheets import to_xlsx
+    from chalicelib.outputs.sheets import XLSX, to_xlsx
 
     data = to_xlsx(f"Bằng chứng {found['code']}", tuple(found["header"]),
                    [tuple(r) for r in found["rows"]], widths=(10, 12, 24, 12, 50, 30, 30,
                                                              20, 14))
     name = f"bang-chung-{found['id']}-{q.start:%Y%m%d}-{q.end:%Y%m%d}.xlsx"
-    return Response(body=data, status_code=200, headers={
-        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return file_response(data, XLSX, name)
