@@ -7,6 +7,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.api.downloads import PDF, file_response
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import archive as use_cases
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
@@ -126,8 +127,7 @@ def export(call: Call) -> Response:
     else:
         name, body = use_cases().export_pdf(call.user, call.params["file_id"])
         kind = "application/pdf"
-    return Response(body=body, status_code=200, headers={
-        "Content-Type": kind, "Content-Disposition": f'inline; filename="{name}"'})
+    return file_response(body, kind, name, inline=True)
 
 
 @route(archive_bp, "/api/archive/files/{file_id}/handover-record",
@@ -135,8 +135,7 @@ def export(call: Call) -> Response:
        summary="The hand-over record (biên bản giao nhận) with the list of files")
 def handover_record(call: Call) -> Response:
     name, data = use_cases().handover_record(call.user, call.params["file_id"])
-    return Response(body=data, status_code=200, headers={
-        "Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'})
+    return file_response(data, PDF, name, inline=True)
 
 
 @route(archive_bp, "/api/archive/disposals", methods=("POST",), body=S + "DisposalIn",
@@ -181,8 +180,7 @@ def handover_record_view(call: Call) -> dict[str, Any]:
        summary="The hand-over record printed (biên bản giao nhận, mục lục hồ sơ)")
 def handover_record_pdf(call: Call) -> Response:
     name, data = use_cases().handover_record_batch(call.user, call.params["record_id"])
-    return Response(body=data, status_code=200, headers={
-        "Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'})
+    return file_response(data, PDF, name, inline=True)
 
 
 @route(archive_bp, "/api/archive/files/{file_id}/grants", methods=("POST",), body=S + "GrantIn",
