@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.aws import atomic_aws_requests
 from tests.conftest import login
 
 BODY = {"kind": "petition", "name": "Trịnh Văn Gửi Lại", "phone": "0912003344",
@@ -44,19 +45,10 @@ def _stored_cases() -> list[dict[str, Any]]:
 def misbehaving_table(aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Every AWS request atomic; of the transactions, one in four is written but
     answered as a lost race, one in four cancelled by a conflict."""
-    from moto.core.botocore_stubber import BotocoreStubber
-
     from chalicelib.adapters import dynamo
     from chalicelib.kernel.errors import Conflict
 
-    lock = threading.RLock()
-    real_call = BotocoreStubber.__call__
-
-    def atomic_request(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        with lock:
-            return real_call(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", atomic_request)
+    lock = atomic_aws_requests(monkeypatch)
     real_transact = dynamo.Table.transact
     seen = {"calls": 0, "lost_answers": 0, "cancelled": 0}
 

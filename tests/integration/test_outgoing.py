@@ -18,7 +18,7 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
-from tests.aws import drain_workflow, sent_messages
+from tests.aws import atomic_aws_requests, drain_workflow, sent_messages
 from tests.conftest import pdfsig_text
 from tests.pdfs import make_pdf
 
@@ -277,8 +277,6 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
     """Thirty clerks' requests interleave freely; each AWS request is atomic, as on
     DynamoDB (moto in-process is not thread-safe, so one lock makes each request,
     not each issuance, indivisible)."""
-    from moto.core.botocore_stubber import BotocoreStubber
-
     from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.outgoing import service as outgoing
@@ -296,14 +294,7 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
         ids.append(doc["id"])
     numbers: list[int] = []
     errors: list[BaseException] = []
-    lock = threading.Lock()
-    real_call = BotocoreStubber.__call__
-
-    def atomic_request(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        with lock:
-            return real_call(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", atomic_request)
+    atomic_aws_requests(monkeypatch)
 
     def issue(doc_id: str) -> None:
         try:
