@@ -7,9 +7,9 @@ from __future__ import annotations
 import email
 import email.policy
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 import pytest
@@ -51,6 +51,28 @@ def atomic_aws_requests(monkeypatch: pytest.MonkeyPatch) -> threading.RLock:
 
     monkeypatch.setattr(BotocoreStubber, "__call__", atomic)
     return lock
+
+
+T = TypeVar("T")
+
+
+def all_at_once(work: Callable[[T], object], items: Iterable[T]) -> list[BaseException]:
+    """``work(item)`` for every item, each in its own thread, all started before
+    any is joined; what they raised (an assertion in a thread would be lost)."""
+    errors: list[BaseException] = []
+
+    def guarded(item: T) -> None:
+        try:
+            work(item)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(item,)) for item in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
 
 
 def sent_messages() -> Iterator[EmailMessage]:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.kernel.identity import Caller, Role
-from tests.aws import atomic_aws_requests
+from tests.aws import all_at_once, atomic_aws_requests
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -48,19 +48,11 @@ def test_eight_heads_opening_one_document_at_once_all_succeed(aws_env, accounts,
 
     monkeypatch.setattr(Table, "transact", transact_together)
     results: list[str] = []
-    errors: list[BaseException] = []
 
-    def read() -> None:
-        try:
-            results.append(incoming.view(HEAD, doc["id"])["id"])
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+    def read(_: int) -> None:
+        results.append(incoming.view(HEAD, doc["id"])["id"])
 
-    threads = [threading.Thread(target=read) for _ in range(READERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = all_at_once(read, range(READERS))
     assert not errors, errors
     assert results == [doc["id"]] * READERS
     chain = f"incoming:{doc['id']}"

@@ -312,24 +312,20 @@ def test_denunciation_notify_and_settle_from_acceptance(cal: AgencyCalendar) -> 
     assert (d.extensions_allowed, d.extensions_used, d.paused_days, d.paused) == (0, 0, 0, False)
 
 
-def test_complex_denunciation_one_extension(cal: AgencyCalendar) -> None:
+@pytest.mark.parametrize(("complexity", "allowed", "settle_by"), [
     # 30 + 30 days from Wed 11 Mar = Sun 10 May -> Mon 11 May.
-    facts = denunciation(DEN_RECEIVED, complexity=Complexity.COMPLEX)
-    d = deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=1, calendar=cal)
-    assert d.settle_by == close(2026, 5, 11)
-    assert (d.extensions_allowed, d.extensions_used) == (1, 1)
-    with pytest.raises(ValueError, match="tối đa 1 lần"):
-        deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=2, calendar=cal)
-
-
-def test_very_complex_denunciation_two_extensions_third_refused(cal: AgencyCalendar) -> None:
+    pytest.param(Complexity.COMPLEX, 1, close(2026, 5, 11), id="complex-one"),
     # 30 + 30 + 30 days from Wed 11 Mar = Tue 9 Jun (20 + 30 + 31 + 9).
-    facts = denunciation(DEN_RECEIVED, complexity=Complexity.VERY_COMPLEX)
-    d = deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=2, calendar=cal)
-    assert d.settle_by == close(2026, 6, 9)
-    assert (d.extensions_allowed, d.extensions_used) == (2, 2)
-    with pytest.raises(ValueError, match="tối đa 2 lần"):
-        deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=3, calendar=cal)
+    pytest.param(Complexity.VERY_COMPLEX, 2, close(2026, 6, 9), id="very-complex-two"),
+])
+def test_denunciation_extensions_up_to_the_complexitys_allowance(
+        cal: AgencyCalendar, complexity: Complexity, allowed: int, settle_by: datetime) -> None:
+    facts = denunciation(DEN_RECEIVED, complexity=complexity)
+    d = deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=allowed, calendar=cal)
+    assert d.settle_by == settle_by
+    assert (d.extensions_allowed, d.extensions_used) == (allowed, allowed)
+    with pytest.raises(ValueError, match=f"tối đa {allowed} lần"):
+        deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=allowed + 1, calendar=cal)
 
 
 def test_normal_denunciation_cannot_be_extended(cal: AgencyCalendar) -> None:
