@@ -28,7 +28,6 @@ Nothing about a timing is asserted. Standalone: ``python -m bench.dashboard``.
 
 from __future__ import annotations
 
-import argparse
 import random
 import time
 from collections import Counter
@@ -38,7 +37,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bench.embedded import embedded_aws
-from bench.report import table
+from bench.report import quick_main, table
 from bench.work_scale import Probe, ensure_live, probing_every_session
 
 SIZES = (2_000, 20_000)
@@ -230,11 +229,7 @@ def run(quick: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.dashboard", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true")
-    print(run(parser.parse_args(argv).quick))
-    return 0
+    return quick_main("python -m bench.dashboard", __doc__, run, argv)
 
 
 if __name__ == "__main__":

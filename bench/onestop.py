@@ -37,25 +37,24 @@ Standalone: ``python -m bench.onestop [--quick]`` prints the section.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import random
 import statistics
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bench.embedded import embedded_aws
-from bench.report import table
+from bench.report import quick_main, table
 from bench.work_scale import (
     MotoQueryClock,
     Probe,
     ensure_live,
     probing_every_session,
+    timing_calls,
     timing_moto_queries,
 )
 
@@ -373,27 +372,12 @@ class SizeRun:
         return sum(self.requests.values())
 
 
-@contextmanager
-def timing_moto(clock: MotoQueryClock) -> Iterator[MotoQueryClock]:
+def timing_moto(clock: MotoQueryClock) -> AbstractContextManager[MotoQueryClock]:
     """Time spent in moto altogether: its botocore stub answers every request
     in-process (parsing, the backend, serialising the response)."""
     from moto.core.botocore_stubber import BotocoreStubber
 
-    original = BotocoreStubber.process_request
-
-    def timed(self: Any, request: Any) -> Any:
-        wall = time.perf_counter()
-        try:
-            return original(self, request)
-        finally:
-            clock.calls += 1
-            clock.wall += time.perf_counter() - wall
-
-    BotocoreStubber.process_request = timed  # type: ignore[method-assign]
-    try:
-        yield clock
-    finally:
-        BotocoreStubber.process_request = original  # type: ignore[method-assign]
+    return timing_calls(BotocoreStubber, "process_request", clock)
 
 
 def _walk_dossiers(probe: Probe) -> Walk:
@@ -685,14 +669,9 @@ def run(quick: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.onestop", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK_SIZES[0]:,} and {QUICK_SIZES[1]:,} dossiers instead of "
-                             f"{SIZES[0]:,} and {SIZES[1]:,}")
-    args = parser.parse_args(argv)
-    print(run(args.quick))
-    return 0
+    return quick_main("python -m bench.onestop", __doc__, run, argv,
+                      f"{QUICK_SIZES[0]:,} and {QUICK_SIZES[1]:,} dossiers instead of "
+                      f"{SIZES[0]:,} and {SIZES[1]:,}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ leaving the rest of the file (hand-written text, other suites' sections) alone."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,3 +47,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def quick_main(prog: str, doc: str | None, run: Callable[[bool], str],
+               argv: list[str] | None, quick_help: str | None = None) -> int:
+    """``python -m bench.NAME [--quick]`` of a family whose ``run`` takes only
+    ``quick``: print its section."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=prog, description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    print(run(parser.parse_args(argv).quick))
+    return 0

@@ -28,6 +28,7 @@ exit status is non-zero only when a benchmark could not run at all.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -73,70 +74,38 @@ def foundation(runs: int, quick: bool) -> tuple[str, bool]:
     return "\n\n".join(parts), ok
 
 
-def ingest(quick: bool) -> tuple[str, bool]:
-    from bench import ingest as family
-
-    text, ok = _attempt("ingest", lambda: family.markdown(family.measure(quick)))
-    return _with_stamp(text, quick, "## Ingestion: throughput and peak memory"), ok
-
-
-def search(quick: bool) -> tuple[str, bool]:
-    from bench import search as family
-
-    text, ok = _attempt("search", lambda: family.markdown(family.measure(quick)))
-    return _with_stamp(text, quick, "## Search: latency and cost"), ok
-
-
-def work(quick: bool) -> tuple[str, bool]:
-    from bench import work_scale
-
-    text, ok = _attempt("work", lambda: work_scale.run(quick))
-    return _with_stamp(text, quick, "## Work tracking: reminder and escalation at scale"), ok
-
-
-def inbox(quick: bool) -> tuple[str, bool]:
-    from bench import inbox as family
-
-    text, ok = _attempt("inbox", lambda: family.run(quick))
-    return _with_stamp(text, quick, "## Work inbox: AWS calls of GET /api/work/mine against "
-                                    "the department's open work"), ok
+# The families other than foundation: (module under bench/, title while it runs,
+# heading when the family's text brings none, whether the module has its own
+# ``run(quick)`` rather than ``markdown(measure(quick))``).
+SECTIONS: dict[str, tuple[str, str, str, bool]] = {
+    "ingest": ("ingest", "ingest", "## Ingestion: throughput and peak memory", False),
+    "search": ("search", "search", "## Search: latency and cost", False),
+    "work": ("work_scale", "work",
+             "## Work tracking: reminder and escalation at scale", True),
+    "inbox": ("inbox", "inbox", "## Work inbox: AWS calls of GET /api/work/mine against "
+                                "the department's open work", True),
+    "signing": ("signing", "signing",
+                "## Signing: time per document against bare pyHanko", False),
+    "signing_flow": ("signing_flow", "signing flow", "## Signing flow: signed documents per "
+                                                      "minute through the SQS step", False),
+    "onestop": ("onestop", "onestop", "## One-stop shop: report form 06 against the number "
+                                      "of dossiers", True),
+    "dashboard": ("dashboard", "dashboard",
+                  "## Leaders' dashboard: reads against the work history", True),
+    "ocr": ("ocr", "ocr", "## OCR: seconds per page and peak memory", False),
+}
 
 
-def signing(quick: bool) -> tuple[str, bool]:
-    from bench import signing as family
+def section(name: str, quick: bool) -> tuple[str, bool]:
+    """One family other than foundation, imported only when it runs."""
+    module, title, heading, own_run = SECTIONS[name]
+    family = importlib.import_module(f"bench.{module}")
 
-    text, ok = _attempt("signing", lambda: family.markdown(family.measure(quick)))
-    return _with_stamp(text, quick, "## Signing: time per document against bare pyHanko"), ok
+    def run() -> str:
+        return family.run(quick) if own_run else family.markdown(family.measure(quick))
 
-
-def signing_flow(quick: bool) -> tuple[str, bool]:
-    from bench import signing_flow as family
-
-    text, ok = _attempt("signing flow", lambda: family.markdown(family.measure(quick)))
-    return _with_stamp(text, quick, "## Signing flow: signed documents per minute through "
-                                    "the SQS step"), ok
-
-
-def onestop(quick: bool) -> tuple[str, bool]:
-    from bench import onestop as family
-
-    text, ok = _attempt("onestop", lambda: family.run(quick))
-    return _with_stamp(text, quick, "## One-stop shop: report form 06 against the number "
-                                    "of dossiers"), ok
-
-
-def dashboard(quick: bool) -> tuple[str, bool]:
-    from bench import dashboard as family
-
-    text, ok = _attempt("dashboard", lambda: family.run(quick))
-    return _with_stamp(text, quick, "## Leaders' dashboard: reads against the work history"), ok
-
-
-def ocr(quick: bool) -> tuple[str, bool]:
-    from bench import ocr as family
-
-    text, ok = _attempt("ocr", lambda: family.markdown(family.measure(quick)))
-    return _with_stamp(text, quick, "## OCR: seconds per page and peak memory"), ok
+    text, ok = _attempt(title, run)
+    return _with_stamp(text, quick, heading), ok
 
 
 def _with_stamp(text: str, quick: bool, heading: str) -> str:
@@ -175,29 +144,13 @@ def main(argv: list[str] | None = None) -> int:
         if name not in chosen:
             continue
         if name == "foundation":
-            section, ok = foundation(runs, args.quick)
-        elif name == "ingest":
-            section, ok = ingest(args.quick)
-        elif name == "work":
-            section, ok = work(args.quick)
-        elif name == "inbox":
-            section, ok = inbox(args.quick)
-        elif name == "signing":
-            section, ok = signing(args.quick)
-        elif name == "signing_flow":
-            section, ok = signing_flow(args.quick)
-        elif name == "onestop":
-            section, ok = onestop(args.quick)
-        elif name == "dashboard":
-            section, ok = dashboard(args.quick)
-        elif name == "ocr":
-            section, ok = ocr(args.quick)
+            section_text, ok = foundation(runs, args.quick)
         else:
-            section, ok = search(args.quick)
+            section_text, ok = section(name, args.quick)
         failed = failed or not ok
-        print(section)
+        print(section_text)
         if not args.no_write:
-            write_section(name, section)
+            write_section(name, section_text)
             print(f"\nbench: {name} written to {PERFORMANCE_DOC}", file=sys.stderr, flush=True)
     print(f"bench: all done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return 1 if failed else 0

@@ -51,7 +51,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -216,11 +216,10 @@ class MotoQueryClock:
 
 
 @contextmanager
-def timing_moto_queries(clock: MotoQueryClock) -> Iterator[MotoQueryClock]:
-    """Time spent inside moto's Table.query (moto's own work, not the app's)."""
-    from moto.dynamodb.models.table import Table as MotoTable
-
-    original = MotoTable.query
+def timing_calls(owner: Any, name: str, clock: MotoQueryClock) -> Iterator[MotoQueryClock]:
+    """Every call of the method ``owner.name`` counted and timed (wall and CPU)
+    into ``clock`` while the block runs."""
+    original = getattr(owner, name)
 
     def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
         wall, cpu = time.perf_counter(), time.process_time()
@@ -231,11 +230,18 @@ def timing_moto_queries(clock: MotoQueryClock) -> Iterator[MotoQueryClock]:
             clock.wall += time.perf_counter() - wall
             clock.cpu += time.process_time() - cpu
 
-    MotoTable.query = timed  # type: ignore[method-assign]
+    setattr(owner, name, timed)
     try:
         yield clock
     finally:
-        MotoTable.query = original  # type: ignore[method-assign]
+        setattr(owner, name, original)
+
+
+def timing_moto_queries(clock: MotoQueryClock) -> AbstractContextManager[MotoQueryClock]:
+    """Time spent inside moto's Table.query (moto's own work, not the app's)."""
+    from moto.dynamodb.models.table import Table as MotoTable
+
+    return timing_calls(MotoTable, "query", clock)
 
 
 class CountingMailer:

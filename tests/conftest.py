@@ -71,7 +71,6 @@ def moto_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
         # window at any hour, and a long module (the permission matrix, whose
         # logins are paced by its work) moves on to fresh windows as before.
         import time as real_time
-        from types import SimpleNamespace
 
         from chalicelib.api import ratelimit
 
@@ -82,10 +81,10 @@ def moto_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
                 started.append(real_time.monotonic())
             return RATE_INSTANT + real_time.monotonic() - started[0]
 
-        monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=rate_clock))
         reset_clients()
         _reset_module_caches()
-        yield resources
+        with ratelimit.counting_on(rate_clock):
+            yield resources
     reset_clients()
     _reset_module_caches()
 

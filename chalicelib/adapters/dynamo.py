@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -248,12 +249,8 @@ class Table:
             names: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> None:
         kwargs: dict[str, Any] = {"TableName": self.name, "Item": to_dynamo(item)}
         _with_condition(kwargs, condition, names, values and to_dynamo(values))
-        try:
+        with _lost_condition():
             self._client.put_item(**kwargs)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise ConditionFailed() from exc
-            raise
 
     def put_new(self, item: Item) -> bool:
         """Write ``item`` unless its key exists; whether it was written. The shape of
@@ -274,22 +271,14 @@ class Table:
             "ReturnValues": "ALL_NEW",
         }
         _with_condition(kwargs, condition, names, values and to_dynamo(values))
-        try:
+        with _lost_condition():
             return from_dynamo(self._client.update_item(**kwargs)["Attributes"])
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise ConditionFailed() from exc
-            raise
 
     def delete(self, pk: str, sk: str, *, condition: str | None = None) -> None:
         kwargs: dict[str, Any] = {"TableName": self.name, "Key": to_dynamo({"pk": pk, "sk": sk})}
         _with_condition(kwargs, condition, None, None)
-        try:
+        with _lost_condition():
             self._client.delete_item(**kwargs)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise ConditionFailed() from exc
-            raise
 
     def transact(self, operations: Sequence[Mapping[str, Any]]) -> None:
         """All or nothing. A failed condition is a lost race: Conflict (409)."""
@@ -373,6 +362,17 @@ def _bind(table: str, op: Mapping[str, Any]) -> dict[str, Any]:
     if "ExpressionAttributeValues" in body:
         body["ExpressionAttributeValues"] = to_dynamo(body["ExpressionAttributeValues"])
     return {kind: body}
+
+
+@contextmanager
+def _lost_condition() -> Iterator[None]:
+    """A failed write condition as ``ConditionFailed``; other errors unchanged."""
+    try:
+        yield
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            raise ConditionFailed() from exc
+        raise
 
 
 def _single_write(table: Table, op: Mapping[str, Any]) -> None:

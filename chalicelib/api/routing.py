@@ -310,10 +310,9 @@ def _own_origin(origin: str, host: str) -> bool:
 
 
 def _cross_site() -> Forbidden:
-    error = Forbidden("Yêu cầu bị từ chối vì không xuất phát từ trang của hệ thống.",
-                      "Refused: the request does not come from this site's own pages.")
-    error.code = "cross_site_request"
-    return error
+    return Forbidden("Yêu cầu bị từ chối vì không xuất phát từ trang của hệ thống.",
+                     "Refused: the request does not come from this site's own pages.",
+                     "cross_site_request")
 
 
 def _source_ip(request: Any) -> str:

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
-
-def _nfc(value: str) -> str:
-    import unicodedata
-
-    return " ".join(unicodedata.normalize("NFC", value).split())
+from chalicelib.api.text_fields import OneLine
 
 
 class CatalogueQuery(BaseModel):
@@ -18,12 +14,10 @@ class CatalogueQuery(BaseModel):
 
 
 class FileIn(BaseModel):
-    code: str = Field(min_length=1, max_length=30)  # số, ký hiệu hồ sơ
-    title: str = Field(min_length=1, max_length=500)  # tiêu đề hồ sơ
-    group: str = Field(min_length=1, max_length=20)  # a group of the retention catalogue
+    code: OneLine = Field(min_length=1, max_length=30)  # số, ký hiệu hồ sơ
+    title: OneLine = Field(min_length=1, max_length=500)  # tiêu đề hồ sơ
+    group: OneLine = Field(min_length=1, max_length=20)  # a group of the retention catalogue
     responsible: str = Field(min_length=1, max_length=64)  # người lập hồ sơ
-
-    _norm = field_validator("code", "title", "group")(_nfc)
 
 
 class VersionIn(BaseModel):
@@ -47,9 +41,7 @@ class DueQuery(BaseModel):
 
 class DisposalIn(BaseModel):
     file_ids: list[str] = Field(min_length=1, max_length=100)
-    reason: str = Field(min_length=1, max_length=2000)
-
-    _norm = field_validator("reason")(_nfc)
+    reason: OneLine = Field(min_length=1, max_length=2000)
 
 
 class DisposalDecisionIn(BaseModel):

@@ -100,6 +100,18 @@ class Archive:
             raise _no_file()
         return f
 
+    def _archived_file(self, caller: Caller, file_id: str, not_archivist: Forbidden
+                       ) -> dict[str, Any]:
+        """A handed-over file for an archivist's act; ``not_archivist`` names the
+        act refused to anyone else."""
+        if Role.ARCHIVIST not in caller.roles:
+            raise not_archivist
+        f = self._visible_file(caller, file_id)
+        if f["status"] != FileStatus.HANDED_OVER:
+            raise Conflict("Hồ sơ chưa được nộp lưu.", "The case file is not handed over yet.",
+                           "not_handed_over")
+        return f
+
     def _may_read(self, caller: Caller, f: dict[str, Any]) -> bool:
         if f["status"] == FileStatus.HANDED_OVER:
             return Role.ARCHIVIST in caller.roles or self._granted(caller, f) is not None
@@ -516,13 +528,9 @@ class Archive:
 
     def handover_record(self, caller: Caller, file_id: str) -> tuple[str, bytes]:
         """The biên bản giao nhận of a file handed over, with its mục lục hồ sơ."""
-        if Role.ARCHIVIST not in caller.roles:
-            raise Forbidden("Chỉ lưu trữ viên in biên bản giao nhận.",
-                            "Only archivists print the hand-over record.")
-        f = self._visible_file(caller, file_id)
-        if f["status"] != FileStatus.HANDED_OVER:
-            raise Conflict("Hồ sơ chưa được nộp lưu.", "The case file is not handed over yet.",
-                           "not_handed_over")
+        f = self._archived_file(caller, file_id, Forbidden(
+            "Chỉ lưu trữ viên in biên bản giao nhận.",
+            "Only archivists print the hand-over record."))
         # The day of the hand-over, in the agency's time.
         at = instant(str(f["handed_over_at"])) or self.clock()
         data = self._record_pdf([f], at, str(f.get("handed_over_by") or caller.username),
@@ -634,13 +642,9 @@ class Archive:
                       ) -> dict[str, Any]:
         """The archivist lets a person read a handed-over file (read-only) until a
         day; granting again sets a new end. Audited; the person is told."""
-        if Role.ARCHIVIST not in caller.roles:
-            raise Forbidden("Chỉ lưu trữ viên cấp quyền đọc hồ sơ lưu trữ.",
-                            "Only archivists grant reading of archived files.")
-        f = self._visible_file(caller, file_id)
-        if f["status"] != FileStatus.HANDED_OVER:
-            raise Conflict("Hồ sơ chưa được nộp lưu.", "The case file is not handed over yet.",
-                           "not_handed_over")
+        f = self._archived_file(caller, file_id, Forbidden(
+            "Chỉ lưu trữ viên cấp quyền đọc hồ sơ lưu trữ.",
+            "Only archivists grant reading of archived files."))
         today = self._today()
         problems = []
         person = self.directory.user(username)

@@ -33,6 +33,15 @@ def plain(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if item is None else {k: v for k, v in item.items() if k not in KEYS}
 
 
+def _over(item: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
+    """A put over the version read (``before``), or of a new item: a lost race
+    either way is refused."""
+    if before is None:
+        return put_op(item, condition="attribute_not_exists(pk)")
+    return put_op(item, condition="#v = :v", names={"#v": "version"},
+                  values={":v": int(before["version"])})
+
+
 class ArchiveStore(TableStore):
     # ---------------------------------------------------------------- the yearly list
     @staticmethod
@@ -58,11 +67,7 @@ class ArchiveStore(TableStore):
         """The list over the version it was read at (a new list: refused if one exists)."""
         item = {"pk": self._list_pk(after["unit"], int(after["year"])), "sk": "LIST",
                 "kind": "archive_list", **after}
-        if before is None:
-            uow.add(put_op(item, condition="attribute_not_exists(pk)"))
-        else:
-            uow.add(put_op(item, condition="#v = :v", names={"#v": "version"},
-                           values={":v": int(before["version"])}))
+        uow.add(_over(item, before))
 
     # ---------------------------------------------------------------- case files
     def get(self, file_id: str) -> dict[str, Any] | None:
@@ -96,8 +101,7 @@ class ArchiveStore(TableStore):
                         "file_id": file["id"]}, condition="attribute_not_exists(pk)"))
 
     def save(self, uow: UnitOfWork, before: dict[str, Any], after: dict[str, Any]) -> None:
-        uow.add(put_op(self._file_item(after), condition="#v = :v", names={"#v": "version"},
-                       values={":v": int(before["version"])}))
+        uow.add(_over(self._file_item(after), before))
 
     def add_item(self, uow: UnitOfWork, file_id: str, seq: int, entry: dict[str, Any]) -> None:
         """A document filed at position ``seq``; refused if it is filed anywhere already."""
@@ -129,11 +133,7 @@ class ArchiveStore(TableStore):
                       after: dict[str, Any]) -> None:
         item = {"pk": f"ARCHIVE#DISPOSAL#{after['id']}", "sk": "DISPOSAL",
                 "kind": "archive_disposal", **after}
-        if before is None:
-            uow.add(put_op(item, condition="attribute_not_exists(pk)"))
-        else:
-            uow.add(put_op(item, condition="#v = :v", names={"#v": "version"},
-                           values={":v": int(before["version"])}))
+        uow.add(_over(item, before))
 
     # ---------------------------------------------------------------- hand-over records
     def handover_record(self, record_id: str) -> dict[str, Any] | None:

@@ -54,7 +54,7 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
-from chalicelib.kernel.calendar import DEFAULT_TZ, AgencyCalendar
+from chalicelib.kernel.calendar import DEFAULT_TZ, AgencyCalendar, require_aware
 
 __all__ = [
     "RULES",
@@ -282,14 +282,6 @@ def rule_by_version(version: str) -> RuleSet:
     raise ValueError(f"Không có bộ quy định thời hạn phiên bản “{version}”.")
 
 
-def _require_aware(dt: object, what: str) -> datetime:
-    if not isinstance(dt, datetime):
-        raise TypeError(f"{what} must be a datetime, got {type(dt).__name__}")
-    if dt.tzinfo is None or dt.tzinfo.utcoffset(dt) is None:
-        raise ValueError(f"{what} must be timezone-aware, got naive {dt.isoformat()}")
-    return dt
-
-
 @dataclass(frozen=True)
 class CaseFacts:
     """What the clocks need to know about a case.
@@ -314,7 +306,7 @@ class CaseFacts:
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", CaseKind(self.kind))
         object.__setattr__(self, "complexity", Complexity(self.complexity))
-        _require_aware(self.received_at, "received_at")
+        require_aware(self.received_at, "received_at")
         if isinstance(self.decision_date, datetime):
             raise TypeError("decision_date must be a datetime.date, not a datetime")
         # Facts that mean nothing for the kind would be silently ignored;
@@ -354,9 +346,9 @@ class Pause:
     end: datetime | None = None
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "pause start")
+        require_aware(self.start, "pause start")
         if self.end is not None:
-            _require_aware(self.end, "pause end")
+            require_aware(self.end, "pause end")
             if self.end < self.start:
                 raise ValueError("Thời điểm kết thúc tạm dừng phải sau thời điểm bắt đầu.")
 
@@ -572,7 +564,7 @@ def deadlines(
     """
     rules = rules_of(facts)
     if accepted_at is not None:
-        _require_aware(accepted_at, "accepted_at")
+        require_aware(accepted_at, "accepted_at")
         if accepted_at < facts.received_at:
             raise ValueError("Ngày thụ lý không thể trước ngày tiếp nhận.")
     granted = _extension_days(extensions, rules, facts)
@@ -649,8 +641,8 @@ def time_left(deadline: datetime, now: datetime, calendar: AgencyCalendar) -> Ti
     việc" on Monday for a Thursday deadline), since that is what an officer
     can plan with; lateness in calendar days, as the legal limits mostly are.
     """
-    _require_aware(deadline, "deadline")
-    _require_aware(now, "now")
+    require_aware(deadline, "deadline")
+    require_aware(now, "now")
     due = deadline.astimezone(calendar.tz).date()
     today = now.astimezone(calendar.tz).date()
     left = calendar.working_days_between(now, deadline)

@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
-from pydantic import BaseModel, EmailStr, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field
 
+from chalicelib.api.text_fields import OneLine, Paragraphs
 from chalicelib.complaints.clocks import CaseKind, Complexity
-
-
-def _nfc(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value).split())
-
-
-def _nfc_text(value: str) -> str:
-    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
 
 
 class _Filing(BaseModel):
     kind: CaseKind
-    name: str = Field(min_length=1, max_length=200)
+    name: OneLine = Field(min_length=1, max_length=200)
     id_number: str = Field(default="", max_length=20, pattern=r"^[0-9A-Za-z]*$")
-    address: str = Field(default="", max_length=500)
+    address: OneLine = Field(default="", max_length=500)
     phone: str = Field(pattern=r"^\+?[0-9]{9,12}$")
     email: EmailStr | None = None
     protect_identity: bool = False  # a denouncer may ask for it
-    content: str = Field(min_length=10, max_length=10000)
-    decision: str = Field(default="", max_length=1000)  # the decision or act concerned
+    content: Paragraphs = Field(min_length=10, max_length=10000)
+    decision: OneLine = Field(default="", max_length=1000)  # the decision or act concerned
     decision_date: dt.date | None = None
     files: list[str] = Field(default_factory=list, max_length=5)
     # One key per filing (the browser makes it; also read from the Idempotency-Key
     # header): a retried filing returns the case its first try stored.
     idempotency_key: str | None = Field(default=None, min_length=16, max_length=64,
                                         pattern=r"^[A-Za-z0-9_-]+$")
-
-    _norm = field_validator("name", "address", "decision")(_nfc)
-    _norm_text = field_validator("content")(_nfc_text)
 
 
 class PublicFilingIn(_Filing):
@@ -69,16 +58,12 @@ class ClassifyIn(BaseModel):
 
 
 class TransferIn(BaseModel):
-    to: str = Field(min_length=1, max_length=300)
-    reason: str = Field(min_length=1, max_length=1000)
-
-    _norm = field_validator("to", "reason")(_nfc)
+    to: OneLine = Field(min_length=1, max_length=300)
+    reason: OneLine = Field(min_length=1, max_length=1000)
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
-
-    _norm = field_validator("reason")(_nfc)
+    reason: OneLine = Field(min_length=1, max_length=1000)
 
 
 class MergeIn(BaseModel):
@@ -91,33 +76,25 @@ class AssignIn(BaseModel):
 
 
 class NoteIn(BaseModel):
-    text: str = Field(min_length=1, max_length=4000)
+    text: Paragraphs = Field(min_length=1, max_length=4000)
     note_kind: str = Field(default="verification", pattern="^(verification|dialogue|other)$")
-
-    _norm = field_validator("text")(_nfc_text)
 
 
 class ExtendIn(BaseModel):
     days: int = Field(ge=1, le=30)
-    decision: str = Field(min_length=1, max_length=300)  # the written decision: number, date
-
-    _norm = field_validator("decision")(_nfc)
+    decision: OneLine = Field(min_length=1, max_length=300)  # the written decision: number, date
 
 
 class AnswerIn(BaseModel):
     signer: str = Field(min_length=1, max_length=64)
     authority: str = Field(default="", max_length=5)
-    body: str = Field(min_length=10, max_length=20000)
-
-    _norm_text = field_validator("body")(_nfc_text)
+    body: Paragraphs = Field(min_length=10, max_length=20000)
 
 
 class DialogueIn(BaseModel):
     start: dt.datetime
     end: dt.datetime
-    place: str = Field(min_length=1, max_length=300)
-
-    _norm = field_validator("place")(_nfc)
+    place: OneLine = Field(min_length=1, max_length=300)
 
 
 class DashboardQuery(BaseModel):

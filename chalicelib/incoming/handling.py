@@ -240,10 +240,8 @@ def _my_open_work(caller: Caller, doc_id: str, store: IncomingStore) -> dict[str
     work = store.part(doc_id, items.person(caller.username))
     if work is None or work["status"] != WorkStatus.OPEN.value:
         # Seeing a document is not being assigned to it: acting on it is forbidden.
-        err = Forbidden("Bạn không có phần việc đang mở trên văn bản này.",
-                        "You have no open work on this document.")
-        err.code = "no_open_work"
-        raise err
+        raise Forbidden("Bạn không có phần việc đang mở trên văn bản này.",
+                        "You have no open work on this document.", "no_open_work")
     return work
 
 

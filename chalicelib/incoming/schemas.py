@@ -7,14 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from chalicelib.api.text_fields import OneLine
 from chalicelib.incoming.rules import IntakeStatus, Urgency
 from chalicelib.kernel.access import Secrecy
-
-
-def _nfc(value: str) -> str:
-    import unicodedata
-
-    return " ".join(unicodedata.normalize("NFC", value).split())
 
 
 class IntakeQuery(BaseModel):
@@ -23,9 +18,7 @@ class IntakeQuery(BaseModel):
 
 
 class RejectIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
-
-    _norm = field_validator("reason")(_nfc)
+    reason: OneLine = Field(min_length=1, max_length=500)
 
 
 class ListQuery(BaseModel):
@@ -46,17 +39,14 @@ class ListQuery(BaseModel):
 class MetadataIn(BaseModel):
     # Decree 30 metadata lengths: CodeNumber 11 + "/" + CodeNotation 30, Subject 500,
     # OrganName 200, TypeName 100, SignerInfo.FullName 50.
-    so_ky_hieu: str = Field(default="", max_length=42)
-    co_quan_ban_hanh: str = Field(default="", max_length=200)
+    so_ky_hieu: OneLine = Field(default="", max_length=42)
+    co_quan_ban_hanh: OneLine = Field(default="", max_length=200)
     ngay_ban_hanh: dt.date | None = None
-    loai_van_ban: str = Field(default="", max_length=100)
-    trich_yeu: str = Field(default="", max_length=500)
+    loai_van_ban: OneLine = Field(default="", max_length=100)
+    trich_yeu: OneLine = Field(default="", max_length=500)
     do_khan: Urgency = Urgency.THUONG
-    nguoi_ky: str = Field(default="", max_length=50)
+    nguoi_ky: OneLine = Field(default="", max_length=50)
     do_mat: Secrecy = Secrecy.NONE
-
-    _norm = field_validator("so_ky_hieu", "co_quan_ban_hanh", "loai_van_ban", "trich_yeu",
-                            "nguoi_ky")(_nfc)
 
     @field_validator("ngay_ban_hanh")
     @classmethod
@@ -93,12 +83,10 @@ class DistributeIn(BaseModel):
     lead_unit: str = Field(min_length=1, max_length=20)
     lead_deadline: dt.date | dt.datetime
     supporting: list[SupportIn] = Field(default_factory=list, max_length=20)
-    instruction: str = Field(default="", max_length=1000)
+    instruction: OneLine = Field(default="", max_length=1000)
     # Decree 30 Art. 23: the leader may name the officer who leads, too.
     lead_officer: str | None = Field(default=None, min_length=1, max_length=64)
     version: int = Field(ge=1)
-
-    _norm = field_validator("instruction")(_nfc)
 
 
 class OfficerIn(BaseModel):
@@ -109,16 +97,12 @@ class OfficerIn(BaseModel):
 class AssignIn(BaseModel):
     officers: list[OfficerIn] = Field(min_length=1, max_length=20)
     deadline: dt.date | dt.datetime | None = None
-    instruction: str = Field(default="", max_length=1000)
+    instruction: OneLine = Field(default="", max_length=1000)
     version: int = Field(ge=1)
-
-    _norm = field_validator("instruction")(_nfc)
 
 
 class NoteIn(BaseModel):
-    text: str = Field(min_length=1, max_length=4000)
-
-    _norm = field_validator("text")(_nfc)
+    text: OneLine = Field(min_length=1, max_length=4000)
 
 
 class ProgressIn(NoteIn):
@@ -126,29 +110,21 @@ class ProgressIn(NoteIn):
 
 
 class SendBackIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: OneLine = Field(min_length=1, max_length=1000)
     to: str | None = Field(default=None, max_length=64)
-
-    _norm = field_validator("reason")(_nfc)
 
 
 class CompleteIn(BaseModel):
-    result: str = Field(min_length=1, max_length=4000)
+    result: OneLine = Field(min_length=1, max_length=4000)
     answer: str | None = Field(default=None, max_length=42)  # số, ký hiệu of the reply
-
-    _norm = field_validator("result")(_nfc)
 
 
 class ReturnCompletionIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
-
-    _norm = field_validator("reason")(_nfc)
+    reason: OneLine = Field(min_length=1, max_length=1000)
 
 
 class ApproveCompletionIn(BaseModel):
-    note: str = Field(default="", max_length=1000)
-
-    _norm = field_validator("note")(_nfc)
+    note: OneLine = Field(default="", max_length=1000)
 
 
 class RegisterQuery(BaseModel):

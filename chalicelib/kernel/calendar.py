@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_TZ",
     "AgencyCalendar",
     "Period",
+    "require_aware",
 ]
 
 Period = tuple[time, time]
@@ -78,7 +79,9 @@ def _require_date(d: Any, what: str = "d") -> date:
     return d
 
 
-def _require_aware(dt: Any, what: str) -> datetime:
+def require_aware(dt: object, what: str) -> datetime:
+    """``dt`` itself when it is a timezone-aware datetime: legal clocks refuse a
+    naive one rather than guess its zone."""
     if not isinstance(dt, datetime):
         raise TypeError(f"{what} must be a datetime, got {type(dt).__name__}")
     if dt.tzinfo is None or dt.tzinfo.utcoffset(dt) is None:
@@ -252,7 +255,7 @@ class AgencyCalendar:
         17:00 sharp) counts from the next working morning, and one received
         during the lunch break counts from 13:30.
         """
-        local = _require_aware(received, "received").astimezone(self._tz)
+        local = require_aware(received, "received").astimezone(self._tz)
         d, offset = local.date(), self._offset_of(local)
         if self.is_working_day(d):
             for start, end in self._offsets:
@@ -302,14 +305,14 @@ class AgencyCalendar:
         limit whose last day is a day off (Civil Code 2015 Art. 148).
         """
         amount = _to_decimal(days)
-        local = _require_aware(start, "start").astimezone(self._tz)
+        local = require_aware(start, "start").astimezone(self._tz)
         last_day = local.date() + timedelta(days=math.ceil(amount))
         return self._at(self.working_day_on_or_after(last_day), self._offsets[-1][1])
 
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:
         """Working time inside [a, b); negative when b is before a."""
-        a_local = _require_aware(a, "a").astimezone(self._tz)
-        b_local = _require_aware(b, "b").astimezone(self._tz)
+        a_local = require_aware(a, "a").astimezone(self._tz)
+        b_local = require_aware(b, "b").astimezone(self._tz)
         if b_local < a_local:
             return -self.working_time_between(b_local, a_local)
 

@@ -5,6 +5,7 @@ an HTTP status; nothing here knows about HTTP."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -29,50 +30,44 @@ class InvalidInput(DomainError):
     """The request is well-formed but breaks a rule (400)."""
 
 
-class Unauthenticated(DomainError):
+class _KindError(DomainError):
+    """A kind with a default message and code; a caller may name a finer code
+    (``no_open_work`` is a 403 the pages explain their own way)."""
+
+    defaults: ClassVar[tuple[str, str, str]]
+
+    def __init__(self, message: str | None = None, message_en: str | None = None,
+                 code: str | None = None) -> None:
+        vi, en, kind = self.defaults
+        super().__init__(vi if message is None else message,
+                         en if message_en is None else message_en, code or kind)
+
+
+class Unauthenticated(_KindError):
     """No caller, or a caller whose token is not valid (401)."""
 
-    def __init__(
-        self,
-        message: str = "Bạn cần đăng nhập để tiếp tục.",
-        message_en: str = "You need to sign in.",
-    ) -> None:
-        super().__init__(message, message_en, "unauthorized")
+    defaults = ("Bạn cần đăng nhập để tiếp tục.", "You need to sign in.", "unauthorized")
 
 
-class Forbidden(DomainError):
+class Forbidden(_KindError):
     """A known caller whose role does not allow the action (403)."""
 
-    def __init__(
-        self,
-        message: str = "Bạn không có quyền thực hiện thao tác này.",
-        message_en: str = "You are not allowed to do this.",
-    ) -> None:
-        super().__init__(message, message_en, "forbidden")
+    defaults = ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.",
+                "forbidden")
 
 
-class NotFound(DomainError):
+class NotFound(_KindError):
     """Missing, or outside the caller's scope: both answer the same so that ids
     cannot be probed (404)."""
 
-    def __init__(
-        self,
-        message: str = "Không tìm thấy.",
-        message_en: str = "Not found.",
-    ) -> None:
-        super().__init__(message, message_en, "not_found")
+    defaults = ("Không tìm thấy.", "Not found.", "not_found")
 
 
-class Conflict(DomainError):
+class Conflict(_KindError):
     """A lost race or a transition the current state does not allow (409)."""
 
-    def __init__(
-        self,
-        message: str = "Dữ liệu đã được người khác thay đổi, vui lòng tải lại.",
-        message_en: str = "The item was changed by someone else; reload and retry.",
-        code: str = "conflict",
-    ) -> None:
-        super().__init__(message, message_en, code)
+    defaults = ("Dữ liệu đã được người khác thay đổi, vui lòng tải lại.",
+                "The item was changed by someone else; reload and retry.", "conflict")
 
 
 class TooLarge(DomainError):

@@ -15,8 +15,7 @@ FRESH_AUTH = timedelta(minutes=5)
 
 def require_fresh_auth(caller: Caller, now: datetime) -> None:
     if caller.auth_time is None or now - caller.auth_time > FRESH_AUTH:
-        error = Unauthenticated(
+        raise Unauthenticated(
             "Vui lòng nhập lại mật khẩu để xác nhận ký số (phiên đăng nhập quá 5 phút).",
-            "Sign in again to confirm the signature (your sign-in is older than 5 minutes).")
-        error.code = "reauthentication_required"
-        raise error
+            "Sign in again to confirm the signature (your sign-in is older than 5 minutes).",
+            "reauthentication_required")

@@ -69,10 +69,8 @@ def answer(caller: Caller, meeting_id: str, value: Answer, table: Table | None =
     meeting = load_visible(caller, meeting_id, store=store)
     inv = my_invitation(caller, meeting_id, store)
     if inv is None:
-        err = Forbidden("Bạn không có tên trong danh sách mời họp.",
-                        "You are not invited to this meeting.")
-        err.code = "not_invited"
-        raise err
+        raise Forbidden("Bạn không có tên trong danh sách mời họp.",
+                        "You are not invited to this meeting.", "not_invited")
     return _record_answer(caller, meeting, inv, value, store, trail, pending)
 
 

@@ -7,13 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from chalicelib.api.text_fields import OneLine
 from chalicelib.meetings.rules import MAX_AGENDA, MAX_PARTICIPANTS
-
-
-def _nfc(value: str) -> str:
-    import unicodedata
-
-    return " ".join(unicodedata.normalize("NFC", value).split())
 
 
 def _nfc_text(value: str) -> str:
@@ -27,33 +22,28 @@ def _nfc_text(value: str) -> str:
 class GuestIn(BaseModel):
     # An invalid address is refused here, at entry, with its path (guests.N.email).
     email: EmailStr
-    name: str = Field(default="", max_length=100)
-
-    _norm = field_validator("name")(_nfc)
+    name: OneLine = Field(default="", max_length=100)
 
 
 class AgendaItemIn(BaseModel):
-    title: str = Field(min_length=1, max_length=300)
+    title: OneLine = Field(min_length=1, max_length=300)
     doc_id: str | None = Field(default=None, max_length=64)  # an incoming document
-
-    _norm = field_validator("title")(_nfc)
 
 
 class MeetingIn(BaseModel):
     """Times in ISO 8601; without an offset they are Hanoi time (UTC+07:00)."""
 
-    title: str = Field(min_length=1, max_length=300)
+    title: OneLine = Field(min_length=1, max_length=300)
     start: dt.datetime
     end: dt.datetime
-    place: str = Field(default="", max_length=300)
-    online_url: str = Field(default="", max_length=500)
+    place: OneLine = Field(default="", max_length=300)
+    online_url: OneLine = Field(default="", max_length=500)
     chair: str | None = Field(default=None, max_length=64)  # username; default: the scheduler
     participants: list[str] = Field(default_factory=list, max_length=MAX_PARTICIPANTS)
     guests: list[GuestIn] = Field(default_factory=list, max_length=MAX_PARTICIPANTS)
     agenda: list[AgendaItemIn] = Field(default_factory=list, max_length=MAX_AGENDA)
     note: str = Field(default="", max_length=2000)
 
-    _norm = field_validator("title", "place", "online_url")(_nfc)
     _norm_text = field_validator("note")(_nfc_text)
 
     @field_validator("participants")
@@ -80,9 +70,7 @@ class MeetingUpdateIn(MeetingIn):
 
 class CancelIn(BaseModel):
     version: int = Field(ge=1)
-    reason: str = Field(default="", max_length=500)
-
-    _norm = field_validator("reason")(_nfc)
+    reason: OneLine = Field(default="", max_length=500)
 
 
 class AnswerIn(BaseModel):

@@ -39,7 +39,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
-from chalicelib.kernel.calendar import DEFAULT_TZ, AgencyCalendar
+from chalicelib.kernel.calendar import DEFAULT_TZ, AgencyCalendar, require_aware
 
 __all__ = [
     "COUNTERS",
@@ -87,14 +87,6 @@ __all__ = [
 _CENT = Decimal("0.01")
 
 
-def _require_aware(dt: object, what: str) -> datetime:
-    if not isinstance(dt, datetime):
-        raise TypeError(f"{what} must be a datetime, got {type(dt).__name__}")
-    if dt.tzinfo is None or dt.tzinfo.utcoffset(dt) is None:
-        raise ValueError(f"{what} must be timezone-aware, got naive {dt.isoformat()}")
-    return dt
-
-
 def _require_date(d: object, what: str) -> date:
     # A datetime is a date subclass but would compare wrongly with dates.
     if isinstance(d, datetime) or not isinstance(d, date):
@@ -103,7 +95,7 @@ def _require_date(d: object, what: str) -> date:
 
 
 def _local_date(dt: datetime, tz: tzinfo, what: str) -> date:
-    return _require_aware(dt, what).astimezone(tz).date()
+    return require_aware(dt, what).astimezone(tz).date()
 
 
 def _micros(td: timedelta) -> int:
@@ -473,7 +465,7 @@ def appointment(
     legal appointment and form 06 measures against it; the target is the
     officers' own goal.
     """
-    _require_aware(received_at, "received_at")
+    require_aware(received_at, "received_at")
     begin = calendar.start_of_counting(received_at)
     days = procedure.days(target=target)
     if procedure.day_count is DayCount.CALENDAR:
@@ -498,7 +490,7 @@ def step_deadlines(
     a share of the time ending at an odd minute promises nothing more. Never
     past the appointment, which stays as the receipt prints it.
     """
-    _require_aware(start, "start")
+    require_aware(start, "start")
     begin = calendar.start_of_counting(start)
     end = appointment(procedure, start, calendar, target=target)
     total = _micros(calendar.working_time_between(begin, end))
@@ -518,7 +510,7 @@ def step_deadlines(
 def end_of_half_day(instant: datetime, calendar: AgencyCalendar) -> datetime:
     """The close of the office-hours period that ``instant`` falls inside; an
     instant at a period's bounds or outside office hours stays as it is."""
-    _require_aware(instant, "instant")
+    require_aware(instant, "instant")
     local = instant.astimezone(calendar.tz)
     for opens, closes in calendar.periods:
         if opens < local.time().replace(tzinfo=None) < closes:
@@ -551,9 +543,9 @@ def appointment_after_pause(
     move it: the dossier is late already, and a late request for papers does
     not buy time. Call again for each further pause, with the previous result.
     """
-    _require_aware(original_appointment, "original_appointment")
-    _require_aware(paused_from, "paused_from")
-    _require_aware(resumed_at, "resumed_at")
+    require_aware(original_appointment, "original_appointment")
+    require_aware(paused_from, "paused_from")
+    require_aware(resumed_at, "resumed_at")
     if resumed_at < paused_from:
         raise ValueError("Thời điểm tiếp tục xử lý không thể trước thời điểm tạm dừng.")
     day_count = DayCount(day_count)
@@ -954,8 +946,8 @@ def will_miss(
     everywhere else), and missing means finishing after the appointment
     instant; an appointment already passed is always missed.
     """
-    _require_aware(appointment, "appointment")
-    _require_aware(now, "now")
+    require_aware(appointment, "appointment")
+    require_aware(now, "now")
     if now > appointment:
         return True
     if isinstance(remaining_steps_time, timedelta):

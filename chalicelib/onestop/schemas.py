@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
-
-def _nfc(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value).split())
+from chalicelib.api.text_fields import OneLine
 
 
 class Applicant(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: OneLine = Field(min_length=1, max_length=200)
     phone: str = Field(pattern=r"^\+?[0-9]{9,12}$")
     email: EmailStr | None = None
     id_number: str = Field(default="", max_length=20, pattern=r"^[0-9A-Za-z]*$")
-    address: str = Field(default="", max_length=500)
-    organisation: str = Field(default="", max_length=300)  # the business to be registered
-
-    _norm = field_validator("name", "address", "organisation")(_nfc)
+    address: OneLine = Field(default="", max_length=500)
+    organisation: OneLine = Field(default="", max_length=300)  # the business to be registered
 
 
 class DossierIn(BaseModel):
@@ -56,28 +51,20 @@ class PublicActionIn(BaseModel):
     # The access key printed on the receipt (``K7QM-3WXA``; case, spaces and the
     # dash do not matter): a change to the dossier needs it besides the phone.
     access_key: str = Field(min_length=8, max_length=20, pattern=r"^[A-Za-z0-9 -]+$")
-    reason: str = Field(default="", max_length=500)
-
-    _norm = field_validator("reason")(_nfc)
+    reason: OneLine = Field(default="", max_length=500)
 
 
 class NoteIn(BaseModel):
-    note: str = Field(default="", max_length=1000)
-
-    _norm = field_validator("note")(_nfc)
+    note: OneLine = Field(default="", max_length=1000)
 
 
 class SupplementIn(BaseModel):
     papers: list[str] = Field(min_length=1, max_length=20)
-    note: str = Field(default="", max_length=1000)
-
-    _norm = field_validator("note")(_nfc)
+    note: OneLine = Field(default="", max_length=1000)
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=1000)
-
-    _norm = field_validator("reason")(_nfc)
+    reason: OneLine = Field(min_length=1, max_length=1000)
 
 
 class ReturnIn(BaseModel):
@@ -102,6 +89,4 @@ class RefusalIn(BaseModel):
     procedure: str = Field(min_length=1, max_length=40)
     applicant: Applicant
     missing: list[str] = Field(default_factory=list, max_length=30)
-    reason: str = Field(default="", max_length=1000)
-
-    _norm = field_validator("reason")(_nfc)
+    reason: OneLine = Field(default="", max_length=1000)

@@ -165,10 +165,8 @@ class Tasks:
                 and Role.UNIT_HEAD in caller.roles and caller.unit:
             work = self.store.part(task_id, items.unit(caller.unit))
         if work is None or work["status"] != WorkStatus.OPEN.value:
-            err = Forbidden("Bạn không có phần việc đang mở trong công việc này.",
-                            "You have no open part in this task.")
-            err.code = "no_open_work"
-            raise err
+            raise Forbidden("Bạn không có phần việc đang mở trong công việc này.",
+                            "You have no open part in this task.", "no_open_work")
         return work
 
     def report(self, caller: Caller, task_id: str, *, progress: int, note: str

@@ -7,9 +7,8 @@ import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
-
 from chalicelib.kernel.identity import Caller, Role
+from tests.aws import all_at_once, atomic_aws_requests
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -29,21 +28,6 @@ def _register(trich_yeu: str = "V/v hướng dẫn dự toán 2027") -> dict[str
                              clock=lambda: MONDAY)
 
 
-def _atomic_requests(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each AWS request indivisible, as on DynamoDB (moto in-process is not
-    thread-safe); requests of different threads interleave freely."""
-    from moto.core.botocore_stubber import BotocoreStubber
-
-    lock = threading.Lock()
-    real_call = BotocoreStubber.__call__
-
-    def atomic(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        with lock:
-            return real_call(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", atomic)
-
-
 def test_eight_heads_opening_one_document_at_once_all_succeed(aws_env, accounts,
                                                               monkeypatch):
     """#21 item 3: each view used to append to the chain from the head it read, so
@@ -54,7 +38,7 @@ def test_eight_heads_opening_one_document_at_once_all_succeed(aws_env, accounts,
     from chalicelib.incoming import service as incoming
 
     doc = _register()
-    _atomic_requests(monkeypatch)
+    atomic_aws_requests(monkeypatch)
     barrier = threading.Barrier(READERS, timeout=10)
     real_transact = Table.transact
 
@@ -64,19 +48,11 @@ def test_eight_heads_opening_one_document_at_once_all_succeed(aws_env, accounts,
 
     monkeypatch.setattr(Table, "transact", transact_together)
     results: list[str] = []
-    errors: list[BaseException] = []
 
-    def read() -> None:
-        try:
-            results.append(incoming.view(HEAD, doc["id"])["id"])
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+    def read(_: int) -> None:
+        results.append(incoming.view(HEAD, doc["id"])["id"])
 
-    threads = [threading.Thread(target=read) for _ in range(READERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = all_at_once(read, range(READERS))
     assert not errors, errors
     assert results == [doc["id"]] * READERS
     chain = f"incoming:{doc['id']}"

@@ -11,13 +11,13 @@ stored exactly once, and a 409 that reaches a client means nothing was stored.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from typing import Any
 
 import boto3
 import pytest
 
+from tests.aws import all_at_once, atomic_aws_requests
 from tests.conftest import login
 
 BODY = {"kind": "petition", "name": "Trịnh Văn Gửi Lại", "phone": "0912003344",
@@ -44,19 +44,10 @@ def _stored_cases() -> list[dict[str, Any]]:
 def misbehaving_table(aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Every AWS request atomic; of the transactions, one in four is written but
     answered as a lost race, one in four cancelled by a conflict."""
-    from moto.core.botocore_stubber import BotocoreStubber
-
     from chalicelib.adapters import dynamo
     from chalicelib.kernel.errors import Conflict
 
-    lock = threading.RLock()
-    real_call = BotocoreStubber.__call__
-
-    def atomic_request(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        with lock:
-            return real_call(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", atomic_request)
+    lock = atomic_aws_requests(monkeypatch)
     real_transact = dynamo.Table.transact
     seen = {"calls": 0, "lost_answers": 0, "cancelled": 0}
 
@@ -85,34 +76,25 @@ def test_fifty_concurrent_desk_filings_retried_store_fifty_cases(misbehaving_tab
     cases = complaints.use_cases()
     got: dict[str, str] = {}
     refused_but_stored: list[str] = []
-    errors: list[BaseException] = []
 
     def file_until_done(key: str) -> None:
-        try:
-            for _ in range(10):
-                try:
-                    case = complaints.submit(
-                        clerk, kind="petition", person={**BODY, "id_number": "",
-                                                        "email": "", "protected": False},
-                        content=BODY["content"], decision="", decision_date=None,
-                        channel="letter", cases=cases, idempotency_key=key)
-                except Conflict:
-                    # What the client was told is true: nothing is stored for the key.
-                    if cases.store.get(complaints.case_id_for(clerk, key)) is not None:
-                        refused_but_stored.append(key)
-                    continue
-                got[key] = case["id"]
-                return
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        for _ in range(10):
+            try:
+                case = complaints.submit(
+                    clerk, kind="petition", person={**BODY, "id_number": "",
+                                                    "email": "", "protected": False},
+                    content=BODY["content"], decision="", decision_date=None,
+                    channel="letter", cases=cases, idempotency_key=key)
+            except Conflict:
+                # What the client was told is true: nothing is stored for the key.
+                if cases.store.get(complaints.case_id_for(clerk, key)) is not None:
+                    refused_but_stored.append(key)
+                continue
+            got[key] = case["id"]
+            return
 
     keys = [uuid.uuid4().hex for _ in range(50)]
-    threads = [threading.Thread(target=file_until_done, args=(k,)) for k in keys]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
+    errors = all_at_once(file_until_done, keys)
     assert not errors, errors
     assert misbehaving_table["lost_answers"] >= 10 and misbehaving_table["cancelled"] >= 10
     assert not refused_but_stored

@@ -34,6 +34,13 @@ def _next_working_day(days_ahead: int = 10) -> str:
     return cal.working_day_on_or_after(date.today() + timedelta(days=days_ahead)).isoformat()
 
 
+def _with_pdkkd(leader: Any, head: Any, doc_id: str) -> int:
+    """The leader gives the document to PDKKD; the version its head then reads."""
+    leader.send("POST", f"/api/incoming/{doc_id}/distribute", {
+        "lead_unit": "PDKKD", "lead_deadline": _next_working_day(), "version": 1})
+    return int(_body(head.get(f"/api/incoming/{doc_id}"))["version"])
+
+
 def test_receipt_to_completion(doc, as_role):
     leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
     doc_id = doc["id"]
@@ -121,9 +128,7 @@ def test_bad_directions_are_refused_with_the_reason(doc, as_role):
 def test_head_assigns_only_within_the_unit_and_officers_pass_work_on(doc, as_role):
     leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
     doc_id = doc["id"]
-    leader.send("POST", f"/api/incoming/{doc_id}/distribute", {
-        "lead_unit": "PDKKD", "lead_deadline": _next_working_day(), "version": 1})
-    version = _body(head.get(f"/api/incoming/{doc_id}"))["version"]
+    version = _with_pdkkd(leader, head, doc_id)
     outside = head.send("POST", f"/api/incoming/{doc_id}/assign", {
         "officers": [{"username": "vanthu"}], "version": version})
     assert outside.status_code == 400
@@ -151,9 +156,7 @@ def test_open_work_is_indexed_by_deadline_and_leaves_the_index_when_done(doc, as
 
     leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
     doc_id = doc["id"]
-    leader.send("POST", f"/api/incoming/{doc_id}/distribute", {
-        "lead_unit": "PDKKD", "lead_deadline": _next_working_day(), "version": 1})
-    version = _body(head.get(f"/api/incoming/{doc_id}"))["version"]
+    version = _with_pdkkd(leader, head, doc_id)
     head.send("POST", f"/api/incoming/{doc_id}/assign", {
         "officers": [{"username": "chuyenvien"}], "version": version})
     open_work = Table().query("OPENWORK", index="gsi3", limit=50).items

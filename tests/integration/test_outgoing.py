@@ -10,7 +10,6 @@ import io
 import json
 import re
 import subprocess
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +17,7 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
-from tests.aws import drain_workflow, sent_messages
+from tests.aws import all_at_once, atomic_aws_requests, drain_workflow, sent_messages
 from tests.conftest import pdfsig_text
 from tests.pdfs import make_pdf
 
@@ -277,8 +276,6 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
     """Thirty clerks' requests interleave freely; each AWS request is atomic, as on
     DynamoDB (moto in-process is not thread-safe, so one lock makes each request,
     not each issuance, indivisible)."""
-    from moto.core.botocore_stubber import BotocoreStubber
-
     from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.outgoing import service as outgoing
@@ -295,27 +292,12 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
                        values={":s": "signed"})
         ids.append(doc["id"])
     numbers: list[int] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    real_call = BotocoreStubber.__call__
-
-    def atomic_request(self: Any, event_name: str, request: Any, **kwargs: Any) -> Any:
-        with lock:
-            return real_call(self, event_name, request, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", atomic_request)
+    atomic_aws_requests(monkeypatch)
 
     def issue(doc_id: str) -> None:
-        try:
-            numbers.append(int(outgoing.issue(clerk, doc_id)["number"]))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        numbers.append(int(outgoing.issue(clerk, doc_id)["number"]))
 
-    threads = [threading.Thread(target=issue, args=(i,)) for i in ids]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = all_at_once(issue, ids)
     assert not errors, errors
     assert sorted(numbers) == list(range(1, 31))
     texts = {Table().get(f"OUT#{i}", "OUT")["number_text"] for i in ids}

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.bootstrap import mailer
 from chalicelib.work.rules import Part
+from tests.aws import drain_workflow
 
 
 def _doc(subject: str) -> dict[str, Any]:
@@ -31,6 +32,18 @@ def _assign(doc: dict[str, Any], assignee: str, unit: str, deadline: datetime) -
 
 
 # Friday 27 Nov 2026, 07:30 in Hanoi.
+def _to_the_officer(leader: Any, head: Any, doc: dict[str, Any]) -> None:
+    """The leader gives the document to PDKKD, its head to the officer chuyenvien."""
+    from chalicelib.calendar.service import agency_calendar
+
+    due = agency_calendar().working_day_on_or_after(date.today() + timedelta(days=10))
+    leader.send("POST", f"/api/incoming/{doc['id']}/distribute",
+                {"lead_unit": "PDKKD", "lead_deadline": due.isoformat(), "version": 1})
+    version = json.loads(head.get(f"/api/incoming/{doc['id']}").body)["version"]
+    head.send("POST", f"/api/incoming/{doc['id']}/assign",
+              {"officers": [{"username": "chuyenvien"}], "version": version})
+
+
 MORNING = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)
 
 
@@ -122,17 +135,11 @@ def test_escalation_goes_to_the_head_once_a_day(due_work):
 
 def test_weekly_summary_reads_the_counters_completions_keep(aws_env, accounts, as_role):
     from chalicelib.adapters.dev_outbox import read_moto_ses
-    from chalicelib.calendar.service import agency_calendar
     from chalicelib.work.service import weekly_summary
 
     leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
     doc = _doc("Công văn cần trả lời")
-    due = agency_calendar().working_day_on_or_after(date.today() + timedelta(days=10))
-    leader.send("POST", f"/api/incoming/{doc['id']}/distribute",
-                {"lead_unit": "PDKKD", "lead_deadline": due.isoformat(), "version": 1})
-    version = json.loads(head.get(f"/api/incoming/{doc['id']}").body)["version"]
-    head.send("POST", f"/api/incoming/{doc['id']}/assign",
-              {"officers": [{"username": "chuyenvien"}], "version": version})
+    _to_the_officer(leader, head, doc)
     assert officer.send("POST", f"/api/incoming/{doc['id']}/complete",
                         {"result": "Xong"}).status_code == 200
     out = weekly_summary(mailer=mailer(), now=datetime.now(UTC) + timedelta(days=7))
@@ -143,26 +150,14 @@ def test_weekly_summary_reads_the_counters_completions_keep(aws_env, accounts, a
 
 
 def test_instant_notices_follow_the_preference(aws_env, accounts, as_role):
-    import boto3
-
-    import app as app_module
     from chalicelib.adapters.dev_outbox import read_moto_ses
-    from chalicelib.calendar.service import agency_calendar
-    from chalicelib.local.pump import pollers_for
 
     leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
     officer.send("PUT", "/api/me/preferences", {"digest": True, "instant": False,
                                                 "due_soon_days": 2})
     doc = _doc("Đề nghị cấp phép")
-    due = agency_calendar().working_day_on_or_after(date.today() + timedelta(days=10))
-    leader.send("POST", f"/api/incoming/{doc['id']}/distribute",
-                {"lead_unit": "PDKKD", "lead_deadline": due.isoformat(), "version": 1})
-    version = json.loads(head.get(f"/api/incoming/{doc['id']}").body)["version"]
-    head.send("POST", f"/api/incoming/{doc['id']}/assign",
-              {"officers": [{"username": "chuyenvien"}], "version": version})
-    pumps = {p.name: p for p in pollers_for(app_module.app, boto3.client("sqs"),
-                                          "ap-southeast-1")}
-    pumps["on_workflow_message"].drain()
+    _to_the_officer(leader, head, doc)
+    drain_workflow()
     # The parts are told by their work.opened notice (the leaders' distribution aside).
     notices = sorted((m["to"][0], m["subject"]) for m in read_moto_ses()
                      if "Đề nghị cấp phép" in m["subject"] and "Phân phối" not in m["subject"])

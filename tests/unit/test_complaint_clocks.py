@@ -181,18 +181,24 @@ def test_acceptance_10_calendar_days_under_the_2011_law(cal: AgencyCalendar) -> 
     assert d.settle_by is None and d.transfer_by is None and d.notify_by is None
 
 
-def test_acceptance_just_before_the_cut_over(cal: AgencyCalendar) -> None:
-    # Received Mon 29 Jun 2026, old rules: 10 calendar days -> Thu 9 Jul
+@pytest.mark.parametrize(("received", "version", "accept_by"), [
+    # Mon 29 Jun 2026, old rules: 10 calendar days -> Thu 9 Jul
     # (7 working days would have been Wed 8 Jul).
-    d = deadlines(complaint(at(2026, 6, 29, 10)), accepted_at=None, calendar=cal)
-    assert (d.rule_version, d.accept_by) == (OLD, close(2026, 7, 9))
-
-
-def test_acceptance_just_after_the_cut_over(cal: AgencyCalendar) -> None:
-    # Received Mon 6 Jul 2026, 2026 rules: working days 7, 8, 9, 10 Jul,
-    # 13, 14, 15 Jul -> Wed 15 Jul (10 calendar days would be Thu 16 Jul).
-    d = deadlines(complaint(at(2026, 7, 6, 10)), accepted_at=None, calendar=cal)
-    assert (d.rule_version, d.accept_by) == (NEW, close(2026, 7, 15))
+    pytest.param(at(2026, 6, 29, 10), OLD, close(2026, 7, 9), id="just-before-the-cut-over"),
+    # Mon 6 Jul 2026, 2026 rules: working days 7, 8, 9, 10 Jul, 13, 14, 15 Jul
+    # -> Wed 15 Jul (10 calendar days would be Thu 16 Jul).
+    pytest.param(at(2026, 7, 6, 10), NEW, close(2026, 7, 15), id="just-after-the-cut-over"),
+    # Mon 1 Feb 2027: Tue 2, Wed 3, then Tết Thu 4 .. Wed 10 Feb, then Thu 11,
+    # Fri 12, Mon 15, Tue 16, Wed 17 -> Wed 17 Feb.
+    pytest.param(at(2027, 2, 1, 10), NEW, close(2027, 2, 17), id="over-tet-2027-working-days"),
+    # Fri 6 Feb 2026: day 10 is Mon 16 Feb, the first day of Tết (Mon 16 ..
+    # Fri 20), so the limit ends on Mon 23 Feb.
+    pytest.param(at(2026, 2, 6, 10), OLD, close(2026, 2, 23), id="over-tet-2026-calendar-days"),
+])
+def test_acceptance_limit_by_the_rules_in_force_at_receipt(
+        cal: AgencyCalendar, received: datetime, version: str, accept_by: datetime) -> None:
+    d = deadlines(complaint(received), accepted_at=None, calendar=cal)
+    assert (d.rule_version, d.accept_by) == (version, accept_by)
 
 
 def test_working_day_acceptance_does_not_count_the_day_of_receipt(cal: AgencyCalendar) -> None:
@@ -203,20 +209,6 @@ def test_working_day_acceptance_does_not_count_the_day_of_receipt(cal: AgencyCal
     # Received on Saturday 4 Jul: counting starts Monday 6 -> Tue 14 Jul.
     d = deadlines(complaint(at(2026, 7, 4, 10)), accepted_at=None, calendar=cal)
     assert d.accept_by == close(2026, 7, 14)
-
-
-def test_acceptance_over_tet_2027_working_days(cal: AgencyCalendar) -> None:
-    # Received Mon 1 Feb 2027: Tue 2, Wed 3, then Tết Thu 4 .. Wed 10 Feb,
-    # then Thu 11, Fri 12, Mon 15, Tue 16, Wed 17 -> Wed 17 Feb.
-    d = deadlines(complaint(at(2027, 2, 1, 10)), accepted_at=None, calendar=cal)
-    assert (d.rule_version, d.accept_by) == (NEW, close(2027, 2, 17))
-
-
-def test_acceptance_over_tet_2026_calendar_days(cal: AgencyCalendar) -> None:
-    # Received Fri 6 Feb 2026: day 10 is Mon 16 Feb, the first day of Tết
-    # (Mon 16 .. Fri 20), so the limit ends on Mon 23 Feb.
-    d = deadlines(complaint(at(2026, 2, 6, 10)), accepted_at=None, calendar=cal)
-    assert (d.rule_version, d.accept_by) == (OLD, close(2026, 2, 23))
 
 
 def test_second_complaint_acceptance_stays_10_days(cal: AgencyCalendar) -> None:
@@ -320,24 +312,20 @@ def test_denunciation_notify_and_settle_from_acceptance(cal: AgencyCalendar) -> 
     assert (d.extensions_allowed, d.extensions_used, d.paused_days, d.paused) == (0, 0, 0, False)
 
 
-def test_complex_denunciation_one_extension(cal: AgencyCalendar) -> None:
+@pytest.mark.parametrize(("complexity", "allowed", "settle_by"), [
     # 30 + 30 days from Wed 11 Mar = Sun 10 May -> Mon 11 May.
-    facts = denunciation(DEN_RECEIVED, complexity=Complexity.COMPLEX)
-    d = deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=1, calendar=cal)
-    assert d.settle_by == close(2026, 5, 11)
-    assert (d.extensions_allowed, d.extensions_used) == (1, 1)
-    with pytest.raises(ValueError, match="tối đa 1 lần"):
-        deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=2, calendar=cal)
-
-
-def test_very_complex_denunciation_two_extensions_third_refused(cal: AgencyCalendar) -> None:
+    pytest.param(Complexity.COMPLEX, 1, close(2026, 5, 11), id="complex-one"),
     # 30 + 30 + 30 days from Wed 11 Mar = Tue 9 Jun (20 + 30 + 31 + 9).
-    facts = denunciation(DEN_RECEIVED, complexity=Complexity.VERY_COMPLEX)
-    d = deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=2, calendar=cal)
-    assert d.settle_by == close(2026, 6, 9)
-    assert (d.extensions_allowed, d.extensions_used) == (2, 2)
-    with pytest.raises(ValueError, match="tối đa 2 lần"):
-        deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=3, calendar=cal)
+    pytest.param(Complexity.VERY_COMPLEX, 2, close(2026, 6, 9), id="very-complex-two"),
+])
+def test_denunciation_extensions_up_to_the_complexitys_allowance(
+        cal: AgencyCalendar, complexity: Complexity, allowed: int, settle_by: datetime) -> None:
+    facts = denunciation(DEN_RECEIVED, complexity=complexity)
+    d = deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=allowed, calendar=cal)
+    assert d.settle_by == settle_by
+    assert (d.extensions_allowed, d.extensions_used) == (allowed, allowed)
+    with pytest.raises(ValueError, match=f"tối đa {allowed} lần"):
+        deadlines(facts, accepted_at=DEN_ACCEPTED, extensions=allowed + 1, calendar=cal)
 
 
 def test_normal_denunciation_cannot_be_extended(cal: AgencyCalendar) -> None:

@@ -35,6 +35,12 @@ def _local(moment: datetime) -> tuple[int, int, int, int]:
     return local.month, local.day, local.hour, local.minute
 
 
+def _friday_morning() -> tuple[FakeWorkStore, Pending, FakeUnitOfWork]:
+    """An empty work store, ``Pending`` over it at 10:00 on Friday, a fresh unit of work."""
+    store = FakeWorkStore()
+    return store, Pending(store, lambda: CAL, FixedClock(FRIDAY_10)), FakeUnitOfWork()
+
+
 def test_every_action_has_a_label_a_group_and_a_named_source() -> None:
     assert set(ACTION_RULES) == set(Action)
     for rule in ACTION_RULES.values():
@@ -61,9 +67,7 @@ def test_urgent_documents_are_due_at_once_and_other_rules_take_their_working_day
 
 
 def test_an_action_opened_and_closed_by_another_entitled_person() -> None:
-    store = FakeWorkStore()
-    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
-    uow = FakeUnitOfWork()
+    store, pending, uow = _friday_morning()
     todo = pending.open(uow, "DOC", "d1", Action.DISTRIBUTE, items.role("leader"),
                         subject="Kế hoạch Tết Nguyên Đán", link="/app/document?id=d1",
                         by="vanthu", unit="BGD")
@@ -89,9 +93,7 @@ def test_an_action_opened_and_closed_by_another_entitled_person() -> None:
 
 
 def test_opening_announces_the_work_without_a_secret_subject() -> None:
-    store = FakeWorkStore()
-    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
-    uow = FakeUnitOfWork()
+    store, pending, uow = _friday_morning()
     pending.open(uow, "DOC", "d2", Action.HANDLE, items.person("chuyenvien"),
                  subject="Nội dung mật", link="/app/document?id=d2", by="truongphong",
                  unit="PDKKD", due=datetime(2026, 12, 10, 10, tzinfo=UTC), secret=True)
@@ -106,9 +108,7 @@ def test_opening_announces_the_work_without_a_secret_subject() -> None:
 
 
 def test_the_heads_inbox_marks_the_units_items_and_leaves_out_work_handed_on() -> None:
-    store = FakeWorkStore()
-    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
-    uow = FakeUnitOfWork()
+    store, pending, uow = _friday_morning()
     pending.open(uow, "DOC", "d3", Action.ASSIGN, items.unit("PDKKD"), subject="Giao việc",
                  link="/app/document?id=d3", by="giamdoc", unit="PDKKD")
     pending.open(uow, "DOC", "d4", Action.ASSIGN, items.unit("PDKKD"), subject="Đã giao",
@@ -122,9 +122,7 @@ def test_the_heads_inbox_marks_the_units_items_and_leaves_out_work_handed_on() -
 
 
 def test_closing_all_of_a_parent_cancels_without_counting() -> None:
-    store = FakeWorkStore()
-    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
-    uow = FakeUnitOfWork()
+    store, pending, uow = _friday_morning()
     pending.open(uow, "OUT", "o1", Action.SIGN, items.person("giamdoc"), subject="Công văn",
                  link="/app/outgoing-doc?id=o1", by="chuyenvien", unit="PDKKD")
     uow.commit()
@@ -137,9 +135,7 @@ def test_closing_all_of_a_parent_cancels_without_counting() -> None:
 
 
 def test_closing_one_holders_action_leaves_a_namesake_prefix_alone() -> None:
-    store = FakeWorkStore()
-    pending = Pending(store, lambda: CAL, FixedClock(FRIDAY_10))
-    uow = FakeUnitOfWork()
+    store, pending, uow = _friday_morning()
     for name in ("an", "anh"):
         pending.open(uow, "MEETING", "m1", Action.ANSWER_INVITATION, items.person(name),
                      subject="Họp giao ban", link="/app/meeting?id=m1", by="giamdoc",

@@ -50,6 +50,7 @@ from chalicelib.adapters.signing.appearance import (
     qr_caption_height,
     text_block,
 )
+from chalicelib.adapters.signing.errors import SigningInputError
 from chalicelib.adapters.signing.kms import KmsSigner
 from chalicelib.adapters.signing.loop import outside_event_loop
 
@@ -65,15 +66,9 @@ PRINT = 4
 MM = 72 / 25.4
 
 
-class DocumentError(ValueError):
+class DocumentError(SigningInputError):
     """The PDF cannot go through this stage (unreadable, encrypted, already
     signed where that is not allowed)."""
-
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.message = f"{message_vi} / {message_en}"
-        super().__init__(self.message)
 
 
 @dataclass

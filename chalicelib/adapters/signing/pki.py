@@ -13,6 +13,7 @@ from asn1crypto import algos, core, csr, keys, pem, x509
 from cryptography import x509 as cx509
 from cryptography.exceptions import InvalidSignature
 
+from chalicelib.adapters.signing.errors import SigningInputError
 from chalicelib.adapters.signing.kms import kms_sign, public_key_info
 
 DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36"  # id-kp-documentSigning, RFC 9336
@@ -21,14 +22,8 @@ DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36"  # id-kp-documentSigning, RFC 9336
 BACKDATE = timedelta(minutes=5)
 
 
-class CertificateError(ValueError):
+class CertificateError(SigningInputError):
     """A certificate or chain the user supplied cannot be used."""
-
-    def __init__(self, message_vi: str, message_en: str) -> None:
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.message = f"{message_vi} / {message_en}"
-        super().__init__(self.message)
 
 
 @dataclass
