@@ -14,3 +14,12 @@ OFFICE_HEAD = Caller("chanhvanphong", frozenset({Role.UNIT_HEAD}), unit="VP")
 # Staff of another unit (PTH), for "not theirs" cases.
 OTHER_HEAD = Caller("truongphongth", frozenset({Role.UNIT_HEAD}), unit="PTH")
 STRANGER = Caller("khac", frozenset({Role.OFFICER}), unit="PTH")
+
+# The same staff, and a former head of unit, as ``FakeOrganisationStore.staffed``
+# takes them: (username, unit, roles, status).
+STAFF = (
+    ("giamdoc", "BGD", ["leader"], "active"),
+    ("truongphong", "PDKKD", ["unit_head"], "active"),
+    ("cutruongphong", "PDKKD", ["unit_head"], "disabled"),
+    ("chuyenvien", "PDKKD", ["officer"], "active"),
+)
