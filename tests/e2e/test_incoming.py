@@ -34,6 +34,7 @@ from tests.e2e.conftest import (
     open_signed_in,
     shot,
 )
+from tests.e2e.helpers import confirm, expect_files_refused, refresh_until_listed
 from tests.pdfs import make_pdf
 
 pytestmark = pytest.mark.e2e
@@ -50,13 +51,6 @@ def next_sunday() -> date:
     return today + timedelta(days=(6 - today.weekday()) or 7)
 
 
-
-
-def confirm(page: Any, button: str) -> None:
-    dialog = page.locator("#confirm-dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name=button, exact=True).click()
-    expect(dialog).to_be_hidden()
 
 
 def test_an_uploaded_pdf_goes_from_intake_to_completion(
@@ -326,10 +320,8 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_its_reason_and_can_be_retried(
     upload = page.locator("#upload-form")
     chooser = upload.get_by_label("Chọn tệp PDF")
     error = upload.locator(".field-error[data-error-for=file]")
-    chooser.set_input_files(text)
-    expect(error).to_contain_text("Chỉ nhận tệp PDF.")
-    chooser.set_input_files(fake)
-    expect(error).to_contain_text("Tệp không phải định dạng PDF")
+    expect_files_refused(chooser, error, [(text, "Chỉ nhận tệp PDF."),
+                                          (fake, "Tệp không phải định dạng PDF")])
     upload.get_by_role("button", name="Tải lên và vào sổ").click()
     expect(error).to_contain_text("Tệp không phải định dạng PDF")
     expect(page.locator("#upload-status")).to_be_hidden()
@@ -341,11 +333,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_its_reason_and_can_be_retried(
         Body=b"PK\x03\x04 not a pdf at all", ContentType="application/octet-stream")
     page.locator("#status-filter").get_by_role("button", name="Bị từ chối").click()
     record = page.locator("#intake-records li.record", has_text=name)
-    deadline = time.monotonic() + 30
-    while record.count() == 0 and time.monotonic() < deadline:
-        page.wait_for_timeout(500)
-        page.get_by_role("button", name="Làm mới").click()
-        page.wait_for_selector("#intake-records:not([aria-busy])")
+    refresh_until_listed(page, record, "#intake-records")
     expect(record).to_have_count(1)
     expect(record.locator(".badge")).to_have_text("Bị từ chối")
     expect(record.locator(".record-reason")).to_contain_text(

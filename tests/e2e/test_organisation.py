@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     sign_in_with_form,
     visible_menu,
 )
+from tests.e2e.helpers import confirm, expect_files_refused
 
 pytestmark = pytest.mark.e2e
 
@@ -62,13 +63,6 @@ def today_vn() -> date:
 
 def loaded(page: Any) -> None:
     page.wait_for_selector("body[data-loaded]")
-
-
-def confirm(page: Any, button: str) -> None:
-    dialog = page.locator("#confirm-dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name=button, exact=True).click()
-    expect(dialog).to_be_hidden()
 
 
 def test_admin_creates_a_unit_and_an_account_whose_role_and_status_apply_at_the_next_request(
@@ -342,10 +336,8 @@ def test_a_user_uploads_their_signature_image_checked_in_the_browser_first(
     expect(form).to_contain_text("Chưa có ảnh chữ ký.")
     chooser = form.get_by_label("Chọn ảnh chữ ký")
     error = form.locator(".field-error")
-    chooser.set_input_files(not_png)
-    expect(error).to_contain_text("Chỉ nhận tệp PNG.")
-    chooser.set_input_files(too_big)
-    expect(error).to_contain_text("vượt quá 512 KB")
+    expect_files_refused(chooser, error, [(not_png, "Chỉ nhận tệp PNG."),
+                                          (too_big, "vượt quá 512 KB")])
     expect(form.locator(".signature-preview")).to_be_hidden()
 
     chooser.set_input_files(good)
