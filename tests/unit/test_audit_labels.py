@@ -7,6 +7,7 @@ import ast
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import product
 from pathlib import Path
 
@@ -18,6 +19,7 @@ ACTION = re.compile(r"^[a-z]+\.[a-z_]+$")
 # The trail's writes (``AuditTrail.append``/``note``, ``trail.record``) and where
 # their ``action`` stands among the positional arguments.
 TRAIL_CALLS = {"append": 3, "note": 2, "record": 2}
+TRAIL_CALL = re.compile(r"\b(trail|audit)\.(append|note|record)\(")
 Scope = tuple[ast.FunctionDef | ast.AsyncFunctionDef, ...]
 
 
@@ -37,11 +39,17 @@ class RecordedActions:
         self.uses: dict[str, dict[str, set[str]]] = {}
         self.unresolved: list[str] = []
         self._followed: set[tuple[int, str]] = set()
-        for path in sorted(package.rglob("*.py")):
-            tree = ast.parse(path.read_text("utf-8"))
-            where = str(path.relative_to(package.parent))
-            self.uses[where] = defaultdict(set)
-            self._visit(tree, (), where)
+        # Parsing every module is most of the cost: a module is parsed when its
+        # text may hold what is looked for (a trail call, a caller, a definition).
+        self._sources = {str(path.relative_to(package.parent)): path.read_text("utf-8")
+                         for path in sorted(package.rglob("*.py"))}
+        self._read(lambda text: TRAIL_CALL.search(text) is not None)
+
+    def _read(self, wanted: Callable[[str], bool]) -> None:
+        for where, text in self._sources.items():
+            if where not in self.uses and wanted(text):
+                self.uses[where] = defaultdict(set)
+                self._visit(ast.parse(text), (), where)
 
     def _visit(self, node: ast.AST, scope: Scope, where: str) -> None:
         for child in ast.iter_child_nodes(node):
@@ -54,8 +62,8 @@ class RecordedActions:
             elif isinstance(child, ast.Call):
                 name = _called(child)
                 self.calls[name].append((child, scope, f"{where}:{child.lineno}"))
-                if name in TRAIL_CALLS and isinstance(child.func, ast.Attribute) and any(
-                        w in ast.unparse(child.func.value) for w in ("trail", "audit")):
+                if name in TRAIL_CALLS and isinstance(child.func, ast.Attribute) \
+                        and _named(child.func.value) in ("trail", "audit"):
                     self.trail_calls.append((child, scope, f"{where}:{child.lineno}"))
             self._visit(child, inner, where)
 
@@ -127,8 +135,10 @@ class RecordedActions:
         return set()
 
     def _returned(self, call: ast.Call, index: int, at: str) -> set[str]:
+        callee = _called(call)
+        self._read(lambda text: f"def {callee}(" in text)
         found: set[str] = set()
-        for fn, scope in self.defs.get(_called(call), []):
+        for fn, scope in self.defs.get(callee, []):
             for node in ast.walk(fn):
                 if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
                     found |= self._values(node.value.elts[index], (*scope, fn), at)
@@ -145,6 +155,7 @@ class RecordedActions:
         method = params[:1] in (["self"], ["cls"])
         home = self.home[id(fn)]
         module = home.removesuffix(".py").replace("/", ".")
+        self._read(lambda text: f"{fn.name}(" in text)
         found: set[str] = set()
         for call, scope, where in self.calls.get(fn.name, []):
             path = where.split(":")[0]
@@ -164,6 +175,11 @@ class RecordedActions:
 def _called(call: ast.Call) -> str:
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _named(node: ast.expr) -> str:
+    """``trail`` for ``trail``, ``self.trail`` and ``deps.trail``."""
+    return node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
 
 
 def _argument(call: ast.Call, keyword: str, index: int) -> ast.expr | None:
