@@ -9,7 +9,6 @@ phone and a desktop."""
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import time
@@ -34,7 +33,13 @@ from tests.e2e.conftest import (
     open_signed_in,
     shot,
 )
-from tests.e2e.helpers import confirm, expect_files_refused, refresh_until_listed
+from tests.e2e.helpers import (
+    confirm,
+    each_screen,
+    expect_files_refused,
+    expect_fits,
+    refresh_until_listed,
+)
 from tests.pdfs import make_pdf
 
 pytestmark = pytest.mark.e2e
@@ -544,24 +549,17 @@ def test_the_incoming_pages_fit_the_screen(
     """No sideways scrolling; with EOFFICE_SCREENSHOTS set to a folder, a
     full-page screenshot of each page goes there for a look."""
     size = PHONE if viewport == "phone" else DESKTOP
-    shots = os.environ.get("EOFFICE_SCREENSHOTS")
     screens = [
         ("vanthu", "/app/intake", "intake-clerk"),
         ("giamdoc", "/app/incoming", "incoming-leader"),
-        ("vanthu", f"/app/document?id={handled_doc}", "document-clerk"),
-        ("giamdoc", f"/app/document?id={handled_doc}", "document-leader"),
-        ("truongphong", f"/app/document?id={handled_doc}", "document-head"),
-        ("chuyenvien", f"/app/document?id={handled_doc}", "document-officer"),
+        *((who, f"/app/document?id={handled_doc}", f"document-{role}") for who, role in (
+            ("vanthu", "clerk"), ("giamdoc", "leader"), ("truongphong", "head"),
+            ("chuyenvien", "officer"))),
     ]
     with browsers(browser) as open_page:
         pg = open_page(size)
-        for who, path, name in screens:
-            open_signed_in(pg, runtime["url"], session_of(who), path)
-            expect(pg.locator("main .card:visible").first).to_be_visible()
+        for who, path, name in each_screen(pg, runtime["url"], session_of, screens):
             if name == "document-officer":
                 expect(pg.locator("#my-work")).to_be_visible()
-            width = pg.evaluate("document.documentElement.scrollWidth")
-            assert width <= size["width"], f"{path} is {width}px wide on a {viewport} for {who}"
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(Path(shots) / f"{name}-{viewport}.png"), full_page=True)
+            expect_fits(pg, size, f"{path} for {who}")
+            shot(pg, f"{name}-{viewport}")

@@ -5,7 +5,6 @@ officer does not get."""
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zlib
@@ -23,10 +22,17 @@ from tests.e2e.conftest import (
     _new_page,
     api_call,
     open_signed_in,
+    shot,
     sign_in_with_form,
     visible_menu,
 )
-from tests.e2e.helpers import confirm, expect_files_refused
+from tests.e2e.helpers import (
+    confirm,
+    expect_files_refused,
+    expect_fits,
+    follow_menu,
+    open_screen,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -259,9 +265,7 @@ def test_a_user_reads_verifies_and_exports_their_own_trail(
 ) -> None:
     url = runtime["url"]
     open_signed_in(page, url, sessions("clerk"), "/")
-    page.locator("#nav").get_by_role("link", name="Nhật ký của tôi").click()
-    page.wait_for_url(url + "/app/audit?item=user:vanthu")
-    loaded(page)
+    follow_menu(page, "Nhật ký của tôi", url + "/app/audit?item=user:vanthu")
     expect(page.locator("#trail-title")).to_have_text("Nhật ký của tôi")
     expect(page.locator("#nav a[aria-current=page]")).to_have_text("Nhật ký của tôi")
     sign_in = page.locator("#trail tr[data-action='auth.login']").first
@@ -365,22 +369,17 @@ def test_the_organisation_pages_fit_the_screen(
     """No sideways scrolling on a phone or a desktop; with EOFFICE_SCREENSHOTS set
     to a folder, a full-page screenshot of each page goes there for a look."""
     size = PHONE if viewport == "phone" else DESKTOP
-    shots = os.environ.get("EOFFICE_SCREENSHOTS")
     context, pg, problems = _new_page(browser, size)
     try:
         for who, path, name in SCREENS:
             username = accounts[who]["username"] if who in accounts else who
-            open_signed_in(pg, runtime["url"], session_of(username), path)
-            expect(pg.locator("main .card:visible").first).to_be_visible()
+            open_screen(pg, runtime["url"], session_of(username), path)
             if name == "users":
                 pg.locator("#user-list li[data-username=vanthu]").get_by_role(
                     "button", name="Quản lý").click()
                 expect(pg.locator("#user-edit")).to_be_visible()
-            width = pg.evaluate("document.documentElement.scrollWidth")
-            assert width <= size["width"], f"{path} is {width}px wide on a {viewport}"
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(Path(shots) / f"{name}-{viewport}.png"), full_page=True)
+            expect_fits(pg, size, path)
+            shot(pg, f"{name}-{viewport}")
     finally:
         context.close()
     assert not problems.items, problems.items
