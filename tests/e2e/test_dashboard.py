@@ -6,15 +6,13 @@ the overdue items are. An officer's home page has no dashboard."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, api_call, browsers, loaded, open_signed_in, shot
+from tests.e2e.helpers import run_python
 
 pytestmark = pytest.mark.e2e
 
@@ -28,11 +26,7 @@ SNAPSHOT = ("from chalicelib.adapters.dynamo import Table;"
 
 
 def run_snapshot(runtime: dict[str, Any]) -> str:
-    env = {**os.environ, **runtime["environment"]}
-    done = subprocess.run([sys.executable, "-c", SNAPSHOT], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_python(runtime, "-c", SNAPSHOT, timeout=120)
 
 
 def test_the_leader_opens_a_units_overdue_figure_from_the_dashboard(

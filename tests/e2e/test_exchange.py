@@ -5,9 +5,6 @@ peer agency's status (03 Đã tiếp nhận) appear on the same page while it is
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -15,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, api_call, browsers, loaded, open_signed_in
+from tests.e2e.helpers import run_python
 
 pytestmark = pytest.mark.e2e
 
@@ -46,11 +44,7 @@ def _signed_document(url: str, session_of: Any) -> str:
 
 def _peer(runtime: dict[str, Any], *args: str) -> str:
     """The simulated peer agency, driven as a person would (its own process)."""
-    env = {**os.environ, **runtime["environment"]}
-    done = subprocess.run([sys.executable, "-m", "chalicelib.local.peer", *args], env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_python(runtime, "-m", "chalicelib.local.peer", *args, timeout=60)
 
 
 def test_the_clerk_sends_to_an_agency_and_sees_its_status_change(

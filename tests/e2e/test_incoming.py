@@ -9,7 +9,6 @@ phone and a desktop."""
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import time
@@ -34,6 +33,13 @@ from tests.e2e.conftest import (
     open_signed_in,
     shot,
 )
+from tests.e2e.helpers import (
+    confirm,
+    each_screen,
+    expect_files_refused,
+    expect_fits,
+    refresh_until_listed,
+)
 from tests.pdfs import make_pdf
 
 pytestmark = pytest.mark.e2e
@@ -50,13 +56,6 @@ def next_sunday() -> date:
     return today + timedelta(days=(6 - today.weekday()) or 7)
 
 
-
-
-def confirm(page: Any, button: str) -> None:
-    dialog = page.locator("#confirm-dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name=button, exact=True).click()
-    expect(dialog).to_be_hidden()
 
 
 def test_an_uploaded_pdf_goes_from_intake_to_completion(
@@ -326,10 +325,8 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_its_reason_and_can_be_retried(
     upload = page.locator("#upload-form")
     chooser = upload.get_by_label("Chọn tệp PDF")
     error = upload.locator(".field-error[data-error-for=file]")
-    chooser.set_input_files(text)
-    expect(error).to_contain_text("Chỉ nhận tệp PDF.")
-    chooser.set_input_files(fake)
-    expect(error).to_contain_text("Tệp không phải định dạng PDF")
+    expect_files_refused(chooser, error, [(text, "Chỉ nhận tệp PDF."),
+                                          (fake, "Tệp không phải định dạng PDF")])
     upload.get_by_role("button", name="Tải lên và vào sổ").click()
     expect(error).to_contain_text("Tệp không phải định dạng PDF")
     expect(page.locator("#upload-status")).to_be_hidden()
@@ -341,11 +338,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_with_its_reason_and_can_be_retried(
         Body=b"PK\x03\x04 not a pdf at all", ContentType="application/octet-stream")
     page.locator("#status-filter").get_by_role("button", name="Bị từ chối").click()
     record = page.locator("#intake-records li.record", has_text=name)
-    deadline = time.monotonic() + 30
-    while record.count() == 0 and time.monotonic() < deadline:
-        page.wait_for_timeout(500)
-        page.get_by_role("button", name="Làm mới").click()
-        page.wait_for_selector("#intake-records:not([aria-busy])")
+    refresh_until_listed(page, record, "#intake-records")
     expect(record).to_have_count(1)
     expect(record.locator(".badge")).to_have_text("Bị từ chối")
     expect(record.locator(".record-reason")).to_contain_text(
@@ -556,24 +549,17 @@ def test_the_incoming_pages_fit_the_screen(
     """No sideways scrolling; with EOFFICE_SCREENSHOTS set to a folder, a
     full-page screenshot of each page goes there for a look."""
     size = PHONE if viewport == "phone" else DESKTOP
-    shots = os.environ.get("EOFFICE_SCREENSHOTS")
     screens = [
         ("vanthu", "/app/intake", "intake-clerk"),
         ("giamdoc", "/app/incoming", "incoming-leader"),
-        ("vanthu", f"/app/document?id={handled_doc}", "document-clerk"),
-        ("giamdoc", f"/app/document?id={handled_doc}", "document-leader"),
-        ("truongphong", f"/app/document?id={handled_doc}", "document-head"),
-        ("chuyenvien", f"/app/document?id={handled_doc}", "document-officer"),
+        *((who, f"/app/document?id={handled_doc}", f"document-{role}") for who, role in (
+            ("vanthu", "clerk"), ("giamdoc", "leader"), ("truongphong", "head"),
+            ("chuyenvien", "officer"))),
     ]
     with browsers(browser) as open_page:
         pg = open_page(size)
-        for who, path, name in screens:
-            open_signed_in(pg, runtime["url"], session_of(who), path)
-            expect(pg.locator("main .card:visible").first).to_be_visible()
+        for who, path, name in each_screen(pg, runtime["url"], session_of, screens):
             if name == "document-officer":
                 expect(pg.locator("#my-work")).to_be_visible()
-            width = pg.evaluate("document.documentElement.scrollWidth")
-            assert width <= size["width"], f"{path} is {width}px wide on a {viewport} for {who}"
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(Path(shots) / f"{name}-{viewport}.png"), full_page=True)
+            expect_fits(pg, size, f"{path} for {who}")
+            shot(pg, f"{name}-{viewport}")

@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.onestop.rules import Timeliness, timeliness
+from tests.conftest import pdfsig_text
 from tests.e2e.conftest import (
     DESKTOP,
     PHONE,
@@ -32,6 +33,7 @@ from tests.e2e.conftest import (
     open_signed_in,
     shot,
 )
+from tests.e2e.helpers import follow_menu, password_of
 
 pytestmark = pytest.mark.e2e
 
@@ -156,8 +158,7 @@ def test_a_business_registration_goes_from_the_public_form_to_the_result_returne
         # API refuses it too: tests/unit/test_onestop_use_cases.py).
         expect(officer.locator("#os-advance")).to_be_hidden()
         expect(current).to_contain_text("Ký duyệt kết quả")
-        passwords = {a["username"]: a["password"] for a in runtime["accounts"]}
-        sign_result(url, dossier_path.split("id=")[1], passwords["truongphong"])
+        sign_result(url, dossier_path.split("id=")[1], password_of(runtime, "truongphong"))
         officer.reload()
         loaded(officer)
         advance(officer)
@@ -237,28 +238,38 @@ def _upload(url: str) -> str:
     return str(post["upload_id"])
 
 
-def _resolved_online_dossier(url: str, session_of: Any, runtime: dict[str, Any]) -> str:
-    """A dossier submitted online and taken through its four steps (through the API)."""
+def _online_dossier(url: str, session_of: Any, runtime: dict[str, Any],
+                    applicant: dict[str, str], steps: tuple[str | None, ...]
+                    ) -> tuple[str, str, dict[str, Any]]:
+    """A dossier submitted online and advanced by each of ``steps`` in turn (a
+    username; None at "Ký duyệt kết quả": handed on once signed), through the
+    API: its id, its code, and the last step's answer."""
     papers = {"GDN": [_upload(url)], "GTPL-CN": [_upload(url)]}
     status, d = api_call(url, "POST", "/api/public/dossiers", {
-        "procedure": PROCEDURE, "applicant": {"name": "Lý Thị Mai", "phone": "0988001234"},
-        "papers": papers, "idempotency_key": uuid.uuid4().hex})
+        "procedure": PROCEDURE, "applicant": applicant, "papers": papers,
+        "idempotency_key": uuid.uuid4().hex})
     assert status == 200, d
-    desk = session_of("motcua")["id_token"]
-    officer = session_of("chuyenvien")["id_token"]
-    status, listed = api_call(url, "GET", "/api/dossiers", token=desk)
+    status, listed = api_call(url, "GET", "/api/dossiers", token=session_of("motcua")["id_token"])
     assert status == 200, listed
     ident = next(i["id"] for i in listed["items"] if i["code"] == d["code"])
-    for token in (desk, officer, None, officer, desk):
-        if token is None:  # at "Ký duyệt kết quả": handed on once signed
-            passwords = {a["username"]: a["password"] for a in runtime["accounts"]}
-            sign_result(url, ident, passwords["truongphong"])
+    body: dict[str, Any] = {}
+    for who in steps:
+        if who is None:
+            sign_result(url, ident, password_of(runtime, "truongphong"))
             continue
         status, body = api_call(url, "POST", f"/api/dossiers/{ident}/advance", {"note": ""},
-                                token=token)
+                                token=session_of(who)["id_token"])
         assert status == 200, body
+    return ident, str(d["code"]), body
+
+
+def _resolved_online_dossier(url: str, session_of: Any, runtime: dict[str, Any]) -> str:
+    """A dossier submitted online and taken through its four steps (through the API)."""
+    _, code, body = _online_dossier(
+        url, session_of, runtime, {"name": "Lý Thị Mai", "phone": "0988001234"},
+        ("motcua", "chuyenvien", None, "chuyenvien", "motcua"))
     assert body["status"] == 9, json.dumps(body, ensure_ascii=False)
-    return str(d["code"])
+    return code
 
 
 def test_the_director_reads_report_form_06(
@@ -269,9 +280,7 @@ def test_the_director_reads_report_form_06(
     with browsers(browser) as open_page:
         leader = open_page(DESKTOP)
         open_signed_in(leader, url, session_of("giamdoc"), "/")
-        leader.locator("#nav").get_by_role("link", name="Báo cáo mẫu 06").click()
-        leader.wait_for_url(re.compile(r"/app/onestop-report$"))
-        loaded(leader)
+        follow_menu(leader, "Báo cáo mẫu 06", re.compile(r"/app/onestop-report$"))
         expect(leader.locator("#nav a[aria-current=page]")).to_have_text("Báo cáo mẫu 06")
         table = leader.locator("#or-table")
         expect(table.locator("thead")).to_contain_text("Tiếp nhận trực tuyến")
@@ -374,45 +383,27 @@ def _access_key_on_receipt(url: str, dossier_id: str, session: dict[str, Any]) -
 def test_the_head_of_unit_signs_the_result_certificate(
     browser: Any, runtime: dict[str, Any], session_of: Any, tmp_path: Path
 ) -> None:
-    import subprocess
-
-    from tests.conftest import require_tool
-
-    pdfsig = require_tool("pdfsig", "poppler-utils")
     url = runtime["url"]
-    passwords = {a["username"]: a["password"] for a in runtime["accounts"]}
     tag = uuid.uuid4().hex[:6]
 
     # ---- a business registration submitted online, taken to "Ký duyệt kết quả"
-    papers = {"GDN": [_upload(url)], "GTPL-CN": [_upload(url)]}
     applicant = {"name": f"Đặng Văn Hùng {tag}", "phone": "0966001122",
                  "organisation": f"Doanh nghiệp tư nhân Hùng Phát {tag}"}
-    status, d = api_call(url, "POST", "/api/public/dossiers", {
-        "procedure": PROCEDURE, "applicant": applicant, "papers": papers,
-        "idempotency_key": uuid.uuid4().hex})
-    assert status == 200, d
-    desk = session_of("motcua")["id_token"]
-    officer = session_of("chuyenvien")["id_token"]
-    status, listed = api_call(url, "GET", "/api/dossiers", token=desk)
-    assert status == 200, listed
-    ident = next(i["id"] for i in listed["items"] if i["code"] == d["code"])
-    for token in (desk, officer):
-        status, body = api_call(url, "POST", f"/api/dossiers/{ident}/advance", {"note": ""},
-                                token=token)
-        assert status == 200, body
+    ident, code, _ = _online_dossier(url, session_of, runtime, applicant,
+                                     ("motcua", "chuyenvien"))
 
     with browsers(browser) as open_page:
         # ---- the head of the office signs the result, confirming with the password
         head = open_page(DESKTOP)
         open_signed_in(head, url, session_of("truongphong"), f"/app/dossier?id={ident}")
-        expect(head.locator("#os-head [data-out=code]")).to_have_text(d["code"])
+        expect(head.locator("#os-head [data-out=code]")).to_have_text(code)
         expect(head.locator("#os-steps li[aria-current=step]")).to_contain_text("Ký duyệt kết quả")
         sign = head.get_by_role("button", name="Ký số kết quả (giấy chứng nhận)")
         expect(sign).to_be_visible()
         sign.click()
         dialog = head.locator("#os-sign-dialog")
         expect(dialog).to_be_visible()
-        dialog.get_by_label("Mật khẩu").fill(passwords["truongphong"])
+        dialog.get_by_label("Mật khẩu").fill(password_of(runtime, "truongphong"))
         dialog.get_by_role("button", name="Xác nhận ký số").click()
         expect(dialog).to_be_hidden()
         result = head.locator("#os-head [data-out=result]")
@@ -436,12 +427,10 @@ def test_the_head_of_unit_signs_the_result_certificate(
         assert response.ok, response.status
         data = response.body()
         assert data.startswith(b"%PDF-"), data[:40]
-        signed = tmp_path / f"ket-qua-{tag}.pdf"
-        signed.write_bytes(data)
 
     # ---- poppler: the head's signature and the agency's seal (exit code 0 either way)
-    report = subprocess.run([pdfsig, str(signed)], capture_output=True, text=True, timeout=60)
-    assert report.stdout.count("Signature is Valid.") == 2, report.stdout + report.stderr
+    report = pdfsig_text(data, tmp_path)
+    assert report.count("Signature is Valid.") == 2, report
 
 
 # ------------------------------------------------------------------ refusal at the desk
@@ -454,9 +443,7 @@ def test_the_desk_refuses_a_dossier_missing_its_papers_and_prints_the_slip(
     with browsers(browser) as open_page:
         desk = open_page(DESKTOP)
         open_signed_in(desk, url, session_of("motcua"), "/")
-        desk.locator("#nav").get_by_role("link", name="Hồ sơ một cửa").click()
-        desk.wait_for_url(re.compile(r"/app/dossiers$"))
-        loaded(desk)
+        follow_menu(desk, "Hồ sơ một cửa", re.compile(r"/app/dossiers$"))
         form = desk.locator("#os-desk-form")
         form.get_by_label("Thủ tục hành chính").select_option(PROCEDURE)
         expect(form.locator("[data-out=paper-checks] input[type=checkbox]")).to_have_count(4)

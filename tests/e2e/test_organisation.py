@@ -5,7 +5,6 @@ officer does not get."""
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zlib
@@ -23,8 +22,16 @@ from tests.e2e.conftest import (
     _new_page,
     api_call,
     open_signed_in,
+    shot,
     sign_in_with_form,
     visible_menu,
+)
+from tests.e2e.helpers import (
+    confirm,
+    expect_files_refused,
+    expect_fits,
+    follow_menu,
+    open_screen,
 )
 
 pytestmark = pytest.mark.e2e
@@ -62,13 +69,6 @@ def today_vn() -> date:
 
 def loaded(page: Any) -> None:
     page.wait_for_selector("body[data-loaded]")
-
-
-def confirm(page: Any, button: str) -> None:
-    dialog = page.locator("#confirm-dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name=button, exact=True).click()
-    expect(dialog).to_be_hidden()
 
 
 def test_admin_creates_a_unit_and_an_account_whose_role_and_status_apply_at_the_next_request(
@@ -265,9 +265,7 @@ def test_a_user_reads_verifies_and_exports_their_own_trail(
 ) -> None:
     url = runtime["url"]
     open_signed_in(page, url, sessions("clerk"), "/")
-    page.locator("#nav").get_by_role("link", name="Nhật ký của tôi").click()
-    page.wait_for_url(url + "/app/audit?item=user:vanthu")
-    loaded(page)
+    follow_menu(page, "Nhật ký của tôi", url + "/app/audit?item=user:vanthu")
     expect(page.locator("#trail-title")).to_have_text("Nhật ký của tôi")
     expect(page.locator("#nav a[aria-current=page]")).to_have_text("Nhật ký của tôi")
     sign_in = page.locator("#trail tr[data-action='auth.login']").first
@@ -342,10 +340,8 @@ def test_a_user_uploads_their_signature_image_checked_in_the_browser_first(
     expect(form).to_contain_text("Chưa có ảnh chữ ký.")
     chooser = form.get_by_label("Chọn ảnh chữ ký")
     error = form.locator(".field-error")
-    chooser.set_input_files(not_png)
-    expect(error).to_contain_text("Chỉ nhận tệp PNG.")
-    chooser.set_input_files(too_big)
-    expect(error).to_contain_text("vượt quá 512 KB")
+    expect_files_refused(chooser, error, [(not_png, "Chỉ nhận tệp PNG."),
+                                          (too_big, "vượt quá 512 KB")])
     expect(form.locator(".signature-preview")).to_be_hidden()
 
     chooser.set_input_files(good)
@@ -373,22 +369,17 @@ def test_the_organisation_pages_fit_the_screen(
     """No sideways scrolling on a phone or a desktop; with EOFFICE_SCREENSHOTS set
     to a folder, a full-page screenshot of each page goes there for a look."""
     size = PHONE if viewport == "phone" else DESKTOP
-    shots = os.environ.get("EOFFICE_SCREENSHOTS")
     context, pg, problems = _new_page(browser, size)
     try:
         for who, path, name in SCREENS:
             username = accounts[who]["username"] if who in accounts else who
-            open_signed_in(pg, runtime["url"], session_of(username), path)
-            expect(pg.locator("main .card:visible").first).to_be_visible()
+            open_screen(pg, runtime["url"], session_of(username), path)
             if name == "users":
                 pg.locator("#user-list li[data-username=vanthu]").get_by_role(
                     "button", name="Quản lý").click()
                 expect(pg.locator("#user-edit")).to_be_visible()
-            width = pg.evaluate("document.documentElement.scrollWidth")
-            assert width <= size["width"], f"{path} is {width}px wide on a {viewport}"
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(Path(shots) / f"{name}-{viewport}.png"), full_page=True)
+            expect_fits(pg, size, path)
+            shot(pg, f"{name}-{viewport}")
     finally:
         context.close()
     assert not problems.items, problems.items

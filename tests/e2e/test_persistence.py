@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import LocalRuntime, admin_token, api_call, aws_client, save_working_day
+from tests.e2e.conftest import admin_token, api_call, aws_client, save_working_day
+from tests.e2e.helpers import own_runtime
 
 pytestmark = pytest.mark.e2e
 
 
 def test_data_survives_a_restart(tmp_path: Path) -> None:
-    rt = LocalRuntime(tmp_path / "data")
-    try:
-        first = rt.start()
+    with own_runtime(tmp_path / "data") as (rt, first):
         url = first["url"]
         note = "Làm bù cho ngày 02/01 — " + uuid.uuid4().hex[:6]
         save_working_day(url, admin_token(first), "2030-01-05", note)
@@ -53,6 +52,3 @@ def test_data_survives_a_restart(tmp_path: Path) -> None:
         # Same key material, not a new key under the old id: signatures made
         # before the restart still verify against it.
         assert aws_client(second, "kms").get_public_key(KeyId=key_id)["PublicKey"] == public_key
-    finally:
-        rt.stop()
-

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import aws_client, open_signed_in
+from tests.e2e.helpers import refresh_until_listed
 from tests.pdfs import make_pdf
 
 pytestmark = pytest.mark.e2e
@@ -49,11 +50,7 @@ def test_requested_mail_is_delivered_and_listed_on_the_outbox_page(
 
     open_signed_in(page, runtime["url"], sessions("clerk"), "/app/outbox")
     mail = page.locator("article.mail").filter(has_text=tag)
-    deadline = time.monotonic() + 30
-    while mail.count() == 0 and time.monotonic() < deadline:
-        page.wait_for_timeout(500)
-        page.get_by_role("button", name="Làm mới").click()
-        page.wait_for_selector("#outbox-list:not([aria-busy])")
+    refresh_until_listed(page, mail, "#outbox-list")
     expect(mail).to_have_count(1)  # delivered once, listed once
     expect(mail.locator(".mail-subject")).to_have_text(subject)
     assert unicodedata.is_normalized("NFC", mail.locator(".mail-subject").inner_text())

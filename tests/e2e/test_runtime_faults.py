@@ -17,18 +17,16 @@ import pytest
 from chalicelib.local.launcher import descendants
 from tests.e2e.conftest import (
     STOP_TIMEOUT,
-    LocalRuntime,
     api_call,
     aws_client,
 )
+from tests.e2e.helpers import own_runtime
 
 pytestmark = pytest.mark.e2e
 
 
 def test_acknowledged_writes_survive_a_kill_and_signals_always_stop_it(tmp_path: Path) -> None:
-    rt = LocalRuntime(tmp_path / "data")
-    try:
-        first = rt.start()
+    with own_runtime(tmp_path / "data") as (rt, first):
         url = first["url"]
         token = rt.admin_token()
         note = "Làm bù trước sự cố — " + uuid.uuid4().hex[:6]
@@ -76,5 +74,3 @@ def test_acknowledged_writes_survive_a_kill_and_signals_always_stop_it(tmp_path:
         rt.proc = None
         assert code == 0, rt.output()
         assert "stopped, state saved" in rt.output()
-    finally:
-        rt.stop()

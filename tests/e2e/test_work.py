@@ -8,11 +8,9 @@ reminder preferences stay as saved; the pages fit a phone and a desktop."""
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -21,6 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, api_call, open_signed_in
+from tests.e2e.helpers import each_screen, expect_fits
 from tests.e2e.test_incoming import browsers, loaded, shot
 
 pytestmark = pytest.mark.e2e
@@ -334,7 +333,6 @@ def test_the_work_pages_fit_the_screen(
     """No sideways scrolling; with EOFFICE_SCREENSHOTS set to a folder, a
     full-page screenshot of each page goes there for a look."""
     size = PHONE if viewport == "phone" else DESKTOP
-    shots = os.environ.get("EOFFICE_SCREENSHOTS")
     task, meeting = work_items["task"], work_items["meeting"]
     screens = [
         ("chuyenvien", "/app/work", "work-officer"),
@@ -349,18 +347,12 @@ def test_the_work_pages_fit_the_screen(
     ]
     with browsers(browser) as open_page:
         pg = open_page(size)
-        for who, path, name in screens:
-            open_signed_in(pg, runtime["url"], session_of(who), path)
-            expect(pg.locator("main .card:visible").first).to_be_visible()
+        for who, path, name in each_screen(pg, runtime["url"], session_of, screens):
             expect(pg.locator(".flash:not(.ok)")).to_be_hidden()
-            width = pg.evaluate("document.documentElement.scrollWidth")
-            assert width <= size["width"], f"{path} is {width}px wide on a {viewport} for {who}"
+            expect_fits(pg, size, f"{path} for {who}")
             if name == "meeting-chair":
                 pg.locator("#edit-fold summary").click()
                 expect(pg.locator("#meeting-edit-form").get_by_label("Tên cuộc họp")).to_have_value(
                     "Họp triển khai Kế hoạch cải thiện môi trường đầu tư kinh doanh")
-                width = pg.evaluate("document.documentElement.scrollWidth")
-                assert width <= size["width"], f"the edit form is {width}px wide on a {viewport}"
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                pg.screenshot(path=str(Path(shots) / f"{name}-{viewport}.png"), full_page=True)
+                expect_fits(pg, size, "the edit form")
+            shot(pg, f"{name}-{viewport}")

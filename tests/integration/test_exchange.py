@@ -117,13 +117,8 @@ def test_issued_to_the_peer_the_sender_sees_each_status_in_order(pki, people, pe
     assert _recipient(clerk, new["id"], peer.organ.organ_id)["state"] == "sent"
     assert _body(clerk.get(f"/api/outgoing/{doc_id}"))["status"] == "replaced"
 
-    resp = clerk.send("POST", f"/api/outgoing/{new['id']}/recall", {"reason": "Sai thể thức"})
-    assert resp.status_code == 200, resp.body
-    drain_workflow()
-    (recall,) = peer.inbox()
-    assert isinstance(recall, DocumentPacket)
-    assert recall.header.business is Business.RECALL
-    assert recall.header.business_reason == "Sai thể thức"
+    recall = _asked_with_reason(clerk, f"/api/outgoing/{new['id']}/recall", "Sai thể thức",
+                                peer, Business.RECALL)
     assert recall.document_id == replacing.document_id
     # The recipient confirms with a 02 naming the recall (edXML has no code for it).
     peer.answer(recall.document_id, Status.REFUSED, "Đã thu hồi theo yêu cầu của cơ quan gửi")
@@ -140,15 +135,23 @@ def _update_goes_as_business_type_2(people: Any, doc_id: str, peer: Any,
     resp = clerk.send("POST", url, {"reason": "   "})
     assert resp.status_code == 400
     assert [f["path"] for f in _body(resp)["error"]["fields"]] == ["reason"]
-    resp = clerk.send("POST", url, {"reason": "Sửa trích yếu"})
-    assert resp.status_code == 200, resp.body
-    drain_workflow()
-    (update,) = peer.inbox()
-    assert isinstance(update, DocumentPacket)
-    assert update.header.business is Business.UPDATE
-    assert update.header.business_reason == "Sửa trích yếu"
+    update = _asked_with_reason(clerk, url, "Sửa trích yếu", peer, Business.UPDATE)
     assert update.document_id == document_id and update.attachments
     assert _recipient(clerk, doc_id, peer.organ.organ_id)["update_sent_at"]
+
+
+def _asked_with_reason(clerk: Any, url: str, reason: str, peer: Any,
+                       business: Business) -> DocumentPacket:
+    """The clerk's request (a recall, an update) reaches the agency as one packet
+    of its business type, with the reason given."""
+    resp = clerk.send("POST", url, {"reason": reason})
+    assert resp.status_code == 200, resp.body
+    drain_workflow()
+    (packet,) = peer.inbox()
+    assert isinstance(packet, DocumentPacket)
+    assert packet.header.business is business
+    assert packet.header.business_reason == reason
+    return packet
 
 
 def _issued_replacement(people: Any, doc_id: str) -> dict[str, Any]:

@@ -30,16 +30,12 @@ from tests.fakes import (
     FakeWorkStore,
     FixedClock,
 )
+from tests.people import CLERK, HEAD, LEADER, OFFICER, OTHER_HEAD
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 FRIDAY = date(2026, 12, 11)
-CLERK = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
-LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
-HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PDKKD")
-OFFICER = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
 COLLEAGUE = Caller("dongnghiep", frozenset({Role.OFFICER}), unit="PDKKD")
-OTHER_HEAD = Caller("truongphongth", frozenset({Role.UNIT_HEAD}), unit="PTH")
 META = Metadata(so_ky_hieu="1234/STC-QLNS", co_quan_ban_hanh="Sở Tài chính",
                 ngay_ban_hanh=date(2026, 11, 5), loai_van_ban="Công văn",
                 trich_yeu="V/v hướng dẫn dự toán 2027", nguoi_ky="Nguyễn Văn A")

@@ -19,13 +19,11 @@ from chalicelib.meetings.scheduling import Guest, MeetingInput
 from chalicelib.meetings.service import Meetings
 from chalicelib.work.pending import Pending
 from tests.fakes import FakeDirectory, FakeMeetingStore, FakeTrail, FakeWorkStore
+from tests.people import CLERK, OFFICE_HEAD, STRANGER
+from tests.people import LEADER as DIRECTOR
 
-CLERK = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
-DIRECTOR = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
-OFFICE_HEAD = Caller("chanhvanphong", frozenset({Role.UNIT_HEAD}), unit="VP")
 OTHER_HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PTH")
 INVITED = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PTH")
-STRANGER = Caller("khac", frozenset({Role.OFFICER}), unit="PTH")
 
 
 class Ports:

@@ -22,6 +22,7 @@ from chalicelib.work import service as work
 from chalicelib.work.mail_prefs import MAIL_KINDS, mail_choice, mail_kind
 from chalicelib.work.rules import Action
 from tests.fakes import FakeMailer, FakeOrganisationStore, FakeWorkStore, FixedClock
+from tests.people import STAFF
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
 
@@ -78,14 +79,9 @@ class FakeNotices:
 @pytest.fixture()
 def directory() -> FakeOrganisationStore:
     return FakeOrganisationStore.staffed(("BGD", "VP", "PDKKD"), (
-        ("giamdoc", "BGD", ["leader"], "active"),
-        ("phogiamdoc", "BGD", ["leader"], "active"),
-        ("cugiamdoc", "BGD", ["leader"], "disabled"),
-        ("vanthu", "VP", ["clerk"], "active"),
-        ("truongphong", "PDKKD", ["unit_head"], "active"),
-        ("photruongphong", "PDKKD", ["unit_head", "officer"], "active"),
-        ("cutruongphong", "PDKKD", ["unit_head"], "disabled"),
-        ("chuyenvien", "PDKKD", ["officer"], "active")))
+        *STAFF, ("phogiamdoc", "BGD", ["leader"], "active"),
+        ("cugiamdoc", "BGD", ["leader"], "disabled"), ("vanthu", "VP", ["clerk"], "active"),
+        ("photruongphong", "PDKKD", ["unit_head", "officer"], "active")))
 
 
 @pytest.fixture()

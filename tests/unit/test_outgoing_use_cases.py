@@ -84,12 +84,26 @@ def _approved(outgoing: Outgoing, **draft: Any) -> str:
         outgoing.decide(who, doc_id, approve=True, comment="")
     return doc_id
 
+# What the signing and issuing steps record as they end (outgoing/steps.py).
+STEP_ENDS = {
+    "signed": (OutStatus.SIGNED, OutStatus.SIGNING, "Đã ký số"),
+    "sign_failed": (OutStatus.SIGNING_FAILED, OutStatus.SIGNING, "Ký số không thành công"),
+    "issued": (OutStatus.ISSUED, OutStatus.ISSUING, "Đã phát hành"),
+    "issue_failed": (OutStatus.ISSUE_FAILED, OutStatus.ISSUING, "Phát hành không thành công"),
+}
+
+
+def _step_ends(outgoing: Outgoing, doc_id: str, outcome: str, **fields: Any
+               ) -> dict[str, Any] | None:
+    status, expect, summary = STEP_ENDS[outcome]
+    return outgoing.mark(doc_id, status, expect=expect, action=f"outgoing.{outcome}",
+                         summary=summary, **fields)
+
 
 def _signed(outgoing: Outgoing, **draft: Any) -> str:
     doc_id = _approved(outgoing, **draft)
     outgoing.request_signing(LEADER, doc_id)
-    outgoing.mark(doc_id, OutStatus.SIGNED, expect=OutStatus.SIGNING,
-                  action="outgoing.signed", summary="Đã ký số")
+    _step_ends(outgoing, doc_id, "signed")
     return doc_id
 
 
@@ -277,12 +291,9 @@ def test_a_delegate_signs_under_the_delegation(outgoing: Outgoing) -> None:
 def test_a_step_outcome_is_recorded_only_from_the_state_it_expects(outgoing: Outgoing
                                                                   ) -> None:
     doc_id = _approved(outgoing)
-    assert outgoing.mark(doc_id, OutStatus.SIGNED, expect=OutStatus.SIGNING,
-                         action="outgoing.signed", summary="Đã ký số") is None
+    assert _step_ends(outgoing, doc_id, "signed") is None
     outgoing.request_signing(LEADER, doc_id)
-    failed = outgoing.mark(doc_id, OutStatus.SIGNING_FAILED, expect=OutStatus.SIGNING,
-                           action="outgoing.sign_failed", summary="Ký số không thành công",
-                           failure={"message": "KMS"})
+    failed = _step_ends(outgoing, doc_id, "sign_failed", failure={"message": "KMS"})
     assert failed is not None and failed["failure"] == {"message": "KMS"}
     # The clerk starts it again; an officer may not.
     with pytest.raises(Forbidden):
@@ -365,8 +376,7 @@ def test_the_clerk_or_a_leader_recalls_an_issued_document(outgoing: Outgoing) ->
     outgoing.issue(CLERK, doc_id)
     with pytest.raises(Conflict):
         outgoing.recall(CLERK, doc_id, "Sai sót")  # still being issued
-    outgoing.mark(doc_id, OutStatus.ISSUED, expect=OutStatus.ISSUING,
-                  action="outgoing.issued", summary="Đã phát hành")
+    _step_ends(outgoing, doc_id, "issued")
     with pytest.raises(Forbidden):
         outgoing.recall(DRAFTER, doc_id, "Sai sót")
 
@@ -379,8 +389,7 @@ def test_the_clerk_or_a_leader_recalls_an_issued_document(outgoing: Outgoing) ->
 def test_a_replacement_is_a_new_draft_naming_the_one_it_replaces(outgoing: Outgoing) -> None:
     doc_id = _signed(outgoing)
     outgoing.issue(CLERK, doc_id)
-    outgoing.mark(doc_id, OutStatus.ISSUED, expect=OutStatus.ISSUING,
-                  action="outgoing.issued", summary="Đã phát hành")
+    _step_ends(outgoing, doc_id, "issued")
     draft = outgoing.start_replacement(LEADER, doc_id, "Sai căn cứ")
     assert draft["replaces"] == doc_id and draft["status"] == "draft"
     assert outgoing.view(LEADER, draft["id"])["notes"][0]["text"] == (
@@ -483,12 +492,10 @@ def test_the_delegate_is_asked_with_the_signer_and_either_signature_ends_both(
 
     outgoing.request_signing(DEPUTY, doc_id)
     # KMS failed: the signature is still to be made, by either of them.
-    outgoing.mark(doc_id, OutStatus.SIGNING_FAILED, expect=OutStatus.SIGNING,
-                  action="outgoing.sign_failed", summary="Ký số không thành công")
+    _step_ends(outgoing, doc_id, "sign_failed")
     assert [k for k, _, _ in _inbox(outgoing, LEADER)] == ["outgoing.sign"]
     outgoing.retry(LEADER, doc_id)
-    outgoing.mark(doc_id, OutStatus.SIGNED, expect=OutStatus.SIGNING,
-                  action="outgoing.signed", summary="Đã ký số")
+    _step_ends(outgoing, doc_id, "signed")
     assert _inbox(outgoing, LEADER) == [] and _inbox(outgoing, DEPUTY) == []
     signs = [w for w in outgoing.pending.store.work if w["action"] == "outgoing.sign"]
     assert {(w["assignee"], w["completed_by"]) for w in signs} == {
@@ -509,12 +516,10 @@ def test_the_clerks_item_stays_until_the_document_is_out(outgoing: Outgoing) -> 
     # Not urgent: by the end of the next working day (Decree 30, Art. 18).
     assert issue["deadline"] == "2026-12-08T10:00:00.000Z"
     outgoing.issue(CLERK, doc_id)
-    outgoing.mark(doc_id, OutStatus.ISSUE_FAILED, expect=OutStatus.ISSUING,
-                  action="outgoing.issue_failed", summary="Phát hành không thành công")
+    _step_ends(outgoing, doc_id, "issue_failed")
     assert [k for k, _, _ in _inbox(outgoing, CLERK)] == ["outgoing.issue"]
     outgoing.retry(CLERK, doc_id)
-    outgoing.mark(doc_id, OutStatus.ISSUED, expect=OutStatus.ISSUING,
-                  action="outgoing.issued", summary="Đã phát hành", issued_by="vanthu")
+    _step_ends(outgoing, doc_id, "issued", issued_by="vanthu")
     assert _inbox(outgoing, CLERK) == []
     assert [w["completed_by"] for w in outgoing.pending.store.work
             if w["action"] == "outgoing.issue"] == ["vanthu"]

@@ -16,13 +16,10 @@ from chalicelib.work import service as work
 from chalicelib.work.pending import Pending
 from chalicelib.work.tasks import Tasks, chain_of
 from tests.fakes import FakeDirectory, FakeTaskStore, FakeTrail, FakeWorkStore, FixedClock
+from tests.people import HEAD, LEADER, OFFICER, STRANGER
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
-LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
-HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PDKKD")
-OFFICER = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
-STRANGER = Caller("khac", frozenset({Role.OFFICER}), unit="PTH")
 
 
 @pytest.fixture()

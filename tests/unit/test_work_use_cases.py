@@ -19,6 +19,7 @@ from chalicelib.work.items import closed, person, unit, work_item
 from chalicelib.work.mail_prefs import MAIL_KINDS
 from chalicelib.work.rules import Part, WorkStatus
 from tests.fakes import FakeMailer, FakeOrganisationStore, FakeWorkStore
+from tests.people import STAFF
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
@@ -44,11 +45,7 @@ def _work(ident: str, assignee: str, deadline: datetime, unit_code: str = "PDKKD
 @pytest.fixture()
 def directory() -> FakeOrganisationStore:
     return FakeOrganisationStore.staffed(("BGD", "PDKKD", "PTH"), (
-        ("giamdoc", "BGD", ["leader"], "active"),
-        ("truongphong", "PDKKD", ["unit_head"], "active"),
-        ("cutruongphong", "PDKKD", ["unit_head"], "disabled"),
-        ("chuyenvien", "PDKKD", ["officer"], "active"),
-        ("truongphongth", "PTH", ["unit_head"], "active")))
+        *STAFF, ("truongphongth", "PTH", ["unit_head"], "active")))
 
 
 @pytest.fixture()
