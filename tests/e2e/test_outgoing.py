@@ -9,7 +9,6 @@ verification page says so in Vietnamese."""
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 import uuid
 from pathlib import Path
@@ -55,7 +54,6 @@ def test_a_draft_goes_from_the_officer_to_an_issued_verified_document(
     tag = uuid.uuid4().hex[:6]
     subject = f"V/v báo cáo tình hình đăng ký doanh nghiệp quý IV {tag}"
     external = f"congty-{tag}@example.vn"
-    started = time.monotonic()
 
     with browsers(browser) as open_page:
         # ---- the officer drafts a công văn
@@ -188,7 +186,6 @@ def test_a_draft_goes_from_the_officer_to_an_issued_verified_document(
     # ---- and so does poppler (its exit code is 0 either way: read the text)
     report = pdfsig_text(issued.read_bytes(), tmp_path)
     assert report.count("Signature is Valid.") == 2, report
-    assert time.monotonic() - started < 150
 
 
 def test_the_verification_page_says_when_no_document_carries_a_code(
