@@ -8,7 +8,6 @@ A filing whose hidden trap field is filled is refused."""
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 import uuid
 from datetime import datetime, timedelta
@@ -76,7 +75,6 @@ def test_a_complaint_goes_from_the_public_page_to_an_assigned_officer(
     browser: Any, runtime: dict[str, Any], session_of: Any, tmp_path: Path
 ) -> None:
     url = runtime["url"]
-    started = time.monotonic()
     tag = uuid.uuid4().hex[:6]
     received = (datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date() - timedelta(days=10)).isoformat()
     content = (f"Tôi đề nghị xem xét lại việc từ chối cấp giấy chứng nhận đăng ký doanh nghiệp "
@@ -159,7 +157,6 @@ def test_a_complaint_goes_from_the_public_page_to_an_assigned_officer(
         expect(citizen.locator("#cl-result [data-out=facts]")).to_contain_text(code)
         expect(citizen.locator("#cl-result [data-out=facts]")).to_contain_text("Hạn giải quyết")
         shot(citizen, "complaint-lookup-phone")
-    assert time.monotonic() - started < 60
 
 
 def test_a_protected_denouncer_is_masked_for_the_clerk_and_shown_to_the_director(

@@ -81,7 +81,6 @@ def test_a_business_registration_goes_from_the_public_form_to_the_result_returne
     # 14:00), so that what the rules say of the hour is known, whenever CI runs.
     runtime, session_of = clocked_runtime, clocked_session_of
     url = runtime["url"]
-    started = time.monotonic()
     tag = uuid.uuid4().hex[:6]
     last4 = f"{random.randint(0, 9999):04d}"
     name = f"Hoàng Văn Tâm {tag}"
@@ -214,7 +213,6 @@ def test_a_business_registration_goes_from_the_public_form_to_the_result_returne
             result.get_by_role("button", name="Tải kết quả đã ký số (PDF)").click()
         assert download.value.suggested_filename == f"ket-qua-{code}.pdf"
         shot(citizen, "dossier-lookup-phone")
-    assert time.monotonic() - started < 90
 
 
 # ------------------------------------------------------------------ report form 06
