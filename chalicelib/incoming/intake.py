@@ -42,6 +42,7 @@ from chalicelib.adapters.dynamo import Table
 from chalicelib.incoming import inbox
 from chalicelib.incoming.intake_store import IntakeStore, with_status_key
 from chalicelib.incoming.rules import IntakeStatus, Metadata, Urgency
+from chalicelib.incoming.store import Lookup
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.faults import pause_point
@@ -181,17 +182,18 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
                                      (report.reason, report.reason_en),
                                      pdf_status=report.status), "intake.needs_review")
 
-    # 2. the same file registered before
+    # 2. the same file registered before: one read of its pointer, which also
+    # reads what the registration needs (the same-number pointer, the counter),
+    # so the metadata is detected first unless OCR will read the text.
     from chalicelib.incoming import service as incoming
 
     assert digest is not None
-    same = incoming.find_by_hash(digest, table)
-    if same is not None:
-        values = {"so_den": same.get("so_den_text"), "year": same.get("year")}
-        reason = tuple(t.format(**values) for t in REASONS["duplicate"])
-        return _finish(store, _moved(record, IntakeStatus.DUPLICATE, reason,  # type: ignore[arg-type]
-                                     document_id=same["id"], pdf_status=report.status),
-                       "intake.duplicate")
+    to_ocr = ocr_queue is not None and (report.status == "scanned"
+                                        or bool(report.image_only_pages))
+    meta = metadata_from_text(report.text) if report.text and not to_ocr else Metadata()
+    read = incoming.read_for_intake(digest, None if to_ocr else meta, arrival, table=table)
+    if read.same_file is not None:
+        return _duplicate(store, record, read.same_file, report.status)
 
     # 3. keep the file under a content-addressed key: it is the record, never
     # altered. It is copied inside S3, and only if it is still the version read (a
@@ -201,16 +203,26 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
                    CopySource={"Bucket": bucket, "Key": raw_key}, CopySourceIfMatch=etag,
                    MetadataDirective="REPLACE", ContentType="application/pdf",
                    Metadata={"sha256": digest})
-    if ocr_queue is not None and (report.status == "scanned" or report.image_only_pages):
+    if to_ocr:
         # Pages without text: the OCR function reads them and registers the file
         # (chalicelib/incoming/ocr_step.py); this record stays "processing" till then.
+        assert ocr_queue is not None
         return _send_to_ocr(store, record, ocr_queue, file_key=file_key, digest=digest,
                             mixed=report.status == "readable", sender=sender)
     lead = (report.reason, report.reason_en) if report.status == "scanned" else None
     return register_file(store, record, s3=s3, documents_bucket=documents_bucket,
                          digest=digest, file_key=file_key, text=report.text,
                          pages=report.pages, pdf_status=report.status, sender=sender,
-                         lead=lead, table=table)
+                         lead=lead, table=table, meta=meta, read=read)
+
+
+def _duplicate(store: IntakeStore, record: dict[str, Any], same: dict[str, Any],
+               pdf_status: str) -> dict[str, Any] | None:
+    values = {"so_den": same.get("so_den_text"), "year": same.get("year")}
+    reason = tuple(t.format(**values) for t in REASONS["duplicate"])
+    return _finish(store, _moved(record, IntakeStatus.DUPLICATE, reason,  # type: ignore[arg-type]
+                                 document_id=same["id"], pdf_status=pdf_status),
+                   "intake.duplicate")
 
 
 def _send_to_ocr(store: IntakeStore, record: dict[str, Any], ocr_queue: Callable[[str], None],
@@ -232,27 +244,57 @@ def register_file(store: IntakeStore, record: dict[str, Any], *, s3: Any,
                   documents_bucket: str, digest: str, file_key: str, text: str,
                   pages: int | None, pdf_status: str, sender: str | None,
                   lead: tuple[str, str] | None = None, review: bool = False,
-                  ocr: dict[str, Any] | None = None, table: Table | None = None
+                  ocr: dict[str, Any] | None = None, table: Table | None = None,
+                  meta: Metadata | None = None, read: Lookup | None = None
                   ) -> dict[str, Any] | None:
     """Steps 3-5 for a file already kept under ``file_key``: its text (from its
-    own text layer, or from OCR) beside it, the metadata detected in that text,
-    and the registration. ``lead`` opens the reason a clerk reads (why the file
-    needs a person); ``review`` asks a clerk even when nothing is missing."""
+    own text layer, or from OCR) kept with it, the metadata detected in that
+    text, and the registration. ``lead`` opens the reason a clerk reads (why the
+    file needs a person); ``review`` asks a clerk even when nothing is missing.
+    ``read``: the pointers and counter already read for this file (else read here).
+    A registration refused on a pointer or the counter (another file won the
+    race) reads again and decides again: a duplicate now, or the next number."""
     from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.stored_text import pack
 
     table = table or store.table
-    text_key = None
-    if text:
-        # The same place whatever produced the text: search reads it from here.
+    text_key, text_z = None, pack(text) if text else None
+    if text and text_z is None:
+        # Too large for the document's item: an object of its own (stored_text.py).
         text_key = f"text/sha256/{digest}.txt"
         s3.put_object(Bucket=documents_bucket, Key=text_key, Body=text.encode("utf-8"),
                       ContentType="text/plain; charset=utf-8")
-    meta = metadata_from_text(text) if text else Metadata()
+    if meta is None:
+        meta = metadata_from_text(text) if text else Metadata()
+    for _attempt in range(REGISTER_ATTEMPTS):
+        read = read or incoming.read_for_intake(digest, meta, record["arrival_at"], table=table)
+        if read.same_file is not None:
+            return _duplicate(store, record, read.same_file, pdf_status)
+        try:
+            return _register(store, record, meta, read, file={
+                "key": file_key, "sha256": digest, "pages": pages, "text_key": text_key,
+                "text_z": text_z, "name": record["file_name"], "ocr": ocr},
+                pdf_status=pdf_status, sender=sender, lead=lead, review=review, table=table)
+        except Conflict:
+            latest = store.get(record["id"])
+            if latest is not None and latest["status"] != IntakeStatus.PROCESSING.value:
+                return None  # another delivery finished it first
+            read = None  # a pointer or the counter moved: read again
+    raise Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
+                   "The incoming register is busy; retry.", "register_busy")
 
-    # 4. same number, symbol and agency: register, but say so
-    possible = incoming.find_possible_duplicate(meta, table)
 
-    # 5. register
+REGISTER_ATTEMPTS = 5
+
+
+def _register(store: IntakeStore, record: dict[str, Any], meta: Metadata, read: Lookup, *,
+              file: dict[str, Any], pdf_status: str, sender: str | None,
+              lead: tuple[str, str] | None, review: bool, table: Table
+              ) -> dict[str, Any]:
+    """4. same number, symbol and agency: register, but say so; 5. register."""
+    from chalicelib.incoming import service as incoming
+
+    possible = read.possible
     missing = meta.normalised().missing()
     if possible is not None:
         values = {"so_den": possible.get("so_den_text"), "year": possible.get("year")}
@@ -270,24 +312,17 @@ def register_file(store: IntakeStore, record: dict[str, Any], *, s3: Any,
         status, reason = IntakeStatus.REGISTERED, ("", "")
     arrival = datetime.fromisoformat(record["arrival_at"].replace("Z", "+00:00"))
     doc_id = uuid.uuid4().hex
+    ocr = file.get("ocr")
     extra = {"ocr_status": ocr["status"]} if ocr else {}
     pending = _moved(record, status, reason, pdf_status=pdf_status,  # type: ignore[arg-type]
                      document_id=doc_id, **extra)
     pause_point("intake.register")  # crash tests: the file kept, not yet registered
-    try:
-        incoming.register(
-            None, meta, arrival=arrival, source="s3",
-            file={"key": file_key, "sha256": digest, "pages": pages, "text_key": text_key,
-                  "name": record["file_name"], "ocr": ocr},
-            intake_id=record["id"], duplicate_of=possible["id"] if possible else None,
-            sender_email=sender, review=status is IntakeStatus.NEEDS_REVIEW,
-            extra_ops=[store.finished(pending)], doc_id=doc_id, table=table,
-        )
-    except Conflict:
-        latest = store.get(record["id"])
-        if latest is not None and latest["status"] != IntakeStatus.PROCESSING.value:
-            return None  # another delivery finished it first
-        raise
+    incoming.register(
+        None, meta, arrival=arrival, source="s3", file=file, intake_id=record["id"],
+        duplicate_of=possible["id"] if possible else None, sender_email=sender,
+        review=status is IntakeStatus.NEEDS_REVIEW, extra_ops=[store.finished(pending)],
+        doc_id=doc_id, table=table, read=read,
+    )
     return pending
 
 
