@@ -167,15 +167,23 @@ def _ask_to_act(uow: UnitOfWork, pending: Pending, doc: dict[str, Any], *, by: s
                  subject=subject, link=link, by=by, urgent=urgent, secret=secret)
 
 
-def read_for_intake(sha256: str, meta: Metadata | None, arrival_at: str,
-                    table: Table | None = None) -> Lookup:
-    """What the intake reads before registering a file, in one call: the same
-    file's document, the same number's (``meta``'s duplicate key), and the
-    counter of the arrival's year (``meta`` None: the file goes to OCR first,
-    only its hash is checked now)."""
+Want = tuple[str, str | None, int | None]
+
+
+def intake_want(sha256: str, meta: Metadata | None, arrival_at: str) -> Want:
+    """What the intake must read for a file: its hash, the duplicate key of its
+    metadata and the arrival's year (``meta`` None: the file goes to OCR
+    first, only its hash is checked now)."""
+    if meta is None:
+        return sha256, None, None
     arrival = datetime.fromisoformat(arrival_at.replace("Z", "+00:00")).astimezone(TZ)
-    key = meta.normalised().duplicate_key() if meta is not None else None
-    return store_of(table).lookup(sha256, key, arrival.year if meta is not None else None)
+    return sha256, meta.normalised().duplicate_key(), arrival.year
+
+
+def read_for_intake(wants: Sequence[Want], table: Table | None = None) -> dict[Want, Lookup]:
+    """The same file's document, the same number's and the year's counter, for
+    each want, in one call."""
+    return store_of(table).lookup_many(wants)
 
 
 def find_by_hash(sha256: str, table: Table | None = None) -> dict[str, Any] | None:

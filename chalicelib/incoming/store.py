@@ -134,6 +134,12 @@ def _key_of(doc: dict[str, Any]) -> str | None:
     return gsi2pk.removeprefix("DUPKEY#") if gsi2pk.startswith("DUPKEY#") else None
 
 
+def fresh_table_marker() -> dict[str, Any]:
+    """The marker item, for a table created empty (nothing to backfill)."""
+    return {"pk": POINTERS_COMPLETE[0], "sk": POINTERS_COMPLETE[1], "kind": "pointer_marker",
+            "documents": 0}
+
+
 @dataclass(frozen=True)
 class Lookup:
     """What the intake must know before it registers a file, read at once: the
@@ -235,27 +241,42 @@ class IncomingStore(TableStore):
 
     def lookup(self, sha256: str, duplicate_key: str | None, year: int | None) -> Lookup:
         """One BatchGetItem: the pointers of the file and of its number, the
-        year's counter and the backfill marker. Without the marker (documents
-        registered before pointers existed may have none) the index queries
-        answer for an absent pointer."""
-        keys = {HASH_POINTER: _pointer_key(HASH_POINTER, sha256), "complete": POINTERS_COMPLETE}
-        if duplicate_key:
-            keys[DUPKEY_POINTER] = _pointer_key(DUPKEY_POINTER, duplicate_key)
-        if year is not None:
-            keys["counter"] = _counter_key(year)
-        found = self.table.batch_get(list(keys.values()))
-        got = {name: found.get(key) for name, key in keys.items()}
-        seen = frozenset(k for k in (HASH_POINTER, DUPKEY_POINTER) if _pointed(got.get(k)))
-        same, possible = _pointed(got[HASH_POINTER]), _pointed(got.get(DUPKEY_POINTER))
-        complete = got["complete"] is not None
-        if not complete:
-            same = same or self.find_by_hash(sha256)
-            if duplicate_key and possible is None:
-                possible = self.find_by_duplicate_key(duplicate_key)
-        counter = got.get("counter")
-        return Lookup(same_file=same, possible=possible,
-                      counter=int(counter["value"]) if counter else None,
-                      pointers_seen=seen, complete=complete)
+        year's counter and the backfill marker (see ``lookup_many``)."""
+        want = (sha256, duplicate_key, year)
+        return self.lookup_many([want])[want]
+
+    def lookup_many(self, wants: Iterable[tuple[str, str | None, int | None]]
+                    ) -> dict[tuple[str, str | None, int | None], Lookup]:
+        """``lookup`` for several files (hash, duplicate key, year) in one
+        BatchGetItem. Without the marker (documents registered before pointers
+        existed may have none) the index queries answer for an absent pointer."""
+        wants = list(dict.fromkeys(wants))
+        keys = [POINTERS_COMPLETE]
+        for sha256, duplicate_key, year in wants:
+            keys.append(_pointer_key(HASH_POINTER, sha256))
+            if duplicate_key:
+                keys.append(_pointer_key(DUPKEY_POINTER, duplicate_key))
+            if year is not None:
+                keys.append(_counter_key(year))
+        found = self.table.batch_get(keys)
+        complete = POINTERS_COMPLETE in found
+        answers = {}
+        for sha256, duplicate_key, year in wants:
+            same = _pointed(found.get(_pointer_key(HASH_POINTER, sha256)))
+            possible = _pointed(found.get(_pointer_key(DUPKEY_POINTER, duplicate_key))) \
+                if duplicate_key else None
+            seen = frozenset(k for k, hit in ((HASH_POINTER, same), (DUPKEY_POINTER, possible))
+                             if hit)
+            if not complete:
+                same = same or self.find_by_hash(sha256)
+                if duplicate_key and possible is None:
+                    possible = self.find_by_duplicate_key(duplicate_key)
+            counter = found.get(_counter_key(year)) if year is not None else None
+            answers[(sha256, duplicate_key, year)] = Lookup(
+                same_file=same, possible=possible,
+                counter=int(counter["value"]) if counter else None,
+                pointers_seen=seen, complete=complete)
+        return answers
 
     def backfill_pointers(self) -> int:
         """Pointers for every document registered before they existed, then the
@@ -279,8 +300,7 @@ class IncomingStore(TableStore):
                     self.table.update(body["Key"]["pk"], body["Key"]["sk"],
                                       body["UpdateExpression"],
                                       values=body["ExpressionAttributeValues"])
-        self.table.put({"pk": POINTERS_COMPLETE[0], "sk": POINTERS_COMPLETE[1],
-                        "kind": "pointer_marker", "documents": seen})
+        self.table.put({**fresh_table_marker(), "documents": seen})
         return seen
 
     # ---- lists ----------------------------------------------------------------
