@@ -20,10 +20,10 @@ from typing import Any, Final
 INLINE_MAX: Final = 192 * 1024
 
 
-def pack(text: str, limit: int = INLINE_MAX) -> str | None:
+def pack(text: str) -> str | None:
     """The text for the item, or None when it must go to S3."""
     compressed = zlib.compress(text.encode("utf-8"), 6)
-    if len(compressed) > limit:
+    if len(compressed) > INLINE_MAX:
         return None
     return base64.b64encode(compressed).decode("ascii")
 
