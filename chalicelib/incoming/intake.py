@@ -4,11 +4,12 @@ intake record, whatever it turns out to be, so that nothing is dropped silently.
 The pipeline, as ordered steps with explicit outcomes:
 
 1. check the file (empty, size, PDF signature, encryption, parse) → rejected /
-   needs_review with a reason a clerk understands;
+   needs_review with a reason a clerk understands; detect the Decree 30
+   metadata in its text layer (``arrive``: nothing written yet);
 2. SHA-256; the same hash as a registered document → duplicate (linked to it);
-3. keep the file; extract the text and detect the Decree 30 metadata; a scan
-   (or a PDF with scanned pages) goes to the OCR function first, which comes
-   back here with the text it read (``register_file``, docs/ocr.md);
+3. keep the file; a scan (or a PDF with scanned pages) goes to the OCR
+   function first, which comes back here with the text it read
+   (``register_file``, docs/ocr.md);
 4. same number + symbol + issuing agency → registered with a duplicate warning;
 5. register with the next số đến → registered (needs_review when the metadata
    must be completed by a clerk) and ``incoming.registered`` is published.
@@ -21,10 +22,24 @@ redoes the checks and its write is refused. A crash before that transaction
 leaves nothing but the object and the message, which comes again. The object
 key is only ever used to read that object back: accepted files are copied
 (server-side, from the very version read) under a content-addressed key, and
-the original name is kept as display text only. AWS calls for a registered
-file: GetObject, two index queries (same file, same number), CopyObject,
-PutObject of the text, the register's counter, the transaction, and the
-events' one SQS send.
+the original name is kept as display text only.
+
+AWS calls (issue #21, docs/performance.md): GetObject, CopyObject and the
+transaction for each file, and for a batch of notifications one BatchGetItem
+and one event send (ten events a SendMessageBatch). Steps 2 and 4 read pointer
+items, not indexes: ``PTR#sha256#…`` and ``PTR#dupkey#…`` (incoming/store.py),
+read with the year's counter in the one BatchGetItem and written by the
+registration's own transaction, each conditional on its absence when the
+decision relied on it. A race lost on a pointer or on the counter (another
+file of the same hash or number, another registration) re-reads and decides
+again: the duplicate outcome, the possible-duplicate warning or the next
+number. Until the backfill marker exists (a stage with documents from before
+the pointers: ``python -m chalicelib.incoming.backfill`` once) an absent
+pointer falls back to the old index queries. Within a batch (``SharedReads``)
+the read is kept up to date in memory as the batch registers, so a second file
+of the same hash in the batch is a duplicate and numbers follow in sequence.
+The extracted text goes into the document's item, compressed, unless it is
+large (``stored_text``): then it is an S3 object, a PutObject more.
 """
 
 from __future__ import annotations
