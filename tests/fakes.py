@@ -6,7 +6,7 @@ audit entries and events a change produced."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -685,11 +685,17 @@ class FakeIncomingStore(EventedStore):
     def new_document(fields: dict[str, Any], *, duplicate_key: str | None) -> dict[str, Any]:
         return {"kind": "incoming", **fields, "duplicate_key": duplicate_key}
 
-    def add(self, uow: FakeUnitOfWork, doc: dict[str, Any], *, counter_read: int | None
-            ) -> None:
+    def add(self, uow: FakeUnitOfWork, doc: dict[str, Any], *, counter_read: int | None,
+            new_pointers: Collection[str] = ()) -> None:
         def write() -> None:
             year = int(doc["year"])
             if self.counters.get(year) != counter_read or doc["id"] in self.docs:
+                raise Conflict()
+            # The pointers read absent must still be (the store's conditions).
+            if ("sha256" in new_pointers and doc.get("sha256")
+                    and self.find_by_hash(doc["sha256"])) or (
+                    "dupkey" in new_pointers and doc.get("duplicate_key")
+                    and self.find_by_duplicate_key(doc["duplicate_key"])):
                 raise Conflict()
             self.counters[year] = int(doc["so_den"])
             self.docs[doc["id"]] = dict(doc)

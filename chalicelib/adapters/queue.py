@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from chalicelib.adapters.aws import client
 from chalicelib.kernel.config import get_settings
@@ -36,9 +38,31 @@ def publish_safely(
     outbox and the sweeper sends them again, so the caller's change still stands."""
     if not events:
         return
+    held = _held.get()
+    if held is not None:
+        held.extend(events)
+        return
     try:
         (publisher or SqsEventPublisher()).publish(events)
     except Exception:  # noqa: BLE001
         from chalicelib.kernel.logging import logger
 
         logger.exception("publishing events failed; left to the outbox sweeper")
+
+
+_held: ContextVar[list[DomainEvent] | None] = ContextVar("held_events", default=None)
+
+
+@contextmanager
+def one_send_for_all(publisher: SqsEventPublisher | None = None) -> Iterator[None]:
+    """Events committed inside go out together at the end (ten a SendMessageBatch)
+    instead of one send per change: a queue handler's batch of files costs one
+    send. Safe: each is in the outbox from its commit, so a process that dies
+    before the end leaves them to the sweeper."""
+    token = _held.set([])
+    try:
+        yield
+    finally:
+        events = _held.get() or []
+        _held.reset(token)
+        publish_safely(events, publisher)

@@ -4,11 +4,12 @@ intake record, whatever it turns out to be, so that nothing is dropped silently.
 The pipeline, as ordered steps with explicit outcomes:
 
 1. check the file (empty, size, PDF signature, encryption, parse) → rejected /
-   needs_review with a reason a clerk understands;
+   needs_review with a reason a clerk understands; detect the Decree 30
+   metadata in its text layer (``arrive``: nothing written yet);
 2. SHA-256; the same hash as a registered document → duplicate (linked to it);
-3. keep the file; extract the text and detect the Decree 30 metadata; a scan
-   (or a PDF with scanned pages) goes to the OCR function first, which comes
-   back here with the text it read (``register_file``, docs/ocr.md);
+3. keep the file; a scan (or a PDF with scanned pages) goes to the OCR
+   function first, which comes back here with the text it read
+   (``register_file``, docs/ocr.md);
 4. same number + symbol + issuing agency → registered with a duplicate warning;
 5. register with the next số đến → registered (needs_review when the metadata
    must be completed by a clerk) and ``incoming.registered`` is published.
@@ -21,10 +22,24 @@ redoes the checks and its write is refused. A crash before that transaction
 leaves nothing but the object and the message, which comes again. The object
 key is only ever used to read that object back: accepted files are copied
 (server-side, from the very version read) under a content-addressed key, and
-the original name is kept as display text only. AWS calls for a registered
-file: GetObject, two index queries (same file, same number), CopyObject,
-PutObject of the text, the register's counter, the transaction, and the
-events' one SQS send.
+the original name is kept as display text only.
+
+AWS calls (issue #21, docs/performance.md): GetObject, CopyObject and the
+transaction for each file, and for a batch of notifications one BatchGetItem
+and one event send (ten events a SendMessageBatch). Steps 2 and 4 read pointer
+items, not indexes: ``PTR#sha256#…`` and ``PTR#dupkey#…`` (incoming/store.py),
+read with the year's counter in the one BatchGetItem and written by the
+registration's own transaction, each conditional on its absence when the
+decision relied on it. A race lost on a pointer or on the counter (another
+file of the same hash or number, another registration) re-reads and decides
+again: the duplicate outcome, the possible-duplicate warning or the next
+number. Until the backfill marker exists (a stage with documents from before
+the pointers: ``python -m chalicelib.incoming.backfill`` once) an absent
+pointer falls back to the old index queries. Within a batch (``SharedReads``)
+the read is kept up to date in memory as the batch registers, so a second file
+of the same hash in the batch is a duplicate and numbers follow in sequence.
+The extracted text goes into the document's item, compressed, unless it is
+large (``stored_text``): then it is an S3 object, a PutObject more.
 """
 
 from __future__ import annotations
@@ -35,18 +50,23 @@ import unicodedata
 import urllib.parse
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.incoming import inbox
 from chalicelib.incoming.intake_store import IntakeStore, with_status_key
 from chalicelib.incoming.rules import IntakeStatus, Metadata, Urgency
+from chalicelib.incoming.store import DUPKEY_POINTER, HASH_POINTER, Lookup
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.faults import pause_point
 from chalicelib.work.pending import Pending
 from chalicelib.work.rules import Action
+
+if TYPE_CHECKING:
+    from chalicelib.incoming.service import Want
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 INTAKE_PARENT = "INTAKE"  # a file parked before registration waits under its record
@@ -130,17 +150,97 @@ def _finish(store: IntakeStore, new: dict[str, Any], event: str | None = None,
     return new
 
 
+@dataclass
+class Arrival:
+    """A notification's file, read and checked, before anything is written: the
+    first half of ``receive_object``. ``settled`` is an outcome the checks
+    already decided (rejected, encrypted); otherwise ``want`` is what must be
+    read about the file before it is registered."""
+
+    record: dict[str, Any]
+    raw_key: str
+    etag: str = ""
+    sender: str | None = None
+    report: Any = None
+    meta: Metadata = field(default_factory=Metadata)
+    to_ocr: bool = False
+    settled: tuple[IntakeStatus, tuple[str, str], str, dict[str, Any]] | None = None
+
+    @property
+    def want(self) -> Want | None:
+        from chalicelib.incoming import service as incoming
+
+        if self.settled is not None:
+            return None
+        return incoming.intake_want(self.record["sha256"], None if self.to_ocr else self.meta,
+                                    self.record["arrival_at"])
+
+
+class SharedReads:
+    """One read for a batch of files (the ingest queue's up to ten): every
+    file's pointers and the counters, then kept up to date in memory as the
+    batch registers, so that the next file needs no read of its own. Each
+    registration is still conditional on the counter value and the pointers'
+    absence it relied on: a write by anyone else makes it read again."""
+
+    def __init__(self, lookups: dict[Want, Lookup]) -> None:
+        self.lookups = lookups
+        self.files: dict[str, dict[str, Any]] = {}
+        self.numbers: dict[str, dict[str, Any]] = {}
+        self.counters: dict[int, int] = {}
+
+    @classmethod
+    def read(cls, arrivals: list[Arrival], table: Table) -> SharedReads:
+        from chalicelib.incoming import service as incoming
+
+        wants = [w for w in (a.want for a in arrivals) if w is not None]
+        return cls(incoming.read_for_intake(wants, table=table) if wants else {})
+
+    def lookup(self, want: Want) -> Lookup | None:
+        base = self.lookups.get(want)
+        if base is None:
+            return None
+        sha256, key, year = want
+        same = self.files.get(sha256) or base.same_file
+        possible = base.possible or (self.numbers.get(key) if key else None)
+        seen = set(base.pointers_seen)
+        seen |= {HASH_POINTER} if sha256 in self.files else set()
+        seen |= {DUPKEY_POINTER} if key and key in self.numbers else set()
+        counter = self.counters.get(year, base.counter) if year is not None else None
+        return Lookup(same_file=same, possible=possible, counter=counter,
+                      pointers_seen=frozenset(seen), complete=base.complete)
+
+    def registered(self, want: Want, doc: dict[str, Any]) -> None:
+        sha256, key, _ = want
+        pointed = {k: doc[k] for k in ("id", "so_den_text", "year")}
+        self.files.setdefault(sha256, pointed)
+        if key:
+            self.numbers.setdefault(key, pointed)
+        self.counters[int(doc["year"])] = int(doc["so_den"])
+
+
 def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_bucket: str,
                    event_time: str | None = None, table: Table | None = None,
-                   ocr_queue: Callable[[str], None] | None = None
+                   ocr_queue: Callable[[str], None] | None = None,
+                   arrival: Arrival | None = None, reads: SharedReads | None = None
                    ) -> dict[str, Any] | None:
     """Run one S3 notification through the pipeline. Returns the final record (or,
     for a scan sent to OCR with ``ocr_queue``, the record waiting for it), or None
-    if this notification was already fully handled."""
+    if this notification was already fully handled. A batch handler passes the
+    ``arrival`` it read already and the batch's ``reads``."""
+    table = table or Table()
+    arrival = arrival or arrive(bucket, key, sequencer, s3=s3, event_time=event_time,
+                                ocr=ocr_queue is not None)
+    return settle(arrival, s3=s3, documents_bucket=documents_bucket, table=table,
+                  ocr_queue=ocr_queue, reads=reads)
+
+
+def arrive(bucket: str, key: str, sequencer: str, *, s3: Any, event_time: str | None = None,
+           ocr: bool = False) -> Arrival:
+    """Step 1: read the file and check it; the metadata detected in its text
+    layer unless OCR will read it (``ocr``: an OCR queue is there). Writes nothing."""
     from chalicelib.adapters.pdf_inspect import inspect_pdf
 
-    table = table or Table()
-    store = IntakeStore(table)
     raw_key = urllib.parse.unquote_plus(key)
     record_id = record_id_for(bucket, raw_key, sequencer)
     try:
@@ -154,63 +254,90 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     digest = hashlib.sha256(data).hexdigest() if data else None
     # Written once, with its outcome (``_finish`` or the registration); the
     # arrival time orders the list, and stays the same when a clerk retries.
-    arrival = event_time or iso(utcnow())
+    arrival_at = event_time or iso(utcnow())
     record = {
         "id": record_id,
         "file_name": display_name(named or raw_key), "size": len(data or b""),
         "sha256": digest,
         "status": IntakeStatus.PROCESSING.value, "reason": "", "reason_en": "",
         "source_bucket": bucket, "source_key": raw_key, "sequencer": sequencer,
-        "arrival_at": arrival, "created_at": arrival, "updated_at": arrival, "version": 1,
+        "arrival_at": arrival_at, "created_at": arrival_at, "updated_at": arrival_at,
+        "version": 1,
     }
-
-    # 1. check the file
+    found = Arrival(record=record, raw_key=raw_key, etag=etag, sender=sender)
     if data is None:
-        return _finish(store, _moved(record, IntakeStatus.REJECTED, REASONS["deleted"]),
-                       "intake.rejected")
+        found.settled = (IntakeStatus.REJECTED, REASONS["deleted"], "intake.rejected", {})
+        return found
     if len(data) > MAX_FILE_BYTES:
-        return _finish(store, _moved(record, IntakeStatus.REJECTED, REASONS["too_large"]),
-                       "intake.rejected")
+        found.settled = (IntakeStatus.REJECTED, REASONS["too_large"], "intake.rejected", {})
+        return found
     report = inspect_pdf(data)
+    del data  # a batch holds ten arrivals: keep their texts, not their files
+    found.report = report
     if report.status in ("empty", "not_pdf", "truncated"):
-        return _finish(store, _moved(record, IntakeStatus.REJECTED,
-                                     (report.reason, report.reason_en),
-                                     pdf_status=report.status), "intake.rejected")
-    if report.status == "encrypted":
-        return _finish(store, _moved(record, IntakeStatus.NEEDS_REVIEW,
-                                     (report.reason, report.reason_en),
-                                     pdf_status=report.status), "intake.needs_review")
+        found.settled = (IntakeStatus.REJECTED, (report.reason, report.reason_en),
+                         "intake.rejected", {"pdf_status": report.status})
+    elif report.status == "encrypted":
+        found.settled = (IntakeStatus.NEEDS_REVIEW, (report.reason, report.reason_en),
+                         "intake.needs_review", {"pdf_status": report.status})
+    else:
+        found.to_ocr = ocr and (report.status == "scanned" or bool(report.image_only_pages))
+        if report.text and not found.to_ocr:
+            found.meta = metadata_from_text(report.text)
+    return found
 
-    # 2. the same file registered before
+
+def settle(arrival: Arrival, *, s3: Any, documents_bucket: str, table: Table,
+           ocr_queue: Callable[[str], None] | None = None, reads: SharedReads | None = None
+           ) -> dict[str, Any] | None:
+    """Steps 2-5 for a file ``arrive`` read."""
     from chalicelib.incoming import service as incoming
 
-    assert digest is not None
-    same = incoming.find_by_hash(digest, table)
-    if same is not None:
-        values = {"so_den": same.get("so_den_text"), "year": same.get("year")}
-        reason = tuple(t.format(**values) for t in REASONS["duplicate"])
-        return _finish(store, _moved(record, IntakeStatus.DUPLICATE, reason,  # type: ignore[arg-type]
-                                     document_id=same["id"], pdf_status=report.status),
-                       "intake.duplicate")
+    store, record, report = IntakeStore(table), arrival.record, arrival.report
+    if arrival.settled is not None:
+        status, reason, event, extra = arrival.settled
+        return _finish(store, _moved(record, status, reason, **extra), event)
+
+    # 2. the same file registered before: its pointer, read with what the
+    # registration needs (the same number's pointer, the counter) in one call.
+    want = arrival.want
+    assert want is not None
+    read = (reads.lookup(want) if reads else None) \
+        or incoming.read_for_intake([want], table=table)[want]
+    if read.same_file is not None:
+        return _duplicate(store, record, read.same_file, report.status)
 
     # 3. keep the file under a content-addressed key: it is the record, never
     # altered. It is copied inside S3, and only if it is still the version read (a
     # new upload under the same key has its own notification).
+    digest = str(record["sha256"])
     file_key = f"files/sha256/{digest}"
     s3.copy_object(Bucket=documents_bucket, Key=file_key,
-                   CopySource={"Bucket": bucket, "Key": raw_key}, CopySourceIfMatch=etag,
-                   MetadataDirective="REPLACE", ContentType="application/pdf",
-                   Metadata={"sha256": digest})
-    if ocr_queue is not None and (report.status == "scanned" or report.image_only_pages):
+                   CopySource={"Bucket": record["source_bucket"], "Key": arrival.raw_key},
+                   CopySourceIfMatch=arrival.etag, MetadataDirective="REPLACE",
+                   ContentType="application/pdf", Metadata={"sha256": digest})
+    if arrival.to_ocr:
         # Pages without text: the OCR function reads them and registers the file
         # (chalicelib/incoming/ocr_step.py); this record stays "processing" till then.
+        assert ocr_queue is not None
         return _send_to_ocr(store, record, ocr_queue, file_key=file_key, digest=digest,
-                            mixed=report.status == "readable", sender=sender)
+                            mixed=report.status == "readable", sender=arrival.sender)
     lead = (report.reason, report.reason_en) if report.status == "scanned" else None
     return register_file(store, record, s3=s3, documents_bucket=documents_bucket,
                          digest=digest, file_key=file_key, text=report.text,
-                         pages=report.pages, pdf_status=report.status, sender=sender,
-                         lead=lead, table=table)
+                         pages=report.pages, pdf_status=report.status, sender=arrival.sender,
+                         lead=lead, table=table, meta=arrival.meta, read=read,
+                         registered=(lambda doc: reads.registered(want, doc)) if reads
+                         else None)
+
+
+def _duplicate(store: IntakeStore, record: dict[str, Any], same: dict[str, Any],
+               pdf_status: str) -> dict[str, Any] | None:
+    values = {"so_den": same.get("so_den_text"), "year": same.get("year")}
+    reason = tuple(t.format(**values) for t in REASONS["duplicate"])
+    return _finish(store, _moved(record, IntakeStatus.DUPLICATE, reason,  # type: ignore[arg-type]
+                                 document_id=same["id"], pdf_status=pdf_status),
+                   "intake.duplicate")
 
 
 def _send_to_ocr(store: IntakeStore, record: dict[str, Any], ocr_queue: Callable[[str], None],
@@ -232,27 +359,64 @@ def register_file(store: IntakeStore, record: dict[str, Any], *, s3: Any,
                   documents_bucket: str, digest: str, file_key: str, text: str,
                   pages: int | None, pdf_status: str, sender: str | None,
                   lead: tuple[str, str] | None = None, review: bool = False,
-                  ocr: dict[str, Any] | None = None, table: Table | None = None
+                  ocr: dict[str, Any] | None = None, table: Table | None = None,
+                  meta: Metadata | None = None, read: Lookup | None = None,
+                  registered: Callable[[dict[str, Any]], None] | None = None
                   ) -> dict[str, Any] | None:
     """Steps 3-5 for a file already kept under ``file_key``: its text (from its
-    own text layer, or from OCR) beside it, the metadata detected in that text,
-    and the registration. ``lead`` opens the reason a clerk reads (why the file
-    needs a person); ``review`` asks a clerk even when nothing is missing."""
+    own text layer, or from OCR) kept with it, the metadata detected in that
+    text, and the registration. ``lead`` opens the reason a clerk reads (why the
+    file needs a person); ``review`` asks a clerk even when nothing is missing.
+    ``read``: the pointers and counter already read for this file (else read
+    here); ``registered`` is told the document (a batch's shared reads).
+    A registration refused on a pointer or the counter (another file won the
+    race) reads again and decides again: a duplicate now, or the next number."""
     from chalicelib.incoming import service as incoming
+    from chalicelib.incoming.stored_text import pack
 
     table = table or store.table
-    text_key = None
-    if text:
-        # The same place whatever produced the text: search reads it from here.
+    text_key, text_z = None, pack(text) if text else None
+    if text and text_z is None:
+        # Too large for the document's item: an object of its own (stored_text.py).
         text_key = f"text/sha256/{digest}.txt"
         s3.put_object(Bucket=documents_bucket, Key=text_key, Body=text.encode("utf-8"),
                       ContentType="text/plain; charset=utf-8")
-    meta = metadata_from_text(text) if text else Metadata()
+    if meta is None:
+        meta = metadata_from_text(text) if text else Metadata()
+    want = incoming.intake_want(digest, meta, record["arrival_at"])
+    for _attempt in range(REGISTER_ATTEMPTS):
+        read = read or incoming.read_for_intake([want], table=table)[want]
+        if read.same_file is not None:
+            return _duplicate(store, record, read.same_file, pdf_status)
+        try:
+            done, doc = _register(store, record, meta, read, file={
+                "key": file_key, "sha256": digest, "pages": pages, "text_key": text_key,
+                "text_z": text_z, "name": record["file_name"], "ocr": ocr},
+                pdf_status=pdf_status, sender=sender, lead=lead, review=review, table=table)
+        except Conflict:
+            latest = store.get(record["id"])
+            if latest is not None and latest["status"] != IntakeStatus.PROCESSING.value:
+                return None  # another delivery finished it first
+            read = None  # a pointer or the counter moved: read again
+            continue
+        if registered:
+            registered(doc)
+        return done
+    raise Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
+                   "The incoming register is busy; retry.", "register_busy")
 
-    # 4. same number, symbol and agency: register, but say so
-    possible = incoming.find_possible_duplicate(meta, table)
 
-    # 5. register
+REGISTER_ATTEMPTS = 5
+
+
+def _register(store: IntakeStore, record: dict[str, Any], meta: Metadata, read: Lookup, *,
+              file: dict[str, Any], pdf_status: str, sender: str | None,
+              lead: tuple[str, str] | None, review: bool, table: Table
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """4. same number, symbol and agency: register, but say so; 5. register."""
+    from chalicelib.incoming import service as incoming
+
+    possible = read.possible
     missing = meta.normalised().missing()
     if possible is not None:
         values = {"so_den": possible.get("so_den_text"), "year": possible.get("year")}
@@ -270,25 +434,18 @@ def register_file(store: IntakeStore, record: dict[str, Any], *, s3: Any,
         status, reason = IntakeStatus.REGISTERED, ("", "")
     arrival = datetime.fromisoformat(record["arrival_at"].replace("Z", "+00:00"))
     doc_id = uuid.uuid4().hex
+    ocr = file.get("ocr")
     extra = {"ocr_status": ocr["status"]} if ocr else {}
     pending = _moved(record, status, reason, pdf_status=pdf_status,  # type: ignore[arg-type]
                      document_id=doc_id, **extra)
     pause_point("intake.register")  # crash tests: the file kept, not yet registered
-    try:
-        incoming.register(
-            None, meta, arrival=arrival, source="s3",
-            file={"key": file_key, "sha256": digest, "pages": pages, "text_key": text_key,
-                  "name": record["file_name"], "ocr": ocr},
-            intake_id=record["id"], duplicate_of=possible["id"] if possible else None,
-            sender_email=sender, review=status is IntakeStatus.NEEDS_REVIEW,
-            extra_ops=[store.finished(pending)], doc_id=doc_id, table=table,
-        )
-    except Conflict:
-        latest = store.get(record["id"])
-        if latest is not None and latest["status"] != IntakeStatus.PROCESSING.value:
-            return None  # another delivery finished it first
-        raise
-    return pending
+    doc = incoming.register(
+        None, meta, arrival=arrival, source="s3", file=file, intake_id=record["id"],
+        duplicate_of=possible["id"] if possible else None, sender_email=sender,
+        review=status is IntakeStatus.NEEDS_REVIEW, extra_ops=[store.finished(pending)],
+        doc_id=doc_id, table=table, read=read,
+    )
+    return pending, doc
 
 
 def _sender_of(metadata: dict[str, str]) -> str | None:

@@ -27,7 +27,14 @@ from chalicelib.adapters.scoped_lists import ScopedPage
 from chalicelib.incoming import inbox
 from chalicelib.incoming.intake_store import IntakeStore
 from chalicelib.incoming.rules import URGENT, DocStatus, Metadata, Urgency, format_so_den
-from chalicelib.incoming.store import SUMMARY_FIELDS, IncomingStore, access_of
+from chalicelib.incoming.store import (
+    DUPKEY_POINTER,
+    HASH_POINTER,
+    SUMMARY_FIELDS,
+    IncomingStore,
+    Lookup,
+    access_of,
+)
 from chalicelib.kernel.access import Kind, Secrecy, can_view, scopes_for, unit_scopes
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict, Forbidden, NotFound
@@ -74,12 +81,15 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
              review: bool = False,
              table: Table | None = None, store: IncomingStore | None = None,
              trail: AuditTrail | None = None, pending: Pending | None = None,
-             clock: Clock = utcnow) -> dict[str, Any]:
+             clock: Clock = utcnow, read: Lookup | None = None) -> dict[str, Any]:
     """Give the document the next số đến of its arrival year and enter it in the
     register, with whatever else the caller's change writes (``extra_ops``).
     ``sender_email``: where the same-day receipt goes (Decree 30 Art. 20).
     The leaders must now distribute it; with ``review`` (an intake that read
-    too little, or a possible duplicate) the clerks must first complete it."""
+    too little, or a possible duplicate) the clerks must first complete it.
+    ``read``: the intake's one read of counter and pointers; the registration
+    is then tried once on it, and a lost race is the caller's Conflict (it
+    reads again and decides again: the file may now be a duplicate)."""
     store, trail = store_of(table, store), trail_of(table, trail)
     pending = inbox.pending_of(table, pending, clock=clock)
     meta = meta.normalised()
@@ -87,8 +97,8 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
     arrival_local = arrival.astimezone(TZ)
     year = arrival_local.year
     doc_id = doc_id or uuid.uuid4().hex
-    for _attempt in range(REGISTER_ATTEMPTS):
-        current = store.counter(year)
+    for _attempt in range(1 if read else REGISTER_ATTEMPTS):
+        current = read.counter if read else store.counter(year)
         number = (current or 0) + 1
         now = iso(clock())
         fields: dict[str, Any] = {
@@ -109,12 +119,14 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
         if file:
             fields.update({"file_key": file["key"], "sha256": file["sha256"],
                            "pages": file.get("pages"), "text_key": file.get("text_key"),
-                           "file_name": file.get("name")})
+                           "file_name": file.get("name"), "text_z": file.get("text_z")})
             if file.get("ocr"):
                 fields["ocr"] = file["ocr"]
         doc = store.new_document(fields, duplicate_key=meta.duplicate_key())
         uow = store.unit_of_work()
-        store.add(uow, doc, counter_read=current)
+        absent = {p for p in (HASH_POINTER, DUPKEY_POINTER) if p not in read.pointers_seen} \
+            if read else set()
+        store.add(uow, doc, counter_read=current, new_pointers=absent)
         for op in extra_ops or []:
             uow.add(op)
         _ask_to_act(uow, pending, doc, by=caller.username if caller else "system",
@@ -130,6 +142,8 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
         try:
             uow.commit()
         except Conflict:
+            if read:
+                raise
             continue  # another registration took this number: read again and retry
         return doc
     raise Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
@@ -151,6 +165,25 @@ def _ask_to_act(uow: UnitOfWork, pending: Pending, doc: dict[str, Any], *, by: s
                      note="Bổ sung, đối chiếu thông tin văn bản để hoàn tất vào sổ")
     pending.open(uow, inbox.PARENT, doc["id"], Action.DISTRIBUTE, inbox.LEADERS,
                  subject=subject, link=link, by=by, urgent=urgent, secret=secret)
+
+
+Want = tuple[str, str | None, int | None]
+
+
+def intake_want(sha256: str, meta: Metadata | None, arrival_at: str) -> Want:
+    """What the intake must read for a file: its hash, the duplicate key of its
+    metadata and the arrival's year (``meta`` None: the file goes to OCR
+    first, only its hash is checked now)."""
+    if meta is None:
+        return sha256, None, None
+    arrival = datetime.fromisoformat(arrival_at.replace("Z", "+00:00")).astimezone(TZ)
+    return sha256, meta.normalised().duplicate_key(), arrival.year
+
+
+def read_for_intake(wants: Sequence[Want], table: Table | None = None) -> dict[Want, Lookup]:
+    """The same file's document, the same number's and the year's counter, for
+    each want, in one call."""
+    return store_of(table).lookup_many(wants)
 
 
 def find_by_hash(sha256: str, table: Table | None = None) -> dict[str, Any] | None:

@@ -9,6 +9,16 @@
   carrying the summary lists show;
 - the incoming number (số đến) counter ``COUNTER#incoming#{year}/COUNTER``,
   moved in the registering transaction from the value read;
+- pointers, so that the intake's duplicate checks are key reads (one
+  BatchGetItem with the counter) instead of index queries:
+  ``PTR#sha256#{hash}/PTR`` and ``PTR#dupkey#{duplicate key}/PTR``, each a
+  string set ``docs`` of ``{id}|{so_den_text}|{year}`` for every document with
+  that file or that number + symbol + agency. Added to in the registering
+  transaction (conditional on ``attribute_not_exists(docs)`` when the caller
+  read it absent and relied on that: a lost race is a Conflict), moved when a
+  correction changes the duplicate key. ``PTR#complete/PTR`` says every
+  document has its pointers (``backfill_pointers``); until it exists an absent
+  pointer proves nothing and the index queries answer instead;
 - work on the document, one item per assignee (``DOC#{id}/WORK#{assignee}``,
   the shape of ``work.items``), opinions and progress notes
   (``DOC#{id}/NOTE#{at}#{rand}``), and a unit's register entry
@@ -26,10 +36,11 @@ read at, so a lost race is a 409, never an overwrite.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.adapters.dynamo import put_op, update_op
+from chalicelib.adapters.dynamo import from_dynamo, put_op, update_op
 from chalicelib.adapters.outbox import TableStore, UnitOfWork
 from chalicelib.adapters.scoped_lists import ScopedPage, list_scoped, partition
 from chalicelib.kernel.access import ItemAccess, Kind, Secrecy, item_scopes
@@ -83,6 +94,66 @@ def _versioned(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
                   values={":v": int(before.get("version", 1))})
 
 
+HASH_POINTER, DUPKEY_POINTER = "sha256", "dupkey"
+POINTERS_COMPLETE = ("PTR#complete", "PTR")
+
+
+def _pointer_key(kind: str, value: str) -> tuple[str, str]:
+    return f"PTR#{kind}#{value}", "PTR"
+
+
+def _pointer_entry(doc: dict[str, Any]) -> str:
+    return f"{doc['id']}|{doc.get('so_den_text') or ''}|{doc.get('year') or ''}"
+
+
+def _pointed(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The document a pointer names (the smallest id, as the index query's first
+    hit): id, so_den_text and year, all the intake's reasons need."""
+    entries = sorted((item or {}).get("docs") or ())
+    if not entries:
+        return None
+    doc_id, so_den_text, year = entries[0].split("|")
+    return {"id": doc_id, "so_den_text": so_den_text, "year": int(year) if year else None}
+
+
+def _pointer_ops(doc: dict[str, Any], duplicate_key: str | None,
+                 new_pointers: Collection[str]) -> list[dict[str, Any]]:
+    ops = []
+    for kind, value in ((HASH_POINTER, doc.get("sha256")), (DUPKEY_POINTER, duplicate_key)):
+        if not value:
+            continue
+        ops.append(update_op(
+            *_pointer_key(kind, str(value)), "ADD docs :d SET kind = :k",
+            condition="attribute_not_exists(docs)" if kind in new_pointers else None,
+            values={":d": {_pointer_entry(doc)}, ":k": "pointer"}))
+    return ops
+
+
+def _key_of(doc: dict[str, Any]) -> str | None:
+    gsi2pk = str(doc.get("gsi2pk") or "")
+    return gsi2pk.removeprefix("DUPKEY#") if gsi2pk.startswith("DUPKEY#") else None
+
+
+def fresh_table_marker() -> dict[str, Any]:
+    """The marker item, for a table created empty (nothing to backfill)."""
+    return {"pk": POINTERS_COMPLETE[0], "sk": POINTERS_COMPLETE[1], "kind": "pointer_marker",
+            "documents": 0}
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the intake must know before it registers a file, read at once: the
+    registered document with the same file, one with the same number + symbol +
+    agency, the year's counter, and which pointers existed (their absence is
+    what a registration conditions on)."""
+
+    same_file: dict[str, Any] | None
+    possible: dict[str, Any] | None
+    counter: int | None
+    pointers_seen: frozenset[str]
+    complete: bool
+
+
 class IncomingStore(TableStore):
     # ---- the document -------------------------------------------------------
 
@@ -110,9 +181,12 @@ class IncomingStore(TableStore):
             doc.update({"gsi2pk": f"DUPKEY#{duplicate_key}", "gsi2sk": doc_id})
         return doc
 
-    def add(self, uow: UnitOfWork, doc: dict[str, Any], *, counter_read: int | None) -> None:
-        """A new document (refused if its id exists) with its list entries, and the
-        year's counter moved to its number from the value read (``None``: absent)."""
+    def add(self, uow: UnitOfWork, doc: dict[str, Any], *, counter_read: int | None,
+            new_pointers: Collection[str] = ()) -> None:
+        """A new document (refused if its id exists) with its list entries, its
+        pointers, and the year's counter moved to its number from the value read
+        (``None``: absent). ``new_pointers``: the pointer kinds the caller read
+        absent and decided on (refused if another document added itself since)."""
         pk, sk = _counter_key(int(doc["year"]))
         counter = {"pk": pk, "sk": sk, "kind": "counter", "value": int(doc["so_den"])}
         if counter_read is None:
@@ -121,6 +195,8 @@ class IncomingStore(TableStore):
             uow.add(put_op(counter, condition="#v = :v", names={"#v": "value"},
                            values={":v": counter_read}))
         uow.add(put_op(doc, condition="attribute_not_exists(pk)"))
+        for op in _pointer_ops(doc, _key_of(doc), new_pointers):
+            uow.add(op)
         for entry in scope_entries(doc):
             uow.add(put_op(entry))
         uow.count(*_volume_key(doc), n=1)
@@ -131,6 +207,16 @@ class IncomingStore(TableStore):
         version), its list entries rewritten for its scopes now."""
         if duplicate_key:
             after = {**after, "gsi2pk": f"DUPKEY#{duplicate_key}", "gsi2sk": after["id"]}
+            old = _key_of(before)
+            if old != duplicate_key:
+                # Unconditional set updates: a correction never fails on a pointer.
+                entry = {_pointer_entry(before)}
+                if old:
+                    uow.add(update_op(*_pointer_key(DUPKEY_POINTER, old), "DELETE docs :d",
+                                      values={":d": entry}))
+                uow.add(update_op(*_pointer_key(DUPKEY_POINTER, duplicate_key),
+                                  "ADD docs :d SET kind = :k",
+                                  values={":d": entry, ":k": "pointer"}))
         uow.add(_versioned(before, after))
         self.replace_entries(uow, before, after)
 
@@ -152,6 +238,70 @@ class IncomingStore(TableStore):
     def find_by_duplicate_key(self, key: str) -> dict[str, Any] | None:
         page = self.table.query(f"DUPKEY#{key}", index="gsi2", limit=1)
         return page.items[0] if page.items else None
+
+    def lookup(self, sha256: str, duplicate_key: str | None, year: int | None) -> Lookup:
+        """One BatchGetItem: the pointers of the file and of its number, the
+        year's counter and the backfill marker (see ``lookup_many``)."""
+        want = (sha256, duplicate_key, year)
+        return self.lookup_many([want])[want]
+
+    def lookup_many(self, wants: Iterable[tuple[str, str | None, int | None]]
+                    ) -> dict[tuple[str, str | None, int | None], Lookup]:
+        """``lookup`` for several files (hash, duplicate key, year) in one
+        BatchGetItem. Without the marker (documents registered before pointers
+        existed may have none) the index queries answer for an absent pointer."""
+        wants = list(dict.fromkeys(wants))
+        keys = [POINTERS_COMPLETE]
+        for sha256, duplicate_key, year in wants:
+            keys.append(_pointer_key(HASH_POINTER, sha256))
+            if duplicate_key:
+                keys.append(_pointer_key(DUPKEY_POINTER, duplicate_key))
+            if year is not None:
+                keys.append(_counter_key(year))
+        found = self.table.batch_get(keys)
+        complete = POINTERS_COMPLETE in found
+        answers = {}
+        for sha256, duplicate_key, year in wants:
+            same = _pointed(found.get(_pointer_key(HASH_POINTER, sha256)))
+            possible = _pointed(found.get(_pointer_key(DUPKEY_POINTER, duplicate_key))) \
+                if duplicate_key else None
+            seen = frozenset(k for k, hit in ((HASH_POINTER, same), (DUPKEY_POINTER, possible))
+                             if hit)
+            if not complete:
+                same = same or self.find_by_hash(sha256)
+                if duplicate_key and possible is None:
+                    possible = self.find_by_duplicate_key(duplicate_key)
+            counter = found.get(_counter_key(year)) if year is not None else None
+            answers[(sha256, duplicate_key, year)] = Lookup(
+                same_file=same, possible=possible,
+                counter=int(counter["value"]) if counter else None,
+                pointers_seen=seen, complete=complete)
+        return answers
+
+    def backfill_pointers(self) -> int:
+        """Pointers for every document registered before they existed, then the
+        marker that lets an absent pointer mean "no such document". Idempotent
+        (set additions); returns the number of documents seen. One pass over
+        the table: run once after deploying the change (a fresh stage too)."""
+        from chalicelib.adapters.aws import client
+
+        seen = 0
+        pages = client("dynamodb").get_paginator("scan").paginate(
+            TableName=self.table.name, FilterExpression="kind = :k",
+            ExpressionAttributeValues={":k": {"S": KIND}})
+        for page in pages:
+            for raw in page.get("Items", []):
+                doc = from_dynamo(raw)
+                if doc.get("sk") != "DOC":
+                    continue
+                seen += 1
+                for op in _pointer_ops(doc, _key_of(doc), ()):
+                    body = op["Update"]
+                    self.table.update(body["Key"]["pk"], body["Key"]["sk"],
+                                      body["UpdateExpression"],
+                                      values=body["ExpressionAttributeValues"])
+        self.table.put({**fresh_table_marker(), "documents": seen})
+        return seen
 
     # ---- lists ----------------------------------------------------------------
 

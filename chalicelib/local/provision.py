@@ -352,6 +352,7 @@ def provision(
         "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()],
     }
     stack = _stack(cfn, stack_name)
+    created = stack is None
     if stack is None:
         try:
             cfn.create_stack(**args)
@@ -385,4 +386,19 @@ def provision(
         # moto drops an output whose resource it skipped, without a word.
         raise TemplateError(f"stack {stack_name} has no value for the outputs {missing}")
     names = env_outputs(template)
+    if created and "TableName" in outputs:
+        _mark_fresh_table(session, region, endpoint_url, str(outputs["TableName"]))
     return {names[k]: str(v) for k, v in outputs.items() if k in names}
+
+
+def _mark_fresh_table(session: boto3.Session, region: str | None, endpoint_url: str | None,
+                      table: str) -> None:
+    """A table just created holds no document, so every document has its intake
+    pointers: say so, or the intake would query the indexes until a backfill
+    (chalicelib/incoming/store.py ``backfill_pointers``)."""
+    from chalicelib.adapters.dynamo import to_dynamo
+    from chalicelib.incoming.store import fresh_table_marker
+
+    session.client("dynamodb", region_name=region or session.region_name or DEFAULT_REGION,
+                   endpoint_url=endpoint_url).put_item(TableName=table,
+                                                       Item=to_dynamo(fresh_table_marker()))

@@ -78,13 +78,11 @@ def enqueue(doc_id: str, dedup: str) -> None:
 
 def _text_of(doc: dict[str, Any]) -> str:
     from chalicelib.adapters.aws import client
+    from chalicelib.incoming.stored_text import text_of
     from chalicelib.kernel.config import get_settings
 
-    if not doc.get("text_key"):
-        return ""
-    body = client("s3").get_object(Bucket=get_settings().documents_bucket,
-                                   Key=doc["text_key"])["Body"].read()
-    return body.decode("utf-8", errors="replace")
+    return text_of(doc, lambda key: client("s3").get_object(
+        Bucket=get_settings().documents_bucket, Key=key)["Body"].read())
 
 
 def apply_ids(doc_ids: list[str]) -> dict[str, int]:
@@ -120,10 +118,9 @@ def _text_reader(workers: int) -> Callable[[dict[str, Any]], str]:
     bucket = get_settings().documents_bucket
 
     def text_of(doc: dict[str, Any]) -> str:
-        if not doc.get("text_key"):
-            return ""
-        body = s3.get_object(Bucket=bucket, Key=doc["text_key"])["Body"].read()
-        return body.decode("utf-8", errors="replace")
+        from chalicelib.incoming.stored_text import text_of as stored
+
+        return stored(doc, lambda key: s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
     return text_of
 
