@@ -825,9 +825,6 @@ class Archive:
                 "title": f"Hồ sơ “{f['code']} {f['title']}” đến hạn nộp lưu vào Lưu trữ cơ "
                          f"quan ngày {due:%d/%m/%Y}",
                 "link": link(f["id"])}))
-            try:
-                uow.commit()
-            except Conflict:
-                continue  # changed meanwhile (handed over, or warned by another run)
-            warned += 1
+            # Not counted when changed meanwhile (handed over, or warned by another run).
+            warned += uow.commit_unless_done()
         return {"warned": warned, "working_day": True}

@@ -27,7 +27,7 @@ from chalicelib.exchange.rules import (
     Status,
 )
 from chalicelib.exchange.store import ExchangeStore
-from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.kernel.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.work import items
@@ -251,11 +251,9 @@ class Exchange:
             self.trail.append(uow, self.trail.head(_chain(doc_id)), None, "exchange.choose",
                               summary="Gửi văn bản thay thế tới: "
                               + ", ".join(r["name"] for r in inherited))
-        uow.emit(self._send_event(doc_id, [r["organ_id"] for r in [*chosen, *inherited]]))
-        try:
-            uow.commit()
-        except Conflict:
-            return  # a redelivered event queued them already
+        # False when a redelivered event queued them already: nothing more to do.
+        uow.commit_unless_done(events=[
+            self._send_event(doc_id, [r["organ_id"] for r in [*chosen, *inherited]])])
 
     def _outgoing(self, doc_id: str) -> dict[str, Any] | None:
         from chalicelib.outgoing.store import OutgoingStore
