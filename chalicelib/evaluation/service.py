@@ -623,9 +623,8 @@ class Evaluations:
             en = f"Over the HTXS quota: at most {allowed}."
             problems += [FieldProblem(f"decisions.{given[n][0]}.band", vi, en)
                          for n in htxs if n in given] or [FieldProblem("decisions", vi, en)]
-        if problems:
-            raise InvalidInput("Quyết định xếp loại chưa hợp lệ.", "The decision is not valid.",
-                               "invalid_decision", problems)
+        InvalidInput.unless_none(problems, "Quyết định xếp loại chưa hợp lệ.",
+                                 "The decision is not valid.", "invalid_decision")
         now = iso(self.clock())
         uow = self.store.unit_of_work()
         overrides = {}

@@ -99,9 +99,8 @@ class Exchange:
                     certificate: bytes | None = None) -> dict[str, Any]:
         self._need_manager(caller)
         agency, problems = self._check_agency(row, "")
-        if problems:
-            raise InvalidInput("Thông tin cơ quan chưa hợp lệ.", "Invalid agency.",
-                               "validation_error", problems)
+        InvalidInput.unless_none(problems, "Thông tin cơ quan chưa hợp lệ.", "Invalid agency.",
+                                 "validation_error")
         return self._write_agencies(caller, [(agency, certificate)])[0]
 
     def import_csv(self, caller: Caller, text: str) -> dict[str, Any]:
@@ -203,9 +202,8 @@ class Exchange:
                                              "This agency receives by e-mail."))
             elif organ_id not in existing and organ_id not in {a["organ_id"] for a in chosen}:
                 chosen.append(agency)
-        if problems:
-            raise InvalidInput("Có cơ quan nhận chưa hợp lệ.", "Invalid recipients.",
-                               "validation_error", problems)
+        InvalidInput.unless_none(problems, "Có cơ quan nhận chưa hợp lệ.", "Invalid recipients.",
+                                 "validation_error")
         issued = doc["status"] in ISSUED
         uow = self.store.unit_of_work()
         for agency in chosen:
