@@ -25,6 +25,7 @@ from chalicelib.exchange.rules import (
     Channel,
     SendState,
     Status,
+    clean_text,
 )
 from chalicelib.exchange.store import ExchangeStore
 from chalicelib.kernel.errors import FieldProblem, Forbidden, InvalidInput, NotFound
@@ -47,12 +48,6 @@ def _chain(doc_id: str) -> str:
     return chain_of(doc_id)
 
 
-def _clean(value: str, limit: int) -> str:
-    from chalicelib.exchange.rules import clean_text
-
-    return clean_text(value, limit)
-
-
 @dataclass
 class Exchange:
     store: ExchangeStore
@@ -73,10 +68,10 @@ class Exchange:
     def _check_agency(self, row: dict[str, str], where: str) -> tuple[dict[str, Any],
                                                                      list[FieldProblem]]:
         problems: list[FieldProblem] = []
-        organ_id = _clean(row.get("organ_id", ""), 30).upper()
-        name = _clean(row.get("name", ""), 300)
-        channel = _clean(row.get("channel", ""), 20).lower() or Channel.PLATFORM.value
-        email = _clean(row.get("email", ""), 254)
+        organ_id = clean_text(row.get("organ_id", ""), 30).upper()
+        name = clean_text(row.get("name", ""), 300)
+        channel = clean_text(row.get("channel", ""), 20).lower() or Channel.PLATFORM.value
+        email = clean_text(row.get("email", ""), 254)
         if not ORGAN_ID.match(organ_id):
             problems.append(FieldProblem(f"{where}organ_id", "Mã định danh không hợp lệ "
                                          "(dạng 000.00.12.H26).",
@@ -290,7 +285,7 @@ class Exchange:
         if not caller.has_any(frozenset({Role.CLERK})):
             raise Forbidden()
         doc = self._document(caller, doc_id)
-        reason = _clean(reason, 500)
+        reason = clean_text(reason, 500)
         if not reason:
             raise InvalidInput("Cần nêu nội dung cập nhật.", "A reason is required.",
                                "validation_error", [FieldProblem("reason", "Bắt buộc.",
