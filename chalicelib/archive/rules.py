@@ -145,10 +145,8 @@ def check_new_file(cat: Catalogue, *, code: str, group: str, taken: set[str]) ->
     if found is None:
         problems.append(FieldProblem("group", "Không có nhóm hồ sơ này trong bảng thời hạn.",
                                      "No such group in the retention catalogue."))
-    if problems:
-        raise InvalidInput("Không thêm được hồ sơ vào danh mục.",
-                           "The case file cannot be added to the list.", "invalid_case_file",
-                           problems)
+    InvalidInput.unless_none(problems, "Không thêm được hồ sơ vào danh mục.",
+                             "The case file cannot be added to the list.", "invalid_case_file")
     assert found is not None
     return found
 

@@ -597,10 +597,8 @@ class Archive:
         if len(set(file_ids)) != len(file_ids):
             problems.append(FieldProblem("file_ids", "Một hồ sơ có mặt hai lần.",
                                          "A file is listed twice."))
-        if problems:
-            raise InvalidInput("Không lập được biên bản giao nhận.",
-                               "The hand-over record cannot be made.", "invalid_handover_record",
-                               problems)
+        InvalidInput.unless_none(problems, "Không lập được biên bản giao nhận.",
+                                 "The hand-over record cannot be made.", "invalid_handover_record")
         files.sort(key=lambda f: (int(f["year"]), str(f["code"])))
         record = {"id": uuid.uuid4().hex, "unit": files[0]["unit"],
                   "file_ids": [f["id"] for f in files], "made_by": caller.username,
@@ -658,9 +656,8 @@ class Archive:
             problems.append(FieldProblem(
                 "until", f"Từ hôm nay đến tối đa {rules.GRANT_MAX_DAYS} ngày sau.",
                 f"From today to at most {rules.GRANT_MAX_DAYS} days ahead."))
-        if problems:
-            raise InvalidInput("Không cấp được quyền đọc hồ sơ.", "The grant cannot be made.",
-                               "invalid_grant", problems)
+        InvalidInput.unless_none(problems, "Không cấp được quyền đọc hồ sơ.",
+                                 "The grant cannot be made.", "invalid_grant")
         grant = {"username": username, "until": until.isoformat(),
                  "granted_by": caller.username, "granted_at": iso(self.clock()),
                  "revoked_at": None, "revoked_by": None}
@@ -722,10 +719,8 @@ class Archive:
         if len(set(file_ids)) != len(file_ids):
             problems.append(FieldProblem("file_ids", "Một hồ sơ có mặt hai lần.",
                                          "A file is listed twice."))
-        if problems:
-            raise InvalidInput("Danh mục đề nghị hủy có hồ sơ không hủy được.",
-                               "Some files cannot be proposed for disposal.",
-                               "not_disposable", problems)
+        InvalidInput.unless_none(problems, "Danh mục đề nghị hủy có hồ sơ không hủy được.",
+                                 "Some files cannot be proposed for disposal.", "not_disposable")
         d = {"id": uuid.uuid4().hex, "file_ids": file_ids, "reason": reason,
              "status": DisposalStatus.PROPOSED.value, "proposed_by": caller.username,
              "proposed_at": iso(self.clock()), "version": 1}
@@ -825,9 +820,6 @@ class Archive:
                 "title": f"Hồ sơ “{f['code']} {f['title']}” đến hạn nộp lưu vào Lưu trữ cơ "
                          f"quan ngày {due:%d/%m/%Y}",
                 "link": link(f["id"])}))
-            try:
-                uow.commit()
-            except Conflict:
-                continue  # changed meanwhile (handed over, or warned by another run)
-            warned += 1
+            # Not counted when changed meanwhile (handed over, or warned by another run).
+            warned += uow.commit_unless_done()
         return {"warned": warned, "working_day": True}

@@ -114,9 +114,8 @@ def file_desk(call: Call) -> dict[str, Any]:
 @route(complaints_bp, "/api/complaints", query=S + "ListQuery", policy=SIGNED_IN, tags=TAGS,
        summary="Cases the caller may see, newest first")
 def list_cases(call: Call) -> dict[str, Any]:
-    q = call.query
-    return use_cases().list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status,
-                                    q=q.q)
+    # The query's fields (StatusListQuery) are list_visible's keywords.
+    return use_cases().list_visible(call.user, **call.query.model_dump())
 
 
 @route(complaints_bp, "/api/complaints/{case_id}", policy=SIGNED_IN, tags=TAGS,

@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, EmailStr, Field
 
+from chalicelib.api.request_models import ReasonIn as ReasonIn
+from chalicelib.api.request_models import StatusListQuery
 from chalicelib.api.text_fields import OneLine, Paragraphs
 from chalicelib.complaints.clocks import CaseKind, Complexity
 
@@ -41,11 +43,8 @@ class LookupQuery(BaseModel):
     phone_last4: str = Field(pattern=r"^[0-9]{4}$")
 
 
-class ListQuery(BaseModel):
-    q: str | None = Field(default=None, max_length=200)  # words, diacritics ignored
-    cursor: str | None = Field(default=None, max_length=4000)
-    limit: int = Field(default=20, ge=1, le=100)
-    status: str | None = Field(default=None, max_length=20)
+class ListQuery(StatusListQuery):
+    pass  # named here, beside the routes' other models, under its OpenAPI name
 
 
 class ClassifyIn(BaseModel):
@@ -59,10 +58,6 @@ class ClassifyIn(BaseModel):
 
 class TransferIn(BaseModel):
     to: OneLine = Field(min_length=1, max_length=300)
-    reason: OneLine = Field(min_length=1, max_length=1000)
-
-
-class ReasonIn(BaseModel):
     reason: OneLine = Field(min_length=1, max_length=1000)
 
 

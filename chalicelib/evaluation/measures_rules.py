@@ -129,10 +129,8 @@ class Measures:
 
     def check(self) -> Measures:
         problems = self.problems()
-        if problems:
-            raise InvalidInput("Số liệu theo dõi công việc không nhất quán.",
-                               "The work measures are inconsistent.", "invalid_measures",
-                               problems)
+        InvalidInput.unless_none(problems, "Số liệu theo dõi công việc không nhất quán.",
+                                 "The work measures are inconsistent.", "invalid_measures")
         return self
 
 

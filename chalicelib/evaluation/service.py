@@ -137,10 +137,6 @@ def measures_dict(m: Measures) -> dict[str, Any]:
     return out
 
 
-def _forbidden(vi: str, en: str) -> Forbidden:
-    return Forbidden(vi, en)
-
-
 @dataclass
 class Evaluations:
     store: EvaluationStore
@@ -156,16 +152,16 @@ class Evaluations:
     def readable_person(self, caller: Caller, username: str) -> Mapping[str, Any]:
         """The profile of a person whose evaluation the caller may read."""
         if caller.username != username and not caller.roles & {Role.LEADER, Role.UNIT_HEAD}:
-            raise _forbidden("Bạn chỉ xem được kết quả đánh giá của mình.",
-                             "You may read only your own evaluation.")
+            raise Forbidden("Bạn chỉ xem được kết quả đánh giá của mình.",
+                            "You may read only your own evaluation.")
         profile = self.directory.user(username)
         if profile is None:
             raise NotFound()
         if caller.username == username or Role.LEADER in caller.roles:
             return profile
         if profile.get("unit") != caller.unit:
-            raise _forbidden("Người này không thuộc đơn vị bạn phụ trách.",
-                             "This person is not in the unit you head.")
+            raise Forbidden("Người này không thuộc đơn vị bạn phụ trách.",
+                            "This person is not in the unit you head.")
         return profile
 
     def _unit_role(self, caller: Caller, unit: str) -> str:
@@ -176,7 +172,7 @@ class Evaluations:
             return "leader"
         if caller.unit == unit:
             return "head" if Role.UNIT_HEAD in caller.roles else "member"
-        raise _forbidden("Đơn vị này không phải đơn vị của bạn.", "Not your unit.")
+        raise Forbidden("Đơn vị này không phải đơn vị của bạn.", "Not your unit.")
 
     # ------------------------------------------------------------ measures
 
@@ -371,7 +367,7 @@ class Evaluations:
         counted = Measured.from_item(work.get("measured")) \
             or work_items.measured_state(work, self.calendar().tz)
         if counted.person == work_items.person(caller.username):
-            raise _forbidden("Không tự chấm công việc của mình.", "You cannot mark your own work.")
+            raise Forbidden("Không tự chấm công việc của mình.", "You cannot mark your own work.")
         before = work.get("mark")
         now = iso(self.clock())
         uow = self.store.unit_of_work()
@@ -498,8 +494,8 @@ class Evaluations:
     def _published_view(self, unit: str, period: Period) -> dict[str, Any]:
         header, entries = self.store.round(unit, str(period))
         if (header or {}).get("status") != PUBLISHED:
-            raise _forbidden("Kết quả đánh giá của đơn vị chưa được công khai.",
-                             "The unit's results are not published yet.")
+            raise Forbidden("Kết quả đánh giá của đơn vị chưa được công khai.",
+                            "The unit's results are not published yet.")
         names = {str(p["username"]): p for p in self.directory.members(unit)}
         people = []
         for name, entry in sorted(entries.items()):
@@ -527,8 +523,8 @@ class Evaluations:
         period = parse_period(period_text)
         profile = self.directory.user(caller.username)
         if profile is None or profile.get("unit") != unit or self.directory.unit(unit) is None:
-            raise _forbidden("Bạn tự đánh giá trong đơn vị của mình.",
-                             "You assess yourself in your own unit.")
+            raise Forbidden("Bạn tự đánh giá trong đơn vị của mình.",
+                            "You assess yourself in your own unit.")
         self._open_round(unit, period)
         before = self.store.entry(unit, str(period), caller.username)
         entry = {**(before or {"username": caller.username}),
@@ -547,7 +543,7 @@ class Evaluations:
                 band: Band | None, note: str) -> dict[str, Any]:
         period = parse_period(period_text)
         if self._unit_role(caller, unit) != "head":
-            raise _forbidden("Chỉ người đứng đầu đơn vị đề xuất.", "Only the head proposes.")
+            raise Forbidden("Chỉ người đứng đầu đơn vị đề xuất.", "Only the head proposes.")
         members = {str(p["username"]): p for p in self._members(unit)}
         if username not in members:
             raise NotFound()
@@ -578,7 +574,7 @@ class Evaluations:
                decisions: list[dict[str, Any]], version: int) -> dict[str, Any]:
         period = parse_period(period_text)
         if self._unit_role(caller, unit) != "leader":
-            raise _forbidden("Chỉ lãnh đạo Sở quyết định xếp loại.", "Only a leader decides.")
+            raise Forbidden("Chỉ lãnh đạo Sở quyết định xếp loại.", "Only a leader decides.")
         header, entries, members, evals = self._round_state(unit, period, consistent=True)
         status = (header or {}).get("status") or OPEN
         if status == PUBLISHED:
@@ -623,9 +619,8 @@ class Evaluations:
             en = f"Over the HTXS quota: at most {allowed}."
             problems += [FieldProblem(f"decisions.{given[n][0]}.band", vi, en)
                          for n in htxs if n in given] or [FieldProblem("decisions", vi, en)]
-        if problems:
-            raise InvalidInput("Quyết định xếp loại chưa hợp lệ.", "The decision is not valid.",
-                               "invalid_decision", problems)
+        InvalidInput.unless_none(problems, "Quyết định xếp loại chưa hợp lệ.",
+                                 "The decision is not valid.", "invalid_decision")
         now = iso(self.clock())
         uow = self.store.unit_of_work()
         overrides = {}
@@ -663,7 +658,7 @@ class Evaluations:
         with their password (a fresh sign-in); the forms are signed in a step."""
         period = parse_period(period_text)
         if self._unit_role(caller, unit) != "leader":
-            raise _forbidden("Chỉ lãnh đạo Sở công khai kết quả.", "Only a leader publishes.")
+            raise Forbidden("Chỉ lãnh đạo Sở công khai kết quả.", "Only a leader publishes.")
         header = self.store.header(unit, str(period))
         if header is None or header.get("status") != DECIDED:
             raise Conflict("Chưa có quyết định xếp loại để công khai.", "Nothing decided yet.",
@@ -686,7 +681,7 @@ class Evaluations:
         """After a failed signing step, the leader confirms again."""
         period = parse_period(period_text)
         if self._unit_role(caller, unit) != "leader":
-            raise _forbidden("Chỉ lãnh đạo Sở ký phiếu đánh giá.", "Only a leader signs.")
+            raise Forbidden("Chỉ lãnh đạo Sở ký phiếu đánh giá.", "Only a leader signs.")
         header = self.store.header(unit, str(period))
         if (header or {}).get("status") != PUBLISHED or header.get("forms_status") != FAILED:
             raise Conflict("Không có phiếu đánh giá chờ ký lại.", "No forms to sign again.",
@@ -773,8 +768,8 @@ class Evaluations:
 
         view = self.round_view(caller, unit, period_text)
         if "quota" not in view:  # a member's view of a published round
-            raise _forbidden("Chỉ người đứng đầu đơn vị và lãnh đạo Sở tải bảng tổng hợp.",
-                             "Only heads and leaders export the round.")
+            raise Forbidden("Chỉ người đứng đầu đơn vị và lãnh đạo Sở tải bảng tổng hợp.",
+                            "Only heads and leaders export the round.")
         header = ["STT", "Họ và tên", "Tên đăng nhập", "Chức danh", "Quy định áp dụng",
                   "Điểm", "Mức theo số liệu", "Tự đánh giá", "Đề xuất của trưởng đơn vị",
                   "Điểm tiêu chí chung", "Mức sau hạn mức", "Quyết định", "Lý do điều chỉnh"]

@@ -77,15 +77,7 @@ def _finish(store: ExchangeStore, record: dict[str, Any], outcome: str, *,
              "version": int(record.get("version") or 1) + 1}
     uow = store.unit_of_work()
     uow.add(store.packet_op(after, new=False))
-    for op in extra_ops:
-        uow.add(op)
-    for event in events:
-        uow.emit(event)
-    try:
-        uow.commit()
-    except Conflict:
-        return None
-    return after
+    return after if uow.commit_unless_done(extra_ops, events) else None
 
 
 def _refuse(store: ExchangeStore, record: dict[str, Any], error: PacketError,

@@ -25,9 +25,10 @@ from chalicelib.exchange.rules import (
     Channel,
     SendState,
     Status,
+    clean_text,
 )
 from chalicelib.exchange.store import ExchangeStore
-from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.kernel.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.work import items
@@ -45,12 +46,6 @@ def _chain(doc_id: str) -> str:
     from chalicelib.outgoing.service import chain_of
 
     return chain_of(doc_id)
-
-
-def _clean(value: str, limit: int) -> str:
-    from chalicelib.exchange.rules import clean_text
-
-    return clean_text(value, limit)
 
 
 @dataclass
@@ -73,10 +68,10 @@ class Exchange:
     def _check_agency(self, row: dict[str, str], where: str) -> tuple[dict[str, Any],
                                                                      list[FieldProblem]]:
         problems: list[FieldProblem] = []
-        organ_id = _clean(row.get("organ_id", ""), 30).upper()
-        name = _clean(row.get("name", ""), 300)
-        channel = _clean(row.get("channel", ""), 20).lower() or Channel.PLATFORM.value
-        email = _clean(row.get("email", ""), 254)
+        organ_id = clean_text(row.get("organ_id", ""), 30).upper()
+        name = clean_text(row.get("name", ""), 300)
+        channel = clean_text(row.get("channel", ""), 20).lower() or Channel.PLATFORM.value
+        email = clean_text(row.get("email", ""), 254)
         if not ORGAN_ID.match(organ_id):
             problems.append(FieldProblem(f"{where}organ_id", "Mã định danh không hợp lệ "
                                          "(dạng 000.00.12.H26).",
@@ -99,9 +94,8 @@ class Exchange:
                     certificate: bytes | None = None) -> dict[str, Any]:
         self._need_manager(caller)
         agency, problems = self._check_agency(row, "")
-        if problems:
-            raise InvalidInput("Thông tin cơ quan chưa hợp lệ.", "Invalid agency.",
-                               "validation_error", problems)
+        InvalidInput.unless_none(problems, "Thông tin cơ quan chưa hợp lệ.", "Invalid agency.",
+                                 "validation_error")
         return self._write_agencies(caller, [(agency, certificate)])[0]
 
     def import_csv(self, caller: Caller, text: str) -> dict[str, Any]:
@@ -203,9 +197,8 @@ class Exchange:
                                              "This agency receives by e-mail."))
             elif organ_id not in existing and organ_id not in {a["organ_id"] for a in chosen}:
                 chosen.append(agency)
-        if problems:
-            raise InvalidInput("Có cơ quan nhận chưa hợp lệ.", "Invalid recipients.",
-                               "validation_error", problems)
+        InvalidInput.unless_none(problems, "Có cơ quan nhận chưa hợp lệ.", "Invalid recipients.",
+                                 "validation_error")
         issued = doc["status"] in ISSUED
         uow = self.store.unit_of_work()
         for agency in chosen:
@@ -251,11 +244,9 @@ class Exchange:
             self.trail.append(uow, self.trail.head(_chain(doc_id)), None, "exchange.choose",
                               summary="Gửi văn bản thay thế tới: "
                               + ", ".join(r["name"] for r in inherited))
-        uow.emit(self._send_event(doc_id, [r["organ_id"] for r in [*chosen, *inherited]]))
-        try:
-            uow.commit()
-        except Conflict:
-            return  # a redelivered event queued them already
+        # False when a redelivered event queued them already: nothing more to do.
+        uow.commit_unless_done(events=[
+            self._send_event(doc_id, [r["organ_id"] for r in [*chosen, *inherited]])])
 
     def _outgoing(self, doc_id: str) -> dict[str, Any] | None:
         from chalicelib.outgoing.store import OutgoingStore
@@ -294,7 +285,7 @@ class Exchange:
         if not caller.has_any(frozenset({Role.CLERK})):
             raise Forbidden()
         doc = self._document(caller, doc_id)
-        reason = _clean(reason, 500)
+        reason = clean_text(reason, 500)
         if not reason:
             raise InvalidInput("Cần nêu nội dung cập nhật.", "A reason is required.",
                                "validation_error", [FieldProblem("reason", "Bắt buộc.",

@@ -93,14 +93,7 @@ class ExchangeStore:
     def add_packet(self, item: dict[str, Any]) -> bool:
         """The packet's record, once per delivery; False if it exists already."""
         uow = self.unit_of_work()
-        uow.add(self.packet_op(item, new=True))
-        from chalicelib.kernel.errors import Conflict
-
-        try:
-            uow.commit()
-        except Conflict:
-            return False
-        return True
+        return uow.commit_unless_done([self.packet_op(item, new=True)])
 
     def packets(self, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
         page = self.table.query("EXIN", index="gsi1", limit=limit, cursor=cursor, forward=False)

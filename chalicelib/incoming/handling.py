@@ -116,9 +116,8 @@ def distribute(caller: Caller, doc_id: str, *, lead_unit: str, lead_deadline: da
         problems.append(FieldProblem("lead_officer",
                                      "Không phải cán bộ đang công tác tại đơn vị chủ trì.",
                                      "Not an active member of the lead unit."))
-    if problems:
-        raise InvalidInput("Phân phối không hợp lệ.", "Invalid distribution.",
-                           "invalid_distribution", problems)
+    InvalidInput.unless_none(problems, "Phân phối không hợp lệ.", "Invalid distribution.",
+                             "invalid_distribution")
     cal = calendar()
     now = clock()
     lead_due = check_deadline(cal, now, lead_deadline, "lead_deadline")

@@ -104,10 +104,9 @@ class Metadata:
                                "đã vào sổ.", f"{name} is required and cannot be erased.")
             for name in self.missing() if before.get(name)
         ]
-        if problems:
-            raise InvalidInput("Thiếu thông tin bắt buộc của văn bản đến.",
-                               "Required metadata of the document cannot be erased.",
-                               "required_erased", problems)
+        InvalidInput.unless_none(problems, "Thiếu thông tin bắt buộc của văn bản đến.",
+                                 "Required metadata of the document cannot be erased.",
+                                 "required_erased")
 
     def check_lengths(self) -> None:
         problems = [
@@ -115,9 +114,8 @@ class Metadata:
             for name, limit in LIMITS.items()
             if len(getattr(self, name)) > limit
         ]
-        if problems:
-            raise InvalidInput("Thông tin văn bản vượt độ dài cho phép.",
-                               "Document metadata is too long.", "too_long", problems)
+        InvalidInput.unless_none(problems, "Thông tin văn bản vượt độ dài cho phép.",
+                                 "Document metadata is too long.", "too_long")
 
     def duplicate_key(self) -> str | None:
         """Same number + symbol + issuing agency (+ year): a possible duplicate."""

@@ -482,15 +482,7 @@ def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = No
                                               completed_by=by))
     trail.append(uow, trail.head(chain_of(doc_id)), None, "incoming.recalled",
                  summary=f"Đã bị thu hồi: {reason}"[:300], actor=by)
-    for op in extra_ops:
-        uow.add(op)
-    for event in events:
-        uow.emit(event)
-    try:
-        uow.commit()
-    except Conflict:
-        return False
-    return True
+    return uow.commit_unless_done(extra_ops, events)
 
 
 @dataclass

@@ -151,8 +151,7 @@ def check_change(reason: str, summary: str) -> list[FieldProblem]:
 
 
 def raise_if(problems: list[FieldProblem], message_vi: str, message_en: str) -> None:
-    if problems:
-        raise InvalidInput(message_vi, message_en, "invalid_procedure", problems)
+    InvalidInput.unless_none(problems, message_vi, message_en, "invalid_procedure")
 
 
 # ---------------------------------------------------------------- versions and days

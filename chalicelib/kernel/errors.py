@@ -29,6 +29,14 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     """The request is well-formed but breaks a rule (400)."""
 
+    @classmethod
+    def unless_none(cls, problems: list[FieldProblem], message: str, message_en: str,
+                    code: str) -> None:
+        """Checks gather every field at fault before answering, so that a person
+        can correct them all at once: raise only when there is at least one."""
+        if problems:
+            raise cls(message, message_en, code, problems)
+
 
 class _KindError(DomainError):
     """A kind with a default message and code; a caller may name a finer code

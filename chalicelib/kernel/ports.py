@@ -8,7 +8,7 @@ in each capability's store, and unit tests hand in fakes of their own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -28,6 +28,11 @@ class UnitOfWork(Protocol):
     def count(self, pk: str, sk: str, **fields: int) -> None: ...
     def emit(self, event: DomainEvent) -> None: ...
     def commit(self) -> list[DomainEvent]: ...
+    def commit_unless_done(self, operations: Iterable[Any] = (),
+                           events: Iterable[DomainEvent] = ()) -> bool:
+        """Add ``operations`` and ``events`` and commit; False (nothing written)
+        when a condition did not hold, i.e. the change was made already."""
+        ...
 
 
 class AuditTrail(Protocol):

@@ -217,9 +217,8 @@ def check_schedule(*, title: str, start: datetime, end: datetime, place: str,
         problems.append(FieldProblem(
             "participants", f"Tối đa {MAX_PARTICIPANTS} người tham dự (không kể chủ trì).",
             f"At most {MAX_PARTICIPANTS} participants (the chair not counted)."))
-    if problems:
-        raise InvalidInput("Lịch họp không hợp lệ.", "Invalid meeting schedule.",
-                           "invalid_meeting", problems)
+    InvalidInput.unless_none(problems, "Lịch họp không hợp lệ.", "Invalid meeting schedule.",
+                             "invalid_meeting")
     return start_at, end_at
 
 

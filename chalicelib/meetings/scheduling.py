@@ -134,9 +134,8 @@ def _resolve_people(caller: Caller, data: MeetingInput, directory: Directory
         slug = invite_slug(email=address)
         invitees.setdefault(slug, Invitee(slug, AttendeeRole.GUEST, address,
                                           nfc(guest.name) or address))
-    if problems:
-        raise InvalidInput("Thành phần tham dự không hợp lệ.", "Invalid participants.",
-                           "invalid_participants", problems)
+    InvalidInput.unless_none(problems, "Thành phần tham dự không hợp lệ.", "Invalid participants.",
+                             "invalid_participants")
     assert chair_profile is not None
     chair = Invitee(invite_slug(username=chair_name), AttendeeRole.CHAIR,
                     chair_profile.get("email") or "", chair_profile.get("full_name") or chair_name,
@@ -169,9 +168,8 @@ def _resolve_agenda(caller: Caller, agenda: list[AgendaIn], table: Table | None
             label = " — ".join(x for x in (doc.get("so_ky_hieu"), doc.get("trich_yeu")) if x)
             entry.update(doc_id=item.doc_id, document=label)
         out.append(entry)
-    if problems:
-        raise InvalidInput("Chương trình họp không hợp lệ.", "Invalid agenda.", "invalid_agenda",
-                           problems)
+    InvalidInput.unless_none(problems, "Chương trình họp không hợp lệ.", "Invalid agenda.",
+                             "invalid_agenda")
     return out
 
 

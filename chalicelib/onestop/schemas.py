@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from chalicelib.api.request_models import ReasonIn as ReasonIn
 from chalicelib.api.text_fields import OneLine
 
 
@@ -61,10 +62,6 @@ class NoteIn(BaseModel):
 class SupplementIn(BaseModel):
     papers: list[str] = Field(min_length=1, max_length=20)
     note: OneLine = Field(default="", max_length=1000)
-
-
-class ReasonIn(BaseModel):
-    reason: OneLine = Field(min_length=1, max_length=1000)
 
 
 class ReturnIn(BaseModel):

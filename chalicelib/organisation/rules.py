@@ -103,9 +103,8 @@ def check_delegation(new: Delegation, existing: Iterable[Delegation]) -> None:
     if new.end < new.start:
         problems.append(FieldProblem("end", "Ngày kết thúc trước ngày bắt đầu.",
                                      "The end is before the start."))
-    if problems:
-        raise InvalidInput("Uỷ quyền không hợp lệ.", "Invalid delegation.", "invalid_delegation",
-                           problems)
+    InvalidInput.unless_none(problems, "Uỷ quyền không hợp lệ.", "Invalid delegation.",
+                             "invalid_delegation")
     for other in existing:
         if other.status != "active" or other.id == new.id:
             continue

@@ -37,7 +37,7 @@ from chalicelib.organisation.rules import (
     generate_password,
     unit_abbreviation,
 )
-from chalicelib.organisation.store import Directory
+from chalicelib.organisation.store import Directory, directory_over, known_user
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 
@@ -46,9 +46,6 @@ def _now_mark() -> Decimal:
     """When tokens issued before now stop working (see users.revoke_sessions)."""
     return Decimal(str(round(time.time(), 3)))
 
-
-def _store(table: Table | None, store: Directory | None) -> Directory:
-    return store or Directory(table or Table())
 
 
 def _trail(store: Directory, trail: AuditTrail | None) -> AuditTrail:
@@ -59,7 +56,7 @@ def _trail(store: Directory, trail: AuditTrail | None) -> AuditTrail:
 
 def list_units(table: Table | None = None, *,
                store: Directory | None = None) -> list[dict[str, Any]]:
-    return [_unit_view(i) for i in _store(table, store).units()]
+    return [_unit_view(i) for i in directory_over(table, store).units()]
 
 
 def _unit_view(item: dict[str, Any]) -> dict[str, Any]:
@@ -107,7 +104,7 @@ def save_unit(caller: Caller, code: str, name: str, kind: UnitKind, parent: str 
     unit's part closes (None keeps the unit's current rule; new units: off).
     ``abbreviation``: what the unit's documents print in their symbol ("ĐKKD";
     None keeps the current one; none at all prints the code)."""
-    store = _store(table, store)
+    store = directory_over(table, store)
     trail = _trail(store, trail)
     if not UNIT_CODE.match(code):
         raise InvalidInput("Mã đơn vị không hợp lệ.", "Invalid unit code.", "invalid_code",
@@ -158,15 +155,12 @@ def _profile_view(item: dict[str, Any]) -> dict[str, Any]:
 
 def get_user(username: str, table: Table | None = None, *,
              store: Directory | None = None) -> dict[str, Any]:
-    item = _store(table, store).user(username)
-    if item is None:
-        raise NotFound()
-    return _profile_view(item)
+    return _profile_view(known_user(directory_over(table, store), username))
 
 
 def list_users(unit: str | None = None, table: Table | None = None, *,
                store: Directory | None = None) -> list[dict[str, Any]]:
-    store = _store(table, store)
+    store = directory_over(table, store)
     units = [unit] if unit else [u["code"] for u in list_units(store=store)]
     out: list[dict[str, Any]] = []
     for code in units:
@@ -192,7 +186,7 @@ def create_user(caller: Caller, *, username: str, full_name: str, email: str, un
                 directory: CognitoDirectory | None = None, store: Directory | None = None,
                 trail: AuditTrail | None = None) -> tuple[dict[str, Any], str]:
     """Returns the profile and the initial password, shown once to the administrator."""
-    store = _store(table, store)
+    store = directory_over(table, store)
     trail = _trail(store, trail)
     directory = directory or CognitoDirectory()
     if not USERNAME.match(username):
@@ -249,7 +243,7 @@ def update_user(caller: Caller, username: str, *, version: int, full_name: str, 
                 table: Table | None = None,
                 directory: CognitoDirectory | None = None, store: Directory | None = None,
                 trail: AuditTrail | None = None) -> dict[str, Any]:
-    store = _store(table, store)
+    store = directory_over(table, store)
     directory = directory or CognitoDirectory()
     before = _load_profile(username, store)
     if int(before.get("version", 1)) != version:
@@ -270,7 +264,7 @@ def update_user(caller: Caller, username: str, *, version: int, full_name: str, 
 def set_enabled(caller: Caller, username: str, enabled: bool, table: Table | None = None,
                 directory: CognitoDirectory | None = None, store: Directory | None = None,
                 trail: AuditTrail | None = None) -> dict[str, Any]:
-    store = _store(table, store)
+    store = directory_over(table, store)
     directory = directory or CognitoDirectory()
     if username == caller.username and not enabled:
         raise InvalidInput("Không thể tự khoá tài khoản của mình.",
@@ -290,7 +284,7 @@ def set_enabled(caller: Caller, username: str, enabled: bool, table: Table | Non
 def reset_password(caller: Caller, username: str, table: Table | None = None,
                    directory: CognitoDirectory | None = None, store: Directory | None = None,
                    trail: AuditTrail | None = None) -> str:
-    store = _store(table, store)
+    store = directory_over(table, store)
     directory = directory or CognitoDirectory()
     before = _load_profile(username, store)
     password = generate_password()
@@ -306,7 +300,7 @@ def reset_password(caller: Caller, username: str, table: Table | None = None,
 def set_signature(caller: Caller, username: str, png: bytes, *, s3: Any, bucket: str,
                   table: Table | None = None, store: Directory | None = None,
                   trail: AuditTrail | None = None) -> dict[str, Any]:
-    store = _store(table, store)
+    store = directory_over(table, store)
     if filetypes.sniff(png) != filetypes.PNG:
         raise InvalidInput("Ảnh chữ ký phải là tệp PNG.", "The signature image must be a PNG.",
                            "invalid_image",
@@ -344,12 +338,12 @@ def _delegation_view(item: dict[str, Any]) -> dict[str, Any]:
 
 def list_delegations(grantor: str, table: Table | None = None, *,
                      store: Directory | None = None) -> list[dict[str, Any]]:
-    return [_delegation_view(i) for i in _store(table, store).delegations_of(grantor)]
+    return [_delegation_view(i) for i in directory_over(table, store).delegations_of(grantor)]
 
 
 def delegations_to(delegate: str, table: Table | None = None, *,
                    store: Directory | None = None) -> list[dict[str, Any]]:
-    return [_delegation_view(i) for i in _store(table, store).delegations_to(delegate)]
+    return [_delegation_view(i) for i in directory_over(table, store).delegations_to(delegate)]
 
 
 def active_delegation_for(delegate: str, day: date, table: Table | None = None, *,
@@ -365,7 +359,7 @@ def create_delegation(caller: Caller, *, grantor: str, delegate: str, kind: Dele
                       start: date, end: date, note: str, table: Table | None = None,
                       store: Directory | None = None, trail: AuditTrail | None = None
                       ) -> dict[str, Any]:
-    store = _store(table, store)
+    store = directory_over(table, store)
     trail = _trail(store, trail)
     grantor_profile = _load_profile(grantor, store)
     if Role.LEADER.value not in (grantor_profile.get("roles") or []):
@@ -411,7 +405,7 @@ def create_delegation(caller: Caller, *, grantor: str, delegate: str, kind: Dele
 def revoke_delegation(caller: Caller, grantor: str, delegation_id: str,
                       table: Table | None = None, *, store: Directory | None = None,
                       trail: AuditTrail | None = None) -> dict[str, Any]:
-    store = _store(table, store)
+    store = directory_over(table, store)
     trail = _trail(store, trail)
     item = store.delegation(grantor, delegation_id)
     if item is None:
@@ -438,7 +432,7 @@ def office_unit(table: Table | None = None, *, store: Directory | None = None) -
 def heads_of(table: Table | None, units: list[str], *,
              store: Directory | None = None) -> list[str]:
     """The active heads of these units, by username."""
-    store = _store(table, store)
+    store = directory_over(table, store)
     heads: list[str] = []
     for code in units:
         heads += [u["username"] for u in list_users(code, store=store)
@@ -456,5 +450,5 @@ def desk_phone(table: Table | None) -> str:
 def agency_profile(table: Table | None = None, *,
                    store: Directory | None = None) -> dict[str, str]:
     """The agency as printed on its documents (an administrator may override it)."""
-    stored = _store(table, store).agency() or {}
+    stored = directory_over(table, store).agency() or {}
     return {k: str(stored.get(k) or v) for k, v in DEFAULT_AGENCY.items()}

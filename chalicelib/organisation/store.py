@@ -22,8 +22,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.adapters.dynamo import ConditionFailed, put_op
+from chalicelib.adapters.dynamo import ConditionFailed, Table, put_op
 from chalicelib.adapters.outbox import TableStore
+from chalicelib.kernel.errors import NotFound
 from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
 
 UNITS = "UNITS"
@@ -143,3 +144,17 @@ class Directory(TableStore):
     def agency(self) -> dict[str, Any] | None:
         """The agency profile an administrator stored, if any."""
         return self.table.get("CONFIG#agency", "PROFILE")
+
+
+def directory_over(table: Table | None, store: Directory | None) -> Directory:
+    """The directory a caller handed in (a test's), else one over ``table`` (else
+    the default table): the module-level use cases take either."""
+    return store or Directory(table or Table())
+
+
+def known_user(directory: Directory, username: str) -> dict[str, Any]:
+    """The profile item, or NotFound (404) when there is no such user."""
+    item = directory.user(username)
+    if item is None:
+        raise NotFound()
+    return item

@@ -14,10 +14,10 @@ from chalicelib.adapters.aws import client
 from chalicelib.adapters.cognito import CognitoIdentity
 from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.config import get_settings
-from chalicelib.kernel.errors import NotFound, Unauthenticated
+from chalicelib.kernel.errors import Unauthenticated
 from chalicelib.kernel.events import iso, utcnow
 from chalicelib.kernel.identity import Role
-from chalicelib.organisation.store import Directory
+from chalicelib.organisation.store import Directory, directory_over, known_user
 
 
 def identity() -> CognitoIdentity:
@@ -29,9 +29,6 @@ def known_roles(values: Iterable[str]) -> list[Role]:
     return [Role(v) for v in values if v in known]
 
 
-def _store(table: Table | None, store: Directory | None) -> Directory:
-    return store or Directory(table or Table())
-
 
 def session_over() -> Unauthenticated:
     return Unauthenticated("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.",
@@ -40,10 +37,7 @@ def session_over() -> Unauthenticated:
 
 def profile(username: str, table: Table | None = None, *,
             store: Directory | None = None) -> dict[str, Any]:
-    item = _store(table, store).user(username)
-    if item is None:
-        raise NotFound()
-    return _shown(item)
+    return _shown(known_user(directory_over(table, store), username))
 
 
 def resumable_profile(username: str, auth_time: float, table: Table | None = None, *,
@@ -53,7 +47,7 @@ def resumable_profile(username: str, auth_time: float, table: Table | None = Non
     disabled, or was signed out everywhere (or had its password reset) after that
     sign-in. The authorizer applies the same rules to each ID token, so a session
     renewed here is never one the next API call refuses."""
-    item = _store(table, store).user(username)
+    item = directory_over(table, store).user(username)
     if item is None or item.get("status") != "active":
         raise session_over()
     if auth_time < float(item.get("tokens_valid_after", 0)):
@@ -79,7 +73,7 @@ def revoke_sessions(username: str, table: Table | None = None, *,
     authorizer compares their issue time with this mark."""
     import time
 
-    _store(table, store).invalidate_tokens(username, Decimal(str(round(time.time(), 3))))
+    directory_over(table, store).invalidate_tokens(username, Decimal(str(round(time.time(), 3))))
 
 
 def ensure_unit(code: str, name: str, kind: str, parent: str | None = None,
@@ -89,14 +83,14 @@ def ensure_unit(code: str, name: str, kind: str, parent: str | None = None,
     unit = {"code": code, "name": name, "unit_kind": kind, "parent": parent, "version": 1}
     if abbreviation:
         unit["abbreviation"] = abbreviation
-    return _store(table, None).add_unit_once(unit)
+    return directory_over(table, None).add_unit_once(unit)
 
 
 def ensure_user(username: str, password: str, full_name: str, email: str, roles: list[Role],
                 unit: str, unit_name: str, title: str = "", table: Table | None = None) -> bool:
     """Create the account and its profile unless the profile exists. Returns whether
     it was created."""
-    store = _store(table, None)
+    store = directory_over(table, None)
     if store.user(username) is not None:
         return False
     settings = get_settings()

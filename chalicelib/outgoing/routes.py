@@ -46,9 +46,8 @@ def create(call: Call) -> dict[str, Any]:
 @route(outgoing_bp, "/api/outgoing", query=S + "ListQuery", policy=SIGNED_IN, tags=TAGS,
        summary="Outgoing documents the caller may see, newest first")
 def list_outgoing(call: Call) -> dict[str, Any]:
-    q = call.query
-    return use_cases().list_visible(call.user, cursor=q.cursor, limit=q.limit, status=q.status,
-                                    q=q.q)
+    # The query's fields (StatusListQuery) are list_visible's keywords.
+    return use_cases().list_visible(call.user, **call.query.model_dump())
 
 
 @route(outgoing_bp, "/api/outgoing/{doc_id}", policy=SIGNED_IN, tags=TAGS,

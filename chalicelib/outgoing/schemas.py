@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from chalicelib.api.request_models import ReasonIn as ReasonIn
+from chalicelib.api.request_models import StatusListQuery
 from chalicelib.api.text_fields import OneLine, Paragraphs, one_line
 from chalicelib.incoming.rules import Urgency
 from chalicelib.kernel.access import Secrecy
@@ -57,15 +59,8 @@ class DecisionIn(BaseModel):
     comment: OneLine = Field(default="", max_length=2000)
 
 
-class ReasonIn(BaseModel):
-    reason: OneLine = Field(min_length=1, max_length=1000)
-
-
-class ListQuery(BaseModel):
-    q: str | None = Field(default=None, max_length=200)  # words, diacritics ignored
-    cursor: str | None = Field(default=None, max_length=4000)
-    limit: int = Field(default=20, ge=1, le=100)
-    status: str | None = Field(default=None, max_length=20)
+class ListQuery(StatusListQuery):
+    pass  # named here, beside the routes' other models, under its OpenAPI name
 
 
 class FileQuery(BaseModel):

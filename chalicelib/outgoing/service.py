@@ -251,9 +251,8 @@ class Outgoing:
         if answers and not self.neighbours.sees_incoming(caller, answers):
             problems.append(FieldProblem("answers", "Không tìm thấy văn bản đến này.",
                                          "No such incoming document."))
-        if problems:
-            raise InvalidInput("Thông tin văn bản đi chưa hợp lệ.", "The draft is not valid.",
-                               "invalid_draft", problems)
+        InvalidInput.unless_none(problems, "Thông tin văn bản đi chưa hợp lệ.",
+                                 "The draft is not valid.", "invalid_draft")
         self._check_signer(signer, authority)
         doc_id = uuid.uuid4().hex
         now = iso(self.clock())

@@ -91,10 +91,8 @@ class Tasks:
                 continue
             if all(w != who for w, _, _ in assignees):
                 assignees.append((who, unit, part))
-        if problems:
-            raise InvalidInput("Không giao được việc cho người hoặc đơn vị đã chọn.",
-                               "The work cannot be assigned as chosen.",
-                               "assignee_out_of_scope", problems)
+        InvalidInput.unless_none(problems, "Không giao được việc cho người hoặc đơn vị đã chọn.",
+                                 "The work cannot be assigned as chosen.", "assignee_out_of_scope")
         due = check_deadline(self.calendar(), self.clock(), deadline, "deadline")
         task_id = uuid.uuid4().hex
         task = {

@@ -91,6 +91,15 @@
   const facts = (rows) => rows.filter(([, v]) => v !== "" && v !== null && v !== undefined)
     .flatMap(([k, v]) => [el("dt", {}, k), el("dd", { "data-field": k }, v)]);
 
+  // Fill a <dl> with [label, value, attributes of the <dd>] rows; rows without a value are left out.
+  const fillFacts = (dl, rows) => {
+    dl.replaceChildren();
+    for (const [label, value, attrs] of rows) {
+      if (value === null || value === undefined || value === "") continue;
+      dl.append(el("dt", {}, label), el("dd", attrs || {}, value));
+    }
+  };
+
   // An SVG node (charts are drawn as SVG, no library); text goes in as text.
   const SVG = "http://www.w3.org/2000/svg";
   function svg(tag, attrs = {}, text) {
@@ -103,5 +112,5 @@
   // The id of the record a page shows: ?id= in its address ("" when there is none).
   const recordId = () => (new URLSearchParams(location.search).get("id") || "").trim();
 
-  Object.assign(E, { nfc, el, flash, confirmAction, openInNewTab, out, facts, svg, recordId });
+  Object.assign(E, { nfc, el, flash, confirmAction, openInNewTab, out, facts, fillFacts, svg, recordId });
 })();

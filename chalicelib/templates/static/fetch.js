@@ -201,5 +201,19 @@
     return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  Object.assign(E, { newKey, postFile, ApiError, networkError, SAME_ORIGIN, resumeSession, api, localError, download, openPrintable, pageCsp, CSP_FALLBACKS, cspSources, cspSourceMatches, cspAllows, cspAllowsOtherHosts });
+  // Work that runs as a background step (signing, issuance): read `path` again
+  // every 2 s until `settled(record)` (at most a minute). The record, or null
+  // when it is still not settled; a failed read is tried again on the next beat.
+  async function pollUntil(path, settled) {
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 2000));
+      let fresh;
+      try { fresh = await api(path); } catch { continue; }
+      if (settled(fresh)) return fresh;
+    }
+    return null;
+  }
+
+  Object.assign(E, { newKey, postFile, ApiError, networkError, SAME_ORIGIN, resumeSession, api, pollUntil, localError, download, openPrintable, pageCsp, CSP_FALLBACKS, cspSources, cspSourceMatches, cspAllows, cspAllowsOtherHosts });
 })();

@@ -61,14 +61,15 @@
     form.setAttribute("aria-busy", String(busy));
   }
 
-  // Form submit with busy state and error display; `work` gets the form data.
+  // Form submit with busy state and error display; `work(data, value)` gets the
+  // form data and the value of the submit button pressed (approve / return), if any.
   function onSubmit(form, work) {
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       clearFieldErrors(form);
       flash("");
       setBusy(form, true);
-      try { await work(Object.fromEntries(new FormData(form))); }
+      try { await work(Object.fromEntries(new FormData(form)), ev.submitter ? ev.submitter.value : ""); }
       catch (e) { showError(e, form); }
       finally { setBusy(form, false); }
     });
@@ -105,6 +106,15 @@
     }
   }
 
+  // A date on a day off is the one refusal a form answers itself (shown, with the
+  // button that takes the next working day): true then; any other error is the caller's.
+  function dayOffOffered(form, err) {
+    if (err.code !== "not_a_working_day") return false;
+    showError(err, form);
+    offerWorkingDays(form, err);
+    return true;
+  }
+
   // A date field's value spelled out under it ("Thứ Tư, 02/09/2026").
   function echoDates(form) {
     const run = () => form.querySelectorAll("[data-date-echo]").forEach((p) => {
@@ -121,20 +131,6 @@
     return run;
   }
 
-
-  // A form whose submit buttons carry a value (approve / return): `work(data, value)`.
-  function onSubmitWith(form, work) {
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      clearFieldErrors(form);
-      flash("");
-      setBusy(form, true);
-      const data = Object.fromEntries(new FormData(form));
-      try { await work(data, ev.submitter ? ev.submitter.value : ""); }
-      catch (e) { showError(e, form); }
-      finally { setBusy(form, false); }
-    });
-  }
 
   // A button's action: the button off while it runs, its error in the flash area;
   // `failed(e)` after the error is shown (a conflict: show the record anew).
@@ -158,6 +154,6 @@
   // An empty field found in the browser, said as the API says it: naming the field.
   const required = (path, label) => field(path, `Chưa nhập ${label}.`, "Field required.");
 
-  Object.assign(E, { clearFieldErrors, errorSlot, showError, setBusy, onSubmit, onSubmitWith, act, RELOADED,
-    RELOADED_EN, flashReloaded, field, required, filled, offerWorkingDays, echoDates });
+  Object.assign(E, { clearFieldErrors, errorSlot, showError, setBusy, onSubmit, act, RELOADED,
+    RELOADED_EN, flashReloaded, field, required, filled, offerWorkingDays, dayOffOffered, echoDates });
 })();

@@ -115,5 +115,20 @@
     }));
   }
 
-  Object.assign(E, { reloader, reloadOn, pagedList, shownCount, pageQuery, searchable, filterForm, exportButtons });
+  // A register's table read 20 rows a page from `path`, narrowed by its filter
+  // form: `filterBy(form)` once the form's options are there. The empty row says
+  // why there is nothing: `empty` = [words searched, other filters, none at all].
+  function filteredTable({ body, more, item, count, counted, path, columns, empty: [words, filtered, none] }) {
+    let filters = () => ({});
+    const why = (f) => (f.q ? words : Object.keys(f).length ? filtered : none);
+    const load = pagedList({
+      list: body, busy: body.parentElement, more, item, count, counted,
+      fetchPage: (cursor) => E.api(path + "?" + pageQuery(cursor, { limit: "20", ...filters() })),
+      empty: () => E.el("tr", {}, E.el("td", { colspan: String(columns), class: "empty" }, why(filters()))),
+    });
+    const filterBy = (form) => { filters = filterForm(form, load); };
+    return { load, filterBy };
+  }
+
+  Object.assign(E, { reloader, reloadOn, pagedList, shownCount, pageQuery, searchable, filterForm, filteredTable, exportButtons });
 })();

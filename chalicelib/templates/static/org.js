@@ -221,5 +221,15 @@
   // The kinds of a signing delegation.
   const KIND_NAMES = { KT: "KT. (ký thay)", TL: "TL. (thừa lệnh)" };
 
-  Object.assign(E, { fillSigners, KIND_NAMES, auditHref, currentTrail, trailPath, orgOptions, roleLabel, kindLabel, unitTree, subtreeOf, fillUnitSelect, fillPositions, fillRoleChecks, checkedRoles, docHref, taskHref, meetingHref, appLink, directory, folded, makePicker });
+  // The edit card of one item of a directory list (a unit, a person): shown, the
+  // item marked as the one being edited (and no other), the first field focused.
+  function showEditCard(card, { list, items, current, field }) {
+    card.hidden = false;
+    list.querySelectorAll(items + ".editing").forEach((n) => n.classList.remove("editing"));
+    if (current) current.classList.add("editing");
+    card.scrollIntoView({ block: "start", behavior: "smooth" });
+    field.focus({ preventScroll: true });
+  }
+
+  Object.assign(E, { fillSigners, KIND_NAMES, auditHref, currentTrail, trailPath, orgOptions, roleLabel, kindLabel, unitTree, subtreeOf, fillUnitSelect, fillPositions, fillRoleChecks, checkedRoles, docHref, taskHref, meetingHref, appLink, directory, folded, makePicker, showEditCard });
 })();

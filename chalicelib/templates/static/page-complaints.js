@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { api, el, onSubmit, pagedList, pageQuery, reloader, shownCount, filterForm, exportButtons } = E;
+  const { api, el, onSubmit, reloader, shownCount, filteredTable, exportButtons } = E;
   const { OPEN, KIND_LABELS, day, statusBadge, kindDependent, filingBody } = E.complaints;
 
   const caseHref = (id) => "/app/complaint?id=" + encodeURIComponent(id);
@@ -13,7 +13,6 @@
     const tbody = document.querySelector("#cp-cases tbody");
     const more = document.querySelector("[data-action=more]");
     const count = document.getElementById("cp-count");
-    const statusSelect = document.getElementById("cp-status");
     const dir = await E.directory().catch(() => ({ unitName: new Map(), nameOf: (u) => u }));
     const now = new Date().toISOString();
     const cell = (cls, ...content) => el("td", { class: cls }, ...content);
@@ -29,15 +28,10 @@
         ? el("span", { class: "badge " + (c.deadline < now ? "badge-overdue" : "badge-muted") },
           (c.deadline < now ? "Quá hạn " : "Hạn ") + day(c.deadline)) : ""),
       cell("c-status", statusBadge(c)));
-    let filters = () => ({});
-    const load = pagedList({
-      list: tbody, busy: tbody.parentElement, more, item: row, count, counted: shownCount("đơn"),
-      fetchPage: (cursor) => api("/api/complaints?" + pageQuery(cursor, { limit: "20", ...filters() })),
-      empty: () => el("tr", {}, el("td", { colspan: "4", class: "empty" },
-        filters().q ? "Không có đơn nào khớp với từ khoá tìm."
-          : statusSelect.value ? "Không có đơn nào ở trạng thái này." : "Chưa có đơn nào bạn được xem.")),
-    });
-    filters = filterForm(document.getElementById("cp-filters"), load);
+    const { load, filterBy } = filteredTable({ body: tbody, more, item: row, count, counted: shownCount("đơn"),
+      path: "/api/complaints", columns: 4, empty: ["Không có đơn nào khớp với từ khoá tìm.",
+        "Không có đơn nào ở trạng thái này.", "Chưa có đơn nào bạn được xem."] });
+    filterBy(document.getElementById("cp-filters"));
     const reload = reloader(load);
     document.querySelector("[data-action=reload]").addEventListener("click", reload);
     exportButtons(document.querySelector(".list-export"), () => "/api/reports/complaints?format=xlsx",

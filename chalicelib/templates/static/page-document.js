@@ -3,10 +3,10 @@
 
 (() => {
   const E = window.eoffice;
-  const { recordId, el, flash, me, api, localError, openPrintable, formatInstant, showError, PART_NAMES, auditHref,
+  const { recordId, out, fillFacts, el, flash, me, api, localError, openPrintable, formatInstant, showError, PART_NAMES, auditHref,
     trailPath, fillUnitSelect, docHref, nfc, confirmAction, openInNewTab, SECRECY_NAMES, TIMELINESS_CLASS,
     WORK_STATUS, META_LABELS, urgencyBadge, secrecyBadge, docStatusBadge, onSubmit, flashReloaded, filled,
-    offerWorkingDays, formatDate, vnDateOf, cspAllows, cspAllowsOtherHosts, uploadedName, docMetaBody,
+    dayOffOffered, formatDate, vnDateOf, cspAllows, cspAllowsOtherHosts, uploadedName, docMetaBody,
     fillDocFields } = E;
 
   E.pages.document = async () => {
@@ -31,20 +31,11 @@
       return kind === "UNIT" ? unitName.get(ident) || ident : nameOf(ident);
     };
     const q = (sel) => document.querySelector(sel);
-    const out = (root, name) => root.querySelector(`[data-out="${name}"]`);
     const headCard = q("#doc-head");
     const layout = q("#doc-layout");
     const metaCard = q("#doc-meta");
     const fileCard = q("#doc-file");
     const handlingCard = q("#handling");
-
-    const facts = (dl, rows) => {
-      dl.replaceChildren();
-      for (const [label, value, attrs] of rows) {
-        if (value === null || value === undefined || value === "") continue;
-        dl.append(el("dt", {}, label), el("dd", attrs || {}, value));
-      }
-    };
 
     const percent = (value) => `${Math.round(Number(value) * 100)} %`;
     const renderHead = () => {
@@ -94,7 +85,7 @@
         title: "Nhận dạng ký tự (OCR) từ bản quét: cần văn thư xác nhận" }, `OCR ${percent(conf)}`));
     };
     const renderFacts = () => {
-      facts(out(metaCard, "facts"), [
+      fillFacts(out(metaCard, "facts"), [
         ["Số, ký hiệu", read("so_ky_hieu", doc.so_ky_hieu)],
         ["Cơ quan ban hành", read("co_quan_ban_hanh", doc.co_quan_ban_hanh)],
         ["Ngày ban hành", read("ngay_ban_hanh", doc.ngay_ban_hanh ? formatDate(doc.ngay_ban_hanh) : "")],
@@ -156,7 +147,7 @@
       p.answer ? el("p", { class: "part-text" }, "Văn bản trả lời: ", el("strong", {}, p.answer)) : "");
     };
     const renderHandling = () => {
-      facts(out(handlingCard, "direction"), [
+      fillFacts(out(handlingCard, "direction"), [
         ["Trạng thái", docStatusBadge(doc.status)],
         ["Đơn vị chủ trì", h.lead_unit ? unitName.get(h.lead_unit) || h.lead_unit : ""],
         ["Cán bộ chủ trì", h.lead_officer ? nameOf(h.lead_officer) : ""],
@@ -341,9 +332,7 @@
           await api(base + "/distribute", { method: "POST", json: body });
         } catch (e) {
           if (e.status === 409 && e.code === "conflict") { await afterConflict(e); return; }
-          if (e.code !== "not_a_working_day") throw e;
-          showError(e, distForm);
-          offerWorkingDays(distForm, e);
+          if (!dayOffOffered(distForm, e)) throw e;
           return;
         }
         await refresh();
@@ -401,7 +390,7 @@
           await api(base + "/assign", { method: "POST", json: body });
         } catch (e) {
           if (e.status === 409 && e.code === "conflict") { await afterConflict(e); return; }
-          if (e.code === "not_a_working_day") { showError(e, assignForm); offerWorkingDays(assignForm, e); return; }
+          if (dayOffOffered(assignForm, e)) return;
           throw e;
         }
         assignForm.reset();
@@ -415,7 +404,7 @@
     const returnForm = q("#return-form");
     function renderReview() {
       const s = unitPart().submitted;
-      facts(out(reviewCard, "submitted"), [
+      fillFacts(out(reviewCard, "submitted"), [
         ["Cán bộ", s.by_name || nameOf(s.by)], ["Gửi lúc", formatInstant(s.at)],
         ["Kết quả xử lý", s.result], ["Văn bản trả lời", s.answer || ""],
       ]);
@@ -446,7 +435,7 @@
     const sendForm = q("#send-back-form");
     function renderMyWork() {
       const p = myPart();
-      facts(out(workCard, "my-part"), [
+      fillFacts(out(workCard, "my-part"), [
         ["Vai trò", PART_NAMES[p.part] || p.part],
         ["Hạn xử lý", p.deadline ? [formatInstant(p.deadline), " ", el("span", { class: "badge " + (TIMELINESS_CLASS[p.timeliness] || "badge-muted") }, p.timeliness_label)] : ""],
         ["Tiến độ", `${p.progress || 0}%`],

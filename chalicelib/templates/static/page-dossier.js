@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { recordId, act, api, ATTACHMENT_TYPES, flash, formatInstant, formatSize, nfc, openInNewTab, out,
+  const { recordId, act, api, pollUntil, ATTACHMENT_TYPES, flash, formatInstant, formatSize, nfc, openInNewTab, out,
     passwordDialog, el, confirmAction, facts, onSubmit, field, required, localError } = E;
   const { OPEN, CHANNELS, atDay, stamp, timeLimit, fee, statusBadge } = E.onestop;
 
@@ -255,22 +255,17 @@
     const poll = async () => {
       if (polling || d.result_status !== "signing") return;
       polling = true;
-      const until = Date.now() + 60_000;
       try {
-        while (Date.now() < until) {
-          await new Promise((r) => setTimeout(r, 2000));
-          let fresh;
-          try { fresh = await api(base); } catch { continue; }
-          if (fresh.result_status === "signed" || fresh.result_status === "failed") {
-            d = fresh;
-            render();
-            if (d.result_status === "signed") flash("Đã ký số kết quả giải quyết.", { ok: true });
-            else flash("Ký số kết quả không thành công.");
-            return;
-          }
+        const fresh = await pollUntil(base, (f) => f.result_status === "signed" || f.result_status === "failed");
+        if (!fresh) {
+          out(head, "result-progress").textContent =
+            "Việc ký số đang lâu hơn thường lệ. Bấm “Làm mới” (F5) để xem lại sau ít phút.";
+          return;
         }
-        out(head, "result-progress").textContent =
-          "Việc ký số đang lâu hơn thường lệ. Bấm “Làm mới” (F5) để xem lại sau ít phút.";
+        d = fresh;
+        render();
+        if (d.result_status === "signed") flash("Đã ký số kết quả giải quyết.", { ok: true });
+        else flash("Ký số kết quả không thành công.");
       } finally { polling = false; }
     };
 

@@ -4,7 +4,7 @@
 (() => {
   const E = window.eoffice;
   const { el, hasRole, api, shortDate, vnDateOf, urgencyBadge, secrecyBadge, docStatusBadge, docHref,
-    reloadOn, pagedList, shownCount, pageQuery, filterForm, exportButtons } = E;
+    reloadOn, shownCount, pageQuery, filteredTable, exportButtons } = E;
 
   E.pages.incoming = async () => {
     const tbody = document.querySelector("#docs tbody");
@@ -30,13 +30,9 @@
       cell("c-urgency", urgencyBadge(d.do_khan)),
       cell("c-status", docStatusBadge(d.status)));
     const form = document.getElementById("doc-filters");
-    let filters = () => ({});
-    const load = pagedList({
-      list: tbody, busy: tbody.parentElement, more, item: row, count, counted: shownCount("văn bản"),
-      fetchPage: (cursor) => api("/api/incoming?" + pageQuery(cursor, { limit: "20", ...filters() })),
-      empty: () => el("tr", {}, el("td", { colspan: "6", class: "empty" }, Object.keys(filters()).length
-        ? "Không có văn bản đến nào khớp với điều kiện tìm." : "Chưa có văn bản đến nào bạn được xem.")),
-    });
+    const matching = "Không có văn bản đến nào khớp với điều kiện tìm.";
+    const { load, filterBy } = filteredTable({ body: tbody, more, item: row, count, counted: shownCount("văn bản"),
+      path: "/api/incoming", columns: 6, empty: [matching, matching, "Chưa có văn bản đến nào bạn được xem."] });
     // Clerks and leaders may narrow the list to what one unit was given (the
     // leaders' dashboard links here with ?unit=); the options exist before the
     // form reads the address.
@@ -47,7 +43,7 @@
     } else {
       form.elements.unit.closest(".field").remove();
     }
-    filters = filterForm(form, load);
+    filterBy(form);
     reloadOn(document.querySelector("[data-action=reload]"), "click", load);
     // The register of the year searched (Decree 30 App. IV); a head of unit gets the unit's.
     const year = () => (filters().since || "").slice(0, 4) || String(E.vnYear());

@@ -3,7 +3,7 @@
 
 (() => {
   const E = window.eoffice;
-  const { recordId, nfc, el, flash, keepNotice, me, api, localError, formatInstant, onSubmit, auditHref, docHref,
+  const { recordId, out, nfc, el, flash, keepNotice, me, api, localError, formatInstant, onSubmit, auditHref, docHref,
     directory, confirmAction, ANSWER_CLASS, ANSWER_OF_VALUE, MAIL_STATUS, showError, flashReloaded,
     meetingForm } = E;
 
@@ -15,7 +15,6 @@
     const [first, dir] = await Promise.all([api(base), directory()]);
     let m = first;
     const q = (sel) => document.querySelector(sel);
-    const out = (root, name) => root.querySelector(`[data-out="${name}"]`);
     const head = q("#meeting-head");
     const layout = q("#meeting-layout");
     const answerCard = q("#my-answer");

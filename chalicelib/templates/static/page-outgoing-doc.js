@@ -3,8 +3,8 @@
 
 (() => {
   const E = window.eoffice;
-  const { recordId, api, flash, formatInstant, nfc, el, confirmAction, openInNewTab, out, urgencyBadge, secrecyBadge,
-    onSubmit, onSubmitWith, act, formatSize, postFile, localError, passwordDialog } = E;
+  const { recordId, api, pollUntil, flash, formatInstant, nfc, el, confirmAction, openInNewTab, out, urgencyBadge, secrecyBadge,
+    onSubmit, act, formatSize, postFile, localError, passwordDialog } = E;
   const { docHref, statusBadge, isoDay } = E.outgoing;
 
   const BUSY = new Set(["signing", "issuing"]);
@@ -173,23 +173,18 @@
       if (polling || !BUSY.has(doc.status)) return;
       polling = true;
       const from = doc.status;
-      const until = Date.now() + 60_000;
       try {
-        while (Date.now() < until) {
-          await new Promise((r) => setTimeout(r, 2000));
-          let fresh;
-          try { fresh = await api(base); } catch { continue; }
-          if (fresh.status !== from) {
-            doc = fresh;
-            render();
-            const done = { signed: ["Đã ký số. Văn bản chờ văn thư cấp số và phát hành.", true],
-              issued: [`Đã phát hành: số ${doc.number_text || ""}.`, true],
-              signing_failed: ["Ký số không thành công.", false], issue_failed: ["Phát hành không thành công.", false] }[doc.status];
-            if (done) flash(done[0], { ok: done[1] });
-            return;
-          }
+        const fresh = await pollUntil(base, (f) => f.status !== from);
+        if (!fresh) {
+          out(head, "progress").textContent = "Việc xử lý đang lâu hơn thường lệ. Bấm “Làm mới” (F5) để xem lại sau ít phút.";
+          return;
         }
-        out(head, "progress").textContent = "Việc xử lý đang lâu hơn thường lệ. Bấm “Làm mới” (F5) để xem lại sau ít phút.";
+        doc = fresh;
+        render();
+        const done = { signed: ["Đã ký số. Văn bản chờ văn thư cấp số và phát hành.", true],
+          issued: [`Đã phát hành: số ${doc.number_text || ""}.`, true],
+          signing_failed: ["Ký số không thành công.", false], issue_failed: ["Phát hành không thành công.", false] }[doc.status];
+        if (done) flash(done[0], { ok: done[1] });
       } finally { polling = false; }
     };
 
@@ -242,7 +237,7 @@
       render();
       flash("Đã trình duyệt dự thảo.", { ok: true });
     });
-    onSubmitWith(document.getElementById("og-review-form"), async (data, value) => {
+    onSubmit(document.getElementById("og-review-form"), async (data, value) => {
       const approve = value !== "return";
       const comment = nfc(data.comment || "").trim();
       if (!approve && !comment) {
@@ -296,7 +291,7 @@
       flash("Đang thử lại.", { ok: true });
       poll();
     }));
-    onSubmitWith(document.getElementById("og-recall-form"), async (data, value) => {
+    onSubmit(document.getElementById("og-recall-form"), async (data, value) => {
       const reason = nfc(data.reason || "").trim();
       if (!reason) {
         throw localError("Cần ghi lý do.", "A reason is required.",

@@ -3,8 +3,8 @@
 
 (() => {
   const E = window.eoffice;
-  const { api, el, fillSigners, localError, nfc, onSubmit, out, pagedList, pageQuery, reloadOn, secrecyBadge,
-    shownCount, urgencyBadge, filterForm, exportButtons } = E;
+  const { api, el, fillSigners, localError, nfc, onSubmit, out, reloadOn, secrecyBadge,
+    shownCount, urgencyBadge, filteredTable, exportButtons } = E;
   const { docHref, statusBadge, isoDay } = E.outgoing;
 
   // ---------------------------------------------------------------- the list
@@ -14,7 +14,6 @@
     const tbody = document.querySelector("#og-docs tbody");
     const more = document.querySelector("[data-action=more]");
     const count = document.getElementById("og-count");
-    const statusSelect = document.getElementById("og-status");
     const cell = (cls, ...content) => el("td", { class: cls }, ...content);
     const row = (d) => el("tr", { "data-id": d.id, "data-status": d.status },
       cell("c-no", d.number_text ? el("a", { class: "so-den", href: docHref(d.id) }, d.number_text)
@@ -25,15 +24,10 @@
         el("span", { class: "row-tags" }, el("span", { class: "chip" }, d.type_name || d.type_code), secrecyBadge(d.do_mat))),
       cell("c-urgency", urgencyBadge(d.do_khan)),
       cell("c-status", statusBadge(d)));
-    let filters = () => ({});
-    const load = pagedList({
-      list: tbody, busy: tbody.parentElement, more, item: row, count, counted: shownCount("văn bản"),
-      fetchPage: (cursor) => api("/api/outgoing?" + pageQuery(cursor, { limit: "20", ...filters() })),
-      empty: () => el("tr", {}, el("td", { colspan: "4", class: "empty" },
-        filters().q ? "Không có văn bản đi nào khớp với từ khoá tìm."
-          : statusSelect.value ? "Không có văn bản đi nào ở trạng thái này." : "Chưa có văn bản đi nào bạn được xem.")),
-    });
-    filters = filterForm(document.getElementById("og-filters"), load);
+    const { load, filterBy } = filteredTable({ body: tbody, more, item: row, count, counted: shownCount("văn bản"),
+      path: "/api/outgoing", columns: 4, empty: ["Không có văn bản đi nào khớp với từ khoá tìm.",
+        "Không có văn bản đi nào ở trạng thái này.", "Chưa có văn bản đi nào bạn được xem."] });
+    filterBy(document.getElementById("og-filters"));
     reloadOn(document.querySelector("[data-action=reload]"), "click", load);
     const year = String(E.vnYear());
     exportButtons(document.querySelector(".list-export"),

@@ -3,9 +3,9 @@
 
 (() => {
   const E = window.eoffice;
-  const { recordId, nfc, el, flash, confirmAction, me, api, localError, formatInstant, showError, setBusy, onSubmit,
+  const { recordId, out, fillFacts, nfc, el, flash, confirmAction, me, api, localError, formatInstant, showError, setBusy, onSubmit,
     PART_NAMES, TASK_PART_STATUS, EXTENSION_STATUS, timelinessBadge, directory, auditHref, TASK_STATUS,
-    priorityBadge, clearFieldErrors, filled, offerWorkingDays, echoDates, todayVN, vnDateOf } = E;
+    priorityBadge, clearFieldErrors, filled, dayOffOffered, echoDates, todayVN, vnDateOf } = E;
 
   E.pages.task = async () => {
     const id = recordId();
@@ -15,19 +15,11 @@
     const [first, dir] = await Promise.all([api(base), directory()]);
     let t = first;
     const q = (sel) => document.querySelector(sel);
-    const out = (root, name) => root.querySelector(`[data-out="${name}"]`);
     const head = q("#task-head");
     const layout = q("#task-layout");
     const partsCard = q("#task-parts");
     const mine = q("#my-part");
     const reopenCard = q("#reopen");
-    const facts = (dl, rows) => {
-      dl.replaceChildren();
-      for (const [label, value] of rows) {
-        if (value === null || value === undefined || value === "") continue;
-        dl.append(el("dt", {}, label), el("dd", {}, value));
-      }
-    };
     const isAssigner = () => t.created_by === user.username;
     const myPart = () => (t.parts || []).find((p) => p.assignee === "U#" + user.username && p.status === "open");
     const extensionText = (x) => el("div", { class: "extension extension-" + x.status, "data-extension": x.status },
@@ -76,7 +68,7 @@
       desc.textContent = nfc(t.description || "");
       desc.hidden = !t.description;
       const lead = (t.parts || []).find((p) => p.part === "lead");
-      facts(out(head, "facts"), [
+      fillFacts(out(head, "facts"), [
         ["Người giao", dir.nameOf(t.created_by)],
         ["Giao lúc", t.created_at ? formatInstant(t.created_at) : ""],
         ["Hạn hoàn thành", t.deadline ? [formatInstant(t.deadline),
@@ -94,7 +86,7 @@
       mine.hidden = !p;
       if (p) {
         const x = p.extension;
-        facts(out(mine, "my-facts"), [
+        fillFacts(out(mine, "my-facts"), [
           ["Vai trò", PART_NAMES[p.part] || p.part],
           ["Hạn", p.deadline ? [formatInstant(p.deadline), " ", timelinessBadge(p.timeliness, p.timeliness_label)] : ""],
           ["Tiến độ", `${Number(p.progress) || 0}%`],
@@ -129,9 +121,7 @@
       try {
         t = await api(base + "/extension", { method: "POST", json: body });
       } catch (e) {
-        if (e.code !== "not_a_working_day") throw e;
-        showError(e, extensionForm);
-        offerWorkingDays(extensionForm, e);
+        if (!dayOffOffered(extensionForm, e)) throw e;
         return;
       }
       extensionForm.reset();

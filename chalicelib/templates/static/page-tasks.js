@@ -5,7 +5,7 @@
   const E = window.eoffice;
   const { el, me, api, formatInstant, shortDate, vnDateOf, TASK_STATUS, timelinessBadge, priorityBadge,
     taskHref, directory, reloadOn, pagedList, pageQuery, unitTree, makePicker, nfc, flash, showError,
-    onSubmit, offerWorkingDays, echoDates, todayVN, localError } = E;
+    onSubmit, dayOffOffered, echoDates, todayVN, localError } = E;
 
   E.pages.tasks = async () => {
     const user = me();
@@ -87,9 +87,7 @@
         try {
           t = await api("/api/tasks", { method: "POST", json: body });
         } catch (e) {
-          if (e.code !== "not_a_working_day") throw e;
-          showError(e, form);
-          offerWorkingDays(form, e);
+          if (!dayOffOffered(form, e)) throw e;
           return;
         }
         form.reset();

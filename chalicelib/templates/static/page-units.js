@@ -4,7 +4,7 @@
 (() => {
   const E = window.eoffice;
   const { el, hasRole, orgOptions, flashReloaded, auditHref, kindLabel, unitTree, subtreeOf, fillUnitSelect,
-    flash, clearFieldErrors, onSubmit, api } = E;
+    flash, clearFieldErrors, onSubmit, api, showEditCard } = E;
 
   E.pages.units = async () => {
     const isAdmin = hasRole("admin");
@@ -68,12 +68,8 @@
         first: { value: "", label: "— Không có (đơn vị cấp cao nhất) —" },
         disabled: subtreeOf(units, unit.code), value: unit.parent || "" });
       editCard.querySelector("[data-out=audit-link]").setAttribute("href", auditHref("unit:" + unit.code));
-      editCard.hidden = false;
-      tree.querySelectorAll(".tree-item.editing").forEach((n) => n.classList.remove("editing"));
-      const li = tree.querySelector(`li[data-code="${CSS.escape(code)}"]`);
-      if (li) li.classList.add("editing");
-      editCard.scrollIntoView({ block: "start", behavior: "smooth" });
-      editForm.elements.name.focus({ preventScroll: true });
+      showEditCard(editCard, { list: tree, items: ".tree-item",
+        current: tree.querySelector(`li[data-code="${CSS.escape(code)}"]`), field: editForm.elements.name });
     };
 
     if (isAdmin) {

@@ -5,7 +5,7 @@
   const E = window.eoffice;
   const { nfc, el, me, hasRole, api, orgOptions, unitTree, fillUnitSelect, auditHref, roleLabel,
     fillPositions, fillRoleChecks, checkedRoles, setupSignatureForm, signatureState, flash, confirmAction,
-    clearFieldErrors, showError, onSubmit, flashReloaded } = E;
+    clearFieldErrors, showError, onSubmit, flashReloaded, showEditCard } = E;
 
   // A password shown once, with a copy button and a warning that it is shown only now.
   function showSecret(slot, { title, secret }) {
@@ -149,12 +149,9 @@
         secret.replaceChildren();
         secret.hidden = true;
         showProfile(p);
-        editCard.hidden = false;
-        list.querySelectorAll(".person.editing").forEach((n) => n.classList.remove("editing"));
-        const li = list.querySelector(`li[data-username="${CSS.escape(username)}"]`);
-        if (li) li.classList.add("editing");
-        editCard.scrollIntoView({ block: "start", behavior: "smooth" });
-        editForm.elements.full_name.focus({ preventScroll: true });
+        showEditCard(editCard, { list, items: ".person",
+          current: list.querySelector(`li[data-username="${CSS.escape(username)}"]`),
+          field: editForm.elements.full_name });
       };
       const afterChange = async (p, message) => {
         showProfile(p);
