@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.scoped_lists import ScopedPage
+from chalicelib.kernel import ports
 from chalicelib.kernel.access import item_scopes
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.errors import Conflict
@@ -18,7 +19,7 @@ from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.identity import Caller
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(ports.UnitOfWork):
     """Operations are callables run at commit, in order; events are kept."""
 
     def __init__(self, on_commit: Callable[[list[DomainEvent]], None] | None = None) -> None:

@@ -9,12 +9,12 @@ or SQS refused it) and the sweeper publishes it again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table, put_op
-from chalicelib.kernel.errors import Conflict
+from chalicelib.kernel import ports
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 
 OUTBOX_PARTITION = "OUTBOX"
@@ -35,7 +35,7 @@ def event_item(event: DomainEvent) -> dict[str, Any]:
     }
 
 
-class UnitOfWork:
+class UnitOfWork(ports.UnitOfWork):
     """Collects the writes of one change; ``commit`` makes them one transaction and
     then publishes the events it raised (best effort: the sweeper covers a failed
     or interrupted publish). ``publish=False`` leaves publishing to the caller."""
@@ -90,23 +90,6 @@ class UnitOfWork:
 
             publish_safely(committed)
         return committed
-
-    def commit_unless_done(self, operations: Iterable[dict[str, Any]] = (),
-                           events: Iterable[DomainEvent] = ()) -> bool:
-        """Add the caller's ``operations`` and ``events``, then commit; False when a
-        condition did not hold. Our conditions guard against doing a change twice
-        (a redelivered event, a repeated request, a concurrent winner), so a lost
-        one means the change is done already: nothing is written and the caller
-        treats it as done rather than as an error."""
-        for operation in operations:
-            self.add(operation)
-        for event in events:
-            self.emit(event)
-        try:
-            self.commit()
-        except Conflict:
-            return False
-        return True
 
 
 def mark_delivered(table: Table, event_id: str) -> None:

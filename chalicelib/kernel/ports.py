@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from chalicelib.kernel.audit_chain import ChainHead
 from chalicelib.kernel.calendar import AgencyCalendar
+from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.identity import Caller
 
@@ -31,8 +32,20 @@ class UnitOfWork(Protocol):
     def commit_unless_done(self, operations: Iterable[Any] = (),
                            events: Iterable[DomainEvent] = ()) -> bool:
         """Add ``operations`` and ``events`` and commit; False (nothing written)
-        when a condition did not hold, i.e. the change was made already."""
-        ...
+        when a condition did not hold. Our conditions guard against doing a change
+        twice (a redelivered event, a repeated request, a concurrent winner), so a
+        lost one means the change is done already and the caller treats it as
+        done rather than as an error. Shared by every unit of work that
+        subclasses this port."""
+        for operation in operations:
+            self.add(operation)
+        for event in events:
+            self.emit(event)
+        try:
+            self.commit()
+        except Conflict:
+            return False
+        return True
 
 
 class AuditTrail(Protocol):
