@@ -214,7 +214,8 @@ def mailer() -> Mailer:
 # What a workflow step may ask for with ``subscribe(..., needs=(...))``. The step
 # runner hands them in: a step cannot import this module to fetch them itself,
 # since load_steps imports the steps (the import graph would have a cycle).
-COLLABORATORS: dict[str, Callable[[], Any]] = {"mailer": mailer, "evaluations": evaluations}
+COLLABORATORS: dict[str, Callable[[], Any]] = {"mailer": mailer, "evaluations": evaluations,
+                                               "table": table}
 
 
 def collaborators(needs: Iterable[str]) -> dict[str, Any]:

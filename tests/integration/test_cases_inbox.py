@@ -180,10 +180,11 @@ def test_a_dossier_goes_from_the_desk_through_its_unit_to_the_signer_and_back(
                                   ).status_code == 200
     assert _kinds(people, link) == {"truongphong": ["dossier.step"]}
     # The signing step signs it (the signing step is done only once it is signed).
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing.keys import ensure_dev_pki
     from tests.aws import drain_workflow
 
-    ensure_dev_pki()
+    ensure_dev_pki(table=Table())
     drain_workflow()
     assert _body(people["giamdoc"].get(f"/api/dossiers/{dossier_id}"))[
         "result_status"] == "signed"

@@ -656,18 +656,19 @@ def _out(ctx: Ctx, variant: str, state: str = "draft", signer: str = "phogiamdoc
     drafter = _drafter(ctx, variant)
     doc = outgoing.create(drafter, type_code="CV", subject="Văn bản thử quyền", signer=signer,
                           authority="", recipients_internal=[], recipients_external=[],
-                          do_khan="Thường", do_mat="", answers=None)
+                          do_khan="Thường", do_mat="", answers=None, table=Table())
     if state == "draft" or state == "created":
         if state == "draft":
             outgoing.add_version(drafter, doc["id"], make_pdf(["Du thao thu quyen"]),
                                  content_type="application/pdf", comment="",
-                                 s3=client("s3"), bucket=get_settings().documents_bucket)
+                                 s3=client("s3"), bucket=get_settings().documents_bucket,
+                                 table=Table())
         return str(doc["id"])
     outgoing.add_version(drafter, doc["id"], make_pdf(["Du thao thu quyen"]),
                          content_type="application/pdf", comment="", s3=client("s3"),
-                         bucket=get_settings().documents_bucket)
+                         bucket=get_settings().documents_bucket, table=Table())
     if state == "in_review":
-        outgoing.submit(drafter, doc["id"])
+        outgoing.submit(drafter, doc["id"], table=Table())
         return str(doc["id"])
     extra = {"number_text": f"{ctx.n:02d}/SKHĐT-{drafter.unit}", "issued_on": "2026-01-05",
              "issued_key": f"outgoing/{doc['id']}/v0001.pdf"} if state == "issued" else {}
@@ -695,17 +696,20 @@ def _signing_case(ctx: Ctx, variant: str) -> Request:
 
 
 def _pki_owner() -> str:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
-    signing_keys.ensure_dev_pki(["giamdoc"])
+    signing_keys.ensure_dev_pki(["giamdoc"], table=Table())
     return "giamdoc"
 
 
 def _pki_chain(_ctx: Ctx, _v: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
     owner = _pki_owner()
-    return (f"/api/pki/keys/{owner}/chain", {"pem": signing_keys.key_of(owner)["chain_pem"]})
+    chain = signing_keys.key_of(owner, table=Table())["chain_pem"]
+    return (f"/api/pki/keys/{owner}/chain", {"pem": chain})
 
 
 def _pki_root(_ctx: Ctx, _v: str) -> Request:
@@ -716,9 +720,10 @@ def _pki_root(_ctx: Ctx, _v: str) -> Request:
 
 
 def _pki_csr(_ctx: Ctx, _v: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
-    signing_keys.create_key(None, "phogiamdoc")
+    signing_keys.create_key(None, "phogiamdoc", table=Table())
     return ("/api/pki/keys/phogiamdoc/csr", None)
 
 

@@ -356,12 +356,8 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.onestop.steps",
     "chalicelib.organisation.service",
     "chalicelib.organisation.users",
-    "chalicelib.outgoing.service",
-    "chalicelib.outgoing.steps",
-    "chalicelib.outgoing.verification",
     "chalicelib.search.service",
     "chalicelib.search.writer",
-    "chalicelib.signing.keys",
     "chalicelib.work.pending",
     "chalicelib.work.service",
 }
