@@ -27,6 +27,7 @@ from chalicelib.incoming import inbox
 from chalicelib.incoming.rules import DocStatus
 from chalicelib.incoming.service import (
     chain_of,
+    given,
     load_at_version,
     load_visible,
     public_view,
@@ -58,7 +59,7 @@ def people_of(table: Table | None, directory: People | None = None) -> People:
         return directory
     from chalicelib.organisation.store import Directory
 
-    return Directory(table or Table())
+    return Directory(given(table))
 
 
 def active_members(directory: People, unit: str) -> set[str]:

@@ -47,8 +47,17 @@ def chain_of(doc_id: str) -> str:
     return f"incoming:{doc_id}"
 
 
+def given(table: Table | None) -> Table:
+    """The caller's table: a use case never builds its own (the composition root
+    does, ``chalicelib.bootstrap``); one given neither it nor the collaborators
+    built on it is a programming error."""
+    if table is None:
+        raise TypeError("pass the table, or the collaborators built on it")
+    return table
+
+
 def store_of(table: Table | None, store: IncomingStore | None = None) -> IncomingStore:
-    return store or IncomingStore(table or Table())
+    return store or IncomingStore(given(table))
 
 
 def trail_of(table: Table | None, trail: AuditTrail | None = None) -> AuditTrail:
@@ -56,7 +65,7 @@ def trail_of(table: Table | None, trail: AuditTrail | None = None) -> AuditTrail
         return trail
     from chalicelib.audit.trail import Trail
 
-    return Trail(table or Table())
+    return Trail(given(table))
 
 
 def audit_reading(trail: AuditTrail, store: IncomingStore, doc_id: str, caller: Caller,
@@ -153,11 +162,11 @@ def _ask_to_act(uow: UnitOfWork, pending: Pending, doc: dict[str, Any], *, by: s
                  subject=subject, link=link, by=by, urgent=urgent, secret=secret)
 
 
-def find_by_hash(sha256: str, table: Table | None = None) -> dict[str, Any] | None:
+def find_by_hash(sha256: str, table: Table) -> dict[str, Any] | None:
     return store_of(table).find_by_hash(sha256)
 
 
-def find_possible_duplicate(meta: Metadata, table: Table | None = None) -> dict[str, Any] | None:
+def find_possible_duplicate(meta: Metadata, table: Table) -> dict[str, Any] | None:
     key = meta.normalised().duplicate_key()
     if not key:
         return None
@@ -317,7 +326,7 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
     store.save(uow, before, after, duplicate_key=meta.duplicate_key())
     if after["metadata_complete"]:
         if before.get("intake_id"):
-            _complete_intake(uow, before["intake_id"], intakes or IntakeStore(table or Table()),
+            _complete_intake(uow, before["intake_id"], intakes or IntakeStore(given(table)),
                              clock)
         inbox.pending_of(table, pending, clock=clock).close(
             uow, inbox.PARENT, doc_id, Action.REGISTER, by=caller.username)
@@ -375,7 +384,7 @@ def change_people(caller: Caller, doc_id: str, *, grant: str | None = None,
     if directory is None:
         from chalicelib.organisation.store import Directory as TableDirectory
 
-        directory = TableDirectory(table or Table())
+        directory = TableDirectory(given(table))
     before = load_visible(caller, doc_id, store=store)
     people = set(before.get("people") or [])
     if grant:
@@ -410,12 +419,10 @@ def change_people(caller: Caller, doc_id: str, *, grant: str | None = None,
     return public_view(after)
 
 
-def note_answer(doc_id: str, *, number_text: str, answer_id: str,
-                table: Table | None = None) -> None:
+def note_answer(doc_id: str, *, number_text: str, answer_id: str, table: Table) -> None:
     """The outgoing document answering this one was issued: the handling-tracking
     register shows its number."""
-    IncomingStore(table or Table()).note_answer(doc_id, number_text=number_text,
-                                                answer_id=answer_id)
+    IncomingStore(table).note_answer(doc_id, number_text=number_text, answer_id=answer_id)
 
 
 def refuse_if_recalled(doc: dict[str, Any]) -> None:
@@ -425,7 +432,7 @@ def refuse_if_recalled(doc: dict[str, Any]) -> None:
                        "The document was recalled; it can no longer be handled.", "recalled")
 
 
-def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = None,
+def note_recalled(doc_id: str, *, reason: str, at: str, table: Table,
                   by: str = "system", extra_ops: Sequence[dict[str, Any]] = (),
                   events: Sequence[DomainEvent] = ()) -> bool:
     """The sender recalled this document (an internal delivery, or a packet from
@@ -433,7 +440,6 @@ def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = No
     and the units' and officers' parts, cancelled) and the caller's ``extra_ops``
     and ``events`` are one transaction. False when it was recalled already (or
     a concurrent change won): nothing written."""
-    table = table or Table()
     store = IncomingStore(table)
     doc = store.get(doc_id)
     if doc is None or doc.get("recalled"):

@@ -202,7 +202,8 @@ def test_the_digest_adds_an_overdue_notice_once_per_item_and_person(aws_env, acc
 
     doc = incoming.register(None, Metadata(
         so_ky_hieu="1/TB-X", co_quan_ban_hanh="Sở X", ngay_ban_hanh=MONDAY.date(),
-        trich_yeu="Báo cáo quý IV"), arrival=MONDAY - timedelta(days=10), source="paper")
+        trich_yeu="Báo cáo quý IV"), arrival=MONDAY - timedelta(days=10), source="paper",
+        table=Table())
     Table().put(work_item(doc, "U#chuyenvien", Part.LEAD, "", MONDAY - timedelta(days=3),
                           "giamdoc", "PDKKD"))
     send_digests(mailer=mailer(), now=MONDAY)
@@ -230,7 +231,7 @@ def test_overdue_off_leaves_overdue_work_out_of_the_digest(aws_env, accounts, as
                               ("Tờ trình sắp đến hạn", MONDAY + timedelta(days=1))):
         doc = incoming.register(None, Metadata(
             so_ky_hieu="1/TB-X", co_quan_ban_hanh="Sở X", ngay_ban_hanh=MONDAY.date(),
-            trich_yeu=subject), arrival=MONDAY - timedelta(days=10), source="paper")
+            trich_yeu=subject), arrival=MONDAY - timedelta(days=10), source="paper", table=Table())
         Table().put(work_item(doc, "U#chuyenvien", Part.LEAD, "", deadline, "giamdoc",
                               "PDKKD"))
     send_digests(mailer=mailer(), now=MONDAY)

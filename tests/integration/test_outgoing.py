@@ -17,6 +17,7 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
+from chalicelib.adapters.dynamo import Table
 from tests.aws import all_at_once, atomic_aws_requests, drain_workflow, sent_messages
 from tests.conftest import pdfsig_text
 from tests.pdfs import make_pdf
@@ -105,7 +106,7 @@ def _incoming_for(username: str) -> str:
     doc = incoming.register(None, Metadata(
         so_ky_hieu="12/UBND-KT", co_quan_ban_hanh="UBND quận Cầu Giấy",
         ngay_ban_hanh=date(2026, 11, 20), trich_yeu="Đề nghị hướng dẫn đăng ký doanh nghiệp"),
-        arrival=datetime.now(UTC), source="paper", people=[username])
+        arrival=datetime.now(UTC), source="paper", people=[username], table=Table())
     return str(doc["id"])
 
 

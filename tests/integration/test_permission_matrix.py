@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 import app as app_module  # noqa: F401 - registers the routes this matrix is built from
+from chalicelib.adapters.dynamo import Table
 from chalicelib.api.routing import ROUTES
 from chalicelib.kernel.identity import Role
 from tests.conftest import Session, login
@@ -154,7 +155,8 @@ def _doc(ctx: Ctx, variant: str) -> str:
         arrival=datetime.now(UTC), source="paper", units=units,
         secrecy=Secrecy.MAT if variant == "secret" else Secrecy.NONE,
         people=["giamdoc" if ctx.me != "giamdoc" else "vanthu"] if variant == "secret" else [],
-        file={"key": "files/sha256/none", "sha256": uuid.uuid4().hex, "name": "x.pdf"})
+        file={"key": "files/sha256/none", "sha256": uuid.uuid4().hex, "name": "x.pdf"},
+        table=Table())
     return str(doc["id"])
 
 
@@ -277,7 +279,8 @@ def _revoke_share(ctx: Ctx, variant: str) -> Request:
     doc_id = _doc(ctx, variant)
     named = "giamdoc" if ctx.me != "giamdoc" else "vanthu"
     if variant != "secret":  # the secret variant already names that person
-        incoming.change_people(Caller(named, frozenset({Role.LEADER})), doc_id, grant=named)
+        incoming.change_people(Caller(named, frozenset({Role.LEADER})), doc_id, grant=named,
+                               table=Table())
     return (f"/api/items/incoming:{doc_id}/grants/{named}", None)
 
 
@@ -298,9 +301,9 @@ def _distributed(ctx: Ctx, variant: str) -> str:
     if variant == "secret":  # the secret document names someone else; let the leader act
         from chalicelib.incoming import service as incoming
 
-        incoming.change_people(_named(ctx), doc_id, grant="giamdoc")
+        incoming.change_people(_named(ctx), doc_id, grant="giamdoc", table=Table())
     handling.distribute(leader, doc_id, lead_unit=lead, lead_deadline=_due(),
-                        supporting=[], instruction="", version=_version_of(doc_id))
+                        supporting=[], instruction="", version=_version_of(doc_id), table=Table())
     return doc_id
 
 
@@ -350,7 +353,7 @@ def _with_my_work(ctx: Ctx, variant: str) -> str:
 
     doc_id = _doc(ctx, "agency" if variant == "assigned" else variant)
     if variant == "assigned":
-        incoming.change_people(_leader(), doc_id, grant=ctx.me)
+        incoming.change_people(_leader(), doc_id, grant=ctx.me, table=Table())
         doc = Table().get(f"DOC#{doc_id}", "DOC", consistent=True)
         Table().put(work_item(doc, f"U#{ctx.me}", Part.SUPPORT, "", _far(),
                                         "giamdoc", ctx.unit))
@@ -1179,7 +1182,7 @@ def _filed_doc(person: str) -> str:
         None, Metadata(so_ky_hieu="3/MT-LT", co_quan_ban_hanh="Sở Thử nghiệm",
                        ngay_ban_hanh=date(2026, 11, 2), trich_yeu="V/v lưu trữ"),
         arrival=datetime.now(UTC), source="paper", people=[person],
-        file={"key": key, "sha256": uuid.uuid4().hex, "name": "x.pdf"})["id"])
+        file={"key": key, "sha256": uuid.uuid4().hex, "name": "x.pdf"}, table=Table())["id"])
 
 
 def _case_file(ctx: Ctx, variant: str, state: str = "open") -> dict[str, Any]:
