@@ -27,7 +27,6 @@ from chalicelib.incoming import inbox
 from chalicelib.incoming.rules import DocStatus
 from chalicelib.incoming.service import (
     chain_of,
-    given,
     load_at_version,
     load_visible,
     public_view,
@@ -37,6 +36,7 @@ from chalicelib.incoming.service import (
 )
 from chalicelib.incoming.store import IncomingStore
 from chalicelib.kernel.access import Secrecy
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role

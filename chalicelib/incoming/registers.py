@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
-from chalicelib.incoming.service import given
 from chalicelib.incoming.store import IncomingStore
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Forbidden
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.work import items

@@ -30,6 +30,7 @@ from chalicelib.incoming.rules import URGENT, DocStatus, Metadata, Urgency, form
 from chalicelib.incoming.store import SUMMARY_FIELDS, IncomingStore, access_of
 from chalicelib.kernel.access import Kind, Secrecy, can_view, scopes_for, unit_scopes
 from chalicelib.kernel.audit_chain import ChainHead
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, Forbidden, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller
@@ -45,15 +46,6 @@ REGISTER_ATTEMPTS = 8
 
 def chain_of(doc_id: str) -> str:
     return f"incoming:{doc_id}"
-
-
-def given(table: Table | None) -> Table:
-    """The caller's table: a use case never builds its own (the composition root
-    does, ``chalicelib.bootstrap``); one given neither it nor the collaborators
-    built on it is a programming error."""
-    if table is None:
-        raise TypeError("pass the table, or the collaborators built on it")
-    return table
 
 
 def store_of(table: Table | None, store: IncomingStore | None = None) -> IncomingStore:

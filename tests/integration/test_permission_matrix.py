@@ -596,7 +596,7 @@ def _meeting(ctx: Ctx, variant: str) -> str:
         Caller(by, frozenset({Role.CLERK}), unit=unit),
         meetings.MeetingInput(title="Họp ma trận quyền", start=start,
                               end=start + timedelta(hours=1), place="Phòng họp 1",
-                              chair=chair, participants=invited))
+                              chair=chair, participants=invited), Table())
     return str(created["id"])
 
 
