@@ -96,14 +96,15 @@ def complete(call: Call) -> dict[str, Any]:
        body=S + "ApproveCompletionIn", policy=Policy.only(Role.UNIT_HEAD), tags=("incoming",),
        summary="The head of unit approves an officer's completion awaiting review")
 def approve_completion(call: Call) -> dict[str, Any]:
-    return review.approve(call.user, call.params["doc_id"], call.body.note)
+    return review.approve(call.user, call.params["doc_id"], call.body.note, table=table())
 
 
 @route(handling_bp, "/api/incoming/{doc_id}/completion/return", methods=("POST",),
        body=S + "ReturnCompletionIn", policy=Policy.only(Role.UNIT_HEAD), tags=("incoming",),
        summary="The head of unit returns an officer's completion with a reason")
 def return_completion(call: Call) -> dict[str, Any]:
-    return review.send_back_to_officer(call.user, call.params["doc_id"], call.body.reason)
+    return review.send_back_to_officer(call.user, call.params["doc_id"], call.body.reason,
+                                       table=table())
 
 
 @route(handling_bp, "/api/incoming/{doc_id}/slip", policy=SIGNED_IN, tags=("incoming",),
