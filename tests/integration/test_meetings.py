@@ -372,7 +372,8 @@ def test_reminder_goes_once_an_hour_before_even_when_the_job_runs_twice(aws_env,
     from chalicelib.kernel.events import DomainEvent
 
     meetings.dispatch_reminders(DomainEvent(meetings.REMINDER_DUE, f"meeting:{meeting_id}",
-                                            {"id": meeting_id, "start": _body(resp)["start"]}))
+                                            {"id": meeting_id, "start": _body(resp)["start"]}),
+                                table=Table())
     _drain(aws_env)
     reminders = [m for m in _mails() if m["subject"].startswith("Nhắc lịch họp lúc 09:00")]
     assert sorted(m["to"] for m in reminders) == ["chuyenvien@skhdt.example",

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.bootstrap import mailer
+from chalicelib.bootstrap import mailer, notifier
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.identity import Role
 from chalicelib.work import items
@@ -104,7 +104,7 @@ def test_an_event_delivered_twice_gives_one_mail_and_one_notice(aws_env, account
     url = sqs.get_queue_url(QueueName=resource_name("workflow"))["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody=event.to_json())
     drain_workflow()
-    notify_work_opened(event, mailer=mailer())
+    notify_work_opened(event, notifier=notifier())
     assert len(_mails("chuyenvien@skhdt.example")) == 1
     officer = _mine(as_role("officer"))
     assert officer["unread"] == 1 and len(officer["items"]) == 1
