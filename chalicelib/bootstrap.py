@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from chalicelib.incoming.service import Incoming
     from chalicelib.iso.service import Library as IsoLibrary
     from chalicelib.meetings.service import Meetings
+    from chalicelib.notifications.notices import Notifier
     from chalicelib.onestop.dossiers import Deps as OneStopDeps
     from chalicelib.organisation.store import Directory
     from chalicelib.outgoing.service import Outgoing
@@ -211,10 +212,24 @@ def mailer() -> Mailer:
     return SesMailer()
 
 
+def notifier() -> Notifier:
+    """In-app notices and their mails, as each person prefers, over the stage's table."""
+    from chalicelib.kernel.config import get_settings
+    from chalicelib.notifications.notices import DirectoryPeople, Notifier
+    from chalicelib.notifications.store import NoticeStore
+    from chalicelib.work.service import preferences
+
+    t = table()
+    return Notifier(notices=NoticeStore(t), people=DirectoryPeople(directory(t)),
+                    prefs=lambda username: preferences(username, t),
+                    mailer=mailer(), base_url=get_settings().public_base_url)
+
+
 # What a workflow step may ask for with ``subscribe(..., needs=(...))``. The step
 # runner hands them in: a step cannot import this module to fetch them itself,
 # since load_steps imports the steps (the import graph would have a cycle).
-COLLABORATORS: dict[str, Callable[[], Any]] = {"mailer": mailer, "evaluations": evaluations}
+COLLABORATORS: dict[str, Callable[[], Any]] = {"mailer": mailer, "evaluations": evaluations,
+                                               "table": table, "notifier": notifier}
 
 
 def collaborators(needs: Iterable[str]) -> dict[str, Any]:

@@ -219,9 +219,10 @@ def as_role(client: Any, accounts: dict[str, dict[str, str]]) -> Any:
 @pytest.fixture
 def pki(aws_env: dict[str, str], accounts: dict[str, Any]) -> None:
     """The development CA in KMS, certifying the agency and the signers."""
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing.keys import ensure_dev_pki
 
-    ensure_dev_pki()
+    ensure_dev_pki(table=Table())
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.adapters.dynamo import Table
 from chalicelib.api.downloads import file_response
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import table
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.lazy import lazy_module
 from chalicelib.outputs.sheets import XLSX, to_csv, to_xlsx
@@ -86,13 +86,13 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
                                                           Role.UNIT_HEAD}:
         from chalicelib.complaints.service import load_case
 
-        load_case(caller, ident, Table())  # supervisors of cases they may see
+        load_case(caller, ident, table())  # supervisors of cases they may see
         return
     if kind == "dossier" and ident and caller.roles & {Role.LEADER, Role.ONE_STOP,
                                                         Role.UNIT_HEAD}:
         from chalicelib.onestop.service import load_dossier
 
-        load_dossier(caller, ident, Table())  # supervisors of dossiers they may see
+        load_dossier(caller, ident, table())  # supervisors of dossiers they may see
         return
     if kind == "evaluation" and ident:
         # A unit's round (``{unit}:{period}``): its heads and the leaders; a
@@ -116,6 +116,6 @@ def ensure_can_read(caller: Caller, chain: str) -> None:
     if kind == "outgoing" and ident:
         from chalicelib.outgoing.service import load
 
-        load(caller, ident, Table())  # whoever may see the document sees its history
+        load(caller, ident, table())  # whoever may see the document sees its history
         return
     raise NotFound()

@@ -3,23 +3,26 @@ reaches the person by e-mail, with the signed PDF attached."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamo import Table
+
 ATTACH_LIMIT = 3 * 1024 * 1024
 
 
-@subscribe("outgoing.issued", name="settle_complaint", needs=("mailer",))
-def settle_complaint(event: DomainEvent, mailer: Mailer) -> None:
+@subscribe("outgoing.issued", name="settle_complaint", needs=("mailer", "table"))
+def settle_complaint(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     from chalicelib.adapters.aws import client
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.complaints import service as complaints
     from chalicelib.kernel.config import get_settings
     from chalicelib.outgoing import service as outgoing
     from chalicelib.outputs.mail import compose_mail
 
-    table = Table()
     doc = outgoing.document(event.payload["id"], table)
     if doc is None or not doc.get("complaint_id"):
         return

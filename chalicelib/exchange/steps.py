@@ -10,12 +10,15 @@ each status is answered once per document (a claim written after the send).
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.exchange.rules import Business, SendState, Status
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.logging import logger
 from chalicelib.kernel.subscribers import subscribe
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamo import Table
 
 ATTEMPTS = 3
 
@@ -140,48 +143,42 @@ def answer(table: Any, incoming_id: str, statuses: list[Status], *, description:
         store.claim_status(incoming_id, status.value)
 
 
-def _table() -> Any:
-    from chalicelib.adapters.dynamo import Table
-
-    return Table()
-
-
-@subscribe("incoming.registered", name="exchange_answer_registered")
-def answer_registered(event: DomainEvent) -> None:
-    answer(_table(), event.payload["id"], [Status.ARRIVED, Status.ACCEPTED])
+@subscribe("incoming.registered", name="exchange_answer_registered", needs=("table",))
+def answer_registered(event: DomainEvent, table: Table) -> None:
+    answer(table, event.payload["id"], [Status.ARRIVED, Status.ACCEPTED])
 
 
-@subscribe("incoming.distributed", name="exchange_answer_distributed")
-def answer_distributed(event: DomainEvent) -> None:
-    answer(_table(), event.payload["id"], [Status.ASSIGNED])
+@subscribe("incoming.distributed", name="exchange_answer_distributed", needs=("table",))
+def answer_distributed(event: DomainEvent, table: Table) -> None:
+    answer(table, event.payload["id"], [Status.ASSIGNED])
 
 
-@subscribe("incoming.assigned", name="exchange_answer_assigned")
-def answer_assigned(event: DomainEvent) -> None:
-    answer(_table(), event.payload["id"], [Status.ASSIGNED, Status.IN_PROGRESS])
+@subscribe("incoming.assigned", name="exchange_answer_assigned", needs=("table",))
+def answer_assigned(event: DomainEvent, table: Table) -> None:
+    answer(table, event.payload["id"], [Status.ASSIGNED, Status.IN_PROGRESS])
 
 
-@subscribe("incoming.completed", name="exchange_answer_completed")
-def answer_completed(event: DomainEvent) -> None:
-    answer(_table(), event.payload["id"], [Status.ASSIGNED, Status.IN_PROGRESS, Status.DONE])
+@subscribe("incoming.completed", name="exchange_answer_completed", needs=("table",))
+def answer_completed(event: DomainEvent, table: Table) -> None:
+    answer(table, event.payload["id"], [Status.ASSIGNED, Status.IN_PROGRESS, Status.DONE])
 
 
 RECALL_ANSWER = "Đã thu hồi theo yêu cầu của cơ quan gửi"
 
 
-@subscribe("exchange.recall_received", name="exchange_answer_recall")
-def answer_recall(event: DomainEvent) -> None:
+@subscribe("exchange.recall_received", name="exchange_answer_recall", needs=("table",))
+def answer_recall(event: DomainEvent, table: Table) -> None:
     """Decree 30 Art. 18: the recipient tells the sender it withdrew the document.
     edXML's statuses (01–06) have no code for it, so the answer is 02 with the
     recall named in its description; the sender's view shows a 02 that follows
     its recall as the recall confirmed (``service.view``)."""
     reason = event.payload.get("reason") or ""
-    answer(_table(), event.payload["incoming_id"], [Status.REFUSED],
+    answer(table, event.payload["incoming_id"], [Status.REFUSED],
            description=f"{RECALL_ANSWER}: {reason}" if reason else RECALL_ANSWER)
 
 
-@subscribe("exchange.refused", name="exchange_answer_refused")
-def answer_refused(event: DomainEvent) -> None:
+@subscribe("exchange.refused", name="exchange_answer_refused", needs=("table",))
+def answer_refused(event: DomainEvent, table: Table) -> None:
     """A packet we could not accept: status 02 with the reason, to whoever sent it."""
     from chalicelib.adapters.exchange_transport import transport
     from chalicelib.exchange import packets
@@ -189,7 +186,6 @@ def answer_refused(event: DomainEvent) -> None:
     p = event.payload
     if not p.get("sender"):
         return  # nobody to answer: the packet is kept and shown to the clerks
-    table = _table()
     packet = packets.status_packet(p["sender"], p.get("document_id") or "", Status.REFUSED,
                                    table=table, description=p.get("reason") or "")
     data = packets.signed_bytes(packet, table)

@@ -79,9 +79,8 @@ def _idempotent_step(name: str) -> Any:
 
 
 def _handle_record(record: Any) -> None:
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.outbox import mark_delivered
-    from chalicelib.bootstrap import load_steps
+    from chalicelib.bootstrap import load_steps, table
     from chalicelib.kernel.events import DomainEvent
     from chalicelib.kernel.logging import logger
     from chalicelib.kernel.subscribers import subscribers_of
@@ -93,5 +92,5 @@ def _handle_record(record: Any) -> None:
         _idempotent_step(sub.name)(
             claim={"event_id": event.id, "subscriber": sub.name, "event": record.body}
         )
-    mark_delivered(Table(), event.id)
+    mark_delivered(table(), event.id)
     logger.remove_keys(["event_id", "event_type"])

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 
 def main() -> None:
-    from chalicelib.adapters.dynamo import Table
+    from chalicelib import bootstrap
     from chalicelib.incoming.store import IncomingStore
 
-    seen = IncomingStore(Table()).backfill_pointers()
+    seen = IncomingStore(bootstrap.table()).backfill_pointers()
     print(f"pointers written for {seen} incoming documents; marker set")
 
 

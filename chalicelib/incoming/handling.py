@@ -36,6 +36,7 @@ from chalicelib.incoming.service import (
 )
 from chalicelib.incoming.store import IncomingStore
 from chalicelib.kernel.access import Secrecy
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
@@ -58,7 +59,7 @@ def people_of(table: Table | None, directory: People | None = None) -> People:
         return directory
     from chalicelib.organisation.store import Directory
 
-    return Directory(table or Table())
+    return Directory(given(table))
 
 
 def active_members(directory: People, unit: str) -> set[str]:

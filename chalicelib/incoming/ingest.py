@@ -73,8 +73,8 @@ def _is_packet(key: str) -> bool:
 
 
 def _first_pass(messages: list[dict[str, Any]]) -> _Batch:
+    from chalicelib import bootstrap
     from chalicelib.adapters.aws import client
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming.intake import SharedReads, arrive
     from chalicelib.kernel.config import get_settings
     from chalicelib.kernel.logging import logger
@@ -97,7 +97,7 @@ def _first_pass(messages: list[dict[str, Any]]) -> _Batch:
     arrivals = [a for a in batch.arrivals.values() if not isinstance(a, Exception)]
     if arrivals:
         try:
-            batch.reads = SharedReads.read(arrivals, Table())
+            batch.reads = SharedReads.read(arrivals, bootstrap.table())
         except Exception:  # noqa: BLE001 - each file then reads for itself
             logger.exception("the batch's shared read failed; files read one by one")
     return batch

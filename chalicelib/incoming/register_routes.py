@@ -8,6 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api.downloads import register_answer
 from chalicelib.api.routing import Call, Policy, route
+from chalicelib.bootstrap import table
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
 
@@ -20,15 +21,15 @@ POLICY = Policy.only(Role.CLERK, Role.LEADER, Role.UNIT_HEAD)
 def _answer(call: Call, kind: str) -> Any:
     q = call.query
     registers.check_access(call.user, q.unit)
-    docs = registers.entries(q.year, q.unit)
+    docs = registers.entries(q.year, q.unit, table=table())
     if kind == "incoming":
         title, header, widths = ("Sổ đăng ký văn bản đến", registers.INCOMING_COLUMNS,
                                  registers.INCOMING_WIDTHS)
-        rows = registers.incoming_rows(docs)
+        rows = registers.incoming_rows(docs, table=table())
     else:
         title, header, widths = ("Sổ theo dõi giải quyết văn bản đến",
                                  registers.TRACKING_COLUMNS, registers.TRACKING_WIDTHS)
-        rows = registers.tracking_rows(docs)
+        rows = registers.tracking_rows(docs, table=table())
     subtitle = f"Năm {q.year}" + (f" — Đơn vị {q.unit}" if q.unit else "")
     stem = f"{'so-van-ban-den' if kind == 'incoming' else 'so-theo-doi'}-{q.year}" + (
         f"-{q.unit}" if q.unit else "")

@@ -8,6 +8,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.incoming.store import IncomingStore
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Forbidden
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.work import items
@@ -35,7 +36,7 @@ def entries(year: int, unit: str | None = None, table: Table | None = None, *,
             store: IncomingStore | None = None) -> list[dict[str, Any]]:
     """In số đến order. Secret documents are registered like any other (the number
     is the agency's), but the register shows only their number and marking."""
-    return (store or IncomingStore(table or Table())).register(year, unit)
+    return (store or IncomingStore(given(table))).register(year, unit)
 
 
 def _masked(doc: dict[str, Any], text: str) -> str:
@@ -52,7 +53,7 @@ def _recipients(doc: dict[str, Any], work: list[dict[str, Any]]) -> str:
 
 def incoming_rows(docs: list[dict[str, Any]], table: Table | None = None, *,
                   store: IncomingStore | None = None) -> list[list[str]]:
-    store = store or IncomingStore(table or Table())
+    store = store or IncomingStore(given(table))
     rows = []
     for doc in docs:
         units = [w for w in store.parts(doc["id"]) if items.is_unit(w["assignee"])]
@@ -76,7 +77,7 @@ def incoming_rows(docs: list[dict[str, Any]], table: Table | None = None, *,
 
 def tracking_rows(docs: list[dict[str, Any]], table: Table | None = None, *,
                   store: IncomingStore | None = None) -> list[list[str]]:
-    store = store or IncomingStore(table or Table())
+    store = store or IncomingStore(given(table))
     rows = []
     for doc in docs:
         work = store.parts(doc["id"])

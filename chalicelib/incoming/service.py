@@ -37,6 +37,7 @@ from chalicelib.incoming.store import (
 )
 from chalicelib.kernel.access import Kind, Secrecy, can_view, scopes_for, unit_scopes
 from chalicelib.kernel.audit_chain import ChainHead
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, Forbidden, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller
@@ -55,7 +56,7 @@ def chain_of(doc_id: str) -> str:
 
 
 def store_of(table: Table | None, store: IncomingStore | None = None) -> IncomingStore:
-    return store or IncomingStore(table or Table())
+    return store or IncomingStore(given(table))
 
 
 def trail_of(table: Table | None, trail: AuditTrail | None = None) -> AuditTrail:
@@ -63,7 +64,7 @@ def trail_of(table: Table | None, trail: AuditTrail | None = None) -> AuditTrail
         return trail
     from chalicelib.audit.trail import Trail
 
-    return Trail(table or Table())
+    return Trail(given(table))
 
 
 def audit_reading(trail: AuditTrail, store: IncomingStore, doc_id: str, caller: Caller,
@@ -180,17 +181,17 @@ def intake_want(sha256: str, meta: Metadata | None, arrival_at: str) -> Want:
     return sha256, meta.normalised().duplicate_key(), arrival.year
 
 
-def read_for_intake(wants: Sequence[Want], table: Table | None = None) -> dict[Want, Lookup]:
+def read_for_intake(wants: Sequence[Want], table: Table) -> dict[Want, Lookup]:
     """The same file's document, the same number's and the year's counter, for
     each want, in one call."""
     return store_of(table).lookup_many(wants)
 
 
-def find_by_hash(sha256: str, table: Table | None = None) -> dict[str, Any] | None:
+def find_by_hash(sha256: str, table: Table) -> dict[str, Any] | None:
     return store_of(table).find_by_hash(sha256)
 
 
-def find_possible_duplicate(meta: Metadata, table: Table | None = None) -> dict[str, Any] | None:
+def find_possible_duplicate(meta: Metadata, table: Table) -> dict[str, Any] | None:
     key = meta.normalised().duplicate_key()
     if not key:
         return None
@@ -350,7 +351,7 @@ def correct(caller: Caller, doc_id: str, meta: Metadata, secrecy: Secrecy, versi
     store.save(uow, before, after, duplicate_key=meta.duplicate_key())
     if after["metadata_complete"]:
         if before.get("intake_id"):
-            _complete_intake(uow, before["intake_id"], intakes or IntakeStore(table or Table()),
+            _complete_intake(uow, before["intake_id"], intakes or IntakeStore(given(table)),
                              clock)
         inbox.pending_of(table, pending, clock=clock).close(
             uow, inbox.PARENT, doc_id, Action.REGISTER, by=caller.username)
@@ -408,7 +409,7 @@ def change_people(caller: Caller, doc_id: str, *, grant: str | None = None,
     if directory is None:
         from chalicelib.organisation.store import Directory as TableDirectory
 
-        directory = TableDirectory(table or Table())
+        directory = TableDirectory(given(table))
     before = load_visible(caller, doc_id, store=store)
     people = set(before.get("people") or [])
     if grant:
@@ -443,12 +444,10 @@ def change_people(caller: Caller, doc_id: str, *, grant: str | None = None,
     return public_view(after)
 
 
-def note_answer(doc_id: str, *, number_text: str, answer_id: str,
-                table: Table | None = None) -> None:
+def note_answer(doc_id: str, *, number_text: str, answer_id: str, table: Table) -> None:
     """The outgoing document answering this one was issued: the handling-tracking
     register shows its number."""
-    IncomingStore(table or Table()).note_answer(doc_id, number_text=number_text,
-                                                answer_id=answer_id)
+    IncomingStore(table).note_answer(doc_id, number_text=number_text, answer_id=answer_id)
 
 
 def refuse_if_recalled(doc: dict[str, Any]) -> None:
@@ -458,7 +457,7 @@ def refuse_if_recalled(doc: dict[str, Any]) -> None:
                        "The document was recalled; it can no longer be handled.", "recalled")
 
 
-def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = None,
+def note_recalled(doc_id: str, *, reason: str, at: str, table: Table,
                   by: str = "system", extra_ops: Sequence[dict[str, Any]] = (),
                   events: Sequence[DomainEvent] = ()) -> bool:
     """The sender recalled this document (an internal delivery, or a packet from
@@ -466,7 +465,6 @@ def note_recalled(doc_id: str, *, reason: str, at: str, table: Table | None = No
     and the units' and officers' parts, cancelled) and the caller's ``extra_ops``
     and ``events`` are one transaction. False when it was recalled already (or
     a concurrent change won): nothing written."""
-    table = table or Table()
     store = IncomingStore(table)
     doc = store.get(doc_id)
     if doc is None or doc.get("recalled"):

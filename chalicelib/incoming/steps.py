@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamo import Table
 
-@subscribe("incoming.registered", name="flag_urgent_to_leaders", needs=("mailer",))
-def flag_urgent_to_leaders(event: DomainEvent, mailer: Mailer) -> None:
+
+@subscribe("incoming.registered", name="flag_urgent_to_leaders", needs=("mailer", "table"))
+def flag_urgent_to_leaders(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     """Decree 30 Art. 24: urgent documents go to the leader at once."""
     if not event.payload.get("urgent"):
         return
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming.store import IncomingStore
     from chalicelib.kernel.config import get_settings
     from chalicelib.organisation.service import list_users
     from chalicelib.outputs.mail import compose_mail
 
-    table = Table()
     doc = IncomingStore(table).get(event.payload["id"], consistent=False)
     if doc is None or doc.get("do_mat"):
         return  # a secret document is never described in an e-mail
@@ -38,19 +41,18 @@ def flag_urgent_to_leaders(event: DomainEvent, mailer: Mailer) -> None:
     compose_mail("notice", context, [u["email"] for u in leaders]).send(mailer)
 
 
-@subscribe("incoming.registered", name="receipt_to_sender", needs=("mailer",))
-def receipt_to_sender(event: DomainEvent, mailer: Mailer) -> None:
+@subscribe("incoming.registered", name="receipt_to_sender", needs=("mailer", "table"))
+def receipt_to_sender(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     """Decree 30 Art. 20: tell the sender of receipt the same day, when we know
     where to write. Secret documents are never acknowledged by e-mail."""
     to = event.payload.get("receipt_to")
     if not to:
         return
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming.store import IncomingStore
     from chalicelib.outputs.mail import compose_mail
     from chalicelib.outputs.templating import local_date
 
-    doc = IncomingStore(Table()).get(event.payload["id"], consistent=False)
+    doc = IncomingStore(table).get(event.payload["id"], consistent=False)
     if doc is None or doc.get("do_mat"):
         return
     context = {

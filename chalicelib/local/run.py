@@ -110,11 +110,12 @@ class Runtime:
         from chalicelib.local.seed import seed_demo_work
 
         seed_demo_work()
+        from chalicelib.bootstrap import table as bootstrap_table
         from chalicelib.signing.keys import ensure_dev_pki
 
         # A development CA in KMS certifies the agency seal and every leader's key,
         # so that drafts can be signed and verified locally (idempotent).
-        ensure_dev_pki()
+        ensure_dev_pki(table=bootstrap_table())
         from chalicelib.onestop.service import ensure_catalogue
 
         ensure_catalogue()  # the one-stop procedures (versioned; never rewritten)

@@ -109,7 +109,7 @@ def seed_demo_work() -> int:
             so_ky_hieu=f"{100 + i}/VP-DEMO", co_quan_ban_hanh=agency,
             ngay_ban_hanh=(now - timedelta(days=7)).date(), trich_yeu=subject),
             arrival=now - timedelta(days=5), source="paper", units=[unit],
-            people=[assignee[2:]] if assignee.startswith("U#") else [])
+            people=[assignee[2:]] if assignee.startswith("U#") else [], table=table)
         if days >= 0:
             deadline = cal.add_working_days(today_end, days) if days else today_end
         else:

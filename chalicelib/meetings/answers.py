@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, Forbidden, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller
@@ -96,7 +97,7 @@ def _by_token(token: str, store: MeetingStore) -> tuple[dict[str, Any], dict[str
 def token_view(token: str, table: Table | None = None, *, store: MeetingStore | None = None
                ) -> dict[str, Any]:
     """What the answer page shows for a link."""
-    meeting, inv = _by_token(token, store or MeetingStore(table or Table()))
+    meeting, inv = _by_token(token, store or MeetingStore(given(table)))
     out = meeting_view(meeting)
     out.update(name=inv.get("name"), answer=inv["partstat"],
                answer_label=PARTSTAT_LABELS[PartStat(inv["partstat"])])

@@ -37,11 +37,11 @@ from chalicelib.meetings.store import MeetingStore
 from chalicelib.meetings.visibility import chain_of, load, ports
 
 
-@subscribe(CHANGED, name="meeting_dispatch_mail")
-def dispatch_mail(event: DomainEvent) -> None:
+@subscribe(CHANGED, name="meeting_dispatch_mail", needs=("table",))
+def dispatch_mail(event: DomainEvent, table: Table) -> None:
     """One mail step per invitation that owes mail for this change; one taken
     over by a later change is left to that change's own event."""
-    store = MeetingStore(Table())
+    store = MeetingStore(table)
     meeting_id, seq = event.payload["id"], int(event.payload["sequence"])
     owed = [i for i in store.invitations(meeting_id)
             if i.get("mail_status") == "pending" and int(i.get("mail_seq", -1)) == seq]
@@ -50,9 +50,8 @@ def dispatch_mail(event: DomainEvent) -> None:
                                   "kind": i["mail_kind"]}) for i in owed])
 
 
-@subscribe(MAIL_DUE, name="meeting_send_mail", needs=("mailer",))
-def send_mail(event: DomainEvent, mailer: Mailer) -> None:
-    table = Table()
+@subscribe(MAIL_DUE, name="meeting_send_mail", needs=("mailer", "table"))
+def send_mail(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     payload = event.payload
     if payload["kind"] == "reminder":
         send_reminder(table, payload, mailer)

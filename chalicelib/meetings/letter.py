@@ -40,8 +40,7 @@ def letter_body(meeting: dict[str, Any], chair_name: str, agency_name: str) -> s
 
 
 def draft_letter(caller: Caller, meeting_id: str, *, signer: str, authority: str, s3: Any,
-                 bucket: str, table: Table | None = None) -> dict[str, Any]:
-    table = table or Table()
+                 bucket: str, table: Table) -> dict[str, Any]:
     store, directory = MeetingStore(table), Directory(table)
     meeting = load_visible(caller, meeting_id, store=store)
     if not can_edit_meeting(caller, meeting):

@@ -59,9 +59,9 @@ def _claim_reminder(meeting_id: str, store: MeetingStore, trail: AuditTrail) -> 
     return 1 if commit_retrying(store, build) else 0
 
 
-@subscribe(REMINDER_DUE, name="meeting_dispatch_reminders")
-def dispatch_reminders(event: DomainEvent) -> None:
-    store = MeetingStore(Table())
+@subscribe(REMINDER_DUE, name="meeting_dispatch_reminders", needs=("table",))
+def dispatch_reminders(event: DomainEvent, table: Table) -> None:
+    store = MeetingStore(table)
     meeting_id = event.payload["id"]
     invited = [i for i in store.invitations(meeting_id)
                if i.get("state") == ACTIVE and i.get("email")]

@@ -9,6 +9,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import meetings as use_cases
+from chalicelib.bootstrap import table
 from chalicelib.kernel.errors import Conflict, DomainError, NotFound
 from chalicelib.kernel.identity import Role
 from chalicelib.meetings.rules import Answer
@@ -186,4 +187,4 @@ def letter(call: Call) -> dict[str, Any]:
 
     return draft_letter(call.user, call.params["meeting_id"], signer=call.body.signer,
                         authority=call.body.authority, s3=client("s3"),
-                        bucket=get_settings().documents_bucket)
+                        bucket=get_settings().documents_bucket, table=table())

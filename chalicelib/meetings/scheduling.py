@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.identity import Caller
@@ -90,7 +91,7 @@ def _directory(table: Table | None, directory: Directory | None) -> Directory:
         return directory
     from chalicelib.organisation.store import Directory as OrgDirectory
 
-    return OrgDirectory(table or Table())
+    return OrgDirectory(given(table))
 
 
 def _profile(directory: Directory, username: str) -> dict[str, Any] | None:

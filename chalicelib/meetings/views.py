@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Forbidden
 from chalicelib.kernel.events import instant
 from chalicelib.kernel.folding import filter_words, matches
@@ -74,7 +75,7 @@ def list_view(item: dict[str, Any]) -> dict[str, Any]:
 
 def view(caller: Caller, meeting_id: str, table: Table | None = None, *,
          store: MeetingStore | None = None) -> dict[str, Any]:
-    store = store or MeetingStore(table or Table())
+    store = store or MeetingStore(given(table))
     meeting = load_visible(caller, meeting_id, store=store)
     return meeting_view(meeting, caller, store.invitations(meeting_id))
 
@@ -92,7 +93,7 @@ def list_mine(caller: Caller, *, limit: int = 20, cursor: str | None = None,
               q: str | None = None, table: Table | None = None,
               store: MeetingStore | None = None) -> dict[str, Any]:
     """Meetings the caller chairs or is invited to, latest start first."""
-    store = store or MeetingStore(table or Table())
+    store = store or MeetingStore(given(table))
     page = store.page_of_person(caller.username, cursor, limit, _matching(q))
     return {"items": [list_view(i) for i in page.items], "cursor": page.cursor}
 
@@ -102,7 +103,7 @@ def list_scheduled(caller: Caller, *, limit: int = 20, cursor: str | None = None
                    store: MeetingStore | None = None) -> dict[str, Any]:
     """Meetings the caller scheduled, latest start first."""
     accept = _matching(q)
-    store = store or MeetingStore(table or Table())
+    store = store or MeetingStore(given(table))
     found: list[dict[str, Any]] = []
     while True:
         # A filtered list reads on until its page is full or the list ends; asking
@@ -123,6 +124,6 @@ def list_unit(caller: Caller, unit: str | None = None, *, limit: int = 20,
     unit = unit or caller.unit
     if not unit or not is_supervisor(caller, {"unit": unit}):
         raise Forbidden()
-    store = store or MeetingStore(table or Table())
+    store = store or MeetingStore(given(table))
     page = store.page_of_unit(unit, cursor, limit, _matching(q))
     return {"items": [list_view(i) for i in page.items], "cursor": page.cursor}

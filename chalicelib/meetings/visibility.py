@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import NotFound
 from chalicelib.kernel.events import instant
 from chalicelib.kernel.identity import Caller, Role
@@ -30,7 +31,7 @@ def ports(table: Table | None, store: MeetingStore | None = None,
     if store is None or trail is None:
         from chalicelib.audit.trail import Trail
 
-        t = table or Table()
+        t = given(table)
         store = store or MeetingStore(t)
         trail = trail or Trail(t)
     return store, trail
@@ -91,7 +92,7 @@ def load_visible(caller: Caller, meeting_id: str, table: Table | None = None, *,
                  store: MeetingStore | None = None) -> dict[str, Any]:
     """The meeting, or NotFound when it does not exist *or* the caller may not see
     it: its chair, scheduler, invitees, the scheduler's head of unit and leaders."""
-    store = store or MeetingStore(table or Table())
+    store = store or MeetingStore(given(table))
     meeting = load(store, meeting_id)
     if (can_edit_meeting(caller, meeting) or is_supervisor(caller, meeting)
             or my_invitation(caller, meeting_id, store) is not None):

@@ -18,9 +18,9 @@ S = "chalicelib.notifications.schemas:"
 
 
 def _store() -> Any:
-    from chalicelib.adapters.dynamo import Table
+    from chalicelib.bootstrap import table
 
-    return store.NoticeStore(Table())
+    return store.NoticeStore(table())
 
 
 @route(notifications_bp, "/api/notifications", query=S + "NoticeQuery",

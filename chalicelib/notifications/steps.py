@@ -4,28 +4,11 @@ concerned and, as each prefers, a mail."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.kernel.events import DomainEvent
-from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
-from chalicelib.notifications.notices import DirectoryPeople, Event, Notifier, recipients
+from chalicelib.notifications.notices import Event, Notifier, recipients
 from chalicelib.notifications.service import NOTICE_REQUESTED
 from chalicelib.work.pending import WORK_OPENED
-
-
-def notifier(mailer: Mailer, table: Any = None) -> Notifier:
-    """The notifier over the stage's table, the directory and the preferences."""
-    from chalicelib.adapters.dynamo import Table
-    from chalicelib.kernel.config import get_settings
-    from chalicelib.notifications.store import NoticeStore
-    from chalicelib.organisation.store import Directory
-    from chalicelib.work.service import preferences
-
-    table = table or Table()
-    return Notifier(notices=NoticeStore(table), people=DirectoryPeople(Directory(table)),
-                    prefs=lambda username: preferences(username, table),
-                    mailer=mailer, base_url=get_settings().public_base_url)
 
 
 def opened_event(event: DomainEvent) -> Event:
@@ -39,18 +22,18 @@ def opened_event(event: DomainEvent) -> Event:
                  mail=p.get("mail", True) is not False)
 
 
-@subscribe(WORK_OPENED, name="notify_work_opened", needs=("mailer",))
-def notify_work_opened(event: DomainEvent, mailer: Mailer) -> None:
-    note = notifier(mailer)
+@subscribe(WORK_OPENED, name="notify_work_opened", needs=("notifier",))
+def notify_work_opened(event: DomainEvent, notifier: Notifier) -> None:
+    note = notifier
     people = recipients(str(event.payload["assignee"]), note.people,
                         by=event.payload.get("by"))
     note.deliver(opened_event(event), people)
 
 
-@subscribe(NOTICE_REQUESTED, name="notify_requested", needs=("mailer",))
-def notify_requested(event: DomainEvent, mailer: Mailer) -> None:
+@subscribe(NOTICE_REQUESTED, name="notify_requested", needs=("notifier",))
+def notify_requested(event: DomainEvent, notifier: Notifier) -> None:
     p = event.payload
-    notifier(mailer).deliver(Event(
+    notifier.deliver(Event(
         event_id=event.id, occurred_at=event.occurred_at, kind=str(p.get("kind") or "other"),
         title=str(p.get("title") or ""), link=str(p.get("link") or ""),
         deadline=p.get("deadline"), mail=p.get("mail", True) is not False,

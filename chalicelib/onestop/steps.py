@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
@@ -20,16 +20,18 @@ from chalicelib.onestop.rules import RESULT_REQUESTED
 from chalicelib.onestop.store import OneStopStore
 from chalicelib.organisation.service import agency_profile
 
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamo import Table
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-@subscribe(RESULT_REQUESTED, name="sign_dossier_result")
-def sign_dossier_result(event: DomainEvent) -> None:
-    from chalicelib.adapters.dynamo import Table
+@subscribe(RESULT_REQUESTED, name="sign_dossier_result", needs=("table",))
+def sign_dossier_result(event: DomainEvent, table: Table) -> None:
     from chalicelib.kernel.logging import logger
     from chalicelib.onestop.results import record_result
 
-    store = OneStopStore(Table())
+    store = OneStopStore(table)
     d = store.get(event.payload["id"])
     if d is None or d.get("result_status") != "signing":
         return
@@ -91,15 +93,14 @@ def _sign(d: dict[str, Any], signer: str, store: OneStopStore) -> dict[str, Any]
             "result_signed_at": iso(now), "result_signed_by": signer}
 
 
-@subscribe("dossier.returned_online", name="mail_dossier_result", needs=("mailer",))
-def mail_dossier_result(event: DomainEvent, mailer: Mailer) -> None:
+@subscribe("dossier.returned_online", name="mail_dossier_result", needs=("mailer", "table"))
+def mail_dossier_result(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     """The applicant gets the signed result attached, and where to verify it."""
     from chalicelib.adapters.aws import client
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.config import get_settings
     from chalicelib.outputs.mail import compose_mail
 
-    d = OneStopStore(Table()).get(event.payload["id"])
+    d = OneStopStore(table).get(event.payload["id"])
     if d is None or not d.get("result_key") or not d["applicant"].get("email"):
         return
     settings = get_settings()
@@ -114,13 +115,11 @@ def mail_dossier_result(event: DomainEvent, mailer: Mailer) -> None:
                  ).send(mailer)
 
 
-@subscribe("dossier.received", name="mail_dossier_receipt", needs=("mailer",))
-def mail_dossier_receipt(event: DomainEvent, mailer: Mailer) -> None:
-    from chalicelib.adapters.dynamo import Table
+@subscribe("dossier.received", name="mail_dossier_receipt", needs=("mailer", "table"))
+def mail_dossier_receipt(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     from chalicelib.kernel.config import get_settings
     from chalicelib.outputs.mail import compose_mail
 
-    table = Table()
     d = OneStopStore(table).get(event.payload["id"])
     if d is None or not d["applicant"].get("email"):
         return
@@ -138,12 +137,10 @@ def mail_dossier_receipt(event: DomainEvent, mailer: Mailer) -> None:
                  ).send(mailer)
 
 
-@subscribe("dossier.refused", name="mail_dossier_refusal", needs=("mailer",))
-def mail_dossier_refusal(event: DomainEvent, mailer: Mailer) -> None:
-    from chalicelib.adapters.dynamo import Table
+@subscribe("dossier.refused", name="mail_dossier_refusal", needs=("mailer", "table"))
+def mail_dossier_refusal(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     from chalicelib.outputs.mail import Mail
 
-    table = Table()
     item = OneStopStore(table).refusal(event.payload["id"], consistent=True)
     if item is None or not item["applicant"].get("email"):
         return

@@ -720,11 +720,10 @@ class Outgoing:
         return {"url": url, "expires_in": 300}
 
 
-def outgoing_for(table: Table | None = None) -> Outgoing:
+def outgoing_for(table: Table) -> Outgoing:
     """The use cases over the real table, trail and neighbours."""
     from chalicelib.audit.trail import Trail
 
-    table = table or Table()
     return Outgoing(store=OutgoingStore(table), trail=Trail(table),
                     neighbours=TableNeighbours(table), pending=Pending.over(table))
 
@@ -738,16 +737,16 @@ def load(caller: Caller, doc_id: str, table: Table, *, consistent: bool = True
     return outgoing_for(table).load(caller, doc_id, consistent=consistent)
 
 
-def review_chain(type_code: str, table: Table | None = None) -> tuple[Step, ...]:
+def review_chain(type_code: str, table: Table) -> tuple[Step, ...]:
     return outgoing_for(table).review_chain(type_code)
 
 
-def review_chains(table: Table | None = None) -> dict[str, list[str]]:
+def review_chains(table: Table) -> dict[str, list[str]]:
     return outgoing_for(table).review_chains()
 
 
 def set_review_chains(caller: Caller, chains: dict[str, list[str]],
-                      table: Table | None = None) -> dict[str, list[str]]:
+                      table: Table) -> dict[str, list[str]]:
     return outgoing_for(table).set_review_chains(caller, chains)
 
 
@@ -755,7 +754,7 @@ def create(caller: Caller, *, type_code: str, subject: str, signer: str, authori
            recipients_internal: list[str], recipients_external: list[dict[str, str]],
            do_khan: str, do_mat: str, answers: str | None, body: str = "",
            extra_recipients: list[str] | None = None, replaces: str | None = None,
-           table: Table | None = None) -> dict[str, Any]:
+           table: Table) -> dict[str, Any]:
     return outgoing_for(table).create(
         caller, type_code=type_code, subject=subject, signer=signer, authority=authority,
         recipients_internal=recipients_internal, recipients_external=recipients_external,
@@ -765,14 +764,14 @@ def create(caller: Caller, *, type_code: str, subject: str, signer: str, authori
 
 def add_version(caller: Caller, doc_id: str, data: bytes, *, content_type: str, comment: str,
                 s3: Any, bucket: str, composed: dict[str, Any] | None = None,
-                table: Table | None = None) -> dict[str, Any]:
+                table: Table) -> dict[str, Any]:
     return outgoing_for(table).add_version(caller, doc_id, data, content_type=content_type,
                                            comment=comment, s3=s3, bucket=bucket,
                                            composed=composed)
 
 
 def compose_version(caller: Caller, doc_id: str, *, body: str, recipients: list[str],
-                    s3: Any, bucket: str, table: Table | None = None) -> dict[str, Any]:
+                    s3: Any, bucket: str, table: Table) -> dict[str, Any]:
     return outgoing_for(table).compose_version(caller, doc_id, body=body,
                                                recipients=recipients, s3=s3, bucket=bucket)
 
@@ -783,89 +782,89 @@ def composed_draft(doc: dict[str, Any], *, body: str, recipients: list[str], tab
                                               signer=signer, authority=authority)
 
 
-def add_note(caller: Caller, doc_id: str, text: str, table: Table | None = None
+def add_note(caller: Caller, doc_id: str, text: str, table: Table
              ) -> dict[str, Any]:
     return outgoing_for(table).add_note(caller, doc_id, text)
 
 
-def submit(caller: Caller, doc_id: str, comment: str = "", table: Table | None = None
+def submit(caller: Caller, doc_id: str, comment: str = "", *, table: Table
            ) -> dict[str, Any]:
     return outgoing_for(table).submit(caller, doc_id, comment)
 
 
 def decide(caller: Caller, doc_id: str, *, approve: bool, comment: str,
-           table: Table | None = None) -> dict[str, Any]:
+           table: Table) -> dict[str, Any]:
     return outgoing_for(table).decide(caller, doc_id, approve=approve, comment=comment)
 
 
-def request_signing(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, Any]:
+def request_signing(caller: Caller, doc_id: str, table: Table) -> dict[str, Any]:
     return outgoing_for(table).request_signing(caller, doc_id)
 
 
-def retry(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, Any]:
+def retry(caller: Caller, doc_id: str, table: Table) -> dict[str, Any]:
     return outgoing_for(table).retry(caller, doc_id)
 
 
 def mark(doc_id: str, status: OutStatus, *, expect: OutStatus, action: str, summary: str,
-         table: Table | None = None, events: list[DomainEvent] | None = None,
+         table: Table, events: list[DomainEvent] | None = None,
          **fields: Any) -> dict[str, Any] | None:
     return outgoing_for(table).mark(doc_id, status, expect=expect, action=action,
                                     summary=summary, events=events, **fields)
 
 
-def issue(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, Any]:
+def issue(caller: Caller, doc_id: str, table: Table) -> dict[str, Any]:
     return outgoing_for(table).issue(caller, doc_id)
 
 
-def recall(caller: Caller, doc_id: str, reason: str, table: Table | None = None
+def recall(caller: Caller, doc_id: str, reason: str, table: Table
            ) -> dict[str, Any]:
     return outgoing_for(table).recall(caller, doc_id, reason)
 
 
-def start_replacement(caller: Caller, doc_id: str, reason: str, table: Table | None = None
+def start_replacement(caller: Caller, doc_id: str, reason: str, table: Table
                       ) -> dict[str, Any]:
     return outgoing_for(table).start_replacement(caller, doc_id, reason)
 
 
-def view(caller: Caller, doc_id: str, table: Table | None = None) -> dict[str, Any]:
+def view(caller: Caller, doc_id: str, table: Table) -> dict[str, Any]:
     return outgoing_for(table).view(caller, doc_id)
 
 
 def list_visible(caller: Caller, *, cursor: str | None = None, limit: int = 20,
                  status: str | None = None, q: str | None = None,
-                 table: Table | None = None) -> dict[str, Any]:
+                 table: Table) -> dict[str, Any]:
     return outgoing_for(table).list_visible(caller, cursor=cursor, limit=limit, status=status,
                                             q=q)
 
 
 def download_url(caller: Caller, doc_id: str, *, which: str, s3: Any, bucket: str,
-                 table: Table | None = None) -> dict[str, Any]:
+                 table: Table) -> dict[str, Any]:
     return outgoing_for(table).download_url(caller, doc_id, which=which, s3=s3, bucket=bucket)
 
 
-def find_by_code(code: str, table: Table | None = None) -> dict[str, Any] | None:
-    return OutgoingStore(table or Table()).by_code(code.strip().upper())
+def find_by_code(code: str, table: Table) -> dict[str, Any] | None:
+    return OutgoingStore(table).by_code(code.strip().upper())
 
 
-def register_entries(year: int, table: Table | None = None, *, unit: str | None = None
+def register_entries(year: int, table: Table, *, unit: str | None = None
                      ) -> list[dict[str, Any]]:
     """The year's register; with ``unit``, the documents that unit drafted."""
-    entries = OutgoingStore(table or Table()).register(year)
+    entries = OutgoingStore(table).register(year)
     return [e for e in entries if unit is None or e.get("drafting_unit") == unit]
 
 
-def document(doc_id: str, table: Table | None = None) -> dict[str, Any] | None:
+def document(doc_id: str, table: Table) -> dict[str, Any] | None:
     """The document as stored, for the workflow steps of other capabilities
     (no access check: a step acts for the system)."""
-    return OutgoingStore(table or Table()).get(doc_id)
+    return OutgoingStore(table).get(doc_id)
 
 
 def set_origin(doc_id: str, origin: dict[str, str], *, new_version: bool = False,
-               table: Table | None = None) -> None:
+               table: Table) -> None:
     """Note on a draft what it was drafted for (``complaint_id``, ``meeting_id``,
     ``dossier_id``),
     so that its issue reaches back there."""
-    OutgoingStore(table or Table()).link(doc_id, bump=new_version, **origin)
+    OutgoingStore(table).link(doc_id, bump=new_version, **origin)
 
 
 def _is_storage_line(line: str) -> bool:

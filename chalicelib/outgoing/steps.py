@@ -15,7 +15,7 @@ import hashlib
 import secrets
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.faults import pause_point
@@ -24,6 +24,9 @@ from chalicelib.kernel.ports import Mailer
 from chalicelib.kernel.subscribers import subscribe
 from chalicelib.organisation.service import agency_profile
 from chalicelib.outgoing.rules import OutStatus
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamo import Table
 
 ATTEMPTS = 3
 ATTACH_LIMIT = 3 * 1024 * 1024  # above this, recipients get the link only
@@ -82,13 +85,12 @@ def _s3_put(key: str, data: bytes, *, lock: bool = False) -> None:
                             ContentType="application/pdf", **extra)
 
 
-def _waiting(event: DomainEvent, status: OutStatus) -> tuple[Any, dict[str, Any]] | None:
+def _waiting(event: DomainEvent, status: OutStatus, table: Table
+             ) -> tuple[Any, dict[str, Any]] | None:
     """The table and the document the event names while it still waits in
     ``status``; None once the step is done already, or the request taken back."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.outgoing.store import OutgoingStore
 
-    table = Table()
     doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None or doc["status"] != status.value:
         return None
@@ -97,11 +99,11 @@ def _waiting(event: DomainEvent, status: OutStatus) -> tuple[Any, dict[str, Any]
 
 # ---------------------------------------------------------------- the leader signs
 
-@subscribe("outgoing.sign_requested", name="sign_outgoing")
-def sign_outgoing(event: DomainEvent) -> None:
+@subscribe("outgoing.sign_requested", name="sign_outgoing", needs=("table",))
+def sign_outgoing(event: DomainEvent, table: Table) -> None:
     from chalicelib.outgoing import service as outgoing
 
-    waiting = _waiting(event, OutStatus.SIGNING)
+    waiting = _waiting(event, OutStatus.SIGNING, table)
     if waiting is None:
         return
     table, doc = waiting
@@ -170,11 +172,11 @@ def _sign(doc: dict[str, Any], table: Any) -> tuple[bytes, dict[str, Any]]:
 
 # ---------------------------------------------------------------- the clerk issues
 
-@subscribe("outgoing.issue_requested", name="issue_outgoing")
-def issue_outgoing(event: DomainEvent) -> None:
+@subscribe("outgoing.issue_requested", name="issue_outgoing", needs=("table",))
+def issue_outgoing(event: DomainEvent, table: Table) -> None:
     from chalicelib.outgoing import service as outgoing
 
-    waiting = _waiting(event, OutStatus.ISSUING)
+    waiting = _waiting(event, OutStatus.ISSUING, table)
     if waiting is None:
         return
     table, doc = waiting
@@ -236,13 +238,11 @@ def _delivery_link(doc: dict[str, Any], table: Any, recipient: str) -> str:
     return f"{get_settings().public_base_url}/d/{token}"
 
 
-@subscribe("outgoing.issued", name="deliver_external", needs=("mailer",))
-def deliver_external(event: DomainEvent, mailer: Mailer) -> None:
-    from chalicelib.adapters.dynamo import Table
+@subscribe("outgoing.issued", name="deliver_external", needs=("mailer", "table"))
+def deliver_external(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     from chalicelib.outgoing.store import OutgoingStore
     from chalicelib.outputs.mail import compose_mail
 
-    table = Table()
     doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None or doc.get("do_mat"):
         return  # secret documents never travel by e-mail
@@ -261,19 +261,17 @@ def deliver_external(event: DomainEvent, mailer: Mailer) -> None:
                      ).send(mailer)
 
 
-@subscribe("outgoing.issued", name="deliver_internal")
-def deliver_internal(event: DomainEvent) -> None:
+@subscribe("outgoing.issued", name="deliver_internal", needs=("table",))
+def deliver_internal(event: DomainEvent, table: Table) -> None:
     """Units of the agency receive the document as an incoming document."""
     from datetime import date
 
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming import service as incoming
     from chalicelib.incoming.rules import Metadata, Urgency
     from chalicelib.kernel.access import Secrecy
     from chalicelib.organisation.store import Directory
     from chalicelib.outgoing.store import OutgoingStore
 
-    table = Table()
     store = OutgoingStore(table)
     doc = store.get(event.payload["id"])
     if doc is None or not doc.get("recipients_internal") or doc.get("delivered_incoming"):
@@ -302,14 +300,12 @@ def deliver_internal(event: DomainEvent) -> None:
     store.note_delivered_incoming(doc["id"], [registered["id"]])
 
 
-@subscribe("outgoing.issued", name="close_replaced")
-def close_replaced(event: DomainEvent) -> None:
+@subscribe("outgoing.issued", name="close_replaced", needs=("table",))
+def close_replaced(event: DomainEvent, table: Table) -> None:
     """The replacing document is out: the one it replaces is marked and frozen."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.outgoing import service as outgoing
     from chalicelib.outgoing.store import OutgoingStore
 
-    table = Table()
     doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None or not doc.get("replaces"):
         return
@@ -326,15 +322,13 @@ def close_replaced(event: DomainEvent) -> None:
             return
 
 
-@subscribe("outgoing.issued", name="record_answer")
-def record_answer(event: DomainEvent) -> None:
+@subscribe("outgoing.issued", name="record_answer", needs=("table",))
+def record_answer(event: DomainEvent, table: Table) -> None:
     """The incoming document this one answers shows the answer's number (the
     handling-tracking register's "Số, ký hiệu văn bản trả lời")."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming import service as incoming
     from chalicelib.outgoing.store import OutgoingStore
 
-    table = Table()
     doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None or not doc.get("answers"):
         return
@@ -342,15 +336,13 @@ def record_answer(event: DomainEvent) -> None:
                          table=table)
 
 
-@subscribe("outgoing.recalled", name="tell_recall", needs=("mailer",))
-def tell_recall(event: DomainEvent, mailer: Mailer) -> None:
+@subscribe("outgoing.recalled", name="tell_recall", needs=("mailer", "table"))
+def tell_recall(event: DomainEvent, mailer: Mailer, table: Table) -> None:
     """Recipients are told; the internal copies are marked recalled."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming import service as incoming
     from chalicelib.outgoing.store import OutgoingStore
     from chalicelib.outputs.mail import compose_mail
 
-    table = Table()
     doc = OutgoingStore(table).get(event.payload["id"])
     if doc is None:
         return

@@ -37,9 +37,9 @@ def register_entry(doc: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def by_code(code: str, table: Table | None = None) -> dict[str, Any]:
+def by_code(code: str, table: Table) -> dict[str, Any]:
     code = code.strip().upper()
-    doc = OutgoingStore(table or Table()).by_code(code) if CODE.fullmatch(code) else None
+    doc = OutgoingStore(table).by_code(code) if CODE.fullmatch(code) else None
     if doc is None or doc.get("status") not in {s.value for s in SHOWN}:
         raise NotFound("Không có văn bản nào đã phát hành mang mã này.",
                        "No issued document carries this code.")
@@ -54,11 +54,10 @@ def _claimed_code(data: bytes) -> str | None:
     return found.group(1) if found else None
 
 
-def verify_file(data: bytes, table: Table | None = None) -> dict[str, Any]:
+def verify_file(data: bytes, table: Table) -> dict[str, Any]:
     from chalicelib.adapters.signing.verify import verify_pdf
     from chalicelib.signing.keys import trust_roots
 
-    table = table or Table()
     if not data:
         raise InvalidInput("Chưa có tệp để kiểm tra.", "No file to check.", "invalid_file")
     report = verify_pdf(data, trust_roots=trust_roots(table))
@@ -103,11 +102,11 @@ def _verdict(report: dict[str, Any], entry: dict[str, Any] | None, same_file: bo
             "in the outgoing register."}
 
 
-def delivery_target(token: str, table: Table | None = None) -> str:
+def delivery_target(token: str, table: Table) -> str:
     """The S3 key behind an e-mailed link, if the link is still good."""
     from chalicelib.kernel.events import iso, utcnow
 
-    store = OutgoingStore(table or Table())
+    store = OutgoingStore(table)
     item = store.delivery(token) if len(token) <= 64 else None
     if item is None or item["expires_at"] < iso(utcnow()):
         raise NotFound("Liên kết không tồn tại hoặc đã hết hạn.",
@@ -119,10 +118,10 @@ def delivery_target(token: str, table: Table | None = None) -> str:
     return str(doc["issued_key"])
 
 
-def issued_key_by_code(code: str, table: Table | None = None) -> str:
+def issued_key_by_code(code: str, table: Table) -> str:
     entry = by_code(code, table)
     if not entry["downloadable"]:
         raise NotFound()
-    doc = OutgoingStore(table or Table()).by_code(code.strip().upper())
+    doc = OutgoingStore(table).by_code(code.strip().upper())
     assert doc is not None
     return str(doc["issued_key"])

@@ -106,9 +106,12 @@ def _tasks(caller: Caller, q: str, limit: int) -> Found:
 
 
 def _meetings(caller: Caller, q: str, limit: int) -> Found:
-    pages = [meetings.list_mine(caller, limit=limit, q=q)]
+    from chalicelib.bootstrap import meetings as use_cases
+
+    found = use_cases()
+    pages = [found.list_mine(caller, limit=limit, q=q)]
     if caller.roles & SCHEDULERS:
-        pages.append(meetings.list_scheduled(caller, limit=limit, q=q))
+        pages.append(found.list_scheduled(caller, limit=limit, q=q))
     seen: dict[str, dict[str, Any]] = {}
     for page in pages:
         for m in page["items"]:

@@ -22,8 +22,8 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.signing.store import AGENCY, SigningStore
 
 
-def key_of(owner: str, table: Table | None = None) -> dict[str, Any] | None:
-    return SigningStore(table or Table()).key(owner)
+def key_of(owner: str, table: Table) -> dict[str, Any] | None:
+    return SigningStore(table).key(owner)
 
 
 def _profile(owner: str, table: Table) -> dict[str, Any] | None:
@@ -66,18 +66,17 @@ def _save_key(table: Table, owner: str, caller: Caller | None, action: str, summ
     return item
 
 
-def trust_roots(table: Table | None = None) -> list[Any]:
+def trust_roots(table: Table) -> list[Any]:
     from chalicelib.adapters.signing.pki import load_chain
 
-    items = SigningStore(table or Table()).trust_roots()
+    items = SigningStore(table).trust_roots()
     return [cert for i in items for cert in load_chain(i["pem"])]
 
 
-def add_trust_root(caller: Caller | None, pem: str, table: Table | None = None
+def add_trust_root(caller: Caller | None, pem: str, table: Table
                    ) -> dict[str, Any]:
     from chalicelib.adapters.signing.pki import CertificateError, describe, load_chain, to_pem
 
-    table = table or Table()
     try:
         certs = load_chain(pem)
     except CertificateError as exc:
@@ -98,7 +97,7 @@ def add_trust_root(caller: Caller | None, pem: str, table: Table | None = None
     return info
 
 
-def signer_for(owner: str, table: Table | None = None) -> Any:
+def signer_for(owner: str, table: Table) -> Any:
     """A pyHanko signer for the owner's KMS key (loads pyHanko: call from steps only)."""
     from chalicelib.adapters.signing.kms import KmsSigner, SigningError
     from chalicelib.adapters.signing.pki import load_chain
@@ -132,14 +131,13 @@ def _owner_ok(owner: str, table: Table) -> None:
         raise NotFound()
 
 
-def create_key(caller: Caller | None, owner: str, table: Table | None = None
+def create_key(caller: Caller | None, owner: str, table: Table
                ) -> dict[str, Any]:
     """A new KMS key for a signer and its certificate request."""
     from chalicelib.adapters.signing.kms import create_signing_key
     from chalicelib.adapters.signing.pki import make_csr
     from chalicelib.kernel.config import get_settings
 
-    table = table or Table()
     if caller is not None:
         _admin(caller)
     _owner_ok(owner, table)
@@ -155,7 +153,7 @@ def create_key(caller: Caller | None, owner: str, table: Table | None = None
                              created_at=iso(utcnow())))
 
 
-def install_chain(caller: Caller | None, owner: str, pem: str, table: Table | None = None
+def install_chain(caller: Caller | None, owner: str, pem: str, table: Table
                   ) -> dict[str, Any]:
     """Accept the chain the CA issued for the owner's key (checked against KMS)."""
     from chalicelib.adapters.signing.pki import (
@@ -166,7 +164,6 @@ def install_chain(caller: Caller | None, owner: str, pem: str, table: Table | No
     )
     from chalicelib.adapters.signing.pki import to_pem as cert_pem
 
-    table = table or Table()
     if caller is not None:
         _admin(caller)
     item = key_of(owner, table)
@@ -190,10 +187,9 @@ def _public(item: dict[str, Any]) -> dict[str, Any]:
         "has_certificate": bool(item.get("chain_pem"))}
 
 
-def overview(caller: Caller, table: Table | None = None) -> dict[str, Any]:
+def overview(caller: Caller, table: Table) -> dict[str, Any]:
     """For the administrator's page: every key with its certificate, and the roots."""
     _admin(caller)
-    table = table or Table()
     from chalicelib.organisation.service import list_users
 
     keys = []
@@ -216,7 +212,7 @@ def overview(caller: Caller, table: Table | None = None) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- development CA
 
-def ensure_dev_pki(owners: list[str] | None = None, table: Table | None = None) -> None:
+def ensure_dev_pki(owners: list[str] | None = None, *, table: Table) -> None:
     """Local runtime and tests only: a development CA in KMS that certifies the
     agency key and every leader's and head of unit's key. Idempotent."""
     from chalicelib.adapters.signing.kms import create_signing_key, public_key_info
@@ -233,7 +229,6 @@ def ensure_dev_pki(owners: list[str] | None = None, table: Table | None = None) 
     if settings.stage not in ("local", "test", "dev"):
         raise Forbidden("CA phát triển chỉ dùng ở môi trường thử nghiệm.",
                         "The development CA is for non-production stages only.")
-    table = table or Table()
     kms = _kms()
     store = SigningStore(table)
     dev = store.dev_ca()

@@ -18,6 +18,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.adapters.dynamo import Table
 from tests.conftest import Session
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -60,7 +61,7 @@ def _incoming(unit: str, person: str, pdf: bytes | None = None) -> str:
                        ngay_ban_hanh=date(2026, 3, 2),
                        trich_yeu="V/v rà soát đăng ký doanh nghiệp"),
         arrival=NOW, source="paper", units=[unit], people=[person],
-        file={"key": key, "sha256": uuid.uuid4().hex, "name": "vb.pdf"})
+        file={"key": key, "sha256": uuid.uuid4().hex, "name": "vb.pdf"}, table=Table())
     return str(doc["id"])
 
 

@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
+from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.identity import Caller, Role
 from tests.aws import all_at_once, atomic_aws_requests
 
@@ -25,7 +26,7 @@ def _register(trich_yeu: str = "V/v hướng dẫn dự toán 2027") -> dict[str
                     ngay_ban_hanh=date(2026, 11, 5), loai_van_ban="Công văn",
                     trich_yeu=trich_yeu, nguoi_ky="Nguyễn Văn A")
     return incoming.register(None, meta, arrival=MONDAY, source="paper", units=["PDKKD"],
-                             clock=lambda: MONDAY)
+                             clock=lambda: MONDAY, table=Table())
 
 
 def test_eight_heads_opening_one_document_at_once_all_succeed(aws_env, accounts,
@@ -50,7 +51,7 @@ def test_eight_heads_opening_one_document_at_once_all_succeed(aws_env, accounts,
     results: list[str] = []
 
     def read(_: int) -> None:
-        results.append(incoming.view(HEAD, doc["id"])["id"])
+        results.append(incoming.view(HEAD, doc["id"], table=Table())["id"])
 
     errors = all_at_once(read, range(READERS))
     assert not errors, errors

@@ -180,10 +180,11 @@ def test_a_dossier_goes_from_the_desk_through_its_unit_to_the_signer_and_back(
                                   ).status_code == 200
     assert _kinds(people, link) == {"truongphong": ["dossier.step"]}
     # The signing step signs it (the signing step is done only once it is signed).
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing.keys import ensure_dev_pki
     from tests.aws import drain_workflow
 
-    ensure_dev_pki()
+    ensure_dev_pki(table=Table())
     drain_workflow()
     assert _body(people["giamdoc"].get(f"/api/dossiers/{dossier_id}"))[
         "result_status"] == "signed"
@@ -268,12 +269,14 @@ def test_unanswered_invitations_leave_the_inbox_once_the_meeting_is_over(
     meeting = _body(people["vanthu"].send("POST", "/api/meetings", _meeting(_at(2, 9))))
     link = f"/app/meeting?id={meeting['id']}"
     assert set(_kinds(people, link)) == {"chuyenvien", "truongphong"}
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.events import instant
     from chalicelib.meetings.service import expire_answers
 
     start, end = instant(meeting["start"]), instant(meeting["end"])
     # Started but not over: one may still answer, so the items stay.
-    assert expire_answers(now=start + timedelta(minutes=30)) == {"meetings": 0, "closed": 0}
+    assert expire_answers(now=start + timedelta(minutes=30), table=Table()) == {
+        "meetings": 0, "closed": 0}
     assert set(_kinds(people, link)) == {"chuyenvien", "truongphong"}
-    assert expire_answers(now=end) == {"meetings": 1, "closed": 2}
+    assert expire_answers(now=end, table=Table()) == {"meetings": 1, "closed": 2}
     assert _inbox(people, link) == {}

@@ -63,9 +63,10 @@ def _case_id(code: str) -> str:
 
 def test_a_complaint_filed_online_is_accepted_settled_with_a_signed_answer(
         aws_env, people, client):
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing.keys import ensure_dev_pki
 
-    ensure_dev_pki()
+    ensure_dev_pki(table=Table())
     from chalicelib.kernel.config import get_settings
 
     # An attachment, as the browser sends it: a presigned POST, then the filing.

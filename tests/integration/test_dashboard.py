@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.adapters.dynamo import Table
 from chalicelib.kernel.identity import Caller, Role
 
 HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), "PDKKD")
@@ -113,7 +114,7 @@ def test_volumes_are_counted_when_registered_distributed_and_numbered(aws_env, a
     doc = incoming.register(None, Metadata(
         so_ky_hieu="12/STC-QLNS", co_quan_ban_hanh="Sở Tài chính",
         ngay_ban_hanh=date(2020, 3, 2), trich_yeu="V/v dự toán"),
-        arrival=at(3, 9), source="paper")
+        arrival=at(3, 9), source="paper", table=Table())
     leader = as_role("leader")
     # The distribution's deadline only has to be ahead of the real clock.
     due = agency_calendar().working_day_on_or_after(

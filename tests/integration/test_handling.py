@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from chalicelib.adapters.dynamo import Table
+
 
 @pytest.fixture
 def doc(aws_env, accounts) -> dict[str, Any]:
@@ -18,7 +20,7 @@ def doc(aws_env, accounts) -> dict[str, Any]:
     return incoming.register(None, Metadata(
         so_ky_hieu="1234/STC-QLNS", co_quan_ban_hanh="Sở Tài chính",
         ngay_ban_hanh=date(2026, 11, 5), trich_yeu="V/v hướng dẫn dự toán 2027",
-        do_khan=Urgency.KHAN), arrival=datetime.now(UTC), source="paper")
+        do_khan=Urgency.KHAN), arrival=datetime.now(UTC), source="paper", table=Table())
 
 
 def _body(resp: Any) -> Any:

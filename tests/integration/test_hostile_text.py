@@ -11,6 +11,8 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+from chalicelib.adapters.dynamo import Table
+
 HIDDEN = "\x00\x1b\x7f\x85\u200b\u200d\u2060\u202e\u2066\ufeff"
 TYPED = "=1+2 Báo cáo\x00 quý\x1b[31m IV\u202e\u200b"
 STORED = "=1+2 Báo cáo quý[31m IV"
@@ -91,6 +93,6 @@ def test_text_extracted_from_a_pdf_is_cleaned_before_it_is_registered(aws_env):
         so_ky_hieu="12/\u200bUBND", co_quan_ban_hanh="Sở\x0c Tài chính",
         ngay_ban_hanh=date(2026, 11, 5), trich_yeu="V/v\u2066 dự toán\x1b 2027",
         nguoi_ky="Nguyễn\u202e Văn A"), arrival=datetime(2026, 11, 27, 2, tzinfo=UTC),
-        source="scan")
+        source="scan", table=Table())
     assert (doc["so_ky_hieu"], doc["co_quan_ban_hanh"], doc["trich_yeu"], doc["nguoi_ky"]) == (
         "12/UBND", "Sở Tài chính", "V/v dự toán 2027", "Nguyễn Văn A")

@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib.adapters.dynamo import Table
 from tests.conftest import CORPUS
 from tests.pdfs import make_pdf
 
@@ -129,7 +130,8 @@ def test_a_lost_race_for_a_number_retries_without_gap_or_duplicate(aws_env, as_r
                         ngay_ban_hanh=date(2026, 11, 2), trich_yeu=f"V/v số {i}")
 
     at = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
-    assert incoming.register(None, meta(1), arrival=at, source="paper")["so_den"] == 1
+    assert incoming.register(None, meta(1), arrival=at, source="paper",
+                             table=Table())["so_den"] == 1
     real_get = Table.get
     stale = {"served": False}
 
@@ -139,12 +141,13 @@ def test_a_lost_race_for_a_number_retries_without_gap_or_duplicate(aws_env, as_r
             stale["served"] = True
             # Meanwhile another clerk takes the next number.
             monkeypatch.setattr(Table, "get", real_get)
-            assert incoming.register(None, meta(2), arrival=at, source="paper")["so_den"] == 2
+            assert incoming.register(None, meta(2), arrival=at, source="paper",
+                                     table=Table())["so_den"] == 2
             monkeypatch.setattr(Table, "get", get)
         return item
 
     monkeypatch.setattr(Table, "get", get)
-    third = incoming.register(None, meta(3), arrival=at, source="paper")
+    third = incoming.register(None, meta(3), arrival=at, source="paper", table=Table())
     monkeypatch.setattr(Table, "get", real_get)
     assert stale["served"] and third["so_den"] == 3
     numbers = sorted(int(i["so_den"]) for i in Table().query(
@@ -169,7 +172,7 @@ def test_numbers_restart_each_year(aws_env):
         return int(incoming.register(None, Metadata(so_ky_hieu="1/A", co_quan_ban_hanh="B",
                                                     ngay_ban_hanh=date(2026, 12, 1),
                                                     trich_yeu="x"),
-                                     arrival=at, source="paper")["so_den"])
+                                     arrival=at, source="paper", table=Table())["so_den"])
 
     assert reg(datetime(2026, 12, 31, 16, 0, tzinfo=UTC)) == 1  # 23:00 in Hanoi, 31 Dec
     assert reg(datetime(2026, 12, 31, 17, 30, tzinfo=UTC)) == 1  # 00:30 on 1 Jan 2027
@@ -248,7 +251,7 @@ def test_a_share_opens_one_document_to_one_person_and_is_audited(aws_env, as_rol
 
     doc = incoming.register(None, Metadata(so_ky_hieu="8/TB-SXD", co_quan_ban_hanh="Sở Xây dựng",
                                            ngay_ban_hanh=date(2026, 11, 3), trich_yeu="Chia sẻ"),
-                            arrival=datetime.now(UTC), source="paper")
+                            arrival=datetime.now(UTC), source="paper", table=Table())
     officer = as_role("officer")
     assert officer.get(f"/api/incoming/{doc['id']}").status_code == 404
     clerk = as_role("clerk")
@@ -281,7 +284,7 @@ def test_urgent_documents_are_mailed_to_the_leaders_at_once(aws_env, as_role):
         incoming.register(None, Metadata(
             so_ky_hieu=f"{number}/STC-VP", co_quan_ban_hanh="Sở Tài chính",
             ngay_ban_hanh=date(2026, 11, 5), trich_yeu="V/v báo cáo gấp số liệu giải ngân",
-            do_khan=urgency), arrival=datetime.now(UTC), source="paper")
+            do_khan=urgency), arrival=datetime.now(UTC), source="paper", table=Table())
 
     reg(Urgency.THUONG, 20)
     reg(Urgency.HOA_TOC, 21)

@@ -372,7 +372,8 @@ def test_reminder_goes_once_an_hour_before_even_when_the_job_runs_twice(aws_env,
     from chalicelib.kernel.events import DomainEvent
 
     meetings.dispatch_reminders(DomainEvent(meetings.REMINDER_DUE, f"meeting:{meeting_id}",
-                                            {"id": meeting_id, "start": _body(resp)["start"]}))
+                                            {"id": meeting_id, "start": _body(resp)["start"]}),
+                                table=Table())
     _drain(aws_env)
     reminders = [m for m in _mails() if m["subject"].startswith("Nhắc lịch họp lúc 09:00")]
     assert sorted(m["to"] for m in reminders) == ["chuyenvien@skhdt.example",
@@ -427,16 +428,19 @@ def test_who_sees_a_meeting(aws_env, as_role, client, accounts):
     assert _body(resp)["chair"] == "giamdoc"
     assert clerk.get("/api/meetings/nope").status_code == 404
     # The trail: those who run or supervise the meeting; not its invitees.
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.errors import NotFound
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.meetings import service as meetings
 
-    meetings.ensure_can_read_trail(Caller("vanthu", frozenset({Role.CLERK}), "VP"), meeting_id)
+    t = Table()
+    meetings.ensure_can_read_trail(Caller("vanthu", frozenset({Role.CLERK}), "VP"), meeting_id,
+                                   t)
     meetings.ensure_can_read_trail(Caller("giamdoc", frozenset({Role.LEADER}), "BGD"),
-                                   meeting_id)
+                                   meeting_id, t)
     with pytest.raises(NotFound):
         meetings.ensure_can_read_trail(Caller("motcua", frozenset({Role.ONE_STOP}), "MC"),
-                                       meeting_id)
+                                       meeting_id, t)
 
 
 def test_the_public_answer_link_is_rate_limited(client, aws_env):

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.bootstrap import mailer
+from chalicelib.bootstrap import mailer, notifier
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.identity import Role
 from chalicelib.work import items
@@ -104,7 +104,7 @@ def test_an_event_delivered_twice_gives_one_mail_and_one_notice(aws_env, account
     url = sqs.get_queue_url(QueueName=resource_name("workflow"))["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody=event.to_json())
     drain_workflow()
-    notify_work_opened(event, mailer=mailer())
+    notify_work_opened(event, notifier=notifier())
     assert len(_mails("chuyenvien@skhdt.example")) == 1
     officer = _mine(as_role("officer"))
     assert officer["unread"] == 1 and len(officer["items"]) == 1
@@ -202,7 +202,8 @@ def test_the_digest_adds_an_overdue_notice_once_per_item_and_person(aws_env, acc
 
     doc = incoming.register(None, Metadata(
         so_ky_hieu="1/TB-X", co_quan_ban_hanh="Sở X", ngay_ban_hanh=MONDAY.date(),
-        trich_yeu="Báo cáo quý IV"), arrival=MONDAY - timedelta(days=10), source="paper")
+        trich_yeu="Báo cáo quý IV"), arrival=MONDAY - timedelta(days=10), source="paper",
+        table=Table())
     Table().put(work_item(doc, "U#chuyenvien", Part.LEAD, "", MONDAY - timedelta(days=3),
                           "giamdoc", "PDKKD"))
     send_digests(mailer=mailer(), now=MONDAY)
@@ -230,7 +231,7 @@ def test_overdue_off_leaves_overdue_work_out_of_the_digest(aws_env, accounts, as
                               ("Tờ trình sắp đến hạn", MONDAY + timedelta(days=1))):
         doc = incoming.register(None, Metadata(
             so_ky_hieu="1/TB-X", co_quan_ban_hanh="Sở X", ngay_ban_hanh=MONDAY.date(),
-            trich_yeu=subject), arrival=MONDAY - timedelta(days=10), source="paper")
+            trich_yeu=subject), arrival=MONDAY - timedelta(days=10), source="paper", table=Table())
         Table().put(work_item(doc, "U#chuyenvien", Part.LEAD, "", deadline, "giamdoc",
                               "PDKKD"))
     send_digests(mailer=mailer(), now=MONDAY)

@@ -130,9 +130,10 @@ def test_an_online_business_registration_goes_from_submission_to_its_result(desk
     step = _body(desk["chuyenvien"].get(f"/api/dossiers/{dossier_id}"))["steps"][1]
     assert work["deadline"][:16] == step["deadline"][:16]
     # The head of the registration office signs the certificate at its step.
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing.keys import ensure_dev_pki
 
-    ensure_dev_pki()
+    ensure_dev_pki(table=Table())
     # Not during the examination, although the unit is the head's: 409 naming the step.
     early = desk["truongphong"].send("POST", f"/api/dossiers/{dossier_id}/result")
     assert early.status_code == 409, early.body
@@ -225,7 +226,7 @@ def test_a_late_dossier_gets_its_apology_letter_and_form06_counts_all_three(desk
     from chalicelib.onestop import service as onestop
     from chalicelib.signing.keys import ensure_dev_pki
 
-    ensure_dev_pki()
+    ensure_dev_pki(table=Table())
     now = datetime.now(UTC)
     # 1. on time; 2. waiting for papers; 3. received at the desk eight days ago.
     first = _body(_submit(client))["code"]

@@ -17,6 +17,7 @@ import boto3
 import pytest
 from openpyxl import load_workbook
 
+from chalicelib.adapters.dynamo import Table
 from tests.aws import all_at_once, atomic_aws_requests, drain_workflow, sent_messages
 from tests.conftest import pdfsig_text
 from tests.pdfs import make_pdf
@@ -105,7 +106,7 @@ def _incoming_for(username: str) -> str:
     doc = incoming.register(None, Metadata(
         so_ky_hieu="12/UBND-KT", co_quan_ban_hanh="UBND quận Cầu Giấy",
         ngay_ban_hanh=date(2026, 11, 20), trich_yeu="Đề nghị hướng dẫn đăng ký doanh nghiệp"),
-        arrival=datetime.now(UTC), source="paper", people=[username])
+        arrival=datetime.now(UTC), source="paper", people=[username], table=Table())
     return str(doc["id"])
 
 
@@ -196,6 +197,7 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
 
 
 def test_signing_needs_approval_the_signer_and_a_fresh_sign_in(pki, people, accounts):
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.errors import Unauthenticated
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.outgoing import service as outgoing
@@ -216,7 +218,7 @@ def test_signing_needs_approval_the_signer_and_a_fresh_sign_in(pki, people, acco
     stale = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD",
                    auth_time=datetime.now(UTC) - timedelta(minutes=6))
     with pytest.raises(Unauthenticated) as raised:
-        outgoing.request_signing(stale, doc_id)
+        outgoing.request_signing(stale, doc_id, table=Table())
     assert raised.value.code == "reauthentication_required"
     assert _status(people["giamdoc"], doc_id)["status"] == "approved"
 
@@ -253,7 +255,7 @@ def test_a_kms_failure_shows_signing_failed_and_the_clerk_retries(pki, people):
     from chalicelib.signing.keys import key_of
 
     doc_id = _approved(people)
-    real_key = key_of("giamdoc")["key_id"]
+    real_key = key_of("giamdoc", table=Table())["key_id"]
     Table().update("USER#giamdoc", "SIGNING_KEY", "SET key_id = :k",
                    values={":k": str(uuid.uuid4())})
     people["giamdoc"].send("POST", f"/api/outgoing/{doc_id}/sign")
@@ -287,7 +289,7 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
         doc = outgoing.create(drafter, type_code="QĐ", subject=f"Quyết định {i}",
                               signer="giamdoc", authority="", recipients_internal=[],
                               recipients_external=[], do_khan="Thường", do_mat="",
-                              answers=None)
+                              answers=None, table=Table())
         Table().update(f"OUT#{doc['id']}", "OUT", "SET #s = :s", names={"#s": "status"},
                        values={":s": "signed"})
         ids.append(doc["id"])
@@ -295,7 +297,7 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
     atomic_aws_requests(monkeypatch)
 
     def issue(doc_id: str) -> None:
-        numbers.append(int(outgoing.issue(clerk, doc_id)["number"]))
+        numbers.append(int(outgoing.issue(clerk, doc_id, table=Table())["number"]))
 
     errors = all_at_once(issue, ids)
     assert not errors, errors
@@ -305,7 +307,7 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
     # A second issue of a numbered document takes no second number.
     again = outgoing.issue
     with pytest.raises(Exception) as raised:
-        again(clerk, ids[0])
+        again(clerk, ids[0], table=Table())
     assert getattr(raised.value, "code", "") == "invalid_state"
 
 

@@ -141,7 +141,7 @@ def test_a_kms_failure_leaves_the_signature_in_the_signers_inbox(pki, people):
     from chalicelib.signing.keys import key_of
 
     doc_id, link = _approved(people)
-    real_key = key_of("giamdoc")["key_id"]
+    real_key = key_of("giamdoc", table=Table())["key_id"]
     Table().update("USER#giamdoc", "SIGNING_KEY", "SET key_id = :k",
                    values={":k": str(uuid.uuid4())})
     _body(people["giamdoc"].send("POST", f"/api/outgoing/{doc_id}/sign"))

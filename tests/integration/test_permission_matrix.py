@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 import app as app_module  # noqa: F401 - registers the routes this matrix is built from
+from chalicelib.adapters.dynamo import Table
 from chalicelib.api.routing import ROUTES
 from chalicelib.kernel.identity import Role
 from tests.conftest import Session, login
@@ -154,7 +155,8 @@ def _doc(ctx: Ctx, variant: str) -> str:
         arrival=datetime.now(UTC), source="paper", units=units,
         secrecy=Secrecy.MAT if variant == "secret" else Secrecy.NONE,
         people=["giamdoc" if ctx.me != "giamdoc" else "vanthu"] if variant == "secret" else [],
-        file={"key": "files/sha256/none", "sha256": uuid.uuid4().hex, "name": "x.pdf"})
+        file={"key": "files/sha256/none", "sha256": uuid.uuid4().hex, "name": "x.pdf"},
+        table=Table())
     return str(doc["id"])
 
 
@@ -277,7 +279,8 @@ def _revoke_share(ctx: Ctx, variant: str) -> Request:
     doc_id = _doc(ctx, variant)
     named = "giamdoc" if ctx.me != "giamdoc" else "vanthu"
     if variant != "secret":  # the secret variant already names that person
-        incoming.change_people(Caller(named, frozenset({Role.LEADER})), doc_id, grant=named)
+        incoming.change_people(Caller(named, frozenset({Role.LEADER})), doc_id, grant=named,
+                               table=Table())
     return (f"/api/items/incoming:{doc_id}/grants/{named}", None)
 
 
@@ -298,9 +301,9 @@ def _distributed(ctx: Ctx, variant: str) -> str:
     if variant == "secret":  # the secret document names someone else; let the leader act
         from chalicelib.incoming import service as incoming
 
-        incoming.change_people(_named(ctx), doc_id, grant="giamdoc")
+        incoming.change_people(_named(ctx), doc_id, grant="giamdoc", table=Table())
     handling.distribute(leader, doc_id, lead_unit=lead, lead_deadline=_due(),
-                        supporting=[], instruction="", version=_version_of(doc_id))
+                        supporting=[], instruction="", version=_version_of(doc_id), table=Table())
     return doc_id
 
 
@@ -350,7 +353,7 @@ def _with_my_work(ctx: Ctx, variant: str) -> str:
 
     doc_id = _doc(ctx, "agency" if variant == "assigned" else variant)
     if variant == "assigned":
-        incoming.change_people(_leader(), doc_id, grant=ctx.me)
+        incoming.change_people(_leader(), doc_id, grant=ctx.me, table=Table())
         doc = Table().get(f"DOC#{doc_id}", "DOC", consistent=True)
         Table().put(work_item(doc, f"U#{ctx.me}", Part.SUPPORT, "", _far(),
                                         "giamdoc", ctx.unit))
@@ -593,7 +596,7 @@ def _meeting(ctx: Ctx, variant: str) -> str:
         Caller(by, frozenset({Role.CLERK}), unit=unit),
         meetings.MeetingInput(title="Họp ma trận quyền", start=start,
                               end=start + timedelta(hours=1), place="Phòng họp 1",
-                              chair=chair, participants=invited))
+                              chair=chair, participants=invited), Table())
     return str(created["id"])
 
 
@@ -656,18 +659,19 @@ def _out(ctx: Ctx, variant: str, state: str = "draft", signer: str = "phogiamdoc
     drafter = _drafter(ctx, variant)
     doc = outgoing.create(drafter, type_code="CV", subject="Văn bản thử quyền", signer=signer,
                           authority="", recipients_internal=[], recipients_external=[],
-                          do_khan="Thường", do_mat="", answers=None)
+                          do_khan="Thường", do_mat="", answers=None, table=Table())
     if state == "draft" or state == "created":
         if state == "draft":
             outgoing.add_version(drafter, doc["id"], make_pdf(["Du thao thu quyen"]),
                                  content_type="application/pdf", comment="",
-                                 s3=client("s3"), bucket=get_settings().documents_bucket)
+                                 s3=client("s3"), bucket=get_settings().documents_bucket,
+                                 table=Table())
         return str(doc["id"])
     outgoing.add_version(drafter, doc["id"], make_pdf(["Du thao thu quyen"]),
                          content_type="application/pdf", comment="", s3=client("s3"),
-                         bucket=get_settings().documents_bucket)
+                         bucket=get_settings().documents_bucket, table=Table())
     if state == "in_review":
-        outgoing.submit(drafter, doc["id"])
+        outgoing.submit(drafter, doc["id"], table=Table())
         return str(doc["id"])
     extra = {"number_text": f"{ctx.n:02d}/SKHĐT-{drafter.unit}", "issued_on": "2026-01-05",
              "issued_key": f"outgoing/{doc['id']}/v0001.pdf"} if state == "issued" else {}
@@ -695,17 +699,20 @@ def _signing_case(ctx: Ctx, variant: str) -> Request:
 
 
 def _pki_owner() -> str:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
-    signing_keys.ensure_dev_pki(["giamdoc"])
+    signing_keys.ensure_dev_pki(["giamdoc"], table=Table())
     return "giamdoc"
 
 
 def _pki_chain(_ctx: Ctx, _v: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
     owner = _pki_owner()
-    return (f"/api/pki/keys/{owner}/chain", {"pem": signing_keys.key_of(owner)["chain_pem"]})
+    chain = signing_keys.key_of(owner, table=Table())["chain_pem"]
+    return (f"/api/pki/keys/{owner}/chain", {"pem": chain})
 
 
 def _pki_root(_ctx: Ctx, _v: str) -> Request:
@@ -716,9 +723,10 @@ def _pki_root(_ctx: Ctx, _v: str) -> Request:
 
 
 def _pki_csr(_ctx: Ctx, _v: str) -> Request:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
-    signing_keys.create_key(None, "phogiamdoc")
+    signing_keys.create_key(None, "phogiamdoc", table=Table())
     return ("/api/pki/keys/phogiamdoc/csr", None)
 
 
@@ -1174,7 +1182,7 @@ def _filed_doc(person: str) -> str:
         None, Metadata(so_ky_hieu="3/MT-LT", co_quan_ban_hanh="Sở Thử nghiệm",
                        ngay_ban_hanh=date(2026, 11, 2), trich_yeu="V/v lưu trữ"),
         arrival=datetime.now(UTC), source="paper", people=[person],
-        file={"key": key, "sha256": uuid.uuid4().hex, "name": "x.pdf"})["id"])
+        file={"key": key, "sha256": uuid.uuid4().hex, "name": "x.pdf"}, table=Table())["id"])
 
 
 def _case_file(ctx: Ctx, variant: str, state: str = "open") -> dict[str, Any]:

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from chalicelib.adapters.dynamo import Table
+
 
 @pytest.fixture
 def registered(aws_env, accounts):
@@ -24,22 +26,22 @@ def registered(aws_env, accounts):
             so_ky_hieu="1234/STC-QLNS", co_quan_ban_hanh="Sở Tài chính",
             ngay_ban_hanh=date(2026, 11, 5), loai_van_ban="Công văn",
             trich_yeu="V/v hướng dẫn xây dựng dự toán", do_khan=Urgency.KHAN),
-            arrival=at, source="paper"),
+            arrival=at, source="paper", table=Table()),
         incoming.register(None, Metadata(
             so_ky_hieu="45/QĐ-UBND", co_quan_ban_hanh="Ủy ban nhân dân thành phố Hà Nội",
             ngay_ban_hanh=date(2026, 11, 10), loai_van_ban="Quyết định",
             trich_yeu="về việc ban hành Kế hoạch cải cách hành chính năm 2027"),
-            arrival=at + timedelta(hours=1), source="paper"),
+            arrival=at + timedelta(hours=1), source="paper", table=Table()),
         incoming.register(None, Metadata(
             so_ky_hieu="9/M-CA", co_quan_ban_hanh="Công an thành phố",
             ngay_ban_hanh=date(2026, 11, 11), trich_yeu="Nội dung mật"),
             arrival=at + timedelta(hours=2), source="paper", secrecy=Secrecy.MAT,
-            people=["vanthu"]),
+            people=["vanthu"], table=Table()),
     ]
     due = agency_calendar().working_day_on_or_after(date.today() + timedelta(days=10))
     handling.distribute(Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD"), docs[0]["id"],
                         lead_unit="PDKKD", lead_deadline=due, supporting=[("PTH", due)],
-                        instruction="", version=1)
+                        instruction="", version=1, table=Table())
     return docs
 
 
@@ -102,7 +104,8 @@ def test_register_export_keeps_typed_formulas_and_controls_out_of_the_xlsx(aws_e
     for i, text in enumerate(hostile):
         incoming.register(None, Metadata(so_ky_hieu=f"{i + 1}/UBND", co_quan_ban_hanh="=cmd|x",
                                          ngay_ban_hanh=date(2026, 11, 5), trich_yeu=text),
-                          arrival=datetime(2026, 11, 27, 2, i, tzinfo=UTC), source="paper")
+                          arrival=datetime(2026, 11, 27, 2, i, tzinfo=UTC), source="paper",
+                          table=Table())
     xlsx = as_role("clerk").get("/api/registers/incoming?year=2026&format=xlsx", accept="*/*")
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.body)).active

@@ -7,6 +7,8 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from chalicelib.adapters.dynamo import Table
+
 
 def _register(subject: str, agency: str, hours: int, **kw):
     from chalicelib.incoming import service as incoming
@@ -102,7 +104,7 @@ def test_metadata_filters_on_lists_and_searches(aws_env, as_role):
         return incoming.register(None, Metadata(
             so_ky_hieu=f"{day}/CV-X", co_quan_ban_hanh="Sở Y tế", ngay_ban_hanh=date(2026, 10, 1),
             trich_yeu=subject, do_khan=urgency),
-            arrival=datetime(2026, 10, day, 3, 0, tzinfo=UTC), source="paper")["id"]
+            arrival=datetime(2026, 10, day, 3, 0, tzinfo=UTC), source="paper", table=Table())["id"]
 
     a = reg(5, Urgency.THUONG, "Phòng chống dịch bệnh mùa đông")
     b = reg(12, Urgency.KHAN, "Phòng chống dịch bệnh khẩn cấp")

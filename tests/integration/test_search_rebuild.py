@@ -12,6 +12,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from chalicelib.adapters.dynamo import Table
 from chalicelib.search.replica import GRACE_SECONDS
 from tests.aws import drain_workflow_and_index
 
@@ -29,7 +30,8 @@ def _register(n: int, s3: Any, bucket: str) -> dict[str, Any]:
         so_ky_hieu=f"{n}/TB-X", co_quan_ban_hanh="Sở Nội vụ", ngay_ban_hanh=date(2026, 11, 2),
         trich_yeu=f"Thông báo lịch trực số {n}"),
         arrival=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=n), source="paper",
-        file={"key": f"files/{n}.pdf", "sha256": f"{n:064d}", "pages": 1, "text_key": text_key})
+        file={"key": f"files/{n}.pdf", "sha256": f"{n:064d}", "pages": 1, "text_key": text_key},
+        table=Table())
 
 
 def _total(q: str) -> int:

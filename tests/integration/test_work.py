@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.adapters.dynamo import Table
 from chalicelib.bootstrap import mailer
 from chalicelib.work.rules import Part
 from tests.aws import drain_workflow
@@ -20,7 +21,8 @@ def _doc(subject: str) -> dict[str, Any]:
 
     return incoming.register(None, Metadata(
         so_ky_hieu="1/TB-X", co_quan_ban_hanh="Sở X", ngay_ban_hanh=date(2026, 11, 2),
-        trich_yeu=subject), arrival=datetime(2026, 11, 2, 2, tzinfo=UTC), source="paper")
+        trich_yeu=subject), arrival=datetime(2026, 11, 2, 2, tzinfo=UTC), source="paper",
+        table=Table())
 
 
 def _assign(doc: dict[str, Any], assignee: str, unit: str, deadline: datetime) -> None:

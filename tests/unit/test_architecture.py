@@ -49,7 +49,8 @@ class Module:
     @property
     def is_entry_point(self) -> bool:
         return (self.package in ROOTS or self.name == "app" or self.leaf == "routes"
-                or self.leaf.endswith("_routes") or self.leaf in ("jobs", "ingest", "pages"))
+                or self.leaf.endswith("_routes")
+                or self.leaf in ("jobs", "ingest", "pages", "backfill"))
 
 
 def _module_name(path: Path) -> str:
@@ -308,3 +309,71 @@ def test_the_storage_check_sees_keys_and_table_calls() -> None:
     assert any("key field 'pk'" in f for f in found)
     assert any("table.get()" in f for f in found)
     assert any("key prefix 'TASK#'" in f for f in found)
+
+
+# ---- the composition root: only bootstrap builds the table and AWS clients --------
+
+# Where building the stage's table or an AWS client is the job itself.
+BUILDERS = {"chalicelib.bootstrap"}
+BUILDER_PACKAGES = {ADAPTERS, "local"}
+# Modules that still build their own collaborators: they take them as
+# parameters one by one (docs/architecture.md, "Composition root"); the list
+# only shrinks.
+STILL_BUILDS_ITS_OWN: set[str] = {
+    "chalicelib.api.authorizer",
+    "chalicelib.api.ratelimit",
+    "chalicelib.audit.anchor",
+    "chalicelib.audit.trail",
+    "chalicelib.calendar.service",
+    "chalicelib.complaints.service",
+    "chalicelib.dashboard.sources",
+    "chalicelib.exchange.receiving",
+    "chalicelib.exchange.service",
+    "chalicelib.incoming.intake",
+    "chalicelib.incoming.ocr_step",
+    "chalicelib.iso.seed",
+    "chalicelib.iso.service",
+    "chalicelib.onestop.dossiers",
+    "chalicelib.onestop.procedures",
+    "chalicelib.onestop.reception",
+    "chalicelib.organisation.store",  # directory_over: for organisation.service and .users
+    "chalicelib.search.service",
+    "chalicelib.search.writer",
+    "chalicelib.work.pending",
+    "chalicelib.work.service",
+}
+
+
+def construction(m: Module) -> list[str]:
+    """Where a module builds a ``Table`` or a boto3 client or resource itself."""
+    found = []
+    for node in ast.walk(ast.parse(m.path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if (isinstance(func, ast.Name) and func.id == "Table") or (
+                isinstance(func, ast.Attribute) and func.attr == "Table"):
+            found.append(f"{node.lineno}: Table()")
+        elif (isinstance(func, ast.Attribute) and func.attr in ("client", "resource")
+              and isinstance(func.value, ast.Name) and func.value.id in ("boto3", "session")):
+            found.append(f"{node.lineno}: {func.value.id}.{func.attr}()")
+    return found
+
+
+def test_only_the_composition_root_builds_tables_and_clients(
+        modules: dict[str, Module]) -> None:
+    offenders = {m.name: construction(m) for m in modules.values()
+                 if m.name not in BUILDERS and m.package not in BUILDER_PACKAGES}
+    building = {n: f for n, f in offenders.items() if f and n not in STILL_BUILDS_ITS_OWN}
+    assert not building, "ask chalicelib.bootstrap instead:\n" + "\n".join(
+        f"{n}: {f[:5]}" for n, f in sorted(building.items()))
+    clean = sorted(n for n in STILL_BUILDS_ITS_OWN if n in offenders and not offenders[n])
+    assert not clean, f"composed from the root now, take them off the list: {clean}"
+    assert STILL_BUILDS_ITS_OWN <= set(modules), sorted(STILL_BUILDS_ITS_OWN - set(modules))
+
+
+def test_the_construction_check_sees_tables_and_clients() -> None:
+    sample = Module("chalicelib.x.sample", ROOT / "chalicelib" / "work" / "tasks.py")
+    assert construction(sample) == []  # takes its store as a parameter
+    root = Module("chalicelib.bootstrap", ROOT / "chalicelib" / "bootstrap.py")
+    assert any("Table()" in f for f in construction(root))

@@ -69,3 +69,23 @@ def test_incoming_and_meetings_get_their_ports_over_the_stages_table(
     # The pending actions are written in the same table, on the agency's calendar.
     assert bundle.pending.store.table.name == "eoffice-test"
     assert bundle.pending.calendar is agency_calendar
+
+
+def test_steps_get_the_stages_table_and_a_notifier_over_it_and_nothing_unknown(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from chalicelib.kernel import config
+    from tests.fakes import FakeMailer
+
+    mailer = FakeMailer()
+    monkeypatch.setattr(bootstrap, "mailer", lambda: mailer)
+    monkeypatch.setitem(bootstrap.COLLABORATORS, "table", bootstrap.table)  # the test's
+    monkeypatch.setattr(config, "get_settings",
+                        lambda: SimpleNamespace(public_base_url="https://eoffice.example"))
+    built = bootstrap.collaborators(("table", "notifier"))
+    assert built["table"].name == "eoffice-test"
+    assert built["notifier"].notices.table.name == "eoffice-test"
+    assert built["notifier"].mailer is mailer
+    with pytest.raises(LookupError, match="clock"):
+        bootstrap.collaborators(("table", "clock"))

@@ -621,3 +621,13 @@ def test_a_share_taken_back_from_someone_who_had_none_is_not_found_and_changes_n
     assert world.trail.actions(chain_of(doc["id"])) == [
         "incoming.register", "incoming.grant", "incoming.revoke"]
     assert cases.load_visible(CLERK, doc["id"])["version"] == 3
+
+
+def test_a_use_case_given_neither_its_table_nor_its_store_builds_none(world: World) -> None:
+    doc = world.register(units=["PDKKD"])
+    # The composition root builds collaborators; a use case never falls back on the stage's table.
+    with pytest.raises(TypeError, match="pass the table"):
+        incoming.view(HEAD, doc["id"])
+    with pytest.raises(TypeError, match="pass the table"):
+        registers.entries(MONDAY.year)
+    assert incoming.view(HEAD, doc["id"], store=world.store, trail=world.trail)["id"] == doc["id"]

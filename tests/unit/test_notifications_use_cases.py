@@ -323,3 +323,23 @@ def test_an_overdue_notice_not_announced_is_tried_again_the_next_run() -> None:
     assert store.seen_overdue("chuyenvien") == set()  # not remembered as told
     store.publish = FakeWorkStore.publish.__get__(store)  # the queue is back
     assert work.notice_overdue(store, "chuyenvien", late) == 1
+
+
+# ---------------------------------------------------------------- steps, as the runner calls them
+
+def test_the_steps_deliver_through_the_notifier_the_composition_root_hands_them(
+        directory, prefs) -> None:
+    from chalicelib.notifications.service import notice_event
+    from chalicelib.notifications.steps import notify_requested, notify_work_opened
+
+    box, mailer = FakeNotices(), FakeMailer()
+    note = _notifier(directory, prefs, box, mailer)
+    # The step runner calls a step with the collaborators it declared (needs=).
+    notify_work_opened(_opened(items.role("leader"), by="giamdoc"), notifier=note)
+    assert sorted(box.notes) == ["phogiamdoc"]  # the leader who acted is not told
+    notify_requested(notice_event("OUT#o1", ["chuyenvien"], "returned",
+                                  "Văn bản đi bị trả lại", "/app/outgoing-doc?id=o1",
+                                  mail=False), notifier=note)
+    assert notices.list_notices(box, "chuyenvien")["items"][0]["title"] == \
+        "Văn bản đi bị trả lại"
+    assert [m["to"] for m in mailer.sent] == [["phogiamdoc@so.gov.vn"]]  # mail=False: none
