@@ -24,10 +24,13 @@ run: venv
 ## Lint, unit, integration and end-to-end tests. Unit and integration tests run
 ## in JOBS processes (pytest-xdist; each has its own in-process moto); the
 ## end-to-end tests share one local runtime and one Chromium, so they run in one.
+## loadgroup: a module marked xdist_group (the packaging test) runs whole on one
+## worker, so its slow fixture is built once, and first (tests/conftest.py).
 JOBS ?= 2
 test: venv
 	$(PY) -m ruff check .
-	$(PY) -m pytest tests/unit tests/integration -p no:cacheprovider -n $(JOBS) --durations=20
+	$(PY) -m pytest tests/unit tests/integration -p no:cacheprovider -n $(JOBS) \
+	  --dist loadgroup --durations=20
 	$(PY) -m pytest tests/e2e -p no:cacheprovider --durations=20
 
 lint: venv
