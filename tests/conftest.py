@@ -19,8 +19,9 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 # Modules whose set-up takes a long while in one piece (a subprocess, not
-# parallel work): run first, so that under pytest-xdist the other worker takes
-# the rest meanwhile instead of idling at the end of the run.
+# parallel work): run first. Under pytest-xdist (load) the first worker's first
+# chunk then holds the whole module, so its module fixture is built once, while
+# the other worker takes the rest, instead of idling at the end of the run.
 SLOW_START = ("tests/integration/test_package.py",)
 
 

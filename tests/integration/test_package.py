@@ -18,10 +18,6 @@ import pytest
 
 from chalicelib.kernel.config import ENV_NAMES
 
-# One worker runs the whole module, so the package is built once (make test:
-# --dist loadgroup); tests/conftest.py starts it first.
-pytestmark = pytest.mark.xdist_group("package")
-
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_ONLY = {"JWKS_URL", "AWS_ENDPOINT_URL"}
 
