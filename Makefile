@@ -24,6 +24,11 @@ run: venv
 ## Lint, unit, integration and end-to-end tests. Unit and integration tests run
 ## in JOBS processes (pytest-xdist; each has its own in-process moto); the
 ## end-to-end tests share one local runtime and one Chromium, so they run in one.
+## xdist's default (load) hands each worker a first chunk of a quarter of its
+## share in collection order: tests/conftest.py puts the packaging test first, so
+## one worker builds the package once, at the start, while the other runs tests.
+## (--dist loadgroup does not group under pytest 9 with xdist 3.8: it sets
+## item._nodeid, which pytest 9 no longer reads.)
 JOBS ?= 2
 test: venv
 	$(PY) -m ruff check .

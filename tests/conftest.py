@@ -18,6 +18,20 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
+# Modules whose set-up takes a long while in one piece (a subprocess, not
+# parallel work): run first. Under pytest-xdist (load) the first worker's first
+# chunk then holds the whole module, so its module fixture is built once, while
+# the other worker takes the rest, instead of idling at the end of the run.
+SLOW_START = ("tests/integration/test_package.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    first = [item for item in items if item.nodeid.startswith(SLOW_START)]
+    if first:
+        rest = [item for item in items if not item.nodeid.startswith(SLOW_START)]
+        items[:] = first + rest
+
+
 def require_tool(name: str, package: str) -> str:
     """A system tool the test needs: under CI its absence fails the run; on a
     developer's machine the test is skipped with what to install."""

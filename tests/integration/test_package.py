@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,17 +34,40 @@ def _load_package_module() -> ModuleType:
 packaging = _load_package_module()
 
 
+# What `chalice package` and infra/package.py read of the project.
+PACKAGED_PARTS = ("app.py", "chalicelib", "infra", ".chalice")
+
+
+def project_without_dependencies(dest: Path) -> Path:
+    """A copy of the project's packaged parts with an empty requirements.txt.
+
+    `chalice package` spends over a minute downloading and unpacking the Linux
+    wheels of requirements.txt into deployment.zip, a file no test reads: the
+    template it writes is the same either way (CodeUri names the zip), and a
+    wheel it cannot find is only a warning, never a failed package."""
+    ignore = shutil.ignore_patterns("__pycache__", "deployments", "deployed")
+    for name in PACKAGED_PARTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=ignore)
+        else:
+            shutil.copy2(source, dest / name)
+    (dest / "requirements.txt").write_text("", "utf-8")
+    return dest
+
+
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = project_without_dependencies(tmp_path_factory.mktemp("project"))
     out = tmp_path_factory.mktemp("build") / "package"
     env = {**os.environ, "AWS_DEFAULT_REGION": "ap-southeast-1"}
     env.pop("AWS_ENDPOINT_URL", None)
     # A separate process: packaging imports the app with EOFFICE_STAGE=prod, and this
     # test process may already hold the app imported for another stage.
     done = subprocess.run(
-        [sys.executable, str(ROOT / "infra" / "package.py"), "--stage", "prod", "--out",
+        [sys.executable, str(project / "infra" / "package.py"), "--stage", "prod", "--out",
          str(out), "--no-lint"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+        cwd=project, env=env, capture_output=True, text=True, timeout=900,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return out / "sam.json"
