@@ -8,7 +8,8 @@ moto 5.2.5 (the pinned version) does two things that grow with the whole table:
 - ``Query`` builds its candidates from ``Table.all_items()``, which lists and
   sorts every item of the table, and then keeps those of the asked partition.
 
-This module replaces both, for the pinned version only:
+This module replaces both, for the pinned version only (and installs
+``moto_reads``: reads that copy only what they return):
 
 - a transaction snapshots (deep-copies) only the items its operations name,
   and a rollback puts back just those (absent items are removed again);
@@ -41,6 +42,7 @@ _applied = False
 _lock = threading.RLock()  # one lock for index upkeep; moto itself is not thread-safe
 _scope = threading.local()  # the candidates of the query running on this thread
 _indexes: weakref.WeakKeyDictionary[Any, _TableIndexes] = weakref.WeakKeyDictionary()
+_ORIGINALS: dict[str, Any] = {}
 
 Key = tuple[Any, Any]  # (hash DynamoType, range DynamoType | None)
 
@@ -78,12 +80,22 @@ def apply() -> bool:
     import moto.dynamodb.models as models
 
     models.copy = _CopyShim()  # type: ignore[assignment]
+    from chalicelib.local import moto_reads
+
+    moto_reads.install(originals)
+    _ORIGINALS.update(originals)
     _applied = True
     return True
 
 
 def is_applied() -> bool:
     return _applied
+
+
+def originals() -> dict[str, Any]:
+    """What the patch replaced (moto's own functions), by name: lets a test put
+    moto back as it was and compare answers."""
+    return dict(_ORIGINALS)
 
 
 # ------------------------------------------------------------ global indexes
