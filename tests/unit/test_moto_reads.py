@@ -78,6 +78,28 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
                "ExpressionAttributeValues": {":g": s("G#1")}}),
     ("query", {"IndexName": "gsi1", "KeyConditionExpression": "g1pk = :g",
                "ExpressionAttributeValues": {":g": s("G#0")}}),
+    # Global index windows (moto_windows): both directions, each kind of sort
+    # key condition, a filter, and conditions that leave the window short.
+    ("query", {"IndexName": "gsi1", "KeyConditionExpression": "g1pk = :g AND g1sk < :v",
+               "ScanIndexForward": False, "ProjectionExpression": "pk, sk",
+               "ExpressionAttributeValues": {":g": s("G#1"), ":v": s("05")}}),
+    ("query", {"IndexName": "gsi1", "KeyConditionExpression": "g1pk = :g AND g1sk >= :v",
+               "ProjectionExpression": "pk, sk, g1sk",
+               "ExpressionAttributeValues": {":g": s("G#0"), ":v": s("02")}}),
+    ("query", {"IndexName": "gsi1", "KeyConditionExpression": "g1pk = :g AND g1sk >= :v",
+               "ScanIndexForward": False, "ProjectionExpression": "pk, sk, g1sk",
+               "ExpressionAttributeValues": {":g": s("G#0"), ":v": s("04")}}),
+    ("query", {"IndexName": "gsi1",
+               "KeyConditionExpression": "g1pk = :g AND g1sk BETWEEN :a AND :b",
+               "ScanIndexForward": False, "ProjectionExpression": "pk, sk",
+               "ExpressionAttributeValues": {":g": s("G#1"), ":a": s("01"), ":b": s("03")}}),
+    ("query", {"IndexName": "gsi1",
+               "KeyConditionExpression": "g1pk = :g AND begins_with(g1sk, :a)",
+               "ProjectionExpression": "pk, sk",
+               "ExpressionAttributeValues": {":g": s("G#0"), ":a": s("0")}}),
+    ("query", {"IndexName": "gsi1", "KeyConditionExpression": "g1pk = :g",
+               "FilterExpression": "colour = :c", "ScanIndexForward": False,
+               "ExpressionAttributeValues": {":g": s("G#0"), ":c": s("red")}}),
     ("scan", {"ProjectionExpression": "pk, sk, m.b[0]"}),
     ("scan", {"FilterExpression": "colour = :c", "ProjectionExpression": "pk, sk",
               "ExpressionAttributeValues": {":c": s("red")}}),
@@ -152,3 +174,21 @@ def test_an_unprojected_answer_is_a_copy_that_later_writes_do_not_change(ddb: An
                     UpdateExpression="SET m.a = :v", ExpressionAttributeValues={":v": s("new")})
     assert results[0].attrs["m"].value["a"] == DynamoType(s("a0"))
     assert REGION  # the shared fixture's region: the table lives there
+
+
+def test_a_global_index_page_reads_a_window_not_the_partition(
+        ddb: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.models.table import Table
+
+    rich(ddb, partitions=8)  # 24 entries in each index partition
+    sorted_sizes: list[int] = []
+    sorted_items = Table.sorted_items
+    monkeypatch.setattr(Table, "sorted_items", lambda self, h, r, items: (
+        sorted_sizes.append(len(items)) or sorted_items(self, h, r, items)))
+    first = ddb.query(TableName=TABLE, IndexName="gsi1", KeyConditionExpression="g1pk = :g",
+                      ScanIndexForward=False, Limit=3,
+                      ExpressionAttributeValues={":g": s("G#1")})
+    ddb.query(TableName=TABLE, IndexName="gsi1", KeyConditionExpression="g1pk = :g",
+              ScanIndexForward=False, Limit=3, ExclusiveStartKey=first["LastEvaluatedKey"],
+              ExpressionAttributeValues={":g": s("G#1")})
+    assert sorted_sizes == [5, 5]
