@@ -8,7 +8,8 @@ moto 5.2.5 (the pinned version) does two things that grow with the whole table:
 - ``Query`` builds its candidates from ``Table.all_items()``, which lists and
   sorts every item of the table, and then keeps those of the asked partition.
 
-This module replaces both, for the pinned version only:
+This module replaces both, for the pinned version only (and installs
+``moto_reads``: reads that copy only what they return):
 
 - a transaction snapshots (deep-copies) only the items its operations name,
   and a rollback puts back just those (absent items are removed again);
@@ -18,7 +19,8 @@ This module replaces both, for the pinned version only:
   write (built on the first query of that index). moto's own query code then
   runs unchanged on those candidates: sort order, ``ScanIndexForward``,
   ``Limit``, ``ExclusiveStartKey``, range conditions, filters and projection
-  are moto's.
+  are moto's. A global index query with a ``Limit`` gets a window of its
+  partition, not all of it (``moto_windows``).
 
 Another moto version may have changed any of this, so ``apply()`` refuses it
 with a warning and leaves moto alone: upgrading moto means re-reading its
@@ -32,8 +34,10 @@ import copy
 import threading
 import warnings
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
+
+from chalicelib.local import moto_windows
 
 PINNED = "5.2.5"
 
@@ -41,6 +45,7 @@ _applied = False
 _lock = threading.RLock()  # one lock for index upkeep; moto itself is not thread-safe
 _scope = threading.local()  # the candidates of the query running on this thread
 _indexes: weakref.WeakKeyDictionary[Any, _TableIndexes] = weakref.WeakKeyDictionary()
+_ORIGINALS: dict[str, Any] = {}
 
 Key = tuple[Any, Any]  # (hash DynamoType, range DynamoType | None)
 
@@ -78,12 +83,22 @@ def apply() -> bool:
     import moto.dynamodb.models as models
 
     models.copy = _CopyShim()  # type: ignore[assignment]
+    from chalicelib.local import moto_reads
+
+    moto_reads.install(originals)
+    _ORIGINALS.update(originals)
     _applied = True
     return True
 
 
 def is_applied() -> bool:
     return _applied
+
+
+def originals() -> dict[str, Any]:
+    """What the patch replaced (moto's own functions), by name: lets a test put
+    moto back as it was and compare answers."""
+    return dict(_ORIGINALS)
 
 
 # ------------------------------------------------------------ global indexes
@@ -139,13 +154,9 @@ class _TableIndexes:
                     del self.by_index[name][index_key]
             self._place(name, key, item)
 
-    def candidates(self, table: Any, name: str, index_key: tuple[Any, ...]) -> list[Any]:
-        found = []
-        for _, _, key in self.by_index[name].get(index_key, ()):
-            item = _current(table, key)
-            if item is not None:
-                found.append(item)
-        return found
+    def entries(self, name: str, index_key: tuple[Any, ...]) -> list[Entry]:
+        """A snapshot of one index partition's entries, in moto's order."""
+        return list(self.by_index[name].get(index_key, ()))
 
 
 Entry = tuple[tuple[Any, ...], tuple[Any, ...], Key]
@@ -195,8 +206,8 @@ def _refresh(table: Any, keys: Iterable[Key]) -> None:
             indexes.refresh(table, key)
 
 
-def _global_candidates(table: Any, index: Any,
-                       conditions: dict[str, Any]) -> list[Any] | None:
+def _global_attempts(table: Any, index: Any, conditions: dict[str, Any],
+                     arguments: dict[str, Any]) -> Iterator[tuple[list[Any], bool]] | None:
     hash_attrs = tuple(k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH")
     if not hash_attrs or any(attr not in conditions for attr in hash_attrs):
         return None
@@ -206,8 +217,12 @@ def _global_candidates(table: Any, index: Any,
             indexes = _indexes[table] = _TableIndexes()
         if indexes.hash_attrs.get(index.name) != hash_attrs:
             indexes.build(table, index, hash_attrs)
-        return indexes.candidates(table, index.name,
-                                  tuple(conditions[attr] for attr in hash_attrs))
+        entries = indexes.entries(index.name, tuple(conditions[attr] for attr in hash_attrs))
+        sort_attrs = indexes.sort_attrs[index.name]
+    has_range = any(k["KeyType"] == "RANGE" for k in index.schema)
+    return moto_windows.attempts(
+        entries, sort_attrs=sort_attrs, range_at=len(hash_attrs) if has_range else None,
+        arguments=arguments, item_of=lambda entry: _current(table, entry[2]))
 
 
 # ------------------------------------------------------------ the patches
@@ -272,20 +287,27 @@ def _query(original: Any) -> Any:
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         # moto's backend passes index_name positionally, key conditions by name.
         bound = signature.bind(self, hash_key, *args, **kwargs).arguments
-        candidates = _partition(self, hash_key, bound)
-        if candidates is None:
+        attempts = _partition(self, hash_key, bound)
+        if attempts is None:
             return original(self, hash_key, *args, **kwargs)
-        previous = getattr(_scope, "candidates", None)
-        _scope.candidates = (self, candidates)
-        try:
-            return original(self, hash_key, *args, **kwargs)
-        finally:
-            _scope.candidates = previous
+        for candidates, complete in attempts:
+            previous = getattr(_scope, "candidates", None)
+            _scope.candidates = (self, candidates)
+            try:
+                answer = original(self, hash_key, *args, **kwargs)
+            finally:
+                _scope.candidates = previous
+            # A LastEvaluatedKey: moto broke off inside the window, as it would
+            # have on the whole partition (moto_windows).
+            if complete or answer[2] is not None:
+                return answer
+        raise AssertionError("the last window reaches the partition's end")
 
     return query
 
 
-def _partition(table: Any, hash_key: Any, arguments: dict[str, Any]) -> list[Any] | None:
+def _partition(table: Any, hash_key: Any, arguments: dict[str, Any]
+               ) -> Iterator[tuple[list[Any], bool]] | None:
     from moto.dynamodb.models.table import GlobalSecondaryIndex
 
     index_name = arguments.get("index_name")
@@ -295,16 +317,16 @@ def _partition(table: Any, hash_key: Any, arguments: dict[str, Any]) -> list[Any
         if index is None:
             return None  # moto raises its own validation error
         if isinstance(index, GlobalSecondaryIndex):
-            return _global_candidates(table, index, conditions)
+            return _global_attempts(table, index, conditions, arguments)
         # A local index shares the table's partition key.
         hash_key = conditions.get(table.hash_key_attr, hash_key)
     if hash_key is None:
         return None
     if table.range_key_attr:
         partition = table.items.get(hash_key)
-        return [] if partition is None else list(partition.values())
+        return iter([([] if partition is None else list(partition.values()), True)])
     item = table.items.get(hash_key)
-    return [] if item is None else [item]
+    return iter([([] if item is None else [item], True)])
 
 
 def _key_of_request(table: Any, key: Any) -> Key | None:

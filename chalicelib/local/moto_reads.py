@@ -1,0 +1,109 @@
+"""Make moto's DynamoDB reads cost what they return (moto 5.2.5, applied by
+``moto_patches.apply()`` after its version check).
+
+moto 5.2.5 answers a read with more work than the answer needs:
+
+- ``Table.query`` deep-copies every item that matched the key condition, whole,
+  and only then applies the index projection, the ``FilterExpression`` and the
+  ``ProjectionExpression``; ``Table.scan`` copies each item before projecting.
+  A page of 20 dossiers asked for ten fields copied 20 whole dossiers (steps,
+  slip, timeline: ~1,300 Python objects each).
+- ``Item.project`` converts the *whole* item to plain JSON (every attribute
+  deep-copied and deserialized) to pick the projected paths out of it.
+
+Here:
+
+- ``Item.project`` converts only the top-level attributes its paths start at,
+  so its answer is moto's and its cost is that of the projected attributes;
+- ``Table.query`` and ``Table.scan`` run moto's own code with the in-place copy
+  made free, and afterwards deep-copy only the answers that still *are* stored
+  items (no projection, or an index projecting ALL). A projected answer is
+  already a new item built from plain JSON (``Item.project``), so it shares no
+  value with the table and needs no copy; rows a ``FilterExpression`` drops are
+  no longer copied at all.
+
+Why stored answers are still copied: moto changes stored items in place
+(``update_item`` and a transaction's Update run the update expression on the
+stored ``Item``), so an answer that is a stored item could change under a
+response being serialized on another thread. Items are not immutable once
+stored, so the copy stays for them.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from typing import Any
+
+_scope = threading.local()
+# moto's own pattern for a list element in a projection path (find_nested_key).
+_LIST_ELEMENT = re.compile(r"(.+)\[(\d+)\]$")
+
+
+def install(originals: dict[str, Any]) -> None:
+    """Patch the read path; ``originals`` receives what was replaced."""
+    from moto.dynamodb.models import table as table_module
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.dynamodb.models.table import Table
+
+    originals.update(item_project=Item.project, scan=Table.scan,
+                     patched_query=Table.query, table_copy=table_module.copy)
+    Item.project = _project(Item.project)
+    Table.query = _copy_only_stored(Table.query)
+    Table.scan = _copy_only_stored(Table.scan)
+    table_module.copy = _ReadCopyShim()  # type: ignore[assignment]
+
+
+def _project(original: Any) -> Any:
+    def project(self: Any, projection_expressions: list[list[str]]) -> Any:
+        # moto looks each path up from its first element (with or without a
+        # trailing [n]); an item holding just those attributes projects the same.
+        names: set[str] = set()
+        for path in projection_expressions:
+            names.add(path[0])
+            element = _LIST_ELEMENT.match(path[0])
+            if element:
+                names.add(element.group(1))
+        partial = type(self).__new__(type(self))
+        partial.hash_key, partial.range_key = self.hash_key, self.range_key
+        partial.attrs = {n: self.attrs[n] for n in names if n in self.attrs}
+        return original(partial, projection_expressions)
+
+    return project
+
+
+def _copy_only_stored(original: Any) -> Any:
+    def read(self: Any, *args: Any, **kwargs: Any) -> Any:
+        previous = getattr(_scope, "uncopied", False)
+        _scope.uncopied = True
+        try:
+            results, scanned_count, last_evaluated_key = original(self, *args, **kwargs)
+        finally:
+            _scope.uncopied = previous
+        answer = [copy.deepcopy(r) if _is_stored(self, r) else r for r in results]
+        return answer, scanned_count, last_evaluated_key
+
+    return read
+
+
+def _is_stored(table: Any, item: Any) -> bool:
+    if table.range_key_attr:
+        partition = table.items.get(item.hash_key)  # .get: items is a defaultdict
+        return partition is not None and partition.get(item.range_key) is item
+    return table.items.get(item.hash_key) is item
+
+
+class _ReadCopyShim:
+    """moto's table module sees this in place of ``copy``: the same, except that
+    inside a patched query or scan a deep copy is the object itself (the copy is
+    made afterwards, of the stored answers only)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    @staticmethod
+    def deepcopy(obj: Any, memo: Any = None) -> Any:
+        if getattr(_scope, "uncopied", False):
+            return obj
+        return copy.deepcopy(obj, memo)
