@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 import pytest
 
+from chalicelib.adapters.dynamo import Table
 from tests.conftest import CORPUS
 
 LETTERS = ("cv_stc_du_toan_2027.pdf", "qd_ubnd_cchc_2027.pdf", "tb_sxd_giao_ban.pdf",
@@ -44,7 +45,7 @@ def _moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def aws_env(_moto: dict[str, str]) -> dict[str, str]:
-    from chalicelib.adapters.dynamo import Table, to_dynamo
+    from chalicelib.adapters.dynamo import to_dynamo
     from chalicelib.incoming.store import fresh_table_marker
 
     table = Table()
@@ -128,7 +129,6 @@ def _records() -> dict[str, dict[str, Any]]:
 
 
 def _documents() -> list[dict[str, Any]]:
-    from chalicelib.adapters.dynamo import Table
 
     return Table().query("REGISTER#incoming#2026", index="gsi3", limit=100).items
 
@@ -232,7 +232,6 @@ def test_the_same_file_twice_in_one_batch_is_registered_once(aws_env):
 def test_documents_from_before_the_pointers_are_found_by_fallback_then_backfill(aws_env):
     """A stage with documents registered before pointers existed: no marker, no
     pointer. The index queries answer until the backfill has run."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming.store import IncomingStore
 
     name = LETTERS[4]
@@ -296,7 +295,6 @@ def test_a_correction_moves_the_documents_number_pointer(aws_env):
     letter with it is not a possible duplicate), the new one points here."""
     from datetime import date
 
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming import service as incoming
     from chalicelib.incoming.rules import Metadata, Urgency
     from chalicelib.incoming.store import IncomingStore
@@ -313,7 +311,7 @@ def test_a_correction_moves_the_documents_number_pointer(aws_env):
                     loai_van_ban=doc["loai_van_ban"], trich_yeu=doc["trich_yeu"],
                     do_khan=Urgency(doc["do_khan"]), nguoi_ky=doc["nguoi_ky"])
     incoming.correct(Caller("vanthu", frozenset({Role.CLERK}), unit="VP"), doc["id"], meta,
-                     Secrecy.NONE, int(doc["version"]))
+                     Secrecy.NONE, int(doc["version"]), table=Table())
     _ingest(aws_env, ["sau_sua.pdf"], first=1)
     assert _records()["sau_sua.pdf"]["status"] == "registered"
     moved = IncomingStore(Table()).lookup("0" * 64, meta.normalised().duplicate_key(), None)

@@ -17,7 +17,7 @@ def _register(subject: str, agency: str, hours: int, **kw):
     return incoming.register(None, Metadata(
         so_ky_hieu=f"{hours}/TB-X", co_quan_ban_hanh=agency, ngay_ban_hanh=date(2026, 11, 2),
         trich_yeu=subject), arrival=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=hours),
-        source="paper", **kw)
+        source="paper", table=Table(), **kw)
 
 
 def _index(aws_env):

@@ -10,6 +10,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from chalicelib.adapters.dynamo import Table
 from tests.aws import drain_workflow_and_index
 
 
@@ -21,7 +22,7 @@ def _register(subject: str, hours: int, **kw: Any) -> dict[str, Any]:
         so_ky_hieu=f"{hours}/KH-X", co_quan_ban_hanh="Sở Tài chính",
         ngay_ban_hanh=date(2026, 11, 2), trich_yeu=subject),
         arrival=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=hours), source="paper",
-        **kw)
+        table=Table(), **kw)
 
 
 def _page(session: Any, q: str) -> dict[str, Any]:
