@@ -9,6 +9,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import incoming as use_cases
+from chalicelib.bootstrap import table
 from chalicelib.incoming.rules import Metadata
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
@@ -84,7 +85,7 @@ def incoming_list(call: Call) -> dict[str, Any]:
         q = call.query
         return search(call.user, q.q, limit=q.limit, cursor=q.cursor, since=q.since,
                       until=q.until, urgency=q.do_khan.value if q.do_khan else None,
-                      status=q.status, unit=q.unit, sort=q.sort)
+                      status=q.status, unit=q.unit, sort=q.sort, table=table())
     q = call.query
     page = use_cases().list_visible(call.user, limit=q.limit, cursor=q.cursor, since=q.since,
                                     until=q.until, urgency=q.do_khan.value if q.do_khan else None,

@@ -337,8 +337,6 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.onestop.procedures",
     "chalicelib.onestop.reception",
     "chalicelib.organisation.store",  # directory_over: for organisation.service and .users
-    "chalicelib.search.service",
-    "chalicelib.search.writer",
     "chalicelib.work.pending",
     "chalicelib.work.service",
 }

@@ -89,3 +89,17 @@ def test_steps_get_the_stages_table_and_a_notifier_over_it_and_nothing_unknown(
     assert built["notifier"].mailer is mailer
     with pytest.raises(LookupError, match="clock"):
         bootstrap.collaborators(("table", "clock"))
+
+
+def test_the_search_rebuild_gets_a_pooled_s3_client_from_the_root(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    from chalicelib.adapters import aws
+
+    shared = boto3.client("s3", region_name="ap-southeast-1")  # building one calls no AWS
+    monkeypatch.setattr(aws, "client", lambda service: shared)
+    client = bootstrap.s3_pool(7)
+    assert client is not shared and client.meta.region_name == "ap-southeast-1"
+    assert client.meta.config.max_pool_connections == 7
+    assert shared.meta.config.max_pool_connections != 7
