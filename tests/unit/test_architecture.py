@@ -322,8 +322,6 @@ BUILDER_PACKAGES = {ADAPTERS, "local"}
 STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.api.authorizer",
     "chalicelib.api.ratelimit",
-    "chalicelib.audit.anchor",
-    "chalicelib.audit.trail",
     "chalicelib.calendar.service",
     "chalicelib.complaints.service",
     "chalicelib.dashboard.sources",
