@@ -327,8 +327,6 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.dashboard.sources",
     "chalicelib.exchange.receiving",
     "chalicelib.exchange.service",
-    "chalicelib.incoming.intake",
-    "chalicelib.incoming.ocr_step",
     "chalicelib.iso.seed",
     "chalicelib.iso.service",
     "chalicelib.onestop.dossiers",
