@@ -333,8 +333,6 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.onestop.procedures",
     "chalicelib.onestop.reception",
     "chalicelib.organisation.store",  # directory_over: for organisation.service and .users
-    "chalicelib.work.pending",
-    "chalicelib.work.service",
 }
 
 
