@@ -86,6 +86,7 @@ def _own_work() -> list[dict[str, Any]]:
 
 
 def measure_size(probe: Probe, total: int) -> list[Measured]:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.work.service import my_work
 
@@ -106,12 +107,12 @@ def measure_size(probe: Probe, total: int) -> list[Measured]:
                 put(item)
         ensure_live(probe)
         agency_calendar()  # cached a minute per process, as in a warm Lambda
-        out = []
+        table, out = Table(), []
         for name, caller in _callers().items():
             calls, listed = 0, 0
             for _ in range(REPEATS):
                 with probe.recording():
-                    result = my_work(caller, clock=lambda: NOW)
+                    result = my_work(caller, table, clock=lambda: NOW)
                 calls, listed = sum(probe.calls.values()), len(result["items"])
             out.append(Measured(name, total, calls, listed))
     return out

@@ -215,6 +215,7 @@ def _moto_calls(say: Callable[[str], None]) -> dict[str, int]:
     from bench.embedded import embedded_aws
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.dynamo import Table
+    from chalicelib.bootstrap import s3_pool
     from chalicelib.incoming.store import scope_entries
     from chalicelib.kernel.config import get_settings
     from chalicelib.search import writer
@@ -222,7 +223,7 @@ def _moto_calls(say: Callable[[str], None]) -> dict[str, int]:
 
     with embedded_aws(seed_users=False):
         writer.forget_reader()
-        s3 = client("s3")
+        s3, table = client("s3"), Table()
         items: list[dict[str, Any]] = []
         for i in range(MOTO_DOCS):
             doc = make_doc(i, SEED)
@@ -231,10 +232,11 @@ def _moto_calls(say: Callable[[str], None]) -> dict[str, int]:
             s3.put_object(Bucket=get_settings().documents_bucket, Key=str(item["text_key"]),
                           Body=doc.text().encode())
         Table().batch_write(puts=items)
-        writer.rebuild_index()
+        writer.rebuild_index(table, s3_pool=s3_pool)
         caller = _callers()[0][1]
         q = make_doc(0, SEED).trich_yeu.split()[-1]
-        search(caller, q, sort="relevance")  # the first search copies the index to /tmp
+        # The first search copies the index to /tmp.
+        search(caller, q, sort="relevance", table=table)
         calls: dict[str, int] = {"s3": 0, "dynamodb": 0}
         hooks = [(client(name).meta.events, name) for name in calls]
 
@@ -245,7 +247,7 @@ def _moto_calls(say: Callable[[str], None]) -> dict[str, int]:
             events.register(f"before-call.{name}.*", count(name), unique_id=f"bench-{name}")
         try:
             for _ in range(5):
-                search(caller, q, sort="relevance")
+                search(caller, q, sort="relevance", table=table)
         finally:
             for events, name in hooks:
                 events.unregister(f"before-call.{name}.*", unique_id=f"bench-{name}")

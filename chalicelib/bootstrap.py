@@ -247,3 +247,17 @@ def iso_library() -> IsoLibrary:
 
     t = table()
     return Library(store=IsoStore(t), trail=trail(t), members=directory(t).members)
+
+
+def s3_pool(connections: int) -> Any:
+    """An S3 client with ``connections`` connections in its pool (boto3 clients
+    are thread-safe): the search rebuild's reader threads share one, which the
+    process's shared client (ten connections) would make wait."""
+    import boto3
+    from botocore.config import Config
+
+    from chalicelib.adapters.aws import client
+
+    shared = client("s3")
+    return boto3.client("s3", region_name=shared.meta.region_name,
+                        config=shared.meta.config.merge(Config(max_pool_connections=connections)))

@@ -23,6 +23,7 @@ from typing import Any, Final, Protocol
 from chalicelib.adapters.dynamo import Table
 from chalicelib.audit.store import AuditStore
 from chalicelib.kernel.audit_chain import Verdict
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.config import resource_name
 from chalicelib.kernel.events import iso, utcnow
 
@@ -88,7 +89,7 @@ def anchor_heads(table: Table | None = None, *, store: AuditStore | None = None,
                  key: AnchorKey | None = None,
                  clock: Callable[[], datetime] = utcnow) -> dict[str, int]:
     """The scheduled job: a checkpoint for every head that moved since the last run."""
-    store = store or AuditStore(table or Table())
+    store = store or AuditStore(given(table))
     key = key or KmsAnchorKey()
     started = clock()
     watermark = store.watermark()

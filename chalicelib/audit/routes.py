@@ -23,7 +23,8 @@ audit_bp = Blueprint(__name__)
 def trail(call: Call) -> dict[str, Any]:
     chain = call.params["item_id"]
     ensure_can_read(call.user, chain)
-    return {"item_id": chain, "entries": [audit.for_display(e) for e in audit.timeline(chain)]}
+    entries = audit.timeline(chain, table())
+    return {"item_id": chain, "entries": [audit.for_display(e) for e in entries]}
 
 
 @route(audit_bp, "/api/audit/{item_id}/verify", policy=Policy.signed_in(), tags=("audit",),
@@ -31,7 +32,7 @@ def trail(call: Call) -> dict[str, Any]:
 def verify(call: Call) -> dict[str, Any]:
     chain = call.params["item_id"]
     ensure_can_read(call.user, chain)
-    verdict = audit.verify_chain(chain)
+    verdict = audit.verify_chain(chain, table())
     return {"item_id": chain, "intact": verdict.intact, "entries": verdict.entries,
             "broken_at": verdict.broken_at, "reason": verdict.reason,
             "reason_en": verdict.reason_en, "anchored_seq": verdict.anchored_seq}
@@ -44,7 +45,7 @@ def export(call: Call) -> Response:
     chain = call.params["item_id"]
     ensure_can_read(call.user, chain)
     safe = "".join(ch if ch.isalnum() else "-" for ch in chain)[:80]
-    header, *body = audit.export_rows(chain)
+    header, *body = audit.export_rows(chain, table())
     if call.query.format == "xlsx":
         return file_response(to_xlsx("Nhật ký", header, body), XLSX, f"nhat-ky-{safe}.xlsx")
     return file_response(to_csv(header, body), "text/csv; charset=utf-8", f"nhat-ky-{safe}.csv")

@@ -26,13 +26,14 @@ if TYPE_CHECKING:
     from chalicelib.audit.anchor import AnchorKey
 from chalicelib.audit.store import AuditStore
 from chalicelib.kernel.audit_chain import ChainHead, Verdict, next_entry, verify
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.events import iso, utcnow
 from chalicelib.kernel.identity import Caller
 from chalicelib.kernel.ports import UnitOfWork as UnitOfWorkPort
 
 
 def _store(table: Table | None, store: AuditStore | None) -> AuditStore:
-    return store or AuditStore(table or Table())
+    return store or AuditStore(given(table))
 
 
 def head_of(chain: str, table: Table | None = None, *,

@@ -9,7 +9,9 @@ from typing import Any
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from chalicelib.bootstrap import table
     from chalicelib.handlers.batches import process_sqs_batch
     from chalicelib.incoming.ocr_step import handle_record
 
-    return process_sqs_batch(event, handle_record, context)
+    t = table()
+    return process_sqs_batch(event, lambda record: handle_record(record, t), context)

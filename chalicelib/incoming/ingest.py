@@ -104,6 +104,7 @@ def _first_pass(messages: list[dict[str, Any]]) -> _Batch:
 
 
 def _handle_record(record: Any, batch: _Batch | None = None) -> None:
+    from chalicelib import bootstrap
     from chalicelib.adapters.aws import client
     from chalicelib.incoming.intake import mark_failed, receive_object
     from chalicelib.kernel.config import get_settings
@@ -116,6 +117,7 @@ def _handle_record(record: Any, batch: _Batch | None = None) -> None:
     if body.get("Event") == "s3:TestEvent":
         return  # S3 sends this once when the notification is configured
     receives = int((record.raw_event.get("attributes") or {}).get("ApproximateReceiveCount", 1))
+    table = bootstrap.table()
     for s3_record, where in _notifications(body):
         receive = _packet_receiver() if _is_packet(where[1]) else receive_object
         try:
@@ -125,12 +127,12 @@ def _handle_record(record: Any, batch: _Batch | None = None) -> None:
                 if isinstance(arrival, Exception):
                     raise arrival
                 extra = {"ocr_queue": ocr_queue, "arrival": arrival,
-                         "reads": batch.reads if batch else None}
+                         "reads": batch.reads if batch else None, "table": table}
             receive(*where, s3=client("s3"), documents_bucket=settings.documents_bucket,
                     event_time=s3_record.get("eventTime"), **extra)
         except Exception:
             if receives >= MAX_RECEIVES and receive is receive_object:
-                mark_failed(*where, event_time=s3_record.get("eventTime"))
+                mark_failed(*where, event_time=s3_record.get("eventTime"), table=table)
             raise
 
 

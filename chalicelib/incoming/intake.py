@@ -59,6 +59,7 @@ from chalicelib.incoming import inbox
 from chalicelib.incoming.intake_store import IntakeStore, with_status_key
 from chalicelib.incoming.rules import IntakeStatus, Metadata, Urgency
 from chalicelib.incoming.store import DUPKEY_POINTER, HASH_POINTER, Lookup
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.faults import pause_point
@@ -228,7 +229,7 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     for a scan sent to OCR with ``ocr_queue``, the record waiting for it), or None
     if this notification was already fully handled. A batch handler passes the
     ``arrival`` it read already and the batch's ``reads``."""
-    table = table or Table()
+    table = given(table)
     arrival = arrival or arrive(bucket, key, sequencer, s3=s3, event_time=event_time,
                                 ocr=ocr_queue is not None)
     return settle(arrival, s3=s3, documents_bucket=documents_bucket, table=table,
@@ -477,7 +478,7 @@ def mark_failed(bucket: str, key: str, sequencer: str, table: Table | None = Non
     """The last delivery failed too: the message goes to the DLQ, and the record
     says so, so that a clerk sees it and can retry. The pipeline writes a record
     only with its outcome, so there is usually none yet: it is written here."""
-    store = IntakeStore(table or Table())
+    store = IntakeStore(given(table))
     raw_key = urllib.parse.unquote_plus(key)
     record_id = record_id_for(bucket, raw_key, sequencer)
     record = store.get(record_id)
@@ -501,7 +502,7 @@ def mark_failed_record(store: IntakeStore, record_id: str) -> None:
 
 def list_records(status: str | None, cursor: str | None, limit: int = 50,
                  table: Table | None = None) -> tuple[list[dict[str, Any]], str | None]:
-    found, next_cursor = IntakeStore(table or Table()).page(status, cursor, limit)
+    found, next_cursor = IntakeStore(given(table)).page(status, cursor, limit)
     return [_record_view(i) for i in found], next_cursor
 
 
@@ -510,7 +511,7 @@ def retry(record_id: str, *, sqs: Any, queue_url: str, table: Table | None = Non
     """Send a failed or rejected file through the pipeline again."""
     from chalicelib.kernel.errors import InvalidInput, NotFound
 
-    store = IntakeStore(table or Table())
+    store = IntakeStore(given(table))
     record = store.get(record_id)
     if record is None:
         raise NotFound()
@@ -541,7 +542,7 @@ def reject(record_id: str, reason: str, *, by: str, table: Table | None = None,
     is asked about it any more."""
     from chalicelib.kernel.errors import InvalidInput, NotFound
 
-    store = IntakeStore(table or Table())
+    store = IntakeStore(given(table))
     record = store.get(record_id)
     if record is None:
         raise NotFound()

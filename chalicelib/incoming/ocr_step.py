@@ -22,6 +22,7 @@ from typing import Any, Final
 from chalicelib.adapters.dynamo import Table
 from chalicelib.incoming.intake_store import IntakeStore
 from chalicelib.incoming.rules import IntakeStatus
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.logging import logger
 
 # The OCR queue's redrive policy (infra/template.yaml maxReceiveCount) parks a
@@ -43,9 +44,9 @@ DONE: Final = ("Tệp là bản quét, đã nhận dạng ký tự (OCR), độ 
                "check and confirm the recognised fields: {fields}.")
 
 
-def handle_record(record: Any) -> None:
+def handle_record(record: Any, table: Table) -> None:
     """One message of the OCR queue (``chalicelib/handlers/ocr.py`` is the
-    function's entry point)."""
+    function's entry point and hands in the table)."""
     from chalicelib.adapters.aws import client
     from chalicelib.kernel.config import get_settings
 
@@ -53,7 +54,7 @@ def handle_record(record: Any) -> None:
     receives = int((record.raw_event.get("attributes") or {}).get("ApproximateReceiveCount", 1))
     ocr_scan(json.loads(record.body), s3=client("s3"),
              documents_bucket=settings.documents_bucket, page_limit=settings.ocr_page_limit,
-             last_attempt=receives >= MAX_RECEIVES)
+             last_attempt=receives >= MAX_RECEIVES, table=table)
 
 
 def ocr_scan(message: dict[str, Any], *, s3: Any, documents_bucket: str, page_limit: int,
@@ -61,7 +62,7 @@ def ocr_scan(message: dict[str, Any], *, s3: Any, documents_bucket: str, page_li
              ) -> dict[str, Any] | None:
     """OCR the file of one intake record and register it. Returns the final
     record, or None when the record was already moved on (a redelivery)."""
-    store = IntakeStore(table or Table())
+    store = IntakeStore(given(table))
     record = store.get(message["intake_id"])
     if record is None or record["status"] != IntakeStatus.PROCESSING.value:
         return None

@@ -9,6 +9,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import incoming as use_cases
+from chalicelib.bootstrap import table
 from chalicelib.incoming.rules import Metadata
 from chalicelib.kernel.identity import Role
 from chalicelib.kernel.lazy import lazy_module
@@ -32,7 +33,7 @@ def _meta(body: Any) -> Metadata:
        summary="Intake records: every file received, with its status and reason")
 def intake_list(call: Call) -> dict[str, Any]:
     status = call.query.status.value if call.query.status else None
-    items, cursor = intake.list_records(status, call.query.cursor)
+    items, cursor = intake.list_records(status, call.query.cursor, table=table())
     return {"items": items, "cursor": cursor}
 
 
@@ -43,14 +44,16 @@ def intake_retry(call: Call) -> dict[str, Any]:
     from chalicelib.kernel.config import get_settings
 
     return intake.retry(call.params["intake_id"], sqs=client("sqs"),
-                        queue_url=get_settings().ingest_queue_url, by=call.user.username)
+                        queue_url=get_settings().ingest_queue_url, by=call.user.username,
+                        table=table())
 
 
 @route(incoming_bp, "/api/intake/{intake_id}/reject", methods=("POST",), body=S + "RejectIn",
        policy=CLERK, tags=("incoming",),
        summary="Set aside a failed file or one waiting for review, with the reason")
 def intake_reject(call: Call) -> dict[str, Any]:
-    return intake.reject(call.params["intake_id"], call.body.reason, by=call.user.username)
+    return intake.reject(call.params["intake_id"], call.body.reason, by=call.user.username,
+                         table=table())
 
 
 @route(incoming_bp, "/api/intake/upload", methods=("POST",), policy=CLERK, tags=("incoming",),
@@ -84,7 +87,7 @@ def incoming_list(call: Call) -> dict[str, Any]:
         q = call.query
         return search(call.user, q.q, limit=q.limit, cursor=q.cursor, since=q.since,
                       until=q.until, urgency=q.do_khan.value if q.do_khan else None,
-                      status=q.status, unit=q.unit, sort=q.sort)
+                      status=q.status, unit=q.unit, sort=q.sort, table=table())
     q = call.query
     page = use_cases().list_visible(call.user, limit=q.limit, cursor=q.cursor, since=q.since,
                                     until=q.until, urgency=q.do_khan.value if q.do_khan else None,

@@ -71,11 +71,12 @@ def login(call: Call) -> Response:
 
 def _audit_session(call: Call, username: str, action: str, summary: str) -> None:
     from chalicelib.audit import trail as audit
+    from chalicelib.bootstrap import table
     from chalicelib.kernel.identity import Caller
 
     who = Caller(username=username, roles=frozenset(), source_ip=call.source_ip,
                  user_agent=call.headers.get("user-agent", ""))
-    audit.record(f"user:{username}", who, action, summary=summary)
+    audit.record(f"user:{username}", who, action, summary=summary, table=table())
 
 
 # Every new tab (and every tab once an hour) comes here, so the limit is wider

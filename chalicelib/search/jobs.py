@@ -24,10 +24,11 @@ def process_index_batch(raw_event: dict[str, Any]) -> dict[str, Any]:
     group waiting, so no later update overtakes it)."""
     ids = [json.loads(r["body"])["id"] for r in raw_event.get("Records", [])]
     if ids:
+        from chalicelib.bootstrap import table
         from chalicelib.kernel.logging import logger
         from chalicelib.search import writer
 
-        logger.info("search index batch", **writer.apply_ids(ids))
+        logger.info("search index batch", **writer.apply_ids(ids, table()))
     return {"batchItemFailures": []}
 
 
@@ -41,14 +42,16 @@ def rebuild_search_index(event: Any) -> dict[str, int]:
     got to; elsewhere (the local runtime, tests) it runs in one go."""
     import os
 
+    from chalicelib.bootstrap import s3_pool, table
     from chalicelib.search import writer
 
     context = getattr(event, "context", None)
     on_lambda = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and context is not None
     resuming = writer.rebuild_pending()
-    dropped = {"deleted": 0} if resuming else writer.drop_postings()
+    t = table()
+    dropped = {"deleted": 0} if resuming else writer.drop_postings(t)
     done = writer.rebuild_index(
-        time_left=(lambda: context.get_remaining_time_in_millis() / 1000.0)
+        t, s3_pool=s3_pool, time_left=(lambda: context.get_remaining_time_in_millis() / 1000.0)
         if on_lambda else None)
     if done.get("more"):
         continue_rebuild(context.invoked_function_arn, event.to_dict())

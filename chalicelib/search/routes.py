@@ -29,10 +29,12 @@ Found = tuple[list[dict[str, Any]], bool]
 
 
 def _incoming(caller: Caller, q: str, limit: int, sort: str = "relevance") -> Found:
+    from chalicelib.bootstrap import table
     from chalicelib.incoming.rules import STATUS_LABELS, DocStatus
     from chalicelib.search.service import search
 
-    page = search(caller, q, limit=limit, sort="newest" if sort == "newest" else "relevance")
+    page = search(caller, q, limit=limit, sort="newest" if sort == "newest" else "relevance",
+                  table=table())
     return [{
         "id": d["id"], "title": d.get("trich_yeu") or d.get("so_ky_hieu") or "(chưa có trích yếu)",
         "link": f"/app/document?id={d['id']}",

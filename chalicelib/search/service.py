@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from chalicelib.adapters.dynamo import Table
 from chalicelib.incoming.store import IncomingStore
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import InvalidInput
 from chalicelib.kernel.events import DomainEvent
 from chalicelib.kernel.identity import Caller
@@ -89,7 +90,7 @@ def search(caller: Caller, q: str, *, limit: int = 20, cursor: str | None = None
         since=epoch(low) if low else None, before=epoch(high) if high else None,
         urgency=urgency, status=status, unit=unit)
     page = (index or _default_index()).search(request)
-    documents = documents or IncomingStore(table or Table())
+    documents = documents or IncomingStore(given(table))
     pairs = [(h.id, s) for h in page.hits for s in sorted(set(h.scopes) & scopes)]
     entries = documents.entries(pairs) if pairs else {}
     items: list[dict[str, Any]] = []

@@ -18,7 +18,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamo import Table
+
+S3Pool = Callable[[int], Any]  # an S3 client with that many connections
 
 PREFIX = "incoming"  # one index today; another kind would get its own prefix
 GROUP = "index"
@@ -85,9 +90,8 @@ def _text_of(doc: dict[str, Any]) -> str:
         Bucket=get_settings().documents_bucket, Key=key)["Body"].read())
 
 
-def apply_ids(doc_ids: list[str]) -> dict[str, int]:
+def apply_ids(doc_ids: list[str], table: Table) -> dict[str, int]:
     """One batch of the writer: pull, apply, commit, push."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming.store import IncomingStore
     from chalicelib.search.engine import TantivyIndex
     from chalicelib.search.indexing import apply_batch
@@ -95,7 +99,7 @@ def apply_ids(doc_ids: list[str]) -> dict[str, int]:
     replica = _writer_replica()
     replica.pull()
     index = TantivyIndex(Path(replica.directory))
-    documents = IncomingStore(Table())
+    documents = IncomingStore(table)
     result = apply_batch(doc_ids, get=documents.get, text_of=_text_of, index=index)
     del index
     replica.push()
@@ -103,18 +107,13 @@ def apply_ids(doc_ids: list[str]) -> dict[str, int]:
     return result
 
 
-def _text_reader(workers: int) -> Callable[[dict[str, Any]], str]:
+def _text_reader(workers: int, s3_pool: S3Pool) -> Callable[[dict[str, Any]], str]:
     """``_text_of`` for ``workers`` threads: one client (boto3 clients are
-    thread-safe) with a connection for each, not the shared client's ten."""
-    import boto3
-    from botocore.config import Config
-
-    from chalicelib.adapters.aws import client
+    thread-safe) with a connection for each, not the shared client's ten; the
+    composition root builds it (``bootstrap.s3_pool``)."""
     from chalicelib.kernel.config import get_settings
 
-    shared = client("s3")
-    s3 = boto3.client("s3", region_name=shared.meta.region_name,
-                      config=shared.meta.config.merge(Config(max_pool_connections=workers)))
+    s3 = s3_pool(workers)
     bucket = get_settings().documents_bucket
 
     def text_of(doc: dict[str, Any]) -> str:
@@ -135,7 +134,8 @@ def _abandoned(progress: Any, clock: Callable[[], float]) -> bool:
     return clock() - float(progress.state.get("started", 0)) > STALE_REBUILD_S
 
 
-def rebuild_index(*, time_left: Callable[[], float] | None = None, batch: int = 500,
+def rebuild_index(table: Table, *, s3_pool: S3Pool,
+                  time_left: Callable[[], float] | None = None, batch: int = 500,
                   clock: Callable[[], float] = time.time) -> dict[str, int]:
     """The whole index again from the table, as a new lineage: readers switch
     to it at their next look at the manifest.
@@ -147,7 +147,6 @@ def rebuild_index(*, time_left: Callable[[], float] | None = None, batch: int = 
     lineage as ``manifest.json`` and retires every file of the one it replaces."""
     import shutil
 
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.search.engine import TantivyIndex
     from chalicelib.search.indexing import rebuild
     from chalicelib.search.store import incoming_documents, resume_key
@@ -164,8 +163,9 @@ def rebuild_index(*, time_left: Callable[[], float] | None = None, batch: int = 
         done_before, after = int(progress.state["indexed"]), progress.state["after"]
     index = TantivyIndex(Path(staging.directory))
     enough = (lambda: time_left() < CHUNK_MARGIN_S) if time_left else (lambda: False)
-    count, last = rebuild(incoming_documents(Table(), after=after), text_of=_text_reader(READS),
-                          index=index, batch=batch, workers=READS, fresh=fresh, enough=enough)
+    count, last = rebuild(incoming_documents(table, after=after),
+                          text_of=_text_reader(READS, s3_pool), index=index, batch=batch,
+                          workers=READS, fresh=fresh, enough=enough)
     del index
     total = done_before + count
     if last is not None:
@@ -197,9 +197,8 @@ def _publish(staged: Any, clock: Callable[[], float]) -> None:
     live.sweep_orphans(keep=manifest.keys(), older_than=now - ORPHAN_AGE_S)
 
 
-def drop_postings() -> dict[str, int]:
+def drop_postings(table: Table) -> dict[str, int]:
     """The migration off the DynamoDB posting lists: delete every posting item."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.search.store import delete_old_postings
 
-    return {"deleted": delete_old_postings(Table())}
+    return {"deleted": delete_old_postings(table)}

@@ -21,6 +21,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.adapters.outbox import UnitOfWork
 from chalicelib.kernel.calendar import AgencyCalendar
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.work import items
 from chalicelib.work.rules import (
@@ -65,7 +66,7 @@ class Pending:
              clock: Callable[[], datetime] | None = None) -> Pending:
         from chalicelib.calendar.service import agency_calendar
 
-        return cls(WorkStore(table or Table()), calendar or agency_calendar, clock or utcnow)
+        return cls(WorkStore(given(table)), calendar or agency_calendar, clock or utcnow)
 
     def deadline(self, action: Action, *, urgent: bool = False,
                  due: datetime | None = None) -> datetime:

@@ -18,6 +18,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.calendar.service import agency_calendar
 from chalicelib.kernel.calendar import AgencyCalendar
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.events import instant, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.ports import CalendarSource, Clock, Mailer
@@ -34,7 +35,7 @@ DEFAULT_PREFS = {"digest": True, "instant": True, "due_soon_days": 2}
 
 
 def _store(table: Table | None, store: WorkStore | None) -> WorkStore:
-    return store or WorkStore(table or Table())
+    return store or WorkStore(given(table))
 
 
 def _directory(store: WorkStore, directory: Directory | None) -> Directory:

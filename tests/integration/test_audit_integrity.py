@@ -57,10 +57,10 @@ def test_eight_heads_opening_one_document_at_once_all_succeed(aws_env, accounts,
     assert not errors, errors
     assert results == [doc["id"]] * READERS
     chain = f"incoming:{doc['id']}"
-    views = [e for e in trail.timeline(chain) if e["action"] == "incoming.view"]
+    views = [e for e in trail.timeline(chain, Table()) if e["action"] == "incoming.view"]
     assert len(views) == READERS and {e["actor"] for e in views} == {"truongphong"}
     assert {e["ip"] for e in views} == {"10.0.0.8"}
-    assert trail.verify_chain(chain).intact
+    assert trail.verify_chain(chain, Table()).intact
 
 
 def test_views_show_on_the_trail_page_and_in_the_export(aws_env, as_role):
@@ -95,13 +95,14 @@ def _chain_of_three() -> None:
     from chalicelib.audit import trail
 
     for action in ("unit.create", "unit.update", "unit.update"):
-        trail.record(CHAIN, HEAD, action, summary=action, after={"name": action})
+        trail.record(CHAIN, HEAD, action, summary=action, after={"name": action},
+                     table=Table())
 
 
 def _anchor(minute: int = 0) -> dict[str, int]:
     from chalicelib.audit.anchor import anchor_heads
 
-    return anchor_heads(clock=lambda: datetime(2026, 12, 7, 3, minute, tzinfo=UTC))
+    return anchor_heads(Table(), clock=lambda: datetime(2026, 12, 7, 3, minute, tzinfo=UTC))
 
 
 def _rewrite_entry_two_and_rehash() -> None:
@@ -140,13 +141,13 @@ def test_a_chain_rewritten_and_rehashed_fails_verify_behind_a_signed_checkpoint(
 
     _chain_of_three()
     assert _anchor() == {"heads": 1, "anchored": 1}
-    before = trail.verify_chain(CHAIN)
+    before = trail.verify_chain(CHAIN, Table())
     assert before.intact and before.anchored_seq == 3
     _rewrite_entry_two_and_rehash()
     # The hash chain alone is fooled: this is the attack of #21.
     store = trail.AuditStore(Table())
     assert verify(store.entries(CHAIN), store.head(CHAIN)).intact
-    verdict = trail.verify_chain(CHAIN)
+    verdict = trail.verify_chain(CHAIN, Table())
     assert not verdict.intact and verdict.broken_at == 1
     assert "viết lại" in verdict.reason and "rewritten" in verdict.reason_en
 
@@ -157,7 +158,7 @@ def test_a_tail_dropped_behind_a_checkpoint_fails_verify(aws_env):
     _chain_of_three()
     _anchor()
     _drop_last_entry()
-    verdict = trail.verify_chain(CHAIN)
+    verdict = trail.verify_chain(CHAIN, Table())
     assert not verdict.intact and verdict.entries == 2 and verdict.broken_at == 3
     assert "cắt bớt" in verdict.reason
 
@@ -177,10 +178,10 @@ def test_a_forged_or_moved_checkpoint_is_refused(aws_env):
     forged = {**cp, "sk": f"CP#{2:012d}", "seq": 2,
               "hash": trail.AuditStore(table).entries(CHAIN)[1]["hash"]}
     table.put(forged)  # seq 3's signature over seq 2's statement
-    verdict = trail.verify_chain(CHAIN)
+    verdict = trail.verify_chain(CHAIN, Table())
     assert not verdict.intact and verdict.broken_at == 2 and "chữ ký" in verdict.reason
     table.put({**forged, "signature": base64.b64encode(b"x" * 256).decode()})
-    assert not trail.verify_chain(CHAIN).intact
+    assert not trail.verify_chain(CHAIN, Table()).intact
 
 
 def test_the_job_anchors_each_moved_head_once_and_the_route_reports_it(aws_env, as_role,
@@ -203,6 +204,6 @@ def test_the_job_anchors_each_moved_head_once_and_the_route_reports_it(aws_env, 
     verified = json.loads(clerk.get(f"/api/audit/{chain}/verify").body)
     assert verified["intact"] and verified["anchored_seq"] == 1
     monkeypatch.setattr(trail, "utcnow", lambda: datetime(2026, 12, 7, 3, 20, tzinfo=UTC))
-    trail.record(chain, HEAD, "incoming.progress", summary="Tiến độ")
+    trail.record(chain, HEAD, "incoming.progress", summary="Tiến độ", table=Table())
     assert _anchor(30)["anchored"] == 1
     assert json.loads(clerk.get(f"/api/audit/{chain}/verify").body)["anchored_seq"] == 2

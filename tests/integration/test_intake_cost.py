@@ -123,9 +123,10 @@ def _ingest(aws_env: dict[str, str], names: list[str], first: int = 0) -> dict[s
 
 
 def _records() -> dict[str, dict[str, Any]]:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming.intake import list_records
 
-    return {r["file_name"]: r for r in list_records(None, None, 100)[0]}
+    return {r["file_name"]: r for r in list_records(None, None, 100, table=Table())[0]}
 
 
 def _documents() -> list[dict[str, Any]]:
@@ -189,6 +190,7 @@ def test_two_files_of_the_same_hash_racing_end_one_registered_one_duplicate(
     in-process moto is not thread-safe); this one's transaction is refused on
     the pointer's condition, it reads again and links to the winner."""
     from chalicelib.adapters.aws import client
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming import intake
     from chalicelib.incoming.store import IncomingStore
 
@@ -203,13 +205,13 @@ def test_two_files_of_the_same_hash_racing_end_one_registered_one_duplicate(
             staged["done"] = True
             intake.receive_object(aws_env["INTAKE_BUCKET"], "incoming/b.pdf", "B", s3=client("s3"),
                                   documents_bucket=aws_env["DOCUMENTS_BUCKET"],
-                                  event_time=EVENT_TIME)
+                                  event_time=EVENT_TIME, table=Table())
         return found
 
     monkeypatch.setattr(IncomingStore, "lookup_many", lookup_many)
     stale = intake.receive_object(aws_env["INTAKE_BUCKET"], "incoming/a.pdf", "A",
                                   s3=client("s3"), documents_bucket=aws_env["DOCUMENTS_BUCKET"],
-                                  event_time=EVENT_TIME)
+                                  event_time=EVENT_TIME, table=Table())
     records = _records()
     assert staged["done"] and stale is not None
     assert records["b.pdf"]["status"] == "registered"

@@ -206,9 +206,9 @@ def test_the_digest_adds_an_overdue_notice_once_per_item_and_person(aws_env, acc
         table=Table())
     Table().put(work_item(doc, "U#chuyenvien", Part.LEAD, "", MONDAY - timedelta(days=3),
                           "giamdoc", "PDKKD"))
-    send_digests(mailer=mailer(), now=MONDAY)
+    send_digests(mailer=mailer(), table=Table(), now=MONDAY)
     drain_workflow()
-    send_digests(mailer=mailer(), now=MONDAY + timedelta(days=1))
+    send_digests(mailer=mailer(), table=Table(), now=MONDAY + timedelta(days=1))
     drain_workflow()
     officer = _mine(as_role("officer"))
     assert [(i["kind"], i["title"]) for i in officer["items"]] == [
@@ -234,7 +234,7 @@ def test_overdue_off_leaves_overdue_work_out_of_the_digest(aws_env, accounts, as
             trich_yeu=subject), arrival=MONDAY - timedelta(days=10), source="paper", table=Table())
         Table().put(work_item(doc, "U#chuyenvien", Part.LEAD, "", deadline, "giamdoc",
                               "PDKKD"))
-    send_digests(mailer=mailer(), now=MONDAY)
+    send_digests(mailer=mailer(), table=Table(), now=MONDAY)
     # (The leaders get theirs too: the registered documents wait for distribution.)
     (digest,) = [m for m in read_moto_ses() if m["subject"].startswith("[Nhắc việc")
                  and m["to"] == ["chuyenvien@skhdt.example"]]

@@ -207,6 +207,7 @@ def test_a_scan_over_the_page_limit_is_registered_unread_with_the_reason(
 def test_a_scan_ocr_cannot_read_is_retried_a_bounded_number_of_times_then_kept(
         aws_env, as_role, ocred, monkeypatch):
     from chalicelib.adapters import ocr
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming import ocr_step
 
     attempts: list[int] = []
@@ -223,7 +224,7 @@ def test_a_scan_ocr_cannot_read_is_retried_a_bounded_number_of_times_then_kept(
     message = {"intake_id": record["id"], "sha256": record["sha256"], "mixed": False,
                "file_key": f"files/sha256/{record['sha256']}", "sender": None}
     where = {"s3": boto3.client("s3"), "documents_bucket": aws_env["DOCUMENTS_BUCKET"],
-             "page_limit": 25}
+             "page_limit": 25, "table": Table()}
     for _ in range(ocr_step.MAX_RECEIVES - 1):  # back to the queue for another try
         with pytest.raises(ocr.OcrError):
             ocr_step.ocr_scan(message, **where)

@@ -114,10 +114,12 @@ def test_the_rebuild_job_recreates_the_index_and_deletes_the_old_postings(
 
 def _search_in_the_steady_state_reads_no_s3_and_makes_one_dynamodb_call(session: Any) -> None:
     from chalicelib.adapters.aws import client
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.search.service import search
 
     clerk = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
+    table = Table()
     calls: list[str] = []
     hooks = [(client(name).meta.events, name) for name in ("s3", "dynamodb")]
     for events, name in hooks:
@@ -125,7 +127,7 @@ def _search_in_the_steady_state_reads_no_s3_and_makes_one_dynamodb_call(session:
                         lambda model, name=name, **_: calls.append(f"{name}:{model.name}"),
                         unique_id=f"count-{name}")
     try:
-        page = search(clerk, "thong bao tuyen dung", limit=2, sort="relevance")
+        page = search(clerk, "thong bao tuyen dung", limit=2, sort="relevance", table=table)
         by_search = list(calls)
         assert _ids(session, "tuyen dung dot")  # the route: the session's reads besides
     finally:

@@ -39,7 +39,7 @@ def _total(q: str) -> int:
     from chalicelib.search.service import search
 
     clerk = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
-    return int(search(clerk, q, limit=1, sort="relevance")["total"])
+    return int(search(clerk, q, limit=1, sort="relevance", table=Table())["total"])
 
 
 def _manifest(s3: Any, bucket: str, name: str = "manifest.json") -> dict[str, Any] | None:
@@ -57,6 +57,7 @@ def _keys(s3: Any, bucket: str) -> set[str]:
 def test_a_rebuild_in_chunks_reads_texts_in_parallel_and_retires_the_old_lineage(
         aws_env: dict[str, str], accounts: Any, monkeypatch: Any) -> None:
     from chalicelib.adapters.aws import client
+    from chalicelib.bootstrap import s3_pool
     from chalicelib.search import writer
 
     s3, index_bucket = client("s3"), aws_env["SEARCH_INDEX_BUCKET"]
@@ -75,8 +76,8 @@ def test_a_rebuild_in_chunks_reads_texts_in_parallel_and_retires_the_old_lineage
     threads: set[str] = set()
     reader = writer._text_reader
 
-    def counting_reader(workers: int) -> Any:
-        text_of = reader(workers)
+    def counting_reader(workers: int, s3_pool: Any) -> Any:
+        text_of = reader(workers, s3_pool)
 
         def read(doc: dict[str, Any]) -> str:
             threads.add(threading.current_thread().name)
@@ -90,7 +91,8 @@ def test_a_rebuild_in_chunks_reads_texts_in_parallel_and_retires_the_old_lineage
     runs = []
     while True:
         # No time left after each commit: every chunk stops after one batch.
-        done = writer.rebuild_index(time_left=lambda: 0.0, batch=8, clock=lambda: now[0])
+        done = writer.rebuild_index(Table(), s3_pool=s3_pool, time_left=lambda: 0.0, batch=8,
+                                    clock=lambda: now[0])
         runs.append(done)
         if not done.get("more"):
             break
@@ -114,7 +116,7 @@ def test_a_rebuild_in_chunks_reads_texts_in_parallel_and_retires_the_old_lineage
 
     # The next rebuild, past the grace, deletes them; the lineage it replaces waits.
     now[0] += GRACE_SECONDS + 1
-    assert writer.rebuild_index(clock=lambda: now[0]) == {"indexed": DOCS}
+    assert writer.rebuild_index(Table(), s3_pool=s3_pool, clock=lambda: now[0]) == {"indexed": DOCS}
     keys = _keys(s3, index_bucket)
     assert not any(k.startswith(f"incoming/{old['lineage']}/") for k in keys)
     assert set(new["files"].values()) <= keys

@@ -70,7 +70,7 @@ def _digests() -> list[dict[str, Any]]:
 def test_one_digest_per_person_with_due_work_and_none_for_the_others(due_work):
     from chalicelib.work.service import send_digests
 
-    first = send_digests(mailer=mailer(), now=MORNING)
+    first = send_digests(mailer=mailer(), table=Table(), now=MORNING)
     assert first["sent"] == 2  # the officer, and the head for the unit's part
     mails = {m["to"][0]: m for m in _digests()}
     assert set(mails) == {"chuyenvien@skhdt.example", "truongphong@skhdt.example"}
@@ -78,7 +78,7 @@ def test_one_digest_per_person_with_due_work_and_none_for_the_others(due_work):
     assert "(1 quá hạn)" in officer["subject"]
     assert officer["text"].index("Báo cáo quá hạn") < officer["text"].index("Tờ trình")
     assert "Kế hoạch năm sau" not in json.dumps(mails, ensure_ascii=False)
-    again = send_digests(mailer=mailer(), now=MORNING + timedelta(minutes=5))
+    again = send_digests(mailer=mailer(), table=Table(), now=MORNING + timedelta(minutes=5))
     assert again["sent"] == 0 and len(_digests()) == 2
 
 
@@ -86,12 +86,13 @@ def test_no_digest_on_a_holiday_or_for_those_who_turned_it_off(due_work, as_role
     from chalicelib.work.service import send_digests
 
     national_day = datetime(2026, 9, 2, 0, 30, tzinfo=UTC)
-    assert send_digests(mailer=mailer(), now=national_day)["skipped"] == "not a working day"
+    skipped = send_digests(mailer=mailer(), table=Table(), now=national_day)["skipped"]
+    assert skipped == "not a working day"
     officer = as_role("officer")
     resp = officer.send("PUT", "/api/me/preferences", {"digest": False, "instant": True,
                                                        "due_soon_days": 2})
     assert resp.status_code == 200 and json.loads(resp.body)["digest"] is False
-    send_digests(mailer=mailer(), now=MORNING)
+    send_digests(mailer=mailer(), table=Table(), now=MORNING)
     assert [m["to"][0] for m in _digests()] == ["truongphong@skhdt.example"]
 
 
@@ -128,8 +129,8 @@ def test_escalation_goes_to_the_head_once_a_day(due_work):
     from chalicelib.adapters.dev_outbox import read_moto_ses
     from chalicelib.work.service import escalate
 
-    assert escalate(mailer=mailer(), now=MORNING)["sent"] == 1
-    assert escalate(mailer=mailer(), now=MORNING + timedelta(hours=1))["sent"] == 0
+    assert escalate(mailer=mailer(), table=Table(), now=MORNING)["sent"] == 1
+    assert escalate(mailer=mailer(), table=Table(), now=MORNING + timedelta(hours=1))["sent"] == 0
     mails = [m for m in read_moto_ses() if m["subject"].startswith("[Đôn đốc]")]
     assert [m["to"] for m in mails] == [["truongphong@skhdt.example"]]
     assert "Báo cáo quá hạn" in mails[0]["text"]
@@ -144,11 +145,13 @@ def test_weekly_summary_reads_the_counters_completions_keep(aws_env, accounts, a
     _to_the_officer(leader, head, doc)
     assert officer.send("POST", f"/api/incoming/{doc['id']}/complete",
                         {"result": "Xong"}).status_code == 200
-    out = weekly_summary(mailer=mailer(), now=datetime.now(UTC) + timedelta(days=7))
+    out = weekly_summary(mailer=mailer(), table=Table(), now=datetime.now(UTC) + timedelta(days=7))
     assert out["sent"] == 2
     mail = [m for m in read_moto_ses() if m["subject"].startswith("Tổng hợp tiến độ")][0]
     assert "Phòng Đăng ký kinh doanh: 100% (1 việc, 0 quá hạn)" in mail["text"]
-    assert weekly_summary(mailer=mailer(), now=datetime.now(UTC) + timedelta(days=7))["sent"] == 0
+    again = weekly_summary(mailer=mailer(), table=Table(),
+                           now=datetime.now(UTC) + timedelta(days=7))
+    assert again["sent"] == 0
 
 
 def test_instant_notices_follow_the_preference(aws_env, accounts, as_role):
@@ -180,12 +183,12 @@ def test_demo_work_gives_the_digest_one_mail_per_person_with_due_work(aws_env, a
     cal = agency_calendar()  # the demo work is dated from today: so is the digest
     day = cal.working_day_on_or_after(datetime.now(cal.tz).date())
     morning = datetime.combine(day, clock(7, 30), cal.tz)
-    first = send_digests(mailer=mailer(), now=morning)
+    first = send_digests(mailer=mailer(), table=Table(), now=morning)
     recipients = sorted(m["to"][0] for m in _digests())
     assert first["sent"] == len(recipients) == len(set(recipients))
     assert "chuyenvien@skhdt.example" in recipients
     assert "motcua@skhdt.example" not in recipients  # nothing due: no mail
-    assert send_digests(mailer=mailer(), now=morning)["sent"] == 0
+    assert send_digests(mailer=mailer(), table=Table(), now=morning)["sent"] == 0
 
 
 def test_the_morning_digest_carries_the_pending_approvals(aws_env, accounts):
@@ -212,7 +215,7 @@ def test_the_morning_digest_carries_the_pending_approvals(aws_env, accounts):
                  subject="Kế hoạch Tết Nguyên Đán", link="/app/document?id=d-1", by="vanthu")
     uow.commit()
 
-    result = send_digests(mailer=mailer(), now=MORNING)
+    result = send_digests(mailer=mailer(), table=Table(), now=MORNING)
     mails = {m["to"][0]: m for m in _digests()}
     leaders = {f"{u}@skhdt.example" for u, p in accounts.items() if p["role"] == "leader"}
     assert leaders and set(mails) == leaders and result["sent"] == len(leaders)

@@ -322,25 +322,17 @@ BUILDER_PACKAGES = {ADAPTERS, "local"}
 STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.api.authorizer",
     "chalicelib.api.ratelimit",
-    "chalicelib.audit.anchor",
-    "chalicelib.audit.trail",
     "chalicelib.calendar.service",
     "chalicelib.complaints.service",
     "chalicelib.dashboard.sources",
     "chalicelib.exchange.receiving",
     "chalicelib.exchange.service",
-    "chalicelib.incoming.intake",
-    "chalicelib.incoming.ocr_step",
     "chalicelib.iso.seed",
     "chalicelib.iso.service",
     "chalicelib.onestop.dossiers",
     "chalicelib.onestop.procedures",
     "chalicelib.onestop.reception",
     "chalicelib.organisation.store",  # directory_over: for organisation.service and .users
-    "chalicelib.search.service",
-    "chalicelib.search.writer",
-    "chalicelib.work.pending",
-    "chalicelib.work.service",
 }
 
 

@@ -89,3 +89,32 @@ def test_steps_get_the_stages_table_and_a_notifier_over_it_and_nothing_unknown(
     assert built["notifier"].mailer is mailer
     with pytest.raises(LookupError, match="clock"):
         bootstrap.collaborators(("table", "clock"))
+
+
+def test_the_search_rebuild_gets_a_pooled_s3_client_from_the_root(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    from chalicelib.adapters import aws
+
+    shared = boto3.client("s3", region_name="ap-southeast-1")  # building one calls no AWS
+    monkeypatch.setattr(aws, "client", lambda service: shared)
+    client = bootstrap.s3_pool(7)
+    assert client is not shared and client.meta.region_name == "ap-southeast-1"
+    assert client.meta.config.max_pool_connections == 7
+    assert shared.meta.config.max_pool_connections != 7
+
+
+def test_use_cases_handed_no_table_refuse_instead_of_building_one() -> None:
+    from chalicelib.audit import anchor, trail
+    from chalicelib.incoming import intake
+    from chalicelib.kernel.identity import Caller, Role
+    from chalicelib.work import service as work
+    from chalicelib.work.pending import Pending
+
+    officer = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
+    for call in (lambda: Pending.over(None), lambda: work.my_work(officer),
+                 lambda: work.preferences("chuyenvien"), lambda: trail.entries("doc:1"),
+                 lambda: anchor.anchor_heads(), lambda: intake.list_records(None, None)):
+        with pytest.raises(TypeError, match="pass the table"):
+            call()
