@@ -106,18 +106,22 @@ class Context:
 
 def test_on_lambda_a_rebuild_with_more_to_do_invokes_itself_again(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import bootstrap
     from chalicelib.local.scheduler import scheduled_event
     from chalicelib.search import jobs, writer
 
     seen: dict[str, Any] = {}
+    stage_table = object()  # what the composition root hands the job
 
-    def rebuild_index(*, time_left: Any) -> dict[str, int]:
+    def rebuild_index(table: Any, *, s3_pool: Any, time_left: Any) -> dict[str, int]:
+        assert table is stage_table and s3_pool is bootstrap.s3_pool
         seen["time_left"] = time_left()
         return {"indexed": 500, "more": 1}
 
+    monkeypatch.setattr(bootstrap, "table", lambda: stage_table)
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "x-RebuildSearchIndex-1")
     monkeypatch.setattr(writer, "rebuild_pending", lambda: True)
-    monkeypatch.setattr(writer, "drop_postings", lambda: pytest.fail("dropped again"))
+    monkeypatch.setattr(writer, "drop_postings", lambda table: pytest.fail("dropped again"))
     monkeypatch.setattr(writer, "rebuild_index", rebuild_index)
     monkeypatch.setattr(jobs, "continue_rebuild",
                         lambda arn, event: seen.update(arn=arn, event=event))
