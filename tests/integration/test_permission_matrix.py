@@ -839,26 +839,28 @@ def _case(ctx: Ctx, variant: str = "new", state: str = "in_progress",
     from chalicelib.complaints import service as complaints
     from chalicelib.kernel.identity import Caller
 
+    table = Table()
     case = complaints.submit(None, kind=kind, person={
         "name": "Người Gửi", "phone": "0912345678", "email": "nguoigui@example.vn",
         "protected": False},
         content="Nội dung đơn thử quyền hạn.", decision="Quyết định 1/QĐ",
         decision_date=date.today() - timedelta(days=5) if kind == "complaint" else None,
-        channel="online")
+        channel="online", table=table)
     if variant == "new":
         return str(case["id"])
     desk = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
     leader = Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD")
     if kind == "denunciation":
         complaints.classify(desk, case["id"], kind=kind, complexity="complex", remote=False,
-                            multi_site=False, second_of=None, decision_date=None)
-    complaints.accept(desk, case["id"])
+                            multi_site=False, second_of=None, decision_date=None,
+                            table=table)
+    complaints.accept(desk, case["id"], table)
     unit = ctx.unit if variant in ("mine", "own unit") else (
         "PTH" if ctx.unit != "PTH" else "PDKKD")
     complaints.assign(leader, case["id"], unit=unit,
-                      officer=ctx.me if variant == "mine" else None)
+                      officer=ctx.me if variant == "mine" else None, table=table)
     if state != "in_progress":
-        Table().update(f"CASE#{case['id']}", "CASE", "SET #s = :s", names={"#s": "status"},
+        table.update(f"CASE#{case['id']}", "CASE", "SET #s = :s", names={"#s": "status"},
                        values={":s": state})
     return str(case["id"])
 
@@ -890,7 +892,7 @@ def _paused_case(ctx: Ctx, variant: str) -> Request:
 
     case_id = _case(ctx, variant, kind="denunciation")
     complaints.pause(Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD"), case_id,
-                     reason="Chờ kết quả giám định")
+                     reason="Chờ kết quả giám định", table=Table())
     return (f"/api/complaints/{case_id}/resume", None)
 
 

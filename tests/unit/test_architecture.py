@@ -325,7 +325,6 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.audit.anchor",
     "chalicelib.audit.trail",
     "chalicelib.calendar.service",
-    "chalicelib.complaints.service",
     "chalicelib.dashboard.sources",
     "chalicelib.exchange.receiving",
     "chalicelib.exchange.service",
