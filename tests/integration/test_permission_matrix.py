@@ -967,13 +967,14 @@ def _dossier(ctx: Ctx, variant: str, status: int | None = None, *,
     from chalicelib.onestop import service as onestop
     from chalicelib.onestop.catalogue import SEED_PROCEDURES
 
-    onestop.ensure_catalogue()
+    table = Table()
+    onestop.ensure_catalogue(table)
     proc = next(p for p in SEED_PROCEDURES if p.code == "DKDN-TAMNGUNG")
     d = onestop.receive(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
                         procedure_code=proc.code,
                         applicant={"name": "Người Nộp", "phone": "0912345678"}, papers={},
-                        seen=[p.code for p in proc.papers if p.required], channel="in_person")
-    table = Table()
+                        seen=[p.code for p in proc.papers if p.required], channel="in_person",
+                        table=table)
     from chalicelib.onestop.rules import signs_result
 
     step = next(i for i, x in enumerate(d["steps"]) if signs_result(x)) if at_signing else 0
@@ -989,7 +990,7 @@ def _dossier(ctx: Ctx, variant: str, status: int | None = None, *,
                      values={":r": "signed", ":k": f"results/{d['id']}.pdf"})
     if status == 5:  # waiting for papers, asked for as the desk would
         onestop.request_supplement(Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD"),
-                                   d["id"], papers=["Bản sao"], note="")
+                                   d["id"], papers=["Bản sao"], note="", table=table)
     elif status is not None:
         table.update(d["pk"], "DOSSIER", "SET #s = :s", names={"#s": "status"},
                      values={":s": status})
@@ -1055,11 +1056,11 @@ def _refusal(_ctx: Ctx, _v: str) -> Request:
     from chalicelib.kernel.identity import Caller
     from chalicelib.onestop import service as onestop
 
-    onestop.ensure_catalogue()
+    onestop.ensure_catalogue(Table())
     made = onestop.refuse_at_desk(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
                                   procedure_code="DKDN-TAMNGUNG",
                                   applicant={"name": "Người Nộp", "phone": "0912345678"},
-                                  missing=["TB-TN"], reason="")
+                                  missing=["TB-TN"], reason="", table=Table())
     return (f"/api/dossier-refusals/{made['id']}/slip", None)
 
 
@@ -1671,10 +1672,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         accounts = {a["username"]: a for a in seed({})}
         from chalicelib.onestop.service import ensure_catalogue
 
-        ensure_catalogue()  # part of the baseline the world returns to
+        ensure_catalogue(Table())  # part of the baseline the world returns to
         from chalicelib.iso.seed import ensure_library
 
-        ensure_library()
+        ensure_library(Table())
         with Client(app_module.app, stage_name="local") as client:
             sessions: dict[Role, Session] = {}
             credentials: dict[Role, tuple[str, str]] = {}

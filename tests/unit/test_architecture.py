@@ -330,11 +330,6 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.exchange.service",
     "chalicelib.incoming.intake",
     "chalicelib.incoming.ocr_step",
-    "chalicelib.iso.seed",
-    "chalicelib.iso.service",
-    "chalicelib.onestop.dossiers",
-    "chalicelib.onestop.procedures",
-    "chalicelib.onestop.reception",
     "chalicelib.organisation.store",  # directory_over: for organisation.service and .users
     "chalicelib.search.service",
     "chalicelib.search.writer",
