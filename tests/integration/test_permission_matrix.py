@@ -1592,7 +1592,7 @@ MATRIX[("GET", "/api/iso/{pid}/evidence")] = Row(
 def _exchange_agency() -> str:
     from chalicelib.exchange.service import exchange_for
 
-    exchange_for().seed_agency({"organ_id": "000.00.31.H26", "name": "Sở Tài chính Hà Nội",
+    exchange_for(Table()).seed_agency({"organ_id": "000.00.31.H26", "name": "Sở Tài chính Hà Nội",
                                 "channel": "platform"})
     return "000.00.31.H26"
 

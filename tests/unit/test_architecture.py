@@ -326,8 +326,6 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.audit.trail",
     "chalicelib.calendar.service",
     "chalicelib.dashboard.sources",
-    "chalicelib.exchange.receiving",
-    "chalicelib.exchange.service",
     "chalicelib.incoming.intake",
     "chalicelib.incoming.ocr_step",
     "chalicelib.organisation.store",  # directory_over: for organisation.service and .users
