@@ -325,7 +325,6 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.audit.anchor",
     "chalicelib.audit.trail",
     "chalicelib.calendar.service",
-    "chalicelib.dashboard.sources",
     "chalicelib.incoming.intake",
     "chalicelib.incoming.ocr_step",
     "chalicelib.organisation.store",  # directory_over: for organisation.service and .users
