@@ -110,11 +110,12 @@ def templates() -> World:
     from chalice.test import Client
 
     import app as app_module
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.onestop.service import ensure_catalogue
     from tests.conftest import login
     from tests.integration.test_onestop import _submit
 
-    ensure_catalogue()
+    ensure_catalogue(Table())
     client = Client(app_module.app, stage_name="local")
     from chalicelib.local.seed import seed
 

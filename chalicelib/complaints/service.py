@@ -46,6 +46,7 @@ from chalicelib.complaints.store import (
 from chalicelib.kernel.access import Kind, can_view, scopes_for
 from chalicelib.kernel.attempts import checked
 from chalicelib.kernel.audit_chain import ChainHead
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
 from chalicelib.kernel.folding import filter_words, matches
@@ -802,12 +803,12 @@ class Complaints:
 
 
 def use_cases(table: Table | None = None) -> Complaints:
-    """The use cases over the real table (the module functions' collaborators)."""
+    """The use cases over the caller's table (the module functions' collaborators)."""
     from chalicelib.audit.trail import Trail
     from chalicelib.organisation.service import office_unit
     from chalicelib.organisation.store import Directory as OrgDirectory
 
-    t = table or Table()
+    t = given(table)
     return Complaints(store=CaseStore(t), trail=Trail(t), directory=OrgDirectory(t),
                       calendar=agency_calendar, office=lambda: office_unit(t))
 
@@ -939,7 +940,7 @@ def draft_answer(caller: Caller, case_id: str, *, signer: str, authority: str, b
     The person's address stays on the case: it never enters the outgoing record."""
     from chalicelib.outgoing import service as outgoing
 
-    table = table or Table()
+    table = given(table)
     cases = use_cases(table)
     case = cases._changing(caller, case_id, {CaseStatus.IN_PROGRESS},
                            "soạn văn bản giải quyết")
@@ -967,7 +968,7 @@ def dialogue(caller: Caller, case_id: str, *, start: datetime, end: datetime, pl
     calendar, the person invited by e-mail as a guest, noted on the case."""
     from chalicelib.meetings import service as meetings
 
-    table = table or Table()
+    table = given(table)
     cases = use_cases(table)
     case = cases._changing(caller, case_id, {CaseStatus.IN_PROGRESS}, "tổ chức đối thoại")
     _handler(caller, case)

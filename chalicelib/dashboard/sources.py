@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel.composition import given
 
 
 class Bands(Protocol):
@@ -102,13 +103,13 @@ def complaint_kinds(table: Table, months: list[str]) -> list[dict[str, Any]]:
 
 
 def sources_for(table: Table | None = None, *, bands: Bands | None = None) -> Sources:
-    """The real sources over ``table``."""
+    """The real sources over the caller's ``table``."""
     from chalicelib.incoming.store import IncomingStore
     from chalicelib.organisation.service import list_units
     from chalicelib.outgoing.store import OutgoingStore
     from chalicelib.work.store import WorkStore
 
-    t = table or Table()
+    t = given(table)
     work = WorkStore(t)
     return Sources(units=lambda: list_units(t), measures=work.months,
                    overdue_now=work.overdue_state, incoming=IncomingStore(t).volumes,

@@ -26,6 +26,7 @@ from chalicelib.exchange import edxml, xmlsig
 from chalicelib.exchange.edxml import DocumentPacket, StatusPacket
 from chalicelib.exchange.rules import Business, PacketError, Status, refusal
 from chalicelib.exchange.store import ExchangeStore
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 
@@ -41,7 +42,7 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
                    ) -> dict[str, Any] | None:
     """One notification: the packet's record with its outcome, or None if an
     earlier delivery finished it."""
-    table = table or Table()
+    table = given(table)
     store = ExchangeStore(table)
     raw_key = urllib.parse.unquote_plus(key)
     packet_id = packet_id_for(bucket, raw_key, sequencer)
@@ -233,7 +234,7 @@ def _document(store: ExchangeStore, record: dict[str, Any], packet: DocumentPack
 
 def packets_page(cursor: str | None, limit: int, table: Table | None = None
                  ) -> tuple[list[dict[str, Any]], str | None]:
-    found, next_cursor = ExchangeStore(table or Table()).packets(cursor, limit)
+    found, next_cursor = ExchangeStore(given(table)).packets(cursor, limit)
     keep = ("id", "outcome", "received_at", "size", "sender", "document_id", "business",
             "status", "incoming_id", "reason", "reason_en", "reason_code")
     return [{k: i.get(k) for k in keep} for i in found], next_cursor

@@ -9,6 +9,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import Call, Policy, route
 from chalicelib.bootstrap import exchange as use_cases
+from chalicelib.bootstrap import table
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
 from chalicelib.kernel.identity import Role
 
@@ -91,5 +92,5 @@ def update(call: Call) -> dict[str, Any]:
 def packets(call: Call) -> dict[str, Any]:
     from chalicelib.exchange.receiving import packets_page
 
-    found, cursor = packets_page(call.query.cursor, call.query.limit)
+    found, cursor = packets_page(call.query.cursor, call.query.limit, table())
     return {"packets": found, "cursor": cursor}

@@ -28,6 +28,7 @@ from chalicelib.exchange.rules import (
     clean_text,
 )
 from chalicelib.exchange.store import ExchangeStore
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
@@ -411,5 +412,5 @@ class Exchange:
 
 
 def exchange_for(table: Table | None = None) -> Exchange:
-    table = table or Table()
+    table = given(table)
     return Exchange(ExchangeStore(table), Trail(table), Pending.over(table))

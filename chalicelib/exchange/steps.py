@@ -37,31 +37,30 @@ def _with_retries(work: Any) -> Any:
     raise last
 
 
-def _use_cases() -> Any:
+def _use_cases(table: Table) -> Any:
     from chalicelib.exchange.service import exchange_for
 
-    return exchange_for()
+    return exchange_for(table)
 
 
-@subscribe("outgoing.issued", name="exchange_queue_issued")
-def queue_issued(event: DomainEvent) -> None:
-    _use_cases().issued(event.payload["id"])
+@subscribe("outgoing.issued", name="exchange_queue_issued", needs=("table",))
+def queue_issued(event: DomainEvent, table: Table) -> None:
+    _use_cases(table).issued(event.payload["id"])
 
 
-@subscribe("outgoing.recalled", name="exchange_send_recall")
-def send_recall(event: DomainEvent) -> None:
-    _use_cases().recalled(event.payload["id"], event.payload.get("reason") or "")
+@subscribe("outgoing.recalled", name="exchange_send_recall", needs=("table",))
+def send_recall(event: DomainEvent, table: Table) -> None:
+    _use_cases(table).recalled(event.payload["id"], event.payload.get("reason") or "")
 
 
-@subscribe("exchange.send_requested", name="exchange_send_packets")
-def send_packets(event: DomainEvent) -> None:
+@subscribe("exchange.send_requested", name="exchange_send_packets", needs=("table",))
+def send_packets(event: DomainEvent, table: Table) -> None:
     from chalicelib.adapters.exchange_transport import transport
     from chalicelib.exchange import packets
     from chalicelib.exchange.edxml import Organ
     from chalicelib.outgoing.store import OutgoingStore
 
-    exchange = _use_cases()
-    table = exchange.store.table
+    exchange = _use_cases(table)
     doc_id = event.payload["id"]
     business = Business(event.payload.get("business") or "0")
     update_id = event.payload.get("update_id") or ""

@@ -137,6 +137,9 @@ def _handle_record(record: Any, batch: _Batch | None = None) -> None:
 
 
 def _packet_receiver() -> Any:
+    from functools import partial
+
+    from chalicelib import bootstrap
     from chalicelib.exchange.receiving import receive_object as receive_packet
 
-    return receive_packet
+    return partial(receive_packet, table=bootstrap.table())

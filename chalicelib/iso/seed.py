@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.iso.rules import ident
 from chalicelib.iso.store import IsoStore
+from chalicelib.kernel.composition import given
 
 _ONE_STOP = "Bộ phận Một cửa"
 _BRO = "Phòng Đăng ký kinh doanh"
@@ -89,7 +90,7 @@ def ensure_library(table: Table | None = None) -> int:
     rewritten: work refers to its versions). Returns how many were added."""
     from chalicelib.iso.service import content_of
 
-    store = IsoStore(table or Table())
+    store = IsoStore(given(table))
     added = 0
     for entry in SEED:
         head = entry["head"]

@@ -22,6 +22,7 @@ from chalicelib.adapters.dynamo import Table, json_ready
 from chalicelib.iso import rules
 from chalicelib.iso.store import PARENT, IsoStore
 from chalicelib.kernel.calendar import AgencyCalendar
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import iso, utcnow
 from chalicelib.kernel.identity import Caller, Role
@@ -614,7 +615,7 @@ def library_for(table: Table | None = None) -> Library:
     from chalicelib.audit.trail import Trail
     from chalicelib.organisation.store import Directory
 
-    t = table or Table()
+    t = given(table)
     directory = Directory(t)
     return Library(store=IsoStore(t), trail=Trail(t), members=directory.members)
 

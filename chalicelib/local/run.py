@@ -118,10 +118,10 @@ class Runtime:
         ensure_dev_pki(table=bootstrap_table())
         from chalicelib.onestop.service import ensure_catalogue
 
-        ensure_catalogue()  # the one-stop procedures (versioned; never rewritten)
+        ensure_catalogue(bootstrap_table())  # the one-stop procedures (versioned; never rewritten)
         from chalicelib.iso.seed import ensure_library
 
-        ensure_library()  # the ISO procedures that drive them (stored once)
+        ensure_library(bootstrap_table())  # the ISO procedures that drive them (stored once)
         from chalicelib.local.peer import Peer
 
         Peer().enrol()  # the simulated peer agency on the stand-in exchange (docs/exchange.md)

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.adapters.dynamo import Table
+from chalicelib.kernel import composition
 from chalicelib.kernel.access import ItemAccess, Kind, can_view
 from chalicelib.kernel.errors import Conflict, NotFound
 from chalicelib.kernel.events import DomainEvent, instant, iso, utcnow
@@ -131,13 +132,13 @@ def ask_return(deps: Deps, uow: UnitOfWork, d: dict[str, Any], *, by: str) -> No
 
 
 def deps_for(table: Table | None, given: Deps | None = None) -> Deps:
-    """The collaborators handed in, or the real ones over ``table``."""
+    """The collaborators handed in, or the real ones over the caller's ``table``."""
     if given is not None:
         return given
     from chalicelib.audit.trail import Trail
     from chalicelib.organisation.service import list_units
 
-    t = table or Table()
+    t = composition.given(table)
     return Deps(store=OneStopStore(t), trail=Trail(t), units=lambda: list_units(t),
                 procedures=iso_procedures(t))
 

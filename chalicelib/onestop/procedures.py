@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table, json_ready
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
 from chalicelib.onestop import rules
 from chalicelib.onestop.dossiers import TZ, Deps, deps_for
@@ -56,7 +57,7 @@ def ensure_catalogue(table: Table | None = None) -> int:
     (idempotent: a stored version is never rewritten, since dossiers refer to it)."""
     from chalicelib.onestop.catalogue import SEED_PROCEDURES
 
-    store = OneStopStore(table or Table())
+    store = OneStopStore(given(table))
     return sum(1 for p in SEED_PROCEDURES if store.add_procedure(stored_form(p)))
 
 

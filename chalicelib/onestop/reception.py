@@ -14,6 +14,7 @@ from chalicelib.adapters.dynamo import Table, json_ready
 from chalicelib.adapters.public_uploads import UploadArea, take_upload
 from chalicelib.adapters.public_uploads import upload_form as public_upload_form
 from chalicelib.kernel.audit_chain import ChainHead
+from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso
 from chalicelib.kernel.identity import Caller, Role
@@ -214,7 +215,7 @@ def receipt_pdf(caller: Caller, dossier_id: str, table: Table | None = None) -> 
     from chalicelib.onestop.printables import compose_receipt
     from chalicelib.organisation.service import agency_profile
 
-    table = table or Table()
+    table = given(table)
     d = load_dossier(caller, dossier_id, table)
     return compose_receipt(d, agency_profile(table))
 
@@ -262,7 +263,7 @@ def refusal_slip(caller: Caller, refusal_id: str, table: Table | None = None) ->
     from chalicelib.onestop.store import OneStopStore
     from chalicelib.organisation.service import agency_profile
 
-    table = table or Table()
+    table = given(table)
     if not caller.roles & {Role.ONE_STOP, Role.LEADER}:
         raise NotFound()
     item = OneStopStore(table).refusal(refusal_id)

@@ -63,6 +63,7 @@ def in_runtime(clocked_runtime: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 
 
 def _receive_on(day: Any, cal: Any) -> dict[str, Any]:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.onestop import service as onestop
 
@@ -70,7 +71,7 @@ def _receive_on(day: Any, cal: Any) -> dict[str, Any]:
     return onestop.receive(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
                            procedure_code="DKDN-DNTN", papers={}, seen=["GDN", "GTPL-CN"],
                            applicant={"name": "Trần Thị Sau", "phone": "0912345678"},
-                           channel="in_person", now=at)
+                           channel="in_person", now=at, table=Table())
 
 
 @pytest.mark.parametrize("clocked_runtime", ["at-14h00"], indirect=True)

@@ -69,13 +69,14 @@ def _complaint(unit: str, officer: str) -> str:
     from chalicelib.complaints import service as complaints
     from chalicelib.kernel.identity import Caller, Role
 
+    table = Table()
     case = complaints.submit(None, kind="petition", person={
         "name": "Người Gửi", "phone": "0912345678", "email": "nguoigui@example.vn",
         "protected": False}, content="Kiến nghị về thời gian trả kết quả đăng ký.",
-        decision=None, decision_date=None, channel="online")
-    complaints.accept(Caller("vanthu", frozenset({Role.CLERK}), unit="VP"), case["id"])
+        decision=None, decision_date=None, channel="online", table=table)
+    complaints.accept(Caller("vanthu", frozenset({Role.CLERK}), unit="VP"), case["id"], table)
     complaints.assign(Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD"), case["id"],
-                      unit=unit, officer=officer)
+                      unit=unit, officer=officer, table=table)
     return str(case["id"])
 
 

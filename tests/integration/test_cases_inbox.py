@@ -117,10 +117,11 @@ def test_a_complaint_passed_on_at_the_desk_leaves_no_action(aws_env, people, cli
 
 
 def _submit_dossier(client: Any) -> str:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.config import get_settings
     from chalicelib.onestop.service import ensure_catalogue
 
-    ensure_catalogue()
+    ensure_catalogue(Table())
     procs = _body(client.http.get("/api/public/procedures"))["procedures"]
     proc = next(p for p in procs if p["code"] == "DKDN-DNTN")
     papers = {}

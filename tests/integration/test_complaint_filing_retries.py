@@ -68,12 +68,13 @@ def misbehaving_table(aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_fifty_concurrent_desk_filings_retried_store_fifty_cases(misbehaving_table, accounts):
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.complaints import service as complaints
     from chalicelib.kernel.errors import Conflict
     from chalicelib.kernel.identity import Caller, Role
 
     clerk = Caller("vanthu", frozenset({Role.CLERK}), unit="VP", full_name="Văn thư")
-    cases = complaints.use_cases()
+    cases = complaints.use_cases(Table())
     got: dict[str, str] = {}
     refused_but_stored: list[str] = []
 
@@ -118,7 +119,7 @@ def test_a_busy_table_answers_409_with_nothing_stored(aws_env, accounts, monkeyp
         complaints.submit(clerk, kind="petition", person={**BODY, "id_number": "",
                                                           "email": "", "protected": False},
                           content=BODY["content"], decision="", decision_date=None,
-                          channel="letter", idempotency_key="k" * 32)
+                          channel="letter", idempotency_key="k" * 32, table=dynamo.Table())
     assert busy.value.code == "busy"
     assert _stored_cases() == []
 

@@ -61,9 +61,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     with pytest.MonkeyPatch.context() as mp, \
             moto_environment(mp, tmp_path_factory.mktemp("iso")):
         accounts = {a["username"]: a for a in seed({})}
-        ensure_catalogue()
-        assert ensure_library() == 2
-        assert ensure_library() == 0  # stored once
+        ensure_catalogue(Table())
+        assert ensure_library(Table()) == 2
+        assert ensure_library(Table()) == 0  # stored once
         clock = Clock(MONDAY)
         library = library_for(Table())
         library.clock = clock
@@ -102,7 +102,7 @@ def _receive(world: dict[str, Any], at: datetime) -> dict[str, Any]:
                                        problem="").papers if p.required]
     return onestop.receive(DESK, procedure_code="DKDN-DNTN", papers={}, seen=papers,
                            applicant={"name": "Lê Văn Thử", "phone": "0912345678"},
-                           channel="in_person", now=at)
+                           channel="in_person", now=at, table=world["table"])
 
 
 def _shares(d: dict[str, Any]) -> list[Decimal]:
@@ -125,7 +125,8 @@ def test_only_the_version_in_force_is_used_for_new_work_and_work_keeps_its_versi
     assert after["iso_procedure"]["number"] == 2
     assert _shares(after) == [Decimal("0.1"), Decimal("0.4"), Decimal("0.4"), Decimal("0.1")]
     # The first dossier, worked on after the date, keeps its version and its steps.
-    moved = onestop.advance(DESK, before["id"], now=datetime(2027, 3, 4, 9, 0, tzinfo=HANOI))
+    moved = onestop.advance(DESK, before["id"], now=datetime(2027, 3, 4, 9, 0, tzinfo=HANOI),
+                            table=world["table"])
     assert moved["iso_procedure"]["number"] == 1 and moved["step_index"] == 1
     assert _shares(moved) == _shares(before)
     # On the date the old version reads "hết hiệu lực" and is not offered any more.

@@ -26,9 +26,10 @@ def _body(resp: Any) -> Any:
 
 @pytest.fixture
 def desk(aws_env: dict[str, str], accounts: dict[str, Any], client: Any) -> dict[str, Any]:
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.onestop.service import ensure_catalogue
 
-    ensure_catalogue()
+    ensure_catalogue(Table())
     return {name: login(client, name, a["password"]) for name, a in accounts.items()}
 
 
@@ -212,7 +213,7 @@ def test_additional_papers_stop_the_clock_and_move_the_appointment(desk, client)
     later = agency_calendar().add_working_days(datetime.now(UTC), 2)
     d = Table().get(f"DOSSIER#{dossier_id}", "DOSSIER", consistent=True)
     onestop.supplied(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"), dossier_id,
-                     now=later, dossier=d)
+                     now=later, dossier=d, table=Table())
     after = _body(desk["chuyenvien"].get(f"/api/dossiers/{dossier_id}"))
     assert after["status"] == 4 and after["appointment_at"] > before
     found = _body(client.http.get(f"/api/public/dossiers/{code}?phone_last4=4321"))
@@ -235,7 +236,8 @@ def test_a_late_dossier_gets_its_apology_letter_and_form06_counts_all_three(desk
     late = onestop.receive(
         Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"), procedure_code=PROCEDURE,
         applicant={"name": "Lê Văn Muộn", "phone": "0933334444", "email": "muon@example.vn"},
-        papers={}, seen=_required_papers(client), channel="in_person", now=long_ago)
+        papers={}, seen=_required_papers(client), channel="in_person", now=long_ago,
+        table=Table())
     ids = {c: Table().query(f"DOSSIERCODE#{c}", index="gsi1", limit=1).items[0]["id"]
            for c in (first, second)}
     _advance_all(desk, ids[first])
@@ -244,7 +246,7 @@ def test_a_late_dossier_gets_its_apology_letter_and_form06_counts_all_three(desk
                             {"papers": ["Điều lệ"], "note": ""})
 
     # The late one: the job drafts the apology for the unit whose step it is.
-    result = onestop.draft_apologies()
+    result = onestop.draft_apologies(table=Table())
     assert result["drafted"] == 1
     late_view = _body(desk["giamdoc"].get(f"/api/dossiers/{late['id']}"))
     assert late_view["late"] is True and late_view["apology_id"]
@@ -252,7 +254,7 @@ def test_a_late_dossier_gets_its_apology_letter_and_form06_counts_all_three(desk
     assert letter["recipients_external"] == [{"name": "Lê Văn Muộn",
                                               "email": "muon@example.vn"}]
     assert late["code"] in letter["subject"]
-    assert onestop.draft_apologies()["drafted"] == 0  # one letter per dossier
+    assert onestop.draft_apologies(table=Table())["drafted"] == 0  # one letter per dossier
     from chalicelib.handlers.schedule import onestop_late_check
     from chalicelib.local.scheduler import scheduled_event
 

@@ -839,26 +839,28 @@ def _case(ctx: Ctx, variant: str = "new", state: str = "in_progress",
     from chalicelib.complaints import service as complaints
     from chalicelib.kernel.identity import Caller
 
+    table = Table()
     case = complaints.submit(None, kind=kind, person={
         "name": "Người Gửi", "phone": "0912345678", "email": "nguoigui@example.vn",
         "protected": False},
         content="Nội dung đơn thử quyền hạn.", decision="Quyết định 1/QĐ",
         decision_date=date.today() - timedelta(days=5) if kind == "complaint" else None,
-        channel="online")
+        channel="online", table=table)
     if variant == "new":
         return str(case["id"])
     desk = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
     leader = Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD")
     if kind == "denunciation":
         complaints.classify(desk, case["id"], kind=kind, complexity="complex", remote=False,
-                            multi_site=False, second_of=None, decision_date=None)
-    complaints.accept(desk, case["id"])
+                            multi_site=False, second_of=None, decision_date=None,
+                            table=table)
+    complaints.accept(desk, case["id"], table)
     unit = ctx.unit if variant in ("mine", "own unit") else (
         "PTH" if ctx.unit != "PTH" else "PDKKD")
     complaints.assign(leader, case["id"], unit=unit,
-                      officer=ctx.me if variant == "mine" else None)
+                      officer=ctx.me if variant == "mine" else None, table=table)
     if state != "in_progress":
-        Table().update(f"CASE#{case['id']}", "CASE", "SET #s = :s", names={"#s": "status"},
+        table.update(f"CASE#{case['id']}", "CASE", "SET #s = :s", names={"#s": "status"},
                        values={":s": state})
     return str(case["id"])
 
@@ -890,7 +892,7 @@ def _paused_case(ctx: Ctx, variant: str) -> Request:
 
     case_id = _case(ctx, variant, kind="denunciation")
     complaints.pause(Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD"), case_id,
-                     reason="Chờ kết quả giám định")
+                     reason="Chờ kết quả giám định", table=Table())
     return (f"/api/complaints/{case_id}/resume", None)
 
 
@@ -965,13 +967,14 @@ def _dossier(ctx: Ctx, variant: str, status: int | None = None, *,
     from chalicelib.onestop import service as onestop
     from chalicelib.onestop.catalogue import SEED_PROCEDURES
 
-    onestop.ensure_catalogue()
+    table = Table()
+    onestop.ensure_catalogue(table)
     proc = next(p for p in SEED_PROCEDURES if p.code == "DKDN-TAMNGUNG")
     d = onestop.receive(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
                         procedure_code=proc.code,
                         applicant={"name": "Người Nộp", "phone": "0912345678"}, papers={},
-                        seen=[p.code for p in proc.papers if p.required], channel="in_person")
-    table = Table()
+                        seen=[p.code for p in proc.papers if p.required], channel="in_person",
+                        table=table)
     from chalicelib.onestop.rules import signs_result
 
     step = next(i for i, x in enumerate(d["steps"]) if signs_result(x)) if at_signing else 0
@@ -987,7 +990,7 @@ def _dossier(ctx: Ctx, variant: str, status: int | None = None, *,
                      values={":r": "signed", ":k": f"results/{d['id']}.pdf"})
     if status == 5:  # waiting for papers, asked for as the desk would
         onestop.request_supplement(Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD"),
-                                   d["id"], papers=["Bản sao"], note="")
+                                   d["id"], papers=["Bản sao"], note="", table=table)
     elif status is not None:
         table.update(d["pk"], "DOSSIER", "SET #s = :s", names={"#s": "status"},
                      values={":s": status})
@@ -1053,11 +1056,11 @@ def _refusal(_ctx: Ctx, _v: str) -> Request:
     from chalicelib.kernel.identity import Caller
     from chalicelib.onestop import service as onestop
 
-    onestop.ensure_catalogue()
+    onestop.ensure_catalogue(Table())
     made = onestop.refuse_at_desk(Caller("motcua", frozenset({Role.ONE_STOP}), unit="MC"),
                                   procedure_code="DKDN-TAMNGUNG",
                                   applicant={"name": "Người Nộp", "phone": "0912345678"},
-                                  missing=["TB-TN"], reason="")
+                                  missing=["TB-TN"], reason="", table=Table())
     return (f"/api/dossier-refusals/{made['id']}/slip", None)
 
 
@@ -1589,7 +1592,7 @@ MATRIX[("GET", "/api/iso/{pid}/evidence")] = Row(
 def _exchange_agency() -> str:
     from chalicelib.exchange.service import exchange_for
 
-    exchange_for().seed_agency({"organ_id": "000.00.31.H26", "name": "Sở Tài chính Hà Nội",
+    exchange_for(Table()).seed_agency({"organ_id": "000.00.31.H26", "name": "Sở Tài chính Hà Nội",
                                 "channel": "platform"})
     return "000.00.31.H26"
 
@@ -1669,10 +1672,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         accounts = {a["username"]: a for a in seed({})}
         from chalicelib.onestop.service import ensure_catalogue
 
-        ensure_catalogue()  # part of the baseline the world returns to
+        ensure_catalogue(Table())  # part of the baseline the world returns to
         from chalicelib.iso.seed import ensure_library
 
-        ensure_library()
+        ensure_library(Table())
         with Client(app_module.app, stage_name="local") as client:
             sessions: dict[Role, Session] = {}
             credentials: dict[Role, tuple[str, str]] = {}

@@ -32,7 +32,7 @@ def dossier(aws_env: dict[str, str], accounts: dict[str, Any], client: Any,
     from chalicelib.onestop import routes
     from chalicelib.onestop.service import ensure_catalogue
 
-    ensure_catalogue()
+    ensure_catalogue(Table())
     desk = login(client, "motcua", accounts["motcua"]["password"])
     procs = _body(client.http.get("/api/public/procedures"))["procedures"]
     seen = [p["code"] for p in next(p for p in procs if p["code"] == "DKDN-DNTN")["papers"]

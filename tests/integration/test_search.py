@@ -171,6 +171,7 @@ def _found(session, q: str = "tet nguyen dan") -> dict[str, list[str]]:
 
 def _everything_about_tet(client, people) -> dict[str, str]:
     """One item of each kind whose words include "Tết Nguyên Đán"."""
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.onestop.service import ensure_catalogue
 
@@ -197,7 +198,7 @@ def _everything_about_tet(client, people) -> dict[str, str]:
             "address": "5 Hàng Bài, Hà Nội",
             "content": f"Kiến nghị công bố sớm lịch nghỉ {TET} cho doanh nghiệp."}).encode()))
     ids["complaint"] = _case_id(filed["code"])
-    ensure_catalogue()
+    ensure_catalogue(Table())
     ids["dossier"] = _ok(people["motcua"].send("POST", "/api/dossiers", {
         "procedure": "DKDN-DNTN", "papers": {}, "papers_seen": _required(client),
         "applicant": {"name": f"Hộ kinh doanh {TET}", "phone": "0987654321"}}))["id"]

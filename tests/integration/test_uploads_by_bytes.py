@@ -51,9 +51,10 @@ def test_a_complaint_attachment_that_is_not_what_it_says_is_refused(aws_env, cli
 
 
 def test_a_dossier_paper_that_is_an_executable_is_refused_naming_the_paper(aws_env, client):
+    from chalicelib.adapters.dynamo import Table
     from chalicelib.onestop.service import ensure_catalogue
 
-    ensure_catalogue()
+    ensure_catalogue(Table())
     procs = _body(client.http.get("/api/public/procedures"))["procedures"]
     required = [p["code"] for p in next(p for p in procs if p["code"] == "DKDN-DNTN")["papers"]
                 if p["required"]]

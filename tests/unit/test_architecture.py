@@ -323,15 +323,6 @@ STILL_BUILDS_ITS_OWN: set[str] = {
     "chalicelib.api.authorizer",
     "chalicelib.api.ratelimit",
     "chalicelib.calendar.service",
-    "chalicelib.complaints.service",
-    "chalicelib.dashboard.sources",
-    "chalicelib.exchange.receiving",
-    "chalicelib.exchange.service",
-    "chalicelib.iso.seed",
-    "chalicelib.iso.service",
-    "chalicelib.onestop.dossiers",
-    "chalicelib.onestop.procedures",
-    "chalicelib.onestop.reception",
     "chalicelib.organisation.store",  # directory_over: for organisation.service and .users
 }
 
