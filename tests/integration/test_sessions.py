@@ -188,7 +188,11 @@ def test_the_profile_decides_even_when_cognito_would_still_refresh(client, accou
     import jwt
 
     auth_time = jwt.decode(later, options={"verify_signature": False})["auth_time"]
-    store.invalidate_tokens("truongphong", Decimal(auth_time) + 1)
+    # Signed out everywhere after that sign-in. Cognito keeps a session's
+    # auth_time on refresh, but moto stamps each refreshed token with its own
+    # clock, so the mark lies an hour on: a refresh a second later under load
+    # must still be refused, whatever time the machine's clock says.
+    store.invalidate_tokens("truongphong", Decimal(auth_time) + 3600)
     assert _refresh(client, cookie).status_code == 401
 
 
