@@ -29,6 +29,9 @@ ADMIN = frozenset({Role.ADMIN})
 LEADERS = frozenset({Role.LEADER, Role.ADMIN})
 
 
+_CASE_SERIAL = itertools.count()
+
+
 @dataclass
 class Ctx:
     """What a row needs to build its request: the caller and a throwaway target."""
@@ -38,7 +41,10 @@ class Ctx:
     admin: Session
     fresh_user: Callable[[], str]
     unit: str = "PDKKD"
-    n: int = field(default_factory=lambda: uuid.uuid4().int % 10_000)
+    # A serial, not a random number: the periods, years and names built from it
+    # must not repeat between the cases of one world (a random one gave two
+    # evaluation cases the same round now and then).
+    n: int = field(default_factory=lambda: next(_CASE_SERIAL))
     # Targets that cases may share, for a case whose call cannot change its
     # target (a GET, or a call its role is refused); None: every target is new.
     shared: dict[Hashable, Any] | None = None
