@@ -97,6 +97,21 @@ def test_the_platform_down_is_a_count_not_an_exception():
                        intake_bucket="intake")["failed"] == 1
 
 
+def test_the_stand_in_holds_nothing_to_poll(monkeypatch):
+    """Locally the stand-in writes a peer's packet to the intake bucket itself:
+    the scheduled run over it finds nothing and writes nothing."""
+    from types import SimpleNamespace
+
+    from chalicelib.adapters import exchange_transport
+
+    monkeypatch.setattr(exchange_transport, "get_settings", lambda: SimpleNamespace(
+        documents_bucket="documents", intake_bucket="intake"))
+    s3 = FakeS3()
+    assert poller.poll(exchange_transport.StandIn(), s3=s3, intake_bucket="intake") == {
+        "fetched": 0, "already": 0, "failed": 0}
+    assert s3.objects == {}
+
+
 def test_a_packet_id_from_outside_never_shapes_the_path():
     for hostile in ("../../etc/passwd", "a/b", "..", "x" * 300, "tên gói"):
         key = poller.inbound_key(hostile)
