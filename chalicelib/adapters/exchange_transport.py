@@ -155,15 +155,16 @@ class Platform:
                                 headers={"docId": packet_id, "status": "done"}))
 
 
-def inbound() -> Inbound:
+def _configured() -> StandIn | Platform:
     settings = get_settings()
     if settings.exchange_endpoint == "stand-in":
         return StandIn()
     return Platform(settings.exchange_endpoint, settings.exchange_secret_arn)
+
+
+def inbound() -> Inbound:
+    return _configured()
 
 
 def transport() -> Transport:
-    settings = get_settings()
-    if settings.exchange_endpoint == "stand-in":
-        return StandIn()
-    return Platform(settings.exchange_endpoint, settings.exchange_secret_arn)
+    return _configured()
