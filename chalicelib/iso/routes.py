@@ -256,15 +256,12 @@ def evidence(call: Call) -> Any:
     from chalicelib.iso.rules import Kind
 
     q = call.query
-    span = (q.end - q.start).days if q.end >= q.start else 0
-    library = _library()
-    pid = call.params["pid"]
-    kind, governed = library.governs(pid)
-    works: list[dict[str, Any]] = []
-    if span <= 366:
-        works = (_drafts(q.start, q.end, governed) if kind is Kind.REVIEW
-                 else _dossiers(q.start, q.end))
-    found = library.evidence(call.user, pid, q.start, q.end, works)
+
+    def works(kind: Kind, governed: list[str]) -> list[dict[str, Any]]:
+        return (_drafts(q.start, q.end, governed) if kind is Kind.REVIEW
+                else _dossiers(q.start, q.end))
+
+    found = _library().evidence(call.user, call.params["pid"], q.start, q.end, works)
     if q.format == "json":
         return found
     from chalicelib.outputs.sheets import XLSX, to_xlsx

@@ -501,18 +501,16 @@ class Library:
 
     # ------------------------------------------------------------ evidence
 
-    def governs(self, pid: str) -> tuple[rules.Kind, list[str]]:
-        """What the procedure governs: its kind of work and the one-stop
-        procedure codes or outgoing types (the evidence reads that work)."""
-        head = self._head(pid)
-        return rules.Kind(head["kind"]), list(head.get("applies_to") or [])
-
     def evidence(self, caller: Caller, pid: str, start: date, end: date,
-                 works: list[dict[str, Any]]) -> dict[str, Any]:
+                 works: Callable[[rules.Kind, list[str]], list[dict[str, Any]]]
+                 ) -> dict[str, Any]:
         """For the internal audit: the work started in the period under each
         version of the procedure, with the records produced and the steps done
-        late or out of order. ``works``: every piece of work the caller's entry
-        point found for the period: for a one-stop procedure the dossiers
+        late or out of order. ``works(kind, applies_to)``, asked once the caller
+        and the period passed the checks, with what the procedure governs (its
+        kind of work; the one-stop procedure codes or outgoing types): every
+        piece of work the caller's entry point finds for the period: for a
+        one-stop procedure the dossiers
         (``iso_procedure``, ``code``, ``received_at``, ``steps``, ``slip``), for
         an internal review procedure the outgoing drafts (``review_procedure``,
         ``code``, ``created_at``, ``submitted_at``, ``review``, ``number_text``,
@@ -538,7 +536,7 @@ class Library:
             return calendar.add_working_days(began, days)
 
         rows = []
-        for w in works:
+        for w in works(rules.Kind(head["kind"]), list(head.get("applies_to") or [])):
             kept = w.get("review_procedure" if review else "iso_procedure") or {}
             started = _local_day(w["created_at" if review else "received_at"])
             if kept.get("id") != pid or not start <= started <= end:
