@@ -71,11 +71,16 @@ def receive_object(bucket: str, key: str, sequencer: str, *, s3: Any, documents_
     return _process(store, record, data, s3=s3, documents_bucket=documents_bucket)
 
 
+def _finished(record: dict[str, Any], outcome: str, **fields: Any) -> dict[str, Any]:
+    """The packet's record with its outcome, as the next version."""
+    return {**record, **fields, "outcome": outcome, "updated_at": iso(utcnow()),
+            "version": int(record.get("version") or 1) + 1}
+
+
 def _finish(store: ExchangeStore, record: dict[str, Any], outcome: str, *,
             events: list[DomainEvent] = (), extra_ops: list[dict[str, Any]] = (),  # type: ignore[assignment]
             **fields: Any) -> dict[str, Any] | None:
-    after = {**record, **fields, "outcome": outcome, "updated_at": iso(utcnow()),
-             "version": int(record.get("version") or 1) + 1}
+    after = _finished(record, outcome, **fields)
     uow = store.unit_of_work()
     uow.add(store.packet_op(after, new=False))
     return after if uow.commit_unless_done(extra_ops, events) else None
@@ -171,8 +176,7 @@ def _document(store: ExchangeStore, record: dict[str, Any], packet: DocumentPack
             raise refusal("unknown_document", packet.document_id)
         incoming_id = received["incoming_id"]
         reason = h.business_reason or "Cơ quan gửi thu hồi văn bản"
-        after = {**record, **base, "outcome": "recalled", "incoming_id": incoming_id,
-                 "updated_at": iso(utcnow()), "version": int(record.get("version") or 1) + 1}
+        after = _finished(record, "recalled", **base, incoming_id=incoming_id)
         # The mark, the end of every open action on the document, this packet's
         # outcome and the answer to the sender (Art. 18) are one transaction.
         if incoming.note_recalled(
@@ -205,8 +209,7 @@ def _document(store: ExchangeStore, record: dict[str, Any], packet: DocumentPack
                     trich_yeu=h.subject, do_khan=Urgency(URGENCY.get(h.priority, "Thường")),
                     nguoi_ky=h.signer_name)
     doc_id = uuid.uuid4().hex
-    after = {**record, **base, "outcome": "registered", "incoming_id": doc_id,
-             "updated_at": iso(utcnow()), "version": int(record.get("version") or 1) + 1}
+    after = _finished(record, "registered", **base, incoming_id=doc_id)
     arrival = datetime.fromisoformat(record["received_at"].replace("Z", "+00:00"))
     try:
         incoming.register(None, meta, arrival=arrival, source="edxml",
