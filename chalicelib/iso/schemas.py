@@ -7,49 +7,39 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, field_validator
 
-
-def _nfc(value: str) -> str:
-    import unicodedata
-
-    return " ".join(unicodedata.normalize("NFC", value).split())
+from chalicelib.api.text_fields import OneLine, one_line
 
 
 class StepIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200, title="tên bước")
-    who: str = Field(default="", max_length=200)  # đơn vị thực hiện
-    role: str = Field(default="", max_length=100)  # chức danh
-    method: str = Field(default="", max_length=1000)  # cách thực hiện
+    name: OneLine = Field(min_length=1, max_length=200, title="tên bước")
+    who: OneLine = Field(default="", max_length=200)  # đơn vị thực hiện
+    role: OneLine = Field(default="", max_length=100)  # chức danh
+    method: OneLine = Field(default="", max_length=1000)  # cách thực hiện
     days: Decimal = Field(gt=0, le=365)  # thời gian, ngày làm việc
     record: str = Field(default="", max_length=20)  # biểu mẫu tạo ra
     review_step: str = Field(default="", max_length=20)
-
-    _norm = field_validator("name", "who", "role", "method")(_nfc)
 
 
 class FormIn(BaseModel):
     # ASCII: the code names the form's file in its download path.
     code: str = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z._-]+$",
                       title="mã biểu mẫu")
-    name: str = Field(min_length=1, max_length=300, title="tên biểu mẫu")
+    name: OneLine = Field(min_length=1, max_length=300, title="tên biểu mẫu")
     # The form's file, sent first to the presigned POST of /api/iso/uploads; left
     # out, the form keeps the file it has in the procedure's latest version.
     upload_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{32}$",
                                   title="tệp biểu mẫu")
 
-    _norm = field_validator("name")(_nfc)
-
 
 class RecordIn(BaseModel):
-    name: str = Field(min_length=1, max_length=300, title="tên hồ sơ cần lưu")
-    keeper: str = Field(default="", max_length=200)
+    name: OneLine = Field(min_length=1, max_length=300, title="tên hồ sơ cần lưu")
+    keeper: OneLine = Field(default="", max_length=200)
     retention_group: str = Field(min_length=1, max_length=20)
-
-    _norm = field_validator("name", "keeper")(_nfc)
 
 
 class VersionIn(BaseModel):
-    purpose: str = Field(default="", max_length=2000)
-    scope: str = Field(default="", max_length=2000)
+    purpose: OneLine = Field(default="", max_length=2000)
+    scope: OneLine = Field(default="", max_length=2000)
     legal_bases: list[str] = Field(default_factory=list, max_length=30)
     steps: list[StepIn] = Field(min_length=1, max_length=30)
     forms: list[FormIn] = Field(default_factory=list, max_length=30)
@@ -57,15 +47,13 @@ class VersionIn(BaseModel):
     units: list[str] = Field(default_factory=list, max_length=50)
     # Chu kỳ xem xét lại (tháng); left out, the draft keeps the one it had.
     review_months: int | None = Field(default=None, ge=1, le=60, title="chu kỳ xem xét")
-    reason: str = Field(min_length=1, max_length=2000)  # lý do sửa đổi
-    change_summary: str = Field(min_length=1, max_length=2000)  # tóm tắt nội dung sửa đổi
-
-    _norm = field_validator("purpose", "scope", "reason", "change_summary")(_nfc)
+    reason: OneLine = Field(min_length=1, max_length=2000)  # lý do sửa đổi
+    change_summary: OneLine = Field(min_length=1, max_length=2000)  # tóm tắt nội dung sửa đổi
 
     @field_validator("legal_bases")
     @classmethod
     def _bases(cls, value: list[str]) -> list[str]:
-        return [_nfc(v) for v in value if v.strip()]
+        return [one_line(v) for v in value if v.strip()]
 
 
 class EditIn(VersionIn):
@@ -83,39 +71,33 @@ class ApproveIn(BaseModel):
 
 
 class BasisIn(BaseModel):
-    basis: str = Field(min_length=1, max_length=300)
+    basis: OneLine = Field(min_length=1, max_length=300)
     replaced: bool = True
-    note: str = Field(default="", max_length=2000)
-
-    _norm = field_validator("basis", "note")(_nfc)
+    note: OneLine = Field(default="", max_length=2000)
 
 
 class ReviewedIn(BaseModel):
     """The owner's review with no change (đã xem xét, không thay đổi)."""
 
-    note: str = Field(default="", max_length=2000)
+    note: OneLine = Field(default="", max_length=2000)
     # The flagged legal bases the review found need no change.
     clear_bases: list[str] = Field(default_factory=list, max_length=30,
                                    title="căn cứ bỏ đánh dấu")
 
-    _norm = field_validator("note")(_nfc)
-
     @field_validator("clear_bases")
     @classmethod
     def _bases(cls, value: list[str]) -> list[str]:
-        return [_nfc(v) for v in value if v.strip()]
+        return [one_line(v) for v in value if v.strip()]
 
 
 class ProcedureIn(BaseModel):
     code: str = Field(min_length=4, max_length=20, pattern=r"^QT-[0-9A-ZĐ]{1,12}-[0-9]{2}$",
                       title="mã quy trình")
-    title: str = Field(min_length=1, max_length=300, title="tên quy trình")
+    title: OneLine = Field(min_length=1, max_length=300, title="tên quy trình")
     kind: str = Field(pattern="^(onestop|review)$")
     owner: str = Field(min_length=1, max_length=64)
     owner_unit: str = Field(min_length=1, max_length=20)
     applies_to: list[str] = Field(default_factory=list, max_length=50)
-
-    _norm = field_validator("title")(_nfc)
 
 
 class EvidenceQuery(BaseModel):
