@@ -231,7 +231,7 @@ def _moto_calls(say: Callable[[str], None]) -> dict[str, int]:
             items += [item, *scope_entries(item)]
             s3.put_object(Bucket=get_settings().documents_bucket, Key=str(item["text_key"]),
                           Body=doc.text().encode())
-        Table().batch_write(puts=items)
+        table.batch_write(puts=items)
         writer.rebuild_index(table, s3_pool=s3_pool)
         caller = _callers()[0][1]
         q = make_doc(0, SEED).trich_yeu.split()[-1]
