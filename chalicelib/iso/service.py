@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -529,12 +528,8 @@ class Library:
         head = self._head(pid)
         versions = {int(v["number"]): v for v in self.store.versions(pid)}
         review = head["kind"] == rules.Kind.REVIEW
-        calendar = self.calendar() if review else None
-
-        def deadline(began: datetime, days: Decimal) -> datetime:
-            assert calendar is not None
-            return calendar.add_working_days(began, days)
-
+        # A review step's days are working days of the agency's calendar.
+        deadline = self.calendar().add_working_days if review else None
         rows = []
         for w in works(rules.Kind(head["kind"]), list(head.get("applies_to") or [])):
             kept = w.get("review_procedure" if review else "iso_procedure") or {}
@@ -545,7 +540,7 @@ class Library:
             if version is None:
                 continue
             work = {**w, "started": f"{started:%d/%m/%Y}"}
-            rows.append(rules.review_evidence_row(work, version, deadline) if review
+            rows.append(rules.review_evidence_row(work, version, deadline) if deadline
                         else rules.evidence_row(work, version))
         rows.sort(key=lambda r: (r[0], r[3][6:] + r[3][3:5] + r[3][:2], r[2]))
         return json_ready({
