@@ -12,7 +12,6 @@ from typing import Any
 from chalicelib.adapters.dynamo import Table
 from chalicelib.iso.rules import ident
 from chalicelib.iso.store import IsoStore
-from chalicelib.kernel.composition import given
 
 _ONE_STOP = "Bộ phận Một cửa"
 _BRO = "Phòng Đăng ký kinh doanh"
@@ -85,12 +84,12 @@ OUTGOING_REVIEW: dict[str, Any] = {
 SEED = (BUSINESS_REGISTRATION, OUTGOING_REVIEW)
 
 
-def ensure_library(table: Table | None = None) -> int:
+def ensure_library(table: Table) -> int:
     """Store the seed procedures that are not stored yet (a stored one is never
     rewritten: work refers to its versions). Returns how many were added."""
     from chalicelib.iso.service import content_of
 
-    store = IsoStore(given(table))
+    store = IsoStore(table)
     added = 0
     for entry in SEED:
         head = entry["head"]

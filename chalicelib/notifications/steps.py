@@ -24,10 +24,9 @@ def opened_event(event: DomainEvent) -> Event:
 
 @subscribe(WORK_OPENED, name="notify_work_opened", needs=("notifier",))
 def notify_work_opened(event: DomainEvent, notifier: Notifier) -> None:
-    note = notifier
-    people = recipients(str(event.payload["assignee"]), note.people,
+    people = recipients(str(event.payload["assignee"]), notifier.people,
                         by=event.payload.get("by"))
-    note.deliver(opened_event(event), people)
+    notifier.deliver(opened_event(event), people)
 
 
 @subscribe(NOTICE_REQUESTED, name="notify_requested", needs=("notifier",))

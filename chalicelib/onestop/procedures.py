@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.adapters.dynamo import Table, json_ready
-from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import FieldProblem, InvalidInput
 from chalicelib.onestop import rules
 from chalicelib.onestop.dossiers import TZ, Deps, deps_for
@@ -52,12 +51,12 @@ def from_stored(item: dict[str, Any]) -> rules.Procedure:
         target_days=Decimal(item["target_days"]) if item.get("target_days") else None)
 
 
-def ensure_catalogue(table: Table | None = None) -> int:
+def ensure_catalogue(table: Table) -> int:
     """Seed the catalogue with the procedures of ``onestop/catalogue.py``
     (idempotent: a stored version is never rewritten, since dossiers refer to it)."""
     from chalicelib.onestop.catalogue import SEED_PROCEDURES
 
-    store = OneStopStore(given(table))
+    store = OneStopStore(table)
     return sum(1 for p in SEED_PROCEDURES if store.add_procedure(stored_form(p)))
 
 

@@ -14,7 +14,6 @@ from chalicelib.adapters.dynamo import Table, json_ready
 from chalicelib.adapters.public_uploads import UploadArea, take_upload
 from chalicelib.adapters.public_uploads import upload_form as public_upload_form
 from chalicelib.kernel.audit_chain import ChainHead
-from chalicelib.kernel.composition import given
 from chalicelib.kernel.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.kernel.events import DomainEvent, iso
 from chalicelib.kernel.identity import Caller, Role
@@ -211,11 +210,10 @@ def receive(caller: Caller | None, *, procedure_code: str, applicant: dict[str, 
                    "The desk is busy; retry.", "busy")
 
 
-def receipt_pdf(caller: Caller, dossier_id: str, table: Table | None = None) -> bytes:
+def receipt_pdf(caller: Caller, dossier_id: str, table: Table) -> bytes:
     from chalicelib.onestop.printables import compose_receipt
     from chalicelib.organisation.service import agency_profile
 
-    table = given(table)
     d = load_dossier(caller, dossier_id, table)
     return compose_receipt(d, agency_profile(table))
 
@@ -258,12 +256,11 @@ def refuse_at_desk(caller: Caller, *, procedure_code: str, applicant: dict[str, 
     return json_ready({"kind": "dossier_refusal", **refusal})
 
 
-def refusal_slip(caller: Caller, refusal_id: str, table: Table | None = None) -> bytes:
+def refusal_slip(caller: Caller, refusal_id: str, table: Table) -> bytes:
     from chalicelib.onestop.printables import compose_refusal
     from chalicelib.onestop.store import OneStopStore
     from chalicelib.organisation.service import agency_profile
 
-    table = given(table)
     if not caller.roles & {Role.ONE_STOP, Role.LEADER}:
         raise NotFound()
     item = OneStopStore(table).refusal(refusal_id)

@@ -19,7 +19,6 @@ from chalicelib.kernel.identity import Caller, Role
 from chalicelib.kernel.lazy import lazy_module
 
 federation = lazy_module("chalicelib.search.federation")
-meetings = lazy_module("chalicelib.meetings.service")
 
 search_bp = Blueprint(__name__)
 DOSSIER_MONTHS = 3  # dossiers are listed by month of receipt: this one and the two before
@@ -108,12 +107,12 @@ def _tasks(caller: Caller, q: str, limit: int) -> Found:
 
 
 def _meetings(caller: Caller, q: str, limit: int) -> Found:
-    from chalicelib.bootstrap import meetings as use_cases
+    from chalicelib.bootstrap import meetings
 
-    found = use_cases()
-    pages = [found.list_mine(caller, limit=limit, q=q)]
+    use_cases = meetings()
+    pages = [use_cases.list_mine(caller, limit=limit, q=q)]
     if caller.roles & SCHEDULERS:
-        pages.append(found.list_scheduled(caller, limit=limit, q=q))
+        pages.append(use_cases.list_scheduled(caller, limit=limit, q=q))
     seen: dict[str, dict[str, Any]] = {}
     for page in pages:
         for m in page["items"]:

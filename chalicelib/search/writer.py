@@ -81,17 +81,23 @@ def enqueue(doc_id: str, dedup: str) -> None:
                                MessageGroupId=GROUP, MessageDeduplicationId=dedup[:128])
 
 
-def _text_of(doc: dict[str, Any]) -> str:
-    from chalicelib.adapters.aws import client
+def _texts(s3: Any) -> Callable[[dict[str, Any]], str]:
+    """A document's text (``incoming.stored_text``), a text kept in S3 read
+    through ``s3``."""
     from chalicelib.incoming.stored_text import text_of
     from chalicelib.kernel.config import get_settings
 
-    return text_of(doc, lambda key: client("s3").get_object(
-        Bucket=get_settings().documents_bucket, Key=key)["Body"].read())
+    bucket = get_settings().documents_bucket
+
+    def read(key: str) -> bytes:
+        return s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+    return lambda doc: text_of(doc, read)
 
 
 def apply_ids(doc_ids: list[str], table: Table) -> dict[str, int]:
     """One batch of the writer: pull, apply, commit, push."""
+    from chalicelib.adapters.aws import client
     from chalicelib.incoming.store import IncomingStore
     from chalicelib.search.engine import TantivyIndex
     from chalicelib.search.indexing import apply_batch
@@ -100,7 +106,7 @@ def apply_ids(doc_ids: list[str], table: Table) -> dict[str, int]:
     replica.pull()
     index = TantivyIndex(Path(replica.directory))
     documents = IncomingStore(table)
-    result = apply_batch(doc_ids, get=documents.get, text_of=_text_of, index=index)
+    result = apply_batch(doc_ids, get=documents.get, text_of=_texts(client("s3")), index=index)
     del index
     replica.push()
     reader().expire()
@@ -108,20 +114,10 @@ def apply_ids(doc_ids: list[str], table: Table) -> dict[str, int]:
 
 
 def _text_reader(workers: int, s3_pool: S3Pool) -> Callable[[dict[str, Any]], str]:
-    """``_text_of`` for ``workers`` threads: one client (boto3 clients are
+    """``_texts`` for ``workers`` threads: one client (boto3 clients are
     thread-safe) with a connection for each, not the shared client's ten; the
     composition root builds it (``bootstrap.s3_pool``)."""
-    from chalicelib.kernel.config import get_settings
-
-    s3 = s3_pool(workers)
-    bucket = get_settings().documents_bucket
-
-    def text_of(doc: dict[str, Any]) -> str:
-        from chalicelib.incoming.stored_text import text_of as stored
-
-        return stored(doc, lambda key: s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-
-    return text_of
+    return _texts(s3_pool(workers))
 
 
 def rebuild_pending(clock: Callable[[], float] = time.time) -> bool:
