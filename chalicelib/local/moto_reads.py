@@ -47,8 +47,7 @@ def install(originals: dict[str, Any]) -> None:
     from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
 
-    originals.update(item_project=Item.project, scan=Table.scan,
-                     patched_query=Table.query, table_copy=table_module.copy)
+    originals.update(item_project=Item.project, scan=Table.scan, table_copy=table_module.copy)
     Item.project = _project(Item.project)
     Table.query = _copy_only_stored(Table.query)
     Table.scan = _copy_only_stored(Table.scan)

@@ -43,11 +43,9 @@ def unpatched_reads() -> Iterator[None]:
 
     original = moto_patches.originals()
     patched = (Table.query, Table.scan, Table.all_items, Item.project, table_module.copy)
-    import copy
-
     Table.query, Table.scan = original["query"], original["scan"]
     Table.all_items, Item.project = original["all_items"], original["item_project"]
-    table_module.copy = copy
+    table_module.copy = original["table_copy"]
     try:
         yield
     finally:
