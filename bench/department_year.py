@@ -148,7 +148,7 @@ def templates() -> World:
         query = f"?cursor={cursor}" if cursor else ""
         listed = _body(s["motcua"].get(f"/api/dossiers{query}"))
         dossiers += [str(d["id"]) for d in listed["items"]]
-        cursor = listed.get("cursor") or listed.get("next_cursor")
+        cursor = listed["cursor"]
         if not cursor:
             break
     assert len(dossiers) == TEMPLATES["dossiers"], (len(dossiers), listed)

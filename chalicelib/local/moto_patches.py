@@ -37,7 +37,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from chalicelib.local import moto_windows
+from chalicelib.local import moto_reads, moto_windows
 
 PINNED = "5.2.5"
 
@@ -82,9 +82,10 @@ def apply() -> bool:
         originals["transact_write_items"])
     import moto.dynamodb.models as models
 
-    models.copy = _CopyShim()  # type: ignore[assignment]
-    from chalicelib.local import moto_reads
-
+    # While a transaction runs on this thread, a deep copy of one of its
+    # backend's tables is the table itself (_tables_not_copied).
+    models.copy = moto_reads.CopyShim(  # type: ignore[assignment]
+        lambda obj: id(obj) in getattr(_scope, "uncopied", ()))
     moto_reads.install(originals)
     _ORIGINALS.update(originals)
     _applied = True
@@ -139,7 +140,7 @@ class _TableIndexes:
         self.where[name][key] = (index_key, entry)
 
     def refresh(self, table: Any, key: Key) -> None:
-        item = _current(table, key)
+        item = moto_reads.stored_item(table, key)
         for name in self.by_index:
             old = self.where[name].pop(key, None)
             if old is not None:
@@ -189,14 +190,6 @@ def _plain(key: Key) -> tuple[Any, ...]:
     return (hash_key.cast_value, None if range_key is None else range_key.cast_value)
 
 
-def _current(table: Any, key: Key) -> Any:
-    hash_key, range_key = key
-    if table.range_key_attr:
-        partition = table.items.get(hash_key)  # .get: items is a defaultdict
-        return None if partition is None else partition.get(range_key)
-    return table.items.get(hash_key)
-
-
 def _refresh(table: Any, keys: Iterable[Key]) -> None:
     indexes = _indexes.get(table)
     if indexes is None:
@@ -222,7 +215,7 @@ def _global_attempts(table: Any, index: Any, conditions: dict[str, Any],
     has_range = any(k["KeyType"] == "RANGE" for k in index.schema)
     return moto_windows.attempts(
         entries, sort_attrs=sort_attrs, range_at=len(hash_attrs) if has_range else None,
-        arguments=arguments, item_of=lambda entry: _current(table, entry[2]))
+        arguments=arguments, item_of=lambda entry: moto_reads.stored_item(table, entry[2]))
 
 
 # ------------------------------------------------------------ the patches
@@ -383,7 +376,7 @@ def _snapshot(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[
         except (AttributeError, KeyError, StopIteration, TypeError):
             continue  # moto rejects the operation before it writes anything
         if key is not None:
-            touched.append((table, key, copy.deepcopy(_current(table, key))))
+            touched.append((table, key, copy.deepcopy(moto_reads.stored_item(table, key))))
     return touched
 
 
@@ -405,21 +398,6 @@ def _restore(touched: list[tuple[Any, Key, Any]]) -> None:
         else:
             table.items[hash_key] = before
         _refresh(table, [key])
-
-
-class _CopyShim:
-    """moto's DynamoDB models module sees this in place of the ``copy`` module:
-    the same, except that while a transaction runs on this thread, a deep copy
-    of one of its backend's tables is the table itself."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(copy, name)
-
-    @staticmethod
-    def deepcopy(obj: Any, memo: Any = None) -> Any:
-        if id(obj) in getattr(_scope, "uncopied", ()):
-            return obj
-        return copy.deepcopy(obj, memo)
 
 
 class _tables_not_copied:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import copy
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _scope = threading.local()
@@ -47,12 +48,14 @@ def install(originals: dict[str, Any]) -> None:
     from moto.dynamodb.models.dynamo_type import Item
     from moto.dynamodb.models.table import Table
 
-    originals.update(item_project=Item.project, scan=Table.scan,
-                     patched_query=Table.query, table_copy=table_module.copy)
+    originals.update(item_project=Item.project, scan=Table.scan, table_copy=table_module.copy)
     Item.project = _project(Item.project)
     Table.query = _copy_only_stored(Table.query)
     Table.scan = _copy_only_stored(Table.scan)
-    table_module.copy = _ReadCopyShim()  # type: ignore[assignment]
+    # Inside a patched query or scan a deep copy is the object itself: the copy
+    # is made afterwards, of the stored answers only.
+    table_module.copy = CopyShim(  # type: ignore[assignment]
+        lambda _: getattr(_scope, "uncopied", False))
 
 
 def _project(original: Any) -> Any:
@@ -81,29 +84,31 @@ def _copy_only_stored(original: Any) -> Any:
             results, scanned_count, last_evaluated_key = original(self, *args, **kwargs)
         finally:
             _scope.uncopied = previous
-        answer = [copy.deepcopy(r) if _is_stored(self, r) else r for r in results]
+        answer = [copy.deepcopy(r) if stored_item(self, (r.hash_key, r.range_key)) is r
+                  else r for r in results]
         return answer, scanned_count, last_evaluated_key
 
     return read
 
 
-def _is_stored(table: Any, item: Any) -> bool:
+def stored_item(table: Any, key: tuple[Any, Any]) -> Any:
+    """The item stored at (hash, range) key in moto's table, or None."""
+    hash_key, range_key = key
     if table.range_key_attr:
-        partition = table.items.get(item.hash_key)  # .get: items is a defaultdict
-        return partition is not None and partition.get(item.range_key) is item
-    return table.items.get(item.hash_key) is item
+        partition = table.items.get(hash_key)  # .get: items is a defaultdict
+        return None if partition is None else partition.get(range_key)
+    return table.items.get(hash_key)
 
 
-class _ReadCopyShim:
-    """moto's table module sees this in place of ``copy``: the same, except that
-    inside a patched query or scan a deep copy is the object itself (the copy is
-    made afterwards, of the stored answers only)."""
+class CopyShim:
+    """What a moto module sees in place of the ``copy`` module: the same, except
+    that a deep copy of an object ``uncopied`` accepts is the object itself."""
+
+    def __init__(self, uncopied: Callable[[Any], bool]) -> None:
+        self.uncopied = uncopied
 
     def __getattr__(self, name: str) -> Any:
         return getattr(copy, name)
 
-    @staticmethod
-    def deepcopy(obj: Any, memo: Any = None) -> Any:
-        if getattr(_scope, "uncopied", False):
-            return obj
-        return copy.deepcopy(obj, memo)
+    def deepcopy(self, obj: Any, memo: Any = None) -> Any:
+        return obj if self.uncopied(obj) else copy.deepcopy(obj, memo)

@@ -54,15 +54,15 @@ def attempts(entries: list[Entry], *, sort_attrs: list[str], range_at: int | Non
         else:
             hi = min(hi, start + 1)
     if not limit:
-        yield _items(entries, lo, max(lo, hi), item_of), True
+        yield _items(entries, lo, hi, item_of), True
         return
     size = int(limit) + 2
     while True:
         if forward:
-            a, b = lo, max(lo, min(len(entries), lo + size))
+            a, b = lo, min(len(entries), lo + size)
             complete = b >= len(entries)
         else:
-            a, b = max(0, min(hi, hi - size)), max(0, hi)
+            a, b = max(0, hi - size), hi
             complete = a <= 0
         yield _items(entries, a, b, item_of), complete
         if complete:

@@ -88,14 +88,14 @@ class Peer:
             self._key = private, cert
         return self._key
 
-    def enrol(self, table: Any = None) -> None:
+    def enrol(self) -> None:
         """Put the peer in our directory, its certificate pinned."""
-        from chalicelib.bootstrap import table as stage_table
+        from chalicelib.bootstrap import table
         from chalicelib.exchange.service import exchange_for
 
-        exchange_for(table or stage_table()).seed_agency({"organ_id": self.organ.organ_id,
-                                         "name": self.organ.name, "channel": "platform"},
-                                        certificate=self.key()[1])
+        exchange_for(table()).seed_agency({"organ_id": self.organ.organ_id,
+                                           "name": self.organ.name, "channel": "platform"},
+                                          certificate=self.key()[1])
 
     def _send(self, root: Any) -> bytes:
         private, cert = self.key()
