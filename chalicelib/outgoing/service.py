@@ -737,14 +737,6 @@ def load(caller: Caller, doc_id: str, table: Table, *, consistent: bool = True
     return outgoing_for(table).load(caller, doc_id, consistent=consistent)
 
 
-def review_chain(type_code: str, table: Table) -> tuple[Step, ...]:
-    return outgoing_for(table).review_chain(type_code)
-
-
-def review_chains(table: Table) -> dict[str, list[str]]:
-    return outgoing_for(table).review_chains()
-
-
 def set_review_chains(caller: Caller, chains: dict[str, list[str]],
                       table: Table) -> dict[str, list[str]]:
     return outgoing_for(table).set_review_chains(caller, chains)
@@ -780,11 +772,6 @@ def composed_draft(doc: dict[str, Any], *, body: str, recipients: list[str], tab
                    signer: str | None = None, authority: str | None = None) -> dict[str, Any]:
     return outgoing_for(table).composed_draft(doc, body=body, recipients=recipients,
                                               signer=signer, authority=authority)
-
-
-def add_note(caller: Caller, doc_id: str, text: str, table: Table
-             ) -> dict[str, Any]:
-    return outgoing_for(table).add_note(caller, doc_id, text)
 
 
 def submit(caller: Caller, doc_id: str, comment: str = "", *, table: Table
@@ -835,15 +822,6 @@ def list_visible(caller: Caller, *, cursor: str | None = None, limit: int = 20,
                  table: Table) -> dict[str, Any]:
     return outgoing_for(table).list_visible(caller, cursor=cursor, limit=limit, status=status,
                                             q=q)
-
-
-def download_url(caller: Caller, doc_id: str, *, which: str, s3: Any, bucket: str,
-                 table: Table) -> dict[str, Any]:
-    return outgoing_for(table).download_url(caller, doc_id, which=which, s3=s3, bucket=bucket)
-
-
-def find_by_code(code: str, table: Table) -> dict[str, Any] | None:
-    return OutgoingStore(table).by_code(code.strip().upper())
 
 
 def register_entries(year: int, table: Table, *, unit: str | None = None
