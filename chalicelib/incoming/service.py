@@ -187,17 +187,6 @@ def read_for_intake(wants: Sequence[Want], table: Table) -> dict[Want, Lookup]:
     return store_of(table).lookup_many(wants)
 
 
-def find_by_hash(sha256: str, table: Table) -> dict[str, Any] | None:
-    return store_of(table).find_by_hash(sha256)
-
-
-def find_possible_duplicate(meta: Metadata, table: Table) -> dict[str, Any] | None:
-    key = meta.normalised().duplicate_key()
-    if not key:
-        return None
-    return store_of(table).find_by_duplicate_key(key)
-
-
 def public_view(doc: dict[str, Any]) -> dict[str, Any]:
     """The document under the DOMAIN.md names; nothing internal."""
     return {
