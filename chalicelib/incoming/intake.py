@@ -209,7 +209,7 @@ class SharedReads:
         seen |= {DUPKEY_POINTER} if key and key in self.numbers else set()
         counter = self.counters.get(year, base.counter) if year is not None else None
         return Lookup(same_file=same, possible=possible, counter=counter,
-                      pointers_seen=frozenset(seen), complete=base.complete)
+                      pointers_seen=frozenset(seen))
 
     def registered(self, want: Want, doc: dict[str, Any]) -> None:
         sha256, key, _ = want

@@ -151,7 +151,6 @@ class Lookup:
     possible: dict[str, Any] | None
     counter: int | None
     pointers_seen: frozenset[str]
-    complete: bool
 
 
 class IncomingStore(TableStore):
@@ -275,7 +274,7 @@ class IncomingStore(TableStore):
             answers[(sha256, duplicate_key, year)] = Lookup(
                 same_file=same, possible=possible,
                 counter=int(counter["value"]) if counter else None,
-                pointers_seen=seen, complete=complete)
+                pointers_seen=seen)
         return answers
 
     def backfill_pointers(self) -> int:
