@@ -238,16 +238,11 @@ class IncomingStore(TableStore):
         page = self.table.query(f"DUPKEY#{key}", index="gsi2", limit=1)
         return page.items[0] if page.items else None
 
-    def lookup(self, sha256: str, duplicate_key: str | None, year: int | None) -> Lookup:
-        """One BatchGetItem: the pointers of the file and of its number, the
-        year's counter and the backfill marker (see ``lookup_many``)."""
-        want = (sha256, duplicate_key, year)
-        return self.lookup_many([want])[want]
-
     def lookup_many(self, wants: Iterable[tuple[str, str | None, int | None]]
                     ) -> dict[tuple[str, str | None, int | None], Lookup]:
-        """``lookup`` for several files (hash, duplicate key, year) in one
-        BatchGetItem. Without the marker (documents registered before pointers
+        """For each file (hash, duplicate key, year), in one BatchGetItem: the
+        pointers of the file and of its number, the year's counter, and the
+        backfill marker. Without the marker (documents registered before pointers
         existed may have none) the index queries answer for an absent pointer."""
         wants = list(dict.fromkeys(wants))
         keys = [POINTERS_COMPLETE]

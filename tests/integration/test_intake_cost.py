@@ -316,5 +316,6 @@ def test_a_correction_moves_the_documents_number_pointer(aws_env):
                      Secrecy.NONE, int(doc["version"]), table=Table())
     _ingest(aws_env, ["sau_sua.pdf"], first=1)
     assert _records()["sau_sua.pdf"]["status"] == "registered"
-    moved = IncomingStore(Table()).lookup("0" * 64, meta.normalised().duplicate_key(), None)
+    want = ("0" * 64, meta.normalised().duplicate_key(), None)
+    moved = IncomingStore(Table()).lookup_many([want])[want]
     assert moved.possible is not None and moved.possible["id"] == doc["id"]
