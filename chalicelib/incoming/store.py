@@ -290,10 +290,7 @@ class IncomingStore(TableStore):
                     continue
                 seen += 1
                 for op in _pointer_ops(doc, _key_of(doc), ()):
-                    body = op["Update"]
-                    self.table.update(body["Key"]["pk"], body["Key"]["sk"],
-                                      body["UpdateExpression"],
-                                      values=body["ExpressionAttributeValues"])
+                    self.table.transact([op])  # one operation: a plain UpdateItem
         self.table.put({**fresh_table_marker(), "documents": seen})
         return seen
 
