@@ -404,8 +404,7 @@ def register_file(store: IntakeStore, record: dict[str, Any], *, s3: Any,
         if registered:
             registered(doc)
         return done
-    raise Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
-                   "The incoming register is busy; retry.", "register_busy")
+    raise incoming.register_busy()
 
 
 REGISTER_ATTEMPTS = 5

@@ -147,8 +147,14 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
                 raise
             continue  # another registration took this number: read again and retry
         return doc
-    raise Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
-                   "The incoming register is busy; retry.", "register_busy")
+    raise register_busy()
+
+
+def register_busy() -> Conflict:
+    """Every attempt lost its race on the register (here, or in the intake's
+    own loop of reads and registrations)."""
+    return Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
+                    "The incoming register is busy; retry.", "register_busy")
 
 
 def _ask_to_act(uow: UnitOfWork, pending: Pending, doc: dict[str, Any], *, by: str,
