@@ -192,8 +192,8 @@ def _event(resources: dict[str, str], files: list[File], first: int) -> dict[str
     return {"Records": records}
 
 
-def _pipeline(files: list[File], resources: dict[str, str], split: Split | None = None,
-              batch_size: int | None = None) -> tuple[float, list[dict[str, Any]]]:
+def _pipeline(files: list[File], resources: dict[str, str], split: Split | None = None
+              ) -> tuple[float, list[dict[str, Any]]]:
     """The ingest function (``process_ingest_batch``) over the files, in batches
     of its queue's batch size. A call made while a file is read (``arrive``) or
     settled (``settle``) is that file's; the batch's shared calls (its one
@@ -201,7 +201,6 @@ def _pipeline(files: list[File], resources: dict[str, str], split: Split | None 
     from chalicelib.incoming import intake
     from chalicelib.incoming.ingest import BATCH_SIZE, process_ingest_batch
 
-    size = batch_size or BATCH_SIZE
     real_arrive, real_settle = intake.arrive, intake.settle
     seconds: dict[str, float] = defaultdict(float)
     statuses: dict[str, dict[str, Any]] = {}
@@ -235,8 +234,8 @@ def _pipeline(files: list[File], resources: dict[str, str], split: Split | None 
     outcomes = []
     started = time.perf_counter()
     try:
-        for start in range(0, len(files), size):
-            chunk = files[start:start + size]
+        for start in range(0, len(files), BATCH_SIZE):
+            chunk = files[start:start + BATCH_SIZE]
             mark = len(split.per_file) if split else 0
             process_ingest_batch(_event(resources, chunk, start))
             made = split.per_file[mark:] if split else []

@@ -54,7 +54,7 @@ _held: ContextVar[list[DomainEvent] | None] = ContextVar("held_events", default=
 
 
 @contextmanager
-def one_send_for_all(publisher: SqsEventPublisher | None = None) -> Iterator[None]:
+def one_send_for_all() -> Iterator[None]:
     """Events committed inside go out together at the end (ten a SendMessageBatch)
     instead of one send per change: a queue handler's batch of files costs one
     send. Safe: each is in the outbox from its commit, so a process that dies
@@ -65,4 +65,4 @@ def one_send_for_all(publisher: SqsEventPublisher | None = None) -> Iterator[Non
     finally:
         events = _held.get() or []
         _held.reset(token)
-        publish_safely(events, publisher)
+        publish_safely(events)

@@ -103,7 +103,7 @@ def _first_pass(messages: list[dict[str, Any]]) -> _Batch:
     return batch
 
 
-def _handle_record(record: Any, batch: _Batch | None = None) -> None:
+def _handle_record(record: Any, batch: _Batch) -> None:
     from chalicelib import bootstrap
     from chalicelib.adapters.aws import client
     from chalicelib.incoming.intake import mark_failed, receive_object
@@ -123,11 +123,11 @@ def _handle_record(record: Any, batch: _Batch | None = None) -> None:
         try:
             extra: dict[str, Any] = {}
             if receive is receive_object:
-                arrival = batch.arrivals.get(where) if batch else None
+                arrival = batch.arrivals.get(where)
                 if isinstance(arrival, Exception):
                     raise arrival
                 extra = {"ocr_queue": ocr_queue, "arrival": arrival,
-                         "reads": batch.reads if batch else None, "table": table}
+                         "reads": batch.reads, "table": table}
             receive(*where, s3=client("s3"), documents_bucket=settings.documents_bucket,
                     event_time=s3_record.get("eventTime"), **extra)
         except Exception:

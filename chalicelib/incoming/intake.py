@@ -33,9 +33,10 @@ registration's own transaction, each conditional on its absence when the
 decision relied on it. A race lost on a pointer or on the counter (another
 file of the same hash or number, another registration) re-reads and decides
 again: the duplicate outcome, the possible-duplicate warning or the next
-number. Until the backfill marker exists (a stage with documents from before
-the pointers: ``python -m chalicelib.incoming.backfill`` once) an absent
-pointer falls back to the old index queries. Within a batch (``SharedReads``)
+number. Until the backfill marker exists (``python -m
+chalicelib.incoming.backfill`` once per deployed stage, an empty one too;
+the local runtime writes it itself) an absent pointer falls back to the old
+index queries. Within a batch (``SharedReads``)
 the read is kept up to date in memory as the batch registers, so a second file
 of the same hash in the batch is a duplicate and numbers follow in sequence.
 The extracted text goes into the document's item, compressed, unless it is
@@ -209,7 +210,7 @@ class SharedReads:
         seen |= {DUPKEY_POINTER} if key and key in self.numbers else set()
         counter = self.counters.get(year, base.counter) if year is not None else None
         return Lookup(same_file=same, possible=possible, counter=counter,
-                      pointers_seen=frozenset(seen), complete=base.complete)
+                      pointers_seen=frozenset(seen))
 
     def registered(self, want: Want, doc: dict[str, Any]) -> None:
         sha256, key, _ = want
@@ -403,8 +404,7 @@ def register_file(store: IntakeStore, record: dict[str, Any], *, s3: Any,
         if registered:
             registered(doc)
         return done
-    raise Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
-                   "The incoming register is busy; retry.", "register_busy")
+    raise incoming.register_busy()
 
 
 REGISTER_ATTEMPTS = 5

@@ -147,8 +147,14 @@ def register(caller: Caller | None, meta: Metadata, *, arrival: datetime, source
                 raise
             continue  # another registration took this number: read again and retry
         return doc
-    raise Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
-                   "The incoming register is busy; retry.", "register_busy")
+    raise register_busy()
+
+
+def register_busy() -> Conflict:
+    """Every attempt lost its race on the register (here, or in the intake's
+    own loop of reads and registrations)."""
+    return Conflict("Sổ văn bản đến đang bận, vui lòng thử lại.",
+                    "The incoming register is busy; retry.", "register_busy")
 
 
 def _ask_to_act(uow: UnitOfWork, pending: Pending, doc: dict[str, Any], *, by: str,
@@ -185,17 +191,6 @@ def read_for_intake(wants: Sequence[Want], table: Table) -> dict[Want, Lookup]:
     """The same file's document, the same number's and the year's counter, for
     each want, in one call."""
     return store_of(table).lookup_many(wants)
-
-
-def find_by_hash(sha256: str, table: Table) -> dict[str, Any] | None:
-    return store_of(table).find_by_hash(sha256)
-
-
-def find_possible_duplicate(meta: Metadata, table: Table) -> dict[str, Any] | None:
-    key = meta.normalised().duplicate_key()
-    if not key:
-        return None
-    return store_of(table).find_by_duplicate_key(key)
 
 
 def public_view(doc: dict[str, Any]) -> dict[str, Any]:

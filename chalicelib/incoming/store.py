@@ -151,7 +151,6 @@ class Lookup:
     possible: dict[str, Any] | None
     counter: int | None
     pointers_seen: frozenset[str]
-    complete: bool
 
 
 class IncomingStore(TableStore):
@@ -239,16 +238,11 @@ class IncomingStore(TableStore):
         page = self.table.query(f"DUPKEY#{key}", index="gsi2", limit=1)
         return page.items[0] if page.items else None
 
-    def lookup(self, sha256: str, duplicate_key: str | None, year: int | None) -> Lookup:
-        """One BatchGetItem: the pointers of the file and of its number, the
-        year's counter and the backfill marker (see ``lookup_many``)."""
-        want = (sha256, duplicate_key, year)
-        return self.lookup_many([want])[want]
-
     def lookup_many(self, wants: Iterable[tuple[str, str | None, int | None]]
                     ) -> dict[tuple[str, str | None, int | None], Lookup]:
-        """``lookup`` for several files (hash, duplicate key, year) in one
-        BatchGetItem. Without the marker (documents registered before pointers
+        """For each file (hash, duplicate key, year), in one BatchGetItem: the
+        pointers of the file and of its number, the year's counter, and the
+        backfill marker. Without the marker (documents registered before pointers
         existed may have none) the index queries answer for an absent pointer."""
         wants = list(dict.fromkeys(wants))
         keys = [POINTERS_COMPLETE]
@@ -275,7 +269,7 @@ class IncomingStore(TableStore):
             answers[(sha256, duplicate_key, year)] = Lookup(
                 same_file=same, possible=possible,
                 counter=int(counter["value"]) if counter else None,
-                pointers_seen=seen, complete=complete)
+                pointers_seen=seen)
         return answers
 
     def backfill_pointers(self) -> int:
@@ -296,10 +290,7 @@ class IncomingStore(TableStore):
                     continue
                 seen += 1
                 for op in _pointer_ops(doc, _key_of(doc), ()):
-                    body = op["Update"]
-                    self.table.update(body["Key"]["pk"], body["Key"]["sk"],
-                                      body["UpdateExpression"],
-                                      values=body["ExpressionAttributeValues"])
+                    self.table.transact([op])  # one operation: a plain UpdateItem
         self.table.put({**fresh_table_marker(), "documents": seen})
         return seen
 
