@@ -1608,29 +1608,26 @@ def _exchange_choose(ctx: Ctx, variant: str) -> Request:
             {"organ_ids": [_exchange_agency()]})
 
 
-def _exchange_retry(ctx: Ctx, variant: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
+def _exchange_recipient(ctx: Ctx, variant: str, state: str) -> tuple[str, str]:
+    """An issued document with one agency already in ``state`` on its list."""
     from chalicelib.exchange.store import ExchangeStore
 
     doc_id, organ = _out(ctx, variant, "issued"), _exchange_agency()
     store = ExchangeStore(Table())
     uow = store.unit_of_work()
     store.add_recipient(uow, {"doc_id": doc_id, "organ_id": organ, "name": "Sở Tài chính",
-                              "state": "failed", "history": [], "version": 1})
+                              "state": state, "history": [], "version": 1})
     uow.commit()
+    return doc_id, organ
+
+
+def _exchange_retry(ctx: Ctx, variant: str) -> Request:
+    doc_id, organ = _exchange_recipient(ctx, variant, "failed")
     return (f"/api/exchange/outgoing/{doc_id}/recipients/{organ}/retry", None)
 
 
 def _exchange_update(ctx: Ctx, variant: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
-    from chalicelib.exchange.store import ExchangeStore
-
-    doc_id, organ = _out(ctx, variant, "issued"), _exchange_agency()
-    store = ExchangeStore(Table())
-    uow = store.unit_of_work()
-    store.add_recipient(uow, {"doc_id": doc_id, "organ_id": organ, "name": "Sở Tài chính",
-                              "state": "sent", "history": [], "version": 1})
-    uow.commit()
+    doc_id, _organ = _exchange_recipient(ctx, variant, "sent")
     return (f"/api/exchange/outgoing/{doc_id}/update", {"reason": "Sửa trích yếu"})
 
 
