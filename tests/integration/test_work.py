@@ -27,7 +27,6 @@ def _doc(subject: str) -> dict[str, Any]:
 
 def _assign(doc: dict[str, Any], assignee: str, unit: str, deadline: datetime) -> None:
     """Work as distribution and assignment leave it, at a chosen deadline."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.work.items import work_item
 
     Table().put(work_item(doc, assignee, Part.LEAD, "", deadline, "giamdoc", unit))
@@ -196,7 +195,6 @@ def test_the_morning_digest_carries_the_pending_approvals(aws_env, accounts):
     leader's distribution since Thursday afternoon: Friday's 07:30 digest lists both,
     named by what is to be done; the distribution (the leaders' queue) reaches every
     active leader, the signature only the signer."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.outbox import UnitOfWork
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.work import items
