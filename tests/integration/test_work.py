@@ -32,7 +32,6 @@ def _assign(doc: dict[str, Any], assignee: str, unit: str, deadline: datetime) -
     Table().put(work_item(doc, assignee, Part.LEAD, "", deadline, "giamdoc", unit))
 
 
-# Friday 27 Nov 2026, 07:30 in Hanoi.
 def _to_the_officer(leader: Any, head: Any, doc: dict[str, Any]) -> None:
     """The leader gives the document to PDKKD, its head to the officer chuyenvien."""
     from chalicelib.calendar.service import agency_calendar
@@ -45,6 +44,7 @@ def _to_the_officer(leader: Any, head: Any, doc: dict[str, Any]) -> None:
               {"officers": [{"username": "chuyenvien"}], "version": version})
 
 
+# Friday 27 Nov 2026, 07:30 in Hanoi.
 MORNING = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)
 
 
