@@ -25,6 +25,7 @@ from pypdf import PdfReader
 
 from tests.conftest import pdfsig
 from tests.e2e.conftest import DESKTOP, api_call, api_login, browsers, open_signed_in, shot
+from tests.e2e.helpers import confirm, password_of
 
 pytestmark = pytest.mark.e2e
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -35,13 +36,6 @@ def _ok(result: tuple[int, Any]) -> Any:
     status, body = result
     assert status == 200, body
     return body
-
-
-def _confirm(page: Any, button: str) -> None:
-    dialog = page.locator("#confirm-dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_role("button", name=button, exact=True).click()
-    expect(dialog).to_be_hidden()
 
 
 def _until(url: str, path: str, token: str, field: str, wanted: str) -> dict[str, Any]:
@@ -81,9 +75,8 @@ def _answered_petition(url: str, runtime: dict[str, Any], session_of: Any, tag: 
         _ok(api_call(url, "POST", opath + "/review", {"approve": True, "comment": "Đồng ý."},
                      token=session_of(reviewer)["id_token"]))
     # Signing needs a sign-in of under five minutes: a fresh one, whatever ran before.
-    password = next(a["password"] for a in runtime["accounts"] if a["username"] == "giamdoc")
     _ok(api_call(url, "POST", opath + "/sign",
-                 token=api_login(url, "giamdoc", password)["id_token"]))
+                 token=api_login(url, "giamdoc", password_of(runtime, "giamdoc"))["id_token"]))
     _until(url, opath, officer, "status", "signed")
     _ok(api_call(url, "POST", opath + "/issue", token=clerk))
     answer = _until(url, opath, officer, "status", "issued")
@@ -124,7 +117,7 @@ def test_an_officer_files_an_answered_complaint_and_its_answer_and_the_archivist
         expect(choice).to_have_value(file_id)
         expect(choice.locator("option:checked")).to_contain_text("(gợi ý)")
         card.get_by_role("button", name="Đưa vào hồ sơ").click()
-        _confirm(page, "Đưa vào hồ sơ")
+        confirm(page, "Đưa vào hồ sơ")
         filed = card.locator("[data-out=filed]")
         expect(filed).to_contain_text(f"Đã đưa vào hồ sơ số {code}")
         expect(card.locator("form")).to_be_hidden()
@@ -136,7 +129,7 @@ def test_an_officer_files_an_answered_complaint_and_its_answer_and_the_archivist
         expect(card).to_be_visible()
         card.get_by_label("Đưa vào hồ sơ").select_option(file_id)
         card.get_by_role("button", name="Đưa vào hồ sơ").click()
-        _confirm(page, "Đưa vào hồ sơ")
+        confirm(page, "Đưa vào hồ sơ")
         expect(card.locator("[data-out=filed]")).to_contain_text(f"Đã đưa vào hồ sơ số {code}")
         card.locator("[data-out=filed-link]").click()
 
@@ -151,7 +144,7 @@ def test_an_officer_files_an_answered_complaint_and_its_answer_and_the_archivist
         expect(rows.nth(1)).to_contain_text("Văn bản đi")
         expect(rows.nth(1)).to_contain_text(answer["number_text"])
         page.locator("#ar-file [data-action=close]").click()
-        _confirm(page, "Kết thúc")
+        confirm(page, "Kết thúc")
         expect(page.locator("[data-out=file-facts]")).to_contain_text("Đã kết thúc")
         expect(page.locator("[data-out=file-facts]")).to_contain_text("Hạn nộp lưu")
         expect(page.locator("#ar-file [data-action=close]")).to_be_hidden()
@@ -165,7 +158,7 @@ def test_an_officer_files_an_answered_complaint_and_its_answer_and_the_archivist
         due.get_by_role("link").click()
         expect(keeper.locator("#ar-file-title")).to_have_text(f"Hồ sơ số {code}: {title}")
         keeper.locator("#ar-file [data-action=hand_over]").click()
-        _confirm(keeper, "Nhận nộp lưu")
+        confirm(keeper, "Nhận nộp lưu")
         expect(keeper.locator("[data-out=file-facts]")).to_contain_text("Đã nộp lưu")
         expect(keeper.locator("#ar-due-list li", has_text=title)).to_have_count(0)
         shot(keeper, "archive-received")

@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     PHONE,
     _new_page,
     api_call,
+    loaded,
     open_signed_in,
     shot,
     sign_in_with_form,
@@ -65,10 +66,6 @@ def tiny_png(width: int = 120, height: int = 40) -> bytes:
 
 def today_vn() -> date:
     return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
-
-
-def loaded(page: Any) -> None:
-    page.wait_for_selector("body[data-loaded]")
 
 
 def test_admin_creates_a_unit_and_an_account_whose_role_and_status_apply_at_the_next_request(

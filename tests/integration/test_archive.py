@@ -515,7 +515,6 @@ def test_one_hand_over_record_covers_several_files_and_grants_let_others_read_on
     from pypdf import PdfReader
 
     from chalicelib import bootstrap
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.audit.store import AuditStore
     from tests.aws import drain_workflow
 

@@ -34,7 +34,6 @@ def test_eight_heads_opening_one_document_at_once_all_succeed(aws_env, accounts,
     """#21 item 3: each view used to append to the chain from the head it read, so
     of 8 simultaneous readers 6 got 409. A barrier before every transaction makes
     the race certain: all readers have read whatever they read before any writes."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.audit import trail
     from chalicelib.incoming import service as incoming
 
@@ -108,7 +107,6 @@ def _anchor(minute: int = 0) -> dict[str, int]:
 def _rewrite_entry_two_and_rehash() -> None:
     """What someone with write access to the table can do: change entry 2, re-hash
     it and every entry after it, and move the head onto the new last hash."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.audit_chain import entry_hash
 
     table = Table()
@@ -125,8 +123,6 @@ def _rewrite_entry_two_and_rehash() -> None:
 
 
 def _drop_last_entry() -> None:
-    from chalicelib.adapters.dynamo import Table
-
     table = Table()
     entries = table.query(f"AUDIT#{CHAIN}", sk_prefix="E#", limit=50).items
     table.delete(f"AUDIT#{CHAIN}", entries[-1]["sk"])
@@ -135,7 +131,6 @@ def _drop_last_entry() -> None:
 
 
 def test_a_chain_rewritten_and_rehashed_fails_verify_behind_a_signed_checkpoint(aws_env):
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.audit import trail
     from chalicelib.kernel.audit_chain import verify
 
@@ -168,7 +163,6 @@ def test_a_forged_or_moved_checkpoint_is_refused(aws_env):
     (a signature not of the key, or another seq's signature) is named."""
     import base64
 
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.audit import trail
 
     _chain_of_three()

@@ -154,8 +154,6 @@ def test_head_assigns_only_within_the_unit_and_officers_pass_work_on(doc, as_rol
 
 
 def test_open_work_is_indexed_by_deadline_and_leaves_the_index_when_done(doc, as_role):
-    from chalicelib.adapters.dynamo import Table
-
     leader, head, officer = as_role("leader"), as_role("unit_head"), as_role("officer")
     doc_id = doc["id"]
     version = _with_pdkkd(leader, head, doc_id)

@@ -121,7 +121,6 @@ def test_a_lost_race_for_a_number_retries_without_gap_or_duplicate(aws_env, as_r
     not thread-safe, so the race is staged deterministically.)"""
     from datetime import UTC, date, datetime
 
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming import service as incoming
     from chalicelib.incoming.rules import Metadata
 

@@ -197,7 +197,6 @@ def test_draft_review_sign_issue_deliver_and_verify(pki, people, client, tmp_pat
 
 
 def test_signing_needs_approval_the_signer_and_a_fresh_sign_in(pki, people, accounts):
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.errors import Unauthenticated
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.outgoing import service as outgoing
@@ -251,7 +250,6 @@ def test_a_kms_failure_shows_signing_failed_and_the_clerk_retries(pki, people):
     signed or numbered; the clerk retries once the key is back."""
     import uuid
 
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing.keys import key_of
 
     doc_id = _approved(people)
@@ -278,7 +276,6 @@ def test_thirty_concurrent_issuances_take_thirty_consecutive_numbers(aws_env, ac
     """Thirty clerks' requests interleave freely; each AWS request is atomic, as on
     DynamoDB (moto in-process is not thread-safe, so one lock makes each request,
     not each issuance, indivisible)."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.outgoing import service as outgoing
 

@@ -205,8 +205,6 @@ def _correction(ctx: Ctx, variant: str) -> Request:
 
 
 def _rejected_intake(ctx: Ctx, _v: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
-
     rid = uuid.uuid4().hex
     Table().put({"pk": f"INTAKE#{rid}", "sk": "INTAKE", "kind": "intake", "id": rid,
                  "status": "rejected", "source_bucket": "b", "source_key": "incoming/x.pdf",
@@ -216,8 +214,6 @@ def _rejected_intake(ctx: Ctx, _v: str) -> Request:
 
 
 def _parked_intake(ctx: Ctx, _v: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
-
     rid = uuid.uuid4().hex
     Table().put({"pk": f"INTAKE#{rid}", "sk": "INTAKE", "kind": "intake", "id": rid,
                  "status": "needs_review", "source_bucket": "b", "source_key": "incoming/x.pdf",
@@ -367,14 +363,11 @@ def _later_due() -> Any:
 
 
 def _version_of(doc_id: str) -> int:
-    from chalicelib.adapters.dynamo import Table
-
     return int(Table().get(f"DOC#{doc_id}", "DOC", consistent=True)["version"])
 
 
 def _with_my_work(ctx: Ctx, variant: str) -> str:
     """'assigned': the caller holds open work on the document; otherwise not."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.incoming import service as incoming
     from chalicelib.work.items import work_item
     from chalicelib.work.rules import Part
@@ -435,7 +428,6 @@ MATRIX[("POST", "/api/incoming/{doc_id}/complete")] = Row(
 
 def _awaiting_review(ctx: Ctx, variant: str) -> str:
     """A distributed document whose lead unit holds an officer's result for review."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.events import iso
     from chalicelib.work.items import closed, work_item
     from chalicelib.work.rules import Part, WorkStatus
@@ -508,7 +500,6 @@ MATRIX[("PUT", "/api/me/preferences")] = Row(
 # ---- notifications: one's own / another person's
 
 def _notice(ctx: Ctx, variant: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.notifications.notices import notice_id
     from chalicelib.notifications.store import NoticeStore
 
@@ -693,7 +684,6 @@ def _out(ctx: Ctx, variant: str, state: str = "draft", signer: str = "phogiamdoc
     """An outgoing document of the variant, moved to ``state`` (past the draft
     states by writing the status: the matrix tests who may act, not the flow)."""
     from chalicelib.adapters.aws import client
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.config import get_settings
     from chalicelib.outgoing import service as outgoing
     from tests.pdfs import make_pdf
@@ -749,7 +739,6 @@ def _signing_case(ctx: Ctx, variant: str) -> Request:
 
 
 def _pki_owner() -> str:
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
     signing_keys.ensure_dev_pki(["giamdoc"], table=Table())
@@ -757,7 +746,6 @@ def _pki_owner() -> str:
 
 
 def _pki_chain(_ctx: Ctx, _v: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
     owner = _pki_owner()
@@ -766,14 +754,11 @@ def _pki_chain(_ctx: Ctx, _v: str) -> Request:
 
 
 def _pki_root(_ctx: Ctx, _v: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
-
     _pki_owner()
     return ("/api/pki/trust-roots", {"pem": Table().get("PKI", "DEVCA")["pem"]})
 
 
 def _pki_csr(_ctx: Ctx, _v: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.signing import keys as signing_keys
 
     signing_keys.create_key(None, "phogiamdoc", table=Table())
@@ -841,7 +826,6 @@ def _case(ctx: Ctx, variant: str = "new", state: str = "in_progress",
           kind: str = "complaint") -> str:
     from datetime import date, timedelta
 
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.complaints import service as complaints
     from chalicelib.kernel.identity import Caller
 
@@ -968,7 +952,6 @@ def _dossier(ctx: Ctx, variant: str, status: int | None = None, *,
              at_signing: bool = False) -> str:
     """``at_signing``: the dossier is at its result-signing step (the only step
     where the result is signed), held by the desk or by the caller's unit."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller
     from chalicelib.onestop import service as onestop
     from chalicelib.onestop.catalogue import SEED_PROCEDURES
@@ -1366,8 +1349,6 @@ MATRIX[("GET", "/api/archive/files/{file_id}/handover-record")] = Row(
 def _expired_file(ctx: Ctx, variant: str) -> dict[str, Any]:
     """A handed-over case file whose retention has run out (its end moved to the
     past in the table, as time would), in the local bucket without Object Lock."""
-    from chalicelib.adapters.dynamo import Table
-
     f = _case_file(ctx, variant, "handed_over")
     Table().update(f"CASEFILE#{f['id']}", "FILE", "SET retain_until = :d",
                    values={":d": "2000-01-01"})
@@ -1608,29 +1589,26 @@ def _exchange_choose(ctx: Ctx, variant: str) -> Request:
             {"organ_ids": [_exchange_agency()]})
 
 
-def _exchange_retry(ctx: Ctx, variant: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
+def _exchange_recipient(ctx: Ctx, variant: str, state: str) -> tuple[str, str]:
+    """An issued document with one agency already in ``state`` on its list."""
     from chalicelib.exchange.store import ExchangeStore
 
     doc_id, organ = _out(ctx, variant, "issued"), _exchange_agency()
     store = ExchangeStore(Table())
     uow = store.unit_of_work()
     store.add_recipient(uow, {"doc_id": doc_id, "organ_id": organ, "name": "Sở Tài chính",
-                              "state": "failed", "history": [], "version": 1})
+                              "state": state, "history": [], "version": 1})
     uow.commit()
+    return doc_id, organ
+
+
+def _exchange_retry(ctx: Ctx, variant: str) -> Request:
+    doc_id, organ = _exchange_recipient(ctx, variant, "failed")
     return (f"/api/exchange/outgoing/{doc_id}/recipients/{organ}/retry", None)
 
 
 def _exchange_update(ctx: Ctx, variant: str) -> Request:
-    from chalicelib.adapters.dynamo import Table
-    from chalicelib.exchange.store import ExchangeStore
-
-    doc_id, organ = _out(ctx, variant, "issued"), _exchange_agency()
-    store = ExchangeStore(Table())
-    uow = store.unit_of_work()
-    store.add_recipient(uow, {"doc_id": doc_id, "organ_id": organ, "name": "Sở Tài chính",
-                              "state": "sent", "history": [], "version": 1})
-    uow.commit()
+    doc_id, _organ = _exchange_recipient(ctx, variant, "sent")
     return (f"/api/exchange/outgoing/{doc_id}/update", {"reason": "Sửa trích yếu"})
 
 

@@ -171,7 +171,6 @@ def _found(session, q: str = "tet nguyen dan") -> dict[str, list[str]]:
 
 def _everything_about_tet(client, people) -> dict[str, str]:
     """One item of each kind whose words include "Tết Nguyên Đán"."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.onestop.service import ensure_catalogue
 
@@ -206,8 +205,6 @@ def _everything_about_tet(client, people) -> dict[str, str]:
 
 
 def _case_id(code: str) -> str:
-    from chalicelib.adapters.dynamo import Table
-
     return str(Table().query(f"CASECODE#{code}", index="gsi1", limit=1).items[0]["id"])
 
 

@@ -81,7 +81,6 @@ def test_distribution_grant_and_secrecy_change_results_after_the_writer_runs(
 def test_the_rebuild_job_recreates_the_index_and_deletes_the_old_postings(
         aws_env: dict[str, str], as_role: Any) -> None:
     from chalicelib.adapters.aws import client
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.local.scheduler import scheduled_event
     from chalicelib.search.jobs import rebuild_search_index
 
@@ -114,7 +113,6 @@ def test_the_rebuild_job_recreates_the_index_and_deletes_the_old_postings(
 
 def _search_in_the_steady_state_reads_no_s3_and_makes_one_dynamodb_call(session: Any) -> None:
     from chalicelib.adapters.aws import client
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.kernel.identity import Caller, Role
     from chalicelib.search.service import search
 

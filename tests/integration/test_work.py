@@ -27,13 +27,11 @@ def _doc(subject: str) -> dict[str, Any]:
 
 def _assign(doc: dict[str, Any], assignee: str, unit: str, deadline: datetime) -> None:
     """Work as distribution and assignment leave it, at a chosen deadline."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.work.items import work_item
 
     Table().put(work_item(doc, assignee, Part.LEAD, "", deadline, "giamdoc", unit))
 
 
-# Friday 27 Nov 2026, 07:30 in Hanoi.
 def _to_the_officer(leader: Any, head: Any, doc: dict[str, Any]) -> None:
     """The leader gives the document to PDKKD, its head to the officer chuyenvien."""
     from chalicelib.calendar.service import agency_calendar
@@ -46,6 +44,7 @@ def _to_the_officer(leader: Any, head: Any, doc: dict[str, Any]) -> None:
               {"officers": [{"username": "chuyenvien"}], "version": version})
 
 
+# Friday 27 Nov 2026, 07:30 in Hanoi.
 MORNING = datetime(2026, 11, 27, 0, 30, tzinfo=UTC)
 
 
@@ -196,7 +195,6 @@ def test_the_morning_digest_carries_the_pending_approvals(aws_env, accounts):
     leader's distribution since Thursday afternoon: Friday's 07:30 digest lists both,
     named by what is to be done; the distribution (the leaders' queue) reaches every
     active leader, the signature only the signer."""
-    from chalicelib.adapters.dynamo import Table
     from chalicelib.adapters.outbox import UnitOfWork
     from chalicelib.calendar.service import agency_calendar
     from chalicelib.work import items

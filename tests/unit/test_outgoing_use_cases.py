@@ -31,18 +31,15 @@ from tests.fakes import (
     FakeWorkStore,
     FixedClock,
 )
+from tests.people import CLERK, HEAD, OFFICE_HEAD, STRANGER
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 DRAFTER = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD", full_name="Chuyên Viên")
-HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PDKKD")
-OFFICE_HEAD = Caller("chanhvanphong", frozenset({Role.UNIT_HEAD}), unit="VP")
-CLERK = Caller("vanthu", frozenset({Role.CLERK}), unit="VP")
 LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD", full_name="Giám Đốc",
                 auth_time=NOW - timedelta(minutes=1))
 DEPUTY = Caller("phogiamdoc", frozenset({Role.LEADER}), unit="BGD", full_name="Phó Giám Đốc",
                 auth_time=NOW - timedelta(minutes=1))
-STRANGER = Caller("khac", frozenset({Role.OFFICER}), unit="PTH")
 
 
 @pytest.fixture()

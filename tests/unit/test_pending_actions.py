@@ -14,20 +14,17 @@ import pytest
 
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.events import instant
-from chalicelib.kernel.identity import Caller, Role
 from chalicelib.work import items
 from chalicelib.work import service as work
 from chalicelib.work.pending import WORK_OPENED, Pending
 from chalicelib.work.rules import ACTION_RULES, Action, WorkStatus, action_deadline
 from tests.fakes import FakeUnitOfWork, FakeWorkStore, FixedClock
+from tests.people import HEAD, LEADER, OFFICER
 
 CAL = AgencyCalendar()
 # Friday 4 December 2026, 10:00 in Hà Nội (03:00 UTC); the next working day is Monday.
 FRIDAY_10 = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 FRIDAY_18 = datetime(2026, 12, 4, 11, 0, tzinfo=UTC)
-LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
-HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PDKKD")
-OFFICER = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
 
 
 def _local(moment: datetime) -> tuple[int, int, int, int]:

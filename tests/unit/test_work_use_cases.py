@@ -13,22 +13,17 @@ import pytest
 
 from chalicelib.kernel.calendar import AgencyCalendar
 from chalicelib.kernel.errors import Forbidden
-from chalicelib.kernel.identity import Caller, Role
 from chalicelib.work import service as work
 from chalicelib.work.items import closed, person, unit, work_item
 from chalicelib.work.mail_prefs import MAIL_KINDS
 from chalicelib.work.rules import Part, WorkStatus
 from tests.fakes import FakeMailer, FakeOrganisationStore, FakeWorkStore
-from tests.people import STAFF
+from tests.people import HEAD, LEADER, OFFICER, OTHER_HEAD, STAFF
 
 # Monday 7 December 2026, 09:00 in Hà Nội.
 MONDAY = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 SATURDAY = datetime(2026, 12, 12, 0, 30, tzinfo=UTC)
 CALENDAR = AgencyCalendar()
-OFFICER = Caller("chuyenvien", frozenset({Role.OFFICER}), unit="PDKKD")
-HEAD = Caller("truongphong", frozenset({Role.UNIT_HEAD}), unit="PDKKD")
-OTHER_HEAD = Caller("truongphongth", frozenset({Role.UNIT_HEAD}), unit="PTH")
-LEADER = Caller("giamdoc", frozenset({Role.LEADER}), unit="BGD")
 
 
 def _due(day: int, hour: int = 10) -> datetime:
