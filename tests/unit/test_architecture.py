@@ -49,8 +49,14 @@ class Module:
     @property
     def is_entry_point(self) -> bool:
         return (self.package in ROOTS or self.name == "app" or self.leaf == "routes"
-                or self.leaf.endswith("_routes")
-                or self.leaf in ("jobs", "ingest", "pages", "backfill"))
+                or self.leaf.endswith("_routes") or self.leaf in ("jobs", "ingest", "pages")
+                or self.is_command)
+
+    @property
+    def is_command(self) -> bool:
+        """Run as ``python -m`` (a one-off like the intake's pointer backfill): an
+        entry point like a route or a job, so it asks the composition root."""
+        return '\nif __name__ == "__main__":' in self.path.read_text(encoding="utf-8")
 
 
 def _module_name(path: Path) -> str:
